@@ -1,0 +1,62 @@
+"""timeline's engine: the time model, immutable developments, the event store, replay."""
+
+from engine.errors import (
+    ConflictError,
+    DateError,
+    DuplicateError,
+    LoadError,
+    NotRetractableError,
+    RecordError,
+    StoreError,
+    TimelineError,
+    UnknownDevelopmentError,
+    UnknownNameError,
+)
+from engine.registry import Registry
+from engine.replay import Entry, Position, View
+from engine.timeline import Timeline
+from engine.values import (
+    Actor,
+    Development,
+    Kind,
+    Person,
+    Reliability,
+    Retraction,
+    Revision,
+    Source,
+    Stance,
+    StanceClaim,
+    Topic,
+)
+from engine.when import Precision, When
+
+__all__ = [
+    "Actor",
+    "ConflictError",
+    "DateError",
+    "Development",
+    "DuplicateError",
+    "Entry",
+    "Kind",
+    "LoadError",
+    "NotRetractableError",
+    "Person",
+    "Position",
+    "Precision",
+    "Registry",
+    "Reliability",
+    "RecordError",
+    "Retraction",
+    "Revision",
+    "Source",
+    "Stance",
+    "StanceClaim",
+    "StoreError",
+    "Timeline",
+    "TimelineError",
+    "Topic",
+    "UnknownDevelopmentError",
+    "UnknownNameError",
+    "View",
+    "When",
+]

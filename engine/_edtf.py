@@ -1,0 +1,202 @@
+"""Parsing and spans of EDTF level 0–1 dates, the notation behind `When`."""
+
+from __future__ import annotations
+
+import enum
+import re
+from functools import lru_cache
+
+import attrs
+import pendulum
+
+from engine.errors import DateError
+
+FIRST_DAY = pendulum.Date(1, 1, 1)
+LAST_DAY = pendulum.Date(9999, 12, 31)
+
+OPEN = ".."  # an interval end that is open (no bound)
+UNKNOWN = ""  # an interval end that is not known
+
+_POINT = re.compile(
+    r"(?P<year>\d{4}|\d{3}X|\d{2}XX|\dXXX)"
+    r"(?:-(?P<month>\d{2}|XX)(?:-(?P<day>\d{2}|XX))?)?"
+    r"(?P<qualifier>[?~%])?"
+)
+_SEASONS = {21: (3, "spring"), 22: (6, "summer"), 23: (9, "autumn"), 24: (12, "winter")}
+
+
+class Precision(enum.Enum):
+    """The unit a date is given in; an interval has precision INTERVAL."""
+
+    DAY = "day"
+    MONTH = "month"
+    SEASON = "season"
+    YEAR = "year"
+    DECADE = "decade"
+    CENTURY = "century"
+    MILLENNIUM = "millennium"
+    INTERVAL = "interval"
+
+
+_UNSPECIFIED = {1: Precision.DECADE, 2: Precision.CENTURY, 3: Precision.MILLENNIUM}
+
+# How far one unit of each precision reaches, as pendulum `add` keywords.
+_UNIT = {
+    Precision.DAY: {"days": 1},
+    Precision.MONTH: {"months": 1},
+    Precision.SEASON: {"months": 3},
+    Precision.YEAR: {"years": 1},
+    Precision.DECADE: {"years": 10},
+    Precision.CENTURY: {"years": 100},
+    Precision.MILLENNIUM: {"years": 1000},
+}
+
+
+@attrs.frozen
+class Parsed:
+    """What one EDTF text means: its canonical text, span and qualifiers."""
+
+    text: str
+    earliest: pendulum.Date
+    latest: pendulum.Date
+    precision: Precision
+    approximate: bool
+    uncertain: bool
+    open_start: bool = False
+    open_end: bool = False
+
+
+def _fail(text: str, why: str) -> DateError:
+    return DateError(f"cannot read date {text!r}: {why}")
+
+
+def _shift(day: pendulum.Date, sign: int, precision: Precision) -> pendulum.Date:
+    """Moves a day by one unit of `precision`, clamped to the representable range."""
+    years = _UNIT[precision].get("years", 0)
+    if sign < 0 and day.year - years < 1:
+        return FIRST_DAY
+    if sign > 0 and day.year + years > 9999:
+        return LAST_DAY
+    unit = {key: sign * value for key, value in _UNIT[precision].items()}
+    try:
+        return day.add(**unit)
+    except (ValueError, OverflowError):
+        return FIRST_DAY if sign < 0 else LAST_DAY
+
+
+def _widen_end(latest: pendulum.Date, precision: Precision) -> pendulum.Date:
+    """Returns the last day of the unit after the one that ends on `latest`."""
+    if latest == LAST_DAY:
+        return LAST_DAY
+    after = _shift(latest.add(days=1), 1, precision)
+    return after if after == LAST_DAY else after.subtract(days=1)
+
+
+def _month_span(
+    year: int, month: int, months: int
+) -> tuple[pendulum.Date, pendulum.Date]:
+    start = pendulum.Date(year, month, 1)
+    return start, start.add(months=months).subtract(days=1)
+
+
+def _point_span(
+    text: str, year: str, month: str | None, day: str | None
+) -> tuple[pendulum.Date, pendulum.Date, Precision]:
+    unspecified = year.count("X")
+    low, high = int(year.replace("X", "0")), int(year.replace("X", "9"))
+    if high < 1:
+        raise _fail(text, "year 0 is outside the supported range 0001-9999")
+    if unspecified:
+        if month is not None:
+            raise _fail(text, "a year with unspecified digits takes no month or day")
+        precision = _UNSPECIFIED[unspecified]
+        return pendulum.Date(max(low, 1), 1, 1), pendulum.Date(high, 12, 31), precision
+    if month is None or month == "XX":
+        if day not in (None, "XX"):
+            raise _fail(text, "a day needs a month")
+        return pendulum.Date(low, 1, 1), pendulum.Date(low, 12, 31), Precision.YEAR
+    number = int(month)
+    if number in _SEASONS:
+        if day is not None:
+            raise _fail(text, "a season (21-24) takes no day")
+        first, _ = _SEASONS[number]
+        start, end = _month_span(low, first, 3)
+        return start, end, Precision.SEASON
+    if not 1 <= number <= 12:
+        raise _fail(text, f"month {month} is not 01-12 (or a season 21-24)")
+    if day is None or day == "XX":
+        start, end = _month_span(low, number, 1)
+        return start, end, Precision.MONTH
+    try:
+        exact = pendulum.Date(low, number, int(day))
+    except ValueError:
+        raise _fail(text, f"day {day} does not exist in {year}-{month}") from None
+    return exact, exact, Precision.DAY
+
+
+def parse_point(text: str) -> Parsed:
+    """Parses one EDTF date (not an interval) into its widened span."""
+    match = _POINT.fullmatch(text)
+    if match is None:
+        raise _fail(
+            text,
+            "expected an EDTF date such as 2018-12-18, 2017-12, 2019, "
+            "2018-11~, 2019? or an interval 2019-07-12/2019-07-25",
+        )
+    qualifier = match["qualifier"] or ""
+    earliest, latest, precision = _point_span(
+        text, match["year"], match["month"], match["day"]
+    )
+    if qualifier:
+        # A qualified date might be one unit off either way, so its span is
+        # widened by one unit of its precision on each side.
+        earliest = _shift(earliest, -1, precision)
+        latest = _widen_end(latest, precision)
+    return Parsed(
+        text=text,
+        earliest=earliest,
+        latest=latest,
+        precision=precision,
+        approximate=qualifier in "~%" and qualifier != "",
+        uncertain=qualifier in "?%" and qualifier != "",
+    )
+
+
+def _parse_interval(text: str, start_text: str, end_text: str) -> Parsed:
+    if start_text in (OPEN, UNKNOWN) and end_text in (OPEN, UNKNOWN):
+        raise _fail(text, "an interval needs at least one known end")
+    start = None if start_text in (OPEN, UNKNOWN) else parse_point(start_text)
+    end = None if end_text in (OPEN, UNKNOWN) else parse_point(end_text)
+    if start and end and _unwidened_start(start) > _unwidened_end(end):
+        raise _fail(text, "the interval starts after it ends")
+    return Parsed(
+        text=text,
+        earliest=start.earliest if start else FIRST_DAY,
+        latest=end.latest if end else LAST_DAY,
+        precision=Precision.INTERVAL,
+        approximate=any(p.approximate for p in (start, end) if p),
+        uncertain=any(p.uncertain for p in (start, end) if p),
+        open_start=start is None,
+        open_end=end is None,
+    )
+
+
+def _unwidened_start(point: Parsed) -> pendulum.Date:
+    return parse_point(point.text.rstrip("?~%")).earliest
+
+
+def _unwidened_end(point: Parsed) -> pendulum.Date:
+    return parse_point(point.text.rstrip("?~%")).latest
+
+
+@lru_cache(maxsize=65536)
+def parse(text: str) -> Parsed:
+    """Parses EDTF level 0–1 text; raises `DateError` quoting the text."""
+    stripped = text.strip()
+    if "/" not in stripped:
+        return parse_point(stripped)
+    parts = stripped.split("/")
+    if len(parts) != 2:
+        raise _fail(text, "an interval has exactly one '/'")
+    start, end = parts[0].strip(), parts[1].strip()
+    return _parse_interval(f"{start}/{end}", start, end)

@@ -1,0 +1,66 @@
+"""Rewrites the names a development mentions to registered ids, reporting every miss."""
+
+from __future__ import annotations
+
+import attrs
+
+from engine.errors import UnknownNameError
+from engine.registry import Registry
+from engine.values import Development, Revision, StanceClaim
+
+__all__ = ["NameProblem", "canonical_claims", "canonical_development"]
+
+NameProblem = tuple[str, UnknownNameError]  # (field path, error)
+
+
+def _resolve(
+    registry: Registry, kind: str, name: str, field: str, problems: list[NameProblem]
+) -> str:
+    try:
+        return registry.resolve("actor" if kind == "actor" else "topic", name)
+    except UnknownNameError as error:
+        problems.append((field, error))
+        return name
+
+
+def canonical_claims(
+    claims: tuple[StanceClaim, ...], registry: Registry, problems: list[NameProblem]
+) -> tuple[StanceClaim, ...]:
+    """Returns `claims` with actor and topic names replaced by ids."""
+    return tuple(
+        attrs.evolve(
+            claim,
+            actor=_resolve(registry, "actor", claim.actor, f"claims[{i}].actor", problems),
+            topic=_resolve(registry, "topic", claim.topic, f"claims[{i}].topic", problems),
+        )
+        for i, claim in enumerate(claims)
+    )
+
+
+def canonical_development(
+    development: Development, registry: Registry
+) -> tuple[Development, list[NameProblem]]:
+    """Returns the development with every name resolved, and the names that were not."""
+    problems: list[NameProblem] = []
+    actors = tuple(
+        _resolve(registry, "actor", name, f"actors[{i}]", problems)
+        for i, name in enumerate(development.actors)
+    )
+    targets = tuple(
+        _resolve(registry, "actor", name, f"targets[{i}]", problems)
+        for i, name in enumerate(development.targets)
+    )
+    claims = canonical_claims(development.claims, registry, problems)
+    resolved = attrs.evolve(development, actors=actors, targets=targets, claims=claims)
+    return resolved, problems
+
+
+def canonical_revision(revision: Revision, registry: Registry) -> Revision:
+    """Returns the revision with claim names resolved; raises on the first unknown one."""
+    if revision.claims is None:
+        return revision
+    problems: list[NameProblem] = []
+    claims = canonical_claims(revision.claims, registry, problems)
+    if problems:
+        raise problems[0][1]
+    return attrs.evolve(revision, claims=claims)

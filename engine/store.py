@@ -1,0 +1,95 @@
+"""The event store: an eventsourcing `Application` and a reader of its whole log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, Notification
+from eventsourcing.utils import Environment, EnvType
+
+from engine import aggregates, values
+from engine.replay import Entry
+from engine.transcodings import register_all
+
+__all__ = ["EventLog", "StoreApplication"]
+
+# A page of notifications read at once; large, because bulk reads beat small sections.
+PAGE = 5000
+
+
+class StoreApplication(Application[UUID]):
+    """The application whose aggregates hold developments, actors and topics."""
+
+    name = "timeline"
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        # Configuration is passed in explicitly; unlike the base class this never
+        # reads os.environ, so a stray variable cannot redirect the store.
+        return Environment(name, dict(env or {}))
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_all(transcoder)
+
+    def notifications(self, after: int = 0, page: int = PAGE) -> Iterator[Notification]:
+        """Every stored event after notification id `after`, in recording order."""
+        while True:
+            batch = self.recorder.select_notifications(
+                start=after, limit=page, inclusive_of_start=False
+            )
+            yield from batch
+            if len(batch) < page:
+                return
+            after = batch[-1].id
+
+
+class EventLog:
+    """What the store holds, folded by stable id and kept current by pulling new events."""
+
+    def __init__(self, app: StoreApplication) -> None:
+        self._app = app
+        self.position = 0
+        self.developments: dict[str, Entry] = {}
+        self.actors: dict[str, values.Actor] = {}
+        self.topics: dict[str, values.Topic] = {}
+        self._ids: dict[UUID, str] = {}
+
+    def pull(self) -> int:
+        """Folds in events recorded since the last pull; returns how many there were."""
+        count = 0
+        for notification in self._app.notifications(after=self.position):
+            self.apply(self._app.mapper.to_domain_event(notification))
+            self.position = notification.id
+            count += 1
+        return count
+
+    def apply(self, event: Any) -> None:
+        """Folds one domain event into the log."""
+        if isinstance(event, aggregates.Development.Recorded):
+            self.developments[event.development.id] = Entry(event.development)
+            self._ids[event.originator_id] = event.development.id
+        elif isinstance(event, aggregates.Development.Revised):
+            entry = self._entry(event.originator_id)
+            self.developments[entry.id] = Entry(
+                entry.development, (*entry.revisions, event.revision), entry.retractions
+            )
+        elif isinstance(event, aggregates.Development.Retracted):
+            entry = self._entry(event.originator_id)
+            self.developments[entry.id] = Entry(
+                entry.development, entry.revisions, (*entry.retractions, event.retraction)
+            )
+        elif isinstance(event, aggregates.Actor.Registered):
+            self.actors[event.actor.id] = event.actor
+        elif isinstance(event, aggregates.Topic.Registered):
+            self.topics[event.topic.id] = event.topic
+
+    def _entry(self, stream: UUID) -> Entry:
+        # A stream is created before it is revised, so its id is always known here.
+        return self.developments[self._ids[stream]]
+
+    def entries(self) -> Sequence[Entry]:
+        """Every development entry, in no particular order."""
+        return list(self.developments.values())

@@ -1,0 +1,102 @@
+"""Transcodings that let eventsourcing's JSON transcoder store the domain values exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import attrs
+import pendulum
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from engine import values
+from engine.when import When
+
+__all__ = ["TRANSCODINGS", "register_all"]
+
+
+class WhenAsText(Transcoding):
+    """Stores a `When` as its canonical EDTF text."""
+
+    type = When
+    name = "when"
+
+    def encode(self, obj: When) -> str:
+        return obj.text
+
+    def decode(self, data: str) -> When:
+        return When(data)
+
+
+class DateAsISO(Transcoding):
+    """Stores a calendar date (plain or pendulum) as ISO text."""
+
+    def __init__(self, kind: type[dt.date], name: str) -> None:
+        self.type = kind
+        self.name = name
+
+    def encode(self, obj: dt.date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> dt.date:
+        day = dt.date.fromisoformat(data)
+        if self.type is pendulum.Date:
+            return pendulum.Date(day.year, day.month, day.day)
+        return day
+
+
+class EnumByValue(Transcoding):
+    """Stores an enum member as its value."""
+
+    def __init__(self, kind: type[enum.Enum]) -> None:
+        self.type = kind
+        self.name = kind.__name__.lower()
+
+    def encode(self, obj: enum.Enum) -> Any:
+        return obj.value
+
+    def decode(self, data: Any) -> enum.Enum:
+        return self.type(data)
+
+
+class AttrsByFields(Transcoding):
+    """Stores an attrs value as its fields; nested values are transcoded in turn."""
+
+    def __init__(self, kind: type[Any]) -> None:
+        self.type = kind
+        self.name = kind.__name__.lower()
+        self._fields = [f.name for f in attrs.fields(kind) if f.init]
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in self._fields}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**data)
+
+
+TRANSCODINGS: tuple[Transcoding, ...] = (
+    WhenAsText(),
+    DateAsISO(dt.date, "date"),
+    DateAsISO(pendulum.Date, "pendulum_date"),
+    *(EnumByValue(kind) for kind in (values.Stance, values.Kind, values.Reliability)),
+    *(
+        AttrsByFields(kind)
+        for kind in (
+            values.Person,
+            values.Actor,
+            values.Topic,
+            values.Source,
+            values.StanceClaim,
+            values.Development,
+            values.Revision,
+            values.Retraction,
+        )
+    ),
+)
+
+
+def register_all(transcoder: JSONTranscoder) -> None:
+    """Registers every transcoding the domain needs on `transcoder`."""
+    for transcoding in TRANSCODINGS:
+        transcoder.register(transcoding)

@@ -1,0 +1,292 @@
+"""Frozen value objects of the domain: actors, topics, sources, stances, developments."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from engine.errors import RecordError
+from engine.when import When, WhenLike
+
+__all__ = [
+    "Actor",
+    "Development",
+    "Kind",
+    "Person",
+    "Reliability",
+    "Retraction",
+    "Revision",
+    "Source",
+    "Stance",
+    "StanceClaim",
+    "Topic",
+]
+
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+_ACTOR_ID = re.compile(r"[A-Z]{3}(?:\.[A-Z0-9]+(?:_[A-Z0-9]+)*)*")
+
+
+def _check(pattern: re.Pattern[str], what: str, example: str) -> Any:
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            raise RecordError(
+                f"{type(instance).__name__}.{attribute.name}: expected {what} "
+                f"such as {example!r}, found {value!r}"
+            )
+
+    return validate
+
+
+def _text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError(
+            f"{type(instance).__name__}.{attribute.name}: expected non-empty text, "
+            f"found {value!r}"
+        )
+
+
+def _optional_text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _text(instance, attribute, value)
+
+
+def _strings(value: Iterable[str] | str) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _when(value: WhenLike) -> When:
+    return When.coerce(value)
+
+
+def _optional_when(value: WhenLike | None) -> When | None:
+    return None if value is None else When.coerce(value)
+
+
+class _Named(enum.Enum):
+    """An enum read from its name or value, case-insensitively, with a clear error."""
+
+    @classmethod
+    def parse(cls, value: Any) -> Any:
+        if isinstance(value, cls):
+            return value
+        for member in cls:
+            if value == member.value or (
+                isinstance(value, str) and value.strip().lower() == member.name.lower()
+            ):
+                return member
+        choices = ", ".join(member.name.lower() for member in cls)
+        raise RecordError(f"expected a {cls.__name__.lower()} ({choices}), found {value!r}")
+
+
+class Stance(_Named):
+    """Where an actor stands on a topic, on an ordered scale from -2 to +2."""
+
+    REJECTS = -2
+    OPPOSES = -1
+    UNDECIDED = 0
+    SUPPORTS = 1
+    COMMITTED = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class Reliability(_Named):
+    """How a source stands behind a report."""
+
+    OFFICIAL = "official"
+    NAMED = "named"
+    ANONYMOUS = "anonymous"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Kind(_Named):
+    """What kind of development it is; `engine.coding` maps kinds to CAMEO and PLOVER."""
+
+    STATEMENT = "statement"
+    AGREEMENT = "agreement"
+    APPROVAL = "approval"
+    PROPOSAL = "proposal"
+    COOPERATION = "cooperation"
+    DELIVERY = "delivery"
+    DEMAND = "demand"
+    REJECTION = "rejection"
+    THREAT = "threat"
+    SANCTION = "sanction"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class Person:
+    """A person who speaks for an actor, found by name or alias."""
+
+    name: str = attrs.field(validator=_text)
+    role: str | None = attrs.field(default=None, validator=_optional_text)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+
+@attrs.frozen
+class Actor:
+    """A CAMEO-style actor: `TUR`, `USA.CONGRESS`; its parent is the id before the last dot."""
+
+    id: str = attrs.field(validator=_check(_ACTOR_ID, "a CAMEO-style id", "USA.STATE"))
+    name: str = attrs.field(validator=_text)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    people: tuple[Person, ...] = attrs.field(default=(), converter=tuple)
+
+    @property
+    def parent(self) -> str | None:
+        """The id of the actor this one belongs to, or None for a country."""
+        return self.id.rsplit(".", 1)[0] if "." in self.id else None
+
+
+@attrs.frozen
+class Topic:
+    """A subject that actors take stances on, named by a stable slug."""
+
+    id: str = attrs.field(validator=_check(_SLUG, "a slug", "s400-purchase"))
+    description: str = attrs.field(validator=_text)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+
+@attrs.frozen
+class Source:
+    """Who reported a development and how they stand behind it."""
+
+    publisher: str = attrs.field(validator=_text)
+    reliability: Reliability = attrs.field(converter=Reliability.parse)
+    attribution: str | None = attrs.field(default=None, validator=_optional_text)
+    url: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+@attrs.frozen
+class StanceClaim:
+    """A development's claim that an actor holds a stance on a topic."""
+
+    actor: str = attrs.field(validator=_text)
+    topic: str = attrs.field(validator=_text)
+    stance: Stance = attrs.field(converter=Stance.parse)
+    quote: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+def _unique_claims(
+    instance: object, attribute: attrs.Attribute[Any], claims: tuple[StanceClaim, ...]
+) -> None:
+    seen: set[tuple[str, str]] = set()
+    for claim in claims:
+        if not isinstance(claim, StanceClaim):
+            raise RecordError(
+                f"{type(instance).__name__}.{attribute.name}: expected StanceClaim "
+                f"values, found {claim!r}"
+            )
+        key = (claim.actor, claim.topic)
+        if key in seen:
+            raise RecordError(
+                f"{type(instance).__name__}.{attribute.name}: two claims for actor "
+                f"{claim.actor!r} on topic {claim.topic!r}; expected at most one"
+            )
+        seen.add(key)
+
+
+def _nonempty(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    if not value:
+        raise RecordError(
+            f"{type(instance).__name__}.{attribute.name}: expected at least one entry"
+        )
+
+
+@attrs.frozen
+class Development:
+    """A dated development in a story, with its source and stance claims."""
+
+    id: str = attrs.field(validator=_check(_SLUG, "a slug", "s400-agreement"))
+    occurred: When = attrs.field(converter=_when)
+    reported: When = attrs.field(converter=_when)
+    kind: Kind = attrs.field(converter=Kind.parse)
+    summary: str = attrs.field(validator=_text)
+    actors: tuple[str, ...] = attrs.field(converter=_strings, validator=_nonempty)
+    source: Source = attrs.field(validator=attrs.validators.instance_of(Source))
+    targets: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    claims: tuple[StanceClaim, ...] = attrs.field(
+        default=(), converter=tuple, validator=_unique_claims
+    )
+    occurred_as_written: str | None = attrs.field(default=None, validator=_optional_text)
+
+    @property
+    def story_key(self) -> tuple[Any, ...]:
+        """Story order: occurred earliest, then latest, then id."""
+        return (self.occurred.earliest, self.occurred.latest, self.id)
+
+    def names(self) -> tuple[tuple[str, str], ...]:
+        """Every (kind, name) of actor or topic the development mentions."""
+        actors = [*self.actors, *self.targets, *(c.actor for c in self.claims)]
+        return (
+            *(("actor", name) for name in actors),
+            *(("topic", claim.topic) for claim in self.claims),
+        )
+
+
+@attrs.frozen
+class Revision:
+    """A correction to a development, known from its own reported date.
+
+    Only the fields given (not None) replace the development's; `claims`
+    replaces the whole set of stance claims.
+    """
+
+    reported: When = attrs.field(converter=_when)
+    reason: str = attrs.field(validator=_text)
+    occurred: When | None = attrs.field(default=None, converter=_optional_when)
+    kind: Kind | None = attrs.field(
+        default=None, converter=attrs.converters.optional(Kind.parse)
+    )
+    summary: str | None = attrs.field(default=None, validator=_optional_text)
+    source: Source | None = attrs.field(default=None)
+    claims: tuple[StanceClaim, ...] | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(tuple),
+        validator=attrs.validators.optional(_unique_claims),
+    )
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """The fields this revision replaces, by name."""
+        return {
+            name: getattr(self, name)
+            for name in ("occurred", "kind", "summary", "source", "claims")
+            if getattr(self, name) is not None
+        }
+
+    @property
+    def order_key(self) -> tuple[Any, ...]:
+        """Order among revisions: by reported span, then by content, never by recording."""
+        return (self.reported.latest, self.reported.earliest, repr(self))
+
+    def __attrs_post_init__(self) -> None:
+        if not self.changes:
+            raise RecordError(
+                "Revision: expected at least one of occurred, kind, summary, source "
+                "or claims to change"
+            )
+        if self.source is not None and not isinstance(self.source, Source):
+            raise RecordError(f"Revision.source: expected a Source, found {self.source!r}")
+
+    def apply(self, development: Development) -> Development:
+        """Returns `development` with this revision's changes in place."""
+        return attrs.evolve(development, **self.changes)
+
+
+@attrs.frozen
+class Retraction:
+    """The withdrawal of a development, known from its own reported date."""
+
+    reported: When = attrs.field(converter=_when)
+    reason: str = attrs.field(validator=_text)

@@ -1,0 +1,79 @@
+"""Shared fixtures: Hypothesis profiles and one store fixture for every persistence."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from engine import Timeline
+
+# The fast default keeps the edit-test loop short; CI runs the deeper profile.
+settings.register_profile(
+    "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci",
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+POSTGRES_URL = os.environ.get("TIMELINE_TEST_POSTGRES_URL")
+STORES = ["memory", "sqlite", "postgresql"]
+
+
+def _with_schema(url: str, schema: str) -> str:
+    parts = urlsplit(url)
+    query = f"{parts.query}&schema={schema}" if parts.query else f"schema={schema}"
+    return urlunsplit(parts._replace(query=query))
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL for a fresh schema on the test server, dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("TIMELINE_TEST_POSTGRES_URL is not set: no PostgreSQL server to test")
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    base = POSTGRES_URL
+    with psycopg.connect(base.split("?")[0], autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield _with_schema(base, schema)
+    finally:
+        with psycopg.connect(base.split("?")[0], autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+StoreFactory = Callable[[], str]
+
+
+@pytest.fixture(params=STORES)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty store of each kind: in-memory, SQLite file, PostgreSQL."""
+    kind = request.param
+    if kind == "memory":
+        return "memory://"
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'story.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def timeline(store_url: str) -> Iterator[Timeline]:
+    """An empty timeline on each kind of store."""
+    tl = Timeline.open(store_url)
+    try:
+        yield tl
+    finally:
+        tl.close()
