@@ -13,6 +13,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from engine import _names, aggregates
+from engine._wiring import ReadMethods
 from engine.config import StoreConfig
 from engine.errors import (
     ConflictError,
@@ -53,7 +54,7 @@ def _open_application(config: StoreConfig) -> StoreApplication:
         raise StoreError(f"cannot open the {config.location}: {reason}") from None
 
 
-class Timeline:
+class Timeline(ReadMethods):
     """A story's developments in an append-only event store, replayable as of any day.
 
     `Timeline()` keeps events in memory; `Timeline.open(url)` uses an SQLite file
@@ -271,6 +272,9 @@ class Timeline:
         self._sync()
         on = as_day(day)
         known = None if known_at is None else as_day(known_at)
+        materialised = self._materialised_view(on, known, possible)
+        if materialised is not None:
+            return materialised
         story = known_developments(self._log.entries(), known)
         counted = tuple(d for d in story if occurred_by(d.occurred, on, possible=possible))
         return self._view(on, known, possible, "replay", fold_positions(counted, on, possible=possible), counted)
