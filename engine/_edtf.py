@@ -92,9 +92,7 @@ def _widen_end(latest: pendulum.Date, precision: Precision) -> pendulum.Date:
     return after if after == LAST_DAY else after.subtract(days=1)
 
 
-def _month_span(
-    year: int, month: int, months: int
-) -> tuple[pendulum.Date, pendulum.Date]:
+def _month_span(year: int, month: int, months: int) -> tuple[pendulum.Date, pendulum.Date]:
     start = pendulum.Date(year, month, 1)
     return start, start.add(months=months).subtract(days=1)
 
@@ -144,9 +142,7 @@ def parse_point(text: str) -> Parsed:
             "2018-11~, 2019? or an interval 2019-07-12/2019-07-25",
         )
     qualifier = match["qualifier"] or ""
-    earliest, latest, precision = _point_span(
-        text, match["year"], match["month"], match["day"]
-    )
+    earliest, latest, precision = _point_span(text, match["year"], match["month"], match["day"])
     if qualifier:
         # A qualified date might be one unit off either way, so its span is
         # widened by one unit of its precision on each side.

@@ -76,9 +76,7 @@ def resolve(phrase: str, anchor: When) -> str:
             f"{', '.join(sorted(_FIXED))}, or 'N days/weeks/months/years ago'"
         )
     if not anchor.is_bounded:
-        raise DateError(
-            f"cannot resolve {phrase!r} against the open-ended date {anchor.text!r}"
-        )
+        raise DateError(f"cannot resolve {phrase!r} against the open-ended date {anchor.text!r}")
     unit, count = read
     try:
         first = _resolve_on(unit, count, anchor.earliest)

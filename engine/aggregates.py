@@ -40,11 +40,17 @@ class Development(Aggregate):
         self.revisions: list[values.Revision] = []
         self.retractions: list[values.Retraction] = []
 
-    @event("Revised")
+    class Revised(Aggregate.Event):
+        revision: values.Revision
+
+    class Retracted(Aggregate.Event):
+        retraction: values.Retraction
+
+    @event(Revised)
     def revise(self, revision: values.Revision) -> None:
         self.revisions.append(revision)
 
-    @event("Retracted")
+    @event(Retracted)
     def retract(self, retraction: values.Retraction) -> None:
         self.retractions.append(retraction)
 

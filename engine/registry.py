@@ -50,7 +50,9 @@ class Registry:
 
     def check_actor(self, actor: Actor) -> bool:
         """Whether `actor` is new; raises if it clashes with what is registered."""
-        return self._check("actor", actor.id, _actor_names(actor), self._actors.get(actor.id), actor)
+        return self._check(
+            "actor", actor.id, _actor_names(actor), self._actors.get(actor.id), actor
+        )
 
     def check_topic(self, topic: Topic) -> bool:
         """Whether `topic` is new; raises if it clashes with what is registered."""
@@ -80,8 +82,7 @@ class Registry:
         if existing is not None:
             if existing != new:
                 raise RecordError(
-                    f"{kind} {ident!r} is already registered with different details: "
-                    f"{existing!r}"
+                    f"{kind} {ident!r} is already registered with different details: {existing!r}"
                 )
             return False
         index = self._names[kind]

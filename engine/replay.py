@@ -70,9 +70,7 @@ class Entry:
         return {report.latest for report in reports}
 
 
-def known_developments(
-    entries: Iterable[Entry], known_at: dt.date | None
-) -> list[Development]:
+def known_developments(entries: Iterable[Entry], known_at: dt.date | None) -> list[Development]:
     """The developments known at `known_at`, as then known, in story order."""
     known = (entry.as_known(known_at) for entry in entries)
     return sorted((d for d in known if d is not None), key=lambda d: d.story_key)
@@ -124,6 +122,14 @@ def _same(name: str) -> str:
     return name
 
 
+def _alone(actor: str) -> list[str]:
+    return [actor]
+
+
+def _frozen(positions: Mapping[PairKey, Position]) -> Mapping[PairKey, Position]:
+    return MappingProxyType(dict(positions))
+
+
 @attrs.frozen
 class View:
     """The state of the story as of a day, as it was known on a day.
@@ -136,7 +142,7 @@ class View:
     possible: bool
     source: str
     _positions: Mapping[PairKey, Position] = attrs.field(
-        converter=lambda m: MappingProxyType(dict(m)), alias="positions"
+        converter=_frozen, alias="positions"
     )
     _developments: tuple[Development, ...] = attrs.field(alias="developments")
     _resolve_actor: Callable[[str], str] = attrs.field(
@@ -146,7 +152,7 @@ class View:
         default=_same, eq=False, repr=False, alias="resolve_topic"
     )
     _descendants: Callable[[str], list[str]] = attrs.field(
-        default=lambda a: [a], eq=False, repr=False, alias="descendants"
+        default=_alone, eq=False, repr=False, alias="descendants"
     )
 
     def position(self, actor: str, topic: str) -> Position | None:

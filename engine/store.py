@@ -79,7 +79,9 @@ class EventLog:
         elif isinstance(event, aggregates.Development.Retracted):
             entry = self._entry(event.originator_id)
             self.developments[entry.id] = Entry(
-                entry.development, entry.revisions, (*entry.retractions, event.retraction)
+                entry.development,
+                entry.revisions,
+                (*entry.retractions, event.retraction),
             )
         elif isinstance(event, aggregates.Actor.Registered):
             self.actors[event.actor.id] = event.actor

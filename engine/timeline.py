@@ -43,10 +43,11 @@ __all__ = ["Timeline"]
 # How often a revise or retract is retried when another writer got there first.
 RETRIES = 5
 
+
 def _open_application(config: StoreConfig) -> StoreApplication:
     try:
         return StoreApplication(env=config.env)
-    except Exception as error:  # noqa: BLE001 — driver errors vary; one clear message
+    except Exception as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         password = config.env.get("POSTGRES_PASSWORD")
         if password:
@@ -109,12 +110,16 @@ class Timeline(ReadMethods):
     ) -> str:
         """Registers an actor (an `Actor`, or its id and name); returns its id."""
         if not isinstance(actor, Actor):
-            actor = Actor(actor, name or actor, tuple(aliases), tuple(people))
+            actor = Actor(actor, name or actor, tuple(aliases), list(people))
         self.record_many((), actors=[actor])
         return actor.id
 
     def register_topic(
-        self, topic: Topic | str, description: str | None = None, *, aliases: Iterable[str] = ()
+        self,
+        topic: Topic | str,
+        description: str | None = None,
+        *,
+        aliases: Iterable[str] = (),
     ) -> str:
         """Registers a topic (a `Topic`, or its slug and description); returns its slug."""
         if not isinstance(topic, Topic):
@@ -211,7 +216,7 @@ class Timeline(ReadMethods):
             kind=kind,
             summary=summary,
             source=source,
-            claims=None if claims is None else tuple(claims),
+            claims=claims,
         )
         revision = _names.canonical_revision(revision, self.registry)
 
@@ -246,10 +251,11 @@ class Timeline(ReadMethods):
     def _change(self, dev_id: str, change: Callable[[aggregates.Development], bool]) -> None:
         for _attempt in range(RETRIES):
             try:
-                stream = self._app.repository.get(aggregates.stream_id("development", dev_id))
+                stream: aggregates.Development = self._app.repository.get(
+                    aggregates.stream_id("development", dev_id)
+                )
             except AggregateNotFoundError:
                 raise UnknownDevelopmentError(dev_id) from None
-            assert isinstance(stream, aggregates.Development)
             if not change(stream):
                 return
             try:
@@ -277,7 +283,14 @@ class Timeline(ReadMethods):
             return materialised
         story = known_developments(self._log.entries(), known)
         counted = tuple(d for d in story if occurred_by(d.occurred, on, possible=possible))
-        return self._view(on, known, possible, "replay", fold_positions(counted, on, possible=possible), counted)
+        return self._view(
+            on,
+            known,
+            possible,
+            "replay",
+            fold_positions(counted, on, possible=possible),
+            counted,
+        )
 
     def _view(
         self,
@@ -304,7 +317,9 @@ class Timeline(ReadMethods):
     def developments(self, known_at: WhenLike | None = None) -> list[Development]:
         """Every development known at `known_at` (default: all), in story order."""
         self._sync()
-        return known_developments(self._log.entries(), None if known_at is None else as_day(known_at))
+        return known_developments(
+            self._log.entries(), None if known_at is None else as_day(known_at)
+        )
 
     def entries(self) -> list[Entry]:
         """Everything recorded, one entry per development id, sorted by id."""
@@ -337,5 +352,7 @@ class Timeline(ReadMethods):
 
 
 def _differences(old: Development, new: Development) -> str:
-    names = [f.name for f in attrs.fields(Development) if getattr(old, f.name) != getattr(new, f.name)]
+    names = [
+        f.name for f in attrs.fields(Development) if getattr(old, f.name) != getattr(new, f.name)
+    ]
     return "differs in " + ", ".join(names)

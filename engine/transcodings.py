@@ -57,7 +57,8 @@ class EnumByValue(Transcoding):
         return obj.value
 
     def decode(self, data: Any) -> enum.Enum:
-        return self.type(data)
+        member: enum.Enum = self.type(data)
+        return member
 
 
 class AttrsByFields(Transcoding):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Self
 
 import attrs
 
@@ -44,8 +44,7 @@ def _check(pattern: re.Pattern[str], what: str, example: str) -> Any:
 def _text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise RecordError(
-            f"{type(instance).__name__}.{attribute.name}: expected non-empty text, "
-            f"found {value!r}"
+            f"{type(instance).__name__}.{attribute.name}: expected non-empty text, found {value!r}"
         )
 
 
@@ -70,7 +69,7 @@ class _Named(enum.Enum):
     """An enum read from its name or value, case-insensitively, with a clear error."""
 
     @classmethod
-    def parse(cls, value: Any) -> Any:
+    def parse(cls, value: object) -> Self:
         if isinstance(value, cls):
             return value
         for member in cls:
@@ -124,6 +123,22 @@ class Kind(_Named):
         return self.value
 
 
+def _stance(value: object) -> Stance:
+    return Stance.parse(value)
+
+
+def _reliability(value: object) -> Reliability:
+    return Reliability.parse(value)
+
+
+def _kind(value: object) -> Kind:
+    return Kind.parse(value)
+
+
+def _optional_kind(value: object) -> Kind | None:
+    return None if value is None else Kind.parse(value)
+
+
 @attrs.frozen
 class Person:
     """A person who speaks for an actor, found by name or alias."""
@@ -133,6 +148,10 @@ class Person:
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
 
+def _people(value: Iterable[Person]) -> tuple[Person, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Actor:
     """A CAMEO-style actor: `TUR`, `USA.CONGRESS`; its parent is the id before the last dot."""
@@ -140,7 +159,7 @@ class Actor:
     id: str = attrs.field(validator=_check(_ACTOR_ID, "a CAMEO-style id", "USA.STATE"))
     name: str = attrs.field(validator=_text)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    people: tuple[Person, ...] = attrs.field(default=(), converter=tuple)
+    people: tuple[Person, ...] = attrs.field(default=(), converter=_people)
 
     @property
     def parent(self) -> str | None:
@@ -162,7 +181,7 @@ class Source:
     """Who reported a development and how they stand behind it."""
 
     publisher: str = attrs.field(validator=_text)
-    reliability: Reliability = attrs.field(converter=Reliability.parse)
+    reliability: Reliability = attrs.field(converter=_reliability)
     attribution: str | None = attrs.field(default=None, validator=_optional_text)
     url: str | None = attrs.field(default=None, validator=_optional_text)
 
@@ -173,8 +192,16 @@ class StanceClaim:
 
     actor: str = attrs.field(validator=_text)
     topic: str = attrs.field(validator=_text)
-    stance: Stance = attrs.field(converter=Stance.parse)
+    stance: Stance = attrs.field(converter=_stance)
     quote: str | None = attrs.field(default=None, validator=_optional_text)
+
+
+def _claims(value: Iterable[StanceClaim]) -> tuple[StanceClaim, ...]:
+    return tuple(value)
+
+
+def _optional_claims(value: Iterable[StanceClaim] | None) -> tuple[StanceClaim, ...] | None:
+    return None if value is None else tuple(value)
 
 
 def _unique_claims(
@@ -210,13 +237,13 @@ class Development:
     id: str = attrs.field(validator=_check(_SLUG, "a slug", "s400-agreement"))
     occurred: When = attrs.field(converter=_when)
     reported: When = attrs.field(converter=_when)
-    kind: Kind = attrs.field(converter=Kind.parse)
+    kind: Kind = attrs.field(converter=_kind)
     summary: str = attrs.field(validator=_text)
     actors: tuple[str, ...] = attrs.field(converter=_strings, validator=_nonempty)
     source: Source = attrs.field(validator=attrs.validators.instance_of(Source))
     targets: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     claims: tuple[StanceClaim, ...] = attrs.field(
-        default=(), converter=tuple, validator=_unique_claims
+        default=(), converter=_claims, validator=_unique_claims
     )
     occurred_as_written: str | None = attrs.field(default=None, validator=_optional_text)
 
@@ -245,14 +272,12 @@ class Revision:
     reported: When = attrs.field(converter=_when)
     reason: str = attrs.field(validator=_text)
     occurred: When | None = attrs.field(default=None, converter=_optional_when)
-    kind: Kind | None = attrs.field(
-        default=None, converter=attrs.converters.optional(Kind.parse)
-    )
+    kind: Kind | None = attrs.field(default=None, converter=_optional_kind)
     summary: str | None = attrs.field(default=None, validator=_optional_text)
     source: Source | None = attrs.field(default=None)
     claims: tuple[StanceClaim, ...] | None = attrs.field(
         default=None,
-        converter=attrs.converters.optional(tuple),
+        converter=_optional_claims,
         validator=attrs.validators.optional(_unique_claims),
     )
 

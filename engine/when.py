@@ -67,6 +67,10 @@ class When:
         """Whether both ends of the span are known (no `..` or empty interval end)."""
         return self.earliest != FIRST_DAY and self.latest != LAST_DAY
 
+    def span_covers(self, other: When) -> bool:
+        """Whether every day of `other` lies inside this span."""
+        return self.earliest <= other.earliest and other.latest <= self.latest
+
     def contains(self, day: dt.date) -> bool:
         """Whether `day` falls inside the span."""
         return self.earliest <= day <= self.latest

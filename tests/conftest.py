@@ -15,7 +15,10 @@ from engine import Timeline
 
 # The fast default keeps the edit-test loop short; CI runs the deeper profile.
 settings.register_profile(
-    "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "default",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile(
     "ci",

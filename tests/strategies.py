@@ -1,0 +1,159 @@
+"""Shared Hypothesis strategies: EDTF texts, days, and small random stories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+from hypothesis import strategies as st
+
+from engine import (
+    Actor,
+    Development,
+    Kind,
+    Reliability,
+    Retraction,
+    Revision,
+    Source,
+    Stance,
+    StanceClaim,
+    Topic,
+    When,
+)
+
+ACTORS = ("TUR", "USA", "RUS", "USA.STATE", "RUS.KREMLIN")
+TOPICS = ("s400-purchase", "patriot-sale", "f35-participation")
+# A small pool of ids makes collisions (duplicates, revisions of known ids) likely.
+DEV_IDS = tuple(f"dev-{n}" for n in range(12))
+
+FIRST_YEAR, LAST_YEAR = 2016, 2020
+
+
+def registry_actors() -> list[Actor]:
+    """The actors every generated story may mention."""
+    return [Actor(ident, f"Actor {ident}") for ident in ACTORS]
+
+
+def registry_topics() -> list[Topic]:
+    """The topics every generated story may mention."""
+    return [Topic(ident, f"Topic {ident}") for ident in TOPICS]
+
+
+def days(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> st.SearchStrategy[pendulum.Date]:
+    """Calendar days between the first and last year, as pendulum dates."""
+    return st.dates(dt.date(first, 1, 1), dt.date(last, 12, 31)).map(
+        lambda d: pendulum.Date(d.year, d.month, d.day)
+    )
+
+
+@st.composite
+def point_texts(draw: st.DrawFn, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> str:
+    """Canonical EDTF text of one date: a day, month, season, year or decade."""
+    year = draw(st.integers(first, last))
+    shape = draw(st.sampled_from(["day", "month", "season", "year", "decade", "xmonth"]))
+    if shape == "day":
+        day = draw(st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        text = day.isoformat()
+    elif shape == "month":
+        text = f"{year:04d}-{draw(st.integers(1, 12)):02d}"
+    elif shape == "season":
+        text = f"{year:04d}-{draw(st.integers(21, 24))}"
+    elif shape == "decade":
+        text = f"{year // 10:03d}X"
+    elif shape == "xmonth":
+        text = f"{year:04d}-XX"
+    else:
+        text = f"{year:04d}"
+    return text + draw(st.sampled_from(["", "", "", "~", "?", "%"]))
+
+
+@st.composite
+def edtf_texts(draw: st.DrawFn, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> str:
+    """Canonical EDTF text: a single date, or an interval with at most one open end."""
+    if draw(st.booleans()):
+        return draw(point_texts(first, last))
+    a, b = draw(point_texts(first, last)), draw(point_texts(first, last))
+    start, end = sorted([a, b], key=lambda text: When(text.rstrip("?~%")).earliest)
+    if When(start.rstrip("?~%")).earliest > When(end.rstrip("?~%")).latest:
+        return start
+    ends = draw(st.sampled_from(["both", "both", "open start", "unknown start", "open end"]))
+    if ends == "open start":
+        start = ".."
+    elif ends == "unknown start":
+        start = ""
+    elif ends == "open end":
+        end = ".."
+    return f"{start}/{end}"
+
+
+def whens(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> st.SearchStrategy[When]:
+    """`When` values drawn from canonical EDTF texts."""
+    return edtf_texts(first, last).map(When)
+
+
+def bounded_whens() -> st.SearchStrategy[When]:
+    """`When` values with both ends known (usable as report dates and anchors)."""
+    return whens().filter(lambda w: w.is_bounded)
+
+
+def sources() -> st.SearchStrategy[Source]:
+    """A source with any reliability."""
+    return st.builds(
+        Source,
+        publisher=st.sampled_from(["Sputnik", "Bloomberg", "Reuters"]),
+        reliability=st.sampled_from(Reliability),
+        attribution=st.none() | st.sampled_from(["two unnamed sources", "a spokesman"]),
+    )
+
+
+@st.composite
+def claim_sets(draw: st.DrawFn) -> tuple[StanceClaim, ...]:
+    """Stance claims with at most one per (actor, topic)."""
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(ACTORS), st.sampled_from(TOPICS)),
+            max_size=3,
+            unique=True,
+        )
+    )
+    return tuple(StanceClaim(actor, topic, draw(st.sampled_from(Stance))) for actor, topic in pairs)
+
+
+@st.composite
+def developments(draw: st.DrawFn, ids: st.SearchStrategy[str] | None = None) -> Development:
+    """A development over the registry actors and topics."""
+    return Development(
+        id=draw(ids if ids is not None else st.sampled_from(DEV_IDS)),
+        occurred=draw(whens()),
+        reported=draw(bounded_whens()),
+        kind=draw(st.sampled_from(Kind)),
+        summary=draw(st.sampled_from(["Something happened.", "A statement was made."])),
+        actors=tuple(draw(st.lists(st.sampled_from(ACTORS), min_size=1, max_size=2, unique=True))),
+        source=draw(sources()),
+        claims=draw(claim_sets()),
+    )
+
+
+@st.composite
+def stories(draw: st.DrawFn, max_size: int = 8) -> list[Development]:
+    """Developments with distinct ids."""
+    ids = draw(st.lists(st.sampled_from(DEV_IDS), max_size=max_size, unique=True))
+    return [draw(developments(ids=st.just(ident))) for ident in ids]
+
+
+@st.composite
+def revisions(draw: st.DrawFn) -> Revision:
+    """A correction that changes the occurred date, the claims, or both."""
+    change = draw(st.sampled_from(["occurred", "claims", "both", "summary"]))
+    return Revision(
+        reported=draw(bounded_whens()),
+        reason="a correction",
+        occurred=draw(whens()) if change in ("occurred", "both") else None,
+        claims=draw(claim_sets()) if change in ("claims", "both") else None,
+        summary="Corrected." if change == "summary" else None,
+    )
+
+
+def retractions() -> st.SearchStrategy[Retraction]:
+    """A withdrawal with its own report date."""
+    return st.builds(Retraction, reported=bounded_whens(), reason=st.just("withdrawn"))

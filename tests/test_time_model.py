@@ -1,0 +1,155 @@
+"""Invariants of the time model, checked on the in-memory store with random stories."""
+
+from __future__ import annotations
+
+import random as random_module
+
+import attrs
+import pendulum
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine import Development, Retraction, Revision, Timeline, View
+from tests.strategies import (
+    days,
+    developments,
+    registry_actors,
+    registry_topics,
+    retractions,
+    revisions,
+    stories,
+)
+
+
+def new_timeline() -> Timeline:
+    tl = Timeline()
+    tl.record_many([], actors=registry_actors(), topics=registry_topics())
+    return tl
+
+
+def snapshot(view: View) -> tuple[object, ...]:
+    """Everything a view answers, as one comparable value."""
+    return (view.positions(), view.developments())
+
+
+@given(
+    stories(),
+    st.randoms(use_true_random=False),
+    st.lists(days(), min_size=1, max_size=4),
+)
+def test_recording_order_never_changes_a_view(
+    story: list[Development], random: random_module.Random, on: list[pendulum.Date]
+) -> None:
+    shuffled = list(story)
+    random.shuffle(shuffled)
+    first, second = new_timeline(), new_timeline()
+    first.record_many(story)
+    for development in shuffled:
+        second.record(development)
+    for day in on:
+        for possible in (False, True):
+            assert snapshot(first.as_of(day, possible=possible)) == snapshot(
+                second.as_of(day, possible=possible)
+            )
+
+
+@given(stories(), developments(ids=st.just("late-one")), days(), st.booleans())
+def test_a_development_after_the_day_never_changes_the_view(
+    story: list[Development], late: Development, day: pendulum.Date, possible: bool
+) -> None:
+    tl = new_timeline()
+    tl.record_many(story)
+    before = snapshot(tl.as_of(day, possible=possible))
+    if late.occurred.earliest <= day:
+        late = attrs.evolve(late, occurred=day.add(days=1).isoformat())
+    tl.record(late)
+    assert snapshot(tl.as_of(day, possible=possible)) == before
+
+
+@given(stories(), days())
+def test_a_development_reported_after_k_is_invisible_at_k(
+    story: list[Development], k: pendulum.Date
+) -> None:
+    tl = new_timeline()
+    tl.record_many(story)
+    view = tl.as_of("9999-12-31", known_at=k, possible=True)
+    visible = {d.id for d in view.developments()}
+    for development in story:
+        assert (development.id in visible) == (development.reported.latest <= k)
+    for position in view.positions().values():
+        for dev_id in position.evidence:
+            assert tl.entry(dev_id).development.reported.latest <= k
+
+
+@given(stories().filter(bool), retractions(), st.data())
+def test_a_retraction_hides_its_development_from_its_report_date_on(
+    story: list[Development], retraction: Retraction, data: st.DataObject
+) -> None:
+    tl = new_timeline()
+    tl.record_many(story)
+    target = data.draw(st.sampled_from(story))
+    tl.retract(target.id, reported=retraction.reported, reason=retraction.reason)
+    r = retraction.reported.latest
+    for k in (r.subtract(days=1), r, r.add(days=30)):
+        known = {d.id for d in tl.developments(known_at=k)}
+        expected_visible = k < r and target.reported.latest <= k
+        assert (target.id in known) == expected_visible
+
+
+@given(stories(), days(), days())
+def test_counted_developments_grow_with_the_day(
+    story: list[Development], a: pendulum.Date, b: pendulum.Date
+) -> None:
+    tl = new_timeline()
+    tl.record_many(story)
+    early, late = sorted([a, b])
+    for possible in (False, True):
+        earlier = set(tl.as_of(early, possible=possible).developments())
+        assert earlier <= set(tl.as_of(late, possible=possible).developments())
+    assert set(tl.as_of(late).developments()) <= set(tl.as_of(late, possible=True).developments())
+
+
+@given(stories(), days(), days())
+def test_knowledge_grows_with_k_when_nothing_is_corrected(
+    story: list[Development], a: pendulum.Date, b: pendulum.Date
+) -> None:
+    tl = new_timeline()
+    tl.record_many(story)
+    k1, k2 = sorted([a, b])
+    assert set(tl.developments(known_at=k1)) <= set(tl.developments(known_at=k2))
+
+
+@given(stories(), days(), st.booleans())
+def test_positions_are_certain_unless_possible_is_asked(
+    story: list[Development], day: pendulum.Date, possible: bool
+) -> None:
+    tl = new_timeline()
+    tl.record_many(story)
+    view = tl.as_of(day, possible=possible)
+    for position in view.positions().values():
+        winner = tl.entry(position.evidence[-1]).development
+        assert position.tentative == (winner.occurred.latest > day)
+        assert possible or not position.tentative
+        assert position.since == tl.entry(position.evidence[0]).development.occurred
+
+
+@given(stories().filter(bool), revisions(), days(), st.data())
+def test_a_revision_counts_only_once_it_is_known(
+    story: list[Development],
+    revision: Revision,
+    day: pendulum.Date,
+    data: st.DataObject,
+) -> None:
+    target = data.draw(st.sampled_from(story)).id
+    revised, untouched = new_timeline(), new_timeline()
+    revised.record_many(story)
+    untouched.record_many(story)
+    revised.revise(target, reported=revision.reported, reason=revision.reason, **revision.changes)
+    k = revision.reported.latest
+    before, after = k.subtract(days=1), k
+    assert snapshot(revised.as_of(day, known_at=before)) == snapshot(
+        untouched.as_of(day, known_at=before)
+    )
+    expected = revision.apply(untouched.entry(target).development)
+    if expected.reported.latest <= after:
+        assert expected in revised.developments(known_at=after)
