@@ -1,0 +1,140 @@
+"""The store driven at random beside a naive model; they must agree after every step."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pendulum
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from engine import (
+    Development,
+    DuplicateError,
+    NotRetractableError,
+    Retraction,
+    Revision,
+    Timeline,
+    View,
+)
+from tests.naive import Answer, NaiveStory
+from tests.strategies import (
+    days,
+    developments,
+    registry_actors,
+    registry_topics,
+    retractions,
+    revisions,
+)
+
+
+def answer_of(view: View) -> Answer:
+    return {
+        key: (p.stance, p.since.text, p.evidence, p.tentative)
+        for key, p in view.positions().items()
+    }
+
+
+class StoreComparison(RuleBasedStateMachine):
+    """Records, revises and retracts at random, checking `as_of` against the model."""
+
+    url = "memory://"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = NaiveStory()
+        self.folder = tempfile.TemporaryDirectory()
+        url = self.url.replace("{dir}", self.folder.name)
+        self.timeline = Timeline.open(url)
+
+    recorded = Bundle("recorded")
+
+    @initialize()
+    def register(self) -> None:
+        self.timeline.record_many([], actors=registry_actors(), topics=registry_topics())
+
+    @rule(target=recorded, development=developments())
+    def record(self, development: Development) -> str:
+        if development.id in self.model.originals:
+            if self.model.originals[development.id] != development:
+                with pytest.raises(DuplicateError):
+                    self.timeline.record(development)
+            else:
+                self.timeline.record(development)
+        else:
+            self.timeline.record(development)
+            self.model.record(development)
+        return development.id
+
+    @rule(dev_id=recorded, revision=revisions())
+    def revise(self, dev_id: str, revision: Revision) -> None:
+        self.timeline.revise(
+            dev_id, reported=revision.reported, reason=revision.reason, **revision.changes
+        )
+        if revision not in self.model.revisions[dev_id]:
+            self.model.revisions[dev_id].append(revision)
+
+    @rule(dev_id=consumes(recorded), retraction=retractions())
+    def retract(self, dev_id: str, retraction: Retraction) -> None:
+        earlier = self.model.retractions[dev_id]
+        if earlier and retraction in earlier:
+            # Retrying the same retraction is safe: nothing new is written.
+            self.timeline.retract(dev_id, reported=retraction.reported, reason=retraction.reason)
+            return
+        if earlier:
+            with pytest.raises(NotRetractableError):
+                self.timeline.retract(
+                    dev_id, reported=retraction.reported, reason=retraction.reason
+                )
+            return
+        self.timeline.retract(dev_id, reported=retraction.reported, reason=retraction.reason)
+        self.model.retractions[dev_id].append(retraction)
+
+    @precondition(lambda self: bool(self.model.originals))
+    @rule(day=days(), known_at=st.none() | days(), possible=st.booleans())
+    def views_agree(
+        self, day: pendulum.Date, known_at: pendulum.Date | None, possible: bool
+    ) -> None:
+        view = self.timeline.as_of(day, known_at=known_at, possible=possible)
+        assert answer_of(view) == self.model.as_of(day, known_at, possible)
+
+    @invariant()
+    def everything_recorded_is_kept(self) -> None:
+        entries = {entry.id: entry for entry in self.timeline.entries()}
+        assert set(entries) == set(self.model.originals)
+        for dev_id, entry in entries.items():
+            assert entry.development == self.model.originals[dev_id]
+            assert set(entry.revisions) == set(self.model.revisions[dev_id])
+            assert list(entry.retractions) == self.model.retractions[dev_id]
+
+    @invariant()
+    def latest_view_agrees(self) -> None:
+        day = pendulum.Date(2021, 1, 1)
+        assert answer_of(self.timeline.as_of(day)) == self.model.as_of(day, None, False)
+
+    def teardown(self) -> None:
+        self.timeline.close()
+        self.folder.cleanup()
+
+
+class SQLiteStoreComparison(StoreComparison):
+    url = "sqlite:///{dir}/story.db"
+
+
+TestInMemoryStore = StoreComparison.TestCase
+TestSQLiteStore = SQLiteStoreComparison.TestCase
+# Every SQLite step commits to a file, so that machine runs a quarter of the examples.
+TestSQLiteStore.settings = settings(
+    max_examples=max(10, settings().max_examples // 4), stateful_step_count=30
+)
