@@ -92,6 +92,11 @@ class Timeline(ReadMethods):
     def __repr__(self) -> str:
         return f"Timeline({self.config.redacted_url!r})"
 
+    @property
+    def head(self) -> int:
+        """The notification id of the last event in the store (0 when empty)."""
+        return self._app.recorder.max_notification_id() or 0
+
     # -- registry -------------------------------------------------------------
 
     @property

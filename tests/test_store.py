@@ -1,0 +1,140 @@
+"""The event store: exact transcoding, reopening files, and the same contract on every store."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import attrs
+import pendulum
+import pytest
+from eventsourcing.persistence import JSONTranscoder
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine import (
+    Development,
+    Retraction,
+    Revision,
+    Source,
+    Stance,
+    StanceClaim,
+    StoreError,
+    Timeline,
+    When,
+)
+from engine.aggregates import Development as DevelopmentStream
+from engine.config import StoreConfig
+from engine.store import StoreApplication
+from engine.transcodings import register_all
+from tests.strategies import (
+    days,
+    developments,
+    registry_actors,
+    registry_topics,
+    retractions,
+    revisions,
+    stories,
+    whens,
+)
+
+
+def transcoder() -> JSONTranscoder:
+    coder = JSONTranscoder()
+    register_all(coder)
+    return coder
+
+
+@given(st.one_of(whens(), developments(), revisions(), retractions(), days()))
+def test_every_value_round_trips_exactly_through_the_transcoder(value: object) -> None:
+    coder = transcoder()
+    decoded = coder.decode(coder.encode({"value": value}))["value"]
+    assert decoded == value
+    assert type(decoded) is type(value)
+
+
+@given(developments(), revisions(), retractions())
+def test_stored_events_decode_to_equal_events(
+    development: Development, revision: Revision, retraction: Retraction
+) -> None:
+    app = StoreApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    stream = DevelopmentStream(development=development)
+    stream.revise(revision)
+    stream.retract(retraction)
+    events = stream.collect_events()
+    for event in events:
+        stored = app.mapper.to_stored_event(event)
+        assert app.mapper.to_domain_event(stored) == event
+
+
+def fill(tl: Timeline, story: list[Development]) -> None:
+    tl.record_many(story, actors=registry_actors(), topics=registry_topics())
+
+
+@given(stories(), st.lists(days(), min_size=1, max_size=3), st.none() | days())
+def test_an_sqlite_file_reopens_with_identical_views(
+    story: list[Development], on: list[pendulum.Date], known_at: pendulum.Date | None
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/story.db"
+        with Timeline.open(url) as tl:
+            fill(tl, story)
+            before = [tl.as_of(day, known_at=known_at) for day in on]
+            entries = tl.entries()
+        with Timeline.open(url) as again:
+            assert [again.as_of(day, known_at=known_at) for day in on] == before
+            assert again.entries() == entries
+            assert again.registry.actors == {a.id: a for a in registry_actors()}
+
+
+def agreement() -> Development:
+    return Development(
+        id="agreement",
+        occurred="2017-12",
+        reported="2018-12-19/2018-12-20",
+        kind="agreement",
+        summary="An agreement was signed.",
+        actors=["RUS", "TUR"],
+        source=Source("Sputnik", "official"),
+        claims=[StanceClaim("TUR", "s400-purchase", "committed")],
+    )
+
+
+def test_every_store_keeps_the_same_contract(timeline: Timeline) -> None:
+    fill(timeline, [agreement()])
+    assert timeline.record(agreement()) == "agreement"  # identical again: no-op
+    assert len(timeline.entries()) == 1
+    position = timeline.as_of("2017-12-31").position("TUR", "s400-purchase")
+    assert position is not None
+    assert position.stance is Stance.COMMITTED
+    assert not position.tentative
+    timeline.revise("agreement", reported="2019-01-10", reason="exact day", occurred="2017-12-29")
+    timeline.retract("agreement", reported="2019-02-01", reason="withdrawn")
+    assert timeline.as_of("2018-12-31", known_at="2019-01-31").position(
+        "TUR", "s400-purchase"
+    ) == attrs.evolve(position, since=When("2017-12-29"))
+    assert timeline.as_of("2018-12-31").positions() == {}
+    reopened = Timeline.open(timeline.config.url) if timeline.config.kind != "memory" else None
+    if reopened is not None:
+        with reopened:
+            assert reopened.entries() == timeline.entries()
+
+
+def test_store_urls_are_read_strictly() -> None:
+    assert StoreConfig.from_url(None).kind == "memory"
+    assert StoreConfig.from_url("sqlite:///story.db").env["SQLITE_DBNAME"] == "story.db"
+    config = StoreConfig.from_url("postgresql://ann:secret@db.example:6543/news?schema=s1")
+    assert config.env["POSTGRES_HOST"] == "db.example"
+    assert config.env["POSTGRES_PORT"] == "6543"
+    assert config.env["POSTGRES_SCHEMA"] == "s1"
+    assert "secret" not in config.redacted_url
+    assert "secret" not in config.location
+    for bad in ("mysql://x/y", "sqlite://", "postgresql://host/"):
+        with pytest.raises(StoreError):
+            StoreConfig.from_url(bad)
+
+
+def test_an_unopenable_sqlite_path_is_a_store_error(tmp_path: Path) -> None:
+    (tmp_path / "dir.db").mkdir()
+    with pytest.raises(StoreError, match=r"dir\.db"):
+        Timeline.open(f"sqlite:///{tmp_path / 'dir.db'}")
