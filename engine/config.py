@@ -32,6 +32,34 @@ class StoreConfig:
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
         return parts._replace(netloc=netloc).geturl()
 
+    def redact(self, text: str) -> str:
+        """Returns `text` with the password, if any, replaced."""
+        password = self.env.get("POSTGRES_PASSWORD")
+        return text.replace(password, "***") if password else text
+
+    def diagnose(self) -> str | None:
+        """Connects once directly to say why the server refused, or None if it did not."""
+        if self.kind != "postgresql":
+            return None
+        import psycopg
+
+        env = self.env
+        try:
+            psycopg.connect(
+                dbname=env["POSTGRES_DBNAME"],
+                host=env["POSTGRES_HOST"],
+                port=env["POSTGRES_PORT"],
+                user=env["POSTGRES_USER"],
+                password=env["POSTGRES_PASSWORD"] or None,
+                connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
+            ).close()
+        except psycopg.Error as error:
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            # psycopg prefixes the reason with the address it tried; keep the reason.
+            reason = first.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
+            return reason
+        return None
+
     @property
     def location(self) -> str:
         """A short description of the store for messages (path, or host and database)."""
@@ -45,16 +73,29 @@ class StoreConfig:
         return "in-memory store"
 
     @classmethod
-    def from_url(cls, url: str | None = None) -> StoreConfig:
-        """Reads `memory://`, `sqlite:///path.db` or `postgresql://user@host/db`."""
+    def from_url(
+        cls, url: str | None = None, *, password: str | None = None, schema: str | None = None
+    ) -> StoreConfig:
+        """Reads `memory://`, `sqlite:///path.db` or `postgresql://user@host/db`.
+
+        A PostgreSQL password and schema may come in the URL (`?schema=name`) or
+        as arguments, which win.
+        """
         url = url or MEMORY_URL
+        if urlsplit(url).scheme in ("postgresql", "postgres"):
+            env = _postgres_env(url)
+            if password is not None:
+                env["POSTGRES_PASSWORD"] = password
+            if schema is not None:
+                env["POSTGRES_SCHEMA"] = schema
+            return cls(url, env, "postgresql")
+        if password is not None or schema is not None:
+            raise StoreError("a password or schema applies only to postgresql:// stores")
         scheme = urlsplit(url).scheme
         if scheme == "memory":
             return cls(url, {"PERSISTENCE_MODULE": "eventsourcing.popo"}, "memory")
         if scheme == "sqlite":
             return cls(url, _sqlite_env(url), "sqlite")
-        if scheme in ("postgresql", "postgres"):
-            return cls(url, _postgres_env(url), "postgresql")
         raise StoreError(
             f"cannot open store {url!r}: expected a URL starting with memory://, "
             "sqlite:/// or postgresql://"

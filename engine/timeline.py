@@ -45,14 +45,16 @@ RETRIES = 5
 
 
 def _open_application(config: StoreConfig) -> StoreApplication:
+    # One direct connection first: a refused or misnamed server fails at once with
+    # the driver's reason, instead of after the connection pool's timeout.
+    refused = config.diagnose()
+    if refused:
+        raise StoreError(f"cannot open the {config.location}: {config.redact(refused)}")
     try:
         return StoreApplication(env=config.env)
-    except Exception as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        password = config.env.get("POSTGRES_PASSWORD")
-        if password:
-            reason = reason.replace(password, "***")
-        raise StoreError(f"cannot open the {config.location}: {reason}") from None
+    except Exception as error:  # driver errors vary; the user gets one clear message
+        reason = config.diagnose() or (str(error).splitlines() or [type(error).__name__])[0]
+        raise StoreError(f"cannot open the {config.location}: {config.redact(reason)}") from None
 
 
 class Timeline(ReadMethods):
@@ -62,17 +64,21 @@ class Timeline(ReadMethods):
     (`sqlite:///story.db`) or a PostgreSQL database (`postgresql://user@host/db`).
     """
 
-    def __init__(self, url: str | None = None) -> None:
-        self.config = StoreConfig.from_url(url)
+    def __init__(
+        self, url: str | None = None, *, password: str | None = None, schema: str | None = None
+    ) -> None:
+        self.config = StoreConfig.from_url(url, password=password, schema=schema)
         self._app = _open_application(self.config)
         self._log = EventLog(self._app)
         self._registry = Registry()
         self._sync()
 
     @classmethod
-    def open(cls, url: str) -> Timeline:
-        """Opens (creating if needed) the store at `url`."""
-        return cls(url)
+    def open(
+        cls, url: str, *, password: str | None = None, schema: str | None = None
+    ) -> Timeline:
+        """Opens (creating if needed) the store at `url`; PostgreSQL may take a schema."""
+        return cls(url, password=password, schema=schema)
 
     def close(self) -> None:
         """Releases the store's connections."""
