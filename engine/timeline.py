@@ -349,7 +349,8 @@ class Timeline(ReadMethods):
         """Loads seed files (a file or a folder), all or nothing; returns the new ids."""
         from engine.loader import read_seeds
 
-        seeds = read_seeds(Path(path), self.registry)
+        recorded = {entry.id: entry.development for entry in self.entries()}
+        seeds = read_seeds(Path(path), self.registry, recorded=recorded)
         return self.record_many(seeds.developments, actors=seeds.actors, topics=seeds.topics)
 
     def _sync(self) -> None:

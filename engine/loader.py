@@ -1,0 +1,402 @@
+"""Reads seed files (TOML, see seeds/FORMAT.md) and reports every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+
+from engine import values
+from engine._seed_lines import KINDS, FieldPath, SeedFile
+from engine.errors import DateError, LoadError, RecordError, UnknownNameError
+from engine.registry import NameKind, Registry
+from engine.values import Actor, Development, Kind, Reliability, Stance, Topic
+from engine.when import When
+
+__all__ = ["Seeds", "read_seeds"]
+
+T = TypeVar("T")
+Readers = dict[str, Callable[[Any], Any]]
+
+TEXT, TEXTS, TABLE, TABLES = "text", "texts", "table", "tables"
+# Every key a seed table may hold: table.key, type (! when required), a good value.
+FIELDS = """
+actor.id                text!    a CAMEO-style id such as "TUR" or "USA.STATE"
+actor.name              text!    a display name such as "Turkey"
+actor.aliases           texts    an array of strings such as ["Ankara"]
+actor.person            tables   [[actor.person]] tables, each with a name
+person.name             text!    a name such as "Dmitry Peskov"
+person.role             text     text such as "Kremlin spokesman"
+person.aliases          texts    an array of strings such as ["Peskov"]
+topic.id                text!    a slug such as "s400-purchase"
+topic.description       text!    one sentence of text
+topic.aliases           texts    an array of strings such as ["S-400 deal"]
+development.id          text!    a slug such as "s400-agreement"
+development.occurred    text!    EDTF text such as "2017-12", or a phrase such as "last month"
+development.reported    text!    EDTF text such as "2018-12-19"
+development.kind        text!    one of {kinds}
+development.summary     text!    text in the project's own words
+development.actors      texts!   an array of actor names such as ["TUR"]
+development.targets     texts    an array of actor names such as ["USA"]
+development.source      table!   a table such as {{ publisher = "Reuters", reliability = "named" }}
+development.claims      tables   an array of tables such as [{{ actor = "TUR", stance = "..." }}]
+source.publisher        text!    text such as "Reuters"
+source.reliability      text!    one of {reliabilities}
+source.attribution      text     text such as "two unnamed sources"
+source.url              text     a URL as text
+claims.actor            text!    an actor name such as "TUR"
+claims.topic            text!    a topic such as "s400-purchase"
+claims.stance           text!    one of {stances}
+claims.quote            text     a short phrase by the speaker
+""".format(
+    kinds=", ".join(map(str, Kind)),
+    reliabilities=", ".join(map(str, Reliability)),
+    stances=", ".join(map(str, Stance)),
+)
+SCHEMAS: dict[str, dict[str, tuple[str, bool, str]]] = {}
+for _row in FIELDS.strip().splitlines():
+    _name, _type, _example = _row.split(maxsplit=2)
+    _schema, _key = _name.split(".")
+    SCHEMAS.setdefault(_schema, {})[_key] = (_type.rstrip("!"), _type.endswith("!"), _example)
+# The value object each table becomes, and keys named otherwise on the object.
+CLASSES: dict[str, type[Any]] = {
+    "actor": Actor,
+    "person": values.Person,
+    "topic": Topic,
+    "development": Development,
+    "source": values.Source,
+    "claims": values.StanceClaim,
+}
+RENAMED = {"person": "people"}
+# An attrs validator's message starts with "Class.field: "; that names the field.
+ATTRS_FIELD = re.compile(r"\w+\.(\w+): (.*)", re.S)
+TOML_PLACE = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+@attrs.frozen
+class Seeds:
+    """What a load holds, with every actor and topic name resolved to its id."""
+
+    actors: tuple[Actor, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    developments: tuple[Development, ...] = ()
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool | int | float | str):
+        what = {bool: "true/false", str: "text"}.get(type(value), "a number")
+        return f"{what} {str(value).lower() if isinstance(value, bool) else repr(value)}"
+    if isinstance(value, list | dict):
+        return "an array" if isinstance(value, list) else "a table"
+    return f"a TOML date or time ({value}); write dates as quoted EDTF text"
+
+
+def _field_name(path: FieldPath) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+class _Record:
+    """One record being checked: its file, its place, and the problems found in it."""
+
+    def __init__(self, load: _Load, file: SeedFile, kind: str, index: int, data: Any) -> None:
+        self.load, self.file, self.kind, self.index = load, file, kind, index
+        self.data: dict[str, Any] = data if isinstance(data, dict) else {}
+        ident = self.data.get("id")
+        self.label = f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{index + 1}"
+        self.bad: set[FieldPath] = set()
+
+    def line(self, path: FieldPath = ()) -> int | None:
+        """The line of a field of this record in its file."""
+        return self.file.line(self.kind, self.index, path)
+
+    def problem(self, path: FieldPath, message: str) -> None:
+        """Notes a problem with a field; only the first one per field is kept."""
+        if path in self.bad:
+            return
+        self.bad.add(path)
+        field = f" field {_field_name(path)!r}" if path else ""
+        self.load.add(self.file, self.line(path), f"{self.label}{field}: {message}")
+
+    def clean(self, prefix: FieldPath = ()) -> bool:
+        """Whether no problem was found at or below `prefix`."""
+        return not any(path[: len(prefix)] == prefix for path in self.bad)
+
+    def check(self, schema: str, data: Mapping[str, Any], path: FieldPath = ()) -> None:
+        """Reports unknown keys, missing fields and values of the wrong type."""
+        keys = SCHEMAS[schema]
+        for key, value in data.items():
+            if key not in keys:
+                close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else f"expected {', '.join(keys)}"
+                self.problem((*path, key), f"unknown key {key!r}; {hint}")
+            else:
+                self._check_type((*path, key), value, *keys[key][::2])
+        for key, (_kind, required, example) in keys.items():
+            if required and key not in data:
+                self.problem((*path, key), f"missing; expected {example}")
+
+    def _check_type(self, path: FieldPath, value: Any, kind: str, example: str) -> None:
+        wanted = {TEXT: str, TEXTS: list, TABLE: dict, TABLES: list}[kind]
+        if not isinstance(value, wanted):
+            self.problem(path, f"found {_describe(value)}; expected {example}")
+        elif kind in (TEXTS, TABLES):
+            item = str if kind == TEXTS else dict
+            for i, element in enumerate(value):
+                if not isinstance(element, item):
+                    what = "text" if kind == TEXTS else "a table"
+                    self.problem((*path, i), f"found {_describe(element)}; expected {what}")
+                elif kind == TABLES:
+                    self.check(str(path[-1]), element, (*path, i))
+        elif kind == TABLE:
+            self.check(str(path[-1]), value, path)
+
+    def get(self, path: FieldPath, default: Any = None) -> Any:
+        """The value at `path` if it was found well-formed, else `default`."""
+        value: Any = self.data
+        for step in path:
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                return default
+        flagged = any(path[: len(bad)] == bad for bad in self.bad)
+        return default if flagged else value
+
+    def convert(self, path: FieldPath, read: Callable[[Any], T]) -> T | None:
+        """Reads the value at `path`, reporting why it cannot be read."""
+        value = self.get(path)
+        if value is None:
+            return None
+        try:
+            return read(value)
+        except _BrokenNameError:
+            self.bad.add(path)  # reported where the actor or topic is defined
+        except (RecordError, DateError, UnknownNameError) as error:
+            self.problem(path, str(error))
+        return None
+
+    def build(self, path: FieldPath, make: Callable[..., T], **fields: Any) -> T | None:
+        """Makes a value object when its parts are sound, reporting what it rejects."""
+        if not self.clean(path):
+            return None
+        try:
+            return make(**fields)
+        except (RecordError, DateError) as error:
+            found = ATTRS_FIELD.fullmatch(str(error))
+            if found is None:
+                self.problem(path, str(error))
+            else:
+                self.problem((*path, found[1]), found[2])
+            return None
+
+
+class _BrokenNameError(UnknownNameError):
+    """A name that stands for an actor or topic whose own record has problems."""
+
+
+class _Load:
+    """Everything read in one load, and every problem found, in file and line order."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = Registry(registry.actors.values(), registry.topics.values())
+        self.problems: list[tuple[int, int, str]] = []
+        self.seen: dict[tuple[str, str], _Record] = {}
+        self.broken: dict[str, set[str]] = {"actor": set(), "topic": set()}
+
+    def add(self, file: SeedFile | None, line: int | None, message: str) -> None:
+        """Notes one problem, located by file and line."""
+        where = "" if file is None else file.name + ("" if line is None else f":{line}")
+        order = -1 if file is None else file.order
+        self.problems.append((order, line or 0, f"{where}: {message}" if where else message))
+
+    def unique(self, record: _Record, ident: str) -> bool:
+        """Whether `ident` is the first of its kind in this load; reports a repeat."""
+        first = self.seen.setdefault((record.kind, ident), record)
+        if first is not record:
+            where = f"{first.file.name}:{first.line(('id',)) or '?'}"
+            message = f"{ident!r} is already used at {where}; expected each id once per load"
+            record.problem(("id",), message)
+        return first is record
+
+    def register(self, record: _Record, value: Actor | Topic) -> bool:
+        """Adds an actor or topic to the load's registry, reporting a clash."""
+        try:
+            if isinstance(value, Actor):
+                self.registry.add_actor(value)
+            else:
+                self.registry.add_topic(value)
+        except RecordError as error:
+            record.problem(("id",), str(error))
+            return False
+        return True
+
+    def resolve(self, kind: NameKind) -> Callable[[str], str]:
+        """Reads a name of the given kind as its registered id."""
+
+        def read(name: str) -> str:
+            try:
+                return self.registry.resolve(kind, name)
+            except UnknownNameError:
+                if name.casefold() in self.broken[kind]:
+                    raise _BrokenNameError(kind, name) from None
+                raise
+
+        return read
+
+    def failed(self, record: _Record) -> None:
+        """Notes the names of an actor or topic that has problems of its own."""
+        people = record.data.get("person")
+        tables = [record.data, *(people if isinstance(people, list) else [])]
+        for table in (t for t in tables if isinstance(t, dict)):
+            aliases = table.get("aliases")
+            names = [
+                table.get("id"),
+                table.get("name"),
+                *(aliases if isinstance(aliases, list) else []),
+            ]
+            self.broken[record.kind] |= {n.casefold() for n in names if isinstance(n, str)}
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _table(record: _Record, path: FieldPath, schema: str, readers: Readers) -> Any:
+    """Builds the value object of the table at `path`, each key read by its reader."""
+    data, fields = record.get(path, {}), {}
+    for key, (kind, *_) in SCHEMAS[schema].items():
+        read, at, found = readers.get(key, _same), (*path, key), record.get((*path, key))
+        if found is None:
+            continue
+        if kind == TEXT:
+            value: Any = record.convert(at, read)
+        elif kind == TEXTS:
+            value = tuple(record.convert((*at, i), read) for i in range(len(found)))
+        elif kind == TABLE:
+            value = _table(record, at, key, readers)
+        else:
+            value = [_table(record, (*at, i), key, readers) for i in range(len(found))]
+        fields[RENAMED.get(key, key)] = value
+    if schema == "development" and When.is_relative(str(data.get("occurred"))):
+        fields["occurred_as_written"] = data["occurred"]
+    return record.build(path, CLASSES[schema], **fields)
+
+
+def _value(record: _Record, load: _Load) -> Any:
+    """The actor, topic or development a record holds, or None if it has problems."""
+    reported = record.convert(("reported",), When)
+
+    def occurred(text: str) -> When | None:
+        if not When.is_relative(text):
+            return When(text)
+        # Without a sound reported date there is nothing to resolve against.
+        return None if reported is None else When.relative(text, anchor=reported)
+
+    actor = load.resolve("actor")
+    readers: Readers = {
+        "occurred": occurred,
+        "reported": When,
+        "kind": Kind.parse,
+        "reliability": Reliability.parse,
+        "stance": Stance.parse,
+        "actors": actor,
+        "targets": actor,
+        "actor": actor,
+        "topic": load.resolve("topic"),
+    }
+    return _table(record, (), record.kind, readers if record.kind == "development" else {})
+
+
+def _read_file(load: _Load, order: int, file: Path) -> SeedFile | None:
+    """Reads and parses one file, reporting unreadable text, bad TOML and unknown tables."""
+    name = str(file)
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        load.add(None, None, f"{name}: cannot read the file: {error}")
+        return None
+    result = SeedFile(order, name, text)
+    try:
+        result.data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        place = TOML_PLACE.search(message)
+        at = int(place[1]) if place and place[1] else result.line_of(len(text))
+        column = f" (column {place[2]})" if place and place[2] else ""
+        load.add(result, at, f"TOML syntax error: {TOML_PLACE.sub('', message)}{column}")
+        return None
+    for key, value in result.data.items():
+        found = re.search(rf"^[ \t]*\[*[ \t]*[\"']?{re.escape(key)}\b", text, re.M)
+        line = result.line_of(found.start()) if found else None
+        if key not in KINDS:
+            close = difflib.get_close_matches(key, KINDS, n=1, cutoff=0.6)
+            hint = f"did you mean [[{close[0]}]]?" if close else "expected [[actor]], "
+            hint += "" if close else "[[topic]] or [[development]]"
+            load.add(result, line, f"unknown table {key!r}; {hint}")
+        elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            load.add(result, line, f"{key!r} is {_describe(value)}; expected [[{key}]] tables")
+    return result
+
+
+def _files(path: Path) -> list[Path]:
+    """The seed files at `path`: the file itself, or a folder's *.toml files by name."""
+    if path.is_dir():
+        return sorted((p for p in path.glob("*.toml") if p.is_file()), key=lambda p: p.name)
+    return [path] if path.exists() else []
+
+
+def _changed(record: _Record, new: Development, old: Development | None) -> None:
+    """Reports a development whose id is already recorded with other content."""
+    if old is not None and old != new:
+        fields = [f.name for f in attrs.fields(Development)]
+        differ = ", ".join(f for f in fields if getattr(old, f) != getattr(new, f))
+        message = f"already recorded with different content (differs in {differ})"
+        record.problem(("id",), f"{message}; expected the same content, or a revision")
+
+
+def read_seeds(
+    path: Path, registry: Registry, *, recorded: Mapping[str, Development] | None = None
+) -> Seeds:
+    """Reads a seed file or folder, resolving names via `registry` and the seeds' own.
+
+    Raises one `LoadError` listing every problem in every file; with `recorded` (the
+    developments already stored, by id) it also reports ids whose content differs.
+    """
+    load, path = _Load(registry), Path(path)
+    paths = _files(path)
+    if not paths:
+        what = "no *.toml seed files in the folder" if path.is_dir() else "no such file"
+        load.add(None, None, f"{path}: {what}")
+    files = [f for order, p in enumerate(paths) if (f := _read_file(load, order, p))]
+    records: dict[str, list[_Record]] = {kind: [] for kind in KINDS}
+    for file in files:
+        for kind in KINDS:
+            tables = file.data.get(kind)
+            for i, data in enumerate(tables if isinstance(tables, list) else []):
+                if not isinstance(data, dict):
+                    continue  # the file-level check reported it
+                records[kind].append(record := _Record(load, file, kind, i, data))
+                record.check(kind, record.data)
+    actors: list[Actor] = []
+    topics: list[Topic] = []
+    developments: list[Development] = []
+    for record in (r for kind in KINDS for r in records[kind]):
+        ident = record.data.get("id")
+        unique = not isinstance(ident, str) or load.unique(record, ident)
+        value = _value(record, load)
+        if value is None and record.kind != "development":
+            load.failed(record)
+        if value is None or not unique:
+            continue
+        if isinstance(value, Development):
+            _changed(record, value, (recorded or {}).get(value.id))
+            developments.append(value)
+        elif load.register(record, value):
+            (actors if isinstance(value, Actor) else topics).append(value)
+    if load.problems:
+        raise LoadError([text for *_, text in sorted(load.problems, key=lambda p: p[:2])])
+    return Seeds(tuple(actors), tuple(topics), tuple(developments))
