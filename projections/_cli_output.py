@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from engine import Development, Position
+from projections.export import development_record
 
 __all__ = [
     "change_row",
@@ -75,32 +76,7 @@ def position_row(position: Position) -> list[str]:
 
 def development_json(development: Development) -> dict[str, Any]:
     """A development as JSON, with every field of the record."""
-    source = development.source
-    return {
-        "id": development.id,
-        "occurred": development.occurred.text,
-        "occurred_as_written": development.occurred_as_written,
-        "reported": development.reported.text,
-        "kind": str(development.kind),
-        "summary": development.summary,
-        "actors": list(development.actors),
-        "targets": list(development.targets),
-        "source": {
-            "publisher": source.publisher,
-            "reliability": str(source.reliability),
-            "attribution": source.attribution,
-            "url": source.url,
-        },
-        "claims": [
-            {
-                "actor": claim.actor,
-                "topic": claim.topic,
-                "stance": str(claim.stance),
-                "quote": claim.quote,
-            }
-            for claim in development.claims
-        ],
-    }
+    return development_record(development)
 
 
 def development_row(development: Development) -> list[str]:
