@@ -171,12 +171,15 @@ class Timeline(ReadMethods):
     ) -> list[str]:
         self._sync()
         staged = Registry(self._registry.actors.values(), self._registry.topics.values())
-        new_actors = [a for a in actors if staged.check_actor(a)]
-        for actor in new_actors:
-            staged.add_actor(actor)
-        new_topics = [t for t in topics if staged.check_topic(t)]
-        for topic in new_topics:
-            staged.add_topic(topic)
+        new_actors, new_topics = [], []
+        for actor in actors:
+            if staged.check_actor(actor):
+                staged.add_actor(actor)
+                new_actors.append(actor)
+        for topic in topics:
+            if staged.check_topic(topic):
+                staged.add_topic(topic)
+                new_topics.append(topic)
         new_developments: dict[str, Development] = {}
         for development in developments:
             resolved, problems = _names.canonical_development(development, staged)

@@ -171,3 +171,10 @@ def test_a_datetime_is_not_a_day(tl: Timeline) -> None:
 
     error = unchanged(tl, lambda: tl.as_of(dt.datetime(2018, 1, 1, 12)))
     assert isinstance(error, DateError)
+
+
+def test_the_same_actor_twice_in_one_batch_is_registered_once(timeline: Timeline) -> None:
+    turkey = Actor("TUR", "Turkey", aliases=["Ankara"])
+    timeline.record_many([], actors=[turkey, turkey], topics=registry_topics() * 2)
+    assert timeline.registry.actors == {"TUR": turkey}
+    assert timeline.registry.resolve("actor", "ankara") == "TUR"
