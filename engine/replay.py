@@ -127,32 +127,38 @@ def _alone(actor: str) -> list[str]:
 
 
 def _frozen(positions: Mapping[PairKey, Position]) -> Mapping[PairKey, Position]:
-    return MappingProxyType(dict(positions))
+    # A plain dict is copied and frozen; any other mapping is a read-only lazy
+    # one (such as the materialised view's) that looks positions up on demand.
+    return MappingProxyType(dict(positions)) if isinstance(positions, dict) else positions
 
 
-@attrs.frozen
+Developments = tuple[Development, ...] | Callable[[], Iterable[Development]]
+
+
+@attrs.frozen(eq=False)
 class View:
     """The state of the story as of a day, as it was known on a day.
 
-    `source` says whether it came from pure replay or the materialised view.
+    `source` says whether it came from pure replay or the materialised view;
+    two views are equal when they say the same, whichever source they came from.
+    Positions and developments may be given lazily (a mapping that looks up on
+    demand, a callable that lists the developments on first use).
     """
 
     day: dt.date
     known_at: dt.date | None
     possible: bool
     source: str
-    _positions: Mapping[PairKey, Position] = attrs.field(
-        converter=_frozen, alias="positions"
-    )
-    _developments: tuple[Development, ...] = attrs.field(alias="developments")
+    _positions: Mapping[PairKey, Position] = attrs.field(converter=_frozen, alias="positions")
+    _developments: Developments = attrs.field(alias="developments")
     _resolve_actor: Callable[[str], str] = attrs.field(
-        default=_same, eq=False, repr=False, alias="resolve_actor"
+        default=_same, repr=False, alias="resolve_actor"
     )
     _resolve_topic: Callable[[str], str] = attrs.field(
-        default=_same, eq=False, repr=False, alias="resolve_topic"
+        default=_same, repr=False, alias="resolve_topic"
     )
     _descendants: Callable[[str], list[str]] = attrs.field(
-        default=_alone, eq=False, repr=False, alias="descendants"
+        default=_alone, repr=False, alias="descendants"
     )
 
     def position(self, actor: str, topic: str) -> Position | None:
@@ -172,4 +178,17 @@ class View:
 
     def developments(self) -> tuple[Development, ...]:
         """The developments that count at this day, in story order."""
+        if not isinstance(self._developments, tuple):
+            # Listed once, on first use; the frozen view then keeps the tuple.
+            object.__setattr__(self, "_developments", tuple(self._developments()))
+        assert isinstance(self._developments, tuple)
         return self._developments
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, View):
+            return NotImplemented
+        mine = (self.day, self.known_at, self.possible, self.positions(), self.developments())
+        theirs = (other.day, other.known_at, other.possible, other.positions())
+        return mine == (*theirs, other.developments())
+
+    __hash__ = None  # type: ignore[assignment]  # equal views may differ in how they load

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Notification
+from eventsourcing.persistence import JSONTranscoder, Notification, Recording
 from eventsourcing.utils import Environment, EnvType
 
 from engine import aggregates, values
@@ -65,6 +65,20 @@ class EventLog:
             self.position = notification.id
             count += 1
         return count
+
+    def absorb(self, recordings: Sequence[Recording[UUID]]) -> bool:
+        """Folds in events this process just saved, when nothing else came between.
+
+        Returns False (and folds nothing) when another writer's events are interleaved
+        or ids are unknown, in which case the caller pulls instead.
+        """
+        ids = [recording.notification.id for recording in recordings]
+        if not ids or ids != list(range(self.position + 1, self.position + 1 + len(ids))):
+            return False
+        for recording in recordings:
+            self.apply(recording.domain_event)
+        self.position = ids[-1]
+        return True
 
     def apply(self, event: Any) -> None:
         """Folds one domain event into the log."""

@@ -192,8 +192,12 @@ class Timeline(ReadMethods):
         streams += [aggregates.Topic(topic=t) for t in new_topics]
         streams += [aggregates.Development(development=d) for d in new_developments.values()]
         if streams:
-            self._app.save(*streams)
-            self._sync()
+            recordings = self._app.save(*streams)
+            # Our own events need no second decoding unless another writer interleaved.
+            if self._log.absorb(recordings):
+                self._register_new()
+            else:
+                self._sync()
         return list(new_developments)
 
     def _is_new(self, development: Development, staged: dict[str, Development]) -> bool:
@@ -358,12 +362,15 @@ class Timeline(ReadMethods):
 
     def _sync(self) -> None:
         if self._log.pull():
-            for actor in self._log.actors.values():
-                if actor.id not in self._registry.actors:
-                    self._registry.add_actor(actor)
-            for topic in self._log.topics.values():
-                if topic.id not in self._registry.topics:
-                    self._registry.add_topic(topic)
+            self._register_new()
+
+    def _register_new(self) -> None:
+        for actor in self._log.actors.values():
+            if actor.id not in self._registry.actors:
+                self._registry.add_actor(actor)
+        for topic in self._log.topics.values():
+            if topic.id not in self._registry.topics:
+                self._registry.add_topic(topic)
 
 
 def _differences(old: Development, new: Development) -> str:
