@@ -82,7 +82,7 @@ class ReadMethods:
         if view is None:
             return None
         pin = self._log.position
-        return view.as_of(day, known_at, possible, pin=pin, registry=self._registry)
+        return view.as_of(day, known_at, possible, pin=pin, registry=self._registry, log=self._log)
 
     def _claiming(self, actor: str, topic: str) -> Iterable[Entry]:
         """Entries enough to answer about one pair: those claiming it, or all of them."""

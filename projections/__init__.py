@@ -1,0 +1,33 @@
+"""timeline's read side: the materialised positions view and the read models on it.
+
+Pure replay (`engine.replay`) is the oracle; everything here answers exactly as it
+would, faster.  `Timeline` offers the read models as methods (`history`, `diff`,
+`explain`, `relations`, `developments`) through `engine._wiring`, and its
+`materialised` property gives the view itself (`catch_up`, `rebuild`, `enabled`).
+"""
+
+from projections.catchup import catch_up
+from projections.diff import Diff, Difference
+from projections.errors import QueryError
+from projections.explain import Claim, Explanation
+from projections.history import Change
+from projections.materialised import Materialised
+from projections.projection import PositionsProjection
+from projections.recorder import SQLitePositionsRecorder
+from projections.relations import PERIODS, Period, Relations
+
+__all__ = [
+    "PERIODS",
+    "Change",
+    "Claim",
+    "Diff",
+    "Difference",
+    "Explanation",
+    "Materialised",
+    "Period",
+    "PositionsProjection",
+    "QueryError",
+    "Relations",
+    "SQLitePositionsRecorder",
+    "catch_up",
+]

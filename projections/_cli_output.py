@@ -111,13 +111,14 @@ def change_row(change: Any) -> list[str]:
     return [
         str(day_text(change.day)),
         str(getattr(change, "kind", "")),
-        _stance(before),
-        _stance(after),
+        stance_text(before),
+        stance_text(after),
         "" if after is None else after.since.text,
         "" if after is None else ("yes" if after.tentative else "no"),
         ", ".join(getattr(change, "causes", ())),
     ]
 
 
-def _stance(position: Position | None) -> str:
+def stance_text(position: Position | None) -> str:
+    """A position's stance as a table cell, or '-' for none."""
     return "-" if position is None else str(position.stance)

@@ -15,14 +15,15 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import attrs
 
 import seeds
-from engine import ConflictError, StoreError, Timeline, TimelineError, When
-from engine.errors import DateError
+from engine import ConflictError, StoreError, Timeline, TimelineError
 from projections import _cli_output as out
+from projections import _cli_reads, _cli_worker
+from projections._cli_args import UsageError, knowledge, possible, show, when
 
 __all__ = ["Settings", "main", "run"]
 
@@ -54,13 +55,6 @@ class Settings:
         return self.data_home / "timeline" / "story.db"
 
 
-def _when(text: str) -> When:
-    try:
-        return When(text)
-    except DateError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
 def _common() -> argparse.ArgumentParser:
     """The options every subcommand takes, also accepted before the subcommand."""
     common = argparse.ArgumentParser(add_help=False)
@@ -79,24 +73,6 @@ def _common() -> argparse.ArgumentParser:
         help="print JSON for programs instead of a table",
     )
     return common
-
-
-def _knowledge(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--known-at",
-        metavar="K",
-        type=_when,
-        help="count only what had been reported by day K (EDTF; default: everything)",
-    )
-
-
-def _possible(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--possible",
-        action="store_true",
-        help="also count developments that had only possibly happened; "
-        "positions resting on them are marked tentative",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,9 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         "since when it has held, whether it is tentative, and the developments behind it.",
         epilog="example: timeline positions --as-of 2018-12-31 --actor USA --children",
     )
-    positions.add_argument("--as-of", metavar="D", required=True, type=_when, help="the day")
-    _knowledge(positions)
-    _possible(positions)
+    positions.add_argument("--as-of", metavar="D", required=True, type=when, help="the day")
+    knowledge(positions)
+    possible(positions)
     positions.add_argument("--actor", metavar="A", help="only this actor (id, name or alias)")
     positions.add_argument(
         "--children", action="store_true", help="with --actor: also the actors below it"
@@ -143,9 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
         "optionally only those whose occurred span overlaps --from .. --to.",
         epilog="example: timeline developments --from 2018-11 --to 2018-12",
     )
-    developments.add_argument("--from", dest="start", metavar="D", type=_when, help="from day D")
-    developments.add_argument("--to", dest="end", metavar="D", type=_when, help="to day D")
-    _knowledge(developments)
+    developments.add_argument("--from", dest="start", metavar="D", type=when, help="from day D")
+    developments.add_argument("--to", dest="end", metavar="D", type=when, help="to day D")
+    knowledge(developments)
     developments.set_defaults(handler=_developments)
 
     history = commands.add_parser(
@@ -157,8 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history.add_argument("actor", metavar="ACTOR", help="actor id, name or alias")
     history.add_argument("topic", metavar="TOPIC", help="topic slug or alias")
-    _knowledge(history)
-    _possible(history)
+    knowledge(history)
+    possible(history)
     history.set_defaults(handler=_history)
 
     load = commands.add_parser(
@@ -171,19 +147,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("path", metavar="PATH", type=Path, help="a .toml file or a folder")
     load.set_defaults(handler=_load)
+    _cli_reads.add_commands(commands, common)
+    _cli_worker.add_command(commands, common)
     return parser
 
 
 Handler = Callable[[Timeline, argparse.Namespace, TextIO], None]
 
 
-def _show(args: argparse.Namespace, stdout: TextIO, document: Any, text: str) -> None:
-    print(out.dump(document) if args.json else text, file=stdout)
-
-
 def _positions(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
     if args.children and args.actor is None:
-        raise _UsageError("--children needs --actor")
+        raise UsageError("--children needs --actor")
     view = tl.as_of(args.as_of, known_at=args.known_at, possible=args.possible)
     positions = list(view.positions(args.actor, children=args.children).values())
     document = {
@@ -194,7 +168,7 @@ def _positions(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
     }
     rows = [out.position_row(p) for p in positions]
     text = out.table(out.POSITION_COLUMNS, rows) if rows else f"no positions as of {view.day}"
-    _show(args, stdout, document, text)
+    show(args, stdout, document, text)
 
 
 def _developments(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
@@ -213,7 +187,7 @@ def _developments(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> Non
     }
     rows = [out.development_row(d) for d in chosen]
     text = out.table(out.DEVELOPMENT_COLUMNS, rows) if rows else "no developments"
-    _show(args, stdout, document, text)
+    show(args, stdout, document, text)
 
 
 def _history(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
@@ -229,7 +203,7 @@ def _history(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
     }
     rows = [out.change_row(c) for c in changes]
     text = out.table(out.CHANGE_COLUMNS, rows) if rows else f"no claims by {actor} on {topic}"
-    _show(args, stdout, document, text)
+    show(args, stdout, document, text)
 
 
 def _load(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
@@ -239,11 +213,7 @@ def _load(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
         text = f"added {len(added)} development{'s' * (len(added) != 1)}: {', '.join(added)}"
     else:
         text = f"nothing new: everything in {args.path} is already recorded"
-    _show(args, stdout, document, text)
-
-
-class _UsageError(TimelineError, ValueError):
-    """Options that do not fit together."""
+    show(args, stdout, document, text)
 
 
 def _seed(tl: Timeline, where: Path, stderr: TextIO) -> None:
@@ -279,6 +249,8 @@ def run(
             if url is None:
                 _seed(tl, settings.default_store, stderr)
             args.handler(tl, args, stdout)
+    except BrokenPipeError:
+        raise  # main() handles a reader that went away; it is not a store error
     except (StoreError, ConflictError, OSError, NotImplementedError) as error:
         print(f"{PROG}: error: {error}", file=stderr)
         return 1

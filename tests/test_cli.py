@@ -20,7 +20,16 @@ from projections import _cli_output as out
 from projections.cli import Settings, run
 
 TIMELINE = Path(sys.executable).parent / "timeline"
-COMMANDS = ["positions", "developments", "history", "load"]
+COMMANDS = [
+    "positions",
+    "developments",
+    "history",
+    "load",
+    "diff",
+    "explain",
+    "relations",
+    "export",
+]
 
 
 def environment(tmp: Path, **extra: str) -> dict[str, str]:
@@ -204,21 +213,7 @@ def test_bad_input_in_process(
     assert message in stderr + capsys.readouterr().err
 
 
-def test_history_of_a_position(
-    tmp_path: Path, story: Timeline, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    try:
-        story.history("TUR", "s400-purchase")
-    except NotImplementedError:
-        # Until Timeline.history is wired in, answer from the read model directly.
-        from projections.history import history
-
-        def wired(self: Timeline, actor: str, topic: str, **options: Any) -> Any:
-            known_at = options.pop("known_at", None)
-            day = None if known_at is None else When.coerce(known_at).latest
-            return history(self.entries(), actor, topic, known_at=day, **options)
-
-        monkeypatch.setattr(Timeline, "history", wired)
+def test_history_of_a_position(tmp_path: Path, story: Timeline) -> None:
     expected = story.history("TUR", "s400-purchase")
     status, stdout, _ = call(tmp_path, "history", "Ankara", "S-400 deal", "--json")
     assert status == 0
@@ -230,3 +225,48 @@ def test_history_of_a_position(
     assert status == 0
     assert table.splitlines()[0].split()[:4] == ["day", "change", "before", "after"]
     assert "s400-supply-agreement" in table
+
+
+def test_diff_between_days_and_between_knowledge(tmp_path: Path, story: Timeline) -> None:
+    status, stdout, _ = call(tmp_path, "diff", "2017-11-30", "2017-12-31", "--json")
+    assert status == 0
+    changes = {(d["actor"], d["topic"]): d for d in json.loads(stdout)["differences"]}
+    assert changes[("TUR", "s400-purchase")]["change"] == "added"
+    expected = story.diff("2017-11-30", "2017-12-31")
+    assert len(changes) == len(expected.differences)
+    status, stdout, _ = call(
+        tmp_path, "diff", "2018-12-31", "--known-at", "2018-12-19", "--vs-known-at", "2018-12-20"
+    )
+    assert status == 0
+    assert "USA.STATE     patriot-sale" in stdout
+
+
+def test_explain_names_the_winning_claim_and_its_run(tmp_path: Path) -> None:
+    status, stdout, _ = call(
+        tmp_path, "explain", "Ankara", "s400-purchase", "--as-of", "2018-12-31", "--json"
+    )
+    assert status == 0
+    document = json.loads(stdout)
+    statuses = {c["development"]: c["status"] for c in document["claims"]}
+    assert statuses == {
+        "s400-supply-agreement": "supporting",
+        "cavusoglu-keeps-s400-deal": "winner",
+    }
+    assert document["position"]["stance"] == "committed"
+    assert "latest in story order" in document["rule"]
+
+
+def test_relations_and_export(tmp_path: Path, story: Timeline) -> None:
+    status, stdout, _ = call(tmp_path, "relations", "USA", "TUR", "--by", "year", "--json")
+    assert status == 0
+    periods = json.loads(stdout)["periods"]
+    assert [p["period"] for p in periods] == [
+        p.label for p in story.relations("USA", "TUR", by="year").periods
+    ]
+    status, stdout, _ = call(tmp_path, "export", "--format", "timelinejs")
+    assert status == 0
+    slides = json.loads(stdout)["events"]
+    assert {s["unique_id"] for s in slides} == {d.id for d in story.developments()}
+    status, stdout, _ = call(tmp_path, "export", "--format", "plover")
+    assert status == 0
+    assert all(json.loads(line)["coder"] == "timeline" for line in stdout.splitlines())

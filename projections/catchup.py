@@ -1,0 +1,61 @@
+"""Catching the positions view up with the store by pulling its notification log.
+
+SQLite (and in-memory) recorders have no subscriptions, so instead of eventsourcing's
+`ProjectionRunner` the view pulls pages with `select_notifications` after its own
+tracking and writes each page's rows with the page's tracking in one transaction.
+Pages are written one after another: a writer thread overlapping the next page's
+decoding was tried and lost, since binding each row's values needs Python's lock.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import OperationalError
+
+from projections.projection import PositionsProjection, collection_paused
+from projections.recorder import TrackingConflictError
+
+__all__ = ["BATCH", "catch_up"]
+
+# Events per transaction: commits (and the checkpoints they trigger) dominate
+# SQLite's write cost, so pages are large.
+BATCH = 50000
+# Conflicts after which catching up gives up rather than spin.
+PATIENCE = 50
+
+
+def catch_up(
+    app: Application[UUID],
+    projection: PositionsProjection,
+    *,
+    until: int | None = None,
+    batch: int = BATCH,
+) -> int:
+    """Processes the store's events after the view's tracking (up to `until`).
+
+    Returns how many notifications were processed.  When another writer moves
+    the view on meanwhile, it goes on from that writer's tracking.
+    """
+    processed = conflicts = 0
+    while True:
+        start = projection.view.max_tracking_id(app.name) or 0
+        if until is not None and start >= until:
+            return processed
+        try:
+            with collection_paused():
+                page = app.recorder.select_notifications(
+                    start=start, limit=batch, stop=until, inclusive_of_start=False
+                )
+                if not page:
+                    return processed
+                projection.process_notifications(page, app.name, expected=start)
+        except (TrackingConflictError, OperationalError):
+            # Another writer moved the view on, or held SQLite's write lock while
+            # this page was read: read its tracking and go on from there.
+            conflicts += 1
+            if conflicts > PATIENCE:
+                raise
+            continue
+        processed += len(page)

@@ -1,0 +1,11 @@
+"""Errors of the read side; each derives from `TimelineError` and the fitting builtin."""
+
+from __future__ import annotations
+
+from engine.errors import TimelineError
+
+__all__ = ["QueryError"]
+
+
+class QueryError(TimelineError, ValueError):
+    """A read-model query was asked with arguments that do not fit together."""

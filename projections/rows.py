@@ -1,0 +1,129 @@
+"""The rows of the materialised view, computed from one development's `Entry`.
+
+Each development is computed as *versions*: what was known about it during a
+half-open span of knowledge days `[known_from, known_until)`.  Each version's
+stance claims become *claim rows*.  Days are stored as proleptic ordinals so
+that comparisons are integer comparisons in any SQL dialect.
+
+Rows are recomputed from the development's whole `Entry` whenever any of its
+events arrives; revisions apply in their own order (`Revision.order_key`), so a
+late-recorded revision with an early report date reshapes earlier versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+import pendulum
+
+from engine.replay import Entry
+from engine.values import Development
+from engine.when import LAST_DAY
+
+__all__ = [
+    "KNOWN_FOREVER",
+    "RECORDED_FOREVER",
+    "ClaimRow",
+    "claim_rows",
+    "day_of",
+    "known_ordinal",
+    "ordinal",
+    "versions",
+]
+
+# The end of a span that is still open: known from some day on, for good.
+KNOWN_FOREVER = LAST_DAY.toordinal() + 1
+# The end of a recorded span that is still open: no later event has replaced it.
+RECORDED_FOREVER = 2**62
+
+
+def ordinal(day: dt.date) -> int:
+    """The day as a proleptic ordinal (1 January of year 1 is 1)."""
+    return day.toordinal()
+
+
+def day_of(value: int) -> pendulum.Date:
+    """The calendar day of an ordinal, as a pendulum date."""
+    day = dt.date.fromordinal(value)
+    return pendulum.Date(day.year, day.month, day.day)
+
+
+def known_ordinal(known_at: dt.date | None) -> int:
+    """The knowledge day as an ordinal; no day means everything recorded is known."""
+    return LAST_DAY.toordinal() if known_at is None else known_at.toordinal()
+
+
+class ClaimRow(NamedTuple):
+    """One stance claim of one version: the bitemporal fact an as-of lookup searches."""
+
+    actor: str
+    topic: str
+    occurred_earliest: int
+    occurred_latest: int
+    dev_id: str
+    known_from: int
+    known_until: int
+    stance: int
+    occurred: str  # the EDTF text, which becomes a position's `since`
+
+
+def versions(entry: Entry) -> list[tuple[int, int, Development]]:
+    """Each distinct state of the development with the knowledge span it held for."""
+    if not entry.revisions and not entry.retractions:
+        # The common case, and the hot path of catch-up: one version, open-ended.
+        start = entry.development.reported.latest.toordinal()
+        return [(start, KNOWN_FOREVER, entry.development)]
+    days = sorted(entry.knowledge_days())
+    spans: list[tuple[int, int, Development]] = []
+    for index, day in enumerate(days):
+        development = entry.as_known(day)
+        if development is None:
+            continue
+        until = days[index + 1].toordinal() if index + 1 < len(days) else KNOWN_FOREVER
+        start = day.toordinal()
+        if spans and spans[-1][1] == start and spans[-1][2] == development:
+            # A revision that changes nothing leaves the version as it was.
+            spans[-1] = (spans[-1][0], until, development)
+        else:
+            spans.append((start, until, development))
+    return spans
+
+
+def claim_rows(spans: list[tuple[int, int, Development]]) -> list[ClaimRow]:
+    """The claim rows of a development's spans; adjacent identical claims are merged."""
+    open_rows: dict[tuple[str, str], ClaimRow] = {}
+    rows: list[ClaimRow] = []
+    for start, until, development in spans:
+        earliest = development.occurred.earliest.toordinal()
+        latest = development.occurred.latest.toordinal()
+        for claim in development.claims:
+            row = ClaimRow(
+                claim.actor,
+                claim.topic,
+                earliest,
+                latest,
+                development.id,
+                start,
+                until,
+                claim.stance.value,
+                development.occurred.text,
+            )
+            previous = open_rows.get((claim.actor, claim.topic))
+            if previous is not None and previous.known_until == start and _same_fact(previous, row):
+                # A revision elsewhere in the development does not split this claim.
+                row = previous._replace(known_until=until)
+                rows[rows.index(previous)] = row
+            else:
+                rows.append(row)
+            open_rows[(claim.actor, claim.topic)] = row
+    return rows
+
+
+def _same_fact(a: ClaimRow, b: ClaimRow) -> bool:
+    return (a.occurred, a.stance, a.occurred_earliest, a.occurred_latest) == (
+        b.occurred,
+        b.stance,
+        b.occurred_earliest,
+        b.occurred_latest,
+    )

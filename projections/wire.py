@@ -1,0 +1,69 @@
+"""Claim rows read straight from a recorded development's stored JSON.
+
+Catching up spends most of its time decoding events into domain objects; a newly
+recorded development (the bulk of any log) only needs its id, two dates and its
+claims.  This reads just those from the JSON that eventsourcing's transcoder and
+`engine.transcodings` write, and answers None for anything of another shape, so
+the caller decodes that event the ordinary way.  A property test holds it to the
+rows computed from the fully decoded event.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from engine.errors import TimelineError
+from engine.when import When
+from projections.rows import KNOWN_FOREVER, ClaimRow
+
+__all__ = ["recorded_rows"]
+
+
+@lru_cache(maxsize=65536)
+def _when(text: str) -> When:
+    # Few distinct date texts recur across a story; a When is immutable.
+    return When(text)
+
+
+def _value(wrapped: Any, kind: str) -> Any:
+    if wrapped["_type_"] != kind:
+        raise TypeError(f"expected a {kind}, found {wrapped['_type_']}")
+    return wrapped["_data_"]
+
+
+def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow]] | None:
+    """The id and claim rows of a stored `Development.Recorded` event's state.
+
+    Returns None when the state is not in the expected shape.
+    """
+    try:
+        data = _value(json.loads(state)["development"], "development")
+        dev_id = data["id"]
+        occurred = _when(_value(data["occurred"], "when"))
+        known_from = _when(_value(data["reported"], "when")).latest.toordinal()
+        earliest, latest = occurred.earliest.toordinal(), occurred.latest.toordinal()
+        rows = []
+        for wrapped in data["claims"]:
+            claim = _value(wrapped, "stanceclaim")
+            stance = _value(claim["stance"], "stance")
+            rows.append(
+                ClaimRow(
+                    claim["actor"],
+                    claim["topic"],
+                    earliest,
+                    latest,
+                    dev_id,
+                    known_from,
+                    KNOWN_FOREVER,
+                    stance,
+                    occurred.text,
+                )
+            )
+    except (KeyError, TypeError, ValueError, TimelineError):
+        return None
+    texts = [dev_id, *(r.actor for r in rows), *(r.topic for r in rows)]
+    if not all(isinstance(t, str) for t in texts) or any(type(r.stance) is not int for r in rows):
+        return None
+    return dev_id, rows

@@ -1,0 +1,118 @@
+"""The projection worker (`timeline project`) beside concurrent writers, and after a kill."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from engine import Timeline
+from tests.workload import SHARED, recorded_ids, write
+
+TIMELINE = Path(sys.executable).parent / "timeline"
+WRITERS, PER_WRITER = 4, 2500
+DAYS = ("2016-06-30", "2017-12-31", "2018-07-01", "2019-12-31", "2021")
+KNOWN = (None, "2017-06-30", "2018-12-31", "2020-12-31")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'story.db'}"
+    found: str = request.getfixturevalue("postgres_url")
+    return found
+
+
+def worker(url: str, *args: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "TIMELINE_DB"}
+    return subprocess.Popen(
+        [str(TIMELINE), "--db", url, "project", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def wait_for(check: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def tracking(url: str) -> tuple[int, int]:
+    """(the view's tracking id, the store's last notification id), without catching up."""
+    with Timeline.open(url) as tl:
+        return tl.materialised.tracking_id, tl.head
+
+
+def assert_view_equals_replay(url: str) -> None:
+    with Timeline.open(url) as tl:
+        view = tl.materialised
+        assert view.tracking_id == tl.head
+        for day in DAYS:
+            for known in KNOWN:
+                view.enabled = True
+                materialised = tl.as_of(day, known_at=known)
+                view.enabled = False
+                replayed = tl.as_of(day, known_at=known)
+                assert materialised.source == "materialised"
+                assert replayed.source == "replay"
+                assert materialised.positions() == replayed.positions()
+        view.enabled = True
+        caught_up = view.view.dump()
+        view.rebuild()
+        assert view.view.dump() == caught_up  # nothing was counted twice
+
+
+@pytest.mark.slow
+def test_a_worker_follows_concurrent_writers(url: str) -> None:
+    with Timeline.open(url):
+        pass  # create the tables before the processes race for them
+    follower = worker(url, "--follow", "--interval", "0.1")
+    try:
+        spawn = multiprocessing.get_context("spawn")
+        writers = [
+            spawn.Process(target=write, args=(url, n, PER_WRITER)) for n in range(WRITERS)
+        ]
+        for process in writers:
+            process.start()
+        for process in writers:
+            process.join(timeout=300)
+            assert process.exitcode == 0
+        wait_for(lambda: len(set(tracking(url))) == 1, 120, "the worker to catch up")
+    finally:
+        follower.send_signal(signal.SIGTERM)
+        _, errors = follower.communicate(timeout=30)
+    assert follower.returncode == 0, errors
+    with Timeline.open(url) as tl:
+        counts = recorded_ids(tl)
+        assert len(counts) == WRITERS * PER_WRITER + SHARED
+        assert set(counts.values()) == {1}
+    assert_view_equals_replay(url)
+
+
+@pytest.mark.slow
+def test_a_killed_worker_resumes_without_counting_twice(url: str) -> None:
+    with Timeline.open(url) as tl:
+        write(url, 0, 20000, shared=0)
+        tl.materialised.enabled = False
+    first = worker(url, "--batch", "200")
+    wait_for(lambda: tracking(url)[0] > 0, 120, "the worker to start processing")
+    first.send_signal(signal.SIGKILL)
+    first.communicate(timeout=30)
+    reached, head = tracking(url)
+    assert 0 < reached < head, "the kill should land in the middle of catching up"
+    second = worker(url)
+    _, errors = second.communicate(timeout=300)
+    assert second.returncode == 0, errors
+    assert_view_equals_replay(url)
