@@ -27,6 +27,7 @@ from benchmarks.synthetic import Story, story
 from engine import Timeline, When, aggregates
 from engine.config import StoreConfig
 from engine.store import StoreApplication
+from projections.projection import collection_paused
 
 BATCH = 1000  # developments per record_many / save
 
@@ -81,20 +82,32 @@ def correct(tl: Timeline, data: Story) -> None:
     )
 
 
+def _raw_read(url: str) -> tuple[int, float]:
+    app = StoreApplication(env=StoreConfig.from_url(url).env)
+    start = time.perf_counter()
+    count = 0
+    for notification in app.notifications():
+        app.mapper.to_domain_event(notification)
+        count += 1
+    took = time.perf_counter() - start
+    app.close()
+    return count, took
+
+
 def catch_up(tl: Timeline, url: str) -> None:
     """Times the projection's catch-up from zero against a raw read of the log."""
     start = time.perf_counter()
     processed = tl.materialised.rebuild()
     projected = time.perf_counter() - start
-    app = StoreApplication(env=StoreConfig.from_url(url).env)
-    start = time.perf_counter()
-    raw = sum(1 for n in app.notifications() if app.mapper.to_domain_event(n))
-    read = time.perf_counter() - start
-    app.close()
+    raw, read = _raw_read(url)
+    with collection_paused():  # the same help catching up gets, for a fair ratio
+        fair, fair_read = _raw_read(url)
+    best = max(raw / read, fair / fair_read)
     print("projection")
     _line("catch-up from zero", _rate(processed, projected))
     _line("raw log read + decode", _rate(raw, read))
-    _line("ratio (target >= 0.5)", f"{(processed / projected) / (raw / read):.2f}x")
+    _line("raw log read + decode, GC paused", _rate(fair, fair_read))
+    _line("ratio to the faster read (target >= 0.5)", f"{(processed / projected) / best:.2f}x")
 
 
 def _queries(data: Story, count: int, seed: int) -> list[tuple[tuple[str, str], When, When | None]]:

@@ -56,8 +56,7 @@ class StoreConfig:
         except psycopg.Error as error:
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]
             # psycopg prefixes the reason with the address it tried; keep the reason.
-            reason = first.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
-            return reason
+            return first.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
         return None
 
     @property

@@ -89,9 +89,7 @@ class Timeline(ReadMethods):
         self._sync()
 
     @classmethod
-    def open(
-        cls, url: str, *, password: str | None = None, schema: str | None = None
-    ) -> Timeline:
+    def open(cls, url: str, *, password: str | None = None, schema: str | None = None) -> Timeline:
         """Opens (creating if needed) the store at `url`; PostgreSQL may take a schema."""
         return cls(url, password=password, schema=schema)
 
@@ -345,13 +343,6 @@ class Timeline(ReadMethods):
             resolve_actor=lambda name: registry.resolve("actor", name),
             resolve_topic=lambda name: registry.resolve("topic", name),
             descendants=registry.descendants,
-        )
-
-    def developments(self, known_at: WhenLike | None = None) -> list[Development]:
-        """Every development known at `known_at` (default: all), in story order."""
-        self._sync()
-        return known_developments(
-            self._log.entries(), None if known_at is None else as_day(known_at)
         )
 
     def entries(self) -> list[Entry]:

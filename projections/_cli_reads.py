@@ -77,7 +77,8 @@ def _explain(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
     }
     stance = "no position" if result.position is None else str(result.position.stance)
     rows = [
-        [c["development"], c["occurred"], c["stance"], c["status"], c["reason"]] for c in claims
+        [c.development.id, c.development.occurred.text, str(c.stance), c.status, c.reason]
+        for c in result.claims
     ]
     table = out.table(("development", "occurred", "stance", "status", "why"), rows)
     text = f"{result.actor} on {result.topic} as of {result.day}: {stance}\n{result.rule}"
@@ -102,9 +103,9 @@ def _relations(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
     ]
     document = {"a": result.a, "b": result.b, "by": result.by, "periods": periods}
     rows = [
-        [p["period"], f"{p['score']:+.1f}", f"{p['cooperation']:+.1f}", f"{p['conflict']:+.1f}",
-         ", ".join(p["developments"])]
-        for p in periods
+        [p.label, f"{p.score:+.1f}", f"{p.cooperation:+.1f}", f"{p.conflict:+.1f}",
+         ", ".join(p.developments)]
+        for p in result.periods
     ]  # fmt: skip
     columns = ("period", "score", "cooperation", "conflict", "developments")
     text = (

@@ -123,7 +123,11 @@ class Materialised:
             return read()
 
     def _read(self, pin: int, read: Callable[[sqlite3.Cursor], T]) -> T:
-        return self._retrying(lambda: self.reader.pinned(pin, read))
+        def pinned() -> T:
+            result: T = self.reader.pinned(pin, read)
+            return result
+
+        return self._retrying(pinned)
 
     # -- reads ------------------------------------------------------------------
 

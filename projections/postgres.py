@@ -18,7 +18,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from engine.store import StoreApplication
 from projections.reader import Run, ViewBehindError
@@ -49,9 +49,9 @@ _CURRENT = (
 )
 
 
-def _sql(text: str, schema: str) -> SQL:
-    # Table names are fixed here, the schema is quoted: nothing comes from input.
-    return SQL(text.format(schema=Identifier(schema).as_string(None), p=PREFIX))  # type: ignore[arg-type]
+def _sql(text: str, schema: str) -> Composed:
+    # Table names are fixed here and the schema is quoted: nothing comes from input.
+    return SQL(text).format(schema=Identifier(schema), p=SQL(PREFIX))
 
 
 class PostgresPositionsRecorder(PostgresTrackingRecorder, PositionsRecorder):
@@ -60,9 +60,9 @@ class PostgresPositionsRecorder(PostgresTrackingRecorder, PositionsRecorder):
     def __init__(self, datastore: PostgresDatastore) -> None:
         super().__init__(datastore, tracking_table_name=f"{PREFIX}tracking")
         self._schema = datastore.schema
-        self.sql_create_statements.extend(_sql(t, self._schema) for t in _TABLES)  # type: ignore[arg-type]
+        self.sql_create_statements.extend(_sql(t, self._schema) for t in _TABLES)
 
-    def q(self, text: str) -> SQL:
+    def q(self, text: str) -> Composed:
         """A statement on the view's tables in the store's schema."""
         return _sql(text, self._schema)
 

@@ -81,9 +81,7 @@ def test_a_worker_follows_concurrent_writers(url: str) -> None:
     follower = worker(url, "--follow", "--interval", "0.1")
     try:
         spawn = multiprocessing.get_context("spawn")
-        writers = [
-            spawn.Process(target=write, args=(url, n, PER_WRITER)) for n in range(WRITERS)
-        ]
+        writers = [spawn.Process(target=write, args=(url, n, PER_WRITER)) for n in range(WRITERS)]
         for process in writers:
             process.start()
         for process in writers:
