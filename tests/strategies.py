@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pendulum
 from hypothesis import strategies as st
 
@@ -157,3 +158,18 @@ def revisions(draw: st.DrawFn) -> Revision:
 def retractions() -> st.SearchStrategy[Retraction]:
     """A withdrawal with its own report date."""
     return st.builds(Retraction, reported=bounded_whens(), reason=st.just("withdrawn"))
+
+
+def agreement(**changes: object) -> Development:
+    """A fixed example: the 2017 S-400 agreement, with any fields replaced."""
+    development = Development(
+        id="agreement",
+        occurred="2017-12",
+        reported="2018-12-19/2018-12-20",
+        kind="agreement",
+        summary="An agreement was signed.",
+        actors=["RUS", "TUR"],
+        source=Source("Sputnik", "official"),
+        claims=[StanceClaim("TUR", "s400-purchase", "committed")],
+    )
+    return attrs.evolve(development, **changes)  # type: ignore[arg-type]

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import attrs
 import pytest
 
 from engine import (
     Actor,
     DateError,
-    Development,
     DuplicateError,
     NotRetractableError,
     RecordError,
-    Source,
     StanceClaim,
     Timeline,
     TimelineError,
@@ -22,27 +19,13 @@ from engine import (
     UnknownDevelopmentError,
     UnknownNameError,
 )
-from tests.strategies import registry_actors, registry_topics
+from tests.strategies import agreement, registry_actors, registry_topics
 
 
 @pytest.fixture
 def tl(timeline: Timeline) -> Timeline:
     timeline.record_many([agreement()], actors=registry_actors(), topics=registry_topics())
     return timeline
-
-
-def agreement(**changes: object) -> Development:
-    development = Development(
-        id="agreement",
-        occurred="2017-12",
-        reported="2018-12-19/2018-12-20",
-        kind="agreement",
-        summary="An agreement was signed.",
-        actors=["RUS", "TUR"],
-        source=Source("Sputnik", "official"),
-        claims=[StanceClaim("TUR", "s400-purchase", "committed")],
-    )
-    return attrs.evolve(development, **changes)  # type: ignore[arg-type]
 
 
 def unchanged(tl: Timeline, action: Callable[[], object]) -> TimelineError:

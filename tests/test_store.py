@@ -16,9 +16,7 @@ from engine import (
     Development,
     Retraction,
     Revision,
-    Source,
     Stance,
-    StanceClaim,
     StoreError,
     Timeline,
     When,
@@ -28,6 +26,7 @@ from engine.config import StoreConfig
 from engine.store import StoreApplication
 from engine.transcodings import register_all
 from tests.strategies import (
+    agreement,
     days,
     developments,
     registry_actors,
@@ -85,19 +84,6 @@ def test_an_sqlite_file_reopens_with_identical_views(
             assert [again.as_of(day, known_at=known_at) for day in on] == before
             assert again.entries() == entries
             assert again.registry.actors == {a.id: a for a in registry_actors()}
-
-
-def agreement() -> Development:
-    return Development(
-        id="agreement",
-        occurred="2017-12",
-        reported="2018-12-19/2018-12-20",
-        kind="agreement",
-        summary="An agreement was signed.",
-        actors=["RUS", "TUR"],
-        source=Source("Sputnik", "official"),
-        claims=[StanceClaim("TUR", "s400-purchase", "committed")],
-    )
 
 
 def test_every_store_keeps_the_same_contract(timeline: Timeline) -> None:
