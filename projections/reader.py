@@ -37,6 +37,9 @@ _RUN = (
 # By `possible`: whether a claim or version that only possibly occurred counts.
 RUN = {False: _RUN.format(certain="AND occurred_latest <= ?5"), True: _RUN.format(certain="")}
 
+# The reader's page cache, in KiB (SQLite reads a negative size as KiB).
+READER_CACHE_KIB = -64 * 1024
+
 T = TypeVar("T")
 Run = list[tuple[str, int, str, int]]  # (dev_id, stance, occurred text, occurred latest)
 
@@ -52,6 +55,8 @@ class ViewReader:
         self._connection = sqlite3.connect(
             db_name, uri=True, check_same_thread=False, isolation_level=None
         )
+        # Lookups wander over every pair's index pages; keep up to 64 MiB of them.
+        self._connection.execute(f"PRAGMA cache_size = {READER_CACHE_KIB}")
         if shared_cache:
             # In a shared-cache (in-memory) database a reader would otherwise be
             # locked out while a batch is written; the pin hides uncommitted rows,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pendulum
 import pytest
 
 import seeds
 from engine import Reliability, Stance, Timeline, TimelineError, UnknownNameError
-from engine._wiring import ReadMethods
 from projections.errors import QueryError
 
 AGREEMENT = "s400-supply-agreement"
@@ -135,9 +135,9 @@ def test_relations_reject_bad_questions(
         story.relations(a, b, by=by)
 
 
-def listing(tl: Timeline, **filters: object) -> list[str]:
-    """Ids of the story listing with filters, through the read-side method."""
-    return [d.id for d in ReadMethods.developments(tl, **filters)]  # type: ignore[arg-type]
+def listing(tl: Timeline, **filters: Any) -> list[str]:
+    """Ids of the story listing with filters."""
+    return [d.id for d in tl.developments(**filters)]
 
 
 def test_listing_filters_by_actor_with_or_without_children(story: Timeline) -> None:
@@ -152,7 +152,7 @@ def test_listing_filters_by_actor_with_or_without_children(story: Timeline) -> N
 def test_listing_filters_by_topic_period_and_reliability(story: Timeline) -> None:
     assert listing(story, topic="s400-purchase", period="2017")[:1] == [AGREEMENT]
     assert AGREEMENT not in listing(story, reliability="anonymous")
-    anonymous = ReadMethods.developments(story, reliability=[Reliability.ANONYMOUS])
+    anonymous = story.developments(reliability=[Reliability.ANONYMOUS])
     assert {d.source.reliability for d in anonymous} == {Reliability.ANONYMOUS}
     assert listing(story, known_at="2018-12-01") == []
     everything = listing(story)
