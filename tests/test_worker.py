@@ -55,6 +55,12 @@ def tracking(url: str) -> tuple[int, int]:
         return tl.materialised.tracking_id, tl.head
 
 
+def watching(tl: Timeline) -> Callable[[], bool]:
+    """A cheap check that the view's worker has started but not finished."""
+    view, head = tl.materialised, tl.head
+    return lambda: 0 < view.tracking_id < head
+
+
 def assert_view_equals_replay(url: str) -> None:
     with Timeline.open(url) as tl:
         view = tl.materialised
@@ -104,10 +110,13 @@ def test_a_killed_worker_resumes_without_counting_twice(url: str) -> None:
     with Timeline.open(url) as tl:
         write(url, 0, 20000, shared=0)
         tl.materialised.enabled = False
-    first = worker(url, "--batch", "200")
-    wait_for(lambda: tracking(url)[0] > 0, 120, "the worker to start processing")
-    first.send_signal(signal.SIGKILL)
-    first.communicate(timeout=30)
+    with Timeline.open(url) as watcher:
+        # Small batches make catching up take many transactions, so the kill lands
+        # between two of them (or inside one, which then rolls back).
+        first = worker(url, "--batch", "20")
+        wait_for(watching(watcher), 120, "the worker to start processing")
+        first.send_signal(signal.SIGKILL)
+        first.communicate(timeout=30)
     reached, head = tracking(url)
     assert 0 < reached < head, "the kill should land in the middle of catching up"
     second = worker(url)
