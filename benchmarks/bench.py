@@ -2,7 +2,7 @@
 
     python benchmarks/bench.py --n 100000 [--db sqlite:///bench.db]
 
-Prints, on SQLite: record throughput against saving the same events with plain
+Prints, on SQLite (or PostgreSQL with --db postgresql://...): record throughput against saving the same events with plain
 eventsourcing; catch-up throughput against reading and decoding the raw
 notification log; as-of position lookup p50/p99, materialised against pure
 replay; `positions()` for every pair as of a day; and peak memory.
@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -179,17 +180,45 @@ def everything(tl: Timeline, day: str) -> None:
     _line("ratio", f"{took[1] / took[0]:,.0f}x")
 
 
+@contextmanager
+def _stores(db: str | None, folder: str) -> Iterator[tuple[str, str]]:
+    """The story's store URL and a sibling for plain eventsourcing, of the same kind.
+
+    On PostgreSQL both are fresh schemas of the given database, dropped afterwards.
+    """
+    if db is None or StoreConfig.from_url(db).kind != "postgresql":
+        yield db or f"sqlite:///{folder}/story.db", f"sqlite:///{folder}/plain.db"
+        return
+    import psycopg
+
+    base = db.split("?")[0]
+    schemas = [f"bench_{uuid.uuid4().hex[:12]}", ""]
+    schemas[1] = schemas[0] + "_plain"
+    with psycopg.connect(base, autocommit=True) as conn:
+        for schema in schemas:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{base}?schema={schemas[0]}", f"{base}?schema={schemas[1]}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            for schema in schemas:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="developments to generate")
-    parser.add_argument("--db", help="SQLite URL for the story (default: a temporary file)")
+    parser.add_argument(
+        "--db",
+        help="sqlite:///file.db, or postgresql://user@host/db (two fresh schemas are used "
+        "and dropped); default: a temporary SQLite file",
+    )
     parser.add_argument("--pairs", type=int, default=1000, help="actor-topic pairs")
     parser.add_argument("--lookups", type=int, default=5000, help="materialised lookups")
     parser.add_argument("--replays", type=int, default=0, help="replay lookups (default by N)")
     args = parser.parse_args(argv)
     replays = args.replays or max(5, min(50, 2_000_000 // max(args.n, 1)))
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.db or f"sqlite:///{folder}/story.db"
+    with tempfile.TemporaryDirectory() as folder, _stores(args.db, folder) as (url, plain):
         begin = time.perf_counter()
         data = story(args.n, pairs=args.pairs)
         print(
@@ -197,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{len(data.corrections):,} corrections ({time.perf_counter() - begin:.0f} s to make)"
         )
         with Timeline.open(url) as tl:
-            record(tl, f"sqlite:///{folder}/plain.db", data)
+            record(tl, plain, data)
             correct(tl, data)
             catch_up(tl, url)
             lookups(tl, data, args.lookups, replays)
