@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
 
 import pendulum
 import pytest
@@ -27,6 +28,7 @@ from engine import (
     Timeline,
     View,
 )
+from tests.conftest import POSTGRES_URL
 from tests.naive import Answer, NaiveStory
 from tests.strategies import (
     days,
@@ -54,8 +56,10 @@ class StoreComparison(RuleBasedStateMachine):
         super().__init__()
         self.model = NaiveStory()
         self.folder = tempfile.TemporaryDirectory()
-        url = self.url.replace("{dir}", self.folder.name)
-        self.timeline = Timeline.open(url)
+        self.timeline = Timeline.open(self.open_url())
+
+    def open_url(self) -> str:
+        return self.url.replace("{dir}", self.folder.name)
 
     recorded = Bundle("recorded")
 
@@ -125,6 +129,10 @@ class StoreComparison(RuleBasedStateMachine):
     def teardown(self) -> None:
         self.timeline.close()
         self.folder.cleanup()
+        self.drop()
+
+    def drop(self) -> None:
+        """Removes what the store left outside its folder (nothing, but for PostgreSQL)."""
 
 
 class SQLiteStoreComparison(StoreComparison):
@@ -136,4 +144,32 @@ TestSQLiteStore = SQLiteStoreComparison.TestCase
 # Every SQLite step commits to a file, so that machine runs a quarter of the examples.
 TestSQLiteStore.settings = settings(
     max_examples=max(10, settings().max_examples // 4), stateful_step_count=30
+)
+
+
+class PostgresStoreComparison(StoreComparison):
+    """The same machine on the PostgreSQL server, each example in a schema of its own."""
+
+    def open_url(self) -> str:
+        import psycopg
+
+        assert POSTGRES_URL is not None
+        self.schema = f"s_{uuid.uuid4().hex[:16]}"
+        with psycopg.connect(POSTGRES_URL.split("?")[0], autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{self.schema}"')
+        return f"{POSTGRES_URL.split('?')[0]}?schema={self.schema}"
+
+    def drop(self) -> None:
+        import psycopg
+
+        assert POSTGRES_URL is not None
+        with psycopg.connect(POSTGRES_URL.split("?")[0], autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{self.schema}" CASCADE')
+
+
+TestPostgresStore = pytest.mark.skipif(
+    not POSTGRES_URL, reason="TIMELINE_TEST_POSTGRES_URL is not set: no PostgreSQL server to test"
+)(PostgresStoreComparison.TestCase)
+TestPostgresStore.settings = settings(
+    max_examples=max(5, settings().max_examples // 8), stateful_step_count=20
 )
