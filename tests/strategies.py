@@ -18,6 +18,7 @@ from engine import (
     Source,
     Stance,
     StanceClaim,
+    Timeline,
     Topic,
     When,
 )
@@ -158,6 +159,11 @@ def revisions(draw: st.DrawFn) -> Revision:
 def retractions() -> st.SearchStrategy[Retraction]:
     """A withdrawal with its own report date."""
     return st.builds(Retraction, reported=bounded_whens(), reason=st.just("withdrawn"))
+
+
+def fill(timeline: Timeline, story: list[Development]) -> None:
+    """Registers the strategies' actors and topics and records `story`, in one go."""
+    timeline.record_many(story, actors=registry_actors(), topics=registry_topics())
 
 
 def agreement(**changes: object) -> Development:

@@ -11,7 +11,7 @@ from eventsourcing.persistence import Tracking
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import Development, Entry, Position, Source, StanceClaim, Timeline, aggregates
+from engine import Development, Entry, Position, Timeline, aggregates
 from engine.replay import fold_positions, known_developments, occurred_by
 from engine.when import FIRST_DAY, LAST_DAY
 from projections.diff import diff_positions
@@ -26,10 +26,10 @@ from tests.strategies import (
     ACTORS,
     DEV_IDS,
     TOPICS,
+    agreement,
     days,
     developments,
-    registry_actors,
-    registry_topics,
+    fill,
     retractions,
     revisions,
 )
@@ -165,14 +165,10 @@ def test_rows_read_from_the_stored_json_equal_the_decoded_ones(development: Deve
     )
 
 
-def _fill(tl: Timeline, story: list[Development]) -> None:
-    tl.record_many(story, actors=registry_actors(), topics=registry_topics())
-
-
 @given(st.lists(developments(), max_size=6, unique_by=lambda d: d.id))
 def test_event_by_event_processing_builds_the_same_tables(story: list[Development]) -> None:
     with Timeline() as tl:
-        _fill(tl, story)
+        fill(tl, story)
         tl.materialised.catch_up()
         app = tl.materialised.application
         other = Materialised(app, "memory")
@@ -190,7 +186,7 @@ def test_event_by_event_processing_builds_the_same_tables(story: list[Developmen
 def test_a_view_stays_readable_after_the_store_closes(tmp_path: Path) -> None:
     for url in ("memory://", f"sqlite:///{tmp_path / 'story.db'}"):
         with Timeline.open(url) as tl:
-            _fill(tl, [_agreement()])
+            fill(tl, [agreement(reported="2018-12-20")])
             view = tl.as_of("2019")
         assert view.source == "materialised"
         assert view.position("TUR", "s400-purchase") is not None
@@ -200,7 +196,7 @@ def test_a_view_stays_readable_after_the_store_closes(tmp_path: Path) -> None:
 def test_two_timelines_on_one_file_share_the_view(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'story.db'}"
     with Timeline.open(url) as first, Timeline.open(url) as second:
-        _fill(first, [_agreement()])
+        fill(first, [agreement(reported="2018-12-20")])
         assert second.as_of("2019").position("TUR", "s400-purchase") is not None
         assert first.materialised.tracking_id == second.materialised.tracking_id
         first.retract("agreement", reported="2019-02-01", reason="withdrawn")
@@ -212,7 +208,7 @@ def test_two_timelines_on_one_file_share_the_view(tmp_path: Path) -> None:
 def test_a_view_of_another_schema_is_dropped_and_rebuilt(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'story.db'}"
     with Timeline.open(url) as tl:
-        _fill(tl, [_agreement()])
+        fill(tl, [agreement(reported="2018-12-20")])
         tl.materialised.catch_up()
         datastore = tl.materialised.view.datastore
         with datastore.transaction(commit=True) as c:
@@ -228,7 +224,7 @@ def test_a_view_of_another_schema_is_dropped_and_rebuilt(tmp_path: Path) -> None
 
 def test_catching_up_stops_where_asked() -> None:
     with Timeline() as tl:
-        _fill(tl, [_agreement()])
+        fill(tl, [agreement(reported="2018-12-20")])
         head = tl.materialised.application.recorder.max_notification_id() or 0
         assert tl.materialised.catch_up(until=2) == 2
         assert tl.materialised.tracking_id == 2
@@ -238,29 +234,16 @@ def test_catching_up_stops_where_asked() -> None:
 
 def test_replay_is_used_when_the_view_is_switched_off() -> None:
     with Timeline() as tl:
-        _fill(tl, [_agreement()])
+        fill(tl, [agreement(reported="2018-12-20")])
         tl.materialised.enabled = False
         assert tl.as_of("2019").source == "replay"
         tl.materialised.enabled = True
         assert tl.as_of("2019").source == "materialised"
 
 
-def _agreement() -> Development:
-    return Development(
-        id="agreement",
-        occurred="2017-12",
-        reported="2018-12-20",
-        kind="agreement",
-        summary="An agreement was signed.",
-        actors=["RUS", "TUR"],
-        source=Source("Sputnik", "official"),
-        claims=[StanceClaim("TUR", "s400-purchase", "committed")],
-    )
-
-
 @pytest.mark.parametrize(("known_at", "known"), [(None, True), ("2018-12-19", False)])
 def test_a_development_counts_once_it_is_known(known_at: str | None, known: bool) -> None:
     with Timeline() as tl:
-        _fill(tl, [_agreement()])
+        fill(tl, [agreement(reported="2018-12-20")])
         position = tl.as_of("2019", known_at).position("TUR", "s400-purchase")
         assert (position is not None) == known

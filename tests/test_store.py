@@ -29,8 +29,8 @@ from tests.strategies import (
     agreement,
     days,
     developments,
+    fill,
     registry_actors,
-    registry_topics,
     retractions,
     revisions,
     stories,
@@ -64,10 +64,6 @@ def test_stored_events_decode_to_equal_events(
     for event in events:
         stored = app.mapper.to_stored_event(event)
         assert app.mapper.to_domain_event(stored) == event
-
-
-def fill(tl: Timeline, story: list[Development]) -> None:
-    tl.record_many(story, actors=registry_actors(), topics=registry_topics())
 
 
 @given(stories(), st.lists(days(), min_size=1, max_size=3), st.none() | days())
