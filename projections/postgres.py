@@ -9,15 +9,17 @@ refused and re-read, so every event counts exactly once.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg import Connection, Cursor
+from psycopg.rows import DictRow, dict_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from engine.store import StoreApplication
@@ -157,23 +159,48 @@ class PostgresPositionsRecorder(PostgresTrackingRecorder, PositionsRecorder):
 
 
 class PostgresViewReader:
-    """Reads the PostgreSQL positions view at a pinned notification id."""
+    """Reads the PostgreSQL positions view at a pinned notification id; thread-safe.
 
-    def __init__(self, recorder: PostgresPositionsRecorder, application_name: str) -> None:
+    It keeps one autocommit connection of its own, so a lookup is one statement and
+    one round trip, with no transaction to begin or end around it.
+    """
+
+    def __init__(
+        self, recorder: PostgresPositionsRecorder, application_name: str, connect: Any
+    ) -> None:
         self._recorder = recorder
+        self._connect = connect
+        self._connection: Connection[DictRow] | None = None
+        self._lock = threading.Lock()
         self.application_name = application_name
 
     def close(self) -> None:
-        """The connections belong to the recorder's datastore; nothing to close here."""
+        """Closes the reader's connection (it reopens on the next read)."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
     @contextmanager
     def _cursor(self) -> Iterator[Cursor[DictRow]]:
-        with self._recorder.datastore.transaction(commit=False) as c:
-            yield c
+        with self._lock:
+            if self._connection is None or self._connection.closed:
+                self._connection = self._connect()
+            assert self._connection is not None
+            with self._connection.cursor() as cursor:
+                yield cursor
 
     def reached(self) -> int:
         """The last notification id the view has processed (0 for none)."""
-        return self._recorder.max_tracking_id(self.application_name) or 0
+        with self._cursor() as c:
+            c.execute(
+                self._recorder.q(
+                    "SELECT notification_id FROM {schema}.{p}tracking WHERE application_name = %s"
+                ),
+                (self.application_name,),
+            )
+            row = c.fetchone()
+        return 0 if row is None else int(row["notification_id"])
 
     def _check(self, pin: int) -> None:
         if self.reached() < pin:
@@ -263,4 +290,17 @@ def open_postgres_view(
     )
     recorder = PostgresPositionsRecorder(datastore)
     recorder.create_table()
-    return recorder, PostgresViewReader(recorder, app.name)
+
+    def connect() -> Connection[DictRow]:
+        return psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            connect_timeout=int(float(env.get("POSTGRES_CONNECT_TIMEOUT", "5"))),
+            autocommit=True,
+            row_factory=dict_row,
+        )
+
+    return recorder, PostgresViewReader(recorder, app.name, connect)
