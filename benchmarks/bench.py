@@ -2,10 +2,10 @@
 
     python benchmarks/bench.py --n 100000 [--db sqlite:///bench.db]
 
-Prints, on SQLite (or PostgreSQL with --db postgresql://...): record throughput against saving the same events with plain
-eventsourcing; catch-up throughput against reading and decoding the raw
-notification log; as-of position lookup p50/p99, materialised against pure
-replay; `positions()` for every pair as of a day; and peak memory.
+Prints, on SQLite (or on PostgreSQL with --db postgresql://...): record throughput
+against saving the same events with plain eventsourcing; catch-up throughput against
+reading and decoding the raw notification log; as-of position lookup p50/p99,
+materialised against pure replay; `positions()` for every pair as of a day; peak memory.
 """
 
 from __future__ import annotations
