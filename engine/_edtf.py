@@ -62,8 +62,6 @@ class Parsed:
     precision: Precision
     approximate: bool
     uncertain: bool
-    open_start: bool = False
-    open_end: bool = False
 
 
 def _fail(text: str, why: str) -> DateError:
@@ -172,8 +170,6 @@ def _parse_interval(text: str, start_text: str, end_text: str) -> Parsed:
         precision=Precision.INTERVAL,
         approximate=any(p.approximate for p in (start, end) if p),
         uncertain=any(p.uncertain for p in (start, end) if p),
-        open_start=start is None,
-        open_end=end is None,
     )
 
 

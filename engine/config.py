@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import uuid4
 
@@ -43,21 +47,48 @@ class StoreConfig:
             return None
         import psycopg
 
-        env = self.env
         try:
-            psycopg.connect(
-                dbname=env["POSTGRES_DBNAME"],
-                host=env["POSTGRES_HOST"],
-                port=env["POSTGRES_PORT"],
-                user=env["POSTGRES_USER"],
-                password=env["POSTGRES_PASSWORD"] or None,
-                connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
-            ).close()
+            self.connect().close()
         except psycopg.Error as error:
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]
             # psycopg prefixes the reason with the address it tried; keep the reason.
             return first.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
         return None
+
+    def connect(self) -> Any:
+        """A new autocommit psycopg connection to this PostgreSQL store."""
+        import psycopg
+
+        env = self.env
+        return psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            connect_timeout=int(float(env.get("POSTGRES_CONNECT_TIMEOUT", "5"))),
+            autocommit=True,
+        )
+
+    @contextmanager
+    def creating(self) -> Iterator[None]:
+        """Holds, on PostgreSQL, a lock that serialises creating this store's tables.
+
+        Processes opening a new database at once would otherwise race to create
+        the same tables and types; elsewhere this does nothing.
+        """
+        if self.kind != "postgresql":
+            yield
+            return
+        schema = self.env.get("POSTGRES_SCHEMA", "public")
+        digest = hashlib.sha256(f"timeline/{schema}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        with self.connect() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
     @property
     def location(self) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -43,9 +42,6 @@ __all__ = ["Timeline"]
 
 # How often a revise or retract is retried when another writer got there first.
 RETRIES = 5
-# How often opening a new database is tried while other processes create its tables.
-OPEN_ATTEMPTS = 5
-_RACING = ("already exists", "duplicate key", "concurrently", "deadlock")
 
 
 def _open_application(config: StoreConfig) -> StoreApplication:
@@ -54,22 +50,12 @@ def _open_application(config: StoreConfig) -> StoreApplication:
     refused = config.diagnose()
     if refused:
         raise StoreError(f"cannot open the {config.location}: {config.redact(refused)}")
-    for attempt in range(OPEN_ATTEMPTS):
-        try:
+    try:
+        with config.creating():
             return StoreApplication(env=config.env)
-        except Exception as error:  # driver errors vary; the user gets one clear message
-            # Processes opening a new database together race to create its tables
-            # ("duplicate key", "tuple concurrently updated"): the loser tries again.
-            text = str(error)
-            racing = any(sign in text for sign in _RACING)
-            if racing and attempt + 1 < OPEN_ATTEMPTS:
-                time.sleep(0.05 * (attempt + 1))
-                continue
-            reason = config.diagnose() or (text.splitlines() or [type(error).__name__])[0]
-            raise StoreError(
-                f"cannot open the {config.location}: {config.redact(reason)}"
-            ) from None
-    raise AssertionError("unreachable")  # pragma: no cover
+    except Exception as error:  # driver errors vary; the user gets one clear message
+        reason = config.diagnose() or (str(error).splitlines() or [type(error).__name__])[0]
+        raise StoreError(f"cannot open the {config.location}: {config.redact(reason)}") from None
 
 
 class Timeline(ReadMethods):

@@ -20,7 +20,7 @@ from typing import TextIO
 import attrs
 
 import seeds
-from engine import ConflictError, StoreError, Timeline, TimelineError
+from engine import ConflictError, StoreError, Timeline, TimelineError, When
 from projections import _cli_output as out
 from projections import _cli_reads, _cli_worker
 from projections._cli_args import UsageError, knowledge, possible, show, when
@@ -173,12 +173,12 @@ def _positions(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
 
 def _developments(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
     # A development counts when its occurred span overlaps [from, to] at all.
-    chosen = [
-        d
-        for d in tl.developments(known_at=args.known_at)
-        if (args.start is None or d.occurred.latest >= args.start.earliest)
-        and (args.end is None or d.occurred.earliest <= args.end.latest)
-    ]
+    period = None
+    if args.start is not None or args.end is not None:
+        first = ".." if args.start is None else args.start.earliest.isoformat()
+        last = ".." if args.end is None else args.end.latest.isoformat()
+        period = When(f"{first}/{last}")
+    chosen = tl.developments(known_at=args.known_at, period=period)
     document = {
         "from": None if args.start is None else args.start.text,
         "to": None if args.end is None else args.end.text,

@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 from uuid import UUID
 
-import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Connection, Cursor
 from psycopg.rows import DictRow, dict_row
 from psycopg.sql import SQL, Composed, Identifier
 
+from engine.config import StoreConfig
 from engine.store import StoreApplication
 from projections.reader import Run, ViewBehindError
 from projections.recorder import PREFIX, Batch, PositionsRecorder, TrackingConflictError
@@ -289,18 +289,13 @@ def open_postgres_view(
         max_overflow=2,
     )
     recorder = PostgresPositionsRecorder(datastore)
-    recorder.create_table()
+    config = StoreConfig("", dict(env), "postgresql")
+    with config.creating():
+        recorder.create_table()
 
     def connect() -> Connection[DictRow]:
-        return psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-            connect_timeout=int(float(env.get("POSTGRES_CONNECT_TIMEOUT", "5"))),
-            autocommit=True,
-            row_factory=dict_row,
-        )
+        connection: Connection[DictRow] = config.connect()
+        connection.row_factory = dict_row
+        return connection
 
     return recorder, PostgresViewReader(recorder, app.name, connect)

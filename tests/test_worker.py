@@ -41,9 +41,19 @@ def worker(url: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def wait_for(check: Callable[[], bool], seconds: float, what: str) -> None:
+def wait_for(
+    check: Callable[[], bool],
+    seconds: float,
+    what: str,
+    process: subprocess.Popen[str] | None = None,
+) -> None:
     deadline = time.monotonic() + seconds
     while not check():
+        if process is not None and process.poll() is not None:
+            _, errors = process.communicate()
+            raise AssertionError(
+                f"the worker exited ({process.returncode}) before {what}: {errors}"
+            )
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)
@@ -82,8 +92,6 @@ def assert_view_equals_replay(url: str) -> None:
 
 @pytest.mark.slow
 def test_a_worker_follows_concurrent_writers(url: str) -> None:
-    with Timeline.open(url):
-        pass  # create the tables before the processes race for them
     follower = worker(url, "--follow", "--interval", "0.1")
     try:
         spawn = multiprocessing.get_context("spawn")
@@ -93,7 +101,9 @@ def test_a_worker_follows_concurrent_writers(url: str) -> None:
         for process in writers:
             process.join(timeout=300)
             assert process.exitcode == 0
-        wait_for(lambda: len(set(tracking(url))) == 1, 120, "the worker to catch up")
+        with Timeline.open(url) as watcher:
+            view = watcher.materialised
+            wait_for(lambda: view.tracking_id == watcher.head, 120, "catching up", follower)
     finally:
         follower.send_signal(signal.SIGTERM)
         _, errors = follower.communicate(timeout=30)
@@ -114,7 +124,7 @@ def test_a_killed_worker_resumes_without_counting_twice(url: str) -> None:
         # Small batches make catching up take many transactions, so the kill lands
         # between two of them (or inside one, which then rolls back).
         first = worker(url, "--batch", "20")
-        wait_for(watching(watcher), 120, "the worker to start processing")
+        wait_for(watching(watcher), 120, "processing midway", first)
         first.send_signal(signal.SIGKILL)
         first.communicate(timeout=30)
     reached, head = tracking(url)
