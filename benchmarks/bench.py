@@ -25,10 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import Story, story
-from engine import Timeline, When, aggregates
-from engine.config import StoreConfig
-from engine.store import StoreApplication
-from projections.projection import collection_paused
+from timeline.engine import Timeline, When, aggregates
+from timeline.engine.config import StoreConfig
+from timeline.engine.store import StoreApplication
+from timeline.projections.projection import collection_paused
 
 BATCH = 1000  # developments per record_many / save
 
@@ -57,10 +57,10 @@ def record(tl: Timeline, plain_url: str, data: Story) -> None:
             tl.record_many(batch)
     app = StoreApplication(env=StoreConfig.from_url(plain_url).env)
     with _timed(took):
-        app.save(*(aggregates.Actor(actor=a) for a in data.actors))
-        app.save(*(aggregates.Topic(topic=t) for t in data.topics))
+        app.save(*(aggregates.ActorStream(actor=a) for a in data.actors))
+        app.save(*(aggregates.TopicStream(topic=t) for t in data.topics))
         for batch in data.batches(BATCH):
-            app.save(*(aggregates.Development(development=d) for d in batch))
+            app.save(*(aggregates.DevelopmentStream(development=d) for d in batch))
     app.close()
     events = len(data.developments) + len(data.actors) + len(data.topics)
     print("record")

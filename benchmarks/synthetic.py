@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from engine import Actor, Development, Kind, Source, Stance, StanceClaim, Topic, When
+from timeline.engine import Actor, Development, Kind, Source, Stance, StanceClaim, Topic, When
 
 __all__ = ["Correction", "Story", "story"]
 

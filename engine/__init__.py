@@ -1,6 +1,6 @@
 """timeline's engine: the time model, immutable developments, the event store, replay."""
 
-from engine.errors import (
+from timeline.engine.errors import (
     ConflictError,
     DateError,
     DuplicateError,
@@ -12,10 +12,10 @@ from engine.errors import (
     UnknownDevelopmentError,
     UnknownNameError,
 )
-from engine.registry import Registry
-from engine.replay import Entry, Position, View
-from engine.timeline import Timeline
-from engine.values import (
+from timeline.engine.registry import Registry
+from timeline.engine.replay import Entry, Position, View
+from timeline.engine.timeline import Timeline
+from timeline.engine.values import (
     Actor,
     Development,
     Kind,
@@ -28,7 +28,7 @@ from engine.values import (
     StanceClaim,
     Topic,
 )
-from engine.when import Precision, When
+from timeline.engine.when import Precision, When
 
 __all__ = [
     "Actor",

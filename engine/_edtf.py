@@ -9,7 +9,7 @@ from functools import lru_cache
 import attrs
 import pendulum
 
-from engine.errors import DateError
+from timeline.engine.errors import DateError
 
 FIRST_DAY = pendulum.Date(1, 1, 1)
 LAST_DAY = pendulum.Date(9999, 12, 31)

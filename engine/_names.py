@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import attrs
 
-from engine.errors import UnknownNameError
-from engine.registry import Registry
-from engine.values import Development, Revision, StanceClaim
+from timeline.engine.errors import UnknownNameError
+from timeline.engine.registry import Registry
+from timeline.engine.values import Development, Revision, StanceClaim
 
 __all__ = ["NameProblem", "canonical_claims", "canonical_development"]
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from engine.errors import DateError
+from timeline.engine.errors import DateError
 
 if TYPE_CHECKING:
-    from engine.when import When
+    from timeline.engine.when import When
 
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,

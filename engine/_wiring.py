@@ -16,21 +16,21 @@ from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from engine.config import StoreConfig
-    from engine.registry import Registry
-    from engine.replay import Entry, View
-    from engine.store import EventLog, StoreApplication
-    from engine.values import Development, Reliability
-    from engine.when import WhenLike
-    from projections.diff import Diff
-    from projections.explain import Explanation
-    from projections.history import Change
-    from projections.materialised import Materialised
-    from projections.relations import Relations
+    from timeline.engine.config import StoreConfig
+    from timeline.engine.registry import Registry
+    from timeline.engine.replay import Entry, View
+    from timeline.engine.store import EventLog, StoreApplication
+    from timeline.engine.values import Development, Reliability
+    from timeline.engine.when import WhenLike
+    from timeline.projections.diff import Diff
+    from timeline.projections.explain import Explanation
+    from timeline.projections.history import Change
+    from timeline.projections.materialised import Materialised
+    from timeline.projections.relations import Relations
 
 
 def _day(value: WhenLike | None) -> dt.date | None:
-    from engine.when import as_day
+    from timeline.engine.when import as_day
 
     return None if value is None else as_day(value)
 
@@ -60,14 +60,14 @@ class ReadMethods:
         `.catch_up()` and `.rebuild()` bring it up to date explicitly.
         """
         if self._materialised is None:
-            from projections.materialised import Materialised
+            from timeline.projections.materialised import Materialised
 
             self._materialised = Materialised(self._app, self.config.kind)
         return self._materialised
 
     def _current(self) -> Materialised | None:
         """The materialised view, caught up with what was synced, or None for replay."""
-        from projections.materialised import SUPPORTED
+        from timeline.projections.materialised import SUPPORTED
 
         if self.config.kind not in SUPPORTED or not self.materialised.enabled:
             return None
@@ -105,7 +105,7 @@ class ReadMethods:
         possible: bool = False,
     ) -> list[Change]:
         """The change points of one position over story time, as known at `known_at`."""
-        from projections.history import history
+        from timeline.projections.history import history
 
         key = self._pair(actor, topic)
         entries = self._claiming(*key)
@@ -125,8 +125,8 @@ class ReadMethods:
         `d2` defaults to `d1` and `vs_known_at` to `known_at`; at least one must be
         given.  To compare against everything recorded, pass `vs_known_at="9999"`.
         """
-        from projections.diff import Diff, diff_positions
-        from projections.errors import QueryError
+        from timeline.projections.diff import Diff, diff_positions
+        from timeline.projections.errors import QueryError
 
         if d2 is None and vs_known_at is None:
             raise QueryError("diff needs a second day (d2) or a second knowledge day (vs_known_at)")
@@ -153,7 +153,7 @@ class ReadMethods:
         possible: bool = False,
     ) -> Explanation:
         """The developments behind a position, the rule that chose it, and what it beat."""
-        from projections.explain import explain
+        from timeline.projections.explain import explain
 
         key = self._pair(actor, topic)
         entries = self._claiming(*key)
@@ -171,8 +171,8 @@ class ReadMethods:
         children: bool = True,
     ) -> Relations:
         """Two actors' cooperation–conflict score per period (see `projections.relations`)."""
-        from projections.errors import QueryError
-        from projections.relations import relations
+        from timeline.projections.errors import QueryError
+        from timeline.projections.relations import relations
 
         self._sync()
         first, second = (self._registry.resolve("actor", name) for name in (a, b))
@@ -190,7 +190,7 @@ class ReadMethods:
         )
 
     def _story(self, known_at: WhenLike | None) -> list[Development]:
-        from engine.replay import known_developments
+        from timeline.engine.replay import known_developments
 
         self._sync()
         return known_developments(self._log.entries(), _day(known_at))
@@ -211,9 +211,9 @@ class ReadMethods:
         actor, target or claimant; `topic` those claiming on it; `period` those whose
         occurred span overlaps it; `reliability` those whose source has it (or one of them).
         """
-        from engine.values import Reliability
-        from engine.when import When
-        from projections.listing import select
+        from timeline.engine.values import Reliability
+        from timeline.engine.when import When
+        from timeline.projections.listing import select
 
         story = self._story(known_at)
         actors = None

@@ -12,9 +12,9 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from engine import values
+from timeline.engine import values
 
-__all__ = ["Actor", "Development", "Topic", "stream_id"]
+__all__ = ["ActorStream", "DevelopmentStream", "TopicStream", "stream_id"]
 
 _NAMESPACE = UUID("5f1f6f3e-8a57-4d0c-9a52-3c2f4f0b7a11")
 
@@ -24,7 +24,7 @@ def stream_id(kind: str, ident: str) -> UUID:
     return uuid5(_NAMESPACE, f"{kind}/{ident}")
 
 
-class Development(Aggregate):
+class DevelopmentStream(Aggregate):
     """The stream of one development: recorded once, then revised or retracted."""
 
     class Recorded(Aggregate.Created):
@@ -55,7 +55,7 @@ class Development(Aggregate):
         self.retractions.append(retraction)
 
 
-class Actor(Aggregate):
+class ActorStream(Aggregate):
     """The registration of one actor."""
 
     class Registered(Aggregate.Created):
@@ -70,7 +70,7 @@ class Actor(Aggregate):
         self.actor = actor
 
 
-class Topic(Aggregate):
+class TopicStream(Aggregate):
     """The registration of one topic."""
 
     class Registered(Aggregate.Created):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-from engine.values import Kind
+from timeline.engine.values import Kind
 
 __all__ = ["CODING", "Coding"]
 

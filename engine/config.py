@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import attrs
 
-from engine.errors import StoreError
+from timeline.engine.errors import StoreError
 
 __all__ = ["StoreConfig"]
 

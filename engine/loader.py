@@ -11,12 +11,12 @@ from typing import Any, TypeVar
 
 import attrs
 
-from engine import values
-from engine._seed_lines import KINDS, FieldPath, SeedFile
-from engine.errors import DateError, LoadError, RecordError, UnknownNameError
-from engine.registry import NameKind, Registry
-from engine.values import Actor, Development, Kind, Reliability, Stance, Topic
-from engine.when import When
+from timeline.engine import values
+from timeline.engine._seed_lines import KINDS, FieldPath, SeedFile
+from timeline.engine.errors import DateError, LoadError, RecordError, UnknownNameError
+from timeline.engine.registry import NameKind, Registry
+from timeline.engine.values import Actor, Development, Kind, Reliability, Stance, Topic
+from timeline.engine.when import When
 
 __all__ = ["Seeds", "read_seeds"]
 

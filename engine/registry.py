@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Literal
 
-from engine.errors import RecordError, UnknownNameError
-from engine.values import Actor, Topic
+from timeline.engine.errors import RecordError, UnknownNameError
+from timeline.engine.values import Actor, Topic
 
 __all__ = ["NameKind", "Registry"]
 

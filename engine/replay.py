@@ -12,8 +12,8 @@ from types import MappingProxyType
 
 import attrs
 
-from engine.values import Development, Retraction, Revision, Stance, StanceClaim
-from engine.when import When
+from timeline.engine.values import Development, Retraction, Revision, Stance, StanceClaim
+from timeline.engine.when import When
 
 __all__ = [
     "Entry",

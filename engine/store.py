@@ -7,12 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Notification, Recording
+from eventsourcing.persistence import JSONTranscoder, Mapper, Notification, Recording
 from eventsourcing.utils import Environment, EnvType
 
-from engine import aggregates, values
-from engine.replay import Entry
-from engine.transcodings import register_all
+from timeline.engine import aggregates, values
+from timeline.engine.contract import StoreMapper
+from timeline.engine.replay import Entry
+from timeline.engine.transcodings import register_all
 
 __all__ = ["EventLog", "StoreApplication"]
 
@@ -29,6 +30,10 @@ class StoreApplication(Application[UUID]):
         # Configuration is passed in explicitly; unlike the base class this never
         # reads os.environ, so a stray variable cannot redirect the store.
         return Environment(name, dict(env or {}))
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        # Only timeline's own event topics, old names included, are ever resolved.
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=StoreMapper)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -82,24 +87,24 @@ class EventLog:
 
     def apply(self, event: Any) -> None:
         """Folds one domain event into the log."""
-        if isinstance(event, aggregates.Development.Recorded):
+        if isinstance(event, aggregates.DevelopmentStream.Recorded):
             self.developments[event.development.id] = Entry(event.development)
             self._ids[event.originator_id] = event.development.id
-        elif isinstance(event, aggregates.Development.Revised):
+        elif isinstance(event, aggregates.DevelopmentStream.Revised):
             entry = self._entry(event.originator_id)
             self.developments[entry.id] = Entry(
                 entry.development, (*entry.revisions, event.revision), entry.retractions
             )
-        elif isinstance(event, aggregates.Development.Retracted):
+        elif isinstance(event, aggregates.DevelopmentStream.Retracted):
             entry = self._entry(event.originator_id)
             self.developments[entry.id] = Entry(
                 entry.development,
                 entry.revisions,
                 (*entry.retractions, event.retraction),
             )
-        elif isinstance(event, aggregates.Actor.Registered):
+        elif isinstance(event, aggregates.ActorStream.Registered):
             self.actors[event.actor.id] = event.actor
-        elif isinstance(event, aggregates.Topic.Registered):
+        elif isinstance(event, aggregates.TopicStream.Registered):
             self.topics[event.topic.id] = event.topic
 
     def _entry(self, stream: UUID) -> Entry:

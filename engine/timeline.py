@@ -12,20 +12,20 @@ import attrs
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engine import _names, aggregates
-from engine._wiring import ReadMethods
-from engine.config import StoreConfig
-from engine.errors import (
+from timeline.engine import _names, aggregates
+from timeline.engine._wiring import ReadMethods
+from timeline.engine.config import StoreConfig
+from timeline.engine.errors import (
     ConflictError,
     DuplicateError,
     NotRetractableError,
     StoreError,
     UnknownDevelopmentError,
 )
-from engine.registry import Registry
-from engine.replay import Entry, View, fold_positions, known_developments, occurred_by
-from engine.store import EventLog, StoreApplication
-from engine.values import (
+from timeline.engine.registry import Registry
+from timeline.engine.replay import Entry, View, fold_positions, known_developments, occurred_by
+from timeline.engine.store import EventLog, StoreApplication
+from timeline.engine.values import (
     Actor,
     Development,
     Kind,
@@ -36,7 +36,7 @@ from engine.values import (
     StanceClaim,
     Topic,
 )
-from engine.when import WhenLike, as_day
+from timeline.engine.when import WhenLike, as_day
 
 __all__ = ["Timeline"]
 
@@ -187,9 +187,9 @@ class Timeline(ReadMethods):
                 raise error.located(f"development {development.id!r} {field}")
             if self._is_new(resolved, new_developments):
                 new_developments[resolved.id] = resolved
-        streams: list[Any] = [aggregates.Actor(actor=a) for a in new_actors]
-        streams += [aggregates.Topic(topic=t) for t in new_topics]
-        streams += [aggregates.Development(development=d) for d in new_developments.values()]
+        streams: list[Any] = [aggregates.ActorStream(actor=a) for a in new_actors]
+        streams += [aggregates.TopicStream(topic=t) for t in new_topics]
+        streams += [aggregates.DevelopmentStream(development=d) for d in new_developments.values()]
         if streams:
             recordings = self._app.save(*streams)
             # Our own events need no second decoding unless another writer interleaved.
@@ -237,7 +237,7 @@ class Timeline(ReadMethods):
         )
         revision = _names.canonical_revision(revision, self.registry)
 
-        def change(stream: aggregates.Development) -> bool:
+        def change(stream: aggregates.DevelopmentStream) -> bool:
             if revision in stream.revisions:
                 return False
             stream.revise(revision)
@@ -250,7 +250,7 @@ class Timeline(ReadMethods):
         """Appends the withdrawal of a development, known from `reported`."""
         retraction = Retraction(reported=reported, reason=reason)
 
-        def change(stream: aggregates.Development) -> bool:
+        def change(stream: aggregates.DevelopmentStream) -> bool:
             if retraction in stream.retractions:
                 return False
             if stream.retractions:
@@ -265,10 +265,10 @@ class Timeline(ReadMethods):
         self._change(dev_id, change)
         return retraction
 
-    def _change(self, dev_id: str, change: Callable[[aggregates.Development], bool]) -> None:
+    def _change(self, dev_id: str, change: Callable[[aggregates.DevelopmentStream], bool]) -> None:
         for _attempt in range(RETRIES):
             try:
-                stream: aggregates.Development = self._app.repository.get(
+                stream: aggregates.DevelopmentStream = self._app.repository.get(
                     aggregates.stream_id("development", dev_id)
                 )
             except AggregateNotFoundError:
@@ -346,7 +346,7 @@ class Timeline(ReadMethods):
 
     def load(self, path: str | Path) -> list[str]:
         """Loads seed files (a file or a folder), all or nothing; returns the new ids."""
-        from engine.loader import read_seeds
+        from timeline.engine.loader import read_seeds
 
         recorded = {entry.id: entry.development for entry in self.entries()}
         seeds = read_seeds(Path(path), self.registry, recorded=recorded)

@@ -10,8 +10,8 @@ import attrs
 import pendulum
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from engine import values
-from engine.when import When
+from timeline.engine import values
+from timeline.engine.when import When
 
 __all__ = ["TRANSCODINGS", "register_all"]
 

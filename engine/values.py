@@ -9,8 +9,8 @@ from typing import Any, Self
 
 import attrs
 
-from engine.errors import RecordError
-from engine.when import When, WhenLike
+from timeline.engine.errors import RecordError
+from timeline.engine.when import When, WhenLike
 
 __all__ = [
     "Actor",

@@ -14,9 +14,9 @@ from typing import Any
 import attrs
 import pendulum
 
-from engine import _edtf, _relative
-from engine._edtf import FIRST_DAY, LAST_DAY, Precision
-from engine.errors import DateError
+from timeline.engine import _edtf, _relative
+from timeline.engine._edtf import FIRST_DAY, LAST_DAY, Precision
+from timeline.engine.errors import DateError
 
 __all__ = ["FIRST_DAY", "LAST_DAY", "Precision", "When", "WhenLike"]
 

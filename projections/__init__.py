@@ -6,15 +6,15 @@ would, faster.  `Timeline` offers the read models as methods (`history`, `diff`,
 `materialised` property gives the view itself (`catch_up`, `rebuild`, `enabled`).
 """
 
-from projections.catchup import catch_up
-from projections.diff import Diff, Difference
-from projections.errors import QueryError
-from projections.explain import Claim, Explanation
-from projections.history import Change
-from projections.materialised import Materialised
-from projections.projection import PositionsProjection
-from projections.recorder import SQLitePositionsRecorder
-from projections.relations import PERIODS, Period, Relations
+from timeline.projections.catchup import catch_up
+from timeline.projections.diff import Diff, Difference
+from timeline.projections.errors import QueryError
+from timeline.projections.explain import Claim, Explanation
+from timeline.projections.history import Change
+from timeline.projections.materialised import Materialised
+from timeline.projections.projection import PositionsProjection
+from timeline.projections.recorder import SQLitePositionsRecorder
+from timeline.projections.relations import PERIODS, Period, Relations
 
 __all__ = [
     "PERIODS",

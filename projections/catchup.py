@@ -14,8 +14,8 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import OperationalError
 
-from projections.projection import PositionsProjection, collection_paused
-from projections.recorder import TrackingConflictError
+from timeline.projections.projection import PositionsProjection, collection_paused
+from timeline.projections.recorder import TrackingConflictError
 
 __all__ = ["BATCH", "catch_up"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.errors import TimelineError
+from timeline.engine.errors import TimelineError
 
 __all__ = ["QueryError"]
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 
 import attrs
 
-from engine.replay import Entry, Position, fold_positions, is_known, occurred_by
-from engine.values import Development, Stance
-from projections.rows import day_of, known_ordinal, versions
+from timeline.engine.replay import Entry, Position, fold_positions, is_known, occurred_by
+from timeline.engine.values import Development, Stance
+from timeline.projections.rows import day_of, known_ordinal, versions
 
 __all__ = ["Claim", "Explanation", "explain"]
 

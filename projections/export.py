@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from engine import Development, Precision, When
-from engine.coding import CODING
-from engine.when import FIRST_DAY, LAST_DAY
+from timeline.engine import Development, Precision, When
+from timeline.engine.coding import CODING
+from timeline.engine.when import FIRST_DAY, LAST_DAY
 
 __all__ = ["FORMATS", "development_record", "export", "plover", "timelinejs"]
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 import attrs
 import pendulum
 
-from engine.replay import Entry, PairKey, Position, known_developments
-from engine.values import Development, Stance
+from timeline.engine.replay import Entry, PairKey, Position, known_developments
+from timeline.engine.values import Development, Stance
 
 __all__ = ["Change", "history"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from engine.values import Development, Reliability
-from engine.when import When
+from timeline.engine.values import Development, Reliability
+from timeline.engine.when import When
 
 __all__ = ["mentions", "select"]
 

@@ -25,17 +25,17 @@ from uuid import uuid4
 
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
 
-from engine.errors import StoreError
-from engine.registry import Registry
-from engine.replay import Entry, PairKey, Position, View, known_developments, occurred_by
-from engine.store import EventLog, StoreApplication
-from engine.values import Development, Stance
-from engine.when import When
-from projections.catchup import BATCH, catch_up
-from projections.projection import PositionsProjection
-from projections.reader import Run, ViewBehindError, ViewReader
-from projections.recorder import SQLitePositionsRecorder
-from projections.rows import known_ordinal
+from timeline.engine.errors import StoreError
+from timeline.engine.registry import Registry
+from timeline.engine.replay import Entry, PairKey, Position, View, known_developments, occurred_by
+from timeline.engine.store import EventLog, StoreApplication
+from timeline.engine.values import Development, Stance
+from timeline.engine.when import When
+from timeline.projections.catchup import BATCH, catch_up
+from timeline.projections.projection import PositionsProjection
+from timeline.projections.reader import Run, ViewBehindError, ViewReader
+from timeline.projections.recorder import SQLitePositionsRecorder
+from timeline.projections.rows import known_ordinal
 
 __all__ = ["SUPPORTED", "Materialised"]
 
@@ -61,7 +61,7 @@ def _datastore(app: StoreApplication, kind: str) -> SQLiteDatastore:
 def _open_storage(app: StoreApplication, kind: str) -> tuple[Any, Any]:
     """The view's recorder and reader: PostgreSQL's beside its events, else SQLite."""
     if kind == "postgresql":
-        from projections.postgres import open_postgres_view
+        from timeline.projections.postgres import open_postgres_view
 
         return open_postgres_view(app)
     datastore = _datastore(app, kind)

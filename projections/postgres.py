@@ -21,11 +21,11 @@ from psycopg import Connection, Cursor
 from psycopg.rows import DictRow, dict_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from engine.config import StoreConfig
-from engine.store import StoreApplication
-from projections.reader import Run, ViewBehindError
-from projections.recorder import PREFIX, Batch, PositionsRecorder, TrackingConflictError
-from projections.rows import RECORDED_FOREVER
+from timeline.engine.config import StoreConfig
+from timeline.engine.store import StoreApplication
+from timeline.projections.reader import Run, ViewBehindError
+from timeline.projections.recorder import PREFIX, Batch, PositionsRecorder, TrackingConflictError
+from timeline.projections.rows import RECORDED_FOREVER
 
 __all__ = ["PostgresPositionsRecorder", "PostgresViewReader", "open_postgres_view"]
 

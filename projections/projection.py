@@ -26,21 +26,23 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 from eventsourcing.projection import Projection
-from eventsourcing.utils import get_topic
 
-from engine import aggregates
-from engine.replay import Entry
-from engine.transcodings import register_all
-from projections.recorder import Batch, PositionsRecorder, TrackingConflictError
-from projections.rows import RECORDED_FOREVER, ClaimRow, claim_rows, versions
-from projections.wire import recorded_rows
+from timeline.engine import aggregates, contract
+from timeline.engine.replay import Entry
+from timeline.engine.transcodings import register_all
+from timeline.projections.recorder import Batch, PositionsRecorder, TrackingConflictError
+from timeline.projections.rows import RECORDED_FOREVER, ClaimRow, claim_rows, versions
+from timeline.projections.wire import recorded_rows
 
 __all__ = ["TOPICS", "PositionsProjection", "collection_paused", "default_mapper", "fold"]
 
-_Recorded = aggregates.Development.Recorded
-_Revised: Any = getattr(aggregates.Development, "Revised")  # noqa: B009  made by @event
-_Retracted: Any = getattr(aggregates.Development, "Retracted")  # noqa: B009
-TOPICS = tuple(get_topic(cls) for cls in (_Recorded, _Revised, _Retracted))
+_Recorded = aggregates.DevelopmentStream.Recorded
+_Revised = aggregates.DevelopmentStream.Revised
+_Retracted = aggregates.DevelopmentStream.Retracted
+# Every topic, current or former, of the events this projection processes: a
+# subscription filters on topic text, so old names must be listed too.
+TOPICS = contract.topics_of(_Recorded, _Revised, _Retracted)
+_PROCESSED = (_Recorded, _Revised, _Retracted)
 
 
 @contextmanager
@@ -64,7 +66,7 @@ def default_mapper() -> Mapper[UUID]:
     for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
         transcoder.register(transcoding)
     register_all(transcoder)
-    return Mapper(transcoder=transcoder)
+    return contract.StoreMapper(transcoder=transcoder)
 
 
 def fold(entry: Entry | None, event: Any) -> Entry:
@@ -207,12 +209,15 @@ class PositionsProjection(Projection[PositionsRecorder]):
         run = _Run(self)
         light = self.mapper.cipher is None and self.mapper.compressor is None
         for n in notifications:
-            if light and n.topic == TOPICS[0]:
+            # Events are selected by the class their topic resolves to, never by
+            # topic text, so events written under a former name count the same.
+            cls = contract.resolve(n.topic)
+            if light and cls is _Recorded:
                 found = recorded_rows(n.state)
                 if found is not None:
                     run.add_recorded(n, *found)
                     continue
-            if n.topic in TOPICS:
+            if cls in _PROCESSED:
                 run.add(self.mapper.to_domain_event(n), n, n.id)
         return run
 

@@ -19,8 +19,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from engine.errors import TimelineError
-from projections.recorder import PREFIX
+from timeline.engine.errors import TimelineError
+from timeline.projections.recorder import PREFIX
 
 __all__ = ["Run", "ViewBehindError", "ViewReader"]
 

@@ -34,8 +34,8 @@ import attrs
 from eventsourcing.persistence import StoredEvent, TrackingRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
-from engine.errors import TimelineError
-from projections.rows import RECORDED_FOREVER
+from timeline.engine.errors import TimelineError
+from timeline.projections.rows import RECORDED_FOREVER
 
 __all__ = [
     "PREFIX",

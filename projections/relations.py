@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable
 import attrs
 import pendulum
 
-from engine.coding import CODING
-from engine.values import Development
-from engine.when import LAST_DAY
-from projections.errors import QueryError
+from timeline.engine.coding import CODING
+from timeline.engine.values import Development
+from timeline.engine.when import LAST_DAY
+from timeline.projections.errors import QueryError
 
 __all__ = ["PERIODS", "Period", "Relations", "involves", "relations"]
 

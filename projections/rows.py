@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 import pendulum
 
-from engine.replay import Entry
-from engine.values import Development
-from engine.when import LAST_DAY
+from timeline.engine.replay import Entry
+from timeline.engine.values import Development
+from timeline.engine.when import LAST_DAY
 
 __all__ = [
     "KNOWN_FOREVER",

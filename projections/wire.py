@@ -14,9 +14,9 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from engine.errors import TimelineError
-from engine.when import When
-from projections.rows import KNOWN_FOREVER, ClaimRow
+from timeline.engine.errors import TimelineError
+from timeline.engine.when import When
+from timeline.projections.rows import KNOWN_FOREVER, ClaimRow
 
 __all__ = ["recorded_rows"]
 

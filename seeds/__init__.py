@@ -4,8 +4,7 @@ The folder holds the seed files `actors.toml`, `topics.toml` and
 `developments.toml` (the format is in `FORMAT.md`), shipped as package data.
 Load them with::
 
-    import seeds
-    from engine import Timeline
+    from timeline import Timeline, seeds
 
     tl = Timeline()
     tl.load(seeds.path())

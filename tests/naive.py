@@ -10,7 +10,7 @@ import datetime as dt
 
 import attrs
 
-from engine import Development, Retraction, Revision, Stance
+from timeline.engine import Development, Retraction, Revision, Stance
 
 Answer = dict[tuple[str, str], tuple[Stance, str, tuple[str, ...], bool]]
 

@@ -8,7 +8,7 @@ import attrs
 import pendulum
 from hypothesis import strategies as st
 
-from engine import (
+from timeline.engine import (
     Actor,
     Development,
     Kind,

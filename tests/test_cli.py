@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-import seeds
-from engine import Timeline, When
-from projections import _cli_output as out
-from projections.cli import Settings, run
+from timeline import seeds
+from timeline.cli import Settings, run
+from timeline.cli import _output as out
+from timeline.engine import Timeline, When
 
 TIMELINE = Path(sys.executable).parent / "timeline"
 COMMANDS = [

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from engine import (
+from tests.strategies import agreement, registry_actors, registry_topics
+from timeline.engine import (
     Actor,
     DateError,
     DuplicateError,
@@ -19,7 +20,6 @@ from engine import (
     UnknownDevelopmentError,
     UnknownNameError,
 )
-from tests.strategies import agreement, registry_actors, registry_topics
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import json
 
 from hypothesis import given
 
-import seeds
-from engine import Development, Kind, Timeline, When
-from engine.coding import CODING
-from engine.when import FIRST_DAY, LAST_DAY
-from projections.export import development_record, export, plover, timelinejs
 from tests.strategies import stories
+from timeline import seeds
+from timeline.engine import Development, Kind, Timeline, When
+from timeline.engine.coding import CODING
+from timeline.engine.when import FIRST_DAY, LAST_DAY
+from timeline.projections.export import development_record, export, plover, timelinejs
 
 
 @given(stories())

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import LoadError, Stance, Timeline, When
-from engine.values import Development
 from tests import strategies
+from timeline.engine import LoadError, Stance, Timeline, When
+from timeline.engine.values import Development
 
 SEED = """\
 [[actor]]

@@ -6,9 +6,9 @@ import multiprocessing
 
 import pytest
 
-from engine import StoreError, Timeline
 from tests.strategies import registry_actors
 from tests.workload import SHARED, recorded_ids, write
+from timeline.engine import StoreError, Timeline
 
 WRITERS = 4
 PER_WRITER = 2500

@@ -21,17 +21,6 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, rule
 
-from engine import (
-    Development,
-    DuplicateError,
-    NotRetractableError,
-    Retraction,
-    Revision,
-    Timeline,
-)
-from projections.catchup import catch_up
-from projections.projection import PositionsProjection
-from projections.recorder import Batch, SQLitePositionsRecorder
 from tests.strategies import (
     ACTORS,
     TOPICS,
@@ -42,6 +31,17 @@ from tests.strategies import (
     retractions,
     revisions,
 )
+from timeline.engine import (
+    Development,
+    DuplicateError,
+    NotRetractableError,
+    Retraction,
+    Revision,
+    Timeline,
+)
+from timeline.projections.catchup import catch_up
+from timeline.projections.projection import PositionsProjection
+from timeline.projections.recorder import Batch, SQLitePositionsRecorder
 
 T = TypeVar("T")
 pairs = st.tuples(st.sampled_from(ACTORS), st.sampled_from(TOPICS))

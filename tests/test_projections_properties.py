@@ -11,17 +11,6 @@ from eventsourcing.persistence import Tracking
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import Development, Entry, Position, Timeline, aggregates
-from engine.replay import fold_positions, known_developments, occurred_by
-from engine.when import FIRST_DAY, LAST_DAY
-from projections.diff import diff_positions
-from projections.explain import explain
-from projections.history import history
-from projections.materialised import Materialised
-from projections.projection import PositionsProjection, default_mapper
-from projections.recorder import SCHEMA, SQLitePositionsRecorder
-from projections.rows import KNOWN_FOREVER, claim_rows, versions
-from projections.wire import recorded_rows
 from tests.strategies import (
     ACTORS,
     DEV_IDS,
@@ -33,6 +22,17 @@ from tests.strategies import (
     retractions,
     revisions,
 )
+from timeline.engine import Development, Entry, Position, Timeline, aggregates
+from timeline.engine.replay import fold_positions, known_developments, occurred_by
+from timeline.engine.when import FIRST_DAY, LAST_DAY
+from timeline.projections.diff import diff_positions
+from timeline.projections.explain import explain
+from timeline.projections.history import history
+from timeline.projections.materialised import Materialised
+from timeline.projections.projection import PositionsProjection, default_mapper
+from timeline.projections.recorder import SCHEMA, SQLitePositionsRecorder
+from timeline.projections.rows import KNOWN_FOREVER, claim_rows, versions
+from timeline.projections.wire import recorded_rows
 
 pairs = st.tuples(st.sampled_from(ACTORS), st.sampled_from(TOPICS))
 
@@ -152,7 +152,7 @@ def test_diff_lists_every_difference_once(
 @given(developments())
 def test_rows_read_from_the_stored_json_equal_the_decoded_ones(development: Development) -> None:
     mapper = default_mapper()
-    stream = aggregates.Development(development=development)
+    stream = aggregates.DevelopmentStream(development=development)
     [recorded] = stream.collect_events()
     stored = mapper.to_stored_event(recorded)
     assert recorded_rows(stored.state) == (

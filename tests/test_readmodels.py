@@ -8,9 +8,9 @@ from typing import Any
 import pendulum
 import pytest
 
-import seeds
-from engine import Reliability, Stance, Timeline, TimelineError, UnknownNameError
-from projections.errors import QueryError
+from timeline import seeds
+from timeline.engine import Reliability, Stance, Timeline, TimelineError, UnknownNameError
+from timeline.projections.errors import QueryError
 
 AGREEMENT = "s400-supply-agreement"
 MINISTER = "cavusoglu-keeps-s400-deal"

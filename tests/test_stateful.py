@@ -19,15 +19,6 @@ from hypothesis.stateful import (
     rule,
 )
 
-from engine import (
-    Development,
-    DuplicateError,
-    NotRetractableError,
-    Retraction,
-    Revision,
-    Timeline,
-    View,
-)
 from tests.conftest import POSTGRES_URL
 from tests.naive import Answer, NaiveStory
 from tests.strategies import (
@@ -37,6 +28,15 @@ from tests.strategies import (
     registry_topics,
     retractions,
     revisions,
+)
+from timeline.engine import (
+    Development,
+    DuplicateError,
+    NotRetractableError,
+    Retraction,
+    Revision,
+    Timeline,
+    View,
 )
 
 

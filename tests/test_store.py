@@ -12,19 +12,6 @@ from eventsourcing.persistence import JSONTranscoder
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import (
-    Development,
-    Retraction,
-    Revision,
-    Stance,
-    StoreError,
-    Timeline,
-    When,
-)
-from engine.aggregates import Development as DevelopmentStream
-from engine.config import StoreConfig
-from engine.store import StoreApplication
-from engine.transcodings import register_all
 from tests.strategies import (
     agreement,
     days,
@@ -36,6 +23,19 @@ from tests.strategies import (
     stories,
     whens,
 )
+from timeline.engine import (
+    Development,
+    Retraction,
+    Revision,
+    Stance,
+    StoreError,
+    Timeline,
+    When,
+)
+from timeline.engine.aggregates import DevelopmentStream
+from timeline.engine.config import StoreConfig
+from timeline.engine.store import StoreApplication
+from timeline.engine.transcodings import register_all
 
 
 def transcoder() -> JSONTranscoder:

@@ -9,7 +9,6 @@ import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import Development, Retraction, Revision, Timeline, View
 from tests.strategies import (
     days,
     developments,
@@ -19,6 +18,7 @@ from tests.strategies import (
     revisions,
     stories,
 )
+from timeline.engine import Development, Retraction, Revision, Timeline, View
 
 
 def new_timeline() -> Timeline:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import DateError, Precision, TimelineError, When
 from tests.strategies import bounded_whens, edtf_texts, point_texts, whens
+from timeline.engine import DateError, Precision, TimelineError, When
 
 
 @given(edtf_texts())

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import Timeline
 from tests.workload import SHARED, recorded_ids, write
+from timeline.engine import Timeline
 
 TIMELINE = Path(sys.executable).parent / "timeline"
 WRITERS, PER_WRITER = 4, 2500

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from engine import Development, Source, StanceClaim, Timeline
-from engine.aggregates import Development as DevelopmentStream
 from tests.strategies import ACTORS, TOPICS, registry_actors, registry_topics
+from timeline.engine import Development, Source, StanceClaim, Timeline
+from timeline.engine.aggregates import DevelopmentStream
 
 SHARED = 50  # ids every writer records, identically, to exercise idempotent retries
 BATCH = 250

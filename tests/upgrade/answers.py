@@ -75,9 +75,7 @@ def explanations(timeline: Any) -> dict[str, Any]:
                 result = timeline.explain(actor, topic, day, known_at=known)
                 found[f"{actor}/{topic}|{day}|{known}"] = {
                     "position": position_data(result.position),
-                    "claims": [
-                        [c.development.id, str(c.stance), c.status] for c in result.claims
-                    ],
+                    "claims": [[c.development.id, str(c.stance), c.status] for c in result.claims],
                 }
     return found
 

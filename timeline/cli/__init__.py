@@ -13,17 +13,16 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
 import attrs
 
-import seeds
-from engine import ConflictError, StoreError, Timeline, TimelineError, When
-from projections import _cli_output as out
-from projections import _cli_reads, _cli_worker
-from projections._cli_args import UsageError, knowledge, possible, show, when
+from timeline import __version__, seeds
+from timeline.cli import _output as out
+from timeline.cli import _reads, _worker
+from timeline.cli._args import UsageError, knowledge, possible, show, when
+from timeline.engine import ConflictError, StoreError, Timeline, TimelineError, When
 
 __all__ = ["Settings", "main", "run"]
 
@@ -87,11 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common()],
     )
     parser.set_defaults(db=None, json=False, handler=None)
-    try:
-        version = metadata.version("timeline")
-    except metadata.PackageNotFoundError:  # running from a source tree, not installed
-        version = "unknown"
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     positions = commands.add_parser(
@@ -147,8 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("path", metavar="PATH", type=Path, help="a .toml file or a folder")
     load.set_defaults(handler=_load)
-    _cli_reads.add_commands(commands, common)
-    _cli_worker.add_command(commands, common)
+    _reads.add_commands(commands, common)
+    _worker.add_command(commands, common)
     return parser
 
 

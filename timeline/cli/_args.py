@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from engine import TimelineError, When
-from engine.errors import DateError
-from projections import _cli_output as out
+from timeline.cli import _output as out
+from timeline.engine import TimelineError, When
+from timeline.engine.errors import DateError
 
 __all__ = ["UsageError", "knowledge", "possible", "show", "when"]
 

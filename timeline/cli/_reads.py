@@ -6,11 +6,11 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from engine import Timeline
-from projections import _cli_output as out
-from projections._cli_args import knowledge, possible, show, when
-from projections.export import FORMATS, export
-from projections.relations import PERIODS
+from timeline.cli import _output as out
+from timeline.cli._args import knowledge, possible, show, when
+from timeline.engine import Timeline
+from timeline.projections.export import FORMATS, export
+from timeline.projections.relations import PERIODS
 
 __all__ = ["add_commands"]
 

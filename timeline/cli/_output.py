@@ -11,8 +11,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from engine import Development, Position
-from projections.export import development_record
+from timeline.engine import Development, Position
+from timeline.projections.export import development_record
 
 __all__ = [
     "change_row",

@@ -1,0 +1,113 @@
+"""Stores written by earlier versions open with today's code and answer as they did."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.upgrade.answers import answers
+from timeline import Timeline
+from timeline.engine import contract
+from timeline.engine.errors import StoreError
+
+HERE = Path(__file__).parent
+FIXTURES = sorted(HERE.glob("store-*.db"))
+
+
+def _copy(fixture: Path, folder: Path) -> Path:
+    copy = folder / fixture.name
+    shutil.copyfile(fixture, copy)
+    return copy
+
+
+def _expected(fixture: Path) -> object:
+    return json.loads(fixture.with_suffix(".json").read_text())
+
+
+@pytest.fixture(params=FIXTURES, ids=[f.stem for f in FIXTURES])
+def fixture(request: pytest.FixtureRequest) -> Path:
+    """Each committed store written by an earlier version."""
+    path: Path = request.param
+    return path
+
+
+@pytest.fixture
+def opened(fixture: Path, tmp_path: Path) -> Iterator[Timeline]:
+    """A copy of the fixture store, opened with today's code."""
+    with Timeline.open(f"sqlite:///{_copy(fixture, tmp_path)}") as tl:
+        yield tl
+
+
+def test_the_fixtures_are_there() -> None:
+    assert [f.name for f in FIXTURES] == ["store-0.1.0.db"]
+
+
+def test_the_materialised_view_answers_as_the_writing_version_did(
+    opened: Timeline, fixture: Path
+) -> None:
+    assert opened.as_of("2019-01-01").source == "materialised"
+    assert answers(opened) == _expected(fixture)
+
+
+def test_replay_answers_as_the_writing_version_did(opened: Timeline, fixture: Path) -> None:
+    opened.materialised.enabled = False
+    assert opened.as_of("2019-01-01").source == "replay"
+    assert answers(opened) == _expected(fixture)
+
+
+def test_the_view_rebuilt_from_zero_answers_the_same(opened: Timeline, fixture: Path) -> None:
+    assert opened.materialised.rebuild() == opened.head
+    assert answers(opened) == _expected(fixture)
+
+
+def test_a_store_without_its_view_builds_one_that_answers_the_same(
+    fixture: Path, tmp_path: Path
+) -> None:
+    copy = _copy(fixture, tmp_path)
+    with sqlite3.connect(copy) as db:
+        tables = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for name in tables:
+            if name.startswith("positions_"):
+                db.execute(f'DROP TABLE "{name}"')
+    with Timeline.open(f"sqlite:///{copy}") as tl:
+        assert tl.materialised.tracking_id == 0
+        assert answers(tl) == _expected(fixture)
+        assert tl.materialised.tracking_id == tl.head
+
+
+def test_the_fixture_holds_former_topics() -> None:
+    # The guard is only a guard while the fixture holds topics that have since moved.
+    with sqlite3.connect(FIXTURES[0]) as db:
+        stored = {topic for (topic,) in db.execute("SELECT DISTINCT topic FROM stored_events")}
+    assert stored <= set(contract.FORMER)
+    assert stored.isdisjoint(contract.WRITTEN_BY.keys() - contract.FORMER.keys())
+
+
+def test_an_unregistered_former_topic_is_a_clear_store_error(
+    fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    topic = "engine.aggregates:Development.Recorded"
+    monkeypatch.delitem(contract._READABLE, topic)
+    with pytest.raises(StoreError) as raised:
+        Timeline.open(f"sqlite:///{_copy(fixture, tmp_path)}")
+    message = str(raised.value)
+    assert repr(topic) in message
+    assert "written by timeline 0.1.0" in message
+
+
+def test_a_topic_that_is_not_ours_is_never_imported(tmp_path: Path) -> None:
+    db = tmp_path / "crafted.db"
+    with Timeline.open(f"sqlite:///{db}") as tl:
+        tl.register_topic("s400-purchase", "Turkey's purchase of the S-400")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE stored_events SET topic = 'this:s'")
+    with pytest.raises(StoreError, match="'this:s', which is not a timeline event"):
+        Timeline.open(f"sqlite:///{db}")
+    import sys
+
+    assert "this" not in sys.modules

@@ -1,0 +1,30 @@
+"""timeline: dated developments of a story in an append-only event store, replayable
+as of any day, as it was known on any day.
+
+    from timeline import Timeline, seeds
+
+    tl = Timeline()  # in memory; Timeline.open("sqlite:///story.db") for a file
+    tl.load(seeds.path())
+    tl.as_of("2018-12-31").position("Ankara", "s400-purchase")
+
+The write side and the time model live in `timeline.engine`, the read models in
+`timeline.projections`, the bundled story in `timeline.seeds`; this package joins
+them and is the API to import from.
+"""
+
+from timeline.engine.errors import TimelineError
+from timeline.engine.timeline import Timeline
+from timeline.engine.values import Development, Source, Stance, StanceClaim
+from timeline.engine.when import When
+
+__version__ = "0.2.0"
+
+__all__ = [
+    "Development",
+    "Source",
+    "Stance",
+    "StanceClaim",
+    "Timeline",
+    "TimelineError",
+    "When",
+]
