@@ -25,7 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import Story, story
-from timeline.engine import Timeline, When, aggregates
+from timeline import Timeline
+from timeline.engine import When, aggregates
 from timeline.engine.config import StoreConfig
 from timeline.engine.store import StoreApplication
 from timeline.projections.projection import collection_paused

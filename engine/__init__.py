@@ -1,5 +1,10 @@
-"""timeline's engine: the time model, immutable developments, the event store, replay."""
+"""timeline's write side and time model: values, `When`, the aggregates, the rule,
+the store application and the pure replay that is every projection's oracle.
 
+It imports neither `timeline.projections` nor the facade (`timeline.Timeline`).
+"""
+
+from timeline.engine.application import StoreApplication
 from timeline.engine.errors import (
     ConflictError,
     DateError,
@@ -13,8 +18,8 @@ from timeline.engine.errors import (
     UnknownNameError,
 )
 from timeline.engine.registry import Registry
-from timeline.engine.replay import Entry, Position, View
-from timeline.engine.timeline import Timeline
+from timeline.engine.replay import EventLog, View
+from timeline.engine.rule import Entry, Position
 from timeline.engine.values import (
     Actor,
     Development,
@@ -37,6 +42,7 @@ __all__ = [
     "Development",
     "DuplicateError",
     "Entry",
+    "EventLog",
     "Kind",
     "LoadError",
     "NotRetractableError",
@@ -51,8 +57,8 @@ __all__ = [
     "Source",
     "Stance",
     "StanceClaim",
+    "StoreApplication",
     "StoreError",
-    "Timeline",
     "TimelineError",
     "Topic",
     "UnknownDevelopmentError",

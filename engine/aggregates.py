@@ -2,17 +2,21 @@
 
 Aggregate ids are name-based UUIDs of the stable ids, so every writer derives the
 same stream for the same development and recording it twice cannot fork it.
-The streams give the write side its consistency boundary; story-time questions
-are never answered by folding a stream (see `engine.replay`).
+Each stream's command methods hold its invariants (one original, no duplicate
+correction, at most one retraction); story-time questions are never answered by
+folding a stream, whose order is the order of recording (see `engine.rule`).
 """
 
 from __future__ import annotations
 
 from uuid import UUID, uuid5
 
+import attrs
 from eventsourcing.domain import Aggregate, event
 
 from timeline.engine import values
+from timeline.engine.errors import DuplicateError, NotRetractableError, RecordError
+from timeline.engine.rule import Entry
 
 __all__ = ["ActorStream", "DevelopmentStream", "TopicStream", "stream_id"]
 
@@ -30,6 +34,12 @@ class DevelopmentStream(Aggregate):
     class Recorded(Aggregate.Created):
         development: values.Development
 
+    class Revised(Aggregate.Event):
+        revision: values.Revision
+
+    class Retracted(Aggregate.Event):
+        retraction: values.Retraction
+
     @staticmethod
     def create_id(development: values.Development) -> UUID:
         return stream_id("development", development.id)
@@ -40,18 +50,53 @@ class DevelopmentStream(Aggregate):
         self.revisions: list[values.Revision] = []
         self.retractions: list[values.Retraction] = []
 
-    class Revised(Aggregate.Event):
-        revision: values.Revision
+    @property
+    def entry(self) -> Entry:
+        """The original and its corrections, in the order they were recorded."""
+        return Entry(self.development, tuple(self.revisions), tuple(self.retractions))
 
-    class Retracted(Aggregate.Event):
-        retraction: values.Retraction
+    def check_same(self, development: values.Development) -> None:
+        """Passes when `development` is what was recorded; raises `DuplicateError` if not.
+
+        Recording an id again with other content is refused: a correction is a revision.
+        """
+        if development == self.development:
+            return
+        old, new = self.development, development
+        fields = [
+            f.name for f in attrs.fields(type(new)) if getattr(old, f.name) != getattr(new, f.name)
+        ]
+        raise DuplicateError(
+            f"development {new.id!r} is already recorded with different content "
+            f"(differs in {', '.join(fields)}); use revise() to correct it"
+        )
+
+    def revise(self, revision: values.Revision) -> bool:
+        """Appends a correction; the same correction again changes nothing."""
+        if revision in self.revisions:
+            return False
+        self._revised(revision)
+        return True
 
     @event(Revised)
-    def revise(self, revision: values.Revision) -> None:
+    def _revised(self, revision: values.Revision) -> None:
         self.revisions.append(revision)
 
+    def retract(self, retraction: values.Retraction) -> bool:
+        """Appends the withdrawal; the same again changes nothing, a different one is refused."""
+        if retraction in self.retractions:
+            return False
+        if self.retractions:
+            earlier = self.retractions[0]
+            raise NotRetractableError(
+                f"development {self.development.id!r} was already retracted "
+                f"(reported {earlier.reported}: {earlier.reason})"
+            )
+        self._retracted(retraction)
+        return True
+
     @event(Retracted)
-    def retract(self, retraction: values.Retraction) -> None:
+    def _retracted(self, retraction: values.Retraction) -> None:
         self.retractions.append(retraction)
 
 
@@ -69,6 +114,13 @@ class ActorStream(Aggregate):
     def __init__(self, actor: values.Actor) -> None:
         self.actor = actor
 
+    def check_same(self, actor: values.Actor) -> None:
+        """Passes when `actor` is what was registered; raises `RecordError` if not."""
+        if actor != self.actor:
+            raise RecordError(
+                f"actor {actor.id!r} is already registered with different details: {self.actor!r}"
+            )
+
 
 class TopicStream(Aggregate):
     """The registration of one topic."""
@@ -83,3 +135,10 @@ class TopicStream(Aggregate):
     @event(Registered)
     def __init__(self, topic: values.Topic) -> None:
         self.topic = topic
+
+    def check_same(self, topic: values.Topic) -> None:
+        """Passes when `topic` is what was registered; raises `RecordError` if not."""
+        if topic != self.topic:
+            raise RecordError(
+                f"topic {topic.id!r} is already registered with different details: {self.topic!r}"
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -359,7 +359,10 @@ def _changed(record: _Record, new: Development, old: Development | None) -> None
 
 
 def read_seeds(
-    path: Path, registry: Registry, *, recorded: Mapping[str, Development] | None = None
+    path: Path,
+    registry: Registry,
+    *,
+    recorded: Callable[[Sequence[str]], Mapping[str, Development]] | None = None,
 ) -> Seeds:
     """Reads a seed file or folder, resolving names via `registry` and the seeds' own.
 
@@ -384,6 +387,7 @@ def read_seeds(
     actors: list[Actor] = []
     topics: list[Topic] = []
     developments: list[Development] = []
+    read: list[tuple[_Record, Development]] = []
     for record in (r for kind in KINDS for r in records[kind]):
         ident = record.data.get("id")
         unique = not isinstance(ident, str) or load.unique(record, ident)
@@ -393,10 +397,14 @@ def read_seeds(
         if value is None or not unique:
             continue
         if isinstance(value, Development):
-            _changed(record, value, (recorded or {}).get(value.id))
+            read.append((record, value))
             developments.append(value)
         elif load.register(record, value):
             (actors if isinstance(value, Actor) else topics).append(value)
+    # One look-up for every id: the store says which are recorded, and as what.
+    stored = recorded([value.id for _, value in read]) if recorded and read else {}
+    for record, value in read:
+        _changed(record, value, stored.get(value.id))
     if load.problems:
         raise LoadError([text for *_, text in sorted(load.problems, key=lambda p: p[:2])])
     return Seeds(tuple(actors), tuple(topics), tuple(developments))

@@ -1,7 +1,7 @@
-"""Pure replay: the as-of fold over what was recorded, the oracle for every view.
+"""Pure replay: the as-of fold over everything recorded, the oracle for every view.
 
-Story order is occurred (earliest day, then latest day), then development id;
-the order in which events were recorded never matters.
+It follows `engine.rule` exactly and reads the whole event log, so it is what the
+tests compare the projections against, never the path a user waits on.
 """
 
 from __future__ import annotations
@@ -9,65 +9,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
+from typing import Any
+from uuid import UUID
 
 import attrs
 
-from timeline.engine.values import Development, Retraction, Revision, Stance, StanceClaim
-from timeline.engine.when import When
+from timeline.engine import aggregates
+from timeline.engine.rule import (
+    Claimed,
+    Entry,
+    PairKey,
+    Position,
+    occurred_by,
+    position,
+    winning_run,
+)
+from timeline.engine.values import Actor, Development, Topic
 
 __all__ = [
     "Entry",
-    "Position",
+    "EventLog",
     "View",
+    "claims_on",
     "fold_positions",
-    "is_known",
     "known_developments",
-    "occurred_by",
 ]
-
-PairKey = tuple[str, str]
-
-
-def is_known(reported: When, known_at: dt.date | None) -> bool:
-    """Whether something reported during `reported` was public by `known_at`."""
-    return known_at is None or reported.latest <= known_at
-
-
-def occurred_by(occurred: When, day: dt.date, *, possible: bool) -> bool:
-    """Whether a span has certainly (or, with `possible`, possibly) begun by `day`."""
-    return occurred.latest <= day or (possible and occurred.earliest <= day)
-
-
-@attrs.frozen
-class Entry:
-    """Everything recorded about one development: the original and its corrections."""
-
-    development: Development
-    revisions: tuple[Revision, ...] = ()
-    retractions: tuple[Retraction, ...] = ()
-
-    @property
-    def id(self) -> str:
-        """The development's id."""
-        return self.development.id
-
-    def as_known(self, known_at: dt.date | None) -> Development | None:
-        """The development as it stood at `known_at`, or None if unknown or retracted."""
-        if not is_known(self.development.reported, known_at):
-            return None
-        if any(is_known(r.reported, known_at) for r in self.retractions):
-            return None
-        current = self.development
-        known = [r for r in self.revisions if is_known(r.reported, known_at)]
-        for revision in sorted(known, key=lambda r: r.order_key):
-            current = revision.apply(current)
-        return current
-
-    def knowledge_days(self) -> set[dt.date]:
-        """The days on which what is known about this development changes."""
-        reports = [self.development.reported, *(r.reported for r in self.revisions)]
-        reports += [r.reported for r in self.retractions]
-        return {report.latest for report in reports}
 
 
 def known_developments(entries: Iterable[Entry], known_at: dt.date | None) -> list[Development]:
@@ -76,46 +42,29 @@ def known_developments(entries: Iterable[Entry], known_at: dt.date | None) -> li
     return sorted((d for d in known if d is not None), key=lambda d: d.story_key)
 
 
-@attrs.frozen
-class Position:
-    """An actor's stance on a topic as of a day, with the claims it rests on."""
-
-    actor: str
-    topic: str
-    stance: Stance
-    since: When
-    evidence: tuple[str, ...]
-    tentative: bool = False
+def claims_on(developments: Iterable[Development], key: PairKey) -> list[Claimed]:
+    """The claims the developments make on one (actor, topic), in their order."""
+    return [
+        Claimed(development.id, development.occurred, claim.stance)
+        for development in developments
+        for claim in development.claims
+        if (claim.actor, claim.topic) == key
+    ]
 
 
 def fold_positions(
     developments: Iterable[Development], day: dt.date, *, possible: bool = False
 ) -> dict[PairKey, Position]:
-    """Folds story-ordered developments into each (actor, topic) position at `day`.
-
-    The latest claim in story order wins; `since` and `evidence` cover the unbroken
-    run of claims with the winning stance that ends in it.
-    """
-    runs: dict[PairKey, list[tuple[Development, StanceClaim]]] = {}
+    """Folds story-ordered developments into each (actor, topic) position at `day`."""
+    claims: dict[PairKey, list[Claimed]] = {}
     for development in developments:
         if not occurred_by(development.occurred, day, possible=possible):
             continue
         for claim in development.claims:
-            run = runs.setdefault((claim.actor, claim.topic), [])
-            if run and run[-1][1].stance != claim.stance:
-                run.clear()
-            run.append((development, claim))
-    return {
-        key: Position(
-            actor=key[0],
-            topic=key[1],
-            stance=run[-1][1].stance,
-            since=run[0][0].occurred,
-            evidence=tuple(development.id for development, _ in run),
-            tentative=not run[-1][0].occurred.ended_by(day),
-        )
-        for key, run in runs.items()
-    }
+            claimed = Claimed(development.id, development.occurred, claim.stance)
+            claims.setdefault((claim.actor, claim.topic), []).append(claimed)
+    found = {key: position(key, winning_run(reversed(run)), day) for key, run in claims.items()}
+    return {key: p for key, p in found.items() if p is not None}
 
 
 def _same(name: str) -> str:
@@ -192,3 +141,52 @@ class View:
         return mine == (*theirs, other.developments())
 
     __hash__ = None  # type: ignore[assignment]  # equal views may differ in how they load
+
+
+class EventLog:
+    """Everything a store holds, folded by stable id: the oracle's copy of the log.
+
+    `pull` decodes every event after the last one it saw; only tests and the
+    replay path (`Timeline.materialised.enabled = False`) use it.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self.position = 0
+        self.developments: dict[str, Entry] = {}
+        self.actors: dict[str, Actor] = {}
+        self.topics: dict[str, Topic] = {}
+        self._ids: dict[UUID, str] = {}
+
+    def pull(self) -> int:
+        """Folds in events recorded since the last pull; returns how many there were."""
+        count = 0
+        for notification in self._app.notifications(after=self.position):
+            self.apply(self._app.mapper.to_domain_event(notification))
+            self.position = notification.id
+            count += 1
+        return count
+
+    def apply(self, event: Any) -> None:
+        """Folds one domain event into the log."""
+        if isinstance(event, aggregates.DevelopmentStream.Recorded):
+            self.developments[event.development.id] = Entry(event.development)
+            self._ids[event.originator_id] = event.development.id
+        elif isinstance(event, aggregates.DevelopmentStream.Revised):
+            entry = self.developments[self._ids[event.originator_id]]
+            self.developments[entry.id] = attrs.evolve(
+                entry, revisions=(*entry.revisions, event.revision)
+            )
+        elif isinstance(event, aggregates.DevelopmentStream.Retracted):
+            entry = self.developments[self._ids[event.originator_id]]
+            self.developments[entry.id] = attrs.evolve(
+                entry, retractions=(*entry.retractions, event.retraction)
+            )
+        elif isinstance(event, aggregates.ActorStream.Registered):
+            self.actors.setdefault(event.actor.id, event.actor)
+        elif isinstance(event, aggregates.TopicStream.Registered):
+            self.topics.setdefault(event.topic.id, event.topic)
+
+    def entries(self) -> list[Entry]:
+        """Every development entry, in no particular order."""
+        return list(self.developments.values())

@@ -1,19 +1,15 @@
-"""timeline's read side: the materialised positions view and the read models on it.
+"""timeline's read side: the materialised view of a store and the read models on it.
 
-Pure replay (`engine.replay`) is the oracle; everything here answers exactly as it
-would, faster.  `Timeline` offers the read models as methods (`history`, `diff`,
-`explain`, `relations`, `developments`) through `engine._wiring`, and its
-`materialised` property gives the view itself (`catch_up`, `rebuild`, `enabled`).
+Pure replay (`timeline.engine.replay`) is the oracle; everything here answers
+exactly as it would, from tables that catch up on new events only.  `Timeline`
+offers the read models as methods; these are the values they return.
 """
 
-from timeline.projections.catchup import catch_up
 from timeline.projections.diff import Diff, Difference
 from timeline.projections.errors import QueryError
 from timeline.projections.explain import Claim, Explanation
 from timeline.projections.history import Change
 from timeline.projections.materialised import Materialised
-from timeline.projections.projection import PositionsProjection
-from timeline.projections.recorder import SQLitePositionsRecorder
 from timeline.projections.relations import PERIODS, Period, Relations
 
 __all__ = [
@@ -25,9 +21,6 @@ __all__ = [
     "Explanation",
     "Materialised",
     "Period",
-    "PositionsProjection",
     "QueryError",
     "Relations",
-    "SQLitePositionsRecorder",
-    "catch_up",
 ]

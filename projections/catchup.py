@@ -14,8 +14,8 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import OperationalError
 
-from timeline.projections.projection import PositionsProjection, collection_paused
-from timeline.projections.recorder import TrackingConflictError
+from timeline.projections.backend import TrackingConflictError
+from timeline.projections.projection import StoryProjection, collection_paused
 
 __all__ = ["BATCH", "catch_up"]
 
@@ -28,7 +28,7 @@ PATIENCE = 50
 
 def catch_up(
     app: Application[UUID],
-    projection: PositionsProjection,
+    projection: StoryProjection,
     *,
     until: int | None = None,
     batch: int = BATCH,

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 
 import attrs
 
-from timeline.engine.replay import PairKey, Position
+from timeline.engine.rule import PairKey, Position
 
 __all__ = ["Diff", "Difference", "diff_positions"]
 

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from timeline.engine.replay import Entry, Position, fold_positions, is_known, occurred_by
+from timeline.engine.replay import fold_positions
+from timeline.engine.rule import Entry, Position, is_known, occurred_by
 from timeline.engine.values import Development, Stance
 from timeline.projections.rows import day_of, known_ordinal, versions
 

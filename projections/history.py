@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import attrs
 import pendulum
 
-from timeline.engine.replay import Entry, PairKey, Position, known_developments
-from timeline.engine.values import Development, Stance
+from timeline.engine import rule
+from timeline.engine.rule import Claimed, Position
 
 __all__ = ["Change", "history"]
 
@@ -52,83 +52,44 @@ class Change:
         return "updated"
 
 
-_Claim = tuple[tuple[object, ...], Development, Stance]
-
-
-def _claims(entries: Iterable[Entry], key: PairKey, known_at: dt.date | None) -> list[_Claim]:
-    found: list[_Claim] = []
-    for development in known_developments(entries, known_at):
-        for claim in development.claims:
-            if (claim.actor, claim.topic) == key:
-                found.append((development.story_key, development, claim.stance))
-    return found
-
-
-def _tail(key: PairKey, counted: list[_Claim], day: dt.date) -> Position | None:
-    if not counted:
-        return None
-    stance = counted[-1][2]
-    start = len(counted) - 1
-    while start > 0 and counted[start - 1][2] == stance:
-        start -= 1
-    run = counted[start:]
-    return Position(
-        actor=key[0],
-        topic=key[1],
-        stance=stance,
-        since=run[0][1].occurred,
-        evidence=tuple(development.id for _, development, _ in run),
-        tentative=not run[-1][1].occurred.ended_by(day),
-    )
+def _start(claim: Claimed, possible: bool) -> pendulum.Date:
+    """The day a claim begins to count: its span's end, or (possibly) its start."""
+    return claim.occurred.earliest if possible else claim.occurred.latest
 
 
 def _causes(
-    counted: list[_Claim],
-    day: dt.date,
-    after: Position | None,
-    start: Callable[[_Claim], dt.date],
+    counted: list[Claimed], day: dt.date, after: Position | None, possible: bool
 ) -> tuple[str, ...]:
     # Claims that began to count this day, and winning-run claims confirmed today.
     evidence = after.evidence if after is not None else ()
     return tuple(
-        c[1].id
+        c.dev_id
         for c in counted
-        if start(c) == day or (c[1].occurred.latest == day and c[1].id in evidence)
+        if _start(c, possible) == day or (c.occurred.latest == day and c.dev_id in evidence)
     )
 
 
 def history(
-    entries: Iterable[Entry],
-    actor: str,
-    topic: str,
-    *,
-    known_at: dt.date | None = None,
-    possible: bool = False,
+    claims: Iterable[Claimed], actor: str, topic: str, *, possible: bool = False
 ) -> list[Change]:
-    """The change points of (actor, topic) over story time, as known at `known_at`.
+    """The change points of (actor, topic) over story time, from its known claims.
 
-    `entries` may be every entry of the store or any superset of those that
-    claim the pair; the answer only depends on the latter.
+    `claims` are the claims on the pair known at the knowledge day, in any order.
     """
     key = (actor, topic)
-    claims = _claims(entries, key, known_at)
-
-    def start(claim: _Claim) -> pendulum.Date:
-        occurred = claim[1].occurred
-        return occurred.earliest if possible else occurred.latest
-
-    pending = sorted(claims, key=start)
-    days = sorted({start(c) for c in claims} | {c[1].occurred.latest for c in claims})
-    counted: list[_Claim] = []
+    claimed = list(claims)
+    pending = sorted(claimed, key=lambda c: _start(c, possible))
+    days = sorted({_start(c, possible) for c in claimed} | {c.occurred.latest for c in claimed})
+    counted: list[Claimed] = []
     changes: list[Change] = []
     before: Position | None = None
     index = 0
     for day in days:
-        while index < len(pending) and start(pending[index]) <= day:
-            bisect.insort(counted, pending[index], key=lambda claim: claim[0])
+        while index < len(pending) and _start(pending[index], possible) <= day:
+            bisect.insort(counted, pending[index], key=lambda claim: claim.story_key)
             index += 1
-        after = _tail(key, counted, day)
+        after = rule.position(key, rule.winning_run(reversed(counted)), day)
         if after != before:
-            changes.append(Change(day, before, after, _causes(counted, day, after, start)))
+            changes.append(Change(day, before, after, _causes(counted, day, after, possible)))
             before = after
     return changes

@@ -1,86 +1,95 @@
-"""The materialised positions of one store, and the lazy `View` read from them.
+"""The materialised view of one store: caught up on read, and the source of every read.
 
-Catch-up policy: the view catches up *on read*.  Writing (`record`, `revise`,
-`retract`, `load`) only appends events, so writes cost what eventsourcing costs;
-the first read after writes processes them (in batches of `BATCH` events, one
-transaction each), and later reads are index searches.  `catch_up()` may be
-called at any time, for instance after a bulk load, and a worker process may
-keep the view current where the store supports subscriptions (PostgreSQL).
+Catch-up policy: the view catches up *on read*.  Writing only appends events, so
+writes cost what eventsourcing costs; a read first compares the store's last
+notification id with the view's tracking (one indexed query) and processes only
+the events after it (in batches of `BATCH`, one transaction each).  A worker
+process (`timeline project --follow`) may keep the view current instead.
 
-The view lives beside the events: in the same SQLite file, or, for the in-memory
-store, in a private in-memory SQLite database, so both share one SQL
-implementation with real transactions (eventsourcing's in-memory recorders have
-none to make rows and tracking atomic).  It reads and writes through its own
-connections: a `View` it returned stays readable after the `Timeline` is closed,
-and the connections go when the `Timeline` and its views are garbage-collected.
+Every read is pinned at the notification id the view had processed when it was
+asked, so a `View` keeps answering as of its own moment while the view moves on.
+The view lives beside the events: in the same SQLite file or PostgreSQL schema,
+or, for the in-memory store, in a private in-memory SQLite database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any, TypeVar
 from uuid import uuid4
 
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
 
-from timeline.engine.errors import StoreError
+from timeline.engine import rule
+from timeline.engine.aggregates import stream_id
+from timeline.engine.application import StoreApplication
 from timeline.engine.registry import Registry
-from timeline.engine.replay import Entry, PairKey, Position, View, known_developments, occurred_by
-from timeline.engine.store import EventLog, StoreApplication
-from timeline.engine.values import Development, Stance
+from timeline.engine.replay import View
+from timeline.engine.rule import Claimed, Entry, PairKey, Position
+from timeline.engine.values import Actor, Development, Stance, Topic
 from timeline.engine.when import When
+from timeline.projections.backend import ViewBehindError, ViewQueries, ViewRecorder, stored_events
 from timeline.projections.catchup import BATCH, catch_up
-from timeline.projections.projection import PositionsProjection
-from timeline.projections.reader import Run, ViewBehindError, ViewReader
-from timeline.projections.recorder import SQLitePositionsRecorder
+from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
+from timeline.projections.sqlite import SQLiteQueries, SQLiteViewRecorder
 
-__all__ = ["SUPPORTED", "Materialised"]
-
-SUPPORTED = ("memory", "sqlite", "postgresql")
+__all__ = ["LazyPositions", "Materialised"]
 
 T = TypeVar("T")
 
 
-def _datastore(app: StoreApplication, kind: str) -> SQLiteDatastore:
+@lru_cache(maxsize=65536)
+def _when(text: str) -> When:
+    # Few distinct date texts recur across a story; a When is immutable.
+    return When(text)
+
+
+def _claimed(row: tuple[Any, ...]) -> Claimed:
+    dev_id, stance, occurred = row
+    return Claimed(dev_id, _when(occurred), Stance(stance))
+
+
+def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQueries]:
+    """The view's recorder and reader: PostgreSQL's in the store's schema, else SQLite."""
+    if kind == "postgresql":
+        from timeline.projections.postgres import open_postgres_view
+
+        return open_postgres_view(app.env, app.name)
     # The view has its own connections, so views taken from it stay readable
     # after the store is closed; they are released when the last view is gone.
     if kind == "sqlite":
         factory = app.factory
         assert isinstance(factory, SQLiteFactory)
         pool = factory.datastore.pool
-        return SQLiteDatastore(db_name=pool.db_name, lock_timeout=pool.lock_timeout)
-    if kind == "memory":
-        name = f"file:timeline-positions-{uuid4().hex}?mode=memory&cache=shared"
-        return SQLiteDatastore(db_name=name)
-    raise StoreError(f"materialised positions are not available on {kind} stores")
-
-
-def _open_storage(app: StoreApplication, kind: str) -> tuple[Any, Any]:
-    """The view's recorder and reader: PostgreSQL's beside its events, else SQLite."""
-    if kind == "postgresql":
-        from timeline.projections.postgres import open_postgres_view
-
-        return open_postgres_view(app)
-    datastore = _datastore(app, kind)
-    view = SQLitePositionsRecorder(datastore)
-    view.create_table()
-    reader = ViewReader(datastore.pool.db_name, app.name, shared_cache=kind == "memory")
-    return view, reader
+        datastore = SQLiteDatastore(db_name=pool.db_name, lock_timeout=pool.lock_timeout)
+        events: str | None = "stored_events"
+    else:
+        name = f"file:timeline-view-{uuid4().hex}?mode=memory&cache=shared"
+        datastore, events = SQLiteDatastore(db_name=name), None
+    recorder = SQLiteViewRecorder(datastore)
+    recorder.create_table()
+    queries = SQLiteQueries(
+        datastore.pool.db_name, app.name, shared_cache=kind == "memory", events_table=events
+    )
+    return recorder, queries
 
 
 class Materialised:
-    """The materialised positions view of one store, brought up to date on read."""
+    """The materialised view of one store, brought up to date on read."""
 
     def __init__(self, app: StoreApplication, kind: str, *, batch: int = BATCH) -> None:
         self._app = app
-        self.view, self.reader = _open_storage(app, kind)
-        self.projection = PositionsProjection(self.view, mapper=app.mapper)
+        self.view, self.queries = _open_storage(app, kind)
+        self.projection = StoryProjection(self.view, mapper=app.mapper)
         self.batch = batch
         self.enabled = True
-        self._reached = 0
+        self._head = app.recorder.max_notification_id if kind == "memory" else self.queries.head
+        self._reached = self.tracking_id  # opening reads the tracking, and no event
+        self._registry = Registry()
+        self._registry_at = 0
 
     @property
     def application(self) -> StoreApplication:
@@ -92,6 +101,11 @@ class Materialised:
         """The id of the last notification the view has processed (0 for none)."""
         return self.view.max_tracking_id(self._app.name) or 0
 
+    @property
+    def reached(self) -> int:
+        """The notification id the view was last seen to have processed, not read again."""
+        return self._reached
+
     def catch_up(self, until: int | None = None) -> int:
         """Processes events recorded since the view's tracking; returns how many."""
         count = catch_up(self._app, self.projection, until=until, batch=self.batch)
@@ -102,16 +116,21 @@ class Materialised:
         """Deletes the view and processes every event from zero; returns how many."""
         self.view.clear(self._app.name)
         self._reached = 0
+        self._registry, self._registry_at = Registry(), 0
         return self.catch_up()
 
-    def ensure(self, pin: int) -> None:
-        """Catches up unless the view is known to have processed notification `pin`."""
-        if self._reached < pin:
-            self.catch_up()
+    def current(self) -> int:
+        """Catches up if the store has moved on; returns the notification id to read at."""
+        head = self._head() or 0
+        if head > self._reached:
+            self._reached = self.queries.reached()  # a worker may have moved it on
+            if head > self._reached:
+                self.catch_up()
+        return self._reached
 
     def close(self) -> None:
         """Releases the view's connections now; views taken from it can no longer read."""
-        self.reader.close()
+        self.queries.close()
         self.view.datastore.close()
 
     def _retrying(self, read: Callable[[], T]) -> T:
@@ -122,12 +141,14 @@ class Materialised:
             self.catch_up()
             return read()
 
-    def _read(self, pin: int, read: Callable[[sqlite3.Cursor], T]) -> T:
-        def pinned() -> T:
-            result: T = self.reader.pinned(pin, read)
+    def _pinned(self, pin: int, read: Callable[[], T]) -> T:
+        def guarded() -> T:
+            self.queries.check(pin)
+            result = read()
+            self.queries.check(pin)  # the pin held throughout: nothing was reset
             return result
 
-        return self._retrying(pinned)
+        return self._retrying(guarded)
 
     # -- reads ------------------------------------------------------------------
 
@@ -135,85 +156,125 @@ class Materialised:
         self, key: PairKey, day: dt.date, known_at: dt.date | None, possible: bool, pin: int
     ) -> Position | None:
         """One position, read with one index search."""
-        when = (day.toordinal(), known_ordinal(known_at), pin)
-        run = self._retrying(lambda: self.reader.run(key, when, possible))
-        return _position(key, run, when[0])
+        params = _params(day, known_at, pin)
+        statement = self.queries.dialect.run(possible)
+
+        def read() -> list[tuple[Any, ...]]:
+            rows = self.queries.query(statement, {**params, "actor": key[0], "topic": key[1]})
+            if not rows:
+                self.queries.check(pin)  # nothing found: no claim counts, or the view is behind
+            return rows
+
+        rows = self._retrying(read)
+        return rule.position(key, rule.winning_run(map(_claimed, rows)), day)
 
     def positions(
         self, day: dt.date, known_at: dt.date | None, possible: bool, pin: int
     ) -> dict[PairKey, Position]:
-        """Every position, one index search per (actor, topic)."""
-        when = (day.toordinal(), known_ordinal(known_at), pin)
+        """Every position at once."""
+        params = _params(day, known_at, pin)
 
         def read() -> dict[PairKey, Position]:
-            keys = self.reader.pinned(pin, self.reader.pairs)
-            found = (_position(key, self.reader.run(key, when, possible), when[0]) for key in keys)
-            positions = {(p.actor, p.topic): p for p in found if p is not None}
-            self.reader.pinned(pin, lambda c: None)  # the pin held throughout: nothing reset
-            return positions
+            keys = [tuple(row) for row in self.queries.query(self.queries.dialect.pairs, {})]
+            found = {}
+            for key, rows in self.queries.runs(keys, params, possible):
+                run = rule.winning_run(map(_claimed, rows))
+                held = rule.position(key, run, day)
+                if held is not None:
+                    found[key] = held
+            return dict(sorted(found.items()))
 
-        return self._retrying(read)
+        return self._pinned(pin, read)
+
+    def claims(self, key: PairKey, known_at: dt.date | None, pin: int) -> list[Claimed]:
+        """Every claim on one pair known at `known_at`, in story order."""
+        params = {**_params(None, known_at, pin), "actor": key[0], "topic": key[1]}
+        rows = self._pinned(pin, lambda: self.queries.query(self.queries.dialect.claims, params))
+        return [_claimed(row) for row in rows]
 
     def developments(
         self,
-        day: dt.date,
         known_at: dt.date | None,
-        possible: bool,
         pin: int,
-        log: EventLog | None = None,
-    ) -> tuple[Development, ...]:
-        """The developments that count, in story order, as of notification `pin`.
+        *,
+        day: dt.date | None = None,
+        possible: bool = False,
+    ) -> list[Development]:
+        """The developments known at `known_at` (that count at `day`, if given), in story order."""
+        statement = self.queries.dialect.developments(day is not None, possible)
+        params = _params(day, known_at, pin)
+        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
+        decode = self._app.mapper.transcoder.decode
+        return [decode(bytes(state)) for (state,) in rows]
 
-        They come from the store's log while it still stands at `pin` (no decoding),
-        else from the view's own copy of the streams up to `pin`.
-        """
-        if log is not None and log.position == pin:
-            entries: list[Entry] = list(log.entries())
+    def registry(self, pin: int) -> Registry:
+        """The actors and topics registered as of `pin` (read incrementally)."""
+        if pin > self._registry_at:
+            rows = self._pinned(
+                pin,
+                lambda: self.queries.query(
+                    self.queries.dialect.registry, {"pin": pin, "after": self._registry_at}
+                ),
+            )
+            decode = self._app.mapper.transcoder.decode
+            for kind, state in rows:
+                value = decode(bytes(state))
+                _register(self._registry, kind, value)
+            self._registry_at = pin
+        return self._registry
+
+    def entries(self, pin: int, dev_ids: Iterable[str] | None = None) -> list[Entry]:
+        """Everything recorded about some developments (default: all), as of `pin`."""
+        if dev_ids is None:
+            rows = self._pinned(
+                pin, lambda: self.queries.query(self.queries.dialect.streams, {"pin": pin})
+            )
+            streams = stored_events(rows)
         else:
-            streams = self._read(pin, lambda c: self.reader.streams(c, pin))
-            entries = [self.projection.entry_of(stored) for stored in streams.values()]
-        story = known_developments(entries, known_at)
-        return tuple(d for d in story if occurred_by(d.occurred, day, possible=possible))
+            wanted = [stream_id("development", dev_id) for dev_id in dev_ids]
+            streams = {ident: self.view.stream(ident) for ident in wanted}
+        return [self.projection.entry_of(stored) for stored in streams.values() if stored]
 
     def claimed_by(self, key: PairKey, pin: int) -> list[str]:
-        """The ids of developments that ever claimed the pair, as of notification `pin`."""
-        return self._read(pin, lambda c: self.reader.claimed_by(c, key, pin))
+        """The ids of developments that ever claimed the pair, as of `pin`."""
+        params = {"actor": key[0], "topic": key[1], "pin": pin}
+        statement = self.queries.dialect.claimed_by
+        return [r[0] for r in self._pinned(pin, lambda: self.queries.query(statement, params))]
 
-    def as_of(
-        self,
-        day: dt.date,
-        known_at: dt.date | None,
-        possible: bool,
-        *,
-        pin: int,
-        registry: Registry,
-        log: EventLog | None = None,
-    ) -> View:
+    def as_of(self, day: dt.date, known_at: dt.date | None, possible: bool, *, pin: int) -> View:
         """A lazy view: each position is looked up when asked for, as of `pin`."""
+        registry = self.registry(pin)
         return View(
             day=day,
             known_at=known_at,
             possible=possible,
             source="materialised",
             positions=LazyPositions(self, day, known_at, possible, pin),
-            developments=lambda: self.developments(day, known_at, possible, pin, log),
+            developments=lambda: self.developments(known_at, pin, day=day, possible=possible),
             resolve_actor=lambda name: registry.resolve("actor", name),
             resolve_topic=lambda name: registry.resolve("topic", name),
             descendants=registry.descendants,
         )
 
 
-def _position(key: PairKey, run: Run, day: int) -> Position | None:
-    if not run:
-        return None
-    return Position(
-        actor=key[0],
-        topic=key[1],
-        stance=Stance(run[0][1]),
-        since=When(run[-1][2]),
-        evidence=tuple(row[0] for row in reversed(run)),
-        tentative=run[0][3] > day,
-    )
+def _params(day: dt.date | None, known_at: dt.date | None, pin: int) -> dict[str, Any]:
+    return {
+        "day": 0 if day is None else day.toordinal(),
+        "known": known_ordinal(known_at),
+        "pin": pin,
+    }
+
+
+def _register(registry: Registry, kind: str, value: Actor | Topic) -> None:
+    # The first registration of a name stands; a clash written by a concurrent
+    # writer (which the writers' own checks make rare) is left out, not fatal.
+    try:
+        if kind == "actor" and isinstance(value, Actor):
+            registry.add_actor(value)
+        elif isinstance(value, Topic):
+            registry.add_topic(value)
+    except ValueError:
+        pass
 
 
 class LazyPositions(Mapping[PairKey, Position]):

@@ -1,10 +1,11 @@
-"""The positions projection: folds development events into the bitemporal view.
+"""The story projection: folds the store's events into the materialised view's tables.
 
-Each event recomputes its development's rows from the development's whole
-`Entry` (kept in the view's `streams` table) and replaces the rows that changed,
-so the order in which revisions were recorded never matters.  A run of events is
-written with its tracking in one transaction (exactly once); a transaction that
-fails leaves nothing behind, and processing resumes from the tracking.
+Each development event recomputes its development's rows (claims and versions)
+from the development's whole `Entry` (kept in the view's `streams` table) and
+replaces the rows that changed, so the order in which revisions were recorded
+never matters.  Registrations become registry rows.  A run of events is written
+with its tracking in one transaction (exactly once); a transaction that fails
+leaves nothing behind, and processing resumes from the tracking.
 """
 
 from __future__ import annotations
@@ -28,29 +29,38 @@ from eventsourcing.persistence import (
 from eventsourcing.projection import Projection
 
 from timeline.engine import aggregates, contract
-from timeline.engine.replay import Entry
+from timeline.engine.rule import Entry
 from timeline.engine.transcodings import register_all
-from timeline.projections.recorder import Batch, PositionsRecorder, TrackingConflictError
-from timeline.projections.rows import RECORDED_FOREVER, ClaimRow, claim_rows, versions
+from timeline.projections.backend import Batch, TrackingConflictError, ViewRecorder
+from timeline.projections.rows import (
+    CLAIM_KEY,
+    DEVELOPMENT_KEY,
+    RECORDED_FOREVER,
+    ClaimRow,
+    DevelopmentRow,
+    claim_rows,
+    development_rows,
+    versions,
+)
 from timeline.projections.wire import recorded_rows
 
-__all__ = ["TOPICS", "PositionsProjection", "collection_paused", "default_mapper", "fold"]
+__all__ = ["TOPICS", "StoryProjection", "collection_paused", "default_mapper", "fold"]
 
 _Recorded = aggregates.DevelopmentStream.Recorded
 _Revised = aggregates.DevelopmentStream.Revised
 _Retracted = aggregates.DevelopmentStream.Retracted
+_CORRECTIONS = (_Revised, _Retracted)
+_REGISTERED = (aggregates.ActorStream.Registered, aggregates.TopicStream.Registered)
 # Every topic, current or former, of the events this projection processes: a
 # subscription filters on topic text, so old names must be listed too.
-TOPICS = contract.topics_of(_Recorded, _Revised, _Retracted)
-_PROCESSED = (_Recorded, _Revised, _Retracted)
+TOPICS = contract.topics_of(_Recorded, *_CORRECTIONS, *_REGISTERED)
 
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
     """Pauses Python's cyclic garbage collector inside the block."""
-    # A batch allocates many short-lived, acyclic objects; with the story held in
-    # memory, the cyclic collections they trigger would scan the whole heap over
-    # and over and cost more than the batch itself.
+    # A batch allocates many short-lived, acyclic objects; the cyclic collections
+    # they trigger would scan the whole heap over and over, for nothing.
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -81,7 +91,7 @@ def fold(entry: Entry | None, event: Any) -> Entry:
 
 
 class _Pending:
-    """Rows one batch opens and closes, keyed without their recorded-from id."""
+    """Rows one batch opens and closes in one table, keyed without their recorded-from id."""
 
     def __init__(self, key_size: int) -> None:
         self.key_size = key_size
@@ -113,57 +123,69 @@ class _Pending:
             self.done.append(tuple(pending))
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """Every row to insert."""
+        """Every row to insert: its fields, then recorded from and until."""
         return [*self.done, *(tuple(row) for row in self.open.values())]
 
 
 class _Run:
-    """The entries and rows a run of events touches, built before writing."""
+    """The rows a run of events writes, built before writing."""
 
-    def __init__(self, projection: PositionsProjection) -> None:
+    def __init__(self, projection: StoryProjection) -> None:
         self.projection = projection
-        self.entries: dict[UUID, tuple[str, Entry]] = {}
+        self.entries: dict[UUID, Entry] = {}
         self.undecoded: dict[UUID, StoredEvent] = {}  # recorded in this run, read lightly
         self.streams: list[tuple[Any, ...]] = []
-        self.claims = _Pending(key_size=6)
+        self.claims = _Pending(CLAIM_KEY)
+        self.developments = _Pending(DEVELOPMENT_KEY)
+        self.registry: list[tuple[Any, ...]] = []
         self.pairs: set[tuple[str, str]] = set()
 
+    def _rows(self, entry: Entry) -> tuple[list[ClaimRow], list[DevelopmentRow]]:
+        spans = versions(entry)
+        encode = self.projection.mapper.transcoder.encode
+        return claim_rows(spans), development_rows(spans, encode)
+
     def add(self, event: Any, stored: StoredEvent, n: int) -> None:
+        """Adds the rows of one decoded development event."""
         stream: UUID = event.originator_id
-        if isinstance(event, _Recorded):
-            dev_id, previous = event.development.id, None
-        else:
-            dev_id, previous = self._current(stream)
+        previous = None if isinstance(event, _Recorded) else self._current(stream)
         entry = fold(previous, event)
-        self.entries[stream] = (dev_id, entry)
+        self.entries[stream] = entry
         self.streams.append(
             (n, stream.bytes, stored.originator_version, stored.topic, stored.state)
         )
-        old = claim_rows(versions(previous)) if previous is not None else []
-        new_claims = claim_rows(versions(entry))
-        self.claims.replace(old, new_claims, n)
-        for row in new_claims:
-            self.pairs.add((row.actor, row.topic))
+        old_claims, old_versions = self._rows(previous) if previous is not None else ([], [])
+        new_claims, new_versions = self._rows(entry)
+        self.claims.replace(old_claims, new_claims, n)
+        self.developments.replace(old_versions, new_versions, n)
+        self.pairs.update((row.actor, row.topic) for row in new_claims)
 
-    def add_recorded(self, stored: Notification, dev_id: str, rows: list[ClaimRow]) -> None:
-        """Adds a newly recorded development whose claim rows were read from its JSON."""
+    def add_recorded(
+        self, stored: Notification, claims: list[ClaimRow], version: DevelopmentRow
+    ) -> None:
+        """Adds a newly recorded development whose rows were read from its JSON."""
         stream = UUID(str(stored.originator_id))
         self.undecoded[stream] = stored
         self.streams.append(
             (stored.id, stream.bytes, stored.originator_version, stored.topic, stored.state)
         )
-        self.claims.replace([], rows, stored.id)
-        for row in rows:
-            self.pairs.add((row.actor, row.topic))
+        self.claims.replace([], claims, stored.id)
+        self.developments.replace([], [version], stored.id)
+        self.pairs.update((row.actor, row.topic) for row in claims)
 
-    def _current(self, stream: UUID) -> tuple[str, Entry]:
+    def add_registered(self, event: Any, n: int) -> None:
+        """Adds the registry row of an actor or topic."""
+        value = getattr(event, "actor", None) or event.topic
+        kind = "actor" if hasattr(event, "actor") else "topic"
+        self.registry.append((kind, value.id, n, self.projection.mapper.transcoder.encode(value)))
+
+    def _current(self, stream: UUID) -> Entry:
         found = self.entries.get(stream)
         if found is not None:
             return found
         stored = self.undecoded.pop(stream, None)
         if stored is not None:
-            entry = self.projection.entry_of([stored])
-            return entry.id, entry
+            return self.projection.entry_of([stored])
         return self.projection.entry(stream)
 
     def batch(self) -> Batch:
@@ -171,31 +193,39 @@ class _Run:
             streams=self.streams,
             close_claims=self.claims.closes,
             open_claims=self.claims.rows(),
-            pairs=self.pairs,
+            close_developments=self.developments.closes,
+            open_developments=self.developments.rows(),
+            registry=self.registry,
+            pairs=sorted(self.pairs),
         )
 
 
-class PositionsProjection(Projection[PositionsRecorder]):
-    """Keeps the bitemporal positions view of a `StoreApplication` (exactly once)."""
+class StoryProjection(Projection[ViewRecorder]):
+    """Keeps the materialised view of a `StoreApplication` (exactly once)."""
 
     name = "positions"
     topics = TOPICS
 
-    def __init__(self, view: PositionsRecorder, mapper: Mapper[UUID] | None = None):
+    def __init__(self, view: ViewRecorder, mapper: Mapper[UUID] | None = None):
         super().__init__(view)
         self.mapper = mapper if mapper is not None else default_mapper()
+        self.processed = 0  # notifications processed by this object, for tests and stats
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """Processes one event and tracks it, in one transaction."""
+        """Processes one event and tracks it, in one transaction (as a runner feeds it)."""
         expected = self.view.max_tracking_id(tracking.application_name) or 0
         if expected >= tracking.notification_id:
             return  # processed already, by this projection or another
-        items = []
-        if isinstance(domain_event, (_Recorded, _Revised, _Retracted)):
-            stored = self.mapper.to_stored_event(domain_event)
-            items.append((domain_event, stored, tracking.notification_id))
-        # Other events (registrations) only move the tracking on.
-        self.process(items, tracking.application_name, expected, tracking.notification_id)
+        run = _Run(self)
+        self._add(run, domain_event, self.mapper.to_stored_event(domain_event), tracking)
+        self.view.write(run.batch(), tracking.application_name, expected, tracking.notification_id)
+        self.processed += 1
+
+    def _add(self, run: _Run, event: Any, stored: StoredEvent, tracking: Tracking) -> None:
+        if isinstance(event, (_Recorded, *_CORRECTIONS)):
+            run.add(event, stored, tracking.notification_id)
+        elif isinstance(event, _REGISTERED):
+            run.add_registered(event, tracking.notification_id)
 
     def process_notifications(
         self, notifications: Sequence[Notification], application_name: str, expected: int
@@ -203,6 +233,7 @@ class PositionsProjection(Projection[PositionsRecorder]):
         """Processes notifications after `expected` in one transaction with their tracking."""
         run = self.prepare(notifications)
         self.view.write(run.batch(), application_name, expected, notifications[-1].id)
+        self.processed += len(notifications)
 
     def prepare(self, notifications: Sequence[Notification]) -> _Run:
         """Decodes notifications and computes their rows, without writing."""
@@ -215,32 +246,18 @@ class PositionsProjection(Projection[PositionsRecorder]):
             if light and cls is _Recorded:
                 found = recorded_rows(n.state)
                 if found is not None:
-                    run.add_recorded(n, *found)
+                    run.add_recorded(n, found[1], found[2])
                     continue
-            if cls in _PROCESSED:
-                run.add(self.mapper.to_domain_event(n), n, n.id)
+            event = self.mapper.to_domain_event(n)
+            self._add(run, event, n, Tracking("", n.id))
         return run
 
-    def process(
-        self,
-        items: Sequence[tuple[Any, StoredEvent, int]],
-        application_name: str,
-        expected: int,
-        last: int,
-    ) -> None:
-        """Writes the rows of (event, stored event, notification id) items and tracks `last`."""
-        run = _Run(self)
-        for event, stored, n in items:
-            run.add(event, stored, n)
-        self.view.write(run.batch(), application_name, expected, last)
-
-    def entry(self, stream: UUID) -> tuple[str, Entry]:
-        """The development id and entry of a stream, from the view's own copy."""
+    def entry(self, stream: UUID) -> Entry:
+        """The entry of a stream, from the view's own copy of its events."""
         stored = self.view.stream(stream)
         if not stored:
             raise TrackingConflictError(f"stream {stream} is not in the view yet")
-        entry = self.entry_of(stored)
-        return entry.id, entry
+        return self.entry_of(stored)
 
     def entry_of(self, stored: Sequence[StoredEvent]) -> Entry:
         """The entry that a development stream's stored events (in order) make."""

@@ -13,11 +13,12 @@ late-recorded revision with an early report date reshapes earlier versions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import NamedTuple
 
 import pendulum
 
-from timeline.engine.replay import Entry
+from timeline.engine.rule import Entry
 from timeline.engine.values import Development
 from timeline.engine.when import LAST_DAY
 
@@ -25,8 +26,10 @@ __all__ = [
     "KNOWN_FOREVER",
     "RECORDED_FOREVER",
     "ClaimRow",
+    "DevelopmentRow",
     "claim_rows",
     "day_of",
+    "development_rows",
     "known_ordinal",
     "ordinal",
     "versions",
@@ -36,6 +39,9 @@ __all__ = [
 KNOWN_FOREVER = LAST_DAY.toordinal() + 1
 # The end of a recorded span that is still open: no later event has replaced it.
 RECORDED_FOREVER = 2**62
+# Keys of the rows, without their recorded-from id: what a later version replaces.
+CLAIM_KEY = 6
+DEVELOPMENT_KEY = 2
 
 
 def ordinal(day: dt.date) -> int:
@@ -127,3 +133,31 @@ def _same_fact(a: ClaimRow, b: ClaimRow) -> bool:
         b.occurred_earliest,
         b.occurred_latest,
     )
+
+
+class DevelopmentRow(NamedTuple):
+    """One version of one development: what a listing as known at some day shows."""
+
+    dev_id: str
+    known_from: int
+    known_until: int
+    occurred_earliest: int
+    occurred_latest: int
+    state: bytes  # the development, as the store's transcoder encodes it
+
+
+def development_rows(
+    spans: list[tuple[int, int, Development]], encode: Callable[[Development], bytes]
+) -> list[DevelopmentRow]:
+    """The development rows of a development's spans (its versions)."""
+    return [
+        DevelopmentRow(
+            development.id,
+            start,
+            until,
+            development.occurred.earliest.toordinal(),
+            development.occurred.latest.toordinal(),
+            encode(development),
+        )
+        for start, until, development in spans
+    ]

@@ -1,8 +1,8 @@
 """Claim rows read straight from a recorded development's stored JSON.
 
 Catching up spends most of its time decoding events into domain objects; a newly
-recorded development (the bulk of any log) only needs its id, two dates and its
-claims.  This reads just those from the JSON that eventsourcing's transcoder and
+recorded development (the bulk of any log) only needs its id, two dates, its
+claims and its own JSON.  This reads just those from the JSON that eventsourcing's transcoder and
 `engine.transcodings` write, and answers None for anything of another shape, so
 the caller decodes that event the ordinary way.  A property test holds it to the
 rows computed from the fully decoded event.
@@ -16,9 +16,9 @@ from typing import Any
 
 from timeline.engine.errors import TimelineError
 from timeline.engine.when import When
-from timeline.projections.rows import KNOWN_FOREVER, ClaimRow
+from timeline.projections.rows import KNOWN_FOREVER, ClaimRow, DevelopmentRow
 
-__all__ = ["recorded_rows"]
+__all__ = ["encode", "recorded_rows"]
 
 
 @lru_cache(maxsize=65536)
@@ -33,13 +33,19 @@ def _value(wrapped: Any, kind: str) -> Any:
     return wrapped["_data_"]
 
 
-def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow]] | None:
-    """The id and claim rows of a stored `Development.Recorded` event's state.
+def encode(value: Any) -> bytes:
+    """JSON exactly as eventsourcing's `JSONTranscoder` writes it."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | None:
+    """The id, claim rows and development row of a stored `Recorded` event's state.
 
     Returns None when the state is not in the expected shape.
     """
     try:
-        data = _value(json.loads(state)["development"], "development")
+        stored = json.loads(state)["development"]
+        data = _value(stored, "development")
         dev_id = data["id"]
         occurred = _when(_value(data["occurred"], "when"))
         known_from = _when(_value(data["reported"], "when")).latest.toordinal()
@@ -66,4 +72,5 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow]] | None:
     texts = [dev_id, *(r.actor for r in rows), *(r.topic for r in rows)]
     if not all(isinstance(t, str) for t in texts) or any(type(r.stance) is not int for r in rows):
         return None
-    return dev_id, rows
+    version = DevelopmentRow(dev_id, known_from, KNOWN_FOREVER, earliest, latest, encode(stored))
+    return dev_id, rows, version

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from hypothesis import HealthCheck, settings
 
-from timeline.engine import Timeline
+from timeline import Timeline
 
 # The fast default keeps the edit-test loop short; CI runs the deeper profile.
 settings.register_profile(

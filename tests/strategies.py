@@ -8,6 +8,7 @@ import attrs
 import pendulum
 from hypothesis import strategies as st
 
+from timeline import Timeline
 from timeline.engine import (
     Actor,
     Development,
@@ -18,7 +19,6 @@ from timeline.engine import (
     Source,
     Stance,
     StanceClaim,
-    Timeline,
     Topic,
     When,
 )

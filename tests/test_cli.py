@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from timeline import seeds
+from timeline import Timeline, seeds
 from timeline.cli import Settings, run
 from timeline.cli import _output as out
-from timeline.engine import Timeline, When
+from timeline.engine import When
 
 TIMELINE = Path(sys.executable).parent / "timeline"
 COMMANDS = [

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.strategies import agreement, registry_actors, registry_topics
+from timeline import Timeline
 from timeline.engine import (
     Actor,
     DateError,
@@ -14,7 +15,6 @@ from timeline.engine import (
     NotRetractableError,
     RecordError,
     StanceClaim,
-    Timeline,
     TimelineError,
     Topic,
     UnknownDevelopmentError,

@@ -7,8 +7,8 @@ import json
 from hypothesis import given
 
 from tests.strategies import stories
-from timeline import seeds
-from timeline.engine import Development, Kind, Timeline, When
+from timeline import Timeline, seeds
+from timeline.engine import Development, Kind, When
 from timeline.engine.coding import CODING
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 from timeline.projections.export import development_record, export, plover, timelinejs

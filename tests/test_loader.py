@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests import strategies
-from timeline.engine import LoadError, Stance, Timeline, When
+from timeline import Timeline
+from timeline.engine import LoadError, Stance, When
 from timeline.engine.values import Development
 
 SEED = """\

@@ -8,7 +8,8 @@ import pytest
 
 from tests.strategies import registry_actors
 from tests.workload import SHARED, recorded_ids, write
-from timeline.engine import StoreError, Timeline
+from timeline import Timeline
+from timeline.engine import StoreError
 
 WRITERS = 4
 PER_WRITER = 2500

@@ -31,17 +31,12 @@ from tests.strategies import (
     retractions,
     revisions,
 )
-from timeline.engine import (
-    Development,
-    DuplicateError,
-    NotRetractableError,
-    Retraction,
-    Revision,
-    Timeline,
-)
+from timeline import Timeline
+from timeline.engine import Development, DuplicateError, NotRetractableError, Retraction, Revision
+from timeline.projections.backend import Batch
 from timeline.projections.catchup import catch_up
-from timeline.projections.projection import PositionsProjection
-from timeline.projections.recorder import Batch, SQLitePositionsRecorder
+from timeline.projections.projection import StoryProjection
+from timeline.projections.sqlite import SQLiteViewRecorder
 
 T = TypeVar("T")
 pairs = st.tuples(st.sampled_from(ACTORS), st.sampled_from(TOPICS))
@@ -52,13 +47,13 @@ class InjectedCrashError(Exception):
     """Stands for a crash of the projection's process in the middle of a write."""
 
 
-class CrashingRecorder(SQLitePositionsRecorder):
+class CrashingRecorder(SQLiteViewRecorder):
     """Writes rows, then fails before tracking on its `fail_on`-th transaction."""
 
     fail_on = 1
 
-    def _write_rows(self, c: SQLiteCursor, batch: Batch) -> None:
-        super()._write_rows(c, batch)
+    def write_rows(self, c: SQLiteCursor, batch: Batch) -> None:
+        super().write_rows(c, batch)
         type(self).fail_on -= 1
         if type(self).fail_on <= 0:
             raise InjectedCrashError("the projection died mid-transaction")
@@ -131,7 +126,7 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         materialised = self.timeline.materialised
         app, datastore = materialised.application, materialised.view.datastore
         CrashingRecorder.fail_on = fail_on
-        crashing = PositionsProjection(CrashingRecorder(datastore), mapper=app.mapper)
+        crashing = StoryProjection(CrashingRecorder(datastore), mapper=app.mapper)
         start = materialised.tracking_id
         try:
             catch_up(app, crashing, batch=batch)
@@ -140,7 +135,7 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
             assert materialised.tracking_id == start + batch * (fail_on - 1)
         else:
             assert materialised.tracking_id == self.head
-        fresh = PositionsProjection(SQLitePositionsRecorder(datastore), mapper=app.mapper)
+        fresh = StoryProjection(SQLiteViewRecorder(datastore), mapper=app.mapper)
         catch_up(app, fresh)
         assert materialised.tracking_id == self.head
 

@@ -8,8 +8,8 @@ from typing import Any
 import pendulum
 import pytest
 
-from timeline import seeds
-from timeline.engine import Reliability, Stance, Timeline, TimelineError, UnknownNameError
+from timeline import Timeline, seeds
+from timeline.engine import Reliability, Stance, TimelineError, UnknownNameError
 from timeline.projections.errors import QueryError
 
 AGREEMENT = "s400-supply-agreement"

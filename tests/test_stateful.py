@@ -29,13 +29,13 @@ from tests.strategies import (
     retractions,
     revisions,
 )
+from timeline import Timeline
 from timeline.engine import (
     Development,
     DuplicateError,
     NotRetractableError,
     Retraction,
     Revision,
-    Timeline,
     View,
 )
 

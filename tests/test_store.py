@@ -23,18 +23,11 @@ from tests.strategies import (
     stories,
     whens,
 )
-from timeline.engine import (
-    Development,
-    Retraction,
-    Revision,
-    Stance,
-    StoreError,
-    Timeline,
-    When,
-)
+from timeline import Timeline
+from timeline.engine import Development, Retraction, Revision, Stance, StoreError, When
 from timeline.engine.aggregates import DevelopmentStream
+from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
-from timeline.engine.store import StoreApplication
 from timeline.engine.transcodings import register_all
 
 

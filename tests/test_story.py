@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from timeline import seeds
-from timeline.engine import Development, Kind, Precision, Reliability, Stance, Timeline, When
+from timeline import Timeline, seeds
+from timeline.engine import Development, Kind, Precision, Reliability, Stance, When
 
 # The article carries no date; it appeared on 19 or 20 December 2018.
 ARTICLE = When("2018-12-19/2018-12-20")

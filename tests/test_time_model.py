@@ -18,7 +18,8 @@ from tests.strategies import (
     revisions,
     stories,
 )
-from timeline.engine import Development, Retraction, Revision, Timeline, View
+from timeline import Timeline
+from timeline.engine import Development, Retraction, Revision, View
 
 
 def new_timeline() -> Timeline:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.workload import SHARED, recorded_ids, write
-from timeline.engine import Timeline
+from timeline import Timeline
 
 TIMELINE = Path(sys.executable).parent / "timeline"
 WRITERS, PER_WRITER = 4, 2500

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from tests.strategies import ACTORS, TOPICS, registry_actors, registry_topics
-from timeline.engine import Development, Source, StanceClaim, Timeline
+from timeline import Timeline
+from timeline.engine import Development, Source, StanceClaim
 from timeline.engine.aggregates import DevelopmentStream
 
 SHARED = 50  # ids every writer records, identically, to exercise idempotent retries

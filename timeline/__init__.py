@@ -12,8 +12,8 @@ The write side and the time model live in `timeline.engine`, the read models in
 them and is the API to import from.
 """
 
+from timeline._timeline import Timeline
 from timeline.engine.errors import TimelineError
-from timeline.engine.timeline import Timeline
 from timeline.engine.values import Development, Source, Stance, StanceClaim
 from timeline.engine.when import When
 

@@ -18,11 +18,11 @@ from typing import TextIO
 
 import attrs
 
-from timeline import __version__, seeds
+from timeline import Timeline, __version__, seeds
 from timeline.cli import _output as out
 from timeline.cli import _reads, _worker
 from timeline.cli._args import UsageError, knowledge, possible, show, when
-from timeline.engine import ConflictError, StoreError, Timeline, TimelineError, When
+from timeline.engine import ConflictError, StoreError, TimelineError, When
 
 __all__ = ["Settings", "main", "run"]
 
@@ -213,7 +213,7 @@ def _load(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
 
 def _seed(tl: Timeline, where: Path, stderr: TextIO) -> None:
     """Fills an empty default store with the bundled story."""
-    if tl.entries():
+    if tl.head:
         return
     added = tl.load(seeds.path())
     print(

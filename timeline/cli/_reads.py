@@ -6,9 +6,9 @@ import argparse
 import json
 from typing import Any, TextIO
 
+from timeline import Timeline
 from timeline.cli import _output as out
 from timeline.cli._args import knowledge, possible, show, when
-from timeline.engine import Timeline
 from timeline.projections.export import FORMATS, export
 from timeline.projections.relations import PERIODS
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from timeline import Timeline
 from timeline.cli._args import show
-from timeline.engine import Timeline
 
 __all__ = ["add_command", "follow"]
 

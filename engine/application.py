@@ -1,0 +1,192 @@
+"""The event store: an eventsourcing `Application` whose commands record and correct a story.
+
+Each command decides new, identical or conflicting from the aggregates it
+concerns (never from a folded copy of the log), and saves what is new in one
+transaction, all or nothing.  Names must already be canonical ids: resolving
+aliases is the read side's business (the registry read model).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Notification
+from eventsourcing.utils import Environment, EnvType
+
+from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
+from timeline.engine.contract import StoreMapper
+from timeline.engine.errors import (
+    ConflictError,
+    DuplicateError,
+    RecordError,
+    UnknownDevelopmentError,
+)
+from timeline.engine.rule import Entry
+from timeline.engine.transcodings import register_all
+from timeline.engine.values import Actor, Development, Retraction, Revision, Topic
+
+__all__ = ["RETRIES", "StoreApplication"]
+
+# A page of notifications read at once; large, because bulk reads beat small sections.
+PAGE = 5000
+# How often a command is tried again when another writer got to a stream first.
+RETRIES = 20
+
+
+def _backoff(attempt: int) -> None:
+    # Jittered, growing waits keep concurrent writers from colliding in step.
+    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 8)))
+
+
+class StoreApplication(Application[UUID]):
+    """The application whose aggregates hold developments, actors and topics."""
+
+    name = "timeline"
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        # Configuration is passed in explicitly; unlike the base class this never
+        # reads os.environ, so a stray variable cannot redirect the store.
+        return Environment(name, dict(env or {}))
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        # Only timeline's own event topics, old names included, are ever resolved.
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=StoreMapper)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_all(transcoder)
+
+    @property
+    def head(self) -> int:
+        """The notification id of the last event in the store (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+    def notifications(self, after: int = 0, page: int = PAGE) -> Iterator[Notification]:
+        """Every stored event after notification id `after`, in recording order."""
+        while True:
+            batch = self.recorder.select_notifications(
+                start=after, limit=page, inclusive_of_start=False
+            )
+            yield from batch
+            if len(batch) < page:
+                return
+            after = batch[-1].id
+
+    # -- commands ---------------------------------------------------------------
+
+    def record(
+        self,
+        developments: Sequence[Development],
+        actors: Sequence[Actor] = (),
+        topics: Sequence[Topic] = (),
+    ) -> list[str]:
+        """Registers and records everything in one transaction, all or nothing.
+
+        What is already stored with the same content is skipped; an id stored with
+        other content is refused.  Returns the ids of the developments that were new.
+        """
+        wanted = _unique([*actors, *topics, *developments])
+        for attempt in range(RETRIES):
+            try:
+                # Saving collects the streams' pending events, so each try makes new ones.
+                self.save(*(_stream(value) for value in wanted.values()))
+            except IntegrityError:
+                # Some streams exist already (recorded before, or by another writer
+                # just now): keep those that are new, and check the others are equal.
+                wanted = self._new(wanted)
+                _backoff(attempt)
+                continue
+            return [v.id for v in wanted.values() if isinstance(v, Development)]
+        raise ConflictError(
+            f"gave up recording after {RETRIES} concurrent conflicts; nothing was written, "
+            "and running the same command again is safe"
+        )
+
+    def _new(self, wanted: dict[UUID, Any]) -> dict[UUID, Any]:
+        new: dict[UUID, Any] = {}
+        for ident, value in wanted.items():
+            try:
+                stored: Any = self.repository.get(ident)
+            except AggregateNotFoundError:
+                new[ident] = value
+                continue
+            stored.check_same(value)
+        return new
+
+    def revise(self, dev_id: str, revision: Revision) -> bool:
+        """Appends a correction known from its own reported date; False if already there."""
+        return self._change(dev_id, lambda stream: stream.revise(revision))
+
+    def retract(self, dev_id: str, retraction: Retraction) -> bool:
+        """Appends the withdrawal of a development; False if the same one is there."""
+        return self._change(dev_id, lambda stream: stream.retract(retraction))
+
+    def _change(self, dev_id: str, change: Callable[[DevelopmentStream], bool]) -> bool:
+        for attempt in range(RETRIES):
+            stream = self.stream(dev_id)
+            if not change(stream):
+                return False
+            try:
+                self.save(stream)
+            except IntegrityError:
+                # Another writer appended to the stream first: read it again.
+                _backoff(attempt)
+                continue
+            return True
+        raise ConflictError(
+            f"development {dev_id!r} kept changing under concurrent writers; gave up after "
+            f"{RETRIES} attempts (nothing was written; the same command again is safe)"
+        )
+
+    # -- the aggregates themselves ----------------------------------------------
+
+    def stream(self, dev_id: str) -> DevelopmentStream:
+        """The stream of one development; raises `UnknownDevelopmentError` if none."""
+        try:
+            stream: DevelopmentStream = self.repository.get(stream_id("development", dev_id))
+        except AggregateNotFoundError:
+            raise UnknownDevelopmentError(dev_id) from None
+        return stream
+
+    def entry(self, dev_id: str) -> Entry:
+        """The audit trail of one development: the original and its corrections."""
+        return self.stream(dev_id).entry
+
+    def recorded(self, dev_ids: Iterable[str]) -> dict[str, Development]:
+        """The originals of those of `dev_ids` that are recorded, by id."""
+        found: dict[str, Development] = {}
+        for dev_id in dict.fromkeys(dev_ids):
+            try:
+                found[dev_id] = self.stream(dev_id).development
+            except UnknownDevelopmentError:
+                continue
+        return found
+
+
+_KINDS: dict[type[Any], tuple[str, Callable[[Any], Any]]] = {
+    Development: ("development", lambda value: DevelopmentStream(development=value)),
+    Actor: ("actor", lambda value: ActorStream(actor=value)),
+    Topic: ("topic", lambda value: TopicStream(topic=value)),
+}
+
+
+def _stream(value: Any) -> Any:
+    return _KINDS[type(value)][1](value)
+
+
+def _unique(values: Sequence[Any]) -> dict[UUID, Any]:
+    """Values by stream id; the same value twice is one, different ones are refused."""
+    found: dict[UUID, Any] = {}
+    for value in values:
+        kind = _KINDS[type(value)][0]
+        ident = stream_id(kind, value.id)
+        earlier = found.setdefault(ident, value)
+        if earlier != value:
+            error = DuplicateError if kind == "development" else RecordError
+            raise error(f"{kind} {value.id!r} is given twice with different content")
+    return found

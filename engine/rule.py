@@ -1,0 +1,160 @@
+"""The time model's rule, in one place: what is known, what has occurred, which claim wins.
+
+For `as_of(D, known_at=K, possible=False)`:
+
+- something is *known* at K when its `reported` span ends on or before K (no K:
+  everything recorded is known);
+- a development has *certainly* occurred by D when its `occurred` span ends on or
+  before D, and *possibly* when the span starts on or before D;
+- *story order* is occurred earliest day, then latest day, then development id,
+  never the order of recording;
+- a revision or retraction is known at K by its own `reported` date; known
+  revisions apply in order of their reported span (then content), and a known
+  retraction removes the development (`Entry.as_known`);
+- among the claims on one (actor, topic) that count, the latest in story order
+  wins; `since` and `evidence` cover the unbroken run of its stance that ends in
+  it, and the position is tentative when the winner has only possibly occurred.
+
+The pure replay (`engine.replay`) and every projection use these functions; the
+projections' SQL searches the same rule over day ordinals, with its columns named
+by `STORY_ORDER`, `KNOWN_SPAN`, `CERTAIN_BY` and `POSSIBLE_BY`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from timeline.engine.values import Development, Retraction, Revision, Stance
+from timeline.engine.when import When
+
+__all__ = [
+    "CERTAIN_BY",
+    "KNOWN_SPAN",
+    "POSSIBLE_BY",
+    "STORY_ORDER",
+    "Claimed",
+    "Entry",
+    "PairKey",
+    "Position",
+    "is_known",
+    "occurred_by",
+    "position",
+    "story_key",
+    "winning_run",
+]
+
+PairKey = tuple[str, str]
+
+# The rule's columns in a stored claim: story order, the knowledge span
+# `[known_from, known_until)` of the version it belongs to, and the end (certain)
+# or start (possible) of its occurred span, which must lie on or before the day.
+STORY_ORDER = ("occurred_earliest", "occurred_latest", "dev_id")
+KNOWN_SPAN = ("known_from", "known_until")
+CERTAIN_BY = "occurred_latest"
+POSSIBLE_BY = "occurred_earliest"
+
+
+def is_known(reported: When, known_at: dt.date | None) -> bool:
+    """Whether something reported during `reported` was public by `known_at`."""
+    return known_at is None or reported.latest <= known_at
+
+
+def occurred_by(occurred: When, day: dt.date, *, possible: bool) -> bool:
+    """Whether a span has certainly (or, with `possible`, possibly) begun by `day`."""
+    return occurred.latest <= day or (possible and occurred.earliest <= day)
+
+
+def story_key(occurred: When, dev_id: str) -> tuple[Any, ...]:
+    """Story order: occurred earliest day, then latest day, then development id."""
+    return (occurred.earliest, occurred.latest, dev_id)
+
+
+@attrs.frozen
+class Entry:
+    """Everything recorded about one development: the original and its corrections."""
+
+    development: Development
+    revisions: tuple[Revision, ...] = ()
+    retractions: tuple[Retraction, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The development's id."""
+        return self.development.id
+
+    def as_known(self, known_at: dt.date | None) -> Development | None:
+        """The development as it stood at `known_at`, or None if unknown or retracted."""
+        if not is_known(self.development.reported, known_at):
+            return None
+        if any(is_known(r.reported, known_at) for r in self.retractions):
+            return None
+        current = self.development
+        known = [r for r in self.revisions if is_known(r.reported, known_at)]
+        for revision in sorted(known, key=lambda r: r.order_key):
+            current = revision.apply(current)
+        return current
+
+    def knowledge_days(self) -> set[dt.date]:
+        """The days on which what is known about this development changes."""
+        reports = [self.development.reported, *(r.reported for r in self.revisions)]
+        reports += [r.reported for r in self.retractions]
+        return {report.latest for report in reports}
+
+
+@attrs.frozen
+class Claimed:
+    """One development's claim of a stance on one (actor, topic), placed in story order."""
+
+    dev_id: str
+    occurred: When
+    stance: Stance
+
+    @property
+    def story_key(self) -> tuple[Any, ...]:
+        """Where the claim stands in story order."""
+        return story_key(self.occurred, self.dev_id)
+
+
+@attrs.frozen
+class Position:
+    """An actor's stance on a topic as of a day, with the claims it rests on."""
+
+    actor: str
+    topic: str
+    stance: Stance
+    since: When
+    evidence: tuple[str, ...]
+    tentative: bool = False
+
+
+def winning_run(latest_first: Iterable[Claimed]) -> list[Claimed]:
+    """The run that makes the position, in story order, from claims given latest first.
+
+    It is the latest claim and the claims before it with the same stance, unbroken.
+    """
+    run: list[Claimed] = []
+    for claim in latest_first:
+        if run and claim.stance != run[0].stance:
+            break
+        run.append(claim)
+    run.reverse()
+    return run
+
+
+def position(key: PairKey, run: Sequence[Claimed], day: dt.date) -> Position | None:
+    """The position a winning run makes as of `day`, or None for no run."""
+    if not run:
+        return None
+    winner = run[-1]
+    return Position(
+        actor=key[0],
+        topic=key[1],
+        stance=winner.stance,
+        since=run[0].occurred,
+        evidence=tuple(claim.dev_id for claim in run),
+        tentative=not winner.occurred.ended_by(day),
+    )

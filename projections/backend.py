@@ -1,0 +1,198 @@
+"""What every database behind the materialised view does, written once.
+
+A backend is two objects: a `ViewRecorder` (an eventsourcing tracking recorder,
+so eventsourcing's factory and `ProjectionRunner` can build and drive it) that
+writes a batch of rows with its tracking in one transaction, and a `ViewQueries`
+that runs pinned read statements on a connection of its own.  Each backend module
+(`projections.sqlite`, `projections.postgres`) only opens connections and
+transactions; the statements come from `projections.sql`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+from uuid import UUID
+
+import attrs
+from eventsourcing.persistence import StoredEvent, TrackingRecorder
+
+from timeline.engine.errors import TimelineError
+from timeline.projections.sql import TABLES, Dialect
+
+__all__ = [
+    "Batch",
+    "TrackingConflictError",
+    "ViewBehindError",
+    "ViewQueries",
+    "ViewRecorder",
+]
+
+Row = Sequence[Any]
+
+
+class TrackingConflictError(TimelineError, RuntimeError):
+    """Another writer moved the view's tracking since this batch was read."""
+
+
+class ViewBehindError(TimelineError, RuntimeError):
+    """The view has not processed the notification a read is pinned at."""
+
+
+@attrs.define
+class Batch:
+    """The writes of a run of events, applied in one transaction with their tracking."""
+
+    streams: list[tuple[Any, ...]] = attrs.field(factory=list)
+    close_claims: list[tuple[Any, ...]] = attrs.field(factory=list)
+    open_claims: list[tuple[Any, ...]] = attrs.field(factory=list)
+    close_developments: list[tuple[Any, ...]] = attrs.field(factory=list)
+    open_developments: list[tuple[Any, ...]] = attrs.field(factory=list)
+    registry: list[tuple[Any, ...]] = attrs.field(factory=list)
+    pairs: list[tuple[str, str]] = attrs.field(factory=list)
+
+
+def first(row: Any) -> Any:
+    """The first column of a row, whether the driver gives tuples or mappings."""
+    if row is None:
+        return None
+    return next(iter(row.values())) if isinstance(row, Mapping) else row[0]
+
+
+class ViewRecorder(TrackingRecorder, ABC):
+    """Writes the view's rows, exactly once, in any database."""
+
+    dialect: Dialect
+    datastore: Any  # the backend's eventsourcing datastore
+
+    @abstractmethod
+    def writing(self) -> AbstractContextManager[Any]:
+        """A cursor inside one write transaction, committed when the block ends."""
+
+    @abstractmethod
+    def reading(self) -> AbstractContextManager[Any]:
+        """A cursor for reads of the recorder's own (not committed by the block)."""
+
+    def lock_tracking(self, c: Any, application_name: str) -> int:
+        """The tracking, read so that no other writer moves it before this commits."""
+        c.execute(self.dialect.tracked, {"application_name": application_name})
+        return int(first(c.fetchone()) or 0)
+
+    def write(self, batch: Batch, application_name: str, expected: int, last: int) -> None:
+        """Applies `batch` and tracks `last` in one transaction, if tracking is `expected`.
+
+        Raises `TrackingConflictError` when the tracking has moved meanwhile.
+        """
+        with self.writing() as c:
+            current = self.lock_tracking(c, application_name)
+            if current != expected:
+                raise TrackingConflictError(
+                    f"the view's tracking moved from {expected} to {current} meanwhile"
+                )
+            self.write_rows(c, batch)
+            c.execute(
+                self.dialect.track,
+                {"application_name": application_name, "notification_id": last},
+            )
+            if c.fetchone() is None:
+                raise TrackingConflictError(f"notification {last} was already processed")
+
+    def write_rows(self, c: Any, batch: Batch) -> None:
+        """Writes a batch's rows; closes first, so a row reopened with the same key stays open."""
+        d = self.dialect
+        for statement, rows in (
+            (d.insert_streams, batch.streams),
+            (d.close_claims, batch.close_claims),
+            (d.insert_claims, batch.open_claims),
+            (d.close_developments, batch.close_developments),
+            (d.insert_developments, batch.open_developments),
+            (d.insert_registry, batch.registry),
+            (d.insert_pairs, batch.pairs),
+        ):
+            if rows:
+                c.executemany(statement, rows)
+
+    def stream(self, stream: UUID) -> list[StoredEvent]:
+        """The view's copy of one development stream's stored events, in order."""
+        with self.reading() as c:
+            c.execute(self.dialect.stream, {"stream": stream.bytes})
+            return [_stored(stream, row) for row in c.fetchall()]
+
+    def clear(self, application_name: str) -> None:
+        """Deletes every row and the tracking, so the view restarts from zero."""
+        with self.writing() as c:
+            for statement in self.dialect.clear():
+                c.execute(statement)
+            c.execute(
+                self.dialect.render(
+                    "DELETE FROM {tracking} WHERE application_name = :application_name"
+                ),
+                {"application_name": application_name},
+            )
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, sorted; for comparing rebuilt and caught-up views."""
+        tables: dict[str, list[tuple[Any, ...]]] = {}
+        with self.reading() as c:
+            for table in TABLES:
+                c.execute(f"SELECT * FROM {self.dialect.table(table)}")
+                rows = (r.values() if isinstance(r, Mapping) else r for r in c.fetchall())
+                tables[table] = sorted(tuple(map(_plain, row)) for row in rows)
+        return tables
+
+
+def _plain(value: Any) -> Any:
+    return bytes(value) if isinstance(value, memoryview) else value
+
+
+def _stored(stream: UUID, row: Any) -> StoredEvent:
+    version, topic, state = row.values() if isinstance(row, Mapping) else row
+    return StoredEvent(stream, version, topic, bytes(state))
+
+
+class ViewQueries(ABC):
+    """Runs the view's read statements on a connection of its own; safe across threads."""
+
+    dialect: Dialect
+    application_name: str
+
+    @abstractmethod
+    def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows of one read statement, run as its own (autocommit) transaction."""
+
+    @abstractmethod
+    def head(self) -> int:
+        """The notification id of the store's last event (0 when empty)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Closes the connection."""
+
+    def reached(self) -> int:
+        """The last notification id the view has processed (0 for none)."""
+        rows = self.query(self.dialect.tracked, {"application_name": self.application_name})
+        return int(rows[0][0]) if rows else 0
+
+    def check(self, pin: int) -> None:
+        """Raises `ViewBehindError` unless the view holds notification `pin`."""
+        if self.reached() < pin:
+            raise ViewBehindError(f"the view has not reached notification {pin}")
+
+    def runs(
+        self, keys: Sequence[tuple[str, str]], params: Mapping[str, Any], possible: bool
+    ) -> Iterator[tuple[tuple[str, str], list[tuple[Any, ...]]]]:
+        """Each pair's counted claims, latest first (a statement per pair by default)."""
+        statement = self.dialect.run(possible)
+        for actor, topic in keys:
+            yield (actor, topic), self.query(statement, {**params, "actor": actor, "topic": topic})
+
+
+def stored_events(rows: Sequence[tuple[Any, ...]]) -> dict[UUID, list[StoredEvent]]:
+    """Stored events by stream, from rows of (stream, version, topic, state)."""
+    found: dict[UUID, list[StoredEvent]] = {}
+    for stream, *rest in rows:
+        ident = UUID(bytes=bytes(stream))
+        found.setdefault(ident, []).append(_stored(ident, rest))
+    return found

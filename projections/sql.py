@@ -1,0 +1,276 @@
+"""Every statement of the materialised view, built once for each SQL dialect.
+
+The view's tables live beside the events (the same SQLite file, or the same
+PostgreSQL schema), each named exactly (`positions_claims`, ...), and only those
+names are ever created, cleared or dropped.  Statements are written once, with
+`{table}` names and `:name` parameters, and rendered per dialect; the as-of
+search is built from the columns `engine.rule` names for its rule.
+
+Tables:
+
+- `tracking`: the last notification id processed, by application name (the
+  view's own: SQLite's `tracking` table name is fixed per file).
+- `streams`: a copy of each development stream's stored events, so a correction
+  recomputes its development without reading the application's events.
+- `claims`: the stance claims of each version of each development, keyed
+  (actor, topic, story order, known_from, recorded_from): an as-of lookup is one
+  backwards range scan of the primary key.
+- `pairs`: every (actor, topic) ever claimed.
+- `developments`: each version of each development (what was known about it
+  during `[known_from, known_until)`), for listings, relations and exports.
+- `registry`: every registered actor and topic.
+
+Rows carry the notification ids `[recorded_from, recorded_until)` during which
+they were current: they are closed, never deleted, when a later event replaces
+them, so a read pinned at a notification id is stable while the view moves on.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from timeline.engine import rule
+from timeline.engine.errors import StoreError
+
+__all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect"]
+
+# The version of the tables below, kept in the tracking table under `SCHEMA_ROW`.
+SCHEMA = 3
+SCHEMA_ROW = "__schema__"
+PREFIX = "positions_"
+TABLES = ("tracking", "streams", "claims", "pairs", "developments", "registry")
+# Tables of earlier schema versions, dropped by exact name when the view is rebuilt.
+FORMER_TABLES = ("tracking", "streams", "claims", "pairs")
+RECORDED_FOREVER = 2**62
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def _create(blob: str, integer: str, without_rowid: str) -> tuple[str, ...]:
+    return (
+        "CREATE TABLE IF NOT EXISTS {tracking} (application_name TEXT PRIMARY KEY, "
+        f"notification_id {integer}){without_rowid}",
+        "CREATE TABLE IF NOT EXISTS {streams} ("
+        f"notification_id {integer} PRIMARY KEY, stream {blob}, version {integer}, "
+        f"topic TEXT, state {blob})",
+        "CREATE UNIQUE INDEX IF NOT EXISTS {streams_by_id} ON {streams} (stream, version)",
+        "CREATE TABLE IF NOT EXISTS {claims} ("
+        f"actor TEXT, topic TEXT, occurred_earliest {integer}, occurred_latest {integer}, "
+        f"dev_id TEXT, known_from {integer}, recorded_from {integer}, "
+        f"known_until {integer}, recorded_until {integer}, stance {integer}, occurred TEXT, "
+        "PRIMARY KEY (actor, topic, occurred_earliest, occurred_latest, dev_id, "
+        f"known_from, recorded_from)){without_rowid}",
+        "CREATE TABLE IF NOT EXISTS {pairs} (actor TEXT, topic TEXT, "
+        f"PRIMARY KEY (actor, topic)){without_rowid}",
+        "CREATE TABLE IF NOT EXISTS {developments} ("
+        f"dev_id TEXT, known_from {integer}, recorded_from {integer}, "
+        f"known_until {integer}, recorded_until {integer}, "
+        f"occurred_earliest {integer}, occurred_latest {integer}, state {blob}, "
+        "UNIQUE (dev_id, known_from, recorded_from))",
+        "CREATE TABLE IF NOT EXISTS {registry} (kind TEXT, ident TEXT, "
+        f"notification_id {integer}, state {blob}, PRIMARY KEY (kind, ident))",
+    )
+
+
+_ORDER = ", ".join(rule.STORY_ORDER)
+_LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
+_KNOWN = f"{rule.KNOWN_SPAN[0]} <= :known AND {rule.KNOWN_SPAN[1]} > :known"
+_PINNED = "recorded_from <= :pin AND recorded_until > :pin"
+_CURRENT = f"{_KNOWN} AND {_PINNED}"
+
+
+def _by(possible: bool) -> str:
+    """A claim or version counts by the day when its span ends (or, possibly, starts) by it."""
+    return f"{rule.POSSIBLE_BY if possible else rule.CERTAIN_BY} <= :day"
+
+
+@attrs.frozen
+class Dialect:
+    """The view's statements for one database: `sqlite` or `postgresql` (with a schema)."""
+
+    name: str
+    schema: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.schema is not None and not _IDENTIFIER.fullmatch(self.schema):
+            raise StoreError(
+                f"schema name {self.schema!r}: expected letters, digits and underscores, "
+                "starting with a letter or underscore (at most 63)"
+            )
+
+    def table(self, name: str) -> str:
+        """The exact, quoted name of one of the view's tables (or indexes)."""
+        if self.schema is None or name.endswith("_by_id"):
+            return f'"{PREFIX}{name}"'
+        return f'"{self.schema}"."{PREFIX}{name}"'
+
+    def render(self, statement: str, *, positional: bool = False) -> str:
+        """The statement with table names filled in and parameters in the driver's style.
+
+        Named `:name` parameters take a mapping; `positional` ones take a sequence
+        in the order the names appear (each name once), for bulk writes.
+        """
+        names = {t: self.table(t) for t in (*TABLES, "streams_by_id")}
+        text = statement.format(**names)
+        if positional:
+            mark = "%s" if self.name == "postgresql" else "?"
+            return re.sub(r"(?<!:):\w+", mark, text)
+        if self.name == "postgresql":
+            text = re.sub(r"(?<!:):(\w+)", r"%(\1)s", text)
+        return text
+
+    def write(self, statement: str) -> str:
+        """A bulk-write statement: positional parameters, in the order written."""
+        return self.render(statement, positional=True)
+
+    @property
+    def create(self) -> list[str]:
+        """The statements that create the view's tables."""
+        if self.name == "postgresql":
+            return [self.render(s) for s in _create("bytea", "bigint", "")]
+        return [self.render(s) for s in _create("BLOB", "INTEGER", " WITHOUT ROWID")]
+
+    def drop(self, names: tuple[str, ...]) -> list[str]:
+        """Drops exactly the named tables of the view, if they exist."""
+        return [f"DROP TABLE IF EXISTS {self.table(name)}" for name in names]
+
+    # -- tracking: one template for every backend ---------------------------------
+
+    @property
+    def tracked(self) -> str:
+        """The notification id processed for an application (no row: none)."""
+        return self.render(
+            "SELECT notification_id FROM {tracking} WHERE application_name = :application_name"
+        )
+
+    @property
+    def track(self) -> str:
+        """Moves a tracking on, only forwards; returns a row when it moved."""
+        return self.render(
+            "INSERT INTO {tracking} (application_name, notification_id) "
+            "VALUES (:application_name, :notification_id) ON CONFLICT (application_name) "
+            "DO UPDATE SET notification_id = :notification_id "
+            "WHERE {tracking}.notification_id < :notification_id RETURNING notification_id"
+        )
+
+    # -- writing rows ---------------------------------------------------------------
+
+    @property
+    def insert_streams(self) -> str:
+        return self.write("INSERT INTO {streams} VALUES (:n, :stream, :version, :topic, :state)")
+
+    @property
+    def close_claims(self) -> str:
+        return self.write(
+            "UPDATE {claims} SET recorded_until = :n WHERE actor = :actor AND topic = :topic "
+            "AND occurred_earliest = :oe AND occurred_latest = :ol AND dev_id = :dev_id "
+            f"AND known_from = :known_from AND recorded_until = {RECORDED_FOREVER}"
+        )
+
+    @property
+    def insert_claims(self) -> str:
+        return self.write(
+            "INSERT INTO {claims} (actor, topic, occurred_earliest, occurred_latest, dev_id, "
+            "known_from, known_until, stance, occurred, recorded_from, recorded_until) "
+            "VALUES (:actor, :topic, :oe, :ol, :dev_id, :known_from, :known_until, :stance, "
+            ":occurred, :n, :until)"
+        )
+
+    @property
+    def insert_pairs(self) -> str:
+        return self.write("INSERT INTO {pairs} VALUES (:actor, :topic) ON CONFLICT DO NOTHING")
+
+    @property
+    def close_developments(self) -> str:
+        return self.write(
+            "UPDATE {developments} SET recorded_until = :n WHERE dev_id = :dev_id "
+            f"AND known_from = :known_from AND recorded_until = {RECORDED_FOREVER}"
+        )
+
+    @property
+    def insert_developments(self) -> str:
+        return self.write(
+            "INSERT INTO {developments} (dev_id, known_from, known_until, occurred_earliest, "
+            "occurred_latest, state, recorded_from, recorded_until) VALUES (:dev_id, "
+            ":known_from, :known_until, :oe, :ol, :state, :n, :until)"
+        )
+
+    @property
+    def insert_registry(self) -> str:
+        # The first registration of an id stands; a later one can only repeat it.
+        return self.write(
+            "INSERT INTO {registry} VALUES (:kind, :ident, :n, :state) ON CONFLICT DO NOTHING"
+        )
+
+    def clear(self) -> list[str]:
+        """Empties every table but the tracking."""
+        return [self.render(f"DELETE FROM {{{t}}}") for t in TABLES if t != "tracking"]
+
+    # -- reading --------------------------------------------------------------------
+
+    def run(self, possible: bool) -> str:
+        """The claims on `:actor`/`:topic` that count at (:day, :known, :pin), latest first."""
+        return self.render(
+            "SELECT dev_id, stance, occurred FROM {claims} WHERE actor = :actor AND "
+            f"topic = :topic AND occurred_earliest <= :day AND {_by(possible)} AND {_CURRENT} "
+            f"ORDER BY {_LATEST_FIRST}"
+        )
+
+    def runs(self, possible: bool, limit: int) -> str:
+        """The latest `limit` counted claims of every pair, in one statement (PostgreSQL)."""
+        return self.render(
+            "SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred FROM {pairs} p "
+            "CROSS JOIN LATERAL (SELECT dev_id, stance, occurred FROM {claims} "
+            "WHERE actor = p.actor AND topic = p.topic AND occurred_earliest <= :day AND "
+            f"{_by(possible)} AND {_CURRENT} ORDER BY {_LATEST_FIRST} LIMIT {limit}) c "
+            "ORDER BY p.actor, p.topic"
+        )
+
+    @property
+    def claims(self) -> str:
+        """Every claim on one pair known at :known as of :pin, in story order."""
+        return self.render(
+            "SELECT dev_id, stance, occurred FROM {claims} WHERE actor = :actor AND "
+            f"topic = :topic AND {_CURRENT} ORDER BY {_ORDER}"
+        )
+
+    @property
+    def pairs(self) -> str:
+        return self.render("SELECT actor, topic FROM {pairs} ORDER BY actor, topic")
+
+    @property
+    def claimed_by(self) -> str:
+        """The developments that claim the pair in any version, as of :pin."""
+        return self.render(
+            "SELECT DISTINCT dev_id FROM {claims} WHERE actor = :actor AND topic = :topic "
+            f"AND {_PINNED} ORDER BY dev_id"
+        )
+
+    def developments(self, counted: bool, possible: bool) -> str:
+        """The versions known at :known as of :pin in story order (counted: by :day too)."""
+        by = f" AND {_by(possible)}" if counted else ""
+        return self.render(
+            f"SELECT state FROM {{developments}} WHERE {_CURRENT}{by} ORDER BY {_ORDER}"
+        )
+
+    @property
+    def registry(self) -> str:
+        return self.render(
+            "SELECT kind, state FROM {registry} WHERE notification_id > :after "
+            "AND notification_id <= :pin ORDER BY notification_id"
+        )
+
+    @property
+    def stream(self) -> str:
+        return self.render(
+            "SELECT version, topic, state FROM {streams} WHERE stream = :stream ORDER BY version"
+        )
+
+    @property
+    def streams(self) -> str:
+        return self.render(
+            "SELECT stream, version, topic, state FROM {streams} WHERE notification_id <= :pin "
+            "ORDER BY notification_id"
+        )

@@ -1,0 +1,130 @@
+"""The materialised view in SQLite: beside the events in the store's file.
+
+The in-memory store keeps its view in a private in-memory SQLite database, so both
+share this one implementation with real transactions.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+
+from timeline.projections.backend import ViewQueries, ViewRecorder
+from timeline.projections.sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES, Dialect
+
+__all__ = ["SQLiteQueries", "SQLiteViewRecorder"]
+
+DIALECT = Dialect("sqlite")
+# The writer's and the reader's page caches, in KiB (SQLite reads a negative size as KiB).
+CACHE_KIB = -256 * 1024
+READER_CACHE_KIB = -64 * 1024
+
+
+class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
+    """The view's tables in SQLite, with their own tracking table."""
+
+    dialect = DIALECT
+
+    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.insert_tracking_statement = DIALECT.track
+        self.select_max_tracking_id_statement = DIALECT.render(
+            "SELECT MAX(notification_id) FROM {tracking} WHERE application_name = ?"
+        )
+
+    def construct_create_table_statements(self) -> list[str]:
+        return DIALECT.create
+
+    def create_table(self) -> None:
+        # A current view needs no write: a reader opening the view then never
+        # waits for (or fails on) the write lock a worker's batch holds.  A view
+        # of another schema version is dropped, by its tables' exact names, and
+        # rebuilt from the events on the next read.
+        with self.datastore.transaction(commit=False) as c:
+            if self._schema(c) == SCHEMA:
+                return
+        with self.datastore.transaction(commit=True) as c:
+            if self._schema(c) != SCHEMA:
+                for statement in DIALECT.drop(tuple(dict.fromkeys((*TABLES, *FORMER_TABLES)))):
+                    c.execute(statement)
+            for statement in self.create_table_statements:
+                c.execute(statement)
+            c.execute(
+                DIALECT.render("INSERT OR REPLACE INTO {tracking} VALUES (?, ?)"),
+                (SCHEMA_ROW, SCHEMA),
+            )
+
+    def _schema(self, c: SQLiteCursor) -> int | None:
+        try:
+            c.execute(self.select_max_tracking_id_statement, (SCHEMA_ROW,))
+        except sqlite3.OperationalError:
+            return None  # no tracking table: no view, or a partial one
+        found = c.fetchone()[0]
+        return None if found is None else int(found)
+
+    @contextmanager
+    def writing(self) -> Iterator[Any]:
+        with self.datastore.get_connection(commit=True) as conn:
+            # The view can be rebuilt from the events, so its commits need not wait
+            # for the disk: in WAL mode a power cut loses at most the latest
+            # batches, rows and tracking together, and they are processed again.
+            with conn.cursor() as pragma:
+                pragma.execute("PRAGMA synchronous = NORMAL")
+                pragma.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+            with conn.transaction(commit=True) as c:
+                yield c
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            yield c
+
+
+class SQLiteQueries(ViewQueries):
+    """Pinned reads of the view through one SQLite connection of its own.
+
+    A single statement in autocommit mode is its own read transaction, so a
+    lookup is one indexed query and no transaction overhead.
+    """
+
+    dialect = DIALECT
+
+    def __init__(
+        self,
+        db_name: str,
+        application_name: str,
+        *,
+        shared_cache: bool,
+        events_table: str | None = "stored_events",
+    ) -> None:
+        self._connection = sqlite3.connect(
+            db_name, uri=True, check_same_thread=False, isolation_level=None
+        )
+        # Lookups wander over every pair's index pages; keep up to 64 MiB of them.
+        self._connection.execute(f"PRAGMA cache_size = {READER_CACHE_KIB}")
+        if shared_cache:
+            # In a shared-cache (in-memory) database a reader would otherwise be
+            # locked out while a batch is written; the pin hides uncommitted rows,
+            # which always come from notifications after the committed tracking.
+            self._connection.execute("PRAGMA read_uncommitted = 1")
+        self._lock = threading.Lock()
+        self._events = events_table
+        self.application_name = application_name
+
+    def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._connection.execute(statement, params).fetchall()
+
+    def head(self) -> int:
+        assert self._events is not None, "an in-memory store's head comes from its recorder"
+        with self._lock:
+            row = self._connection.execute(f"SELECT MAX(rowid) FROM {self._events}").fetchone()
+        return int(row[0] or 0)
+
+    def close(self) -> None:
+        self._connection.close()

@@ -1,0 +1,423 @@
+"""`Timeline`: record, correct and ask about a story, in one object.
+
+Commands resolve names through the registry read model and go to the store
+application (`timeline.engine`), which decides from the aggregates concerned;
+reads come from the materialised view (`timeline.projections`), which catches up
+on new events only.  With `tl.materialised.enabled = False` every read is
+answered by pure replay of the whole log instead: the oracle the tests use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar
+
+from timeline.bootstrap import open_store
+from timeline.engine import _names
+from timeline.engine.config import StoreConfig
+from timeline.engine.errors import LoadError, UnknownNameError
+from timeline.engine.loader import read_seeds
+from timeline.engine.registry import Registry
+from timeline.engine.replay import (
+    EventLog,
+    View,
+    claims_on,
+    fold_positions,
+    known_developments,
+)
+from timeline.engine.rule import Claimed, Entry, PairKey, occurred_by
+from timeline.engine.values import (
+    Actor,
+    Development,
+    Kind,
+    Person,
+    Reliability,
+    Retraction,
+    Revision,
+    Source,
+    StanceClaim,
+    Topic,
+)
+from timeline.engine.when import When, WhenLike, as_day
+from timeline.projections.diff import Diff, diff_positions
+from timeline.projections.errors import QueryError
+from timeline.projections.explain import Explanation, explain
+from timeline.projections.history import Change, history
+from timeline.projections.listing import select
+from timeline.projections.relations import Relations, relations
+
+__all__ = ["Timeline"]
+
+T = TypeVar("T")
+
+
+def _day(value: WhenLike | None) -> dt.date | None:
+    return None if value is None else as_day(value)
+
+
+class Timeline:
+    """A story's developments in an append-only event store, replayable as of any day.
+
+    `Timeline()` keeps events in memory; `Timeline.open(url)` uses an SQLite file
+    (`sqlite:///story.db`) or a PostgreSQL database (`postgresql://user@host/db`).
+    """
+
+    def __init__(
+        self, url: str | None = None, *, password: str | None = None, schema: str | None = None
+    ) -> None:
+        self.config = StoreConfig.from_url(url, password=password, schema=schema)
+        self._app, self.materialised = open_store(self.config)
+        self._log: EventLog | None = None
+
+    @classmethod
+    def open(cls, url: str, *, password: str | None = None, schema: str | None = None) -> Timeline:
+        """Opens (creating if needed) the store at `url`; PostgreSQL may take a schema."""
+        return cls(url, password=password, schema=schema)
+
+    def close(self) -> None:
+        """Releases the store's connections."""
+        self._app.close()
+
+    def __enter__(self) -> Timeline:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Timeline({self.config.redacted_url!r})"
+
+    @property
+    def head(self) -> int:
+        """The notification id of the last event in the store (0 when empty)."""
+        return self._app.head
+
+    # -- registry -------------------------------------------------------------
+
+    @property
+    def registry(self) -> Registry:
+        """The registered actors and topics, current with the store."""
+        if not self.materialised.enabled:
+            log = self._replay()
+            return Registry(log.actors.values(), log.topics.values())
+        view = self.materialised
+        return view.registry(view.current())
+
+    def register_actor(
+        self,
+        actor: Actor | str,
+        name: str | None = None,
+        *,
+        aliases: Iterable[str] = (),
+        people: Iterable[Person] = (),
+    ) -> str:
+        """Registers an actor (an `Actor`, or its id and name); returns its id."""
+        if not isinstance(actor, Actor):
+            actor = Actor(actor, name or actor, tuple(aliases), list(people))
+        self.record_many((), actors=[actor])
+        return actor.id
+
+    def register_topic(
+        self,
+        topic: Topic | str,
+        description: str | None = None,
+        *,
+        aliases: Iterable[str] = (),
+    ) -> str:
+        """Registers a topic (a `Topic`, or its slug and description); returns its slug."""
+        if not isinstance(topic, Topic):
+            topic = Topic(topic, description or topic, tuple(aliases))
+        self.record_many((), topics=[topic])
+        return topic.id
+
+    # -- writing --------------------------------------------------------------
+
+    def record(self, development: Development) -> str:
+        """Appends a development; recording identical content again changes nothing."""
+        self.record_many([development])
+        return development.id
+
+    def record_many(
+        self,
+        developments: Iterable[Development],
+        *,
+        actors: Iterable[Actor] = (),
+        topics: Iterable[Topic] = (),
+    ) -> list[str]:
+        """Registers and records everything in one transaction, all or nothing.
+
+        Names are resolved to ids first; returns the ids of the developments that were new.
+        """
+        developments, actors, topics = list(developments), list(actors), list(topics)
+        return self._resolving(lambda known: self._record(known, developments, actors, topics))
+
+    def _resolving(self, write: Callable[[Registry], T]) -> T:
+        """Runs `write` with the registry as far as the view has read, else brought up to date.
+
+        Names never change what they stand for, so a registry that is behind the
+        store can only fail to know a name: only then does the view catch up.
+        """
+        if not self.materialised.enabled:
+            return write(self.registry)
+        view = self.materialised
+        try:
+            return write(view.registry(view.reached))
+        except (UnknownNameError, LoadError):  # a load reports unknown names among others
+            if view.reached == view.current():
+                raise
+            return write(view.registry(view.reached))
+
+    def _record(
+        self,
+        known: Registry,
+        developments: list[Development],
+        actors: list[Actor],
+        topics: list[Topic],
+    ) -> list[str]:
+        staged = Registry(known.actors.values(), known.topics.values())
+        new_actors, new_topics = [], []
+        for actor in actors:
+            if staged.check_actor(actor):  # new; raises if it clashes with a registered one
+                staged.add_actor(actor)
+                new_actors.append(actor)
+        for topic in topics:
+            if staged.check_topic(topic):
+                staged.add_topic(topic)
+                new_topics.append(topic)
+        resolved = []
+        for development in developments:
+            canonical, problems = _names.canonical_development(development, staged)
+            if problems:
+                field, error = problems[0]
+                raise error.located(f"development {development.id!r} {field}")
+            resolved.append(canonical)
+        return self._app.record(resolved, new_actors, new_topics)
+
+    def revise(
+        self,
+        dev_id: str,
+        *,
+        reported: WhenLike,
+        reason: str,
+        occurred: WhenLike | None = None,
+        kind: Kind | str | None = None,
+        summary: str | None = None,
+        source: Source | None = None,
+        claims: Sequence[StanceClaim] | None = None,
+    ) -> Revision:
+        """Appends a correction known from `reported`; the same one again changes nothing."""
+        revision = Revision(
+            reported=reported,
+            reason=reason,
+            occurred=occurred,
+            kind=kind,
+            summary=summary,
+            source=source,
+            claims=claims,
+        )
+        revision = self._resolving(lambda known: _names.canonical_revision(revision, known))
+        self._app.revise(dev_id, revision)
+        return revision
+
+    def retract(self, dev_id: str, *, reported: WhenLike, reason: str) -> Retraction:
+        """Appends the withdrawal of a development, known from `reported`."""
+        retraction = Retraction(reported=reported, reason=reason)
+        self._app.retract(dev_id, retraction)
+        return retraction
+
+    def load(self, path: str | Path) -> list[str]:
+        """Loads seed files (a file or a folder), all or nothing; returns the new ids."""
+        seeds = self._resolving(
+            lambda known: read_seeds(Path(path), known, recorded=self._app.recorded)
+        )
+        return self.record_many(seeds.developments, actors=seeds.actors, topics=seeds.topics)
+
+    # -- reading --------------------------------------------------------------
+
+    def _replay(self) -> EventLog:
+        """The oracle's fold of the whole log, brought up to date (tests only)."""
+        if self._log is None:
+            self._log = EventLog(self._app)
+        self._log.pull()
+        return self._log
+
+    def _pin(self) -> int:
+        return self.materialised.current()
+
+    def as_of(
+        self, day: WhenLike, known_at: WhenLike | None = None, *, possible: bool = False
+    ) -> View:
+        """The story as of `day`, as it was known on `known_at` (default: all known)."""
+        on, known = as_day(day), _day(known_at)
+        if self.materialised.enabled:
+            return self.materialised.as_of(on, known, possible, pin=self._pin())
+        log = self._replay()
+        registry = Registry(log.actors.values(), log.topics.values())
+        story = known_developments(log.entries(), known)
+        counted = tuple(d for d in story if occurred_by(d.occurred, on, possible=possible))
+        return View(
+            day=on,
+            known_at=known,
+            possible=possible,
+            source="replay",
+            positions=fold_positions(counted, on, possible=possible),
+            developments=counted,
+            resolve_actor=lambda name: registry.resolve("actor", name),
+            resolve_topic=lambda name: registry.resolve("topic", name),
+            descendants=registry.descendants,
+        )
+
+    def _pair(self, actor: str, topic: str) -> PairKey:
+        registry = self.registry
+        return registry.resolve("actor", actor), registry.resolve("topic", topic)
+
+    def _claims(self, key: PairKey, known_at: dt.date | None) -> list[Claimed]:
+        if self.materialised.enabled:
+            return self.materialised.claims(key, known_at, self._pin())
+        return claims_on(known_developments(self._replay().entries(), known_at), key)
+
+    def _claiming(self, key: PairKey) -> list[Entry]:
+        """The entries of every development that ever claimed the pair."""
+        if not self.materialised.enabled:
+            return self._replay().entries()
+        view, pin = self.materialised, self._pin()
+        return view.entries(pin, view.claimed_by(key, pin))
+
+    def history(
+        self,
+        actor: str,
+        topic: str,
+        *,
+        known_at: WhenLike | None = None,
+        possible: bool = False,
+    ) -> list[Change]:
+        """The change points of one position over story time, as known at `known_at`."""
+        key = self._pair(actor, topic)
+        return history(self._claims(key, _day(known_at)), *key, possible=possible)
+
+    def diff(
+        self,
+        d1: WhenLike,
+        d2: WhenLike | None = None,
+        *,
+        known_at: WhenLike | None = None,
+        vs_known_at: WhenLike | None = None,
+        possible: bool = False,
+    ) -> Diff:
+        """What changed from (d1, known_at) to (d2, vs_known_at), position by position.
+
+        `d2` defaults to `d1` and `vs_known_at` to `known_at`; at least one must be
+        given.  To compare against everything recorded, pass `vs_known_at="9999"`.
+        """
+        if d2 is None and vs_known_at is None:
+            raise QueryError("diff needs a second day (d2) or a second knowledge day (vs_known_at)")
+        first = self.as_of(d1, known_at, possible=possible)
+        second = self.as_of(
+            d1 if d2 is None else d2,
+            known_at if vs_known_at is None else vs_known_at,
+            possible=possible,
+        )
+        return Diff(
+            days=(first.day, second.day),
+            known_at=(first.known_at, second.known_at),
+            possible=possible,
+            differences=diff_positions(first.positions(), second.positions()),
+        )
+
+    def explain(
+        self,
+        actor: str,
+        topic: str,
+        as_of: WhenLike,
+        *,
+        known_at: WhenLike | None = None,
+        possible: bool = False,
+    ) -> Explanation:
+        """The developments behind a position, the rule that chose it, and what it beat."""
+        key = self._pair(actor, topic)
+        return explain(
+            self._claiming(key), *key, as_day(as_of), known_at=_day(known_at), possible=possible
+        )
+
+    def _story(self, known_at: WhenLike | None) -> list[Development]:
+        known = _day(known_at)
+        if self.materialised.enabled:
+            return self.materialised.developments(known, self._pin())
+        return known_developments(self._replay().entries(), known)
+
+    def relations(
+        self,
+        a: str,
+        b: str,
+        *,
+        by: str = "month",
+        known_at: WhenLike | None = None,
+        children: bool = True,
+    ) -> Relations:
+        """Two actors' cooperation–conflict score per period (see `projections.relations`)."""
+        registry = self.registry
+        first, second = (registry.resolve("actor", name) for name in (a, b))
+        if first == second:
+            raise QueryError(f"relations of {first!r} with itself: expected two actors")
+        group = registry.descendants if children else (lambda ident: [ident])
+        return relations(
+            self._story(known_at),
+            set(group(first)),
+            set(group(second)),
+            by=by,
+            names=(first, second),
+            known_at=_day(known_at),
+        )
+
+    def developments(
+        self,
+        known_at: WhenLike | None = None,
+        *,
+        actor: str | None = None,
+        children: bool = False,
+        topic: str | None = None,
+        period: WhenLike | None = None,
+        reliability: Reliability | str | Collection[Reliability | str] | None = None,
+    ) -> list[Development]:
+        """Developments known at `known_at` in story order, filtered by what is given.
+
+        `actor` keeps those naming it (or, with `children`, any actor below it) as
+        actor, target or claimant; `topic` those claiming on it; `period` those whose
+        occurred span overlaps it; `reliability` those whose source has it (or one of them).
+        """
+        registry = self.registry
+        actors = None
+        if actor is not None:
+            ident = registry.resolve("actor", actor)
+            actors = registry.descendants(ident) if children else [ident]
+        reliabilities = None
+        if reliability is not None:
+            chosen = [reliability] if isinstance(reliability, (str, Reliability)) else reliability
+            reliabilities = {Reliability.parse(value) for value in chosen}
+        return select(
+            self._story(known_at),
+            actors=actors,
+            topic=None if topic is None else registry.resolve("topic", topic),
+            period=None if period is None else When.coerce(period),
+            reliability=reliabilities,
+        )
+
+    def entries(self) -> list[Entry]:
+        """Everything recorded, one entry per development id, sorted by id."""
+        if self.materialised.enabled:
+            found = self.materialised.entries(self._pin())
+        else:
+            found = self._replay().entries()
+        return sorted(found, key=lambda entry: entry.id)
+
+    def entry(self, dev_id: str) -> Entry:
+        """What was recorded about one development: the original and its corrections."""
+        return self._app.entry(dev_id)
