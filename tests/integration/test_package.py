@@ -11,7 +11,7 @@ import pytest
 
 import timeline
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_public_api_is_sorted_and_complete() -> None:
