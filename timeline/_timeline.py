@@ -249,16 +249,36 @@ class Timeline:
         self._log.pull()
         return self._log
 
-    def _pin(self) -> int:
-        return self.materialised.current()
+    def _pin(self, at: int | None = None) -> int:
+        """The notification id a read is pinned at: now, or an earlier position `at`."""
+        now = self.materialised.current()
+        if at is None:
+            return now
+        if not 0 <= at <= now:
+            raise QueryError(f"store position {at}: expected a position from 0 to {now}")
+        return at
+
+    @property
+    def position(self) -> int:
+        """The store position reads are answered at now (the view's last notification id)."""
+        return self._pin()
 
     def as_of(
-        self, day: WhenLike, known_at: WhenLike | None = None, *, possible: bool = False
+        self,
+        day: WhenLike,
+        known_at: WhenLike | None = None,
+        *,
+        possible: bool = False,
+        at: int | None = None,
     ) -> View:
-        """The story as of `day`, as it was known on `known_at` (default: all known)."""
+        """The story as of `day`, as it was known on `known_at` (default: all known).
+
+        `at` answers as the store stood at an earlier position (see `position`),
+        so a published answer can be reproduced after more was written.
+        """
         on, known = as_day(day), _day(known_at)
         if self.materialised.enabled:
-            return self.materialised.as_of(on, known, possible, pin=self._pin())
+            return self.materialised.as_of(on, known, possible, pin=self._pin(at))
         log = self._replay()
         registry = Registry(log.actors.values(), log.topics.values())
         story = known_developments(log.entries(), known)
@@ -347,10 +367,10 @@ class Timeline:
             self._claiming(key), *key, as_day(as_of), known_at=_day(known_at), possible=possible
         )
 
-    def _story(self, known_at: WhenLike | None) -> list[Development]:
+    def _story(self, known_at: WhenLike | None, at: int | None = None) -> list[Development]:
         known = _day(known_at)
         if self.materialised.enabled:
-            return self.materialised.developments(known, self._pin())
+            return self.materialised.developments(known, self._pin(at))
         return known_developments(self._replay().entries(), known)
 
     def relations(
@@ -386,12 +406,14 @@ class Timeline:
         topic: str | None = None,
         period: WhenLike | None = None,
         reliability: Reliability | str | Collection[Reliability | str] | None = None,
+        at: int | None = None,
     ) -> list[Development]:
         """Developments known at `known_at` in story order, filtered by what is given.
 
         `actor` keeps those naming it (or, with `children`, any actor below it) as
         actor, target or claimant; `topic` those claiming on it; `period` those whose
-        occurred span overlaps it; `reliability` those whose source has it (or one of them).
+        occurred span overlaps it; `reliability` those whose source has it (or one of them);
+        `at` lists them as the store stood at an earlier position.
         """
         registry = self.registry
         actors = None
@@ -403,7 +425,7 @@ class Timeline:
             chosen = [reliability] if isinstance(reliability, (str, Reliability)) else reliability
             reliabilities = {Reliability.parse(value) for value in chosen}
         return select(
-            self._story(known_at),
+            self._story(known_at, at),
             actors=actors,
             topic=None if topic is None else registry.resolve("topic", topic),
             period=None if period is None else When.coerce(period),
