@@ -9,6 +9,7 @@ decoding was tried and lost, since binding each row's values needs Python's lock
 
 from __future__ import annotations
 
+import threading
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -32,14 +33,16 @@ def catch_up(
     *,
     until: int | None = None,
     batch: int = BATCH,
+    stop: threading.Event | None = None,
 ) -> int:
     """Processes the store's events after the view's tracking (up to `until`).
 
-    Returns how many notifications were processed.  When another writer moves
+    Returns how many notifications were processed.  With `stop`, it stops between
+    batches once the event is set.  When another writer moves
     the view on meanwhile, it goes on from that writer's tracking.
     """
     processed = conflicts = 0
-    while True:
+    while stop is None or not stop.is_set():
         start = projection.view.max_tracking_id(app.name) or 0
         if until is not None and start >= until:
             return processed
@@ -59,3 +62,4 @@ def catch_up(
                 raise
             continue
         processed += len(page)
+    return processed

@@ -15,6 +15,7 @@ or, for the in-memory store, in a private in-memory SQLite database.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -106,9 +107,12 @@ class Materialised:
         """The notification id the view was last seen to have processed, not read again."""
         return self._reached
 
-    def catch_up(self, until: int | None = None) -> int:
-        """Processes events recorded since the view's tracking; returns how many."""
-        count = catch_up(self._app, self.projection, until=until, batch=self.batch)
+    def catch_up(self, until: int | None = None, *, stop: threading.Event | None = None) -> int:
+        """Processes events recorded since the view's tracking; returns how many.
+
+        With `stop`, it stops between batches once the event is set.
+        """
+        count = catch_up(self._app, self.projection, until=until, batch=self.batch, stop=stop)
         self._reached = self.tracking_id
         return count
 

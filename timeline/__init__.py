@@ -12,10 +12,16 @@ The write side and the time model live in `timeline.engine`, the read models in
 them and is the API to import from.
 """
 
-from timeline._timeline import Timeline
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from timeline.engine.errors import TimelineError
 from timeline.engine.values import Development, Source, Stance, StanceClaim
 from timeline.engine.when import When
+
+if TYPE_CHECKING:
+    from timeline._timeline import Timeline
 
 __version__ = "0.2.0"
 
@@ -28,3 +34,13 @@ __all__ = [
     "TimelineError",
     "When",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The facade joins the engine with the read side; it is imported on first
+    # use, so `timeline.engine` stands alone (importing it needs no projections).
+    if name == "Timeline":
+        from timeline._timeline import Timeline
+
+        return Timeline
+    raise AttributeError(f"module 'timeline' has no attribute {name!r}")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -133,3 +135,65 @@ def test_a_killed_worker_resumes_without_counting_twice(url: str) -> None:
     _, errors = second.communicate(timeout=300)
     assert second.returncode == 0, errors
     assert_view_equals_replay(url)
+
+
+def _lines(process: subprocess.Popen[str]) -> queue.Queue[str]:
+    """The lines a process prints, read in the background."""
+    found: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            found.put(line.strip())
+
+    threading.Thread(target=read, daemon=True).start()
+    return found
+
+
+def _expect(lines: queue.Queue[str], start: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if line.startswith(start):
+            return
+    raise AssertionError(f"timed out waiting for a line starting {start!r}")
+
+
+@pytest.mark.slow
+def test_one_worker_keeps_a_view_and_a_second_waits_for_it(postgres_url: str) -> None:
+    write(postgres_url, 0, 50, shared=0)
+    first = worker(postgres_url, "--follow", "--interval", "0.1")
+    second: subprocess.Popen[str] | None = None
+    try:
+        _expect(_lines(first), "following the store")
+        second = worker(postgres_url, "--follow", "--interval", "0.1")
+        waiting = _lines(second)
+        _expect(waiting, "another worker is keeping this view")
+        write(postgres_url, 1, 30, shared=0)
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=30) == 0
+        _expect(waiting, "following the store")  # the lock passed on when the first stopped
+        with Timeline.open(postgres_url) as watcher:
+            view = watcher.materialised
+            wait_for(lambda: view.tracking_id == watcher.head, 60, "catching up", second)
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
+    assert second.returncode == 0
+    assert_view_equals_replay(postgres_url)
+
+
+def test_a_bad_interval_or_batch_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'story.db'}"
+    for args in (["--interval", "-1"], ["--interval", "nan"], ["--interval", "inf"],
+                 ["--interval", "0"], ["--batch", "0"], ["--batch", "-5"]):  # fmt: skip
+        done = worker(url, "--follow", *args)
+        _, errors = done.communicate(timeout=30)
+        assert done.returncode == 2, (args, errors)
+        assert "expected" in errors
+        assert "Traceback" not in errors

@@ -1,8 +1,8 @@
-"""`timeline project`: a projection worker that catches up the view, then follows the store.
+"""`timeline project`: brings the view up to date, or with `--follow` keeps it so.
 
-It stops cleanly on SIGTERM or Ctrl-C, between batches: every batch is written with
-its tracking in one transaction, so a stop (or a crash) at any point resumes exactly
-where the view's tracking says on the next start.
+It stops cleanly on SIGTERM or Ctrl-C: every batch is written with its tracking in
+one transaction, so a stop (or a crash) at any point resumes exactly where the
+view's tracking says on the next start (see `timeline.projections.worker`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from typing import Any, TextIO
 
 from timeline import Timeline
 from timeline.cli._args import show
+from timeline.projections.worker import Worker
 
-__all__ = ["add_command", "follow"]
+__all__ = ["add_command"]
 
 Commands = Any  # argparse's private _SubParsersAction
 
@@ -37,38 +38,50 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def follow(
-    tl: Timeline,
-    stop: threading.Event,
-    *,
-    interval: float = 0.5,
-    out: TextIO | None = None,
-) -> int:
-    """Catches the view up again and again until `stop` is set; returns events processed."""
-    view, total = tl.materialised, 0
-    while not stop.is_set():
-        processed = view.catch_up()
-        total += processed
-        if processed and out is not None:
-            print(f"processed {processed} events, up to #{view.tracking_id}", file=out, flush=True)
-        if not processed:
-            stop.wait(interval)
-    return total
-
-
 def _project(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
     view = tl.materialised
     if args.batch is not None:
         view.batch = args.batch
     started = view.tracking_id
-    processed = view.rebuild() if args.rebuild else view.catch_up()
+    if args.rebuild:
+        view.rebuild()
+    processed = view.tracking_id - started if args.rebuild else 0
     if args.follow:
         stop = threading.Event()
+        report = lambda line: print(line, file=stdout, flush=True)  # noqa: E731
         with _stop_on_signals(stop):
-            processed += follow(tl, stop, interval=args.interval, out=stdout)
+            processed += Worker(view, tl.config, interval=args.interval, report=report).run(stop)
+    elif not args.rebuild:
+        processed = view.catch_up()
     document = {"from": started, "to": view.tracking_id, "processed": processed}
     text = f"the view has processed events up to #{view.tracking_id} ({processed} this run)"
     show(args, stdout, document, text)
+
+
+def _seconds(text: str) -> float:
+    """Reads a positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not (0 < value < 24 * 3600):
+        raise argparse.ArgumentTypeError(
+            f"expected seconds above 0 and below a day, found {text!r}"
+        )
+    return value
+
+
+def _batch(text: str) -> int:
+    """Reads a positive number of events."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of events, 1 or more, found {text!r}"
+        )
+    return value
 
 
 def add_command(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -84,10 +97,14 @@ def add_command(commands: Commands, common: argparse.ArgumentParser) -> None:
     )
     project.add_argument("--follow", action="store_true", help="keep following new events")
     project.add_argument(
-        "--interval", type=float, default=0.5, metavar="S", help="seconds between polls"
+        "--interval",
+        type=_seconds,
+        default=0.5,
+        metavar="S",
+        help="seconds between polls of an SQLite store (PostgreSQL is followed by subscription)",
     )
     project.add_argument("--rebuild", action="store_true", help="rebuild the view from zero")
     project.add_argument(
-        "--batch", type=int, metavar="N", help="events per transaction (default: large)"
+        "--batch", type=_batch, metavar="N", help="events per transaction (default: large)"
     )
     project.set_defaults(handler=_project)

@@ -1,0 +1,96 @@
+"""Readers never pay for history they do not ask about: they decode only new events."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timeline import Timeline, seeds
+from timeline.engine import contract
+from timeline.projections import projection
+from timeline.projections.wire import recorded_rows
+
+WRITER = """
+import sys
+from timeline import Timeline
+from tests.strategies import agreement
+with Timeline.open(sys.argv[1]) as tl:
+    tl.record_many([agreement(id=f"later-{n}", occurred=f"2019-0{n + 1}") for n in range(7)])
+"""
+
+
+class Decodes:
+    """Counts the events decoded, fully or from their JSON, while it is installed."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        full = contract.StoreMapper.to_domain_event
+        light = recorded_rows
+
+        def decode(mapper: Any, stored: Any) -> Any:
+            self.count += 1
+            return full(mapper, stored)
+
+        def read(state: bytes) -> Any:
+            self.count += 1
+            return light(state)
+
+        monkeypatch.setattr(contract.StoreMapper, "to_domain_event", decode)
+        monkeypatch.setattr(projection, "recorded_rows", read)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    """An SQLite store holding the bundled story, its view caught up."""
+    url = f"sqlite:///{tmp_path / 'story.db'}"
+    with Timeline.open(url) as tl:
+        tl.load(seeds.path())
+        tl.materialised.catch_up()
+    return url
+
+
+def test_opening_a_store_decodes_no_event(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    decodes = Decodes(monkeypatch)
+    with Timeline.open(store) as tl:
+        assert tl.materialised.tracking_id == tl.head > 0
+        assert decodes.count == 0
+        assert tl.as_of("2018-12-31").position("TUR", "s400-purchase") is not None
+        assert decodes.count == 0  # the view was current: the read decoded nothing either
+
+
+def test_opening_a_store_whose_view_is_behind_still_decodes_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'story.db'}"
+    with Timeline.open(url) as writer:
+        writer.load(seeds.path())  # writes only: the view has not read these events
+    with pytest.MonkeyPatch.context() as patch:
+        decodes = Decodes(patch)
+        with Timeline.open(url) as tl:
+            assert decodes.count == 0
+            assert tl.materialised.tracking_id == 0
+            tl.as_of("2018-12-31")
+            assert decodes.count == tl.head  # the first read decodes what is new, once
+
+
+def test_a_reader_sees_another_process_writes_decoding_only_those(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Timeline.open(store) as reader:
+        before = reader.as_of("2019-12-31")
+        assert before.position("TUR", "s400-purchase") is not None
+        head = reader.head
+        decodes = Decodes(monkeypatch)
+        root = Path(__file__).resolve().parents[2]
+        subprocess.run([sys.executable, "-c", WRITER, store], check=True, cwd=root)
+        processed = reader.materialised.projection.processed
+        after = reader.as_of("2019-12-31")
+        new = reader.head - head
+        assert new == 7
+        assert decodes.count == new
+        assert reader.materialised.projection.processed - processed == new
+        ids = {d.id for d in after.developments()}
+        assert {f"later-{n}" for n in range(7)} <= ids
+        assert not {f"later-{n}" for n in range(7)} & {d.id for d in before.developments()}
