@@ -27,6 +27,7 @@ them, so a read pinned at a notification id is stable while the view moves on.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
@@ -106,6 +107,7 @@ class Dialect:
             return f'"{PREFIX}{name}"'
         return f'"{self.schema}"."{PREFIX}{name}"'
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def render(self, statement: str, *, positional: bool = False) -> str:
         """The statement with table names filled in and parameters in the driver's style.
 
