@@ -15,7 +15,13 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Notification
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    Notification,
+    StoredEvent,
+)
 from eventsourcing.utils import Environment, EnvType
 
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
@@ -109,14 +115,27 @@ class StoreApplication(Application[UUID]):
 
     def _new(self, wanted: dict[UUID, Any]) -> dict[UUID, Any]:
         new: dict[UUID, Any] = {}
+        created = self._created(list(wanted))
         for ident, value in wanted.items():
-            try:
-                stored: Any = self.repository.get(ident)
-            except AggregateNotFoundError:
+            event = created.get(ident)
+            if event is None:
                 new[ident] = value
                 continue
-            stored.check_same(value)
+            # The stream as its creation event made it holds the invariant's check.
+            event.mutate(None).check_same(value)
         return new
+
+    def _created(self, idents: list[UUID]) -> dict[UUID, Any]:
+        """The creation events of those streams that exist, read in few statements."""
+        query = _FIRST_EVENTS.get(type(self.recorder).__module__.rsplit(".", 1)[-1])
+        if query is None:  # in memory: reading each stream costs nothing
+            found = {}
+            for ident in idents:
+                events = self.recorder.select_events(ident, lte=1)
+                if events:
+                    found[ident] = self.mapper.to_domain_event(events[0])
+            return found
+        return query(self, idents)
 
     def revise(self, dev_id: str, revision: Revision) -> bool:
         """Appends a correction known from its own reported date; False if already there."""
@@ -166,6 +185,55 @@ class StoreApplication(Application[UUID]):
             except UnknownDevelopmentError:
                 continue
         return found
+
+
+_CHUNK = 500
+
+
+def _sqlite_first(app: StoreApplication, idents: list[UUID]) -> dict[UUID, Any]:
+    recorder: Any = app.recorder
+    found: dict[UUID, Any] = {}
+    with recorder.datastore.transaction(commit=False) as c:
+        for start in range(0, len(idents), _CHUNK):
+            chunk = [i.hex for i in idents[start : start + _CHUNK]]
+            marks = ",".join("?" * len(chunk))
+            c.execute(
+                f"SELECT originator_id, topic, state FROM {recorder.events_table_name} "
+                f"WHERE originator_version = 1 AND originator_id IN ({marks})",
+                chunk,
+            )
+            for row in c.fetchall():
+                ident = UUID(row[0])
+                stored = StoredEvent(ident, 1, row[1], row[2])
+                found[ident] = app.mapper.to_domain_event(stored)
+    return found
+
+
+def _postgres_first(app: StoreApplication, idents: list[UUID]) -> dict[UUID, Any]:
+    from psycopg.sql import SQL, Identifier
+
+    recorder: Any = app.recorder
+    statement = SQL(
+        "SELECT originator_id, topic, state FROM {0}.{1} "
+        "WHERE originator_version = 1 AND originator_id = ANY(%s)"
+    ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+    found: dict[UUID, Any] = {}
+    with recorder.datastore.transaction(commit=False) as c:
+        for start in range(0, len(idents), _CHUNK * 10):
+            c.execute(statement, (idents[start : start + _CHUNK * 10],))
+            for row in c.fetchall():
+                ident = UUID(str(row["originator_id"]))
+                stored = StoredEvent(ident, 1, row["topic"], bytes(row["state"]))
+                found[ident] = app.mapper.to_domain_event(stored)
+    return found
+
+
+# The creation events of many streams in few statements, by eventsourcing module.
+_FIRST_EVENTS: dict[str, Callable[[StoreApplication, list[UUID]], dict[UUID, Any]]] = {
+    "sqlite": _sqlite_first,
+    "postgres": _postgres_first,
+    "_postgres": _postgres_first,
+}
 
 
 _KINDS: dict[type[Any], tuple[str, Callable[[Any], Any]]] = {

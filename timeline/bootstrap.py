@@ -22,9 +22,15 @@ def open_application(config: StoreConfig) -> StoreApplication:
     refused = config.diagnose()
     if refused:
         raise StoreError(f"cannot open the {config.location}: {config.redact(refused)}")
+    env = dict(config.env)
+    if config.kind == "postgresql":
+        # Inserts of any size in one transaction (eventsourcing's pipeline hangs on large ones).
+        from timeline.engine._postgres import TOPIC
+
+        env["APPLICATION_RECORDER_TOPIC"] = TOPIC
     try:
         with config.creating():
-            return StoreApplication(env=config.env)
+            return StoreApplication(env=env)
     except StoreError:
         raise
     except Exception as error:  # driver errors vary; the user gets one clear message
