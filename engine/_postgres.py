@@ -16,7 +16,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
-__all__ = ["BulkPostgresRecorder", "TOPIC"]
+__all__ = ["TOPIC", "BulkPostgresRecorder"]
 
 TOPIC = "timeline.engine._postgres:BulkPostgresRecorder"
 
