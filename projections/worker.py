@@ -16,16 +16,33 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from eventsourcing.projection import BaseProjectionRunner
 
 from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
+from timeline.engine.errors import StoreError
 from timeline.projections.materialised import Materialised
 from timeline.projections.projection import TOPICS
 
 __all__ = ["Worker"]
 
 Report = Callable[[str], None]
+# The longest pause, in seconds, between attempts to reach a store that went away.
+MAX_PAUSE = 8.0
+
+
+def _lost() -> tuple[type[BaseException], ...]:
+    """The errors that mean the store went away (a subscription raises the driver's own)."""
+    errors: list[type[BaseException]] = [PersistenceError, StoreError, OSError]
+    try:
+        import psycopg
+    except ImportError:  # no PostgreSQL driver: only SQLite stores
+        return tuple(errors)
+    return (*errors, psycopg.Error)
+
+
+_LOST = _lost()
 
 
 def _quiet(message: str) -> None:
@@ -49,18 +66,39 @@ class Worker:
         self.report = report
 
     def run(self, stop: threading.Event) -> int:
-        """Catches up, then follows until `stop` is set; returns the events processed."""
+        """Catches up, then follows until `stop` is set; returns the events processed.
+
+        When the store goes away (a server restart, a dropped connection) it says
+        so, waits with growing pauses, and goes on from the view's tracking.
+        """
+        total, pause = 0, self.interval
+        while not stop.is_set():
+            before = self.materialised.projection.processed
+            try:
+                self._work(stop)
+                break
+            except _LOST as error:
+                reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                self.report(
+                    f"lost the store ({self.config.redact(reason)}); retrying in {pause:g} s"
+                )
+                stop.wait(pause)
+                pause = min(pause * 2, MAX_PAUSE)
+            finally:
+                total += self.materialised.projection.processed - before
+        return total
+
+    def _work(self, stop: threading.Event) -> None:
         with self._alone(stop):
             if stop.is_set():
-                return 0
-            total = self._catch_up(stop)
+                return
+            self._catch_up(stop)
             if stop.is_set():
-                return total
+                return
             if self.config.kind == "postgresql":
-                total += self._subscribe(stop)
+                self._subscribe(stop)
             else:
-                total += self._poll(stop)
-        return total
+                self._poll(stop)
 
     def _catch_up(self, stop: threading.Event) -> int:
         view = self.materialised
@@ -69,13 +107,11 @@ class Worker:
             self.report(f"processed {processed} events, up to #{view.tracking_id}")
         return processed
 
-    def _poll(self, stop: threading.Event) -> int:
-        total = 0
+    def _poll(self, stop: threading.Event) -> None:
         while not stop.wait(self.interval):
-            total += self._catch_up(stop)
-        return total
+            self._catch_up(stop)
 
-    def _subscribe(self, stop: threading.Event) -> int:
+    def _subscribe(self, stop: threading.Event) -> None:
         view = self.materialised
         before = view.projection.processed
         runner: BaseProjectionRunner[StoreApplication] = BaseProjectionRunner(
@@ -93,7 +129,6 @@ class Worker:
                 if view.projection.processed != seen:
                     seen = view.projection.processed
                     self.report(f"processed {seen - before} events, up to #{view.tracking_id}")
-        return view.projection.processed - before
 
     @contextmanager
     def _alone(self, stop: threading.Event) -> Iterator[None]:

@@ -197,3 +197,43 @@ def test_a_bad_interval_or_batch_is_refused(tmp_path: Path) -> None:
         assert done.returncode == 2, (args, errors)
         assert "expected" in errors
         assert "Traceback" not in errors
+
+
+def _backends_of(process: subprocess.Popen[str]) -> list[int]:
+    """The local ports of a process's connections to the server (read with `ss`)."""
+    shown = subprocess.run(["ss", "-tnpH"], capture_output=True, text=True, check=True).stdout
+    ports = []
+    for line in shown.splitlines():
+        fields = line.split()
+        if f"pid={process.pid}," in line and fields[4].endswith(":5432"):
+            ports.append(int(fields[3].rsplit(":", 1)[1]))
+    return ports
+
+
+@pytest.mark.slow
+def test_a_worker_says_when_it_loses_the_server_and_resumes(postgres_url: str) -> None:
+    import psycopg
+
+    write(postgres_url, 0, 200, shared=0)
+    follower = worker(postgres_url, "--follow", "--interval", "0.1")
+    try:
+        lines = _lines(follower)
+        _expect(lines, "following the store")
+        ports = _backends_of(follower)
+        assert ports, "the worker should hold connections to the server"
+        with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE client_port = ANY(%s)",
+                (ports,),
+            )
+        write(postgres_url, 1, 50, shared=0)
+        _expect(lines, "lost the store")
+        with Timeline.open(postgres_url) as watcher:
+            view = watcher.materialised
+            wait_for(lambda: view.tracking_id == watcher.head, 120, "resuming", follower)
+    finally:
+        follower.send_signal(signal.SIGTERM)
+        follower.wait(timeout=30)
+    assert follower.returncode == 0
+    assert_view_equals_replay(postgres_url)
