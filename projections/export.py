@@ -1,22 +1,115 @@
-"""Exports of the story listing: full JSON records, TimelineJS 3 slides, PLOVER events."""
+"""Exports of the story: JSON records, the lossless log's lines, TimelineJS 3, PLOVER, CSV.
+
+These functions turn values into JSON-ready data or text and never read a store;
+`timeline._exchange` reads a `Timeline` at one store position and wraps their
+output as a citable snapshot (position, knowledge day and content hash).
+
+- `development_record` and the other `*_record` functions: one value as JSON data
+  with every field (dates as EDTF text); `log_record` gives a line of the
+  project's JSON Lines log, whose `type` says what it holds.
+- `timelinejs`: a TimelineJS 3 document (see `projections._timelinejs`).
+- `plover_coded` / `plover`: PLOVER event records (see `projections._plover`).
+- `development_table` / `change_table`: CSV text (see `projections._tables`).
+- `canonical` / `content_hash`: the canonical JSON bytes and sha256 every snapshot's
+  hash is taken over.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from timeline.engine import Development, Precision, When
-from timeline.engine.coding import CODING
-from timeline.engine.when import FIRST_DAY, LAST_DAY
+from timeline.engine import (
+    Actor,
+    Development,
+    Person,
+    Retraction,
+    Revision,
+    Source,
+    StanceClaim,
+    Topic,
+)
+from timeline.projections._plover import Coded, Skipped, plover_records
+from timeline.projections._tables import (
+    CHANGE_COLUMNS,
+    CHANGE_DATES,
+    DEVELOPMENT_COLUMNS,
+    DEVELOPMENT_DATES,
+    DEVELOPMENT_TIMES,
+    change_rows,
+    development_rows,
+    write_csv,
+)
+from timeline.projections._timelinejs import document, headline, human_date
+from timeline.projections.history import Change
 
-__all__ = ["FORMATS", "development_record", "export", "plover", "timelinejs"]
+__all__ = [
+    "CHANGE_DATES",
+    "DEVELOPMENT_DATES",
+    "DEVELOPMENT_TIMES",
+    "FORMATS",
+    "Coded",
+    "Skipped",
+    "actor_record",
+    "canonical",
+    "change_table",
+    "content_hash",
+    "development_record",
+    "development_table",
+    "export",
+    "headline",
+    "human_date",
+    "log_record",
+    "plover",
+    "plover_coded",
+    "retraction_record",
+    "revision_record",
+    "timelinejs",
+    "topic_record",
+]
 
+# The forms `export` below gives from a list of developments alone.
 FORMATS = ("json", "timelinejs", "plover")
+
+
+def canonical(data: Any) -> bytes:
+    """The canonical JSON of `data`: sorted keys, no spaces, UTF-8 (hashes are taken over it)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def content_hash(data: Any) -> str:
+    """`sha256:` and the hex sha256 of `data`'s canonical JSON (or of bytes/text as given)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    raw = data if isinstance(data, bytes) else canonical(data)
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def source_record(source: Source) -> dict[str, Any]:
+    """A source as JSON-ready data."""
+    return {
+        "publisher": source.publisher,
+        "reliability": str(source.reliability),
+        "attribution": source.attribution,
+        "url": source.url,
+    }
+
+
+def claim_record(claim: StanceClaim) -> dict[str, Any]:
+    """A stance claim as JSON-ready data."""
+    return {
+        "actor": claim.actor,
+        "topic": claim.topic,
+        "stance": str(claim.stance),
+        "quote": claim.quote,
+    }
 
 
 def development_record(development: Development) -> dict[str, Any]:
     """A development as JSON-ready data with every field; dates are EDTF text."""
-    source = development.source
     return {
         "id": development.id,
         "occurred": development.occurred.text,
@@ -26,102 +119,119 @@ def development_record(development: Development) -> dict[str, Any]:
         "summary": development.summary,
         "actors": list(development.actors),
         "targets": list(development.targets),
-        "source": {
-            "publisher": source.publisher,
-            "reliability": str(source.reliability),
-            "attribution": source.attribution,
-            "url": source.url,
-        },
-        "claims": [
-            {
-                "actor": claim.actor,
-                "topic": claim.topic,
-                "stance": str(claim.stance),
-                "quote": claim.quote,
-            }
-            for claim in development.claims
-        ],
+        "source": source_record(development.source),
+        "claims": [claim_record(claim) for claim in development.claims],
     }
 
 
-_COARSE = (Precision.YEAR, Precision.DECADE, Precision.CENTURY, Precision.MILLENNIUM)
+def _person(person: Person) -> dict[str, Any]:
+    return {"name": person.name, "role": person.role, "aliases": list(person.aliases)}
 
 
-def _slide_date(when: When, *, end: bool) -> dict[str, Any] | None:
-    """A TimelineJS date for one end of a span, no finer than the span's precision."""
-    day = when.latest if end else when.earliest
-    if day in (FIRST_DAY, LAST_DAY):
-        return None
-    if when.precision in _COARSE:
-        return {"year": day.year}
-    if when.precision in (Precision.MONTH, Precision.SEASON):
-        return {"year": day.year, "month": day.month}
-    return {"year": day.year, "month": day.month, "day": day.day}
+def actor_record(actor: Actor) -> dict[str, Any]:
+    """An actor as JSON-ready data, with its aliases and people."""
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "aliases": list(actor.aliases),
+        "people": [_person(person) for person in actor.people],
+    }
 
 
-def timelinejs(developments: Iterable[Development], *, title: str) -> dict[str, Any]:
-    """A TimelineJS 3 document: one slide per development, the EDTF text as display date.
+def topic_record(topic: Topic) -> dict[str, Any]:
+    """A topic as JSON-ready data."""
+    return {"id": topic.id, "description": topic.description, "aliases": list(topic.aliases)}
 
-    TimelineJS has no uncertainty field, so `display_date` carries the EDTF text;
-    an open-started span starts its slide at its end.
+
+def revision_record(dev_id: str, revision: Revision) -> dict[str, Any]:
+    """A revision of `dev_id` as JSON-ready data; only the fields it changes are given.
+
+    `claims` is given when the revision replaces the claims, as `[]` when it
+    replaces them with none.
     """
-    events = []
-    for development in developments:
-        start = _slide_date(development.occurred, end=False)
-        end = _slide_date(development.occurred, end=True)
-        start = start or end
-        if start is None:
-            continue  # no bounded end at all: nothing TimelineJS could place
-        slide: dict[str, Any] = {
-            "start_date": {**start, "display_date": development.occurred.text},
-            "text": {"headline": development.id, "text": development.summary},
-            "group": str(development.kind),
-            "unique_id": development.id,
-        }
-        if end is not None and end != start:
-            slide["end_date"] = end
-        events.append(slide)
-    return {"title": {"text": {"headline": title}}, "events": events}
+    record: dict[str, Any] = {
+        "development": dev_id,
+        "reported": revision.reported.text,
+        "reason": revision.reason,
+    }
+    if revision.occurred is not None:
+        record["occurred"] = revision.occurred.text
+    if revision.kind is not None:
+        record["kind"] = str(revision.kind)
+    if revision.summary is not None:
+        record["summary"] = revision.summary
+    if revision.source is not None:
+        record["source"] = source_record(revision.source)
+    if revision.claims is not None:
+        record["claims"] = [claim_record(claim) for claim in revision.claims]
+    return record
 
 
-def _actor(ident: str) -> dict[str, Any]:
-    country, _, sector = ident.partition(".")
-    actor: dict[str, Any] = {"code": country, "entity_text": ident}
-    if sector:
-        actor["sector"] = sector
-    return actor
+def retraction_record(dev_id: str, retraction: Retraction) -> dict[str, Any]:
+    """A retraction of `dev_id` as JSON-ready data."""
+    return {
+        "development": dev_id,
+        "reported": retraction.reported.text,
+        "reason": retraction.reason,
+    }
 
 
-def plover(developments: Iterable[Development]) -> list[dict[str, Any]]:
-    """PLOVER-style event records; plain statements, which PLOVER does not code, are left out."""
-    records = []
-    for development in developments:
-        coding = CODING[development.kind]
-        if coding.plover is None:
-            continue
-        occurred = development.occurred
-        # An open start has no first day: the event is dated by its last known day.
-        first = occurred.latest if occurred.earliest == FIRST_DAY else occurred.earliest
-        record: dict[str, Any] = {
-            "id": development.id,
-            "date": first.isoformat(),
-            "actor": [_actor(a) for a in development.actors],
-            "event": [coding.plover],
-            "cite_info": {"publication": development.source.publisher},
-            "coder": "timeline",
-        }
-        if occurred.latest not in (first, LAST_DAY):
-            record["enddate"] = occurred.latest.isoformat()
-        if development.targets:
-            record["recipient"] = [_actor(t) for t in development.targets]
-        if development.source.url:
-            record["cite_info"]["url"] = development.source.url
-        records.append(record)
-    return records
+def log_record(
+    value: Actor | Topic | Development, *, recorded: str | None = None
+) -> dict[str, Any]:
+    """A line of the project's JSON Lines log for a registration or a recording."""
+    if isinstance(value, Actor):
+        body = {"type": "actor", **actor_record(value)}
+    elif isinstance(value, Topic):
+        body = {"type": "topic", **topic_record(value)}
+    else:
+        body = {"type": "development", **development_record(value)}
+    return body if recorded is None else {**body, "recorded": recorded}
+
+
+def timelinejs(
+    developments: Iterable[Development],
+    *,
+    title: str,
+    title_text: str = "",
+    name: Callable[[str], str] = str,
+) -> dict[str, Any]:
+    """A TimelineJS 3 document: one slide per development, dates written for people.
+
+    `name` gives an actor's display name from its id (default: the id itself).
+    """
+    return document(developments, title=title, title_text=title_text, name=name)
+
+
+def plover_coded(developments: Iterable[Development], name: Callable[[str], str] = str) -> Coded:
+    """PLOVER records of the developments PLOVER codes, and those skipped, with why."""
+    return plover_records(developments, name)
+
+
+def plover(
+    developments: Iterable[Development], name: Callable[[str], str] = str
+) -> list[dict[str, Any]]:
+    """PLOVER records; statements and records lacking a required recipient are left out."""
+    return list(plover_records(developments, name).records)
+
+
+def development_table(
+    developments: Iterable[Development],
+    recorded: Mapping[str, Any] | None = None,
+    revised: Mapping[str, Any] | None = None,
+) -> str:
+    """CSV of developments, one per row (`recorded`/`revised`: timestamps by id)."""
+    rows = development_rows(developments, recorded or {}, revised or {})
+    return write_csv(DEVELOPMENT_COLUMNS, rows)
+
+
+def change_table(changes: Iterable[tuple[str, str, Change]]) -> str:
+    """CSV of position change points, one per (actor, topic, day)."""
+    return write_csv(CHANGE_COLUMNS, change_rows(changes))
 
 
 def export(developments: Iterable[Development], form: str, *, title: str = "timeline") -> Any:
-    """The developments in one of `FORMATS`."""
+    """The developments in one of `FORMATS`, as JSON-ready data (no snapshot metadata)."""
     if form == "timelinejs":
         return timelinejs(developments, title=title)
     if form == "plover":

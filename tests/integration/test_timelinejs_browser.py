@@ -1,0 +1,219 @@
+"""The TimelineJS export in the real TimelineJS, in headless Chromium.
+
+The npm package `@knight-lab/timelinejs` is installed once into pytest's cache
+folder (`.pytest_cache/d/timelinejs-VERSION`), or read from `TIMELINEJS_DIST` (a
+`dist` folder).  Without Chromium or npm the tests skip, saying why; on CI
+(`CI=true`) a failed install fails them.  With `TIMELINE_SCREENSHOT=docs/timelinejs.png`
+the bundled story's page is saved as that picture (the README's screenshot).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.browser import Page, browser, serve
+from timeline import Timeline, seeds
+from timeline._exchange import export
+from timeline.engine import Actor, Development, Source, Topic
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+__all__ = ["browser"]  # the fixture, imported to be used here
+
+VERSION = "3.9.11"
+PACKAGE = f"@knight-lab/timelinejs@{VERSION}"
+# How the page embeds the timeline: the whole story in one screen width, and a
+# navigator tall enough for a row per group.
+OPTIONS: dict[str, Any] = {
+    "scale_factor": 0.5,
+    "timenav_height_percentage": 55,
+    "hash_bookmark": False,
+    "font": None,  # the default font sheet loads Google Fonts, which a test cannot reach
+}
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>timeline</title>
+<link rel="stylesheet" href="tl/css/timeline.css"></head>
+<body style="margin:0">
+<div id="timeline-embed" style="width:100%;height:100vh"></div>
+<script src="tl/js/timeline.js"></script>
+<script>
+var options = OPTIONS;
+options.script_path = new URL("tl/js/", location.href).href;  // fonts and locales from here
+window.timeline = new TL.Timeline("timeline-embed", DATA, options);
+</script>
+</body></html>
+"""
+
+
+def _dist_in(folder: Path) -> Path:
+    return folder / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
+
+
+@pytest.fixture(scope="session")
+def timelinejs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `dist` folder of the TimelineJS npm package, installed once and kept."""
+    given = os.environ.get("TIMELINEJS_DIST")
+    if given:
+        if not (Path(given) / "js" / "timeline.js").is_file():
+            pytest.fail(f"TIMELINEJS_DIST={given} holds no js/timeline.js")
+        return Path(given)
+    cache = request.config.cache
+    folder = (
+        cache.mkdir(f"timelinejs-{VERSION}")
+        if cache is not None
+        else tmp_path_factory.mktemp("timelinejs")
+    )
+    dist = _dist_in(folder)
+    if (dist / "js" / "timeline.js").is_file():
+        return dist
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip(f"npm is not installed: cannot install {PACKAGE} to test the export in")
+    done = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--prefix", str(folder), PACKAGE],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0 or not (dist / "js" / "timeline.js").is_file():
+        message = f"npm install {PACKAGE} failed: {done.stderr[-2000:]}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return dist
+
+
+def _site(root: Path, dist: Path, document: dict[str, Any]) -> Path:
+    """A folder with the page, the export inlined, and TimelineJS beside it."""
+    root.mkdir(parents=True, exist_ok=True)
+    if not (root / "tl").exists():
+        (root / "tl").symlink_to(dist.resolve(), target_is_directory=True)
+    data = json.dumps(document).replace("</", "<\\/")
+    page = PAGE.replace("DATA", data).replace("OPTIONS", json.dumps(OPTIONS))
+    (root / "index.html").write_text(page, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def story() -> Iterator[Timeline]:
+    with Timeline() as tl:
+        tl.load(seeds.path())
+        yield tl
+
+
+def _shown(browser: Browser, root: Path, document: dict[str, Any]) -> Page:
+    """The document opened in TimelineJS, once every slide and marker is drawn."""
+    count = len(document["events"])
+    with serve(root) as base:
+        page = Page.open(browser, f"{base}/index.html")
+        page.page.wait_for_function(
+            "n => document.querySelectorAll('.tl-timemarker').length >= n"
+            " && document.querySelectorAll('.tl-slide').length >= n + 1",
+            arg=count,
+            timeout=30_000,
+        )
+        page.page.wait_for_timeout(1500)  # the navigator animates markers into their rows
+    return page
+
+
+def _boxes(page: Page) -> list[dict[str, float]]:
+    boxes: list[dict[str, float]] = page.page.eval_on_selector_all(
+        ".tl-timemarker .tl-timemarker-content-container",
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return {x: r.x, y: r.y, w: r.width, h: r.height}; })",
+    )
+    return boxes
+
+
+def _overlaps(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
+    """Pairs of markers whose boxes share more than a pixel's worth of area."""
+    found = []
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            wide = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            high = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if wide > 1 and high > 1:
+                found.append((i, j))
+    return found
+
+
+def _check(page: Page, document: dict[str, Any]) -> None:
+    events = document["events"]
+    slides = page.page.locator(".tl-slide").count()
+    assert slides == len(events) + 1  # and the title slide
+    assert page.page.locator(".tl-timemarker").count() == len(events)
+    boxes = _boxes(page)
+    assert all(box["w"] > 0 and box["h"] > 0 for box in boxes)
+    assert _overlaps(boxes) == []
+    navigator = page.page.locator(".tl-timenav").bounding_box()
+    assert navigator is not None
+    for box in boxes:  # every marker starts inside the navigator's screen
+        assert navigator["x"] - 1 <= box["x"] <= navigator["x"] + navigator["width"]
+        assert navigator["y"] <= box["y"] <= navigator["y"] + navigator["height"]
+    assert page.errors == []
+    assert page.blocked == []
+
+
+def test_every_development_has_a_slide_and_an_unstacked_marker(
+    browser: Browser, timelinejs: Path, story: Timeline, tmp_path: Path
+) -> None:
+    document = json.loads(export(story, "timelinejs"))
+    page = _shown(browser, _site(tmp_path, timelinejs, document), document)
+    try:
+        _check(page, document)
+        dates = page.page.eval_on_selector_all(
+            ".tl-slide:not(.tl-slide-titleslide) .tl-headline-date",
+            "els => els.map(e => e.textContent)",
+        )
+        assert sorted(dates) == sorted(e["display_date"] for e in document["events"])
+        # The title slide carries the snapshot's small print.
+        title = page.page.locator(".tl-slide-titleslide").inner_text()
+        assert f"store position {story.position}" in title
+        screenshot = os.environ.get("TIMELINE_SCREENSHOT")
+        if screenshot:
+            page.page.evaluate("window.timeline.goToId('s400-supply-agreement')")
+            page.page.wait_for_timeout(1500)
+            Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
+            page.page.screenshot(path=screenshot)
+    finally:
+        page.close()
+
+
+def test_same_day_developments_go_to_rows_of_their_own(
+    browser: Browser, timelinejs: Path, tmp_path: Path
+) -> None:
+    with Timeline() as tl:
+        actors = [Actor("TUR", "Turkey"), Actor("USA", "United States"), Actor("RUS", "Russia")]
+        crowd = [
+            Development(
+                id=f"meeting-{n}",
+                occurred="2019-03-04"
+                if n < 6
+                else ["2019-03", "2019-03~", "2019?", "../2019-03-04"][n - 6],
+                reported="2019-03-05",
+                kind="proposal",
+                summary=f"Meeting {n} took place, and everyone had something to say about it.",
+                actors=[("TUR", "USA", "RUS")[n % 3]],
+                source=Source("Reuters", "named", url=f"https://example.org/{n}#part"),
+            )
+            for n in range(10)
+        ]
+        tl.record_many(crowd, actors=actors, topics=[Topic("talks", "Talks.")])
+        document = json.loads(export(tl, "timelinejs", title="A crowded day"))
+    assert len(document["events"]) == 10
+    page = _shown(browser, _site(tmp_path, timelinejs, document), document)
+    try:
+        _check(page, document)
+    finally:
+        page.close()

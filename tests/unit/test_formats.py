@@ -1,0 +1,630 @@
+"""Export formats and imports: TimelineJS, PLOVER, CSV, the JSON Lines log, and snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.strategies import ACTORS, stories
+from timeline import Timeline, seeds
+from timeline._exchange import FORMATS, export, import_file, snapshot
+from timeline.engine import Development, Kind, LoadError, Source, When
+from timeline.engine.coding import CODING, RECIPIENT_REQUIRED, kind_of, plover_actor
+from timeline.projections._timelinejs import BACKGROUND, HEADLINE, MARKER_SHARE, headline
+from timeline.projections.errors import QueryError
+from timeline.projections.export import human_date, plover_coded, timelinejs
+
+SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "plover.schema.json").read_text())
+EVENT = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+META = jsonschema.Draft202012Validator({"$ref": "#/$defs/snapshot", "$defs": SCHEMA["$defs"]})
+
+
+@pytest.fixture(scope="module")
+def story() -> Iterator[Timeline]:
+    """The bundled story, read only."""
+    with Timeline() as tl:
+        tl.load(seeds.path())
+        yield tl
+
+
+def fresh() -> Timeline:
+    tl = Timeline()
+    tl.load(seeds.path())
+    return tl
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- dates and headlines for people ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("edtf", "words"),
+    [
+        ("2018-12-20", "20 December 2018"),
+        ("2017-12", "December 2017"),
+        ("2018-11~", "c. November 2018"),
+        ("2019?", "perhaps 2019"),
+        ("2018-11%", "perhaps c. November 2018"),
+        ("../2018-12-20", "by 20 December 2018"),
+        ("/2019-03", "by March 2019"),
+        ("2017-12/2018-12-20", "between December 2017 and 20 December 2018"),
+        ("2019-03/..", "from March 2019 onwards"),
+        ("2019-03/", "from March 2019, end unknown"),
+        ("2018-24", "winter 2018"),
+        ("201X", "the 2010s"),
+        ("20XX", "the 21st century"),
+        ("2019-XX", "2019"),
+        ("2018-11~/2019?", "between c. November 2018 and perhaps 2019"),
+    ],
+)
+def test_dates_are_written_for_people(edtf: str, words: str) -> None:
+    assert human_date(When(edtf)) == words
+
+
+@given(st.text(alphabet="abc de,:;.", min_size=1, max_size=300).filter(str.strip))
+def test_a_headline_is_short_and_cut_between_words(summary: str) -> None:
+    short = headline(summary)
+    assert len(short) <= HEADLINE
+    words = " ".join(summary.split())
+    kept = short.removesuffix("…").rstrip(" ,;:.")
+    assert words.startswith(kept)
+    assert kept == "" or len(words) == len(kept) or not words[len(kept)].isalnum()
+
+
+def test_the_bundled_headlines_are_whole_clauses_or_cut_at_a_word(story: Timeline) -> None:
+    for development in story.developments():
+        short = headline(development.summary)
+        assert 0 < len(short) <= HEADLINE
+        assert development.summary.startswith(short.removesuffix("…"))
+    summaries = {d.id: d.summary for d in story.developments()}
+    assert headline(summaries["us-s400-nato-sanctions-threat"]) == (
+        "The deal set off a deep US-Turkish dispute"
+    )
+
+
+# -- TimelineJS --------------------------------------------------------------------------
+
+
+def slides(tl: Timeline, **options: Any) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(export(tl, "timelinejs", **options))
+    return document
+
+
+def test_timelinejs_dates_sit_on_the_slide_not_inside_the_start_date(story: Timeline) -> None:
+    events = {e["unique_id"]: e for e in slides(story)["events"]}
+    agreement = events["s400-supply-agreement"]
+    assert agreement["start_date"] == {"year": 2017, "month": 12}
+    assert agreement["display_date"] == "December 2017"
+    assert "end_date" not in agreement
+    spread = events["patriot-sale-approved"]
+    assert spread["display_date"] == "between December 2017 and 20 December 2018"
+    assert spread["end_date"] == {"year": 2018, "month": 12, "day": 20}
+    assert all("display_date" not in e["start_date"] for e in events.values())
+    assert events["cavusoglu-keeps-s400-deal"]["display_date"] == "November 2018"
+
+
+def test_open_start_developments_are_background_first(story: Timeline) -> None:
+    events = slides(story)["events"]
+    background = [e for e in events if e["group"].startswith(BACKGROUND)]
+    assert {e["unique_id"] for e in background} == {
+        "turkey-f35-partnership",
+        "us-congress-patriot-opposition",
+    }
+    assert events[: len(background)] == background
+    first = min((e["start_date"]["year"], e["start_date"].get("month", 1)) for e in events)
+    for event in background:
+        assert event["display_date"] == "by 20 December 2018"
+        assert (event["start_date"]["year"], event["start_date"]["month"]) == first
+        assert "end_date" not in event
+
+
+def test_timelinejs_text_names_actors_and_credits_the_source(story: Timeline) -> None:
+    events = {e["unique_id"]: e for e in slides(story)["events"]}
+    text = events["kremlin-s400-non-disclosure"]["text"]
+    assert len(text["headline"]) <= HEADLINE
+    assert "Statement by Kremlin, towards Turkey" in text["text"]
+    assert "Source: Sputnik (official), Kremlin spokesman Dmitry Peskov" in text["text"]
+    assert events["us-senator-scrap-s400"]["group"].startswith("US Congress")
+    assert all("media" not in e for e in events.values())  # TimelineJS needs a media URL
+
+
+def test_a_source_url_is_linked_and_text_is_escaped() -> None:
+    development = Development(
+        id="linked",
+        occurred="2019-05-01",
+        reported="2019-05-02",
+        kind="statement",
+        summary="A <b>bold</b> claim & more.",
+        actors=["TUR"],
+        source=Source("Reuters", "named", url="https://example.org/a?b=1&c=2"),
+    )
+    event = timelinejs([development], title="t")["events"][0]
+    assert '<a href="https://example.org/a?b=1&amp;c=2"' in event["text"]["text"]
+    assert "&lt;b&gt;bold&lt;/b&gt; claim &amp; more." in event["text"]["text"]
+
+
+def test_the_title_defaults_to_the_most_claimed_topic_and_can_be_set(story: Timeline) -> None:
+    document = slides(story)
+    assert document["title"]["text"]["headline"] == (
+        "Turkey's acquisition of Russian S-400 long-range air defence systems"
+    )
+    assert slides(story, title="The S-400 affair")["title"]["text"]["headline"] == (
+        "The S-400 affair"
+    )
+    with Timeline() as empty:
+        assert slides(empty)["title"]["text"]["headline"] == "Timeline"
+
+
+def _overlapping(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    def day(date: dict[str, int]) -> int:
+        text = f"{date['year']:04d}-{date.get('month', 1):02d}-{date.get('day', 1):02d}"
+        return When(text).earliest.toordinal()
+
+    spans = [(day(e["start_date"]), day(e.get("end_date", e["start_date"]))) for e in events]
+    if not spans:
+        return []
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    width = max(1.0, (last - first) * MARKER_SHARE)
+    found = []
+    for i, (a, b) in enumerate(zip(events, spans, strict=True)):
+        for c, d in list(zip(events, spans, strict=True))[i + 1 :]:
+            if a["group"] == c["group"]:
+                a_end, c_end = max(b[1], b[0] + width), max(d[1], d[0] + width)
+                if b[0] < c_end and d[0] < a_end:
+                    found.append((a["unique_id"], c["unique_id"]))
+    return found
+
+
+@given(stories())
+def test_every_development_gets_one_slide_and_no_row_holds_two_at_once(
+    story: list[Development],
+) -> None:
+    events = timelinejs(story, title="t")["events"]
+    assert sorted(e["unique_id"] for e in events) == sorted(d.id for d in story)
+    assert _overlapping(events) == []
+    for event in events:
+        assert event["display_date"]
+        assert "display_date" not in event["start_date"]
+
+
+# -- PLOVER -----------------------------------------------------------------------------
+
+# Each kind's CAMEO code and its PLOVER type, mode and context, from CAMEO2PLOVER-2021.txt
+# (line) and the manual's cue table (tab:xlate), as the coding table must give them.
+CROSSWALK = {
+    Kind.STATEMENT: ("010", None, (), ()),
+    Kind.AGREEMENT: ("057", "SUPPORT", (), ("diplomatic",)),  # line 49
+    Kind.APPROVAL: ("0312", "AGREE", (), ("military",)),  # line 6
+    Kind.PROPOSAL: ("036", "AGREE", (), ("diplomatic",)),  # line 27
+    Kind.COOPERATION: ("062", "COOPERATE", (), ("military",)),  # line 54
+    Kind.DELIVERY: ("062", "COOPERATE", (), ("military",)),  # line 54
+    Kind.DEMAND: ("100", "DEMAND", (), ()),  # line 103
+    Kind.REJECTION: ("120", "REJECT", (), ()),  # line 147
+    Kind.THREAT: ("1312", "THREATEN", ("restrict",), ("diplomatic",)),  # line 180
+    Kind.SANCTION: ("163", "SANCTION", (), ("diplomatic",)),  # line 242; type: tab:xlate
+}
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_kind_codes_as_the_crosswalk_says(kind: Kind) -> None:
+    coding = CODING[kind]
+    assert (coding.cameo, coding.plover, coding.mode, coding.context) == CROSSWALK[kind]
+    assert coding.needs_recipient == (coding.plover in {"COOPERATE", "AID", "SANCTION"})
+    if coding.plover is not None:
+        assert coding.source.startswith("CAMEO2PLOVER-2021.txt:")
+        back = kind_of(coding.plover, coding.context, coding.mode)
+        assert back is (Kind.COOPERATION if kind is Kind.DELIVERY else kind)
+
+
+def test_actor_roles_map_to_plover_sectors() -> None:
+    assert plover_actor("USA.CONGRESS") == ("USA", "LEG")
+    assert plover_actor("USA.STATE") == ("USA", "GOV")
+    assert plover_actor("RUS.KREMLIN") == ("RUS", "GOV")
+    assert plover_actor("TUR.MFA") == ("TUR", "GOV")
+    assert plover_actor("TUR.MIL") == ("TUR", "MIL")
+    assert plover_actor("TUR") == ("TUR", None)
+    assert plover_actor("TUR.SOMETHING") == ("TUR", None)
+
+
+def plover_lines(text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    meta, *records = (json.loads(line) for line in text.splitlines())
+    return meta, records
+
+
+def test_every_exported_plover_line_validates_against_the_manual(story: Timeline) -> None:
+    meta, records = plover_lines(export(story, "plover"))
+    META.validate(meta)
+    assert records
+    for record in records:
+        EVENT.validate(record)
+    by_id = {r["id"]: r for r in records}
+    senator = by_id["us-senator-scrap-s400"]
+    assert senator["source"] == [
+        {
+            "code": "USA",
+            "sector": "LEG",
+            "entity_text": "US Congress",
+            "timeline_id": "USA.CONGRESS",
+        }
+    ]
+    assert senator["recipient"][0]["entity_text"] == "Turkey"
+    assert senator["event"] == ["DEMAND"]
+    assert senator["quad_code"] == 3
+    approval = by_id["patriot-sale-approved"]
+    assert approval["source"][0]["sector"] == "GOV"
+    assert (approval["event"], approval["context"]) == (["AGREE"], ["military"])
+    assert (approval["date"], approval["enddate"]) == ("2017-12-01", "2018-12-20")
+    assert "EDTF 2017-12/2018-12-20" in approval["comment"]
+    assert "between December 2017 and 20 December 2018" in approval["comment"]
+    assert by_id["s400-supply-agreement"]["event"] == ["SUPPORT"]
+    background = by_id["turkey-f35-partnership"]
+    assert background["date"] == "2018-12-20"
+    assert "enddate" not in background
+    assert "start unknown" in background["comment"]
+    assert {s["id"] for s in meta["skipped"]} == {
+        d.id for d in story.developments() if d.kind is Kind.STATEMENT
+    }
+
+
+@st.composite
+def aimed(draw: st.DrawFn) -> list[Development]:
+    """Stories whose developments may or may not have targets."""
+    story = draw(stories())
+    return [
+        attrs.evolve(d, targets=tuple(draw(st.lists(st.sampled_from(ACTORS), max_size=2))))
+        for d in story
+    ]
+
+
+@given(aimed())
+def test_plover_records_validate_and_required_recipients_are_enforced(
+    story: list[Development],
+) -> None:
+    coded = plover_coded(story)
+    for record in coded.records:
+        EVENT.validate(record)
+        if set(record["event"]) & RECIPIENT_REQUIRED:
+            assert record["recipient"]
+    skipped = {s.id: s.reason for s in coded.skipped}
+    for development in story:
+        coding = CODING[development.kind]
+        if coding.plover is None:
+            assert "does not code" in skipped[development.id]
+        elif coding.needs_recipient and not development.targets:
+            assert "requires a recipient" in skipped[development.id]
+        else:
+            assert development.id not in skipped
+    assert len(coded.records) + len(coded.skipped) == len(story)
+
+
+def test_a_plover_record_lacking_a_required_recipient_is_skipped_and_reported() -> None:
+    tl = fresh()
+    development = Development(
+        id="s400-delivery",
+        occurred="2019-07-12/2019-07-25",
+        reported="2019-07-26",
+        kind="delivery",
+        summary="The first S-400 parts reached Ankara.",
+        actors=["RUS"],
+        source=Source("Reuters", "named"),
+    )
+    tl.record(development)
+    result = snapshot(tl, "plover")
+    reasons = {s.id: s.reason for s in result.skipped}
+    assert "COOPERATE, which requires a recipient" in reasons["s400-delivery"]
+    assert {"id": "s400-delivery", "reason": reasons["s400-delivery"]} in result.meta["skipped"]
+    assert "s400-delivery" not in result.text.split("\n", 1)[1]
+
+
+# -- CSV ----------------------------------------------------------------------------------
+
+
+def test_the_developments_csv_reads_into_pandas_with_parsed_dates(story: Timeline) -> None:
+    pandas = pytest.importorskip("pandas")
+    text = export(story, "csv", known_at="2018-12-31")
+    assert text.startswith("# timeline-csv {")
+    dates = ["occurred_earliest", "occurred_latest", "reported_earliest", "reported_latest"]
+    frame = pandas.read_csv(io.StringIO(text), comment="#", parse_dates=[*dates, "recorded"])
+    for column in [*dates, "recorded"]:
+        assert pandas.api.types.is_datetime64_any_dtype(frame[column]), column
+    developments = story.developments("2018-12-31")
+    assert list(frame["id"]) == [d.id for d in developments]
+    row = frame.set_index("id").loc["patriot-sale-approved"]
+    assert row["occurred"] == "2017-12/2018-12-20"
+    assert row["occurred_earliest"] == pandas.Timestamp("2017-12-01")
+    assert row["occurred_latest"] == pandas.Timestamp("2018-12-20")
+    assert row["reported_latest"] == pandas.Timestamp("2018-12-20")
+    assert row["recorded"].tzinfo is not None
+    background = frame.set_index("id").loc["turkey-f35-partnership"]
+    assert pandas.isna(background["occurred_earliest"])  # an open start has no first day
+    assert list(frame["summary"]) == [d.summary for d in developments]
+
+
+def test_the_changes_csv_lists_each_positions_history(story: Timeline) -> None:
+    pandas = pytest.importorskip("pandas")
+    text = export(story, "csv", what="changes")
+    frame = pandas.read_csv(
+        io.StringIO(text),
+        comment="#",
+        parse_dates=["day", "since_earliest", "since_latest"],
+        keep_default_na=False,
+        na_values={"day": [""], "since_earliest": [""], "since_latest": [""]},
+    )
+    for column in ("day", "since_earliest", "since_latest"):
+        assert pandas.api.types.is_datetime64_any_dtype(frame[column])
+    expected = []
+    for actor in story.registry.actors:
+        for topic in story.registry.topics:
+            for change in story.history(actor, topic):
+                expected.append((actor, topic, change.day.isoformat(), change.kind))
+    found = [(r.actor, r.topic, r.day.date().isoformat(), r.change) for r in frame.itertuples()]
+    assert sorted(found) == sorted(expected)
+    assert set(frame["stance"]) <= {"rejects", "opposes", "undecided", "supports", "committed"}
+
+
+def test_a_hash_sign_in_a_field_does_not_cut_the_row_for_pandas() -> None:
+    pandas = pytest.importorskip("pandas")
+    tl = fresh()
+    tl.revise(
+        "s400-supply-agreement",
+        reported="2019-01-02",
+        reason="a clearer summary",
+        summary="Deal #1, signed: Russia, Turkey.",
+    )
+    frame = pandas.read_csv(io.StringIO(export(tl, "csv")), comment="#", parse_dates=["revised"])
+    row = frame.set_index("id").loc["s400-supply-agreement"]
+    assert row["summary"] == "Deal #1, signed: Russia, Turkey."
+    assert not pandas.isna(row["revised"])
+
+
+# -- snapshots ------------------------------------------------------------------------------
+
+
+def _body_hash(form: str, text: str) -> str:
+    if form == "csv":
+        body = text.split("\n", 1)[1].encode()
+        return "sha256:" + hashlib.sha256(body).hexdigest()
+    if form == "json":
+        data = json.loads(text)["developments"]
+    elif form == "timelinejs":
+        data = json.loads(text)["events"]
+    else:
+        data = [json.loads(line) for line in text.splitlines()[1:]]
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _meta(form: str, text: str) -> dict[str, Any]:
+    if form == "csv":
+        meta: dict[str, Any] = json.loads(text.split("\n", 1)[0].removeprefix("# timeline-csv "))
+    elif form == "json":
+        meta = json.loads(text)["meta"]
+    elif form == "timelinejs":
+        meta = json.loads(text)["timeline_snapshot"]
+    else:
+        meta = json.loads(text.split("\n", 1)[0])
+    return meta
+
+
+@pytest.mark.parametrize("form", FORMATS)
+def test_every_export_cites_its_position_knowledge_day_and_content_hash(form: str) -> None:
+    tl = fresh()
+    text = export(tl, form, known_at="2018-12")
+    meta = _meta(form, text)
+    assert meta["position"] == tl.position
+    assert meta["known_at"] == "2018-12-31"
+    assert meta["sha256"] == _body_hash(form, text)
+    assert _meta(form, export(tl, form))["known_at"] is None
+
+
+@pytest.mark.parametrize("form", FORMATS)
+def test_an_export_at_a_position_gives_the_same_bytes_after_more_is_written(form: str) -> None:
+    tl = fresh()
+    position = tl.position
+    options: dict[str, Any] = {"what": "changes"} if form == "csv" else {}
+    before = [export(tl, form, **options), export(tl, form, known_at="2018-12-31", **options)]
+    tl.revise("s400-supply-agreement", reported="2019-01-10", reason="dated", occurred="2017-12-29")
+    tl.retract("us-senator-scrap-s400", reported="2019-02", reason="misattributed")
+    tl.record(_extra())
+    assert tl.position > position
+    assert export(tl, form, **options) != before[0]
+    assert export(tl, form, at=position, **options) == before[0]
+    assert export(tl, form, known_at="2018-12-31", at=position, **options) == before[1]
+
+
+def _extra() -> Development:
+    return Development(
+        id="later-statement",
+        occurred="2019-03",
+        reported="2019-03-02",
+        kind="statement",
+        summary="Something was said later.",
+        actors=["TUR"],
+        targets=["USA"],
+        source=Source("Reuters", "named"),
+        claims=(),
+    )
+
+
+def test_a_position_outside_the_store_or_an_unknown_form_is_refused(story: Timeline) -> None:
+    with pytest.raises(QueryError, match="expected a position from 0 to"):
+        export(story, "json", at=story.position + 1)
+    with pytest.raises(QueryError, match="expected one of json, jsonl, csv, timelinejs, plover"):
+        export(story, "yaml")
+    with pytest.raises(QueryError, match="expected one of developments, changes"):
+        export(story, "csv", what="positions")
+
+
+# -- importing ---------------------------------------------------------------------------------
+
+
+def test_the_log_imports_into_a_fresh_store_once(tmp_path: Path) -> None:
+    tl = fresh()
+    tl.revise("s400-supply-agreement", reported="2019-01-10", reason="r", occurred="2017-12-29")
+    tl.retract("us-senator-scrap-s400", reported="2019-02", reason="misattributed")
+    path = write(tmp_path, "story.jsonl", export(tl, "jsonl"))
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [line["type"] for line in lines[:2]] == ["meta", "actor"]
+    assert [line["type"] for line in lines[-2:]] == ["revision", "retraction"]
+    with Timeline() as other:
+        report = import_file(other, path)
+        assert (report.form, report.revisions, report.retractions) == ("jsonl", 1, 1)
+        assert len(report.developments) == 13
+        assert len(report.topics) == 5
+        assert other.developments() == tl.developments()
+        assert other.developments("2018-12-31") == tl.developments("2018-12-31")
+        position = other.position
+        again = import_file(other, path)
+        assert not again.changed
+        assert again.unchanged == len(lines) - 1
+        assert other.position == position
+
+
+def test_a_log_cut_at_a_knowledge_day_imports_what_was_then_known(tmp_path: Path) -> None:
+    tl = fresh()
+    tl.revise("s400-supply-agreement", reported="2019-01-10", reason="r", occurred="2017-12-29")
+    path = write(tmp_path, "known.jsonl", export(tl, "jsonl", known_at="2018-12-31"))
+    with Timeline() as other:
+        assert import_file(other, path).revisions == 0
+        assert other.developments() == tl.developments("2018-12-31")
+
+
+def test_import_problems_are_located_and_nothing_is_written(tmp_path: Path) -> None:
+    tl = fresh()
+    position = tl.position
+    good = json.loads(export(tl, "jsonl").splitlines()[-1])
+    bad = {**good, "id": "new-one", "occurred": "2018-13", "kind": "agree", "actors": ["TUR", 3]}
+    lines = [
+        json.dumps({"type": "topic", "id": "fresh-topic", "description": "New."}),
+        json.dumps(bad),
+        json.dumps({"type": "revision", "development": "nope", "reported": "2019", "reason": "r",
+                    "summary": "s"}),
+        "not json",
+        json.dumps({**good, "summary": "Other words."}),
+        json.dumps({"type": "develpment"}),
+    ]  # fmt: skip
+    path = write(tmp_path, "bad.jsonl", "\n".join(lines) + "\n")
+    with pytest.raises(LoadError) as caught:
+        import_file(tl, path)
+    problems = caught.value.problems
+    assert f"{path}:2: development 'new-one' field 'occurred': cannot read date '2018-13'" in (
+        "\n".join(problems)
+    )
+    expected = [
+        f"{path}:2: development 'new-one' field 'actors[1]': found a number 3; expected text",
+        f"{path}:2: development 'new-one' field 'kind': expected a kind",
+        f"{path}:3: revision of 'nope' field 'development': found 'nope'; expected the id",
+        f"{path}:4: not JSON: Expecting value",
+        f"{path}:5: development {good['id']!r} field 'id': already recorded with different "
+        "content (differs in summary)",
+        f"{path}:6: field 'type': found text 'develpment'; did you mean 'development'?",
+    ]
+    for start in expected:
+        assert any(p.startswith(start) for p in problems), start
+    assert tl.position == position  # the good topic line was not written either
+    assert "fresh-topic" not in tl.registry.topics
+
+
+def test_an_edited_snapshot_is_refused_by_its_hash(tmp_path: Path) -> None:
+    tl = fresh()
+    text = export(tl, "jsonl").replace("Turkey", "Türkei", 1)
+    path = write(tmp_path, "edited.jsonl", text)
+    with pytest.raises(LoadError, match=r"edited\.jsonl:1: meta field 'sha256'"):
+        import_file(Timeline(), path)
+
+
+def test_our_plover_export_imports_back_into_a_fresh_store(tmp_path: Path) -> None:
+    tl = fresh()
+    path = write(tmp_path, "story.plover.jsonl", export(tl, "plover"))
+    with Timeline() as other:
+        report = import_file(other, path)
+        assert report.form == "plover"
+        assert report.notes
+        coded = [d for d in tl.developments() if CODING[d.kind].plover is not None]
+        assert other.developments() == coded
+        assert not import_file(other, path).changed
+
+
+def test_a_plain_plover_record_maps_its_event_type_back_to_a_kind(tmp_path: Path) -> None:
+    records = [
+        {"id": "PHOX-1", "date": "2019-04-02", "source": [{"code": "USA", "sector": "GOV"}],
+         "recipient": [{"code": "TUR", "entity_text": "Turkey"}], "event": ["AGREE"],
+         "context": ["military"], "cite_info": {"publication": "Reuters"}},
+        {"id": "PHOX-2", "date": "2019-04-03", "enddate": "2019-04-05",
+         "source": [{"code": "TUR"}], "event": ["THREATEN"], "comment": "A warning."},
+        {"id": "PHOX-3", "date": "2019-04-06", "source": [{"code": "USA"}],
+         "recipient": [{"code": "TUR"}], "event": ["SANCTION"]},
+    ]  # fmt: skip
+    path = write(tmp_path, "plain.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    with Timeline() as tl:
+        report = import_file(tl, path)
+        assert report.actors == ("USA.GOV", "TUR", "USA")
+        found = {d.id: d for d in tl.developments()}
+        assert found["phox-1"].kind is Kind.APPROVAL
+        assert found["phox-1"].actors == ("USA.GOV",)
+        assert found["phox-1"].targets == ("TUR",)
+        assert found["phox-2"].kind is Kind.THREAT
+        assert found["phox-2"].occurred == When("2019-04-03/2019-04-05")
+        assert found["phox-2"].summary == "A warning."
+        assert found["phox-3"].kind is Kind.SANCTION
+
+
+def test_a_plover_record_needing_a_recipient_without_one_is_refused(tmp_path: Path) -> None:
+    record = {"id": "x", "date": "2019-04-02", "source": [{"code": "USA"}], "event": ["AID"]}
+    path = write(tmp_path, "aid.jsonl", json.dumps(record) + "\n")
+    with pytest.raises(LoadError) as caught:
+        import_file(Timeline(), path)
+    assert caught.value.problems == (
+        f"{path}:1: record 'x' field 'event[0]': found 'AID'; expected a type some kind "
+        "codes to (AGREE, COERCE, COOPERATE, DEMAND, REJECT, SANCTION, SUPPORT, THREATEN)",
+        f"{path}:1: record 'x' field 'recipient': missing; expected at least one actor: "
+        "AID requires a recipient",
+    )
+
+
+def test_exports_and_imports_on_every_kind_of_store(timeline: Timeline, tmp_path: Path) -> None:
+    timeline.load(seeds.path())
+    position = timeline.position
+    cited = {form: export(timeline, form) for form in FORMATS}
+    addition = {
+        "type": "development",
+        **json.loads(export(timeline, "jsonl").splitlines()[-1]),
+        "id": "kremlin-s400-follow-up",
+    }
+    addition.pop("recorded")
+    revision = {
+        "type": "revision",
+        "development": "kremlin-s400-follow-up",
+        "reported": "2019-01-03",
+        "reason": "a later report",
+        "summary": "The Kremlin repeated it.",
+    }
+    path = write(tmp_path, "more.jsonl", f"{json.dumps(addition)}\n{json.dumps(revision)}\n")
+    report = import_file(timeline, path)
+    assert (report.developments, report.revisions) == (("kremlin-s400-follow-up",), 1)
+    assert timeline.position == position + 2  # one transaction, two events
+    assert timeline.entry("kremlin-s400-follow-up").revisions[0].summary == (
+        "The Kremlin repeated it."
+    )
+    assert not import_file(timeline, path).changed
+    for form, text in cited.items():
+        assert export(timeline, form, at=position) == text
+    log = write(tmp_path, "log.jsonl", cited["jsonl"])
+    with Timeline() as copy:
+        import_file(copy, log)
+        assert copy.developments() == timeline.developments(at=position)
