@@ -1,7 +1,16 @@
-"""Parsing and spans of EDTF level 0–1 dates, the notation behind `When`."""
+"""Parsing and spans of EDTF level 0–1 dates, the notation behind `When`.
+
+The calendar runs from 0001-01-01 (`FIRST_DAY`) to 9999-12-31 (`LAST_DAY`), and an
+open interval end (`..` or empty) is that first or last day.  Every valid date in
+the range has its exact span, `9999-12` included (9999-12-01..9999-12-31); a span
+that would end after 9999-12-31 (winter 9999, `9999-24`) is refused, while the one
+unit a qualifier widens by stops at the edge.  A span reaching either edge day is
+therefore open on that side as far as `When.is_bounded` can tell.
+"""
 
 from __future__ import annotations
 
+import calendar
 import enum
 import re
 from functools import lru_cache
@@ -17,9 +26,10 @@ LAST_DAY = pendulum.Date(9999, 12, 31)
 OPEN = ".."  # an interval end that is open (no bound)
 UNKNOWN = ""  # an interval end that is not known
 
+# EDTF is ASCII: [0-9], not \d, which also takes other scripts' digits (２, ٢).
 _POINT = re.compile(
-    r"(?P<year>\d{4}|\d{3}X|\d{2}XX|\dXXX)"
-    r"(?:-(?P<month>\d{2}|XX)(?:-(?P<day>\d{2}|XX))?)?"
+    r"(?P<year>[0-9]{4}|[0-9]{3}X|[0-9]{2}XX|[0-9]XXX)"
+    r"(?:-(?P<month>[0-9]{2}|XX)(?:-(?P<day>[0-9]{2}|XX))?)?"
     r"(?P<qualifier>[?~%])?"
 )
 _SEASONS = {21: (3, "spring"), 22: (6, "summer"), 23: (9, "autumn"), 24: (12, "winter")}
@@ -90,9 +100,16 @@ def _widen_end(latest: pendulum.Date, precision: Precision) -> pendulum.Date:
     return after if after == LAST_DAY else after.subtract(days=1)
 
 
-def _month_span(year: int, month: int, months: int) -> tuple[pendulum.Date, pendulum.Date]:
-    start = pendulum.Date(year, month, 1)
-    return start, start.add(months=months).subtract(days=1)
+def _month_span(
+    text: str, year: int, month: int, months: int
+) -> tuple[pendulum.Date, pendulum.Date]:
+    """The first and last day of `months` months from `month`, within the calendar."""
+    end_year, end_month = divmod(month + months - 2, 12)
+    end_year, end_month = year + end_year, end_month + 1
+    if end_year > LAST_DAY.year:
+        raise _fail(text, f"it ends in {end_year}, after the supported range 0001-9999")
+    end = pendulum.Date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+    return pendulum.Date(year, month, 1), end
 
 
 def _point_span(
@@ -116,12 +133,12 @@ def _point_span(
         if day is not None:
             raise _fail(text, "a season (21-24) takes no day")
         first, _ = _SEASONS[number]
-        start, end = _month_span(low, first, 3)
+        start, end = _month_span(text, low, first, 3)
         return start, end, Precision.SEASON
     if not 1 <= number <= 12:
         raise _fail(text, f"month {month} is not 01-12 (or a season 21-24)")
     if day is None or day == "XX":
-        start, end = _month_span(low, number, 1)
+        start, end = _month_span(text, low, number, 1)
         return start, end, Precision.MONTH
     try:
         exact = pendulum.Date(low, number, int(day))
@@ -185,6 +202,9 @@ def _unwidened_end(point: Parsed) -> pendulum.Date:
 def parse(text: str) -> Parsed:
     """Parses EDTF level 0–1 text; raises `DateError` quoting the text."""
     stripped = text.strip()
+    odd = next((c for c in stripped if not c.isascii()), None)
+    if odd is not None:
+        raise _fail(text, f"EDTF is ASCII text; found {odd!r} (U+{ord(odd):04X})")
     if "/" not in stripped:
         return parse_point(stripped)
     parts = stripped.split("/")

@@ -1,13 +1,19 @@
-"""Store URLs: one string picks in-memory, SQLite or PostgreSQL persistence."""
+"""Store URLs: one string picks in-memory, SQLite or PostgreSQL persistence.
+
+A password never leaves a `StoreConfig` in text: `url`, `redacted_url`, `repr` and
+every error show `***` in its place, however the URL was spelled.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import math
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import quote, unquote, unquote_plus, urlsplit
 from uuid import uuid4
 
 import attrs
@@ -17,29 +23,94 @@ from timeline.engine.errors import StoreError
 __all__ = ["StoreConfig"]
 
 MEMORY_URL = "memory://"
+EXPECTED = "expected memory://, sqlite:///path/to/file.db or postgresql://user@host:5432/db"
+# The rule projections/sql.py applies to the schema it puts into SQL.
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_BIGGEST = 2**31 - 1  # what the driver and server take as a count or timeout
 
 
-@attrs.frozen
+def _redact_url(url: str) -> str:
+    """`url` with whatever may be a password shown as ***, however it is spelled.
+
+    `?password=` values go first (so an `@` in one cannot pass for the user part's
+    end); the user part then ends at the last `@`, so a password holding `/`, `?`
+    or `@` unencoded is hidden too.  When in doubt more is hidden, never less.
+    """
+    scheme = _SCHEME.match(url)
+    head = scheme.end() if scheme else 0
+    pieces = re.split(r"([?&])", url[head:])
+    for i in range(2, len(pieces), 2):
+        key, equals, _ = pieces[i].partition("=")
+        if equals and unquote_plus(key).strip().lower() == "password":
+            pieces[i] = f"{key}=***"
+    text = url[:head] + "".join(pieces)
+    at = text.rfind("@", head)
+    user, colon, _ = text[head:at].partition(":") if at >= 0 else ("", "", "")
+    return f"{text[:head]}{user}:***{text[at:]}" if colon else text
+
+
+def _secrets(url: str) -> set[str]:
+    """Every spelling of a password in `url`: as written and decoded, user part and query."""
+    found: set[str] = set()
+    scheme = _SCHEME.match(url)
+    head = scheme.end() if scheme else 0
+    at = url.rfind("@", head)
+    if at >= 0 and ":" in url[head:at]:
+        written = url[head:at].partition(":")[2]
+        found |= {written, unquote(written)}
+    for piece in re.split(r"[?&]", url[head:])[1:]:
+        key, equals, value = piece.partition("=")
+        if equals and unquote_plus(key).strip().lower() == "password":
+            found |= {value, unquote(value), unquote_plus(value)}
+    return {secret for secret in found if secret}
+
+
+def _hide(text: str, secrets: set[str]) -> str:
+    """`text` with each secret replaced by ***, longest first."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _shown(url: str) -> str:
+    """`url` as any message may show it."""
+    return _hide(_redact_url(url), _secrets(url))
+
+
+def _no_password() -> None:
+    """Gives the driver no password, so libpq looks in PGPASSWORD and ~/.pgpass itself."""
+
+
+@attrs.frozen(repr=False)
 class StoreConfig:
-    """Where the events live, as eventsourcing persistence settings."""
+    """Where the events live, as eventsourcing persistence settings.
 
-    url: str
-    env: dict[str, str] = attrs.field(eq=False, repr=False)
+    The URL as given (password included) is kept private; `url` is the redacted text.
+    """
+
+    _url: str = attrs.field(alias="url")
+    env: dict[str, str] = attrs.field(eq=False)
     kind: str  # "memory", "sqlite" or "postgresql"
+
+    def __repr__(self) -> str:
+        return f"StoreConfig(url={self.url!r}, kind={self.kind!r})"
+
+    @property
+    def url(self) -> str:
+        """The store's URL with any password replaced, safe to print."""
+        return _shown(self._url)
 
     @property
     def redacted_url(self) -> str:
-        """The URL with any password replaced, safe to print."""
-        parts = urlsplit(self.url)
-        if parts.password is None:
-            return self.url
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return parts._replace(netloc=netloc).geturl()
+        """The URL with any password replaced, safe to print (the same as `url`)."""
+        return self.url
 
     def redact(self, text: str) -> str:
-        """Returns `text` with the password, if any, replaced."""
-        password = self.env.get("POSTGRES_PASSWORD")
-        return text.replace(password, "***") if password else text
+        """Returns `text` with the password, as given or as written in the URL, replaced."""
+        password = self.env.get("POSTGRES_PASSWORD") or ""
+        given = {password, quote(password, safe="")} - {""}
+        return _hide(text, given | _secrets(self._url))
 
     def diagnose(self) -> str | None:
         """Connects once directly to say why the server refused, or None if it did not."""
@@ -65,6 +136,7 @@ class StoreConfig:
             host=env["POSTGRES_HOST"],
             port=env["POSTGRES_PORT"],
             user=env["POSTGRES_USER"],
+            # None, not "": libpq then looks up PGPASSWORD and ~/.pgpass itself.
             password=env["POSTGRES_PASSWORD"] or None,
             connect_timeout=int(float(env.get("POSTGRES_CONNECT_TIMEOUT", "5"))),
             autocommit=True,
@@ -108,64 +180,173 @@ class StoreConfig:
     ) -> StoreConfig:
         """Reads `memory://`, `sqlite:///path.db` or `postgresql://user@host/db`.
 
-        A PostgreSQL password and schema may come in the URL (`?schema=name`) or
-        as arguments, which win.
+        No URL (None) means `memory://`; an empty one is an error.  `sqlite:///:memory:`
+        is an SQLite store that keeps nothing; other SQLite URI names (`file:...`) and
+        `?` parameters are refused.  A PostgreSQL password and schema may come in the
+        URL (`user:password@`, `?password=`, `?schema=`) or as arguments, which win;
+        `?connect_timeout=` and the pool settings are checked, and unknown parameters
+        refused.  Give no password at all to keep it out of `ps` and shell history:
+        the driver then gets none (an empty one counts as none), and libpq itself uses
+        `PGPASSWORD` or `~/.pgpass` (timeline never reads the environment).
         """
-        url = url or MEMORY_URL
-        if urlsplit(url).scheme in ("postgresql", "postgres"):
-            env = _postgres_env(url)
-            if password is not None:
-                env["POSTGRES_PASSWORD"] = password
+        if url is None:
+            url = MEMORY_URL
+        if not isinstance(url, str):
+            raise StoreError(f"cannot open store {url!r}: {EXPECTED}")
+        if not url:
+            raise StoreError(f"cannot open store '': the URL is empty; {EXPECTED}")
+        scheme = _SCHEME.match(url)
+        name = scheme[0][:-3].lower() if scheme else ""
+        if name in ("postgresql", "postgres"):
+            if password is not None and not isinstance(password, str):
+                raise StoreError("password: expected text")
+            env = _postgres_env(url, password or None)
             if schema is not None:
-                env["POSTGRES_SCHEMA"] = schema
+                env["POSTGRES_SCHEMA"] = _schema(url, schema, "the schema argument")
             return cls(url, env, "postgresql")
         if password is not None or schema is not None:
             raise StoreError("a password or schema applies only to postgresql:// stores")
-        scheme = urlsplit(url).scheme
-        if scheme == "memory":
+        if name == "memory" and url[len("memory://") :] == "":
             return cls(url, {"PERSISTENCE_MODULE": "eventsourcing.popo"}, "memory")
-        if scheme == "sqlite":
+        if name == "sqlite":
             return cls(url, _sqlite_env(url), "sqlite")
-        raise StoreError(
-            f"cannot open store {url!r}: expected a URL starting with memory://, "
-            "sqlite:/// or postgresql://"
-        )
+        shown = _shown(url)
+        if name == "memory":
+            raise StoreError(f"cannot open store {shown!r}: memory:// takes nothing after it")
+        raise StoreError(f"cannot open store {shown!r}: {EXPECTED}")
 
 
 def _sqlite_env(url: str) -> dict[str, str]:
     # As in SQLAlchemy: sqlite:///story.db is relative, sqlite:////abs/story.db absolute.
-    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else ""
+    shown = _shown(url)
+    path = url[len("sqlite:///") :] if url[: len("sqlite:///")].lower() == "sqlite:///" else ""
     if not path:
-        raise StoreError(f"cannot open store {url!r}: expected sqlite:///path/to/file.db")
+        raise StoreError(f"cannot open store {shown!r}: expected sqlite:///path/to/file.db")
     if path == ":memory:":
         path = f"file:timeline-{uuid4().hex}?mode=memory&cache=shared"
-    else:
-        file = Path(path).expanduser()
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
+    # SQLite would read `file:...` as a URI (mode=memory keeps nothing, mode=ro
+    # writes nothing), and eventsourcing takes any "mode=memory" as in-memory.
+    if path[:5].lower() == "file:" or any(c in path for c in "?#") or ":memory:" in path:
+        raise StoreError(
+            f"cannot open store {shown!r}: expected a plain file path, as in "
+            "sqlite:///path/to/file.db (SQLite URI names and ?parameters are not "
+            "supported; sqlite:///:memory: keeps nothing)"
+        )
+    file = Path(path).expanduser()
+    try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        path = str(file)
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
+    except OSError as error:
+        raise StoreError(f"cannot open store {shown!r}: {error.strerror or error}") from None
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(file)}
 
 
-def _postgres_env(url: str) -> dict[str, str]:
-    parts = urlsplit(url)
+def _schema(url: str, value: str, what: str) -> str:
+    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
+        raise StoreError(
+            f"cannot open store {_shown(url)!r}: {what} is {value!r}; expected letters, "
+            "digits and underscores, starting with a letter or underscore (at most 63)"
+        )
+    return value
+
+
+def _count(low: int) -> Callable[[str], str | None]:
+    def read(value: str) -> str | None:
+        # At most ten digits: int() refuses thousands, and none of them is in range.
+        ok = re.fullmatch(r"[0-9]{1,10}", value) and low <= int(value) <= _BIGGEST
+        return str(int(value)) if ok else None
+
+    return read
+
+
+def _seconds(value: str) -> str | None:
+    try:
+        number = float(value) if re.fullmatch(r"[0-9.]{1,20}", value) else math.nan
+    except ValueError:
+        return None
+    return value if math.isfinite(number) and 0 < number <= _BIGGEST else None
+
+
+def _flag(value: str) -> str | None:
+    truth = {"y", "yes", "t", "true", "on", "1"}, {"n", "no", "f", "false", "off", "0"}
+    lowered = value.lower()
+    return "y" if lowered in truth[0] else "n" if lowered in truth[1] else None
+
+
+# Each query parameter a postgresql:// URL may carry: how it is read, what it must be.
+PARAMETERS: dict[str, tuple[Callable[[str], str | None], str]] = {
+    "connect_timeout": (_count(1), "a whole number of seconds, at least 1"),
+    "pool_size": (_count(1), "a whole number of connections, at least 1"),
+    "max_overflow": (_count(0), "a whole number of connections, 0 or more"),
+    "max_waiting": (_count(0), "a whole number of waiting requests, 0 (no limit) or more"),
+    "conn_max_age": (_seconds, "a number of seconds above 0"),
+    "pre_ping": (_flag, "true or false"),
+    "lock_timeout": (_count(0), "a whole number of seconds, 0 (no limit) or more"),
+    "idle_in_transaction_session_timeout": (
+        _count(0),
+        "a whole number of seconds, 0 (no limit) or more",
+    ),
+}
+
+
+def _postgres_env(url: str, password: str | None) -> dict[str, str]:
+    shown, secrets = _shown(url), _secrets(url)
+    encode = "if the password holds / ? # or &, percent-encode them (%2F %3F %23 %26)"
+
+    def fail(why: str) -> StoreError:
+        # A password cut short by an unencoded / ? or # lands in the path or query.
+        return StoreError(_hide(f"cannot open store {shown!r}: {why}", secrets))
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 5432
+    except ValueError:
+        raise fail(f"expected host:port with a port from 1 to 65535; {encode}") from None
+    if "@" in parts.path or "@" in parts.fragment:
+        raise fail(f"expected postgresql://user:password@host:port/dbname; {encode}")
     dbname = unquote(parts.path.lstrip("/"))
     if not dbname:
-        raise StoreError(
-            f"cannot open store {StoreConfig(url, {}, 'x').redacted_url!r}: "
-            "expected a database name, as in postgresql://user@host:5432/dbname"
-        )
-    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        hint = f"; {encode}" if "@" in parts.query else ""
+        raise fail(f"expected a database name, as in postgresql://user@host:5432/dbname{hint}")
+    if parts.fragment:
+        raise fail("expected nothing after '#'")
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": dbname,
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_PORT": str(port),
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_CONNECT_TIMEOUT": query.pop("connect_timeout", "5"),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
     }
-    if "schema" in query:
-        env["POSTGRES_SCHEMA"] = query.pop("schema")
-    for key, value in query.items():
-        env[f"POSTGRES_{key.upper()}"] = value
+    seen: set[str] = set()
+    known = ", ".join(["password", "schema", *PARAMETERS])
+    # Not parse_qsl: it reads "+" as a space, and libpq (like a password) does not.
+    for piece in (p for p in parts.query.split("&") if p):
+        key, value = (unquote(text) for text in piece.partition("=")[::2])
+        if key in seen:
+            raise fail(f"parameter {key!r} is given twice; expected it once")
+        seen.add(key)
+        if key == "password":
+            if env["POSTGRES_PASSWORD"]:
+                raise fail("a password is given twice; expected it once")
+            env["POSTGRES_PASSWORD"] = value
+        elif key == "schema":
+            env["POSTGRES_SCHEMA"] = _schema(url, value, "parameter 'schema'")
+        elif key in PARAMETERS:
+            read, expected = PARAMETERS[key]
+            checked = read(value)
+            if checked is None:
+                raise fail(f"parameter {key!r} is {value!r}; expected {expected}")
+            env[f"POSTGRES_{key.upper()}"] = checked
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise fail(f"unknown parameter {key!r}; expected one of {known}")
+        else:  # not a name: perhaps the tail of a password, so it is not shown
+            raise fail(f"a parameter that is not a name; expected one of {known}; {encode}")
+    if password is not None:
+        env["POSTGRES_PASSWORD"] = password
+    if not env["POSTGRES_PASSWORD"]:
+        # eventsourcing hands its pool password="" otherwise, which stops libpq
+        # from reading PGPASSWORD; this function gives the driver None instead.
+        env["POSTGRES_GET_PASSWORD_TOPIC"] = f"{__name__}:{_no_password.__name__}"
     return env

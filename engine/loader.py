@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import attrs
 
 from timeline.engine import values
-from timeline.engine._seed_lines import KINDS, FieldPath, SeedFile
+from timeline.engine._seed_lines import KINDS, FieldPath, SeedFile, describe, seed_paths
 from timeline.engine.errors import DateError, LoadError, RecordError, UnknownNameError
 from timeline.engine.registry import NameKind, Registry
 from timeline.engine.values import Actor, Development, Kind, Reliability, Stance, Topic
@@ -73,9 +73,10 @@ CLASSES: dict[str, type[Any]] = {
     "claims": values.StanceClaim,
 }
 RENAMED = {"person": "people"}
-# An attrs validator's message starts with "Class.field: "; that names the field.
-ATTRS_FIELD = re.compile(r"\w+\.(\w+): (.*)", re.S)
-TOML_PLACE = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
+ALIASES: Readers = {"aliases": values.alias}
+# An attrs validator's message starts with "Class.field: " (or "Class.field[i]: ",
+# for one element of an array); that names the field.
+ATTRS_FIELD = re.compile(r"\w+\.(\w+)(?:\[(\d+)\])?: (.*)", re.S)
 
 
 @attrs.frozen
@@ -85,15 +86,6 @@ class Seeds:
     actors: tuple[Actor, ...] = ()
     topics: tuple[Topic, ...] = ()
     developments: tuple[Development, ...] = ()
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool | int | float | str):
-        what = {bool: "true/false", str: "text"}.get(type(value), "a number")
-        return f"{what} {str(value).lower() if isinstance(value, bool) else repr(value)}"
-    if isinstance(value, list | dict):
-        return "an array" if isinstance(value, list) else "a table"
-    return f"a TOML date or time ({value}); write dates as quoted EDTF text"
 
 
 def _field_name(path: FieldPath) -> str:
@@ -143,13 +135,13 @@ class _Record:
     def _check_type(self, path: FieldPath, value: Any, kind: str, example: str) -> None:
         wanted = {TEXT: str, TEXTS: list, TABLE: dict, TABLES: list}[kind]
         if not isinstance(value, wanted):
-            self.problem(path, f"found {_describe(value)}; expected {example}")
+            self.problem(path, f"found {describe(value)}; expected {example}")
         elif kind in (TEXTS, TABLES):
             item = str if kind == TEXTS else dict
             for i, element in enumerate(value):
                 if not isinstance(element, item):
                     what = "text" if kind == TEXTS else "a table"
-                    self.problem((*path, i), f"found {_describe(element)}; expected {what}")
+                    self.problem((*path, i), f"found {describe(element)}; expected {what}")
                 elif kind == TABLES:
                     self.check(str(path[-1]), element, (*path, i))
         elif kind == TABLE:
@@ -190,7 +182,8 @@ class _Record:
             if found is None:
                 self.problem(path, str(error))
             else:
-                self.problem((*path, found[1]), found[2])
+                at = (*path, found[1], *([int(found[2])] if found[2] else []))
+                self.problem(at, found[3])
             return None
 
 
@@ -203,7 +196,7 @@ class _Load:
 
     def __init__(self, registry: Registry) -> None:
         self.registry = Registry(registry.actors.values(), registry.topics.values())
-        self.problems: list[tuple[int, int, str]] = []
+        self.problems: list[tuple[int, float, str]] = []
         self.seen: dict[tuple[str, str], _Record] = {}
         self.broken: dict[str, set[str]] = {"actor": set(), "topic": set()}
 
@@ -212,6 +205,11 @@ class _Load:
         where = "" if file is None else file.name + ("" if line is None else f":{line}")
         order = -1 if file is None else file.order
         self.problems.append((order, line or 0, f"{where}: {message}" if where else message))
+
+    def empty(self, file: SeedFile) -> None:
+        """Notes a file that holds no record, after any other problem with it."""
+        expected = "expected [[actor]], [[topic]] or [[development]] tables"
+        self.problems.append((file.order, math.inf, f"no records in {file.name}; {expected}"))
 
     def unique(self, record: _Record, ident: str) -> bool:
         """Whether `ident` is the first of its kind in this load; reports a repeat."""
@@ -308,45 +306,28 @@ def _value(record: _Record, load: _Load) -> Any:
         "actor": actor,
         "topic": load.resolve("topic"),
     }
-    return _table(record, (), record.kind, readers if record.kind == "development" else {})
+    # Aliases are checked as they are read, so a bad person does not hide its actor's.
+    return _table(record, (), record.kind, readers if record.kind == "development" else ALIASES)
 
 
 def _read_file(load: _Load, order: int, file: Path) -> SeedFile | None:
-    """Reads and parses one file, reporting unreadable text, bad TOML and unknown tables."""
-    name = str(file)
+    """Reads one file, reporting unreadable text, bad TOML, unknown tables and no records.
+
+    A file that holds no record at all (empty, only comments or other keys, not TOML)
+    is a problem too: it is usually the wrong file, and loading it would do nothing.
+    """
     try:
-        text = file.read_bytes().decode("utf-8")
+        # "utf-8-sig" drops a leading byte order mark, which some editors write.
+        text = file.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        load.add(None, None, f"{name}: cannot read the file: {error}")
+        load.add(None, None, f"{file}: cannot read the file: {error}")
         return None
-    result = SeedFile(order, name, text)
-    try:
-        result.data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        place = TOML_PLACE.search(message)
-        at = int(place[1]) if place and place[1] else result.line_of(len(text))
-        column = f" (column {place[2]})" if place and place[2] else ""
-        load.add(result, at, f"TOML syntax error: {TOML_PLACE.sub('', message)}{column}")
-        return None
-    for key, value in result.data.items():
-        found = re.search(rf"^[ \t]*\[*[ \t]*[\"']?{re.escape(key)}\b", text, re.M)
-        line = result.line_of(found.start()) if found else None
-        if key not in KINDS:
-            close = difflib.get_close_matches(key, KINDS, n=1, cutoff=0.6)
-            hint = f"did you mean [[{close[0]}]]?" if close else "expected [[actor]], "
-            hint += "" if close else "[[topic]] or [[development]]"
-            load.add(result, line, f"unknown table {key!r}; {hint}")
-        elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            load.add(result, line, f"{key!r} is {_describe(value)}; expected [[{key}]] tables")
-    return result
-
-
-def _files(path: Path) -> list[Path]:
-    """The seed files at `path`: the file itself, or a folder's *.toml files by name."""
-    if path.is_dir():
-        return sorted((p for p in path.glob("*.toml") if p.is_file()), key=lambda p: p.name)
-    return [path] if path.exists() else []
+    result = SeedFile(order, str(file), text)
+    for line, message in result.check():
+        load.add(result, line, message)
+    if not result.holds_records:
+        load.empty(result)
+    return result if result.parsed else None
 
 
 def _changed(record: _Record, new: Development, old: Development | None) -> None:
@@ -366,11 +347,13 @@ def read_seeds(
 ) -> Seeds:
     """Reads a seed file or folder, resolving names via `registry` and the seeds' own.
 
-    Raises one `LoadError` listing every problem in every file; with `recorded` (the
-    developments already stored, by id) it also reports ids whose content differs.
+    Raises one `LoadError` listing every problem in every file, all or nothing: a file
+    with no record (empty, comments only, not TOML) is a problem even beside valid
+    files in a folder.  With `recorded` (the developments already stored, by id) it
+    also reports ids whose content differs.
     """
     load, path = _Load(registry), Path(path)
-    paths = _files(path)
+    paths = seed_paths(path)
     if not paths:
         what = "no *.toml seed files in the folder" if path.is_dir() else "no such file"
         load.add(None, None, f"{path}: {what}")

@@ -57,6 +57,23 @@ def _strings(value: Iterable[str] | str) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def alias(value: Any) -> str:
+    """Returns `value` if it can be an alias (non-empty text), else raises RecordError."""
+    # An empty alias would make the empty name (or a blank one) resolve to its owner.
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError(f"expected non-empty text such as 'Ankara', found {value!r}")
+    return value
+
+
+def _aliases(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    for index, name in enumerate(value):
+        try:
+            alias(name)
+        except RecordError as error:
+            where = f"{type(instance).__name__}.{attribute.name}[{index}]"
+            raise RecordError(f"{where}: {error}") from None
+
+
 def _when(value: WhenLike) -> When:
     return When.coerce(value)
 
@@ -145,7 +162,7 @@ class Person:
 
     name: str = attrs.field(validator=_text)
     role: str | None = attrs.field(default=None, validator=_optional_text)
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings, validator=_aliases)
 
 
 def _people(value: Iterable[Person]) -> tuple[Person, ...]:
@@ -158,7 +175,7 @@ class Actor:
 
     id: str = attrs.field(validator=_check(_ACTOR_ID, "a CAMEO-style id", "USA.STATE"))
     name: str = attrs.field(validator=_text)
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings, validator=_aliases)
     people: tuple[Person, ...] = attrs.field(default=(), converter=_people)
 
     @property
@@ -173,7 +190,7 @@ class Topic:
 
     id: str = attrs.field(validator=_check(_SLUG, "a slug", "s400-purchase"))
     description: str = attrs.field(validator=_text)
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings, validator=_aliases)
 
 
 @attrs.frozen

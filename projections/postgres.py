@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.utils import resolve_topic
 from psycopg import Connection
 from psycopg.sql import SQL, Composed
 
@@ -171,7 +172,13 @@ def open_postgres_view(env: Mapping[str, str], application_name: str) -> tuple[A
         host=env["POSTGRES_HOST"],
         port=env["POSTGRES_PORT"],
         user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
+        password=env.get("POSTGRES_PASSWORD", ""),
+        # With no password given, let libpq find one (PGPASSWORD, ~/.pgpass) as it would.
+        get_password_func=(
+            resolve_topic(env["POSTGRES_GET_PASSWORD_TOPIC"])
+            if "POSTGRES_GET_PASSWORD_TOPIC" in env
+            else None
+        ),
         connect_timeout=float(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
         schema=env.get("POSTGRES_SCHEMA", ""),
         pool_size=2,
