@@ -2,38 +2,79 @@
 the store application and the pure replay that is every projection's oracle.
 
 It imports neither `timeline.projections` nor the facade (`timeline.Timeline`).
+Names are loaded on first use, so importing a value does not load the store.
 """
 
-from timeline.engine.application import StoreApplication
-from timeline.engine.errors import (
-    ConflictError,
-    DateError,
-    DuplicateError,
-    LoadError,
-    NotRetractableError,
-    RecordError,
-    StoreError,
-    TimelineError,
-    UnknownDevelopmentError,
-    UnknownNameError,
-)
-from timeline.engine.registry import Registry
-from timeline.engine.replay import EventLog, View
-from timeline.engine.rule import Entry, Position
-from timeline.engine.values import (
-    Actor,
-    Development,
-    Kind,
-    Person,
-    Reliability,
-    Retraction,
-    Revision,
-    Source,
-    Stance,
-    StanceClaim,
-    Topic,
-)
-from timeline.engine.when import Precision, When
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from timeline.engine.application import StoreApplication
+    from timeline.engine.errors import (
+        ConflictError,
+        DateError,
+        DuplicateError,
+        LoadError,
+        NotRetractableError,
+        RecordError,
+        StoreError,
+        TimelineError,
+        UnknownDevelopmentError,
+        UnknownNameError,
+    )
+    from timeline.engine.registry import Registry
+    from timeline.engine.replay import EventLog, View
+    from timeline.engine.rule import Entry, Position
+    from timeline.engine.values import (
+        Actor,
+        Development,
+        Kind,
+        Person,
+        Reliability,
+        Retraction,
+        Revision,
+        Source,
+        Stance,
+        StanceClaim,
+        Topic,
+    )
+    from timeline.engine.when import Precision, When
+
+_HOMES = {
+    "application": ("StoreApplication",),
+    "errors": (
+        "ConflictError",
+        "DateError",
+        "DuplicateError",
+        "LoadError",
+        "NotRetractableError",
+        "RecordError",
+        "StoreError",
+        "TimelineError",
+        "UnknownDevelopmentError",
+        "UnknownNameError",
+    ),
+    "registry": ("Registry",),
+    "replay": ("EventLog", "View"),
+    "rule": ("Entry", "Position"),
+    "values": (
+        "Actor",
+        "Development",
+        "Kind",
+        "Person",
+        "Reliability",
+        "Retraction",
+        "Revision",
+        "Source",
+        "Stance",
+        "StanceClaim",
+        "Topic",
+    ),
+    "when": ("Precision", "When"),
+}
+_MODULES = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "Actor",
@@ -66,3 +107,13 @@ __all__ = [
     "View",
     "When",
 ]
+assert sorted(_MODULES) == __all__  # the table and the list name the same values
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'timeline.engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"timeline.engine.{module}"), name)
+    globals()[name] = value
+    return value

@@ -68,7 +68,8 @@ class DevelopmentStream(Aggregate):
         ]
         raise DuplicateError(
             f"development {new.id!r} is already recorded with different content "
-            f"(differs in {', '.join(fields)}); use revise() to correct it"
+            f"(differs in {', '.join(fields)}); to correct it, record a revision: "
+            f"timeline revise {new.id} --reported DATE --reason TEXT (or Timeline.revise())"
         )
 
     def revise(self, revision: values.Revision) -> bool:

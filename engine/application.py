@@ -90,17 +90,20 @@ class StoreApplication(Application[UUID]):
         developments: Sequence[Development],
         actors: Sequence[Actor] = (),
         topics: Sequence[Topic] = (),
+        corrections: Sequence[tuple[str, Revision | Retraction]] = (),
     ) -> list[str]:
-        """Registers and records everything in one transaction, all or nothing.
+        """Registers, records and corrects everything in one transaction, all or nothing.
 
         What is already stored with the same content is skipped; an id stored with
-        other content is refused.  Returns the ids of the developments that were new.
+        other content is refused; a correction already there is skipped.  Returns
+        the ids of the developments that were new.
         """
         wanted = _unique([*actors, *topics, *developments])
         for attempt in range(RETRIES):
             try:
                 # Saving collects the streams' pending events, so each try makes new ones.
-                self.save(*(_stream(value) for value in wanted.values()))
+                streams = {ident: _stream(value) for ident, value in wanted.items()}
+                self.save(*streams.values(), *self._corrected(streams, corrections))
             except IntegrityError:
                 # Some streams exist already (recorded before, or by another writer
                 # just now): keep those that are new, and check the others are equal.
@@ -112,6 +115,22 @@ class StoreApplication(Application[UUID]):
             f"gave up recording after {RETRIES} concurrent conflicts; nothing was written, "
             "and running the same command again is safe"
         )
+
+    def _corrected(
+        self, streams: dict[UUID, Any], corrections: Sequence[tuple[str, Revision | Retraction]]
+    ) -> list[DevelopmentStream]:
+        """The streams the corrections change: new ones of this batch, or stored ones."""
+        changed: dict[UUID, DevelopmentStream] = {}
+        for dev_id, correction in corrections:
+            ident = stream_id("development", dev_id)
+            stream = streams.get(ident) or changed.get(ident) or self.stream(dev_id)
+            if isinstance(correction, Revision):
+                stream.revise(correction)
+            else:
+                stream.retract(correction)
+            if ident not in streams:
+                changed[ident] = stream
+        return list(changed.values())
 
     def _new(self, wanted: dict[UUID, Any]) -> dict[UUID, Any]:
         new: dict[UUID, Any] = {}

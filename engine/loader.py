@@ -15,7 +15,16 @@ from timeline.engine import values
 from timeline.engine._seed_lines import KINDS, FieldPath, SeedFile, describe, seed_paths
 from timeline.engine.errors import DateError, LoadError, RecordError, UnknownNameError
 from timeline.engine.registry import NameKind, Registry
-from timeline.engine.values import Actor, Development, Kind, Reliability, Stance, Topic
+from timeline.engine.values import (
+    Actor,
+    Development,
+    Kind,
+    Reliability,
+    Retraction,
+    Revision,
+    Stance,
+    Topic,
+)
 from timeline.engine.when import When
 
 __all__ = ["Seeds", "read_seeds"]
@@ -26,7 +35,7 @@ Readers = dict[str, Callable[[Any], Any]]
 TEXT, TEXTS, TABLE, TABLES = "text", "texts", "table", "tables"
 # Every key a seed table may hold: table.key, type (! when required), a good value.
 FIELDS = """
-actor.id                text!    a CAMEO-style id such as "TUR" or "USA.STATE"
+actor.id                text!    a CAMEO-style id such as "TUR", "USA.STATE" or "IGONAT"
 actor.name              text!    a display name such as "Turkey"
 actor.aliases           texts    an array of strings such as ["Ankara"]
 actor.person            tables   [[actor.person]] tables, each with a name
@@ -49,6 +58,17 @@ source.publisher        text!    text such as "Reuters"
 source.reliability      text!    one of {reliabilities}
 source.attribution      text     text such as "two unnamed sources"
 source.url              text     a URL as text
+revision.development    text!    the id of a development recorded before or in this load
+revision.reported       text!    EDTF text such as "2019-01-15": when the correction was public
+revision.reason         text!    text such as "the exact date was reported"
+revision.occurred       text     EDTF text, or a phrase resolved against this reported date
+revision.kind           text     one of {kinds}
+revision.summary        text     text in the project's own words
+revision.source         table    a table such as {{ publisher = "Reuters", reliability = "named" }}
+revision.claims         tables   the corrected claims, all of them ([] for none)
+retraction.development  text!    the id of a development recorded before or in this load
+retraction.reported     text!    EDTF text such as "2019-02-01": when the withdrawal was public
+retraction.reason       text!    text such as "misattributed"
 claims.actor            text!    an actor name such as "TUR"
 claims.topic            text!    a topic such as "s400-purchase"
 claims.stance           text!    one of {stances}
@@ -63,15 +83,29 @@ for _row in FIELDS.strip().splitlines():
     _name, _type, _example = _row.split(maxsplit=2)
     _schema, _key = _name.split(".")
     SCHEMAS.setdefault(_schema, {})[_key] = (_type.rstrip("!"), _type.endswith("!"), _example)
+
+
 # The value object each table becomes, and keys named otherwise on the object.
-CLASSES: dict[str, type[Any]] = {
+def _revision(development: str, **fields: Any) -> tuple[str, Revision]:
+    return development, Revision(**fields)
+
+
+def _retraction(development: str, **fields: Any) -> tuple[str, Retraction]:
+    return development, Retraction(**fields)
+
+
+CLASSES: dict[str, Callable[..., Any]] = {
     "actor": Actor,
     "person": values.Person,
     "topic": Topic,
     "development": Development,
     "source": values.Source,
     "claims": values.StanceClaim,
+    "revision": _revision,
+    "retraction": _retraction,
 }
+# Corrections: the value a record of these kinds holds is (development id, correction).
+CORRECTIONS = ("revision", "retraction")
 RENAMED = {"person": "people"}
 ALIASES: Readers = {"aliases": values.alias}
 # An attrs validator's message starts with "Class.field: " (or "Class.field[i]: ",
@@ -86,6 +120,7 @@ class Seeds:
     actors: tuple[Actor, ...] = ()
     topics: tuple[Topic, ...] = ()
     developments: tuple[Development, ...] = ()
+    corrections: tuple[tuple[str, Revision | Retraction], ...] = ()
 
 
 def _field_name(path: FieldPath) -> str:
@@ -99,7 +134,13 @@ class _Record:
         self.load, self.file, self.kind, self.index = load, file, kind, index
         self.data: dict[str, Any] = data if isinstance(data, dict) else {}
         ident = self.data.get("id")
-        self.label = f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{index + 1}"
+        target = self.data.get("development")
+        if isinstance(ident, str):
+            self.label = f"{kind} {ident!r}"
+        elif kind in CORRECTIONS and isinstance(target, str):
+            self.label = f"{kind} #{index + 1} of {target!r}"
+        else:
+            self.label = f"{kind} #{index + 1}"
         self.bad: set[FieldPath] = set()
 
     def line(self, path: FieldPath = ()) -> int | None:
@@ -307,7 +348,8 @@ def _value(record: _Record, load: _Load) -> Any:
         "topic": load.resolve("topic"),
     }
     # Aliases are checked as they are read, so a bad person does not hide its actor's.
-    return _table(record, (), record.kind, readers if record.kind == "development" else ALIASES)
+    named = record.kind == "development" or record.kind in CORRECTIONS
+    return _table(record, (), record.kind, readers if named else ALIASES)
 
 
 def _read_file(load: _Load, order: int, file: Path) -> SeedFile | None:
@@ -371,7 +413,13 @@ def read_seeds(
     topics: list[Topic] = []
     developments: list[Development] = []
     read: list[tuple[_Record, Development]] = []
+    corrections: list[tuple[_Record, tuple[str, Revision | Retraction]]] = []
     for record in (r for kind in KINDS for r in records[kind]):
+        if record.kind in CORRECTIONS:
+            found = _value(record, load)
+            if found is not None:
+                corrections.append((record, found))
+            continue
         ident = record.data.get("id")
         unique = not isinstance(ident, str) or load.unique(record, ident)
         value = _value(record, load)
@@ -385,9 +433,39 @@ def read_seeds(
         elif load.register(record, value):
             (actors if isinstance(value, Actor) else topics).append(value)
     # One look-up for every id: the store says which are recorded, and as what.
-    stored = recorded([value.id for _, value in read]) if recorded and read else {}
+    wanted = [value.id for _, value in read] + [target for _, (target, _) in corrections]
+    stored = recorded(wanted) if recorded and wanted else {}
     for record, value in read:
         _changed(record, value, stored.get(value.id))
+    _check_corrections(corrections, {v.id for v in developments} | set(stored))
     if load.problems:
         raise LoadError([text for *_, text in sorted(load.problems, key=lambda p: p[:2])])
-    return Seeds(tuple(actors), tuple(topics), tuple(developments))
+    return Seeds(
+        tuple(actors),
+        tuple(topics),
+        tuple(developments),
+        tuple(correction for _, correction in corrections),
+    )
+
+
+def _check_corrections(
+    corrections: list[tuple[_Record, tuple[str, Revision | Retraction]]], known: set[str]
+) -> None:
+    """Reports corrections of unknown developments, and two different retractions of one."""
+    retracted: dict[str, tuple[_Record, Retraction]] = {}
+    for record, (target, correction) in corrections:
+        if target not in known:
+            record.problem(
+                ("development",),
+                f"found {target!r}; expected the id of a development recorded before "
+                "or in this load",
+            )
+        elif isinstance(correction, Retraction):
+            first = retracted.setdefault(target, (record, correction))
+            if first[1] != correction:
+                where = f"{first[0].file.name}:{first[0].line() or '?'}"
+                record.problem(
+                    ("reported",),
+                    f"{target!r} is already retracted at {where}; a retraction is final, "
+                    "expected the same one or none",
+                )

@@ -38,6 +38,14 @@ class Registry:
         for topic in topics:
             self.add_topic(topic)
 
+    def __repr__(self) -> str:
+        def few(ids: list[str]) -> str:
+            shown = ", ".join(ids[:6])
+            return shown + (", …" if len(ids) > 6 else "")
+
+        actors, topics = sorted(self._actors), sorted(self._topics)
+        return f"Registry({len(actors)} actors: {few(actors)}; {len(topics)} topics: {few(topics)})"
+
     @property
     def actors(self) -> Mapping[str, Actor]:
         """Registered actors by id."""

@@ -110,6 +110,11 @@ class View:
         default=_alone, repr=False, alias="descendants"
     )
 
+    def __repr__(self) -> str:
+        known = "everything recorded" if self.known_at is None else self.known_at.isoformat()
+        certainty = "possible" if self.possible else "certain"
+        return f"View(as of {self.day.isoformat()}, known at {known}, {certainty}, {self.source})"
+
     def position(self, actor: str, topic: str) -> Position | None:
         """The actor's position on the topic, or None when no claim counts yet."""
         key = (self._resolve_actor(actor), self._resolve_topic(topic))

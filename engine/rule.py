@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from timeline.engine.values import Development, Retraction, Revision, Stance
-from timeline.engine.when import When
+from timeline.engine.when import When, WhenLike, as_day
 
 __all__ = [
     "CERTAIN_BY",
@@ -97,6 +97,15 @@ class Entry:
         for revision in sorted(known, key=lambda r: r.order_key):
             current = revision.apply(current)
         return current
+
+    @property
+    def effective(self) -> Development | None:
+        """The development as it stands with every correction recorded (None if retracted)."""
+        return self.as_known(None)
+
+    def current(self, known_at: WhenLike | None = None) -> Development | None:
+        """The development as it stood at `known_at` (default: with everything recorded)."""
+        return self.as_known(None if known_at is None else as_day(known_at))
 
     def knowledge_days(self) -> set[dt.date]:
         """The days on which what is known about this development changes."""

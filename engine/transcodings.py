@@ -62,18 +62,25 @@ class EnumByValue(Transcoding):
 
 
 class AttrsByFields(Transcoding):
-    """Stores an attrs value as its fields; nested values are transcoded in turn."""
+    """Stores an attrs value as its fields; nested values are transcoded in turn.
+
+    The stored keys are the attribute names (`_x` for a private field), as they
+    always were; decoding passes each value to `__init__` by the field's alias,
+    which is attrs' name for the argument (`x` for `_x`, or an explicit `alias=`).
+    """
 
     def __init__(self, kind: type[Any]) -> None:
         self.type = kind
         self.name = kind.__name__.lower()
-        self._fields = [f.name for f in attrs.fields(kind) if f.init]
+        fields = [f for f in attrs.fields(kind) if f.init]
+        self._fields = [f.name for f in fields]
+        self._aliases = {f.name: f.alias for f in fields}
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in self._fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        return self.type(**data)
+        return self.type(**{self._aliases.get(name, name): value for name, value in data.items()})
 
 
 TRANSCODINGS: tuple[Transcoding, ...] = (

@@ -27,15 +27,19 @@ __all__ = [
 ]
 
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
-_ACTOR_ID = re.compile(r"[A-Z]{3}(?:\.[A-Z0-9]+(?:_[A-Z0-9]+)*)*")
+# CAMEO-style: a country or organisation code (three letters, optionally more, as in
+# CAMEO's IGO codes: IGONAT for NATO, IGOEU), then roles after dots (USA.CONGRESS).
+_ACTOR_ID = re.compile(r"[A-Z]{3}[A-Z0-9]{0,9}(?:\.[A-Z0-9]+(?:_[A-Z0-9]+)*)*")
 
 
-def _check(pattern: re.Pattern[str], what: str, example: str) -> Any:
+def _check(pattern: re.Pattern[str], what: str, *examples: str) -> Any:
+    shown = " or ".join(map(repr, examples))
+
     def validate(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str) or not pattern.fullmatch(value):
             raise RecordError(
                 f"{type(instance).__name__}.{attribute.name}: expected {what} "
-                f"such as {example!r}, found {value!r}"
+                f"such as {shown}, found {value!r}"
             )
 
     return validate
@@ -173,7 +177,7 @@ def _people(value: Iterable[Person]) -> tuple[Person, ...]:
 class Actor:
     """A CAMEO-style actor: `TUR`, `USA.CONGRESS`; its parent is the id before the last dot."""
 
-    id: str = attrs.field(validator=_check(_ACTOR_ID, "a CAMEO-style id", "USA.STATE"))
+    id: str = attrs.field(validator=_check(_ACTOR_ID, "a CAMEO-style id", "USA.STATE", "IGONAT"))
     name: str = attrs.field(validator=_text)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings, validator=_aliases)
     people: tuple[Person, ...] = attrs.field(default=(), converter=_people)

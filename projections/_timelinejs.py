@@ -150,6 +150,12 @@ def _date_object(day: dt.date, precision: Precision) -> dict[str, int]:
     return {"year": day.year}
 
 
+def _shown(day: dt.date, precision: Precision) -> dt.date:
+    """The day TimelineJS places a date object at: the first day of its precision."""
+    found = _date_object(day, precision)
+    return dt.date(found["year"], found.get("month", 1), found.get("day", 1))
+
+
 @attrs.frozen
 class Slide:
     """Where one development sits on the timeline: its days, and whether it is background."""
@@ -192,10 +198,14 @@ def _lanes(slides: Sequence[Slide], key: Callable[[Slide], str], width: float) -
     """
     ends: dict[str, list[float]] = {}
     labels = [""] * len(slides)
-    order = sorted(range(len(slides)), key=lambda i: (slides[i].start, slides[i].last))
+    order = sorted(
+        range(len(slides)),
+        key=lambda i: (_shown(slides[i].start, slides[i].precision), slides[i].last),
+    )
     for i in order:
         slide = slides[i]
-        start = slide.start.toordinal()
+        # Where the navigator will draw it: from its written start, a marker wide at least.
+        start = _shown(slide.start, slide.precision).toordinal()
         stop = max(slide.last.toordinal(), start + width)
         rows = ends.setdefault(key(slide), [])
         for row, busy in enumerate(rows):
@@ -261,6 +271,10 @@ def document(
             slide = attrs.evolve(slide, start=first, precision=_first_precision(bounded))
         slides.append(slide)
     slides.sort(key=lambda s: (not s.background, s.start, s.last, s.development.id))
+    # The navigator spans every slide as placed (background included), so markers'
+    # widths are measured against that span.
+    first = min((s.start for s in slides), default=None)
+    last = max((s.last for s in slides), default=None)
     span = (last.toordinal() - first.toordinal()) if first and last else 0
     width = max(1.0, span * MARKER_SHARE)
 

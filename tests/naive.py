@@ -1,18 +1,83 @@
-"""A deliberately plain model of the time model, written apart from `engine.replay`.
+"""A deliberately plain model of the time model, written apart from the engine.
 
 It keeps what was recorded in dictionaries and answers as-of questions by brute
-force, straight from the rules in DESIGN.md, so the engine can be checked against it.
+force, straight from the rules below, so the engine can be checked against it.
+It uses only the engine's value types (developments, revisions, retractions and
+their `When` spans), never `engine.replay` or `engine.rule`; the engine states
+the same rules in the docstring of `engine/rule.py`.
+
+For `as_of(D, known_at=K, possible)`:
+
+- something is known at K when its `reported` span ends on or before K (no K:
+  everything recorded is known);
+- a development is as known at K: not known at all before its own report, gone
+  once any of its retractions is known, and otherwise changed by every revision
+  known at K, applied in order of the revision's reported span (latest day, then
+  earliest day, then content);
+- a development counts at D when its `occurred` span ends on or before D, or, with
+  `possible`, starts on or before D;
+- story order is occurred earliest day, then latest day, then development id;
+- for each (actor, topic), the latest counted claim in story order wins; `since`
+  and `evidence` cover the unbroken run of its stance that ends in it, and the
+  position is tentative when the winner's span has not ended by D.
+
+The second half of the module holds read models (history, diff, explain, the
+listing) to the model: each check raises `AssertionError` with what differed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from timeline.engine import Development, Retraction, Revision, Stance
+from timeline.engine import Development, Retraction, Revision, Stance, When
 
-Answer = dict[tuple[str, str], tuple[Stance, str, tuple[str, ...], bool]]
+if TYPE_CHECKING:
+    from timeline.engine import Position
+    from timeline.projections.diff import Diff
+    from timeline.projections.explain import Explanation
+    from timeline.projections.history import Change
+
+Pair = tuple[str, str]
+# A position as the model gives it: stance, since (EDTF text), evidence ids, tentative.
+Held = tuple[Stance, str, tuple[str, ...], bool]
+Answer = dict[Pair, Held]
+# A change point: the day, the answer the day before (None on the first day), the answer.
+NaiveChange = tuple[dt.date, Held | None, Held | None]
+
+FIRST_DAY = dt.date(1, 1, 1)
+LAST_DAY = dt.date(9999, 12, 31)
+FIELDS = ("occurred", "kind", "summary", "source", "claims")
+# The statuses `explain` gives the claims that count.
+COUNTED = ("winner", "supporting", "beaten")
+
+
+def story_order(development: Development) -> tuple[dt.date, dt.date, str]:
+    """Occurred earliest day, then latest day, then id."""
+    return (development.occurred.earliest, development.occurred.latest, development.id)
+
+
+def stance_on(development: Development, key: Pair) -> Stance | None:
+    """The development's stance on (actor, topic), or None when it claims none."""
+    for claim in development.claims:
+        if (claim.actor, claim.topic) == key:
+            return claim.stance
+    return None
+
+
+def held(position: Position | None) -> Held | None:
+    """An engine position in the model's terms."""
+    if position is None:
+        return None
+    return (position.stance, position.since.text, position.evidence, position.tentative)
+
+
+def held_all(positions: dict[Pair, Position]) -> Answer:
+    """Engine positions by pair, in the model's terms."""
+    return {key: (p.stance, p.since.text, p.evidence, p.tentative) for key, p in positions.items()}
 
 
 @attrs.define
@@ -27,6 +92,39 @@ class NaiveStory:
         self.originals[development.id] = development
         self.revisions[development.id] = []
         self.retractions[development.id] = []
+
+    def revise(self, dev_id: str, revision: Revision) -> None:
+        """Keeps a revision; the same one again changes nothing."""
+        if revision not in self.revisions[dev_id]:
+            self.revisions[dev_id].append(revision)
+
+    def retract(self, dev_id: str, retraction: Retraction) -> None:
+        """Keeps a retraction; the same one again changes nothing."""
+        if retraction not in self.retractions[dev_id]:
+            self.retractions[dev_id].append(retraction)
+
+    @classmethod
+    def of(
+        cls,
+        recorded: Iterable[tuple[Development, Iterable[Revision], Iterable[Retraction]]],
+    ) -> NaiveStory:
+        """A model of developments given with their revisions and retractions."""
+        model = cls()
+        for development, revisions, retractions in recorded:
+            model.record(development)
+            for revision in revisions:
+                model.revise(development.id, revision)
+            for retraction in retractions:
+                model.retract(development.id, retraction)
+        return model
+
+    # -- knowledge --------------------------------------------------------------
+
+    def retracted(self, dev_id: str, known_at: dt.date | None) -> list[Retraction]:
+        """The development's retractions known at `known_at`."""
+        return [
+            r for r in self.retractions[dev_id] if known_at is None or r.reported.latest <= known_at
+        ]
 
     def current(self, dev_id: str, known_at: dt.date | None) -> Development | None:
         """The development as known at `known_at`, or None."""
@@ -45,24 +143,63 @@ class NaiveStory:
         )
         result = original
         for revision in applied:
-            for field in ("occurred", "kind", "summary", "source", "claims"):
+            for field in FIELDS:
                 value = getattr(revision, field)
                 if value is not None:
                     result = attrs.evolve(result, **{field: value})
         return result
 
+    def knowledge_days(self, dev_id: str) -> list[dt.date]:
+        """Every day on which something about the development became known, in order."""
+        reports = [self.originals[dev_id].reported]
+        reports += [r.reported for r in self.revisions[dev_id]]
+        reports += [r.reported for r in self.retractions[dev_id]]
+        return sorted({report.latest for report in reports})
+
+    def ever_known(self, dev_id: str) -> list[tuple[dt.date, Development]]:
+        """Each day something became known, with the development as known from then on."""
+        found = []
+        for day in self.knowledge_days(dev_id):
+            development = self.current(dev_id, day)
+            if development is not None:
+                found.append((day, development))
+        return found
+
+    def telling_days(self) -> list[dt.date]:
+        """Every bounded day the records name: occurred ends and report days, in order."""
+        spans = [d.occurred for d in self.originals.values()]
+        spans += [r.occurred for rs in self.revisions.values() for r in rs if r.occurred]
+        named: set[dt.date] = {day for span in spans for day in (span.earliest, span.latest)}
+        named |= {day for dev_id in self.originals for day in self.knowledge_days(dev_id)}
+        return sorted(day for day in named if FIRST_DAY < day < LAST_DAY)
+
+    def story(self, known_at: dt.date | None) -> list[Development]:
+        """Every development as known at `known_at`, in story order."""
+        known = (self.current(dev_id, known_at) for dev_id in self.originals)
+        return sorted((d for d in known if d is not None), key=story_order)
+
+    # -- as of a day --------------------------------------------------------------
+
+    @staticmethod
+    def counts(development: Development, day: dt.date, possible: bool) -> bool:
+        """Whether the development counts at `day`."""
+        certain = development.occurred.latest <= day
+        maybe = development.occurred.earliest <= day
+        return certain or (possible and maybe)
+
+    def counted(self, day: dt.date, known_at: dt.date | None, possible: bool) -> list[Development]:
+        """The developments that count at `day` as known at `known_at`, in story order."""
+        return [d for d in self.story(known_at) if self.counts(d, day, possible)]
+
+    def chain(
+        self, key: Pair, day: dt.date, known_at: dt.date | None, possible: bool
+    ) -> list[Development]:
+        """The counted developments that claim a stance on `key`, in story order."""
+        return [d for d in self.counted(day, known_at, possible) if stance_on(d, key) is not None]
+
     def as_of(self, day: dt.date, known_at: dt.date | None, possible: bool) -> Answer:
         """Each (actor, topic): stance, since (EDTF text), evidence ids, tentative."""
-        counted = []
-        for dev_id in self.originals:
-            development = self.current(dev_id, known_at)
-            if development is None:
-                continue
-            certain = development.occurred.latest <= day
-            maybe = development.occurred.earliest <= day
-            if certain or (possible and maybe):
-                counted.append(development)
-        counted.sort(key=lambda d: (d.occurred.earliest, d.occurred.latest, d.id))
+        counted = self.counted(day, known_at, possible)
         answer: Answer = {}
         for key in {(c.actor, c.topic) for d in counted for c in d.claims}:
             chain = [(d, c) for d in counted for c in d.claims if (c.actor, c.topic) == key]
@@ -78,3 +215,191 @@ class NaiveStory:
                 not run[-1][0].occurred.latest <= day,
             )
         return answer
+
+    def position(
+        self, key: Pair, day: dt.date, known_at: dt.date | None, possible: bool
+    ) -> Held | None:
+        """One pair's answer, or None."""
+        return self.as_of(day, known_at, possible).get(key)
+
+    def history(self, key: Pair, known_at: dt.date | None, possible: bool) -> list[NaiveChange]:
+        """Every day whose answer for `key` differs from the day before's.
+
+        The answer on a day D depends on D only through `occurred.latest <= D` and
+        `occurred.earliest <= D` of the developments known at `known_at`, so it can
+        only change on one of those days: the model asks about each of them and
+        the day before it, and keeps the days where the two differ.
+        """
+        candidates = sorted(
+            {day for d in self.story(known_at) for day in (d.occurred.earliest, d.occurred.latest)}
+        )
+        changes: list[NaiveChange] = []
+        for day in candidates:
+            after = self.position(key, day, known_at, possible)
+            if day == FIRST_DAY:
+                before = None
+            else:
+                before = self.position(key, day - dt.timedelta(days=1), known_at, possible)
+            if after != before:
+                changes.append((day, before, after))
+        return changes
+
+    def listing(
+        self,
+        known_at: dt.date | None,
+        *,
+        actor: str | None = None,
+        topic: str | None = None,
+        period: When | None = None,
+    ) -> list[Development]:
+        """The story as known, keeping developments that name `actor` (as actor, target
+        or claimant), claim on `topic`, or whose occurred span overlaps `period`."""
+        chosen = []
+        for development in self.story(known_at):
+            named = {*development.actors, *development.targets}
+            named |= {claim.actor for claim in development.claims}
+            if actor is not None and actor not in named:
+                continue
+            if topic is not None and topic not in {claim.topic for claim in development.claims}:
+                continue
+            if period is not None and (
+                development.occurred.latest < period.earliest
+                or development.occurred.earliest > period.latest
+            ):
+                continue
+            chosen.append(development)
+        return chosen
+
+
+# -- checks: read models held to the model ------------------------------------------
+
+
+def check_history(
+    model: NaiveStory,
+    changes: list[Change],
+    key: Pair,
+    known_at: dt.date | None,
+    possible: bool,
+    probes: Iterable[dt.date] = (),
+) -> None:
+    """`Timeline.history`: exactly the model's change days, each justified, and no
+    change on any probe day between them."""
+    found = [(c.day, held(c.before), held(c.after)) for c in changes]
+    expected = model.history(key, known_at, possible)
+    assert found == expected, f"history {found} != the model's {expected}"
+    for change in changes:
+        on = model.position(key, change.day, known_at, possible)
+        assert held(change.after) == on, f"{change.day}: after {change.after} != {on}"
+        if change.day == FIRST_DAY:
+            assert change.before is None, "nothing comes before the first day"
+        else:
+            before = model.position(key, change.day - dt.timedelta(days=1), known_at, possible)
+            assert before != on, f"{change.day}: the model's answer does not change that day"
+            assert held(change.before) == before, f"{change.day}: before {change.before}"
+        assert change.causes, f"{change.day}: a change with no cause"
+        for dev_id in change.causes:
+            # A cause began to count that day, or was confirmed as certain that day.
+            development = model.current(dev_id, known_at)
+            assert development is not None, f"{change.day}: cause {dev_id} is not known"
+            assert stance_on(development, key) is not None, f"cause {dev_id} claims no stance"
+            assert model.counts(development, change.day, possible), f"cause {dev_id} not counted"
+            assert change.day in (development.occurred.earliest, development.occurred.latest), (
+                f"cause {dev_id} ({development.occurred}) did not change on {change.day}"
+            )
+    for day in probes:
+        last = [c.after for c in changes if c.day <= day]
+        expected_then = held(last[-1]) if last else None
+        on = model.position(key, day, known_at, possible)
+        assert on == expected_then, f"probe {day}: the model says {on}, history {expected_then}"
+
+
+def check_diff(model: NaiveStory, found: Diff) -> None:
+    """`diff`: every pair whose model answers differ, once each, with both answers."""
+    (d1, d2), (k1, k2) = found.days, found.known_at
+    before = model.as_of(d1, k1, found.possible)
+    after = model.as_of(d2, k2, found.possible)
+    keys = [(d.actor, d.topic) for d in found.differences]
+    assert keys == sorted(set(keys)), f"differences not sorted or repeated: {keys}"
+    expected = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    assert keys == expected, f"differences on {keys}, the model's on {expected}"
+    for difference in found.differences:
+        key = (difference.actor, difference.topic)
+        old, new = before.get(key), after.get(key)
+        assert (held(difference.before), held(difference.after)) == (old, new), key
+        kind = "added" if old is None else "removed" if new is None else "changed"
+        assert difference.kind == kind, f"{key}: {difference.kind}, the model's {kind}"
+        stance_changed = (old[0] if old else None) != (new[0] if new else None)
+        assert difference.stance_changed == stance_changed, key
+
+
+def check_explanation(model: NaiveStory, found: Explanation) -> None:
+    """`explain`: the model's position, and a status for each claim that the model
+    justifies: counted claims (winner, supporting, beaten) are exactly the model's
+    counted claimants; `uncertain` ones are known and only possibly occurred;
+    `retracted` ones really were known once and are retracted as known at K;
+    `unknown` ones become known only after K."""
+    key, day, known_at, possible = (
+        (found.actor, found.topic),
+        found.day,
+        found.known_at,
+        found.possible,
+    )
+    position = model.position(key, day, known_at, possible)
+    assert held(found.position) == position, f"position {found.position} != the model's {position}"
+    evidence = position[2] if position else ()
+    shown = tuple(d.id for d in found.evidence)
+    assert shown == evidence, f"evidence {shown} != the model's {evidence}"
+    winner = found.winner
+    assert (winner is None) == (position is None), f"winner {winner} for position {position}"
+    if winner is not None and position is not None:
+        assert winner.development.id == evidence[-1], f"winner {winner.development.id}"
+        assert winner.stance == position[0], f"winner's stance {winner.stance}"
+    assert found.rule, "no rule stated"
+    chain = model.chain(key, day, known_at, possible)
+    ids = [c.development.id for c in found.claims]
+    assert len(ids) == len(set(ids)), f"a development listed twice: {ids}"
+    order = [story_order(c.development) for c in found.claims]
+    assert order == sorted(order), "claims are not in story order"
+    counted = {c.development.id: c for c in found.claims if c.status in COUNTED}
+    assert sorted(counted) == sorted(d.id for d in chain), "counted claims != the model's"
+    for claim in found.claims:
+        development, dev_id = claim.development, claim.development.id
+        assert claim.reason, f"{dev_id}: no reason"
+        assert claim.stance == stance_on(development, key), f"{dev_id}: not its claim"
+        assert development.occurred.earliest <= day, f"{dev_id} lies after the day"
+        if claim.status in COUNTED:
+            assert development == model.current(dev_id, known_at), f"{dev_id}: not as known"
+            expected = (
+                "winner"
+                if dev_id == evidence[-1]
+                else "supporting"
+                if dev_id in evidence
+                else "beaten"
+            )
+            assert claim.status == expected, f"{dev_id}: {claim.status}, expected {expected}"
+        elif claim.status == "uncertain":
+            assert not possible, f"{dev_id}: uncertain, but possible claims count"
+            assert development == model.current(dev_id, known_at), f"{dev_id}: not as known"
+            assert day < development.occurred.latest, f"{dev_id} has certainly occurred"
+        elif claim.status == "retracted":
+            assert model.retracted(dev_id, known_at), f"{dev_id} is not retracted at {known_at}"
+            assert model.current(dev_id, known_at) is None
+            assert development in [d for _, d in model.ever_known(dev_id)], (
+                f"{dev_id}: a version that was never known"
+            )
+        elif claim.status == "unknown":
+            assert known_at is not None, f"{dev_id}: unknown, but everything is known"
+            assert model.current(dev_id, known_at) is None, f"{dev_id} is known at {known_at}"
+            later = [d for since, d in model.ever_known(dev_id) if since > known_at]
+            assert development in later, f"{dev_id}: not a version known after {known_at}"
+        else:
+            raise AssertionError(f"{dev_id}: unexpected status {claim.status!r}")
+    if not possible:
+        # Every known claimant that has begun but not certainly occurred is shown.
+        uncertain = sorted(
+            d.id
+            for d in model.story(known_at)
+            if stance_on(d, key) is not None and d.occurred.earliest <= day < d.occurred.latest
+        )
+        listed = sorted(c.development.id for c in found.claims if c.status == "uncertain")
+        assert listed == uncertain, f"uncertain claims {listed}, the model's {uncertain}"

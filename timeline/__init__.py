@@ -14,14 +14,14 @@ them and is the API to import from.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
-
-from timeline.engine.errors import TimelineError
-from timeline.engine.values import Development, Source, Stance, StanceClaim
-from timeline.engine.when import When
 
 if TYPE_CHECKING:
     from timeline._timeline import Timeline
+    from timeline.engine.errors import TimelineError
+    from timeline.engine.values import Development, Source, Stance, StanceClaim
+    from timeline.engine.when import When
 
 __version__ = "0.2.0"
 
@@ -35,12 +35,23 @@ __all__ = [
     "When",
 ]
 
+# Loaded on first use: the facade joins the engine with the read side, so
+# `timeline.engine` stands alone, and `timeline --help` loads neither.
+_HOMES = {
+    "Development": "engine.values",
+    "Source": "engine.values",
+    "Stance": "engine.values",
+    "StanceClaim": "engine.values",
+    "Timeline": "_timeline",
+    "TimelineError": "engine.errors",
+    "When": "engine.when",
+}
+
 
 def __getattr__(name: str) -> Any:
-    # The facade joins the engine with the read side; it is imported on first
-    # use, so `timeline.engine` stands alone (importing it needs no projections).
-    if name == "Timeline":
-        from timeline._timeline import Timeline
-
-        return Timeline
-    raise AttributeError(f"module 'timeline' has no attribute {name!r}")
+    module = _HOMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'timeline' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"timeline.{module}"), name)
+    globals()[name] = value
+    return value

@@ -10,11 +10,20 @@ answered by pure replay of the whole log instead: the oracle the tests use.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
+from timeline._selecting import (
+    Reliabilities,
+    corrected,
+    corrected_streams,
+    folded,
+    from_start,
+    reliabilities,
+    withdrawn,
+)
 from timeline.bootstrap import open_store
 from timeline.engine import _names
 from timeline.engine.config import StoreConfig
@@ -25,7 +34,6 @@ from timeline.engine.replay import (
     EventLog,
     View,
     claims_on,
-    fold_positions,
     known_developments,
 )
 from timeline.engine.rule import Claimed, Entry, PairKey, occurred_by
@@ -34,7 +42,6 @@ from timeline.engine.values import (
     Development,
     Kind,
     Person,
-    Reliability,
     Retraction,
     Revision,
     Source,
@@ -151,13 +158,19 @@ class Timeline:
         *,
         actors: Iterable[Actor] = (),
         topics: Iterable[Topic] = (),
+        corrections: Iterable[tuple[str, Revision | Retraction]] = (),
     ) -> list[str]:
-        """Registers and records everything in one transaction, all or nothing.
+        """Registers, records and corrects everything in one transaction, all or nothing.
 
-        Names are resolved to ids first; returns the ids of the developments that were new.
+        `corrections` are (development id, revision or retraction) pairs, of developments
+        recorded before or in this call.  Names are resolved to ids first; returns the
+        ids of the developments that were new.
         """
         developments, actors, topics = list(developments), list(actors), list(topics)
-        return self._resolving(lambda known: self._record(known, developments, actors, topics))
+        fixes = list(corrections)
+        return self._resolving(
+            lambda known: self._record(known, developments, actors, topics, fixes)
+        )
 
     def _resolving(self, write: Callable[[Registry], T]) -> T:
         """Runs `write` with the registry as far as the view has read, else brought up to date.
@@ -181,6 +194,7 @@ class Timeline:
         developments: list[Development],
         actors: list[Actor],
         topics: list[Topic],
+        corrections: list[tuple[str, Revision | Retraction]],
     ) -> list[str]:
         staged = Registry(known.actors.values(), known.topics.values())
         new_actors, new_topics = [], []
@@ -199,7 +213,11 @@ class Timeline:
                 field, error = problems[0]
                 raise error.located(f"development {development.id!r} {field}")
             resolved.append(canonical)
-        return self._app.record(resolved, new_actors, new_topics)
+        fixed = [
+            (dev_id, _names.canonical_revision(c, staged) if isinstance(c, Revision) else c)
+            for dev_id, c in corrections
+        ]
+        return self._app.record(resolved, new_actors, new_topics, fixed)
 
     def revise(
         self,
@@ -235,10 +253,19 @@ class Timeline:
 
     def load(self, path: str | Path) -> list[str]:
         """Loads seed files (a file or a folder), all or nothing; returns the new ids."""
-        seeds = self._resolving(
-            lambda known: read_seeds(Path(path), known, recorded=self._app.recorded)
+        stored: set[str] = set()
+
+        def recorded(dev_ids: Sequence[str]) -> dict[str, Development]:
+            found = self._app.recorded(dev_ids)
+            stored.update(found)
+            return found
+
+        seeds = self._resolving(lambda known: read_seeds(Path(path), known, recorded=recorded))
+        # What is stored already is the same (else the load was refused): write only the rest.
+        new = [d for d in seeds.developments if d.id not in stored]
+        return self.record_many(
+            new, actors=seeds.actors, topics=seeds.topics, corrections=seeds.corrections
         )
-        return self.record_many(seeds.developments, actors=seeds.actors, topics=seeds.topics)
 
     # -- reading --------------------------------------------------------------
 
@@ -270,30 +297,27 @@ class Timeline:
         *,
         possible: bool = False,
         at: int | None = None,
+        reliability: Reliabilities = None,
     ) -> View:
         """The story as of `day`, as it was known on `known_at` (default: all known).
 
         `at` answers as the store stood at an earlier position (see `position`),
-        so a published answer can be reproduced after more was written.
+        so a published answer can be reproduced after more was written;
+        `reliability` counts only developments whose source has it (or one of them).
         """
-        on, known = as_day(day), _day(known_at)
+        on, known, trusted = as_day(day), _day(known_at), reliabilities(reliability)
         if self.materialised.enabled:
-            return self.materialised.as_of(on, known, possible, pin=self._pin(at))
-        log = self._replay()
-        registry = Registry(log.actors.values(), log.topics.values())
-        story = known_developments(log.entries(), known)
-        counted = tuple(d for d in story if occurred_by(d.occurred, on, possible=possible))
-        return View(
-            day=on,
-            known_at=known,
-            possible=possible,
-            source="replay",
-            positions=fold_positions(counted, on, possible=possible),
-            developments=counted,
-            resolve_actor=lambda name: registry.resolve("actor", name),
-            resolve_topic=lambda name: registry.resolve("topic", name),
-            descendants=registry.descendants,
-        )
+            view = self.materialised.as_of(on, known, possible, pin=self._pin(at))
+            if trusted is None:
+                return view
+            counted = view.developments()
+        else:
+            story = known_developments(self._replay().entries(), known)
+            counted = tuple(d for d in story if occurred_by(d.occurred, on, possible=possible))
+        if trusted is not None:
+            counted = tuple(d for d in counted if d.source.reliability in trusted)
+        source = "materialised" if self.materialised.enabled else "replay"
+        return folded(counted, on, known, possible, source, self.registry)
 
     def _pair(self, actor: str, topic: str) -> PairKey:
         registry = self.registry
@@ -381,15 +405,22 @@ class Timeline:
         by: str = "month",
         known_at: WhenLike | None = None,
         children: bool = True,
+        possible: bool = False,
     ) -> Relations:
-        """Two actors' cooperation–conflict score per period (see `projections.relations`)."""
+        """Two actors' cooperation–conflict score per period (see `projections.relations`).
+
+        A development falls in the period by whose end it had certainly occurred (the
+        end of its span); with `possible`, in the one where it may first have occurred
+        (the start of its span, when it has one), so spans with no end count too.
+        """
         registry = self.registry
         first, second = (registry.resolve("actor", name) for name in (a, b))
         if first == second:
             raise QueryError(f"relations of {first!r} with itself: expected two actors")
         group = registry.descendants if children else (lambda ident: [ident])
+        story = self._story(known_at)
         return relations(
-            self._story(known_at),
+            [from_start(d) for d in story] if possible else story,
             set(group(first)),
             set(group(second)),
             by=by,
@@ -405,31 +436,33 @@ class Timeline:
         children: bool = False,
         topic: str | None = None,
         period: WhenLike | None = None,
-        reliability: Reliability | str | Collection[Reliability | str] | None = None,
+        reliability: Reliabilities = None,
         at: int | None = None,
+        retracted: bool = False,
     ) -> list[Development]:
         """Developments known at `known_at` in story order, filtered by what is given.
 
         `actor` keeps those naming it (or, with `children`, any actor below it) as
         actor, target or claimant; `topic` those claiming on it; `period` those whose
         occurred span overlaps it; `reliability` those whose source has it (or one of them);
-        `at` lists them as the store stood at an earlier position.
+        `at` lists them as the store stood at an earlier position; `retracted` adds
+        those retracted by `known_at`, each as last known before its retraction.
         """
         registry = self.registry
         actors = None
         if actor is not None:
             ident = registry.resolve("actor", actor)
             actors = registry.descendants(ident) if children else [ident]
-        reliabilities = None
-        if reliability is not None:
-            chosen = [reliability] if isinstance(reliability, (str, Reliability)) else reliability
-            reliabilities = {Reliability.parse(value) for value in chosen}
+        story = self._story(known_at, at)
+        if retracted:
+            gone = withdrawn(self.corrections(known_at, at=at), _day(known_at))
+            story = sorted([*story, *gone], key=lambda d: d.story_key)
         return select(
-            self._story(known_at, at),
+            story,
             actors=actors,
             topic=None if topic is None else registry.resolve("topic", topic),
             period=None if period is None else When.coerce(period),
-            reliability=reliabilities,
+            reliability=reliabilities(reliability),
         )
 
     def entries(self) -> list[Entry]:
@@ -439,6 +472,19 @@ class Timeline:
         else:
             found = self._replay().entries()
         return sorted(found, key=lambda entry: entry.id)
+
+    def corrections(
+        self, known_at: WhenLike | None = None, *, at: int | None = None
+    ) -> list[Entry]:
+        """The entries of developments with a revision or retraction known at `known_at`.
+
+        Only the corrected streams are read (from the view's copy of the streams).
+        """
+        if self.materialised.enabled:
+            found = corrected_streams(self.materialised, self._pin(at))
+        else:
+            found = self._replay().entries()
+        return corrected(found, _day(known_at))
 
     def entry(self, dev_id: str) -> Entry:
         """What was recorded about one development: the original and its corrections."""

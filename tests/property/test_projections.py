@@ -1,18 +1,22 @@
 """The materialised view never disagrees with pure replay, whatever happens to it.
 
-A state machine records, revises and retracts at random, catches the view up to
-random points, crashes it mid-transaction and resumes with a fresh projection;
-after every step the materialised answers to `as_of`, `history`, `diff` and
-`explain` must equal pure replay's, and a rebuild from zero must give exactly
-the same tables as the incremental catch-up.
+A state machine records, revises and retracts at random, registers actors and
+topics, catches the view up to random points, crashes it mid-transaction and
+resumes with a fresh projection; the materialised answers to `as_of`, `history`,
+`diff`, `explain`, `developments` (filtered by actor and topic), `relations`,
+`registry` and `entries` must equal pure replay's, and a rebuild from zero must
+give exactly the same tables as the incremental catch-up.  The machine runs on
+the in-memory store, an SQLite file and (given `TIMELINE_TEST_POSTGRES_URL`) the
+PostgreSQL server, each example in a schema of its own.
 """
 
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pendulum
 import pytest
@@ -21,6 +25,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, rule
 
+from tests.conftest import POSTGRES_URL
 from tests.strategies import (
     ACTORS,
     TOPICS,
@@ -32,11 +37,23 @@ from tests.strategies import (
     revisions,
 )
 from timeline import Timeline
-from timeline.engine import Development, DuplicateError, NotRetractableError, Retraction, Revision
-from timeline.projections.backend import Batch
+from timeline.engine import (
+    Actor,
+    Development,
+    DuplicateError,
+    NotRetractableError,
+    Retraction,
+    Revision,
+    Topic,
+)
+from timeline.projections.backend import Batch, ViewRecorder
 from timeline.projections.catchup import catch_up
 from timeline.projections.projection import StoryProjection
+from timeline.projections.relations import PERIODS
 from timeline.projections.sqlite import SQLiteViewRecorder
+
+if TYPE_CHECKING:
+    from timeline.projections.postgres import PostgresViewRecorder
 
 T = TypeVar("T")
 pairs = st.tuples(st.sampled_from(ACTORS), st.sampled_from(TOPICS))
@@ -54,9 +71,35 @@ class CrashingRecorder(SQLiteViewRecorder):
 
     def write_rows(self, c: SQLiteCursor, batch: Batch) -> None:
         super().write_rows(c, batch)
-        type(self).fail_on -= 1
-        if type(self).fail_on <= 0:
-            raise InjectedCrashError("the projection died mid-transaction")
+        countdown()
+
+
+def countdown() -> None:
+    """Counts a crashing recorder's transaction; fails the `fail_on`-th."""
+    CrashingRecorder.fail_on -= 1
+    if CrashingRecorder.fail_on <= 0:
+        raise InjectedCrashError("the projection died mid-transaction")
+
+
+def postgres_crashing_recorder() -> type[PostgresViewRecorder]:
+    """The PostgreSQL recorder that crashes like `CrashingRecorder` (psycopg loads late)."""
+    from timeline.projections.postgres import PostgresViewRecorder
+
+    class CrashingPostgresRecorder(PostgresViewRecorder):
+        def write_rows(self, c: Any, batch: Batch) -> None:
+            super().write_rows(c, batch)
+            countdown()
+
+    return CrashingPostgresRecorder
+
+
+# Actors and topics a rule may register (again) beside the strategies' registry.
+MORE_ACTORS = (
+    Actor("GRC", "Greece", ("Hellenic Republic",)),
+    Actor("USA.CONGRESS", "US Congress", ("Congress",)),
+    Actor("TUR.MFA", "Turkish foreign ministry"),
+)
+MORE_TOPICS = (Topic("nato-membership", "NATO membership", ("nato",)),)
 
 
 @contextmanager
@@ -85,7 +128,14 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = tempfile.TemporaryDirectory()
-        self.timeline = Timeline.open(self.url.replace("{dir}", self.folder.name))
+        self.timeline = Timeline.open(self.open_url())
+
+    def open_url(self) -> str:
+        return self.url.replace("{dir}", self.folder.name)
+
+    def recorder(self, datastore: Any, *, crashing: bool = False) -> ViewRecorder:
+        """A view recorder of the store's kind on the view's datastore."""
+        return (CrashingRecorder if crashing else SQLiteViewRecorder)(datastore)
 
     recorded = Bundle("recorded")
 
@@ -126,7 +176,7 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         materialised = self.timeline.materialised
         app, datastore = materialised.application, materialised.view.datastore
         CrashingRecorder.fail_on = fail_on
-        crashing = StoryProjection(CrashingRecorder(datastore), mapper=app.mapper)
+        crashing = StoryProjection(self.recorder(datastore, crashing=True), mapper=app.mapper)
         start = materialised.tracking_id
         try:
             catch_up(app, crashing, batch=batch)
@@ -135,7 +185,7 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
             assert materialised.tracking_id == start + batch * (fail_on - 1)
         else:
             assert materialised.tracking_id == self.head
-        fresh = StoryProjection(SQLiteViewRecorder(datastore), mapper=app.mapper)
+        fresh = StoryProjection(self.recorder(datastore), mapper=app.mapper)
         catch_up(app, fresh)
         assert materialised.tracking_id == self.head
 
@@ -207,6 +257,52 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         assert fast.positions() == slow.positions()
         assert fast.developments() == slow.developments()
 
+    @rule(actor=st.sampled_from(MORE_ACTORS), topic=st.none() | st.sampled_from(MORE_TOPICS))
+    def register_more(self, actor: Actor, topic: Topic | None) -> None:
+        self.timeline.record_many([], actors=[actor], topics=[] if topic is None else [topic])
+
+    @rule(
+        known_at=knowledge,
+        actor=st.none() | st.sampled_from(ACTORS),
+        children=st.booleans(),
+        topic=st.none() | st.sampled_from(TOPICS),
+    )
+    def developments_agree(
+        self, known_at: pendulum.Date | None, actor: str | None, children: bool, topic: str | None
+    ) -> None:
+        tl = self.timeline
+        fast, slow = both(
+            tl, lambda: tl.developments(known_at, actor=actor, children=children, topic=topic)
+        )
+        assert fast == slow
+
+    @rule(
+        actors=st.lists(st.sampled_from(ACTORS), min_size=2, max_size=2, unique=True),
+        by=st.sampled_from(sorted(PERIODS)),
+        known_at=knowledge,
+        children=st.booleans(),
+    )
+    def relations_agree(
+        self, actors: list[str], by: str, known_at: pendulum.Date | None, children: bool
+    ) -> None:
+        tl = self.timeline
+        a, b = actors
+        fast, slow = both(
+            tl, lambda: tl.relations(a, b, by=by, known_at=known_at, children=children)
+        )
+        assert fast == slow
+
+    @rule()
+    def registry_agrees(self) -> None:
+        fast, slow = both(self.timeline, lambda: self.timeline.registry)
+        assert dict(fast.actors) == dict(slow.actors)
+        assert dict(fast.topics) == dict(slow.topics)
+
+    @rule()
+    def entries_agree(self) -> None:
+        fast, slow = both(self.timeline, self.timeline.entries)
+        assert fast == slow
+
     @rule()
     def rebuilding_gives_the_same_tables(self) -> None:
         materialised = self.timeline.materialised
@@ -219,10 +315,39 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         self.timeline.close()
         self.timeline.materialised.close()
         self.folder.cleanup()
+        self.drop()
+
+    def drop(self) -> None:
+        """Removes what the store left outside its folder (nothing, but for PostgreSQL)."""
 
 
 class SQLiteMaterialisedAgreesWithReplay(MaterialisedAgreesWithReplay):
     url = "sqlite:///{dir}/story.db"
+
+
+class PostgresMaterialisedAgreesWithReplay(MaterialisedAgreesWithReplay):
+    """The same machine on the PostgreSQL server, each example in a schema of its own."""
+
+    def open_url(self) -> str:
+        import psycopg
+
+        assert POSTGRES_URL is not None
+        self.schema = f"m_{uuid.uuid4().hex[:16]}"
+        with psycopg.connect(POSTGRES_URL.split("?")[0], autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{self.schema}"')
+        return f"{POSTGRES_URL.split('?')[0]}?schema={self.schema}"
+
+    def recorder(self, datastore: Any, *, crashing: bool = False) -> ViewRecorder:
+        from timeline.projections.postgres import PostgresViewRecorder
+
+        return (postgres_crashing_recorder() if crashing else PostgresViewRecorder)(datastore)
+
+    def drop(self) -> None:
+        import psycopg
+
+        assert POSTGRES_URL is not None
+        with psycopg.connect(POSTGRES_URL.split("?")[0], autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{self.schema}" CASCADE')
 
 
 TestInMemoryMaterialised = MaterialisedAgreesWithReplay.TestCase
@@ -230,6 +355,12 @@ TestSQLiteMaterialised = SQLiteMaterialisedAgreesWithReplay.TestCase
 TestInMemoryMaterialised.settings = settings(stateful_step_count=30)
 TestSQLiteMaterialised.settings = settings(
     max_examples=max(10, (settings().max_examples or 40) // 2), stateful_step_count=30
+)
+TestPostgresMaterialised = pytest.mark.skipif(
+    not POSTGRES_URL, reason="TIMELINE_TEST_POSTGRES_URL is not set: no PostgreSQL server to test"
+)(PostgresMaterialisedAgreesWithReplay.TestCase)
+TestPostgresMaterialised.settings = settings(
+    max_examples=max(5, (settings().max_examples or 40) // 8), stateful_step_count=20
 )
 
 

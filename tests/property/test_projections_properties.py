@@ -1,22 +1,23 @@
-"""Properties of the projection's parts: rows, read models against the oracle, tracking."""
+"""Properties of the projection's parts: rows, read models against the naive model, tracking."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-import pendulum
+import attrs
 import pytest
 from eventsourcing.persistence import Tracking
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.naive import NaiveStory, check_diff, check_explanation, check_history
+from tests.property.test_readmodels_naive import CROWDED_PAIRS, crowded_claims, maybe_near, near
 from tests.strategies import (
     ACTORS,
     DEV_IDS,
     TOPICS,
     agreement,
-    days,
     developments,
     fill,
     retractions,
@@ -26,8 +27,8 @@ from timeline import Timeline
 from timeline.engine import Development, Entry, Position, aggregates
 from timeline.engine.replay import claims_on, fold_positions, known_developments
 from timeline.engine.rule import occurred_by
-from timeline.engine.when import FIRST_DAY, LAST_DAY
-from timeline.projections.diff import diff_positions
+from timeline.engine.when import LAST_DAY
+from timeline.projections.diff import Diff, diff_positions
 from timeline.projections.explain import explain
 from timeline.projections.history import history
 from timeline.projections.materialised import Materialised
@@ -37,25 +38,43 @@ from timeline.projections.sql import SCHEMA
 from timeline.projections.sqlite import SQLiteViewRecorder
 from timeline.projections.wire import recorded_rows
 
-pairs = st.tuples(st.sampled_from(ACTORS), st.sampled_from(TOPICS))
+pairs = st.sampled_from(CROWDED_PAIRS) | st.tuples(st.sampled_from(ACTORS), st.sampled_from(TOPICS))
 
 
 @st.composite
-def entries(draw: st.DrawFn, ident: str | None = None) -> Entry:
-    """A development with random corrections, as recorded in any order."""
+def entries(
+    draw: st.DrawFn, ident: str | None = None, *, crowd: bool = False, retract: bool | None = None
+) -> Entry:
+    """A development with random corrections, as recorded in any order.
+
+    With `crowd`, every claim (the development's and its revisions') falls on the
+    two crowded pairs; `retract` says whether it is retracted (None: at random).
+    """
     ids = st.just(ident) if ident is not None else st.sampled_from(DEV_IDS)
-    return Entry(
-        draw(developments(ids=ids)),
-        tuple(draw(st.lists(revisions(), max_size=3))),
-        tuple(draw(st.lists(retractions(), max_size=1))),
-    )
+    development = draw(developments(ids=ids))
+    corrections = draw(st.lists(revisions(), max_size=3))
+    if crowd:
+        development = attrs.evolve(development, claims=draw(crowded_claims()))
+        corrections = [
+            r if r.claims is None else attrs.evolve(r, claims=draw(crowded_claims()))
+            for r in corrections
+        ]
+    if retract is None:
+        withdrawals = tuple(draw(st.lists(retractions(), max_size=1)))
+    else:
+        withdrawals = (draw(retractions()),) if retract else ()
+    return Entry(development, tuple(corrections), withdrawals)
 
 
 @st.composite
 def corrected_stories(draw: st.DrawFn) -> list[Entry]:
-    """Entries with distinct ids."""
-    ids = draw(st.lists(st.sampled_from(DEV_IDS), max_size=8, unique=True))
-    return [draw(entries(ident)) for ident in ids]
+    """Entries with distinct ids, a few of them retracted; half the stories crowd
+    their claims onto two pairs, so runs, beaten claims and changes are common."""
+    least = draw(st.sampled_from((0, 2, 4)))
+    ids = draw(st.lists(st.sampled_from(DEV_IDS), min_size=least, max_size=8, unique=True))
+    crowd = draw(st.booleans())
+    retracted = draw(st.sets(st.sampled_from(ids), max_size=2)) if ids else set()
+    return [draw(entries(ident, crowd=crowd, retract=ident in retracted)) for ident in ids]
 
 
 def oracle(
@@ -93,64 +112,43 @@ def test_claim_rows_hold_each_versions_claims(entry: Entry) -> None:
         )
 
 
-@given(corrected_stories(), pairs, st.none() | days(), st.booleans(), st.lists(days(), max_size=5))
-def test_history_changes_exactly_where_the_oracle_does(
-    story: list[Entry],
-    pair: tuple[str, str],
-    known_at: pendulum.Date | None,
-    possible: bool,
-    probes: list[pendulum.Date],
+def naive_of(story: list[Entry]) -> NaiveStory:
+    """The naive model of the same entries."""
+    return NaiveStory.of((e.development, e.revisions, e.retractions) for e in story)
+
+
+@given(corrected_stories(), pairs, st.booleans(), st.data())
+def test_history_changes_exactly_where_the_naive_model_does(
+    story: list[Entry], pair: tuple[str, str], possible: bool, data: st.DataObject
 ) -> None:
+    model = naive_of(story)
+    known_at = data.draw(maybe_near(model), label="known_at")
+    probes = data.draw(st.lists(near(model), max_size=5), label="probes")
     claims = claims_on(known_developments(story, known_at), pair)
     changes = history(claims, *pair, possible=possible)
-    for change in changes:
-        assert oracle(story, change.day, known_at, possible).get(pair) == change.after
-        if change.day == FIRST_DAY:
-            assert change.before is None  # nothing comes before the first day
-        else:
-            before = change.day - dt.timedelta(days=1)
-            assert oracle(story, before, known_at, possible).get(pair) == change.before
-        assert change.causes
-    assert [c.day for c in changes] == sorted({c.day for c in changes})
-    for day in probes:
-        last = [c.after for c in changes if c.day <= day]
-        assert oracle(story, day, known_at, possible).get(pair) == (last[-1] if last else None)
+    check_history(model, changes, pair, known_at, possible, probes)
 
 
-@given(corrected_stories(), pairs, days(), st.none() | days(), st.booleans())
-def test_explain_names_the_oracles_position_and_its_run(
-    story: list[Entry],
-    pair: tuple[str, str],
-    day: pendulum.Date,
-    known_at: pendulum.Date | None,
-    possible: bool,
+@given(corrected_stories(), pairs, st.booleans(), st.data())
+def test_explain_names_the_naive_position_and_justifies_every_claim(
+    story: list[Entry], pair: tuple[str, str], possible: bool, data: st.DataObject
 ) -> None:
-    found = explain(story, *pair, day, known_at=known_at, possible=possible)
-    position = oracle(story, day, known_at, possible).get(pair)
-    assert found.position == position
-    assert tuple(d.id for d in found.evidence) == (position.evidence if position else ())
-    assert (found.winner is None) == (position is None)
-    if position is not None and found.winner is not None:
-        assert found.winner.development.id == position.evidence[-1]
-        assert found.winner.stance == position.stance
-    assert all(claim.reason for claim in found.claims)
-    assert found.rule
+    model = naive_of(story)
+    day = data.draw(near(model), label="day")
+    known_at = data.draw(maybe_near(model), label="known_at")
+    check_explanation(model, explain(story, *pair, day, known_at=known_at, possible=possible))
 
 
-@given(corrected_stories(), days(), days(), st.none() | days())
-def test_diff_lists_every_difference_once(
-    story: list[Entry], d1: pendulum.Date, d2: pendulum.Date, known_at: pendulum.Date | None
+@given(corrected_stories(), st.booleans(), st.data())
+def test_diff_lists_every_naive_difference_once(
+    story: list[Entry], possible: bool, data: st.DataObject
 ) -> None:
-    before, after = oracle(story, d1, known_at, False), oracle(story, d2, known_at, False)
-    differences = diff_positions(before, after)
-    assert {(d.actor, d.topic) for d in differences} == {
-        key for key in set(before) | set(after) if before.get(key) != after.get(key)
-    }
-    for d in differences:
-        assert (d.before, d.after) == (
-            before.get((d.actor, d.topic)),
-            after.get((d.actor, d.topic)),
-        )
+    model = naive_of(story)
+    d1, d2 = data.draw(near(model), label="d1"), data.draw(near(model), label="d2")
+    k1, k2 = data.draw(maybe_near(model), label="k1"), data.draw(maybe_near(model), label="k2")
+    before, after = oracle(story, d1, k1, possible), oracle(story, d2, k2, possible)
+    found = Diff((d1, d2), (k1, k2), possible, diff_positions(before, after))
+    check_diff(model, found)
 
 
 @given(developments())

@@ -6,6 +6,7 @@ import random as random_module
 
 import attrs
 import pendulum
+from eventsourcing.persistence import JSONTranscoder
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,9 +18,11 @@ from tests.strategies import (
     retractions,
     revisions,
     stories,
+    whens,
 )
 from timeline import Timeline
-from timeline.engine import Development, Retraction, Revision, View
+from timeline.engine import Development, Retraction, Revision, Stance, View, When
+from timeline.engine.transcodings import AttrsByFields, register_all
 
 
 def new_timeline() -> Timeline:
@@ -154,3 +157,35 @@ def test_a_revision_counts_only_once_it_is_known(
     expected = revision.apply(untouched.entry(target).development)
     if expected.reported.latest <= after:
         assert expected in revised.developments(known_at=after)
+
+
+@attrs.frozen
+class Annotated:
+    """A frozen attrs value with a private field and an explicit alias, as values may have."""
+
+    _note: str
+    stance: Stance
+    when: When
+    _weight: int = attrs.field(default=0, alias="heft")
+    derived: str = attrs.field(init=False, default="")
+
+
+@given(
+    st.text(max_size=8),
+    st.sampled_from(Stance),
+    whens(),
+    st.integers(-5, 5),
+    developments(),
+)
+def test_attrs_values_with_private_fields_round_trip_through_the_transcoder(
+    note: str, stance: Stance, when: When, weight: int, development: Development
+) -> None:
+    coder = JSONTranscoder()
+    register_all(coder)
+    coder.register(AttrsByFields(Annotated))
+    value = Annotated(note, stance, when, heft=weight)
+    decoded = coder.decode(coder.encode({"value": value, "nested": [development]}))
+    assert decoded == {"value": value, "nested": [development]}
+    assert type(decoded["value"]) is Annotated
+    assert decoded["value"]._note == note
+    assert decoded["value"]._weight == weight

@@ -92,6 +92,7 @@ def test_a_duplicate_id_with_different_content_says_to_revise(tl: Timeline) -> N
     assert "'agreement' is already recorded" in str(error)
     assert "summary" in str(error)
     assert "revise()" in str(error)
+    assert "timeline revise agreement --reported DATE --reason TEXT" in str(error)
 
 
 def test_recording_identical_content_again_is_a_no_op(tl: Timeline) -> None:

@@ -1,188 +1,244 @@
-"""The read-model subcommands of `timeline`: diff, explain, relations and export."""
+"""`positions`, `developments` and `history`: what the story says, as of when, as known when."""
 
 from __future__ import annotations
 
-import argparse
-import json
-from typing import Any, TextIO
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from timeline import Timeline
-from timeline.cli import _output as out
-from timeline.cli._args import knowledge, possible, show, when
-from timeline.projections.export import FORMATS, export
-from timeline.projections.relations import PERIODS
+import click
 
-__all__ = ["add_commands"]
+from timeline.cli import _options as opt
+from timeline.cli import _text as words
+from timeline.cli._context import App, pass_app
+from timeline.cli._dates import DayArg
+from timeline.cli._render import Column, stance_style
 
-Commands = Any  # argparse's private _SubParsersAction
+if TYPE_CHECKING:
+    from timeline import Timeline
+    from timeline.engine import Entry, Position
+
+__all__ = ["correction_cell", "corrections", "developments", "positions"]
+
+POSITION_COLUMNS = (
+    Column("actor"),
+    Column("topic", under="actor"),
+    Column("stance", style=stance_style),
+    Column("since", under="stance"),
+    Column("evidence"),
+)
 
 
-def _day(day: Any) -> str | None:
-    return out.day_text(day)
+def _position_row(position: Position) -> list[str]:
+    return [
+        position.actor,
+        position.topic,
+        words.stance(position),
+        words.span(position.since),
+        ", ".join(position.evidence),
+    ]
 
 
-def _diff(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
-    result = tl.diff(
-        args.d1, args.d2, known_at=args.known_at, vs_known_at=args.vs_known_at,
-        possible=args.possible,
+def _held(
+    tl: Timeline,
+    as_of: DayArg,
+    known_at: DayArg | None,
+    possible: bool,
+    chosen: tuple[str | None, bool, str | None, Sequence[str]],
+) -> list[Position]:
+    actor, children, topic, reliability = chosen
+    view = tl.as_of(
+        as_of.day,
+        None if known_at is None else known_at.day,
+        possible=possible,
+        reliability=list(reliability) or None,
+    )
+    found = view.positions(actor, children=children).values()
+    return [p for p in found if topic is None or p.topic == topic]
+
+
+@click.command(
+    short_help="Every actor's position on every topic as of a day.",
+    epilog="Examples: timeline positions --as-of 2018-12-31 --actor USA --children; "
+    "timeline positions --as-of 2018-11 --possible",
+)
+@opt.as_of
+@opt.known_at()
+@opt.possible
+@opt.filters()
+@opt.output()
+@opt.store
+@pass_app
+def positions(
+    app: App,
+    as_of: DayArg,
+    known_at: DayArg | None,
+    possible: bool,
+    actor: str | None,
+    children: bool,
+    topic: str | None,
+    reliability: tuple[str, ...],
+) -> None:
+    """Every actor's position on every topic as of day D: the stance, since when it has
+    held, and the developments behind it.
+
+    A coarse day stands for its last day (--as-of 2018-11 is 30 Nov 2018). Without
+    --possible only developments that had surely happened by D count; with it, those
+    that may have happened count too, and the positions resting on them are tentative.
+    """
+    if children and actor is None:
+        raise click.UsageError("--children needs --actor")
+    tl = app.timeline()
+    registry = tl.registry
+    actor = None if actor is None else registry.resolve("actor", actor)
+    topic = None if topic is None else registry.resolve("topic", topic)
+    chosen = (actor, children, topic, reliability)
+    held = _held(tl, as_of, known_at, possible, chosen)
+    where = words.scope(
+        as_of=as_of, known_at=known_at, possible=possible, actor=actor, children=children,
+        topic=topic, reliability=reliability,
+    )  # fmt: skip
+    hints = []
+    if not possible and app.form == "table":
+        tentative = [p for p in _held(tl, as_of, known_at, True, chosen) if p.tentative]
+        if tentative:
+            count = len(tentative)
+            hints.append(
+                f"{count} position{'s' * (count != 1)} rest{'s' * (count == 1)} on developments "
+                "that may have happened by then; add --possible"
+            )
+    document = {
+        "as_of": as_of.day.isoformat(),
+        "known_at": None if known_at is None else known_at.day.isoformat(),
+        "possible": possible,
+        "positions": [words.position_json(p) for p in held],
+    }
+    app.show(
+        document,
+        POSITION_COLUMNS,
+        [_position_row(p) for p in held],
+        empty=f"No positions{where}.",
+        header=f"Positions{where}:",
+        hints=hints,
+    )
+
+
+DEVELOPMENT_COLUMNS = (
+    Column("id"),
+    Column("occurred", under="id"),
+    Column("reported", wide=True),
+    Column("kind", under="id"),
+    Column("summary"),
+    Column("source", wide=True),
+    Column("correction", under="summary"),
+)
+
+
+def corrections(entry: Entry | None, known: dt.date | None) -> list[dict[str, Any]]:
+    """The revisions and retractions of an entry known at `known`, as JSON."""
+    if entry is None:
+        return []
+    from timeline.engine.rule import is_known
+
+    found: list[dict[str, Any]] = [
+        {
+            "kind": "revision",
+            "reported": revision.reported.text,
+            "reason": revision.reason,
+            "changes": sorted(revision.changes),
+        }
+        for revision in sorted(entry.revisions, key=lambda r: r.order_key)
+        if is_known(revision.reported, known)
+    ]
+    found += [
+        {"kind": "retraction", "reported": r.reported.text, "reason": r.reason}
+        for r in entry.retractions
+        if is_known(r.reported, known)
+    ]
+    return found
+
+
+def correction_cell(found: Sequence[dict[str, Any]]) -> str:
+    """Corrections as one table cell: 'revised 2019-01-15: exact date'."""
+    return "; ".join(
+        f"{'retracted' if c['kind'] == 'retraction' else 'revised'} {c['reported']}: {c['reason']}"
+        for c in found
+    )
+
+
+def _period(start: DayArg | None, end: DayArg | None) -> Any:
+    from timeline.engine.when import When
+
+    if start is None and end is None:
+        return None
+    first = ".." if start is None else start.when.earliest.isoformat()
+    last = ".." if end is None else end.when.latest.isoformat()
+    return When(f"{first}/{last}")
+
+
+@click.command(
+    short_help="The developments in story order, with their corrections.",
+    epilog="Example: timeline developments --from 2018-11 --to 2018-12 --actor TUR",
+)
+@click.option("--from", "start", metavar="D", type=opt.DAY, help="Only those from day D on.")
+@click.option("--to", "end", metavar="D", type=opt.DAY, help="Only those up to day D.")
+@opt.known_at()
+@opt.filters()
+@opt.output()
+@opt.store
+@pass_app
+def developments(
+    app: App,
+    start: DayArg | None,
+    end: DayArg | None,
+    known_at: DayArg | None,
+    actor: str | None,
+    children: bool,
+    topic: str | None,
+    reliability: tuple[str, ...],
+) -> None:
+    """The developments in story order (by when they occurred); with --from/--to, those
+    whose occurred span overlaps that period.
+
+    Corrections show in the last column: a revised development is marked revised, with
+    the date and reason of each revision; a retracted one is marked retracted, with its
+    reason, and listed as it was last known before. --wide adds the reported date and
+    the source.
+    """
+    if children and actor is None:
+        raise click.UsageError("--children needs --actor")
+    tl = app.timeline()
+    known = None if known_at is None else known_at.day
+    listed = tl.developments(
+        known, period=_period(start, end), actor=actor, children=children, topic=topic,
+        reliability=list(reliability) or None, retracted=True,
+    )  # fmt: skip
+    corrected = {entry.id: entry for entry in tl.corrections(known)}
+    found = {d.id: corrections(corrected.get(d.id), known) for d in listed}
+    rows = [
+        [
+            d.id, words.occurred(d), d.reported.text, str(d.kind), d.summary, words.source(d),
+            correction_cell(found[d.id]),
+        ]
+        for d in listed
+    ]  # fmt: skip
+    records = [
+        {**words.development_json(d), "corrections": found[d.id],
+         "retracted": any(c["kind"] == "retraction" for c in found[d.id])}
+        for d in listed
+    ]  # fmt: skip
+    extra = [f"from {start.when.text}"] if start is not None else []
+    extra += [f"to {end.when.text}"] if end is not None else []
+    where = words.scope(
+        known_at=known_at, actor=actor, children=children, topic=topic,
+        reliability=reliability, extra=extra,
     )  # fmt: skip
     document = {
-        "days": [_day(day) for day in result.days],
-        "known_at": [_day(day) for day in result.known_at],
-        "possible": result.possible,
-        "differences": [
-            {
-                "actor": d.actor,
-                "topic": d.topic,
-                "change": d.kind,
-                "before": None if d.before is None else out.position_json(d.before),
-                "after": None if d.after is None else out.position_json(d.after),
-            }
-            for d in result.differences
-        ],
+        "from": None if start is None else start.when.text,
+        "to": None if end is None else end.when.text,
+        "known_at": None if known is None else known.isoformat(),
+        "developments": records,
     }
-    rows = [
-        [d.actor, d.topic, d.kind, out.stance_text(d.before), out.stance_text(d.after)]
-        for d in result.differences
-    ]
-    columns = ("actor", "topic", "change", "before", "after")
-    text = out.table(columns, rows) if rows else "no position changed"
-    show(args, stdout, document, text)
-
-
-def _explain(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
-    result = tl.explain(
-        args.actor, args.topic, args.as_of, known_at=args.known_at, possible=args.possible
-    )
-    claims = [
-        {
-            "development": c.development.id,
-            "occurred": c.development.occurred.text,
-            "reported": c.development.reported.text,
-            "stance": str(c.stance),
-            "quote": c.quote,
-            "status": c.status,
-            "reason": c.reason,
-        }
-        for c in result.claims
-    ]
-    document = {
-        "actor": result.actor,
-        "topic": result.topic,
-        "as_of": _day(result.day),
-        "known_at": _day(result.known_at),
-        "position": None if result.position is None else out.position_json(result.position),
-        "rule": result.rule,
-        "claims": claims,
-    }
-    stance = "no position" if result.position is None else str(result.position.stance)
-    rows = [
-        [c.development.id, c.development.occurred.text, str(c.stance), c.status, c.reason]
-        for c in result.claims
-    ]
-    table = out.table(("development", "occurred", "stance", "status", "why"), rows)
-    text = f"{result.actor} on {result.topic} as of {result.day}: {stance}\n{result.rule}"
-    show(args, stdout, document, f"{text}\n\n{table}" if rows else text)
-
-
-def _relations(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
-    result = tl.relations(
-        args.a, args.b, by=args.by, known_at=args.known_at, children=not args.exact
-    )
-    periods = [
-        {
-            "period": p.label,
-            "start": _day(p.start),
-            "end": _day(p.end),
-            "cooperation": p.cooperation,
-            "conflict": p.conflict,
-            "score": p.score,
-            "developments": list(p.developments),
-        }
-        for p in result.periods
-    ]
-    document = {"a": result.a, "b": result.b, "by": result.by, "periods": periods}
-    rows = [
-        [p.label, f"{p.score:+.1f}", f"{p.cooperation:+.1f}", f"{p.conflict:+.1f}",
-         ", ".join(p.developments)]
-        for p in result.periods
-    ]  # fmt: skip
-    columns = ("period", "score", "cooperation", "conflict", "developments")
-    text = (
-        out.table(columns, rows) if rows else f"no developments between {result.a} and {result.b}"
-    )
-    show(args, stdout, document, text)
-
-
-def _export(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
-    document = export(tl.developments(known_at=args.known_at), args.format, title=args.title)
-    if args.format == "plover":
-        # PLOVER records travel as JSON lines, one event per line.
-        print("\n".join(json.dumps(r, ensure_ascii=False) for r in document), file=stdout)
-    else:
-        print(out.dump(document), file=stdout)
-
-
-def add_commands(commands: Commands, common: argparse.ArgumentParser) -> None:
-    """Adds diff, explain, relations and export to the subcommands."""
-    diff = commands.add_parser(
-        "diff",
-        parents=[common],
-        help="what changed between two days, or two states of knowledge",
-        description="Positions that were added, removed or changed from day D1 to day D2 "
-        "(default D1), or from what was known at --known-at to what was known at "
-        "--vs-known-at.",
-        epilog="examples: timeline diff 2018-01-01 2019-01-01; "
-        "timeline diff 2018-12-31 --known-at 2018-12-19 --vs-known-at 2018-12-20",
-    )
-    diff.add_argument("d1", metavar="D1", type=when, help="the first day")
-    diff.add_argument("d2", metavar="D2", type=when, nargs="?", help="the second day")
-    knowledge(diff)
-    knowledge(diff, "--vs-known-at")
-    possible(diff)
-    diff.set_defaults(handler=_diff)
-
-    explain = commands.add_parser(
-        "explain",
-        parents=[common],
-        help="the developments behind a position and the rule that chose it",
-        description="Why ACTOR held its position on TOPIC as of day D: the winning claim, "
-        "the run of claims behind it, and the claims it beat or that did not count.",
-        epilog="example: timeline explain TUR s400-purchase --as-of 2018-12-31",
-    )
-    explain.add_argument("actor", metavar="ACTOR", help="actor id, name or alias")
-    explain.add_argument("topic", metavar="TOPIC", help="topic slug or alias")
-    explain.add_argument("--as-of", metavar="D", required=True, type=when, help="the day")
-    knowledge(explain)
-    possible(explain)
-    explain.set_defaults(handler=_explain)
-
-    relations = commands.add_parser(
-        "relations",
-        parents=[common],
-        help="a cooperation–conflict score between two actors over time",
-        description="Goldstein-weighted cooperation and conflict between actors A and B "
-        "(and the actors below them) per period, with the developments behind each.",
-        epilog="example: timeline relations USA TUR --by year",
-    )
-    relations.add_argument("a", metavar="A", help="an actor id, name or alias")
-    relations.add_argument("b", metavar="B", help="another actor")
-    relations.add_argument("--by", choices=sorted(PERIODS), default="month", help="the period")
-    relations.add_argument(
-        "--exact", action="store_true", help="only the actors named, not those below them"
-    )
-    knowledge(relations)
-    relations.set_defaults(handler=_relations)
-
-    exporter = commands.add_parser(
-        "export",
-        parents=[common],
-        help="the story listing as JSON, TimelineJS 3 or PLOVER",
-        description="Every development (known at --known-at) in story order, as full JSON "
-        "records, a TimelineJS 3 document, or PLOVER event records (JSON lines).",
-        epilog="example: timeline export --format timelinejs > story.json",
-    )
-    exporter.add_argument("--format", choices=FORMATS, default="json", help="the format")
-    exporter.add_argument("--title", default="timeline", help="the TimelineJS title")
-    knowledge(exporter)
-    exporter.set_defaults(handler=_export)
+    columns = DEVELOPMENT_COLUMNS if any(found.values()) else DEVELOPMENT_COLUMNS[:-1]
+    rows = [row[: len(columns)] for row in rows]
+    app.show(document, columns, rows, empty=f"No developments{where}.")

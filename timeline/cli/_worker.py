@@ -7,20 +7,19 @@ view's tracking says on the next start (see `timeline.projections.worker`).
 
 from __future__ import annotations
 
-import argparse
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any
 
-from timeline import Timeline
-from timeline.cli._args import show
-from timeline.projections.worker import Worker
+import click
 
-__all__ = ["add_command"]
+from timeline.cli import _options as opt
+from timeline.cli._context import App, pass_app
+from timeline.cli._dates import _Type
 
-Commands = Any  # argparse's private _SubParsersAction
+__all__ = ["project"]
 
 
 @contextmanager
@@ -38,73 +37,70 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _project(tl: Timeline, args: argparse.Namespace, stdout: TextIO) -> None:
+class Seconds(_Type):
+    """A positive, finite number of seconds, below a day."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = float("nan")
+        if not (0 < seconds < 24 * 3600):
+            self.fail(f"expected seconds above 0 and below a day, found {value!r}", param, ctx)
+        return seconds
+
+
+class Events(_Type):
+    """A whole number of events, 1 or more."""
+
+    name = "events"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            count = int(value)
+        except (TypeError, ValueError):
+            count = 0
+        if count < 1:
+            self.fail(f"expected a whole number of events, 1 or more, found {value!r}", param, ctx)
+        return count
+
+
+@click.command(
+    short_help="Bring the materialised view up to date (a worker with --follow).",
+    epilog="Example: timeline project --db postgresql://user@host/news --follow",
+)
+@click.option("--follow", is_flag=True, help="Keep following new events until stopped.")
+@click.option("--interval", type=Seconds(), default=0.5, show_default=True, metavar="S",
+              help="Seconds between polls of an SQLite store (PostgreSQL is followed by "
+              "subscription).")  # fmt: skip
+@click.option("--rebuild", is_flag=True, help="Rebuild the view from zero.")
+@click.option("--batch", type=Events(), metavar="N", help="Events per transaction.")
+@opt.output(table=False)
+@opt.store
+@pass_app
+def project(app: App, follow: bool, interval: float, rebuild: bool, batch: int | None) -> None:
+    """Process the events recorded since the view's tracking into the materialised
+    positions. With --follow, keep processing new events until stopped (SIGTERM or
+    Ctrl-C); a restart resumes exactly where it stopped."""
+    from timeline.projections.worker import Worker
+
+    tl = app.timeline()
     view = tl.materialised
-    if args.batch is not None:
-        view.batch = args.batch
+    if batch is not None:
+        view.batch = batch
     started = view.tracking_id
-    if args.rebuild:
+    if rebuild:
         view.rebuild()
-    processed = view.tracking_id - started if args.rebuild else 0
-    if args.follow:
+    processed = view.tracking_id - started if rebuild else 0
+    if follow:
         stop = threading.Event()
-        report = lambda line: print(line, file=stdout, flush=True)  # noqa: E731
+        report = lambda line: app.out.write(line)  # noqa: E731
         with _stop_on_signals(stop):
-            processed += Worker(view, tl.config, interval=args.interval, report=report).run(stop)
-    elif not args.rebuild:
+            processed += Worker(view, tl.config, interval=interval, report=report).run(stop)
+    elif not rebuild:
         processed = view.catch_up()
     document = {"from": started, "to": view.tracking_id, "processed": processed}
-    text = f"the view has processed events up to #{view.tracking_id} ({processed} this run)"
-    show(args, stdout, document, text)
-
-
-def _seconds(text: str) -> float:
-    """Reads a positive, finite number of seconds."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not (0 < value < 24 * 3600):
-        raise argparse.ArgumentTypeError(
-            f"expected seconds above 0 and below a day, found {text!r}"
-        )
-    return value
-
-
-def _batch(text: str) -> int:
-    """Reads a positive number of events."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number of events, 1 or more, found {text!r}"
-        )
-    return value
-
-
-def add_command(commands: Commands, common: argparse.ArgumentParser) -> None:
-    """Adds `project` to the subcommands."""
-    project = commands.add_parser(
-        "project",
-        parents=[common],
-        help="bring the materialised view up to date (and, with --follow, keep it so)",
-        description="Process the events recorded since the view's tracking into the "
-        "materialised positions. With --follow, keep processing new events until "
-        "stopped (SIGTERM or Ctrl-C); a restart resumes exactly where it stopped.",
-        epilog="example: timeline project --db postgresql://user@host/news --follow",
-    )
-    project.add_argument("--follow", action="store_true", help="keep following new events")
-    project.add_argument(
-        "--interval",
-        type=_seconds,
-        default=0.5,
-        metavar="S",
-        help="seconds between polls of an SQLite store (PostgreSQL is followed by subscription)",
-    )
-    project.add_argument("--rebuild", action="store_true", help="rebuild the view from zero")
-    project.add_argument(
-        "--batch", type=_batch, metavar="N", help="events per transaction (default: large)"
-    )
-    project.set_defaults(handler=_project)
+    text = f"The view has processed events up to #{view.tracking_id} ({processed} this run)."
+    app.say(document, text)

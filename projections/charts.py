@@ -1,0 +1,327 @@
+"""The data behind each chart: plain values a renderer draws and a test checks.
+
+A topic's chart has one `Series` per actor: the `steps` of its position over story
+time from `history(..., possible=True)` (so a step is `tentative` while the claim
+behind it has only possibly occurred), the `bands` of the days within which each
+change of stance may have happened (from the certain history: a change whose
+`since` spans several days), and `markers` for retracted claims, placed where they
+were once believed.  Open ends (`..`, year 1 or 9999) are never part of a chart's
+`start`/`end`: a step or band that reaches one is flagged `open_start` instead.
+A relations chart is one `Bar` per period of `relations(...)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+import attrs
+import pendulum
+
+from timeline.engine.registry import Registry
+from timeline.engine.replay import View
+from timeline.engine.rule import Entry, PairKey
+from timeline.engine.values import Retraction, Stance
+from timeline.engine.when import FIRST_DAY, LAST_DAY, When, WhenLike
+from timeline.projections.history import Change
+from timeline.projections.relations import Relations
+
+__all__ = [
+    "Band",
+    "Bar",
+    "Comparison",
+    "Marker",
+    "Reads",
+    "RelationsChart",
+    "Series",
+    "Step",
+    "TopicChart",
+    "comparison",
+    "relations_chart",
+    "retracted_markers",
+    "series",
+    "topic_chart",
+]
+
+
+class Reads(Protocol):
+    """The reads a chart needs; `timeline.Timeline` has them all."""
+
+    @property
+    def registry(self) -> Registry: ...
+
+    def as_of(
+        self, day: WhenLike, known_at: WhenLike | None = ..., *, possible: bool = ...
+    ) -> View: ...
+
+    def history(
+        self, actor: str, topic: str, *, known_at: WhenLike | None = ..., possible: bool = ...
+    ) -> list[Change]: ...
+
+    def entries(self) -> list[Entry]: ...
+
+
+@attrs.frozen
+class Step:
+    """A stance held from `start` until `end` (the next step's start; None: ever after)."""
+
+    start: pendulum.Date
+    end: pendulum.Date | None
+    stance: Stance
+    tentative: bool
+    since: When
+    evidence: tuple[str, ...]
+
+    @property
+    def open_start(self) -> bool:
+        """Whether the step reaches back to an unknown start (an open `..` span)."""
+        return self.start == FIRST_DAY
+
+
+@attrs.frozen
+class Band:
+    """The days from `start` to `end` within which a change to `stance` may have happened."""
+
+    start: pendulum.Date
+    end: pendulum.Date
+    stance: Stance
+    causes: tuple[str, ...]
+
+    @property
+    def open_start(self) -> bool:
+        """Whether the change may have happened at any time before `end`."""
+        return self.start == FIRST_DAY
+
+
+@attrs.frozen
+class Marker:
+    """A retracted claim of `stance`, at the day it was once believed to have occurred."""
+
+    day: pendulum.Date
+    occurred: When
+    stance: Stance
+    development: str
+    retracted: When
+    reason: str
+
+
+@attrs.frozen
+class Series:
+    """One actor's line on a topic's chart, with its bands and retraction markers."""
+
+    actor: str
+    name: str
+    index: int  # the actor's place in the registry, so it keeps its colour on every chart
+    steps: tuple[Step, ...]
+    bands: tuple[Band, ...]
+    markers: tuple[Marker, ...] = ()
+
+    def at(self, day: dt.date) -> Step | None:
+        """The step in force on `day`, or None before the first."""
+        found = None
+        for step in self.steps:
+            if step.start > day:
+                break
+            found = step
+        return found
+
+
+@attrs.frozen
+class TopicChart:
+    """Every actor's position on one topic over story time, as known at `known_at`."""
+
+    topic: str
+    description: str
+    known_at: dt.date | None
+    start: pendulum.Date
+    end: pendulum.Date
+    series: tuple[Series, ...]
+
+
+@attrs.frozen
+class Comparison:
+    """The same topic's chart as known at `known_at` and as known now, on one time axis."""
+
+    then: TopicChart
+    now: TopicChart
+
+
+@attrs.frozen
+class Bar:
+    """One period's cooperation (≥ 0), conflict (≤ 0) and score, with its developments."""
+
+    label: str
+    start: pendulum.Date
+    end: pendulum.Date
+    cooperation: float
+    conflict: float
+    score: float
+    developments: tuple[str, ...]
+
+
+@attrs.frozen
+class RelationsChart:
+    """Two actors' cooperation–conflict score per period."""
+
+    a: str
+    b: str
+    by: str
+    known_at: dt.date | None
+    bars: tuple[Bar, ...]
+
+
+def series(
+    actor: str,
+    name: str,
+    index: int,
+    possible: Sequence[Change],
+    certain: Sequence[Change],
+    markers: Iterable[Marker] = (),
+) -> Series:
+    """An actor's series from its history with and without `possible`, as known at one day."""
+    steps = []
+    for i, change in enumerate(possible):
+        after = change.after
+        if after is None:  # with fixed knowledge a position never ends; kept for safety
+            continue
+        end = possible[i + 1].day if i + 1 < len(possible) else None
+        steps.append(
+            Step(change.day, end, after.stance, after.tentative, after.since, after.evidence)
+        )
+    bands = []
+    for change in certain:
+        after, before = change.after, change.before
+        if after is None or (before is not None and before.stance == after.stance):
+            continue
+        start = min(after.since.earliest, change.day)
+        if start < change.day:
+            bands.append(Band(start, change.day, after.stance, change.causes))
+    return Series(actor, name, index, tuple(steps), tuple(bands), tuple(markers))
+
+
+def _retraction(entry: Entry, known_at: dt.date | None) -> Retraction | None:
+    known = [r for r in entry.retractions if known_at is None or r.reported.latest <= known_at]
+    return min(known, key=lambda r: (r.reported.latest, r.reported.earliest), default=None)
+
+
+def retracted_markers(
+    entries: Iterable[Entry], key: PairKey, known_at: dt.date | None = None
+) -> tuple[Marker, ...]:
+    """Markers for the claims on `key` retracted by `known_at`, as last believed before."""
+    markers = []
+    for entry in entries:
+        retraction = _retraction(entry, known_at)
+        if retraction is None:
+            continue
+        before = retraction.reported.latest - dt.timedelta(days=1)
+        version = entry.as_known(before) if retraction.reported.latest > FIRST_DAY else None
+        development = version or entry.development
+        claim = next((c for c in development.claims if (c.actor, c.topic) == key), None)
+        occurred = development.occurred
+        day = occurred.latest if occurred.latest != LAST_DAY else occurred.earliest
+        if claim is None or day in (FIRST_DAY, LAST_DAY):
+            continue
+        markers.append(
+            Marker(
+                day, occurred, claim.stance, development.id, retraction.reported, retraction.reason
+            )
+        )
+    return tuple(sorted(markers, key=lambda m: (m.day, m.development)))
+
+
+def _finite(days: Iterable[dt.date | None]) -> list[dt.date]:
+    return [d for d in days if d is not None and d not in (FIRST_DAY, LAST_DAY)]
+
+
+def _domain(charted: Iterable[Series], today: dt.date | None) -> tuple[pendulum.Date, ...]:
+    days = []
+    for one in charted:
+        days += _finite(s.start for s in one.steps)
+        days += _finite(d for b in one.bands for d in (b.start, b.end))
+        days += _finite(m.day for m in one.markers)
+    days += _finite([today])
+    if not days:
+        first = last = pendulum.Date(2000, 1, 1) if today is None else _date(today)
+    else:
+        first, last = _date(min(days)), _date(max(days))
+    pad = max(15, (last - first).days // 12)
+    start = first.subtract(days=pad) if first.year > 1 else first
+    end = last.add(days=pad) if last.year < 9999 else last
+    return start, end
+
+
+def _date(day: dt.date) -> pendulum.Date:
+    return pendulum.Date(day.year, day.month, day.day)
+
+
+def _pairs(reads: Reads, topic: str, known_at: dt.date | None) -> list[str]:
+    every = reads.as_of(LAST_DAY, known_at, possible=True).positions()
+    return [actor for actor, on in every if on == topic]
+
+
+def _known_day(known_at: WhenLike | None) -> dt.date | None:
+    return None if known_at is None else When.coerce(known_at).latest
+
+
+def topic_chart(
+    reads: Reads,
+    topic: str,
+    *,
+    known_at: WhenLike | None = None,
+    day: WhenLike | None = None,
+    entries: Sequence[Entry] | None = None,
+) -> TopicChart:
+    """Every actor's series on `topic` as known at `known_at`; `day` is kept in the domain."""
+    registry = reads.registry
+    ident = registry.resolve("topic", topic)
+    known = _known_day(known_at)
+    entries = reads.entries() if entries is None else entries
+    retracted = [e for e in entries if e.retractions]
+    charted = []
+    claimants = set(_pairs(reads, ident, known))
+    claimants |= {
+        claim.actor for e in retracted for claim in e.development.claims if claim.topic == ident
+    }
+    for index, actor in enumerate(registry.actors):
+        markers = retracted_markers(retracted, (actor, ident), known)
+        if actor not in claimants:
+            continue
+        possible = reads.history(actor, ident, known_at=known, possible=True)
+        certain = reads.history(actor, ident, known_at=known)
+        if possible or markers:
+            name = registry.actors[actor].name
+            charted.append(series(actor, name, index, possible, certain, markers))
+    start, end = _domain(charted, _known_day(day))
+    description = registry.topics[ident].description
+    return TopicChart(ident, description, known, start, end, tuple(charted))
+
+
+def comparison(
+    reads: Reads, topic: str, *, known_at: WhenLike, day: WhenLike | None = None
+) -> Comparison:
+    """The topic's chart as known at `known_at` beside the chart as known now."""
+    entries = reads.entries()
+    then = topic_chart(reads, topic, known_at=known_at, day=day, entries=entries)
+    now = topic_chart(reads, topic, day=day, entries=entries)
+    start, end = min(then.start, now.start), max(then.end, now.end)
+    return Comparison(
+        attrs.evolve(then, start=start, end=end), attrs.evolve(now, start=start, end=end)
+    )
+
+
+def relations_chart(relations: Relations) -> RelationsChart:
+    """One bar per period of `relations`, in the same order."""
+    bars = tuple(
+        Bar(
+            p.label,
+            p.start,
+            p.end,
+            float(p.cooperation),
+            float(p.conflict),
+            float(p.score),
+            p.developments,
+        )
+        for p in relations.periods
+    )
+    return RelationsChart(relations.a, relations.b, relations.by, relations.known_at, bars)

@@ -1,0 +1,99 @@
+"""Helpers of the facade's reads: source filters, story dates and corrected entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+import attrs
+
+from timeline.engine.registry import Registry
+from timeline.engine.replay import View, fold_positions
+from timeline.engine.rule import Entry, is_known
+from timeline.engine.values import Development, Reliability
+from timeline.engine.when import FIRST_DAY, When
+from timeline.projections.backend import stored_events
+from timeline.projections.materialised import Materialised
+
+__all__ = [
+    "Reliabilities",
+    "corrected",
+    "corrected_streams",
+    "folded",
+    "from_start",
+    "reliabilities",
+    "withdrawn",
+]
+
+Reliabilities = Reliability | str | Collection[Reliability | str] | None
+# The stored events of every development stream that holds more than its recording.
+_CORRECTED = (
+    "SELECT stream, version, topic, state FROM {streams} WHERE notification_id <= :pin AND "
+    "stream IN (SELECT stream FROM {streams} WHERE version > 1 AND notification_id <= :pin) "
+    "ORDER BY notification_id"
+)
+
+
+def folded(
+    counted: tuple[Development, ...],
+    day: dt.date,
+    known_at: dt.date | None,
+    possible: bool,
+    source: str,
+    registry: Registry,
+) -> View:
+    """The view that the developments which count make, folded here."""
+    return View(
+        day=day,
+        known_at=known_at,
+        possible=possible,
+        source=source,
+        positions=fold_positions(counted, day, possible=possible),
+        developments=counted,
+        resolve_actor=lambda name: registry.resolve("actor", name),
+        resolve_topic=lambda name: registry.resolve("topic", name),
+        descendants=registry.descendants,
+    )
+
+
+def reliabilities(value: Reliabilities) -> set[Reliability] | None:
+    """The reliabilities a filter names, or None for no filter."""
+    if value is None:
+        return None
+    chosen = [value] if isinstance(value, str | Reliability) else value
+    return {Reliability.parse(item) for item in chosen}
+
+
+def from_start(development: Development) -> Development:
+    """The development dated by the first day it may have occurred, when its span has one."""
+    if development.occurred.earliest == FIRST_DAY:
+        return development
+    return attrs.evolve(development, occurred=When.day(development.occurred.earliest))
+
+
+def corrected_streams(view: Materialised, pin: int) -> list[Entry]:
+    """The entries of the streams with a revision or retraction, read from the view."""
+    rows = view.queries.query(view.queries.dialect.render(_CORRECTED), {"pin": pin})
+    return [view.projection.entry_of(stored) for stored in stored_events(rows).values()]
+
+
+def corrected(entries: Collection[Entry], known_at: dt.date | None) -> list[Entry]:
+    """Those entries with a correction known at `known_at`, sorted by id."""
+    found = [
+        entry
+        for entry in entries
+        if any(is_known(r.reported, known_at) for r in entry.revisions)
+        or any(is_known(r.reported, known_at) for r in entry.retractions)
+    ]
+    return sorted(found, key=lambda entry: entry.id)
+
+
+def withdrawn(entries: Collection[Entry], known_at: dt.date | None) -> list[Development]:
+    """The developments retracted by `known_at`, each as last known before its retraction."""
+    found = []
+    for entry in entries:
+        if entry.retractions and entry.as_known(known_at) is None:
+            last = attrs.evolve(entry, retractions=()).as_known(known_at)
+            if last is not None:
+                found.append(last)
+    return found

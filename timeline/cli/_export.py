@@ -1,0 +1,108 @@
+"""`export` and `import`: the story in other tools' formats, and back (`timeline._exchange`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from timeline.cli import _options as opt
+from timeline.cli._context import App, pass_app
+from timeline.cli._dates import DayArg
+
+__all__ = ["export", "import_"]
+
+FORMATS = ("json", "jsonl", "csv", "timelinejs", "plover")
+WHAT = ("developments", "changes")
+
+
+@click.command(
+    short_help="The story as JSON, JSON Lines, CSV, TimelineJS 3 or PLOVER.",
+    epilog="Examples: timeline export --format timelinejs > story.json; "
+    "timeline export --format jsonl --at 25 (the store as it stood at position 25)",
+)
+@click.option("--format", "form", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option(
+    "--what",
+    type=click.Choice(WHAT),
+    default="developments",
+    show_default=True,
+    help="CSV only: the developments, or every position's change points.",
+)
+@click.option("--title", default=None, help="The TimelineJS title (default: the main topic).")
+@click.option(
+    "--at",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="POSITION",
+    help="Export the store as it stood at this position (printed in every export's meta).",
+)
+@opt.known_at()
+@opt.store
+@pass_app
+def export(
+    app: App,
+    form: str,
+    what: str,
+    title: str | None,
+    at: int | None,
+    known_at: DayArg | None,
+) -> None:
+    """Every development (known at --known-at) in story order, in one of these forms:
+
+    json (full records), jsonl (the lossless log of actors, topics, developments,
+    revisions and retractions, for `timeline import`), csv (for spreadsheets and
+    pandas), timelinejs (a TimelineJS 3 document), plover (PLOVER event records).
+    Every export carries the store position, a content hash and the knowledge day it
+    was made with, so `--at POSITION` reproduces it byte for byte later.
+    """
+    from timeline._exchange import snapshot
+
+    known = None if known_at is None else known_at.day
+    made = snapshot(app.timeline(), form, known_at=known, at=at, title=title, what=what)
+    for reason in made.skipped:
+        app.warn(f"left out: {reason}")
+    app.out.write(made.text)
+
+
+@click.command(
+    "import",
+    short_help="Record a file exported by timeline (JSON Lines) or PLOVER records.",
+    epilog="Example: timeline export --format jsonl > story.jsonl; "
+    "timeline --db other.db import story.jsonl",
+)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@opt.output(table=False)
+@opt.store
+@pass_app
+def import_(app: App, path: Path) -> None:
+    """Record the actors, topics, developments, revisions and retractions in PATH.
+
+    All or nothing: any problem (reported with its line and field) writes nothing,
+    and importing the same file again changes nothing.
+    """
+    from timeline._exchange import import_file
+
+    report = import_file(app.timeline(write=True), path)
+    counts = (
+        f"{len(report.actors)} actors, {len(report.topics)} topics, "
+        f"{len(report.developments)} developments, {report.revisions} revisions, "
+        f"{report.retractions} retractions new; {report.unchanged} already there"
+    )
+    document = {
+        "path": str(path),
+        "form": report.form,
+        "actors": list(report.actors),
+        "topics": list(report.topics),
+        "developments": list(report.developments),
+        "revisions": report.revisions,
+        "retractions": report.retractions,
+        "unchanged": report.unchanged,
+        "position": report.position,
+        "notes": list(report.notes),
+    }
+    for note in report.notes:
+        app.info(note)
+    app.say(
+        document, f"imported {path} ({report.form}): {counts}; store position {report.position}"
+    )

@@ -1,0 +1,254 @@
+"""Printing for people and programs: tables that fit the terminal, CSV, and JSON.
+
+Tables are drawn by `rich`, which measures text as the terminal shows it and wraps
+cells to fit the width: on a terminal its width, else `COLUMNS` when set, else
+unlimited (piped output is not wrapped).  `--wide` adds the wide-only columns and
+never wraps.  Colour is used on a terminal only, and never with `NO_COLOR`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+import attrs
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+__all__ = ["Column", "Output", "dump", "tidy"]
+
+UNLIMITED = 10_000
+STANCE_STYLES = {
+    "rejects": "bold red",
+    "opposes": "red",
+    "undecided": "yellow",
+    "supports": "green",
+    "committed": "bold green",
+}
+
+
+@attrs.frozen
+class Column:
+    """One column of a table: its header, and how it gives way on a narrow terminal.
+
+    `wide` columns show only with `--wide`; an `under` column, when the table is too
+    wide for the terminal, moves into the cell of the column it names, on a line of
+    its own (several such columns share the line, comma-separated).
+    """
+
+    name: str
+    wide: bool = False
+    style: Callable[[str], str | None] | None = None
+    under: str | None = None
+
+
+def _natural(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> int:
+    """The width a table needs to put every row on one line."""
+    from rich.cells import cell_len
+
+    widths = [max([cell_len(column.name), *(cell_len(row[i]) for row in rows)])
+              for i, column in enumerate(columns)]  # fmt: skip
+    return sum(widths) + 2 * (len(columns) - 1)
+
+
+def stack(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None
+) -> tuple[list[Column], list[list[str]]]:
+    """The columns and rows to draw: `under` columns folded into others when too wide."""
+    if width is None or _natural(columns, rows) <= width:
+        return list(columns), [list(row) for row in rows]
+    names = [column.name for column in columns]
+    kept = [i for i, column in enumerate(columns) if column.under not in names]
+    moved: dict[int, list[int]] = {}
+    for i, column in enumerate(columns):
+        if column.under in names:
+            moved.setdefault(names.index(column.under), []).append(i)
+    stacked = []
+    headers = [
+        Column(" / ".join([columns[i].name, ", ".join(columns[j].name for j in moved[i])]))
+        if i in moved
+        else columns[i]
+        for i in kept
+    ]
+    for row in rows:
+        cells = []
+        for i in kept:
+            extra = ", ".join(row[j] for j in moved.get(i, []) if row[j])
+            cells.append(f"{row[i]}\n{extra}" if extra else row[i])
+        stacked.append(cells)
+    return [
+        attrs.evolve(h, style=columns[i].style) for h, i in zip(headers, kept, strict=True)
+    ], stacked
+
+
+def stance_style(cell: str) -> str | None:
+    """The colour of a stance cell (its first word)."""
+    return STANCE_STYLES.get(cell.split(" ", 1)[0])
+
+
+def tidy(value: Any) -> Any:
+    """JSON-ready data with floats rounded to 6 places, so sums read as written (-26.4)."""
+    if isinstance(value, float):
+        rounded = round(value, 6) if math.isfinite(value) else None
+        return 0.0 if rounded == 0 else rounded
+    if isinstance(value, Mapping):
+        return {key: tidy(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [tidy(item) for item in value]
+    return value
+
+
+def dump(document: Any) -> str:
+    """JSON text for programs: indented, keys in a fixed order, non-ASCII kept."""
+    return json.dumps(tidy(document), indent=2, ensure_ascii=False)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Output:
+    """One output stream (stdout or stderr) with its width and colour decided once."""
+
+    def __init__(
+        self, stream: TextIO, *, columns: int | None, no_color: bool, term: str | None
+    ) -> None:
+        self.stream = stream
+        self.terminal = _is_terminal(stream)
+        self.color = self.terminal and not no_color and term != "dumb"
+        self.width = columns or self._terminal_width()
+        self._term = term
+        self._console: Console | None = None
+
+    def _terminal_width(self) -> int | None:
+        if not self.terminal:
+            return None
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            return 80
+
+    def console(self, *, wide: bool = False, live: bool = False) -> Console:
+        """A rich console that draws for this stream (unlimited width when `wide`).
+
+        It draws into a string that `write` then prints, except a `live` one (for
+        progress on a terminal), which draws on the stream itself.
+        """
+        from rich.console import Console
+
+        environ = {"TERM": self._term} if self._term else {}
+        return Console(
+            file=self.stream if live else io.StringIO(),
+            width=UNLIMITED if wide or self.width is None else self.width,
+            force_terminal=self.color or (live and self.terminal),
+            no_color=not self.color,
+            color_system="standard" if self.color else None,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            legacy_windows=False,
+            _environ=environ,
+        )
+
+    def write(self, text: str) -> None:
+        """Writes lines as they are, with the trailing spaces rich pads cells with removed."""
+        lines = [line.rstrip(" ") for line in text.rstrip("\n").split("\n")]
+        self.stream.write("\n".join(lines) + "\n")
+        self.stream.flush()
+
+    def _render(self, renderable: Any, *, wide: bool = False) -> str:
+        console = self.console(wide=wide)
+        with console.capture() as captured:
+            console.print(renderable)
+        return captured.get()
+
+    def _wrap(self, text: str) -> str:
+        if self.width is None:
+            return text
+        return "\n".join(
+            textwrap.fill(part, self.width, break_on_hyphens=False) for part in text.split("\n")
+        )
+
+    def _styled(self, text: str, style: str) -> str:
+        from rich.text import Text
+
+        return self._render(Text(text, style=style), wide=True).rstrip("\n")
+
+    def line(self, text: str, *, style: str | None = None) -> None:
+        """A paragraph, wrapped to the width (never split inside a word)."""
+        wrapped = self._wrap(text)
+        self.write(self._styled(wrapped, style) if self.color and style else wrapped)
+
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[str]],
+        *,
+        wide: bool,
+        header: bool = True,
+        leading: int = 0,
+    ) -> None:
+        """Rows under a header, wrapped to fit (wide: every column, one line per row)."""
+        from rich import box
+        from rich.table import Table
+
+        shown_columns = [column for column in columns if wide or not column.wide]
+        shown_rows = [[row[i] for i, c in enumerate(columns) if wide or not c.wide] for row in rows]
+        stacked = False
+        if not wide:
+            count = len(shown_columns)
+            shown_columns, shown_rows = stack(shown_columns, shown_rows, self.width)
+            stacked = len(shown_columns) < count
+        dashes = box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
+        table = Table(
+            box=dashes,
+            show_edge=False,
+            pad_edge=False,
+            padding=(0, 1, 0, 0),
+            header_style="bold" if self.color else "",
+            highlight=False,
+            show_header=header,
+            leading=1 if stacked else leading,
+        )
+        for column in shown_columns:
+            table.add_column(column.name, overflow="fold", no_wrap=wide)
+        for row in shown_rows:
+            table.add_row(
+                *(self._cell(c, cell) for c, cell in zip(shown_columns, row, strict=True))
+            )
+        self.write(self._render(table, wide=wide))
+
+    def _cell(self, column: Column, text: str) -> Text:
+        from rich.text import Text
+
+        style = column.style(text) if column.style and self.color else None
+        return Text(text, style=style or "")
+
+    def csv(self, columns: Sequence[Column], rows: Iterable[Sequence[str]]) -> None:
+        """Every column as CSV with a header row."""
+        writer = csv.writer(self.stream, lineterminator="\n")
+        writer.writerow([column.name for column in columns])
+        writer.writerows(rows)
+        self.stream.flush()
+
+    def json(self, document: Any) -> None:
+        """The document as JSON."""
+        self.write(dump(document))
+
+    def note(self, label: str, text: str, *, style: str = "bold") -> None:
+        """A labelled message such as `timeline: error: ...` or `hint: ...`, wrapped."""
+        wrapped = self._wrap(f"{label} {text}")
+        if self.color:
+            wrapped = self._styled(label, style) + wrapped[len(label) :]
+        self.write(wrapped)

@@ -1,0 +1,206 @@
+"""The JSON API: positions, history, diff, explain, developments and relations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+import pendulum
+from fastapi import APIRouter, Depends, Query
+
+from timeline.projections.relations import PERIODS
+from timeline.web import models, params, payloads
+from timeline.web.story import Story, story_of
+
+__all__ = ["ERRORS", "router"]
+
+router = APIRouter(prefix="/api", tags=["story"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": models.ErrorOut, "description": "A parameter could not be read"},
+    404: {"model": models.ErrorOut, "description": "An actor or topic name is not registered"},
+}
+
+StoryDep = Annotated[Story, Depends(story_of)]
+Day = Annotated[
+    str,
+    Query(description="EDTF date; a month or year means its last day", examples=["2018-12-31"]),
+]
+KnownAt = Annotated[
+    str | None,
+    Query(
+        description="only what was reported by this EDTF date; omitted: everything recorded",
+        examples=["2018-12-20"],
+    ),
+]
+Possible = Annotated[
+    bool, Query(description="count developments that had possibly (not certainly) occurred")
+]
+Actor = Annotated[str, Query(description="actor id, name, alias or person", examples=["TUR"])]
+Topic = Annotated[str, Query(description="topic slug or alias", examples=["s400-purchase"])]
+By = Literal["day", "week", "month", "quarter", "year"]
+Reliability = Literal["official", "named", "anonymous"]
+assert set(PERIODS) == set(get_args(By))
+
+
+def _required(parameter: str, value: str) -> pendulum.Date:
+    found = params.day(parameter, value)
+    if found is None:
+        raise params.ParameterError(parameter, "expected an EDTF date such as '2018-12-31'")
+    return found
+
+
+@router.get("/story", response_model=models.StoryOut)
+def story(story: StoryDep) -> dict[str, Any]:
+    """The story's title, actors and topics, and the days its developments span."""
+    registry = story.registry
+    return {
+        "title": story.title,
+        "actors": [
+            {"id": a.id, "name": a.name, "parent": a.parent, "aliases": list(a.aliases)}
+            for a in registry.actors.values()
+        ],
+        "topics": [
+            {"id": t.id, "description": t.description, "aliases": list(t.aliases)}
+            for t in registry.topics.values()
+        ],
+        "developments": len(story.read(lambda tl: tl.developments())),
+        "position": story.read(lambda tl: tl.position),
+        **story.bounds(),
+    }
+
+
+@router.get("/positions", response_model=models.PositionsOut, responses=ERRORS)
+def positions(
+    story: StoryDep,
+    day: Day,
+    known_at: KnownAt = None,
+    possible: Possible = False,
+    actor: Annotated[str | None, Query(description="only this actor")] = None,
+    children: Annotated[bool, Query(description="with actor: and the actors below it")] = False,
+) -> dict[str, Any]:
+    """Every actor's position on every topic as of `day`, as known at `known_at`."""
+    on, known = _required("day", day), params.day("known_at", known_at)
+    who = None if actor is None else params.name(story.registry, "actor", "actor", actor)
+    view = story.read(lambda tl: tl.as_of(on, known, possible=possible))
+    found = view.positions(who, children=children)
+    return {
+        "day": on.isoformat(),
+        "known_at": payloads.day(known),
+        "possible": possible,
+        "positions": payloads.positions(found, story.names()),
+    }
+
+
+@router.get("/history", response_model=models.HistoryOut, responses=ERRORS)
+def history(
+    story: StoryDep,
+    actor: Actor,
+    topic: Topic,
+    known_at: KnownAt = None,
+    possible: Possible = False,
+) -> dict[str, Any]:
+    """The days on which one actor's position on one topic changed."""
+    registry, known = story.registry, params.day("known_at", known_at)
+    who = params.name(registry, "actor", "actor", actor)
+    what = params.name(registry, "topic", "topic", topic)
+    changes = story.read(lambda tl: tl.history(who, what, known_at=known, possible=possible))
+    names = story.names()
+    return {
+        "actor": who,
+        "topic": what,
+        "known_at": payloads.day(known),
+        "possible": possible,
+        "changes": [payloads.change(c, names) for c in changes],
+    }
+
+
+@router.get("/diff", response_model=models.DiffOut, responses=ERRORS)
+def diff(
+    story: StoryDep,
+    d1: Day,
+    d2: Annotated[str | None, Query(description="the second day; omitted: d1")] = None,
+    known_at: KnownAt = None,
+    vs_known_at: Annotated[
+        str | None, Query(description="the second knowledge day; omitted: known_at")
+    ] = None,
+    possible: Possible = False,
+) -> dict[str, Any]:
+    """What changed from (d1, known_at) to (d2, vs_known_at), position by position."""
+    first, second = _required("d1", d1), params.day("d2", d2)
+    known, versus = params.day("known_at", known_at), params.day("vs_known_at", vs_known_at)
+    if second is None and versus is None:
+        raise params.ParameterError("d2", "give d2 (a second day) or vs_known_at, or both")
+    found = story.read(
+        lambda tl: tl.diff(first, second, known_at=known, vs_known_at=versus, possible=possible)
+    )
+    return payloads.diff(found, story.names())
+
+
+@router.get("/explain", response_model=models.ExplanationOut, responses=ERRORS)
+def explain(
+    story: StoryDep,
+    actor: Actor,
+    topic: Topic,
+    day: Day,
+    known_at: KnownAt = None,
+    possible: Possible = False,
+) -> dict[str, Any]:
+    """The developments behind a position, the rule that chose it, and the claims it beat."""
+    registry, on = story.registry, _required("day", day)
+    known = params.day("known_at", known_at)
+    who = params.name(registry, "actor", "actor", actor)
+    what = params.name(registry, "topic", "topic", topic)
+    found = story.read(lambda tl: tl.explain(who, what, on, known_at=known, possible=possible))
+    return payloads.explanation(found, story.names())
+
+
+@router.get("/developments", response_model=models.DevelopmentsOut, responses=ERRORS)
+def developments(
+    story: StoryDep,
+    known_at: KnownAt = None,
+    actor: Annotated[str | None, Query(description="naming this actor")] = None,
+    children: Annotated[bool, Query(description="or an actor below it")] = False,
+    topic: Annotated[str | None, Query(description="claiming on this topic")] = None,
+    period: Annotated[
+        str | None, Query(description="overlapping this EDTF span", examples=["2018"])
+    ] = None,
+    reliability: Annotated[
+        list[Reliability] | None, Query(description="from sources of this reliability")
+    ] = None,
+) -> dict[str, Any]:
+    """The developments known at `known_at`, in story order, filtered by what is given."""
+    registry, known = story.registry, params.day("known_at", known_at)
+    who = None if actor is None else params.name(registry, "actor", "actor", actor)
+    what = None if topic is None else params.name(registry, "topic", "topic", topic)
+    span = params.when("period", period)
+    found = story.read(
+        lambda tl: tl.developments(
+            known,
+            actor=who,
+            children=children,
+            topic=what,
+            period=span,
+            reliability=reliability or None,
+        )
+    )
+    return {"known_at": payloads.day(known), "developments": payloads.listing(found)}
+
+
+@router.get("/relations", response_model=models.RelationsOut, responses=ERRORS)
+def relations(
+    story: StoryDep,
+    a: Actor,
+    b: Annotated[str, Query(description="the other actor", examples=["USA"])],
+    by: Annotated[By, Query(description="the length of a period")] = "month",
+    known_at: KnownAt = None,
+    children: Annotated[bool, Query(description="actors' organs stand for them")] = True,
+) -> dict[str, Any]:
+    """Two actors' Goldstein-weighted cooperation–conflict score per period."""
+    registry, known = story.registry, params.day("known_at", known_at)
+    first = params.name(registry, "actor", "a", a)
+    second = params.name(registry, "actor", "b", b)
+    if first == second:
+        raise params.ParameterError("b", f"relations of {first!r} with itself: expected two actors")
+    found = story.read(
+        lambda tl: tl.relations(first, second, by=by, known_at=known, children=children)
+    )
+    return payloads.relations(found)

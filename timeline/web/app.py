@@ -1,0 +1,120 @@
+"""The web app: the page, its static files, the JSON API and the charts, on FastAPI."""
+
+from __future__ import annotations
+
+import logging
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from timeline import __version__
+from timeline.web import api, chart_api
+from timeline.web.params import ParameterError
+from timeline.web.story import Story
+
+if TYPE_CHECKING:
+    from timeline._timeline import Timeline
+
+__all__ = ["STATIC", "create_app"]
+
+STATIC = Path(str(files("timeline.web") / "static"))
+LOG = logging.getLogger("timeline.web")
+POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+def _error(status: int, message: str, parameter: str | None = None) -> JSONResponse:
+    body = {"error": {"status": status, "parameter": parameter, "message": message}}
+    return JSONResponse(body, status_code=status)
+
+
+async def _parameter(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ParameterError)
+    return _error(error.status, error.message, error.parameter)
+
+
+async def _invalid(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    first: dict[str, Any] = next(iter(error.errors()), {})
+    location = [part for part in first.get("loc", ()) if isinstance(part, str)]
+    parameter = location[1] if len(location) > 1 else None
+    message = str(first.get("msg", "invalid request"))
+    expected = first.get("ctx", {}).get("expected")
+    if expected and str(expected) not in message:
+        message = f"{message} (expected {expected})"
+    return _error(400, message, parameter)
+
+
+async def _http(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return _error(error.status_code, str(error.detail))
+
+
+async def _unexpected(request: Request, error: Exception) -> Response:
+    LOG.exception("unexpected error answering %s", request.url.path)
+    return _error(500, f"internal error: {type(error).__name__}")
+
+
+class _Headers:
+    """Adds the page's security headers, and `no-store` to API answers without a policy."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = str(scope.get("path", "")).startswith("/api/")
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", POLICY)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                if api:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def create_app(timeline: Timeline, *, title: str = "Timeline") -> FastAPI:
+    """The app answering from `timeline`; it only reads."""
+    app = FastAPI(
+        title=f"{title} — timeline API",
+        version=__version__,
+        description=(
+            "Each actor's position on each topic as of a day, as known on a day. "
+            "Dates are EDTF text; every 4xx answer is a JSON `error` naming its parameter."
+        ),
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # the interactive docs load scripts from a CDN; the page is offline
+        redoc_url=None,
+    )
+    app.state.story = Story(timeline, title)
+    app.add_exception_handler(ParameterError, _parameter)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(_Headers)
+    app.include_router(api.router)
+    app.include_router(chart_api.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    return app

@@ -1,0 +1,313 @@
+"""Charts drawn headless with matplotlib's Agg backend, as PNG or SVG bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from matplotlib import dates as mdates
+from matplotlib import rc_context
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from timeline.engine.errors import TimelineError
+from timeline.engine.values import Stance
+from timeline.projections.charts import Comparison, RelationsChart, Series, TopicChart
+
+__all__ = [
+    "FORMATS",
+    "PALETTE",
+    "ChartError",
+    "comparison_figure",
+    "relations_figure",
+    "save",
+    "to_bytes",
+    "topic_figure",
+]
+
+FORMATS = ("png", "svg")
+PALETTE = (
+    "#1d4e89",
+    "#c0392b",
+    "#1b998b",
+    "#e0a100",
+    "#7b4fa0",
+    "#5c8001",
+    "#d1495b",
+    "#3d405b",
+)
+INK, MUTED, GRID, PAPER = "#1a1a1a", "#6b6b6b", "#e4e4e4", "#ffffff"
+COOPERATION, CONFLICT = "#2f6db5", "#c0392b"
+STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.edgecolor": MUTED,
+    "axes.labelcolor": INK,
+    "xtick.color": MUTED,
+    "ytick.color": INK,
+    "svg.hashsalt": "timeline",
+    "svg.fonttype": "path",
+}
+SIZE = (10.0, 5.6)
+_LOCK = threading.RLock()  # rc_context changes process-wide settings
+
+
+class ChartError(TimelineError, ValueError):
+    """A chart was asked for in a format or shape that cannot be drawn."""
+
+
+@contextmanager
+def _styled() -> Iterator[None]:
+    with _LOCK, rc_context(STYLE):  # type: ignore[arg-type]  # keys typed as literals
+        yield
+
+
+def _x(day: dt.date) -> float:
+    """A day as matplotlib's date number."""
+    return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
+
+
+def _color(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def _frame(axes: Axes) -> None:
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(axis="y", length=0)
+    axes.grid(axis="y", color=GRID, linewidth=0.8)
+    axes.set_axisbelow(True)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def _heading(figure: Figure, title: str, subtitle: str) -> None:
+    figure.text(0.02, 0.965, title, fontsize=14, fontweight="bold", color=INK, va="top")
+    figure.text(0.02, 0.905, subtitle, fontsize=10, color=MUTED, va="top")
+
+
+def _offsets(count: int) -> list[float]:
+    # Lines at the same stance sit a little apart, so each stays visible.
+    return [(k - (count - 1) / 2) * 0.08 for k in range(count)]
+
+
+def _draw_series(axes: Axes, one: Series, offset: float, chart: TopicChart) -> float | None:
+    color = _color(one.index)
+    for band in one.bands:
+        start, end = _x(max(band.start, chart.start)), _x(min(band.end, chart.end))
+        y = band.stance.value + offset
+        axes.fill_between([start, end], y - 0.16, y + 0.16, color=color, alpha=0.16, lw=0)
+    previous: float | None = None
+    for step in one.steps:
+        start = _x(max(step.start, chart.start))
+        end = _x(min(step.end or chart.end, chart.end))
+        y = step.stance.value + offset
+        style = (0, (3, 2)) if step.tentative else "solid"
+        if previous is not None and previous != y:
+            axes.plot([start, start], [previous, y], color=color, lw=2, ls=style)
+        axes.plot([start, end], [y, y], color=color, lw=2.4, ls=style, solid_capstyle="butt")
+        if step.open_start:
+            axes.plot([start], [y], marker="<", color=color, ms=7, clip_on=False)
+        previous = y
+    for marker in one.markers:
+        y = marker.stance.value + offset
+        axes.plot(
+            [_x(marker.day)], [y], marker="X", ms=10, color=color, mec=PAPER, mew=1.2, zorder=5
+        )
+        axes.annotate(
+            f"{one.name}: retracted {marker.retracted}",
+            (_x(marker.day), y),
+            xytext=(6, 8),
+            textcoords="offset points",
+            fontsize=8,
+            color=color,
+        )
+    return previous
+
+
+def _labels(axes: Axes, ends: Sequence[tuple[float, str, str]], x: dt.date) -> None:
+    # Direct labels at the right edge, pushed apart so none overlap.
+    placed: list[float] = []
+    for y, name, color in sorted(ends):
+        spot = max(y, placed[-1] + 0.24) if placed else y
+        placed.append(spot)
+        axes.annotate(
+            textwrap.shorten(name, width=20, placeholder="…"),
+            (_x(x), y),
+            xytext=(8, (spot - y) * 36),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+            color=color,
+            annotation_clip=False,
+        )
+
+
+def _topic_axes(axes: Axes, chart: TopicChart, day: dt.date | None) -> None:
+    _frame(axes)
+    axes.set_ylim(-2.6, 2.6)
+    axes.set_yticks([s.value for s in Stance], [str(s) for s in Stance])
+    axes.axhline(0, color=MUTED, lw=0.6)
+    axes.set_xlim(_x(chart.start), _x(chart.end))
+    ends = []
+    for one, offset in zip(chart.series, _offsets(len(chart.series)), strict=True):
+        last = _draw_series(axes, one, offset, chart)
+        if last is not None:
+            ends.append((last, one.name, _color(one.index)))
+    _labels(axes, ends, chart.end)
+    if day is not None and chart.start <= day <= chart.end:
+        axes.axvline(_x(day), color=INK, lw=1, ls=":")
+        axes.annotate(
+            f"as of {day.isoformat()}",
+            (_x(day), 2.55),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=8,
+            color=INK,
+            va="top",
+        )
+    if not chart.series:
+        axes.text(0.5, 0.5, "No positions on this topic", ha="center", transform=axes.transAxes)
+
+
+def _key(figure: Figure) -> None:
+    handles = [
+        Line2D([], [], color=INK, lw=2.4, label="position"),
+        Line2D(
+            [], [], color=INK, lw=2.4, ls=(0, (3, 2)), label="tentative (may not have happened)"
+        ),
+        Patch(color=INK, alpha=0.16, label="when the change may have happened"),
+        Line2D([], [], color=INK, marker="X", ls="", ms=8, mec=PAPER, label="retracted claim"),
+        Line2D([], [], color=INK, marker="<", ls="", ms=7, label="earlier, date unknown"),
+    ]
+    figure.legend(
+        handles=handles,
+        loc="lower left",
+        ncol=5,
+        frameon=False,
+        fontsize=8,
+        bbox_to_anchor=(0.01, 0),
+    )
+
+
+def _known(known_at: dt.date | None) -> str:
+    return "as known now (every report recorded)" if known_at is None else f"as known at {known_at}"
+
+
+def _wrap(text: str, width: int = 95) -> str:
+    return textwrap.shorten(text, width=width, placeholder="…")
+
+
+def topic_figure(chart: TopicChart, *, day: dt.date | None = None) -> Figure:
+    """Every actor's stance on the topic over story time."""
+    with _styled():
+        figure = Figure(figsize=SIZE, facecolor=PAPER)
+        _heading(
+            figure,
+            f"Positions on {chart.topic}",
+            f"{_wrap(chart.description)} — {_known(chart.known_at)}",
+        )
+        axes = figure.add_axes((0.1, 0.16, 0.72, 0.68))
+        _topic_axes(axes, chart, day)
+        _key(figure)
+        return figure
+
+
+def comparison_figure(pair: Comparison, *, day: dt.date | None = None) -> Figure:
+    """The topic's chart as known then, beside the chart as known now."""
+    with _styled():
+        figure = Figure(figsize=(SIZE[0] * 1.4, SIZE[1]), facecolor=PAPER)
+        _heading(
+            figure,
+            f"What later reports changed: {pair.now.topic}",
+            _wrap(f"Left: {_known(pair.then.known_at)}. Right: {_known(None)}.", 140),
+        )
+        for left, chart in ((0.07, pair.then), (0.55, pair.now)):
+            axes = figure.add_axes((left, 0.16, 0.32, 0.66))
+            _topic_axes(axes, chart, day)
+            axes.set_title(_known(chart.known_at), loc="left", fontsize=10, color=INK, pad=10)
+        _key(figure)
+        return figure
+
+
+def relations_figure(chart: RelationsChart, *, names: tuple[str, str] | None = None) -> Figure:
+    """Cooperation above the line, conflict below and the score as a dot, per period."""
+    with _styled():
+        a, b = names or (chart.a, chart.b)
+        figure = Figure(figsize=SIZE, facecolor=PAPER)
+        _heading(
+            figure,
+            f"Relations between {a} and {b}",
+            f"Goldstein-weighted cooperation (up) and conflict (down) per {chart.by} — "
+            f"{_known(chart.known_at)}",
+        )
+        axes = figure.add_axes((0.08, 0.16, 0.86, 0.68))
+        _frame(axes)
+        axes.axhline(0, color=MUTED, lw=0.8)
+        for bar in chart.bars:
+            start, width = _x(bar.start), (bar.end - bar.start).days + 1
+            axes.bar(start, bar.cooperation, width=width * 0.86, align="edge", color=COOPERATION)
+            axes.bar(start, bar.conflict, width=width * 0.86, align="edge", color=CONFLICT)
+            middle = start + width * 0.43
+            axes.plot([middle], [bar.score], marker="D", color=INK, ms=6, zorder=4)
+            axes.annotate(
+                f"{bar.score:+.1f}\n{len(bar.developments)} dev.",
+                (middle, max(bar.cooperation, 0)),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+                color=INK,
+            )
+        if chart.bars:
+            middles = [
+                _x(bar.start) + ((bar.end - bar.start).days + 1) * 0.43 for bar in chart.bars
+            ]
+            if len(middles) <= 12:  # more periods than that: the date axis labels itself
+                axes.set_xticks(middles, [bar.label for bar in chart.bars])
+            first, last = chart.bars[0].start, chart.bars[-1].end
+            pad = max(15, (last - first).days // 12)
+            axes.set_xlim(_x(first) - pad, _x(last) + pad)
+            top = max([abs(x) for bar in chart.bars for x in (bar.cooperation, bar.conflict)] + [1])
+            axes.set_ylim(-top * 1.3, top * 1.3)
+        else:
+            axes.text(
+                0.5, 0.5, "No developments involve both", ha="center", transform=axes.transAxes
+            )
+        handles = [
+            Patch(color=COOPERATION, label="cooperation"),
+            Patch(color=CONFLICT, label="conflict"),
+            Line2D([], [], color=INK, marker="D", ls="", label="score (their sum)"),
+        ]
+        figure.legend(handles=handles, loc="lower left", ncol=3, frameon=False, fontsize=8)
+        return figure
+
+
+def to_bytes(figure: Figure, form: str = "png", *, dpi: int = 100) -> bytes:
+    """The figure as PNG or SVG bytes."""
+    if form not in FORMATS:
+        raise ChartError(f"chart format {form!r}: expected one of {', '.join(FORMATS)}")
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if form == "svg" else {"Software": None}
+    with _styled():
+        FigureCanvasAgg(figure)
+        figure.savefig(buffer, format=form, dpi=dpi, metadata=metadata, facecolor=PAPER)
+    return buffer.getvalue()
+
+
+def save(figure: Figure, path: str | Path, *, dpi: int = 100) -> Path:
+    """Writes the figure to `path`, PNG or SVG by its suffix; returns the path."""
+    target = Path(path)
+    target.write_bytes(to_bytes(figure, target.suffix.lstrip(".").lower(), dpi=dpi))
+    return target

@@ -1,0 +1,95 @@
+// The side panel: why a position holds (the rule, the claims and how each fared),
+// or what one development says.
+import { el, fmtDay, fmtWhen } from "./util.js";
+
+const STATUS = {
+  winner: "Sets the position",
+  supporting: "Same stance, earlier in the run",
+  beaten: "Overtaken",
+  uncertain: "Only possibly occurred",
+  unknown: "Not yet reported",
+  retracted: "Retracted",
+};
+
+function source(s) {
+  const parts = [s.publisher, s.reliability, s.attribution].filter(Boolean).join(" · ");
+  return el("p", { class: "source" }, "Source: ", parts,
+    s.url ? [" · ", el("a", { href: s.url, rel: "noopener noreferrer", target: "_blank" }, "link")] : null);
+}
+
+function dates(d) {
+  const written = d.occurred_as_written ? ` (“${d.occurred_as_written}”)` : "";
+  return el("p", { class: "dates" },
+    `Occurred ${fmtWhen(d.occurred)}${written} · reported ${fmtWhen(d.reported)} · ${d.kind}`);
+}
+
+function closeButton(onClose) {
+  return el("button", { type: "button", class: "link close", onclick: onClose }, "close");
+}
+
+/** Shows an explanation (the JSON of /api/explain). */
+export function showExplanation(panel, explanation, names, onClose) {
+  const { position } = explanation;
+  const known = explanation.known_at ? `as known at ${fmtDay(explanation.known_at)}` : "as known now";
+  panel.dataset.actor = explanation.actor;
+  panel.dataset.topic = explanation.topic;
+  panel.dataset.kind = "explanation";
+  const verdict = position
+    ? el("div", { class: "verdict" },
+      el("span", { class: `chip-mini s-${position.stance}` }, position.stance),
+      el("span", {}, `since ${fmtWhen(position.since)}`),
+      position.tentative ? el("span", { class: "chip-mini tentative" }, "tentative") : null)
+    : el("div", { class: "verdict" }, el("span", { class: "muted" }, "No position"));
+  const claims = explanation.claims.map((c) =>
+    el("li", { class: `claim ${c.status}`, "data-status": c.status, "data-development": c.development.id },
+      el("div", { class: "status" }, `${STATUS[c.status] ?? c.status} · ${c.stance}`),
+      el("p", { class: "summary-text" }, c.development.summary),
+      c.quote ? el("blockquote", {}, `“${c.quote}”`) : null,
+      source(c.development.source),
+      dates(c.development),
+      el("p", { class: "reason" }, `${c.development.id}: ${c.reason}`)));
+  panel.replaceChildren(
+    closeButton(onClose),
+    el("h3", {}, `${names.get(explanation.actor) ?? explanation.actor} on ${explanation.topic}`),
+    el("p", { class: "when" }, `As of ${fmtDay(explanation.day)}, ${known}`),
+    verdict,
+    el("p", { class: "rule" }, explanation.rule),
+    claims.length ? el("ol", {}, claims) : el("p", { class: "muted" }, "No claims bear on this day."),
+  );
+}
+
+/** Shows one development (a record of /api/developments). */
+export function showDevelopment(panel, d, names, onClose) {
+  panel.dataset.actor = "";
+  panel.dataset.topic = "";
+  panel.dataset.kind = "development";
+  const who = (ids) => ids.map((id) => names.get(id) ?? id).join(", ");
+  panel.replaceChildren(
+    closeButton(onClose),
+    el("h3", {}, d.id),
+    dates(d),
+    el("p", {}, d.summary),
+    source(d.source),
+    el("p", { class: "dates" }, `Actors: ${who(d.actors)}${d.targets.length ? ` → ${who(d.targets)}` : ""}`),
+    d.claims.length
+      ? el("ol", {}, d.claims.map((c) =>
+        el("li", { class: "claim" },
+          el("div", { class: "status" }, `${names.get(c.actor) ?? c.actor} ${c.stance} ${c.topic}`),
+          c.quote ? el("blockquote", {}, `“${c.quote}”`) : null)))
+      : el("p", { class: "muted" }, "No stance claims."),
+  );
+}
+
+/** Shows the placeholder. */
+export function clearPanel(panel) {
+  panel.dataset.actor = "";
+  panel.dataset.topic = "";
+  panel.dataset.kind = "";
+  panel.replaceChildren(el("p", { class: "placeholder" },
+    "Click a position to see the developments behind it, their sources and quotes, and the claims it beat."));
+}
+
+/** Shows an error in the panel. */
+export function showError(panel, message) {
+  panel.replaceChildren(el("p", { class: "placeholder" }, `Could not load: ${message}`));
+}
