@@ -28,11 +28,12 @@ from typing import Any
 
 import attrs
 
-from timeline.engine.values import Development, Retraction, Revision, Stance
+from timeline.engine.values import Development, Reliability, Retraction, Revision, Stance
 from timeline.engine.when import When, WhenLike, as_day
 
 __all__ = [
     "CERTAIN_BY",
+    "EVERYTHING",
     "KNOWN_SPAN",
     "POSSIBLE_BY",
     "STORY_ORDER",
@@ -40,9 +41,11 @@ __all__ = [
     "Entry",
     "PairKey",
     "Position",
+    "Scope",
     "is_known",
     "occurred_by",
     "position",
+    "source_key",
     "story_key",
     "winning_run",
 ]
@@ -112,6 +115,53 @@ class Entry:
         reports = [self.development.reported, *(r.reported for r in self.revisions)]
         reports += [r.reported for r in self.retractions]
         return {report.latest for report in reports}
+
+
+def _folded(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(" ".join(name.casefold().split()) for name in names)
+
+
+def _reliabilities(values: Iterable[Reliability | str] | None) -> frozenset[Reliability] | None:
+    return None if values is None else frozenset(Reliability.parse(v) for v in values)
+
+
+@attrs.frozen
+class Scope:
+    """Which developments a read counts: all of them, or all but some sources or ids.
+
+    A read's counterfactual: `without_sources` leaves out the developments whose
+    source is one of these publishers (case-insensitive), `only_reliability` keeps
+    those whose source has one of these reliabilities, and `without` leaves out
+    these development ids.  A development is judged by its version as known.
+    """
+
+    without_sources: frozenset[str] = attrs.field(default=frozenset(), converter=_folded)
+    only_reliability: frozenset[Reliability] | None = attrs.field(
+        default=None, converter=_reliabilities
+    )
+    without: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+
+    @property
+    def everything(self) -> bool:
+        """Whether the scope leaves nothing out."""
+        return not self.without_sources and self.only_reliability is None and not self.without
+
+    def admits(self, development: Development) -> bool:
+        """Whether the development (as known) counts in this scope."""
+        source = development.source
+        return (
+            development.id not in self.without
+            and source_key(source.publisher) not in self.without_sources
+            and (self.only_reliability is None or source.reliability in self.only_reliability)
+        )
+
+
+def source_key(publisher: str) -> str:
+    """How a publisher's name is compared: case and spacing do not matter."""
+    return " ".join(publisher.casefold().split())
+
+
+EVERYTHING = Scope()
 
 
 @attrs.frozen

@@ -181,10 +181,14 @@ class ViewQueries(ABC):
             raise ViewBehindError(f"the view has not reached notification {pin}")
 
     def runs(
-        self, keys: Sequence[tuple[str, str]], params: Mapping[str, Any], possible: bool
+        self,
+        keys: Sequence[tuple[str, str]],
+        params: Mapping[str, Any],
+        possible: bool,
+        scope: str = "",
     ) -> Iterator[tuple[tuple[str, str], list[tuple[Any, ...]]]]:
         """Each pair's counted claims, latest first (a statement per pair by default)."""
-        statement = self.dialect.run(possible)
+        statement = self.dialect.run(possible, scope)
         for actor, topic in keys:
             yield (actor, topic), self.query(statement, {**params, "actor": actor, "topic": topic})
 

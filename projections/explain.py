@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import attrs
 
 from timeline.engine.replay import fold_positions
-from timeline.engine.rule import Entry, Position, is_known, occurred_by
+from timeline.engine.rule import EVERYTHING, Entry, Position, Scope, is_known, occurred_by
 from timeline.engine.values import Development, Stance
 from timeline.projections.rows import day_of, known_ordinal, versions
 
@@ -187,14 +187,17 @@ def explain(
     *,
     known_at: dt.date | None = None,
     possible: bool = False,
+    scope: Scope = EVERYTHING,
 ) -> Explanation:
-    """Explains (actor, topic) as of `day`, as known at `known_at`.
+    """Explains (actor, topic) as of `day`, as known at `known_at`, counting what `scope` does.
 
     `entries` may be every entry of the store or any superset of those that
-    claim the pair in some version; the answer only depends on the latter.
+    claim the pair in some version; the answer only depends on the latter.  A
+    development `scope` leaves out (judged by its version as known, else as
+    recorded) is left out of the explanation, as if it had never been recorded.
     """
     key = (actor, topic)
-    relevant = [e for e in entries if _ever_claims(e, key)]
+    relevant = [e for e in entries if _ever_claims(e, key) and _in_scope(e, known_at, scope)]
     story: list[Development] = []
     for entry in relevant:
         known = entry.as_known(known_at)
@@ -214,6 +217,13 @@ def explain(
     claims.sort(key=lambda c: c.development.story_key)
     rule = _rule(key, day, known_at, possible, story, position)
     return Explanation(actor, topic, day, known_at, possible, position, rule, tuple(claims))
+
+
+def _in_scope(entry: Entry, known_at: dt.date | None, scope: Scope) -> bool:
+    if scope.everything:
+        return True
+    known = entry.as_known(known_at)
+    return scope.admits(known if known is not None else entry.development)
 
 
 def _ever_claims(entry: Entry, key: tuple[str, str]) -> bool:

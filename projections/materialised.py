@@ -28,13 +28,14 @@ from timeline.engine.aggregates import stream_id
 from timeline.engine.application import StoreApplication
 from timeline.engine.registry import Registry
 from timeline.engine.replay import View
-from timeline.engine.rule import Claimed, Entry, PairKey, Position
+from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.values import Actor, Development, Stance, Topic
 from timeline.engine.when import When
 from timeline.projections.backend import ViewBehindError, ViewQueries, ViewRecorder, stored_events
 from timeline.projections.catchup import BATCH, catch_up
 from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
+from timeline.projections.sql import scoped
 from timeline.projections.sqlite import SQLiteQueries, SQLiteViewRecorder
 
 __all__ = ["LazyPositions", "Materialised"]
@@ -157,11 +158,17 @@ class Materialised:
     # -- reads ------------------------------------------------------------------
 
     def position(
-        self, key: PairKey, day: dt.date, known_at: dt.date | None, possible: bool, pin: int
+        self,
+        key: PairKey,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        pin: int,
+        scope: Scope = EVERYTHING,
     ) -> Position | None:
         """One position, read with one index search."""
-        params = _params(day, known_at, pin)
-        statement = self.queries.dialect.run(possible)
+        where, params = _scoped(day, known_at, pin, scope)
+        statement = self.queries.dialect.run(possible, where)
 
         def read() -> list[tuple[Any, ...]]:
             rows = self.queries.query(statement, {**params, "actor": key[0], "topic": key[1]})
@@ -173,15 +180,20 @@ class Materialised:
         return rule.position(key, rule.winning_run(map(_claimed, rows)), day)
 
     def positions(
-        self, day: dt.date, known_at: dt.date | None, possible: bool, pin: int
+        self,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        pin: int,
+        scope: Scope = EVERYTHING,
     ) -> dict[PairKey, Position]:
         """Every position at once."""
-        params = _params(day, known_at, pin)
+        where, params = _scoped(day, known_at, pin, scope)
 
         def read() -> dict[PairKey, Position]:
             keys = [tuple(row) for row in self.queries.query(self.queries.dialect.pairs, {})]
             found = {}
-            for key, rows in self.queries.runs(keys, params, possible):
+            for key, rows in self.queries.runs(keys, params, possible, where):
                 run = rule.winning_run(map(_claimed, rows))
                 held = rule.position(key, run, day)
                 if held is not None:
@@ -190,10 +202,14 @@ class Materialised:
 
         return self._pinned(pin, read)
 
-    def claims(self, key: PairKey, known_at: dt.date | None, pin: int) -> list[Claimed]:
+    def claims(
+        self, key: PairKey, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
+    ) -> list[Claimed]:
         """Every claim on one pair known at `known_at`, in story order."""
-        params = {**_params(None, known_at, pin), "actor": key[0], "topic": key[1]}
-        rows = self._pinned(pin, lambda: self.queries.query(self.queries.dialect.claims, params))
+        where, params = _scoped(None, known_at, pin, scope)
+        params.update(actor=key[0], topic=key[1])
+        statement = self.queries.dialect.claims(where)
+        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         return [_claimed(row) for row in rows]
 
     def developments(
@@ -203,10 +219,11 @@ class Materialised:
         *,
         day: dt.date | None = None,
         possible: bool = False,
+        scope: Scope = EVERYTHING,
     ) -> list[Development]:
         """The developments known at `known_at` (that count at `day`, if given), in story order."""
-        statement = self.queries.dialect.developments(day is not None, possible)
-        params = _params(day, known_at, pin)
+        where, params = _scoped(day, known_at, pin, scope)
+        statement = self.queries.dialect.developments(day is not None, possible, where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         decode = self._app.mapper.transcoder.decode
         return [decode(bytes(state)) for (state,) in rows]
@@ -245,7 +262,15 @@ class Materialised:
         statement = self.queries.dialect.claimed_by
         return [r[0] for r in self._pinned(pin, lambda: self.queries.query(statement, params))]
 
-    def as_of(self, day: dt.date, known_at: dt.date | None, possible: bool, *, pin: int) -> View:
+    def as_of(
+        self,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        *,
+        pin: int,
+        scope: Scope = EVERYTHING,
+    ) -> View:
         """A lazy view: each position is looked up when asked for, as of `pin`."""
         registry = self.registry(pin)
         return View(
@@ -253,12 +278,21 @@ class Materialised:
             known_at=known_at,
             possible=possible,
             source="materialised",
-            positions=LazyPositions(self, day, known_at, possible, pin),
-            developments=lambda: self.developments(known_at, pin, day=day, possible=possible),
+            positions=LazyPositions(self, day, known_at, possible, pin, scope),
+            developments=lambda: self.developments(
+                known_at, pin, day=day, possible=possible, scope=scope
+            ),
             resolve_actor=lambda name: registry.resolve("actor", name),
             resolve_topic=lambda name: registry.resolve("topic", name),
             descendants=registry.descendants,
         )
+
+
+def _scoped(
+    day: dt.date | None, known_at: dt.date | None, pin: int, scope: Scope
+) -> tuple[str, dict[str, Any]]:
+    where, params = scoped(scope)
+    return where, {**_params(day, known_at, pin), **params}
 
 
 def _params(day: dt.date | None, known_at: dt.date | None, pin: int) -> dict[str, Any]:
@@ -291,9 +325,10 @@ class LazyPositions(Mapping[PairKey, Position]):
         known_at: dt.date | None,
         possible: bool,
         pin: int,
+        scope: Scope = EVERYTHING,
     ) -> None:
         self._source = materialised
-        self._args = (day, known_at, possible, pin)
+        self._args = (day, known_at, possible, pin, scope)
         self._all: dict[PairKey, Position] | None = None
 
     def __getitem__(self, key: PairKey) -> Position:

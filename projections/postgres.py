@@ -37,9 +37,9 @@ RUN_LIMIT = 64
 _COPIED = {
     "streams": "notification_id, stream, version, topic, state",
     "claims": "actor, topic, occurred_earliest, occurred_latest, dev_id, known_from, "
-    "known_until, stance, occurred, recorded_from, recorded_until",
+    "known_until, stance, occurred, source_key, reliability, recorded_from, recorded_until",
     "developments": "dev_id, known_from, known_until, occurred_earliest, occurred_latest, "
-    "state, recorded_from, recorded_until",
+    "source_key, reliability, state, recorded_from, recorded_until",
 }
 
 
@@ -148,11 +148,16 @@ class PostgresQueries(ViewQueries):
                 self._connection = None
 
     def runs(
-        self, keys: Sequence[tuple[str, str]], params: Mapping[str, Any], possible: bool
+        self,
+        keys: Sequence[tuple[str, str]],
+        params: Mapping[str, Any],
+        possible: bool,
+        scope: str = "",
     ) -> Iterator[tuple[tuple[str, str], list[tuple[Any, ...]]]]:
         """Every pair's counted claims, latest first, in one statement (longer runs again)."""
         found: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
-        for actor, topic, *row in self.query(self.dialect.runs(possible, RUN_LIMIT), params):
+        statement = self.dialect.runs(possible, RUN_LIMIT, scope)
+        for actor, topic, *row in self.query(statement, params):
             found.setdefault((actor, topic), []).append(tuple(row))
         wanted = set(keys)
         for key, rows in found.items():
@@ -160,7 +165,7 @@ class PostgresQueries(ViewQueries):
                 continue
             if len(rows) == RUN_LIMIT and all(r[1] == rows[0][1] for r in rows):
                 # The run may go on past the limit: read the whole pair.
-                yield from super().runs([key], params, possible)
+                yield from super().runs([key], params, possible, scope)
             else:
                 yield key, rows
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import pendulum
 
-from timeline.engine.rule import Entry
+from timeline.engine.rule import Entry, source_key
 from timeline.engine.values import Development
 from timeline.engine.when import LAST_DAY
 
@@ -72,6 +72,8 @@ class ClaimRow(NamedTuple):
     known_until: int
     stance: int
     occurred: str  # the EDTF text, which becomes a position's `since`
+    source_key: str  # the publisher, as `engine.rule.source_key` compares it
+    reliability: str
 
 
 def versions(entry: Entry) -> list[tuple[int, int, Development]]:
@@ -103,6 +105,8 @@ def claim_rows(spans: list[tuple[int, int, Development]]) -> list[ClaimRow]:
     for start, until, development in spans:
         earliest = development.occurred.earliest.toordinal()
         latest = development.occurred.latest.toordinal()
+        publisher = source_key(development.source.publisher)
+        reliability = development.source.reliability.value
         for claim in development.claims:
             row = ClaimRow(
                 claim.actor,
@@ -114,6 +118,8 @@ def claim_rows(spans: list[tuple[int, int, Development]]) -> list[ClaimRow]:
                 until,
                 claim.stance.value,
                 development.occurred.text,
+                publisher,
+                reliability,
             )
             previous = open_rows.get((claim.actor, claim.topic))
             if previous is not None and previous.known_until == start and _same_fact(previous, row):
@@ -127,12 +133,8 @@ def claim_rows(spans: list[tuple[int, int, Development]]) -> list[ClaimRow]:
 
 
 def _same_fact(a: ClaimRow, b: ClaimRow) -> bool:
-    return (a.occurred, a.stance, a.occurred_earliest, a.occurred_latest) == (
-        b.occurred,
-        b.stance,
-        b.occurred_earliest,
-        b.occurred_latest,
-    )
+    # Everything but the knowledge span: a revision of the source splits the claim too.
+    return a._replace(known_from=0, known_until=0) == b._replace(known_from=0, known_until=0)
 
 
 class DevelopmentRow(NamedTuple):
@@ -143,6 +145,8 @@ class DevelopmentRow(NamedTuple):
     known_until: int
     occurred_earliest: int
     occurred_latest: int
+    source_key: str
+    reliability: str
     state: bytes  # the development, as the store's transcoder encodes it
 
 
@@ -157,6 +161,8 @@ def development_rows(
             until,
             development.occurred.earliest.toordinal(),
             development.occurred.latest.toordinal(),
+            source_key(development.source.publisher),
+            development.source.reliability.value,
             encode(development),
         )
         for start, until, development in spans

@@ -32,13 +32,16 @@ import re
 
 import attrs
 
+from typing import Any
+
 from timeline.engine import rule
+from timeline.engine.rule import Scope
 from timeline.engine.errors import StoreError
 
-__all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect"]
+__all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 
 # The version of the tables below, kept in the tracking table under `SCHEMA_ROW`.
-SCHEMA = 3
+SCHEMA = 4
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
 TABLES = ("tracking", "streams", "claims", "pairs", "developments", "registry")
@@ -61,6 +64,7 @@ def _create(blob: str, integer: str, without_rowid: str) -> tuple[str, ...]:
         f"actor TEXT, topic TEXT, occurred_earliest {integer}, occurred_latest {integer}, "
         f"dev_id TEXT, known_from {integer}, recorded_from {integer}, "
         f"known_until {integer}, recorded_until {integer}, stance {integer}, occurred TEXT, "
+        "source_key TEXT, reliability TEXT, "
         "PRIMARY KEY (actor, topic, occurred_earliest, occurred_latest, dev_id, "
         f"known_from, recorded_from)){without_rowid}",
         "CREATE TABLE IF NOT EXISTS {pairs} (actor TEXT, topic TEXT, "
@@ -68,7 +72,8 @@ def _create(blob: str, integer: str, without_rowid: str) -> tuple[str, ...]:
         "CREATE TABLE IF NOT EXISTS {developments} ("
         f"dev_id TEXT, known_from {integer}, recorded_from {integer}, "
         f"known_until {integer}, recorded_until {integer}, "
-        f"occurred_earliest {integer}, occurred_latest {integer}, state {blob}, "
+        f"occurred_earliest {integer}, occurred_latest {integer}, "
+        f"source_key TEXT, reliability TEXT, state {blob}, "
         "UNIQUE (dev_id, known_from, recorded_from))",
         "CREATE TABLE IF NOT EXISTS {registry} (kind TEXT, ident TEXT, "
         f"notification_id {integer}, state {blob}, PRIMARY KEY (kind, ident))",
@@ -80,6 +85,24 @@ _LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
 _KNOWN = f"{rule.KNOWN_SPAN[0]} <= :known AND {rule.KNOWN_SPAN[1]} > :known"
 _PINNED = "recorded_from <= :pin AND recorded_until > :pin"
 _CURRENT = f"{_KNOWN} AND {_PINNED}"
+
+
+def scoped(scope: Scope) -> tuple[str, dict[str, Any]]:
+    """The condition (to append to a WHERE) and parameters that keep a read in `scope`."""
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    for column, values, keep in (
+        ("source_key", sorted(scope.without_sources), False),
+        ("reliability", sorted(r.value for r in scope.only_reliability or ()), True),
+        ("dev_id", sorted(scope.without), False),
+    ):
+        if not values and not (keep and scope.only_reliability is not None):
+            continue
+        names = [f"{column}_{n}" for n in range(len(values))]
+        params.update(zip(names, values, strict=True))
+        marks = ", ".join(f":{name}" for name in names) or "NULL"
+        parts.append(f"{column} {'IN' if keep else 'NOT IN'} ({marks})")
+    return "".join(f" AND {part}" for part in parts), params
 
 
 def _by(possible: bool) -> str:
@@ -175,9 +198,10 @@ class Dialect:
     def insert_claims(self) -> str:
         return self.write(
             "INSERT INTO {claims} (actor, topic, occurred_earliest, occurred_latest, dev_id, "
-            "known_from, known_until, stance, occurred, recorded_from, recorded_until) "
+            "known_from, known_until, stance, occurred, source_key, reliability, "
+            "recorded_from, recorded_until) "
             "VALUES (:actor, :topic, :oe, :ol, :dev_id, :known_from, :known_until, :stance, "
-            ":occurred, :n, :until)"
+            ":occurred, :source_key, :reliability, :n, :until)"
         )
 
     @property
@@ -195,8 +219,9 @@ class Dialect:
     def insert_developments(self) -> str:
         return self.write(
             "INSERT INTO {developments} (dev_id, known_from, known_until, occurred_earliest, "
-            "occurred_latest, state, recorded_from, recorded_until) VALUES (:dev_id, "
-            ":known_from, :known_until, :oe, :ol, :state, :n, :until)"
+            "occurred_latest, source_key, reliability, state, recorded_from, recorded_until) "
+            "VALUES (:dev_id, :known_from, :known_until, :oe, :ol, :source_key, :reliability, "
+            ":state, :n, :until)"
         )
 
     @property
@@ -212,30 +237,29 @@ class Dialect:
 
     # -- reading --------------------------------------------------------------------
 
-    def run(self, possible: bool) -> str:
+    def run(self, possible: bool, scope: str = "") -> str:
         """The claims on `:actor`/`:topic` that count at (:day, :known, :pin), latest first."""
         return self.render(
             "SELECT dev_id, stance, occurred FROM {claims} WHERE actor = :actor AND "
-            f"topic = :topic AND occurred_earliest <= :day AND {_by(possible)} AND {_CURRENT} "
-            f"ORDER BY {_LATEST_FIRST}"
+            f"topic = :topic AND occurred_earliest <= :day AND {_by(possible)} AND {_CURRENT}"
+            f"{scope} ORDER BY {_LATEST_FIRST}"
         )
 
-    def runs(self, possible: bool, limit: int) -> str:
+    def runs(self, possible: bool, limit: int, scope: str = "") -> str:
         """The latest `limit` counted claims of every pair, in one statement (PostgreSQL)."""
         return self.render(
             "SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred FROM {pairs} p "
             "CROSS JOIN LATERAL (SELECT dev_id, stance, occurred FROM {claims} "
             "WHERE actor = p.actor AND topic = p.topic AND occurred_earliest <= :day AND "
-            f"{_by(possible)} AND {_CURRENT} ORDER BY {_LATEST_FIRST} LIMIT {limit}) c "
+            f"{_by(possible)} AND {_CURRENT}{scope} ORDER BY {_LATEST_FIRST} LIMIT {limit}) c "
             "ORDER BY p.actor, p.topic"
         )
 
-    @property
-    def claims(self) -> str:
+    def claims(self, scope: str = "") -> str:
         """Every claim on one pair known at :known as of :pin, in story order."""
         return self.render(
             "SELECT dev_id, stance, occurred FROM {claims} WHERE actor = :actor AND "
-            f"topic = :topic AND {_CURRENT} ORDER BY {_ORDER}"
+            f"topic = :topic AND {_CURRENT}{scope} ORDER BY {_ORDER}"
         )
 
     @property
@@ -250,11 +274,11 @@ class Dialect:
             f"AND {_PINNED} ORDER BY dev_id"
         )
 
-    def developments(self, counted: bool, possible: bool) -> str:
+    def developments(self, counted: bool, possible: bool, scope: str = "") -> str:
         """The versions known at :known as of :pin in story order (counted: by :day too)."""
         by = f" AND {_by(possible)}" if counted else ""
         return self.render(
-            f"SELECT state FROM {{developments}} WHERE {_CURRENT}{by} ORDER BY {_ORDER}"
+            f"SELECT state FROM {{developments}} WHERE {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
         )
 
     @property

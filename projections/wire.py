@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from timeline.engine.errors import TimelineError
+from timeline.engine.rule import source_key
 from timeline.engine.when import When
 from timeline.projections.rows import KNOWN_FOREVER, ClaimRow, DevelopmentRow
 
@@ -50,6 +51,9 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
         occurred = _when(_value(data["occurred"], "when"))
         known_from = _when(_value(data["reported"], "when")).latest.toordinal()
         earliest, latest = occurred.earliest.toordinal(), occurred.latest.toordinal()
+        source = _value(data["source"], "source")
+        publisher = source_key(source["publisher"])
+        reliability = _value(source["reliability"], "reliability")
         rows = []
         for wrapped in data["claims"]:
             claim = _value(wrapped, "stanceclaim")
@@ -65,12 +69,18 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
                     KNOWN_FOREVER,
                     stance,
                     occurred.text,
+                    publisher,
+                    reliability,
                 )
             )
-    except (KeyError, TypeError, ValueError, TimelineError):
+    except (AttributeError, KeyError, TypeError, ValueError, TimelineError):
         return None
     texts = [dev_id, *(r.actor for r in rows), *(r.topic for r in rows)]
     if not all(isinstance(t, str) for t in texts) or any(type(r.stance) is not int for r in rows):
         return None
-    version = DevelopmentRow(dev_id, known_from, KNOWN_FOREVER, earliest, latest, encode(stored))
+    if not isinstance(reliability, str):
+        return None
+    version = DevelopmentRow(
+        dev_id, known_from, KNOWN_FOREVER, earliest, latest, publisher, reliability, encode(stored)
+    )
     return dev_id, rows, version

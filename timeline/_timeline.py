@@ -36,7 +36,7 @@ from timeline.engine.replay import (
     claims_on,
     known_developments,
 )
-from timeline.engine.rule import Claimed, Entry, PairKey, occurred_by
+from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope, occurred_by
 from timeline.engine.values import (
     Actor,
     Development,
@@ -59,6 +59,18 @@ from timeline.projections.relations import Relations, relations
 __all__ = ["Timeline"]
 
 T = TypeVar("T")
+
+
+def _scope(
+    without_sources: Iterable[str],
+    only_reliability: Reliabilities,
+    reliability: Reliabilities = None,
+) -> Scope:
+    """The scope of a read: everything but the sources left out, of the reliabilities kept."""
+    if isinstance(without_sources, str):
+        without_sources = [without_sources]
+    trusted = reliabilities(only_reliability if only_reliability is not None else reliability)
+    return Scope(without_sources=without_sources, only_reliability=trusted)
 
 
 def _day(value: WhenLike | None) -> dt.date | None:
@@ -297,36 +309,38 @@ class Timeline:
         *,
         possible: bool = False,
         at: int | None = None,
+        without_sources: Iterable[str] = (),
+        only_reliability: Reliabilities = None,
         reliability: Reliabilities = None,
     ) -> View:
         """The story as of `day`, as it was known on `known_at` (default: all known).
 
         `at` answers as the store stood at an earlier position (see `position`),
-        so a published answer can be reproduced after more was written;
-        `reliability` counts only developments whose source has it (or one of them).
+        so a published answer can be reproduced after more was written.  The
+        counterfactuals: `without_sources` leaves out what these publishers reported,
+        `only_reliability` (or `reliability`) counts only sources of that reliability.
         """
-        on, known, trusted = as_day(day), _day(known_at), reliabilities(reliability)
+        on, known = as_day(day), _day(known_at)
+        scope = _scope(without_sources, only_reliability, reliability)
         if self.materialised.enabled:
-            view = self.materialised.as_of(on, known, possible, pin=self._pin(at))
-            if trusted is None:
-                return view
-            counted = view.developments()
-        else:
-            story = known_developments(self._replay().entries(), known)
-            counted = tuple(d for d in story if occurred_by(d.occurred, on, possible=possible))
-        if trusted is not None:
-            counted = tuple(d for d in counted if d.source.reliability in trusted)
-        source = "materialised" if self.materialised.enabled else "replay"
-        return folded(counted, on, known, possible, source, self.registry)
+            return self.materialised.as_of(on, known, possible, pin=self._pin(at), scope=scope)
+        story = self._known(known, scope)
+        counted = tuple(d for d in story if occurred_by(d.occurred, on, possible=possible))
+        return folded(counted, on, known, possible, "replay", self.registry)
+
+    def _known(self, known: dt.date | None, scope: Scope) -> list[Development]:
+        """The oracle's developments known at `known`, in scope, in story order."""
+        story = known_developments(self._replay().entries(), known)
+        return story if scope.everything else [d for d in story if scope.admits(d)]
 
     def _pair(self, actor: str, topic: str) -> PairKey:
         registry = self.registry
         return registry.resolve("actor", actor), registry.resolve("topic", topic)
 
-    def _claims(self, key: PairKey, known_at: dt.date | None) -> list[Claimed]:
+    def _claims(self, key: PairKey, known_at: dt.date | None, scope: Scope) -> list[Claimed]:
         if self.materialised.enabled:
-            return self.materialised.claims(key, known_at, self._pin())
-        return claims_on(known_developments(self._replay().entries(), known_at), key)
+            return self.materialised.claims(key, known_at, self._pin(), scope)
+        return claims_on(self._known(known_at, scope), key)
 
     def _claiming(self, key: PairKey) -> list[Entry]:
         """The entries of every development that ever claimed the pair."""
@@ -342,10 +356,13 @@ class Timeline:
         *,
         known_at: WhenLike | None = None,
         possible: bool = False,
+        without_sources: Iterable[str] = (),
+        only_reliability: Reliabilities = None,
     ) -> list[Change]:
         """The change points of one position over story time, as known at `known_at`."""
         key = self._pair(actor, topic)
-        return history(self._claims(key, _day(known_at)), *key, possible=possible)
+        scope = _scope(without_sources, only_reliability)
+        return history(self._claims(key, _day(known_at), scope), *key, possible=possible)
 
     def diff(
         self,
@@ -355,6 +372,8 @@ class Timeline:
         known_at: WhenLike | None = None,
         vs_known_at: WhenLike | None = None,
         possible: bool = False,
+        without_sources: Iterable[str] = (),
+        only_reliability: Reliabilities = None,
     ) -> Diff:
         """What changed from (d1, known_at) to (d2, vs_known_at), position by position.
 
@@ -363,11 +382,16 @@ class Timeline:
         """
         if d2 is None and vs_known_at is None:
             raise QueryError("diff needs a second day (d2) or a second knowledge day (vs_known_at)")
-        first = self.as_of(d1, known_at, possible=possible)
+        sources, trusted = tuple(without_sources), only_reliability
+        first = self.as_of(
+            d1, known_at, possible=possible, without_sources=sources, only_reliability=trusted
+        )
         second = self.as_of(
             d1 if d2 is None else d2,
             known_at if vs_known_at is None else vs_known_at,
             possible=possible,
+            without_sources=sources,
+            only_reliability=trusted,
         )
         return Diff(
             days=(first.day, second.day),
@@ -384,18 +408,27 @@ class Timeline:
         *,
         known_at: WhenLike | None = None,
         possible: bool = False,
+        without_sources: Iterable[str] = (),
+        only_reliability: Reliabilities = None,
     ) -> Explanation:
         """The developments behind a position, the rule that chose it, and what it beat."""
         key = self._pair(actor, topic)
         return explain(
-            self._claiming(key), *key, as_day(as_of), known_at=_day(known_at), possible=possible
+            self._claiming(key),
+            *key,
+            as_day(as_of),
+            known_at=_day(known_at),
+            possible=possible,
+            scope=_scope(without_sources, only_reliability),
         )
 
-    def _story(self, known_at: WhenLike | None, at: int | None = None) -> list[Development]:
+    def _story(
+        self, known_at: WhenLike | None, at: int | None = None, scope: Scope = EVERYTHING
+    ) -> list[Development]:
         known = _day(known_at)
         if self.materialised.enabled:
-            return self.materialised.developments(known, self._pin(at))
-        return known_developments(self._replay().entries(), known)
+            return self.materialised.developments(known, self._pin(at), scope=scope)
+        return self._known(known, scope)
 
     def relations(
         self,
@@ -406,6 +439,8 @@ class Timeline:
         known_at: WhenLike | None = None,
         children: bool = True,
         possible: bool = False,
+        without_sources: Iterable[str] = (),
+        only_reliability: Reliabilities = None,
     ) -> Relations:
         """Two actors' cooperation–conflict score per period (see `projections.relations`).
 
@@ -418,7 +453,7 @@ class Timeline:
         if first == second:
             raise QueryError(f"relations of {first!r} with itself: expected two actors")
         group = registry.descendants if children else (lambda ident: [ident])
-        story = self._story(known_at)
+        story = self._story(known_at, scope=_scope(without_sources, only_reliability))
         return relations(
             [from_start(d) for d in story] if possible else story,
             set(group(first)),
@@ -439,6 +474,7 @@ class Timeline:
         reliability: Reliabilities = None,
         at: int | None = None,
         retracted: bool = False,
+        without_sources: Iterable[str] = (),
     ) -> list[Development]:
         """Developments known at `known_at` in story order, filtered by what is given.
 
@@ -453,7 +489,7 @@ class Timeline:
         if actor is not None:
             ident = registry.resolve("actor", actor)
             actors = registry.descendants(ident) if children else [ident]
-        story = self._story(known_at, at)
+        story = self._story(known_at, at, _scope(without_sources, None))
         if retracted:
             gone = withdrawn(self.corrections(known_at, at=at), _day(known_at))
             story = sorted([*story, *gone], key=lambda d: d.story_key)
