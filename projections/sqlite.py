@@ -12,7 +12,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.persistence import OperationalError
+from eventsourcing.sqlite import (
+    SQLiteConnection,
+    SQLiteCursor,
+    SQLiteDatastore,
+    SQLiteTrackingRecorder,
+)
 
 from timeline.projections.backend import ViewQueries, ViewRecorder
 from timeline.projections.sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES, Dialect
@@ -23,6 +29,33 @@ DIALECT = Dialect("sqlite")
 # The writer's and the reader's page caches, in KiB (SQLite reads a negative size as KiB).
 CACHE_KIB = -256 * 1024
 READER_CACHE_KIB = -64 * 1024
+
+
+@contextmanager
+def _immediate(conn: SQLiteConnection) -> Iterator[SQLiteCursor]:
+    """A write transaction that takes the write lock first, waiting for it if need be.
+
+    A deferred transaction that reads, then writes, fails at once ("database is
+    locked") when another connection wrote in between: SQLite cannot wait there.
+    """
+    cursor = conn.cursor()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        cursor.sqlite_cursor.close()
+        raise OperationalError(error) from error
+    try:
+        yield cursor
+    except BaseException:
+        conn.rollback()
+        raise
+    else:
+        try:
+            conn.commit()
+        except sqlite3.OperationalError as error:
+            raise OperationalError(error) from error
+    finally:
+        cursor.sqlite_cursor.close()
 
 
 class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
@@ -48,7 +81,7 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
         with self.datastore.transaction(commit=False) as c:
             if self._schema(c) == SCHEMA:
                 return
-        with self.datastore.transaction(commit=True) as c:
+        with self.datastore.get_connection(commit=True) as conn, _immediate(conn) as c:
             if self._schema(c) != SCHEMA:
                 for statement in DIALECT.drop(tuple(dict.fromkeys((*TABLES, *FORMER_TABLES)))):
                     c.execute(statement)
@@ -76,7 +109,7 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
             with conn.cursor() as pragma:
                 pragma.execute("PRAGMA synchronous = NORMAL")
                 pragma.execute(f"PRAGMA cache_size = {CACHE_KIB}")
-            with conn.transaction(commit=True) as c:
+            with _immediate(conn) as c:
                 yield c
 
     @contextmanager
