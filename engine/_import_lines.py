@@ -1,0 +1,281 @@
+"""The lines of an imported file: their schemas, values, and the problems found in them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+import attrs
+
+from timeline.engine.errors import DateError, RecordError, UnknownNameError
+from timeline.engine.registry import Registry
+from timeline.engine.values import (
+    Actor,
+    Development,
+    Kind,
+    Reliability,
+    Retraction,
+    Revision,
+    Stance,
+    StanceClaim,
+    Topic,
+)
+
+LOG_FORMAT = "timeline-jsonl"
+PLOVER_FORMAT = "plover"
+Form = Literal["jsonl", "plover"]
+Value = Actor | Topic | Development | Revision | Retraction
+
+# What each kind of record holds: key -> (shape, required, what a good value looks like).
+TEXT, TEXTS, OBJECT, OBJECTS = "text", "texts", "object", "objects"
+SCHEMAS: dict[str, dict[str, tuple[str, bool, str]]] = {
+    "actor": {
+        "id": (TEXT, True, 'a CAMEO-style id such as "TUR" or "USA.STATE"'),
+        "name": (TEXT, True, 'a display name such as "Turkey"'),
+        "aliases": (TEXTS, False, 'an array of strings such as ["Ankara"]'),
+        "people": (OBJECTS, False, "an array of person objects, each with a name"),
+    },
+    "people": {
+        "name": (TEXT, True, 'a name such as "Dmitry Peskov"'),
+        "role": (TEXT, False, 'text such as "Kremlin spokesman"'),
+        "aliases": (TEXTS, False, 'an array of strings such as ["Peskov"]'),
+    },
+    "topic": {
+        "id": (TEXT, True, 'a slug such as "s400-purchase"'),
+        "description": (TEXT, True, "one sentence of text"),
+        "aliases": (TEXTS, False, 'an array of strings such as ["S-400 deal"]'),
+    },
+    "development": {
+        "id": (TEXT, True, 'a slug such as "s400-agreement"'),
+        "occurred": (TEXT, True, 'EDTF text such as "2017-12"'),
+        "occurred_as_written": (TEXT, False, 'a phrase such as "last month"'),
+        "reported": (TEXT, True, 'EDTF text such as "2018-12-19"'),
+        "kind": (TEXT, True, f"one of {', '.join(map(str, Kind))}"),
+        "summary": (TEXT, True, "text in the project's own words"),
+        "actors": (TEXTS, True, 'an array of actor ids such as ["TUR"]'),
+        "targets": (TEXTS, False, 'an array of actor ids such as ["USA"]'),
+        "source": (OBJECT, True, 'an object such as {"publisher": "Reuters", ...}'),
+        "claims": (OBJECTS, False, "an array of claim objects"),
+    },
+    "source": {
+        "publisher": (TEXT, True, 'text such as "Reuters"'),
+        "reliability": (TEXT, True, f"one of {', '.join(map(str, Reliability))}"),
+        "attribution": (TEXT, False, 'text such as "two unnamed sources"'),
+        "url": (TEXT, False, "a URL as text"),
+    },
+    "claims": {
+        "actor": (TEXT, True, 'an actor id such as "TUR"'),
+        "topic": (TEXT, True, 'a topic such as "s400-purchase"'),
+        "stance": (TEXT, True, f"one of {', '.join(map(str, Stance))}"),
+        "quote": (TEXT, False, "a short phrase by the speaker"),
+    },
+    "revision": {
+        "development": (TEXT, True, "the id of the development it corrects"),
+        "reported": (TEXT, True, 'EDTF text such as "2019-01-05"'),
+        "reason": (TEXT, True, "text saying why"),
+        "occurred": (TEXT, False, 'EDTF text such as "2017-12"'),
+        "kind": (TEXT, False, f"one of {', '.join(map(str, Kind))}"),
+        "summary": (TEXT, False, "text in the project's own words"),
+        "source": (OBJECT, False, 'an object such as {"publisher": "Reuters", ...}'),
+        "claims": (OBJECTS, False, "an array of claim objects (empty: no claims)"),
+    },
+    "retraction": {
+        "development": (TEXT, True, "the id of the development it withdraws"),
+        "reported": (TEXT, True, 'EDTF text such as "2019-01-05"'),
+        "reason": (TEXT, True, "text saying why"),
+    },
+}
+LOG_TYPES = ("actor", "topic", "development", "revision", "retraction")
+COMMON = {"type", "recorded"}  # keys every log line may carry besides its own
+_SLUG_PART = re.compile(r"[^a-z0-9]+")
+
+FieldPath = tuple[str | int, ...]
+
+
+@attrs.frozen
+class Item:
+    """One value read from a line, with where it was found."""
+
+    line: int
+    label: str
+    value: Value
+    development: str | None = None  # the id a revision or retraction is of
+
+
+@attrs.frozen
+class Imported:
+    """What a file holds, every name resolved to a registered or newly read id."""
+
+    path: str
+    form: Form
+    meta: Mapping[str, Any] | None
+    items: tuple[Item, ...]
+    notes: tuple[str, ...] = ()
+    problems: tuple[tuple[int, str], ...] = ()  # (line, located message), when not raised
+    broken: frozenset[str] = frozenset()  # ids of developments whose lines had problems
+
+    def of(self, kind: type[Any]) -> list[Item]:
+        """The items holding values of one class, in file order."""
+        return [item for item in self.items if isinstance(item.value, kind)]
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"true/false {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"a number {value!r}"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def _field_name(path: FieldPath) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+class Line:
+    """One line being read: its place, its label, and the problems found in it."""
+
+    def __init__(self, load: Load, number: int, kind: str, data: dict[str, Any]) -> None:
+        self.load, self.number, self.kind, self.data = load, number, kind, data
+        ident = data.get("development" if kind in ("revision", "retraction") else "id")
+        if kind in ("revision", "retraction"):
+            self.label = f"{kind} of {ident!r}" if isinstance(ident, str) else kind
+        else:
+            self.label = f"{kind} {ident!r}" if isinstance(ident, str) else kind
+        self.bad: set[FieldPath] = set()
+
+    def problem(self, path: FieldPath, message: str) -> None:
+        """Notes a problem with a field; only the first per field is kept."""
+        if path in self.bad:
+            return
+        self.bad.add(path)
+        field = f" field {_field_name(path)!r}" if path else ""
+        self.load.add(self.number, f"{self.label}{field}: {message}")
+
+    def clean(self, prefix: FieldPath = ()) -> bool:
+        return not any(path[: len(prefix)] == prefix for path in self.bad)
+
+    def check(self, schema: str, data: Mapping[str, Any], path: FieldPath = ()) -> None:
+        """Reports unknown keys, missing fields and values of the wrong shape."""
+        keys = SCHEMAS[schema]
+        for key, value in data.items():
+            if key in keys:
+                self.shape((*path, key), value, *keys[key][::2])
+            elif not (path == () and key in COMMON):
+                close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else f"expected {', '.join(keys)}"
+                self.problem((*path, key), f"unknown key {key!r}; {hint}")
+        for key, (_shape, required, example) in keys.items():
+            if required and data.get(key) is None and (*path, key) not in self.bad:
+                found = "missing" if key not in data else "found null"
+                self.problem((*path, key), f"{found}; expected {example}")
+
+    def shape(self, path: FieldPath, value: Any, shape: str, example: str) -> None:
+        if value is None:
+            return  # null is absence; a required one is reported by check()
+        wanted = {TEXT: str, TEXTS: list, OBJECT: dict, OBJECTS: list}[shape]
+        if not isinstance(value, wanted):
+            self.problem(path, f"found {_describe(value)}; expected {example}")
+        elif shape in (TEXTS, OBJECTS):
+            item = str if shape == TEXTS else dict
+            for i, element in enumerate(value):
+                if not isinstance(element, item):
+                    what = "text" if shape == TEXTS else "an object"
+                    self.problem((*path, i), f"found {_describe(element)}; expected {what}")
+                elif shape == OBJECTS:
+                    self.check(str(path[-1]), element, (*path, i))
+        elif shape == OBJECT:
+            self.check(str(path[-1]), value, path)
+
+    def get(self, path: FieldPath, default: Any = None) -> Any:
+        """The value at `path` if it was found well-formed, else `default`."""
+        value: Any = self.data
+        for step in path:
+            try:
+                value = value[step]
+            except (KeyError, IndexError, TypeError):
+                return default
+        if value is None or any(path[: len(bad)] == bad for bad in self.bad):
+            return default
+        return value
+
+    def read(self, path: FieldPath, reader: Callable[[Any], Any]) -> Any:
+        """The value at `path` read by `reader`, reporting why it cannot be read."""
+        value = self.get(path)
+        if value is None:
+            return None
+        try:
+            return reader(value)
+        except (RecordError, DateError, UnknownNameError) as error:
+            self.problem(path, str(error))
+            return None
+
+    def build(self, path: FieldPath, make: Callable[..., Any], **fields: Any) -> Any:
+        """Makes a value object when its parts are sound, reporting what it rejects."""
+        if not self.clean(path):
+            return None
+        try:
+            return make(**fields)
+        except (RecordError, DateError) as error:
+            found = re.fullmatch(r"\w+\.(\w+): (.*)", str(error), re.S)
+            if found is None:
+                self.problem(path, str(error))
+            else:
+                self.problem((*path, found[1]), found[2])
+            return None
+
+
+class Load:
+    """Everything read from one file, and every problem, by line."""
+
+    def __init__(self, name: str, registry: Registry) -> None:
+        self.name = name
+        self.registry = Registry(registry.actors.values(), registry.topics.values())
+        self.problems: list[tuple[int, str]] = []
+        self.items: list[Item] = []
+        self.notes: list[str] = []
+        self.broken: set[str] = set()
+
+    def add(self, line: int | None, message: str) -> None:
+        where = self.name if line is None else f"{self.name}:{line}"
+        self.problems.append((line or 0, f"{where}: {message}"))
+
+    def register(self, line: Line, value: Actor | Topic) -> bool:
+        try:
+            if isinstance(value, Actor):
+                self.registry.add_actor(value)
+            else:
+                self.registry.add_topic(value)
+        except RecordError as error:
+            line.problem(("id",), str(error))
+            return False
+        return True
+
+    def keep(self, line: Line, value: Value, development: str | None = None) -> None:
+        self.items.append(Item(line.number, line.label, value, development))
+
+
+def claims_of(line: Line, path: FieldPath) -> tuple[StanceClaim, ...] | None:
+    found = line.get(path)
+    if found is None:
+        return None
+    claims = []
+    for i in range(len(found)):
+        at = (*path, i)
+        stance = line.read((*at, "stance"), Stance.parse)
+        claims.append(
+            line.build(
+                at,
+                StanceClaim,
+                actor=line.get((*at, "actor")),
+                topic=line.get((*at, "topic")),
+                stance=stance,
+                quote=line.get((*at, "quote")),
+            )
+        )
+    return tuple(claims)
