@@ -18,10 +18,11 @@ import attrs
 
 from timeline.engine import Actor, Development, Kind, Source, Stance, StanceClaim, Topic, When
 
-__all__ = ["Correction", "Story", "story"]
+__all__ = ["Correction", "Story", "keys", "story"]
 
 FIRST = dt.date(2000, 1, 1).toordinal()
 LAST = dt.date(2020, 12, 31).toordinal()
+TOPIC_COUNT = 10
 KINDS = list(Kind)
 STANCES = list(Stance)
 SOURCES = [
@@ -102,10 +103,16 @@ def _correction(rng: random.Random, development: Development) -> Correction:
     return Correction(development.id, "revise", When.day(later), changes)
 
 
+def keys(pairs: int = 1000) -> list[tuple[str, str]]:
+    """The (actor, topic) pairs a story of `pairs` pairs claims on, without making it."""
+    actor_count, topic_count = max(1, pairs // TOPIC_COUNT), TOPIC_COUNT
+    return [(_actor_id(a), f"topic-{t}") for a in range(actor_count) for t in range(topic_count)]
+
+
 def story(n: int, *, pairs: int = 1000, corrected: float = 0.02, seed: int = 1) -> Story:
     """A story of `n` developments over `pairs` pairs, a share of them `corrected`."""
     rng = random.Random(seed)
-    topic_count = 10
+    topic_count = TOPIC_COUNT
     actor_count = max(1, pairs // topic_count)
     actors = [Actor(_actor_id(i), f"Actor {i}") for i in range(actor_count)]
     topics = [Topic(f"topic-{i}", f"Topic {i}") for i in range(topic_count)]
