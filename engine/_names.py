@@ -27,14 +27,13 @@ def canonical_claims(
     claims: tuple[StanceClaim, ...], registry: Registry, problems: list[NameProblem]
 ) -> tuple[StanceClaim, ...]:
     """Returns `claims` with actor and topic names replaced by ids."""
-    return tuple(
-        attrs.evolve(
-            claim,
-            actor=_resolve(registry, "actor", claim.actor, f"claims[{i}].actor", problems),
-            topic=_resolve(registry, "topic", claim.topic, f"claims[{i}].topic", problems),
-        )
-        for i, claim in enumerate(claims)
-    )
+    resolved = []
+    for i, claim in enumerate(claims):
+        actor = _resolve(registry, "actor", claim.actor, f"claims[{i}].actor", problems)
+        topic = _resolve(registry, "topic", claim.topic, f"claims[{i}].topic", problems)
+        same = (actor, topic) == (claim.actor, claim.topic)
+        resolved.append(claim if same else attrs.evolve(claim, actor=actor, topic=topic))
+    return tuple(resolved)
 
 
 def canonical_development(
@@ -51,6 +50,9 @@ def canonical_development(
         for i, name in enumerate(development.targets)
     )
     claims = canonical_claims(development.claims, registry, problems)
+    if (actors, targets, claims) == (development.actors, development.targets, development.claims):
+        # Names already ids (the common case of a bulk load): no copy, no validation again.
+        return development, problems
     resolved = attrs.evolve(development, actors=actors, targets=targets, claims=claims)
     return resolved, problems
 

@@ -9,6 +9,7 @@ dated `2019?` therefore has not *certainly* happened by 2019-12-31.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import attrs
@@ -130,4 +131,12 @@ WhenLike = When | str | dt.date
 
 def as_day(value: WhenLike) -> pendulum.Date:
     """Returns the last day of `value`: a coarser `When` given as a day means its end."""
+    if isinstance(value, str):
+        return _last_day(value)
     return When.coerce(value).latest
+
+
+@functools.lru_cache(maxsize=4096)
+def _last_day(text: str) -> pendulum.Date:
+    # Reads ask for the same few days again and again.
+    return When(text).latest

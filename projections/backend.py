@@ -162,6 +162,17 @@ class ViewQueries(ABC):
     def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The rows of one read statement, run as its own (autocommit) transaction."""
 
+    def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows of a run statement (stance second) up to the first change of stance.
+
+        Only the winning run is needed; the rest of a pair's claims are never fetched.
+        """
+        rows = self.query(statement, params)
+        for index, row in enumerate(rows):
+            if row[1] != rows[0][1]:
+                return rows[:index]
+        return rows
+
     @abstractmethod
     def head(self) -> int:
         """The notification id of the store's last event (0 when empty)."""
@@ -190,7 +201,8 @@ class ViewQueries(ABC):
         """Each pair's counted claims, latest first (a statement per pair by default)."""
         statement = self.dialect.run(possible, scope)
         for actor, topic in keys:
-            yield (actor, topic), self.query(statement, {**params, "actor": actor, "topic": topic})
+            found = self.run_rows(statement, {**params, "actor": actor, "topic": topic})
+            yield (actor, topic), found
 
 
 def stored_events(rows: Sequence[tuple[Any, ...]]) -> dict[UUID, list[StoredEvent]]:

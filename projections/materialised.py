@@ -171,7 +171,7 @@ class Materialised:
         statement = self.queries.dialect.run(possible, where)
 
         def read() -> list[tuple[Any, ...]]:
-            rows = self.queries.query(statement, {**params, "actor": key[0], "topic": key[1]})
+            rows = self.queries.run_rows(statement, {**params, "actor": key[0], "topic": key[1]})
             if not rows:
                 self.queries.check(pin)  # nothing found: no claim counts, or the view is behind
             return rows
@@ -291,6 +291,8 @@ class Materialised:
 def _scoped(
     day: dt.date | None, known_at: dt.date | None, pin: int, scope: Scope
 ) -> tuple[str, dict[str, Any]]:
+    if scope.everything:
+        return "", _params(day, known_at, pin)
     where, params = scoped(scope)
     return where, {**_params(day, known_at, pin), **params}
 

@@ -164,7 +164,8 @@ class _Run:
         self, stored: Notification, claims: list[ClaimRow], version: DevelopmentRow
     ) -> None:
         """Adds a newly recorded development whose rows were read from its JSON."""
-        stream = UUID(str(stored.originator_id))
+        ident = stored.originator_id
+        stream = ident if isinstance(ident, UUID) else UUID(str(ident))
         self.undecoded[stream] = stored
         self.streams.append(
             (stored.id, stream.bytes, stored.originator_version, stored.topic, stored.state)

@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 import attrs
 
-from typing import Any
-
 from timeline.engine import rule
-from timeline.engine.rule import Scope
 from timeline.engine.errors import StoreError
+from timeline.engine.rule import Scope
 
 __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 
@@ -237,6 +236,7 @@ class Dialect:
 
     # -- reading --------------------------------------------------------------------
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def run(self, possible: bool, scope: str = "") -> str:
         """The claims on `:actor`/`:topic` that count at (:day, :known, :pin), latest first."""
         return self.render(
@@ -245,6 +245,7 @@ class Dialect:
             f"{scope} ORDER BY {_LATEST_FIRST}"
         )
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def runs(self, possible: bool, limit: int, scope: str = "") -> str:
         """The latest `limit` counted claims of every pair, in one statement (PostgreSQL)."""
         return self.render(
@@ -255,6 +256,7 @@ class Dialect:
             "ORDER BY p.actor, p.topic"
         )
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def claims(self, scope: str = "") -> str:
         """Every claim on one pair known at :known as of :pin, in story order."""
         return self.render(
@@ -274,6 +276,7 @@ class Dialect:
             f"AND {_PINNED} ORDER BY dev_id"
         )
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def developments(self, counted: bool, possible: bool, scope: str = "") -> str:
         """The versions known at :known as of :pin in story order (counted: by :day too)."""
         by = f" AND {_by(possible)}" if counted else ""

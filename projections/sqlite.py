@@ -28,7 +28,7 @@ __all__ = ["SQLiteQueries", "SQLiteViewRecorder"]
 DIALECT = Dialect("sqlite")
 # The writer's and the reader's page caches, in KiB (SQLite reads a negative size as KiB).
 CACHE_KIB = -256 * 1024
-READER_CACHE_KIB = -64 * 1024
+READER_CACHE_KIB = -16 * 1024
 
 
 @contextmanager
@@ -152,6 +152,20 @@ class SQLiteQueries(ViewQueries):
     def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._connection.execute(statement, params).fetchall()
+
+    def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        # Steps the cursor only as far as the winning run: a pair may hold many claims.
+        found: list[tuple[Any, ...]] = []
+        with self._lock:
+            cursor = self._connection.execute(statement, params)
+            try:
+                for row in cursor:
+                    if found and row[1] != found[0][1]:
+                        break
+                    found.append(row)
+            finally:
+                cursor.close()
+        return found
 
     def head(self) -> int:
         assert self._events is not None, "an in-memory store's head comes from its recorder"

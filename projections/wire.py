@@ -39,6 +39,21 @@ def encode(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+_KEY = b',"development":'
+
+
+def _json(state: bytes, development: Any) -> bytes:
+    """The development's own JSON: cut from the state where it is the last key, else encoded."""
+    # The transcoder writes the event's attributes in order, the development last; the
+    # cut is checked by its ends, and the encoding is the fallback (the same bytes).
+    start = state.rfind(_KEY)
+    if start >= 0 and state.endswith(b"}}"):
+        cut = state[start + len(_KEY) : -1]
+        if cut.startswith(b'{"_type_":"development"'):
+            return cut
+    return encode(development)
+
+
 def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | None:
     """The id, claim rows and development row of a stored `Recorded` event's state.
 
@@ -81,6 +96,13 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
     if not isinstance(reliability, str):
         return None
     version = DevelopmentRow(
-        dev_id, known_from, KNOWN_FOREVER, earliest, latest, publisher, reliability, encode(stored)
+        dev_id,
+        known_from,
+        KNOWN_FOREVER,
+        earliest,
+        latest,
+        publisher,
+        reliability,
+        _json(state, stored),
     )
     return dev_id, rows, version
