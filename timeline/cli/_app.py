@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "diff": ("timeline.cli._compare", "diff", "Ask"),
     "explain": ("timeline.cli._explain", "explain", "Ask"),
     "relations": ("timeline.cli._compare", "relations", "Ask"),
+    "impact": ("timeline.cli._impact", "impact", "Ask"),
+    "sources": ("timeline.cli._impact", "sources", "Ask"),
     "actors": ("timeline.cli._browse", "actors", "Browse"),
     "topics": ("timeline.cli._browse", "topics", "Browse"),
     "show": ("timeline.cli._browse", "show", "Browse"),

@@ -10,6 +10,7 @@ from timeline.cli import _options as opt
 from timeline.cli import _text as words
 from timeline.cli._context import App, pass_app
 from timeline.cli._dates import DayArg
+from timeline.cli._impact import read_scope, scope_options
 from timeline.cli._render import Column
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ def _state(day: DayArg, known: DayArg | None) -> str:
 @opt.known_at(what="What was known at day K, on the first side (default: everything).")
 @opt.known_at("--vs-known-at", "What was known at day K2, on the second side (default: K).", "K2")
 @opt.possible
+@scope_options
 @opt.output()
 @opt.store
 @pass_app
@@ -99,6 +101,7 @@ def diff(
     result = tl.diff(
         d1.day, second_day.day, known_at=None if known_at is None else known_at.day,
         vs_known_at=None if second_known is None else second_known.day, possible=possible,
+        **read_scope().facade,
     )  # fmt: skip
     rows, records = [], []
     for d in result.differences:
@@ -116,7 +119,7 @@ def diff(
         "differences": records,
     }
     sides = f"from {_state(d1, known_at)} to {_state(second_day, second_known)}"
-    counted = words.scope(possible=possible)
+    counted = words.scope(possible=possible) + read_scope().words
     app.show(document, DIFF_COLUMNS, rows, empty=f"No position changed {sides}{counted}.",
              header=f"Changes {sides}{counted}:")  # fmt: skip
 
@@ -159,6 +162,7 @@ RELATION_COLUMNS = (
 @click.option("--exact", is_flag=True, help="Only the actors named, not those below them.")
 @opt.known_at()
 @opt.possible
+@scope_options
 @opt.output()
 @opt.store
 @pass_app
@@ -168,7 +172,9 @@ def relations(
     """Prints the score per period."""
     tl = app.timeline()
     known = None if known_at is None else known_at.day
-    result = tl.relations(a, b, by=by, known_at=known, children=not exact, possible=possible)
+    result = tl.relations(
+        a, b, by=by, known_at=known, children=not exact, possible=possible, **read_scope().facade
+    )
     periods = [
         {
             "period": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(),
@@ -187,5 +193,6 @@ def relations(
     pair = f"{result.a} and {result.b}" + ("" if exact else " (with the actors below them)")
     where = words.scope(known_at=known_at)
     where += ", counting what may have happened" if possible else ""
+    where += read_scope().words
     app.show(document, RELATION_COLUMNS, rows, empty=f"No developments between {pair}{where}.",
              header=f"Relations of {pair} by {by}{where}:")  # fmt: skip

@@ -10,6 +10,7 @@ from timeline.cli import _options as opt
 from timeline.cli import _text as words
 from timeline.cli._context import App, pass_app
 from timeline.cli._dates import DayArg
+from timeline.cli._impact import read_scope, scope_options
 from timeline.cli._render import Column
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def _block(claim: Claim) -> str:
 @opt.as_of
 @opt.known_at()
 @opt.possible
+@scope_options
 @opt.output()
 @opt.store
 @pass_app
@@ -79,7 +81,9 @@ def explain(
     """
     tl = app.timeline()
     known = None if known_at is None else known_at.day
-    result = tl.explain(actor, topic, as_of.day, known_at=known, possible=possible)
+    result = tl.explain(
+        actor, topic, as_of.day, known_at=known, possible=possible, **read_scope().facade
+    )
     position = result.position
     document = {
         "actor": result.actor,
@@ -102,7 +106,7 @@ def explain(
         app.out.csv(CSV_COLUMNS, rows)
         return
     stance = "no position" if position is None else words.stance(position)
-    where = words.scope(as_of=as_of, known_at=known_at, possible=possible)
+    where = words.scope(as_of=as_of, known_at=known_at, possible=possible) + read_scope().words
     app.out.line(f"{result.actor} on {result.topic}{where}: {stance}.")
     app.out.line("")
     app.out.line(result.rule)

@@ -11,6 +11,7 @@ from timeline.cli import _options as opt
 from timeline.cli import _text as words
 from timeline.cli._context import App, pass_app
 from timeline.cli._dates import DayArg
+from timeline.cli._impact import read_scope, scope_options
 from timeline.cli._render import Column, stance_style
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ def change_json(change: Change) -> dict[str, Any]:
 @click.argument("topic")
 @opt.known_at()
 @opt.possible
+@scope_options
 @opt.output()
 @opt.store
 @pass_app
@@ -101,7 +103,7 @@ def history(app: App, actor: str, topic: str, known_at: DayArg | None, possible:
     registry = tl.registry
     actor, topic = registry.resolve("actor", actor), registry.resolve("topic", topic)
     known = None if known_at is None else known_at.day
-    changes = tl.history(actor, topic, known_at=known, possible=possible)
+    changes = tl.history(actor, topic, known_at=known, possible=possible, **read_scope().facade)
     spans = {d.id: d.occurred for d in tl.developments(known, actor=actor, topic=topic)}
     rows = [
         [
@@ -120,7 +122,7 @@ def history(app: App, actor: str, topic: str, known_at: DayArg | None, possible:
         "possible": possible,
         "changes": [{**change_json(c), "when": when(c, spans, possible)} for c in changes],
     }
-    where = words.scope(known_at=known_at, possible=possible)
+    where = words.scope(known_at=known_at, possible=possible) + read_scope().words
     app.show(
         document,
         COLUMNS,

@@ -12,6 +12,7 @@ from timeline.cli import _options as opt
 from timeline.cli import _text as words
 from timeline.cli._context import App, pass_app
 from timeline.cli._dates import DayArg
+from timeline.cli._impact import read_scope, scope_options
 from timeline.cli._render import Column, stance_style
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ def _held(
         as_of.day,
         None if known_at is None else known_at.day,
         possible=possible,
-        reliability=list(reliability) or None,
+        without_sources=read_scope().without_sources,
+        reliability=read_scope().reliability(reliability),
     )
     found = view.positions(actor, children=children).values()
     return [p for p in found if topic is None or p.topic == topic]
@@ -66,6 +68,7 @@ def _held(
 @opt.known_at()
 @opt.possible
 @opt.filters()
+@scope_options
 @opt.output()
 @opt.store
 @pass_app
@@ -97,7 +100,7 @@ def positions(
     where = words.scope(
         as_of=as_of, known_at=known_at, possible=possible, actor=actor, children=children,
         topic=topic, reliability=reliability,
-    )  # fmt: skip
+    ) + read_scope().words  # fmt: skip
     hints = []
     if not possible and app.form == "table":
         tentative = [p for p in _held(tl, as_of, known_at, True, chosen) if p.tentative]
@@ -184,6 +187,7 @@ def _period(start: DayArg | None, end: DayArg | None) -> Any:
 @click.option("--to", "end", metavar="D", type=opt.DAY, help="Only those up to day D.")
 @opt.known_at()
 @opt.filters()
+@scope_options
 @opt.output()
 @opt.store
 @pass_app
@@ -211,7 +215,8 @@ def developments(
     known = None if known_at is None else known_at.day
     listed = tl.developments(
         known, period=_period(start, end), actor=actor, children=children, topic=topic,
-        reliability=list(reliability) or None, retracted=True,
+        reliability=read_scope().reliability(reliability), retracted=True,
+        without_sources=read_scope().without_sources,
     )  # fmt: skip
     corrected = {entry.id: entry for entry in tl.corrections(known)}
     found = {d.id: corrections(corrected.get(d.id), known) for d in listed}
@@ -232,7 +237,7 @@ def developments(
     where = words.scope(
         known_at=known_at, actor=actor, children=children, topic=topic,
         reliability=reliability, extra=extra,
-    )  # fmt: skip
+    ) + read_scope().words  # fmt: skip
     document = {
         "from": None if start is None else start.when.text,
         "to": None if end is None else end.when.text,

@@ -177,11 +177,23 @@ def revise(app: App, /, dev_id: str, reported: DayArg, reason: str, **given: Any
 @pass_app
 def retract(app: App, dev_id: str, reported: DayArg, reason: str) -> None:
     """Record that development ID is withdrawn, known from --reported on: from then it no
-    longer counts (earlier states of knowledge still show it). A retraction is final."""
+    longer counts (earlier states of knowledge still show it). A retraction is final.
+    Then says what it changed, with everything recorded, as of today: the positions,
+    history change points and relations periods that rested on it ('timeline impact')."""
+    from timeline.cli._impact import impact_json, impact_summary, retraction_impact
+
     tl = app.timeline(write=True)
     before = tl.entry(dev_id).retractions
+    changed = None if before else retraction_impact(tl, dev_id)  # asked before it is written
     tl.retract(dev_id, reported=reported.when, reason=reason)
     added = not before
     text = f"Retracted {dev_id}, known from {reported.when}." if added else (
         f"Nothing new: {dev_id} is already retracted so.")  # fmt: skip
-    app.say({"id": dev_id, "retracted": added}, text)
+    document: dict[str, Any] = {"id": dev_id, "retracted": added}
+    if changed is not None:
+        document["changed"] = impact_json(changed)
+    app.say(document, text)
+    if changed is not None and not app.json:
+        app.out.line("What it changed, with everything recorded, as of today:")
+        for line in impact_summary(changed):
+            app.out.line(line)
