@@ -1,6 +1,6 @@
 """A headless browser for tests of web pages: the system Chromium, driven by Playwright.
 
-    from tests.browser import Page, browser, serve  # noqa: F401 (browser is a fixture)
+    from tests.browser import Page, serve  # the `browser` fixture comes from conftest.py
 
     def test_a_page(browser: Browser, tmp_path: Path) -> None:
         (tmp_path / "index.html").write_text("<h1>hi</h1>")

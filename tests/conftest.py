@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.browser import browser  # noqa: F401  one session's browser, for every test file
 from timeline import Timeline
 
 # The fast default keeps the edit-test loop short; CI runs the deeper profile.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.browser import Page, browser, serve
+from tests.browser import Page, serve
 from timeline import Timeline, seeds
 from timeline._exchange import export
 from timeline.engine import Actor, Development, Source, Topic
@@ -27,7 +27,6 @@ from timeline.engine import Actor, Development, Source, Topic
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-__all__ = ["browser"]  # the fixture, imported to be used here
 
 VERSION = "3.9.11"
 PACKAGE = f"@knight-lab/timelinejs@{VERSION}"

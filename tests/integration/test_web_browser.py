@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser import Page, browser
+from tests.browser import Page
 from timeline import Timeline, seeds
 from timeline.web import running
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-__all__ = ["browser"]  # the fixture, imported to be used here
 
 EPOCH = dt.date(1970, 1, 1)
 TURKEY = 'td[data-actor="TUR"][data-topic="s400-purchase"]'
