@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from timeline._timeline import Timeline
+    from timeline.branch import Branch
     from timeline.engine.errors import TimelineError
     from timeline.engine.values import Development, Source, Stance, StanceClaim
     from timeline.engine.when import When
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 __version__ = "0.2.0"
 
 __all__ = [
+    "Branch",
     "Development",
     "Source",
     "Stance",
@@ -38,6 +40,7 @@ __all__ = [
 # Loaded on first use: the facade joins the engine with the read side, so
 # `timeline.engine` stands alone, and `timeline --help` loads neither.
 _HOMES = {
+    "Branch": "branch",
     "Development": "engine.values",
     "Source": "engine.values",
     "Stance": "engine.values",

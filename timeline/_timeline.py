@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from timeline._selecting import (
     Reliabilities,
@@ -55,6 +55,9 @@ from timeline.projections.explain import Explanation, explain
 from timeline.projections.history import Change, history
 from timeline.projections.listing import select
 from timeline.projections.relations import Relations, relations
+
+if TYPE_CHECKING:
+    from timeline.branch import Branch
 
 __all__ = ["Timeline"]
 
@@ -521,6 +524,18 @@ class Timeline:
         else:
             found = self._replay().entries()
         return corrected(found, _day(known_at))
+
+    def branch(
+        self, name: str | None = None, *, folder: str | Path | None = None, at: int | None = None
+    ) -> Branch:
+        """A what-if branch: writes layered over the store's answers, never recorded.
+
+        See `timeline.branch`: it reads as this store does, pinned at its position now
+        (or at `at`); `Branch.load(tl, name)` reads one saved with `branch.save(name)`.
+        """
+        from timeline.branch import Branch
+
+        return Branch(self, name, folder=folder, at=at)
 
     def entry(self, dev_id: str) -> Entry:
         """What was recorded about one development: the original and its corrections."""

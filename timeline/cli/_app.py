@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "diff": ("timeline.cli._compare", "diff", "Ask"),
     "explain": ("timeline.cli._explain", "explain", "Ask"),
     "relations": ("timeline.cli._compare", "relations", "Ask"),
+    "branch": ("timeline.cli._whatif", "branch", "Ask"),
     "impact": ("timeline.cli._impact", "impact", "Ask"),
     "sources": ("timeline.cli._impact", "sources", "Ask"),
     "actors": ("timeline.cli._browse", "actors", "Browse"),

@@ -12,6 +12,7 @@ from timeline.cli._context import App, pass_app
 from timeline.cli._dates import DayArg
 from timeline.cli._impact import read_scope, scope_options
 from timeline.cli._render import Column
+from timeline.cli._whatif import opened, what_if
 
 if TYPE_CHECKING:
     from timeline.projections.diff import Difference
@@ -74,6 +75,7 @@ def _state(day: DayArg, known: DayArg | None) -> str:
 @opt.known_at("--vs-known-at", "What was known at day K2, on the second side (default: K).", "K2")
 @opt.possible
 @scope_options
+@what_if
 @opt.output()
 @opt.store
 @pass_app
@@ -97,7 +99,7 @@ def diff(
         raise click.UsageError("diff needs a second day D2 or --vs-known-at K2")
     second_known = known_at if vs_known_at is None else vs_known_at
     second_day = d1 if d2 is None else d2
-    tl = app.timeline()
+    tl = opened(app)
     result = tl.diff(
         d1.day, second_day.day, known_at=None if known_at is None else known_at.day,
         vs_known_at=None if second_known is None else second_known.day, possible=possible,
@@ -163,6 +165,7 @@ RELATION_COLUMNS = (
 @opt.known_at()
 @opt.possible
 @scope_options
+@what_if
 @opt.output()
 @opt.store
 @pass_app
@@ -170,7 +173,7 @@ def relations(
     app: App, a: str, b: str, by: str, exact: bool, known_at: DayArg | None, possible: bool
 ) -> None:
     """Prints the score per period."""
-    tl = app.timeline()
+    tl = opened(app)
     known = None if known_at is None else known_at.day
     result = tl.relations(
         a, b, by=by, known_at=known, children=not exact, possible=possible, **read_scope().facade

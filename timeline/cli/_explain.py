@@ -12,6 +12,7 @@ from timeline.cli._context import App, pass_app
 from timeline.cli._dates import DayArg
 from timeline.cli._impact import read_scope, scope_options
 from timeline.cli._render import Column
+from timeline.cli._whatif import opened, what_if
 
 if TYPE_CHECKING:
     from timeline.projections.explain import Claim
@@ -69,6 +70,7 @@ def _block(claim: Claim) -> str:
 @opt.known_at()
 @opt.possible
 @scope_options
+@what_if
 @opt.output()
 @opt.store
 @pass_app
@@ -79,7 +81,7 @@ def explain(
     claim on it with the development's summary, the speaker's quote, and how it fared
     (it set the position, supports it, was overtaken, or does not count, and why).
     """
-    tl = app.timeline()
+    tl = opened(app)
     known = None if known_at is None else known_at.day
     result = tl.explain(
         actor, topic, as_of.day, known_at=known, possible=possible, **read_scope().facade

@@ -13,6 +13,7 @@ from timeline.cli._context import App, pass_app
 from timeline.cli._dates import DayArg
 from timeline.cli._impact import read_scope, scope_options
 from timeline.cli._render import Column, stance_style
+from timeline.cli._whatif import opened, what_if
 
 if TYPE_CHECKING:
     from timeline.engine import When
@@ -94,12 +95,13 @@ def change_json(change: Change) -> dict[str, Any]:
 @opt.known_at()
 @opt.possible
 @scope_options
+@what_if
 @opt.output()
 @opt.store
 @pass_app
 def history(app: App, actor: str, topic: str, known_at: DayArg | None, possible: bool) -> None:
     """Prints the change points of a position."""
-    tl = app.timeline()
+    tl = opened(app)
     registry = tl.registry
     actor, topic = registry.resolve("actor", actor), registry.resolve("topic", topic)
     known = None if known_at is None else known_at.day

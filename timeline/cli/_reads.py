@@ -14,9 +14,11 @@ from timeline.cli._context import App, pass_app
 from timeline.cli._dates import DayArg
 from timeline.cli._impact import read_scope, scope_options
 from timeline.cli._render import Column, stance_style
+from timeline.cli._whatif import opened, what_if
 
 if TYPE_CHECKING:
     from timeline import Timeline
+    from timeline.branch import Branch
     from timeline.engine import Entry, Position
 
 __all__ = ["correction_cell", "corrections", "developments", "positions"]
@@ -41,7 +43,7 @@ def _position_row(position: Position) -> list[str]:
 
 
 def _held(
-    tl: Timeline,
+    tl: Timeline | Branch,
     as_of: DayArg,
     known_at: DayArg | None,
     possible: bool,
@@ -69,6 +71,7 @@ def _held(
 @opt.possible
 @opt.filters()
 @scope_options
+@what_if
 @opt.output()
 @opt.store
 @pass_app
@@ -91,7 +94,7 @@ def positions(
     """
     if children and actor is None:
         raise click.UsageError("--children needs --actor")
-    tl = app.timeline()
+    tl = opened(app)
     registry = tl.registry
     actor = None if actor is None else registry.resolve("actor", actor)
     topic = None if topic is None else registry.resolve("topic", topic)
@@ -188,6 +191,7 @@ def _period(start: DayArg | None, end: DayArg | None) -> Any:
 @opt.known_at()
 @opt.filters()
 @scope_options
+@what_if
 @opt.output()
 @opt.store
 @pass_app
@@ -211,7 +215,7 @@ def developments(
     """
     if children and actor is None:
         raise click.UsageError("--children needs --actor")
-    tl = app.timeline()
+    tl = opened(app)
     known = None if known_at is None else known_at.day
     listed = tl.developments(
         known, period=_period(start, end), actor=actor, children=children, topic=topic,

@@ -1,0 +1,111 @@
+"""Read-side helpers for layering entries over the materialised view (what-if branches).
+
+A what-if branch (`timeline.branch`) answers every read as the store would if it
+had also recorded a few more developments and corrections.  It never folds the
+log: it reads the view with the developments it touches left out
+(`Scope(without=...)`), and merges in story order what those developments claim
+and hold as the branch has them.  These helpers do the view's part of that, all
+pinned at one store position:
+
+- `entries_at`: the entries of some developments as the store held them at a
+  position, from the view's own copy of the streams (never the application's);
+- `counted`: the claims of a story-ordered list that count as of a day;
+- `merged`: two story-ordered lists of claims or developments, as one;
+- `claims_of` / `story_of`: what some entries claim on a pair, or hold, as known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import heapq
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from timeline.engine.aggregates import stream_id
+from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope, occurred_by
+from timeline.engine.values import Development
+from timeline.projections.backend import ViewBehindError, stored_events
+from timeline.projections.materialised import Materialised
+
+__all__ = ["claims_of", "counted", "entries_at", "merged", "story_of"]
+
+T = TypeVar("T", Claimed, Development)
+R = TypeVar("R")
+
+# The stored events of some development streams, as the view held them at :pin.
+_STREAMS = (
+    "SELECT stream, version, topic, state FROM {streams} WHERE notification_id <= :pin "
+    "AND stream IN ({marks}) ORDER BY notification_id"
+)
+_CHUNK = 500
+
+
+def _pinned(view: Materialised, pin: int, read: Callable[[], R]) -> R:
+    """Runs `read` while the view holds `pin`, catching up once if it is behind."""
+
+    def guarded() -> R:
+        view.queries.check(pin)
+        result = read()
+        view.queries.check(pin)  # the pin held throughout: nothing was reset meanwhile
+        return result
+
+    try:
+        return guarded()
+    except ViewBehindError:
+        view.catch_up()
+        return guarded()
+
+
+def entries_at(view: Materialised, pin: int, dev_ids: Iterable[str]) -> dict[str, Entry]:
+    """The entries of those of `dev_ids` recorded by store position `pin`, by id.
+
+    Only events up to `pin` count, so a revision written after it is not there:
+    unlike `Materialised.entries(pin, ids)`, which reads each stream as it is now.
+    """
+    wanted = list(dict.fromkeys(dev_ids))
+    found: dict[str, Entry] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        names = [f"s{n}" for n in range(len(chunk))]
+        params: dict[str, Any] = {"pin": pin}
+        params.update(
+            (name, stream_id("development", ident).bytes)
+            for name, ident in zip(names, chunk, strict=True)
+        )
+        marks = ", ".join(f":{name}" for name in names)
+        statement = view.queries.dialect.render(_STREAMS.replace("{marks}", marks))
+        rows = _pinned(view, pin, functools.partial(view.queries.query, statement, params))
+        for stored in stored_events(rows).values():
+            entry = view.projection.entry_of(stored)
+            found[entry.id] = entry
+    return found
+
+
+def counted(claims: Iterable[Claimed], day: dt.date, *, possible: bool) -> list[Claimed]:
+    """The claims that count as of `day`: certainly (or, with `possible`, possibly) occurred."""
+    return [claim for claim in claims if occurred_by(claim.occurred, day, possible=possible)]
+
+
+def merged(first: Iterable[T], second: Iterable[T]) -> list[T]:
+    """Two lists in story order, as one list in story order."""
+    return list(heapq.merge(first, second, key=lambda item: item.story_key))
+
+
+def story_of(
+    entries: Iterable[Entry], known_at: dt.date | None, scope: Scope = EVERYTHING
+) -> list[Development]:
+    """The entries' developments as known at `known_at`, in `scope`, in story order."""
+    known = (entry.as_known(known_at) for entry in entries)
+    kept = [d for d in known if d is not None and scope.admits(d)]
+    return sorted(kept, key=lambda d: d.story_key)
+
+
+def claims_of(story: Sequence[Development]) -> dict[PairKey, list[Claimed]]:
+    """The claims story-ordered developments make, by pair, each list in story order."""
+    found: dict[PairKey, list[Claimed]] = {}
+    for development in story:
+        for claim in development.claims:
+            claimed = Claimed(development.id, development.occurred, claim.stance)
+            found.setdefault((claim.actor, claim.topic), []).append(claimed)
+    return found
