@@ -100,8 +100,14 @@ class Timeline:
         return cls(url, password=password, schema=schema)
 
     def close(self) -> None:
-        """Releases the store's connections."""
+        """Releases the store's connections.
+
+        On SQLite and in memory a `View` taken before stays readable (its connection
+        goes with it); a PostgreSQL server's connections are released at once.
+        """
         self._app.close()
+        if self.config.kind == "postgresql":
+            self.materialised.close()
 
     def __enter__(self) -> Timeline:
         return self
