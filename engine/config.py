@@ -162,6 +162,18 @@ class StoreConfig:
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
+    def locked(self, reason: str) -> str:
+        """The reason for a lock that waited too long, with who holds it and how to wait longer."""
+        if self.kind != "sqlite" or "locked" not in reason:
+            return reason
+        from timeline.engine._locks import holders
+
+        path = self.env["SQLITE_DBNAME"]
+        held = holders(path)
+        who = f"; held by {', '.join(held)}" if held else "; another process holds its write lock"
+        waited = self.env.get("SQLITE_LOCK_TIMEOUT", SQLITE_WAIT)
+        return f"{reason}{who} (waited {waited} s; add ?timeout=SECONDS to the URL to wait longer)"
+
     @property
     def location(self) -> str:
         """A short description of the store for messages (path, or host and database)."""
@@ -227,10 +239,12 @@ def _sqlite_env(url: str) -> dict[str, str]:
         return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
     # SQLite would read `file:...` as a URI (mode=memory keeps nothing, mode=ro
     # writes nothing), and eventsourcing takes any "mode=memory" as in-memory.
-    if path[:5].lower() == "file:" or any(c in path for c in "?#") or ":memory:" in path:
+    path, _, query = path.partition("?")
+    wait = _sqlite_timeout(shown, query)
+    if path[:5].lower() == "file:" or "#" in path or ":memory:" in path:
         raise StoreError(
             f"cannot open store {shown!r}: expected a plain file path, as in "
-            "sqlite:///path/to/file.db (SQLite URI names and ?parameters are not "
+            "sqlite:///path/to/file.db[?timeout=SECONDS] (SQLite URI names are not "
             "supported; sqlite:///:memory: keeps nothing)"
         )
     file = Path(path).expanduser()
@@ -238,7 +252,28 @@ def _sqlite_env(url: str) -> dict[str, str]:
         file.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"cannot open store {shown!r}: {error.strerror or error}") from None
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(file)}
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(file),
+        "SQLITE_LOCK_TIMEOUT": wait,
+    }
+
+
+# How long, in seconds, to wait for another process's write lock before saying so.
+SQLITE_WAIT = "5"
+
+
+def _sqlite_timeout(shown: str, query: str) -> str:
+    """The lock wait a `?timeout=SECONDS` asks for (the only parameter an SQLite URL takes)."""
+    if not query:
+        return SQLITE_WAIT
+    key, _, value = query.partition("=")
+    if key != "timeout" or not re.fullmatch(r"[0-9]{1,5}", value) or not 1 <= int(value) <= 86400:
+        raise StoreError(
+            f"cannot open store {shown!r}: expected no parameter, or ?timeout=SECONDS "
+            "(a whole number from 1 to 86400: how long to wait for another process's lock)"
+        )
+    return str(int(value))
 
 
 def _schema(url: str, value: str, what: str) -> str:

@@ -41,7 +41,7 @@ def catch_up(
     batches once the event is set.  When another writer moves
     the view on meanwhile, it goes on from that writer's tracking.
     """
-    processed = conflicts = 0
+    processed = conflicts = locked = 0
     while stop is None or not stop.is_set():
         start = projection.view.max_tracking_id(app.name) or 0
         if until is not None and start >= until:
@@ -54,11 +54,17 @@ def catch_up(
                 if not page:
                     return processed
                 projection.process_notifications(page, app.name, expected=start)
-        except (TrackingConflictError, OperationalError):
-            # Another writer moved the view on, or held SQLite's write lock while
-            # this page was read: read its tracking and go on from there.
+        except TrackingConflictError:
+            # Another writer moved the view on: read its tracking and go on from there.
             conflicts += 1
             if conflicts > PATIENCE:
+                raise
+            continue
+        except OperationalError:
+            # The write lock was held past the store's wait (each write waits for it):
+            # try once more, then say so, rather than wait without end.
+            locked += 1
+            if locked > 1:
                 raise
             continue
         processed += len(page)

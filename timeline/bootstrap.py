@@ -7,6 +7,8 @@ write side) with `timeline.projections` (the read side).
 
 from __future__ import annotations
 
+from eventsourcing.persistence import PersistenceError
+
 from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import StoreError
@@ -35,7 +37,8 @@ def open_application(config: StoreConfig) -> StoreApplication:
         raise
     except Exception as error:  # driver errors vary; the user gets one clear message
         reason = config.diagnose() or (str(error).splitlines() or [type(error).__name__])[0]
-        raise StoreError(f"cannot open the {config.location}: {config.redact(reason)}") from None
+        reason = config.locked(config.redact(reason))
+        raise StoreError(f"cannot open the {config.location}: {reason}") from None
 
 
 def open_store(config: StoreConfig) -> tuple[StoreApplication, Materialised]:
@@ -43,6 +46,10 @@ def open_store(config: StoreConfig) -> tuple[StoreApplication, Materialised]:
     app = open_application(config)
     try:
         view = Materialised(app, config.kind)
+    except PersistenceError as error:
+        app.close()
+        reason = config.locked(config.redact(str(error).splitlines()[0] if str(error) else ""))
+        raise StoreError(f"cannot open the {config.location}: {reason}") from None
     except Exception:
         app.close()
         raise

@@ -88,8 +88,23 @@ def _listed(names: list[str], limit: int = 12) -> str:
     return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
 
 
+def _store_error(app: App, error: BaseException) -> BaseException:
+    """A failure of the store's database (locked, full, corrupt) as a `StoreError`."""
+    from eventsourcing.persistence import PersistenceError
+
+    if not isinstance(error, PersistenceError):
+        return error
+    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    tl = app.opened
+    if tl is not None:
+        reason = tl.config.locked(tl.config.redact(reason))
+        return StoreError(f"the {tl.config.location} could not be used: {reason}")
+    return StoreError(f"the store could not be used: {reason}")
+
+
 def report(app: App, error: BaseException) -> int:
     """Prints `error` for the user (JSON under --json) and returns the exit status."""
+    error = _store_error(app, error)
     status = _status(error)
     try:
         hints = _hints(error, app.opened)
