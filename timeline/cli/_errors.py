@@ -90,9 +90,11 @@ def _listed(names: list[str], limit: int = 12) -> str:
 
 def _store_error(app: App, error: BaseException) -> BaseException:
     """A failure of the store's database (locked, full, corrupt) as a `StoreError`."""
+    import sqlite3
+
     from eventsourcing.persistence import PersistenceError
 
-    if not isinstance(error, PersistenceError):
+    if not isinstance(error, PersistenceError | sqlite3.Error):
         return error
     reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
     tl = app.opened
