@@ -237,3 +237,22 @@ def test_a_worker_says_when_it_loses_the_server_and_resumes(postgres_url: str) -
         follower.wait(timeout=30)
     assert follower.returncode == 0
     assert_view_equals_replay(postgres_url)
+
+
+@pytest.mark.slow
+def test_sigterm_during_the_first_catch_up_stops_cleanly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'story.db'}"
+    write(url, 0, 20000, shared=0)
+    before, _ = tracking(url)  # the writer's first names made the view read the registry
+    with Timeline.open(url) as watcher:
+        follower = worker(url, "--follow", "--batch", "20")
+        view, head = watcher.materialised, watcher.head
+        # Well into the worker's own catch-up: after it started and installed its handlers.
+        midway = lambda: before + 200 < view.tracking_id < head  # noqa: E731
+        wait_for(midway, 120, "processing midway", follower)
+        follower.send_signal(signal.SIGTERM)
+        _, errors = follower.communicate(timeout=30)
+    assert follower.returncode == 0, errors  # stopped between batches, not killed
+    assert "Traceback" not in errors
+    reached, head = tracking(url)
+    assert 0 < reached < head  # it stopped where it was, and a restart goes on from there

@@ -86,21 +86,23 @@ def project(app: App, follow: bool, interval: float, rebuild: bool, batch: int |
     Ctrl-C); a restart resumes exactly where it stopped."""
     from timeline.projections.worker import Worker
 
-    tl = app.timeline()
-    view = tl.materialised
-    if batch is not None:
-        view.batch = batch
-    started = view.tracking_id
-    if rebuild:
-        view.rebuild()
-    processed = view.tracking_id - started if rebuild else 0
-    if follow:
-        stop = threading.Event()
-        report = lambda line: app.out.write(line)  # noqa: E731
-        with _stop_on_signals(stop):
+    stop = threading.Event()
+    # From the start: opening the store may already catch up, and a stop asked for then
+    # must end the run between batches too, not kill it.
+    with _stop_on_signals(stop):
+        tl = app.timeline()
+        view = tl.materialised
+        if batch is not None:
+            view.batch = batch
+        started = view.tracking_id
+        if rebuild:
+            view.rebuild()
+        processed = view.tracking_id - started if rebuild else 0
+        if follow:
+            report = lambda line: app.out.write(line)  # noqa: E731
             processed += Worker(view, tl.config, interval=interval, report=report).run(stop)
-    elif not rebuild:
-        processed = view.catch_up()
+        elif not rebuild:
+            processed = view.catch_up(stop=stop)
     document = {"from": started, "to": view.tracking_id, "processed": processed}
     text = f"The view has processed events up to #{view.tracking_id} ({processed} this run)."
     app.say(document, text)
