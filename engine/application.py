@@ -195,6 +195,17 @@ class StoreApplication(Application[UUID]):
         """The audit trail of one development: the original and its corrections."""
         return self.stream(dev_id).entry
 
+    def registered(self, kind: str, ident: str) -> Actor | Topic | None:
+        """The actor or topic registered under exactly this id, from its own stream."""
+        if kind not in ("actor", "topic"):
+            return None
+        try:
+            stream: Any = self.repository.get(stream_id(kind, ident))
+        except AggregateNotFoundError:
+            return None
+        found: Actor | Topic = stream.actor if kind == "actor" else stream.topic
+        return found
+
     def recorded(self, dev_ids: Iterable[str]) -> dict[str, Development]:
         """The originals of those of `dev_ids` that are recorded, by id."""
         found: dict[str, Development] = {}

@@ -31,7 +31,13 @@ from timeline.engine.replay import View
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.values import Actor, Development, Stance, Topic
 from timeline.engine.when import When
-from timeline.projections.backend import ViewBehindError, ViewQueries, ViewRecorder, stored_events
+from timeline.projections.backend import (
+    TrackingConflictError,
+    ViewBehindError,
+    ViewQueries,
+    ViewRecorder,
+    stored_events,
+)
 from timeline.projections.catchup import BATCH, catch_up
 from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
@@ -130,7 +136,12 @@ class Materialised:
         if head > self._reached:
             self._reached = self.queries.reached()  # a worker may have moved it on
             if head > self._reached:
-                self.catch_up()
+                try:
+                    self.catch_up()
+                except TrackingConflictError:
+                    # Another process (a worker) keeps moving the view on: read as far
+                    # as it has got, which is as consistent, if a moment behind.
+                    self._reached = self.queries.reached()
         return self._reached
 
     def close(self) -> None:

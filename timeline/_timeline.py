@@ -64,6 +64,17 @@ __all__ = ["Timeline"]
 T = TypeVar("T")
 
 
+# How many names, registered but not yet read by the view, one write may look up itself.
+_NAMES_AHEAD = 32
+
+
+def _add(registry: Registry, value: Actor | Topic) -> None:
+    if isinstance(value, Actor):
+        registry.add_actor(value)
+    else:
+        registry.add_topic(value)
+
+
 def _scope(
     without_sources: Iterable[str],
     only_reliability: Reliabilities,
@@ -202,12 +213,26 @@ class Timeline:
         if not self.materialised.enabled:
             return write(self.registry)
         view = self.materialised
-        try:
-            return write(view.registry(view.reached))
-        except (UnknownNameError, LoadError):  # a load reports unknown names among others
-            if view.reached == view.current():
-                raise
-            return write(view.registry(view.reached))
+        recorded: list[Actor | Topic] = []  # registered, but not yet read by the view
+        for _attempt in range(_NAMES_AHEAD):
+            known = view.registry(view.reached)
+            if recorded:
+                known = Registry([*known.actors.values()], [*known.topics.values()])
+                for value in recorded:
+                    _add(known, value)
+            try:
+                return write(known)
+            except UnknownNameError as error:
+                # An id is its own aggregate's: read that one stream, not the whole view.
+                found = self._app.registered(error.kind, error.name)
+                if found is None or found in recorded:
+                    break
+                recorded.append(found)
+            except LoadError:  # a load reports unknown names among its other problems
+                break
+        if view.reached == view.current():
+            return write(view.registry(view.reached))  # raises again, as it should
+        return write(view.registry(view.reached))
 
     def _record(
         self,

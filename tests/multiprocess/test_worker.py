@@ -94,6 +94,7 @@ def assert_view_equals_replay(url: str) -> None:
 
 @pytest.mark.slow
 def test_a_worker_follows_concurrent_writers(url: str) -> None:
+    Timeline.open(url).close()  # the store exists: `project` reads, and reads never create one
     follower = worker(url, "--follow", "--interval", "0.1")
     try:
         spawn = multiprocessing.get_context("spawn")
