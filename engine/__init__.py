@@ -7,8 +7,9 @@ Names are loaded on first use, so importing a value does not load the store.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from timeline.engine._lazy import lazy
 
 if TYPE_CHECKING:
     from timeline.engine.application import StoreApplication
@@ -110,10 +111,4 @@ __all__ = [
 assert sorted(_MODULES) == __all__  # the table and the list name the same values
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'timeline.engine' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"timeline.engine.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy("timeline.engine", _MODULES, globals())

@@ -7,13 +7,16 @@ day (`diff(day, known_at=k1, vs_known_at=k2)`), or both at once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import attrs
 
+from timeline.engine.replay import View
 from timeline.engine.rule import PairKey, Position
+from timeline.projections.errors import QueryError
 
-__all__ = ["Diff", "Difference", "diff_positions"]
+__all__ = ["Diff", "Difference", "diff_of", "diff_positions"]
 
 
 @attrs.frozen
@@ -69,6 +72,38 @@ class Diff:
 
     def __bool__(self) -> bool:
         return bool(self.differences)
+
+
+def diff_of(
+    as_of: Callable[..., View],
+    d1: Any,
+    d2: Any = None,
+    *,
+    known_at: Any = None,
+    vs_known_at: Any = None,
+    possible: bool = False,
+    **scope: Any,
+) -> Diff:
+    """What changed from (d1, known_at) to (d2, vs_known_at), read through `as_of`.
+
+    `d2` defaults to `d1` and `vs_known_at` to `known_at`; at least one must be given.
+    `scope` (`without_sources`, `only_reliability`) goes to both reads.
+    """
+    if d2 is None and vs_known_at is None:
+        raise QueryError("diff needs a second day (d2) or a second knowledge day (vs_known_at)")
+    first = as_of(d1, known_at, possible=possible, **scope)
+    second = as_of(
+        d1 if d2 is None else d2,
+        known_at if vs_known_at is None else vs_known_at,
+        possible=possible,
+        **scope,
+    )
+    return Diff(
+        days=(first.day, second.day),
+        known_at=(first.known_at, second.known_at),
+        possible=possible,
+        differences=diff_positions(first.positions(), second.positions()),
+    )
 
 
 def diff_positions(

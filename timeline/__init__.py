@@ -14,8 +14,9 @@ them and is the API to import from.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from timeline.engine._lazy import lazy
 
 if TYPE_CHECKING:
     from timeline._timeline import Timeline
@@ -51,10 +52,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOMES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'timeline' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"timeline.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy("timeline", _HOMES, globals())

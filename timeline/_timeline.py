@@ -49,7 +49,7 @@ from timeline.engine.values import (
     Topic,
 )
 from timeline.engine.when import When, WhenLike, as_day
-from timeline.projections.diff import Diff, diff_positions
+from timeline.projections.diff import Diff, diff_of
 from timeline.projections.errors import QueryError
 from timeline.projections.explain import Explanation, explain
 from timeline.projections.history import Change, history
@@ -414,24 +414,15 @@ class Timeline:
         `d2` defaults to `d1` and `vs_known_at` to `known_at`; at least one must be
         given.  To compare against everything recorded, pass `vs_known_at="9999"`.
         """
-        if d2 is None and vs_known_at is None:
-            raise QueryError("diff needs a second day (d2) or a second knowledge day (vs_known_at)")
-        sources, trusted = tuple(without_sources), only_reliability
-        first = self.as_of(
-            d1, known_at, possible=possible, without_sources=sources, only_reliability=trusted
-        )
-        second = self.as_of(
-            d1 if d2 is None else d2,
-            known_at if vs_known_at is None else vs_known_at,
+        return diff_of(
+            self.as_of,
+            d1,
+            d2,
+            known_at=known_at,
+            vs_known_at=vs_known_at,
             possible=possible,
-            without_sources=sources,
-            only_reliability=trusted,
-        )
-        return Diff(
-            days=(first.day, second.day),
-            known_at=(first.known_at, second.known_at),
-            possible=possible,
-            differences=diff_positions(first.positions(), second.positions()),
+            without_sources=tuple(without_sources),
+            only_reliability=only_reliability,
         )
 
     def explain(

@@ -95,7 +95,7 @@ from timeline.engine.values import (
 )
 from timeline.engine.when import When, WhenLike, as_day
 from timeline.projections import export as out
-from timeline.projections.diff import Diff, diff_positions
+from timeline.projections.diff import Diff, diff_of
 from timeline.projections.errors import QueryError
 from timeline.projections.explain import Explanation, explain
 from timeline.projections.history import Change, history
@@ -663,24 +663,15 @@ class Branch:
         only_reliability: Reliabilities = None,
     ) -> Diff:
         """What changed from (d1, known_at) to (d2, vs_known_at), as `Timeline.diff`."""
-        if d2 is None and vs_known_at is None:
-            raise QueryError("diff needs a second day (d2) or a second knowledge day (vs_known_at)")
-        sources, trusted = tuple(without_sources), only_reliability
-        first = self.as_of(
-            d1, known_at, possible=possible, without_sources=sources, only_reliability=trusted
-        )
-        second = self.as_of(
-            d1 if d2 is None else d2,
-            known_at if vs_known_at is None else vs_known_at,
+        return diff_of(
+            self.as_of,
+            d1,
+            d2,
+            known_at=known_at,
+            vs_known_at=vs_known_at,
             possible=possible,
-            without_sources=sources,
-            only_reliability=trusted,
-        )
-        return Diff(
-            days=(first.day, second.day),
-            known_at=(first.known_at, second.known_at),
-            possible=possible,
-            differences=diff_positions(first.positions(), second.positions()),
+            without_sources=tuple(without_sources),
+            only_reliability=only_reliability,
         )
 
     def explain(

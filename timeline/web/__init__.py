@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from timeline.engine._lazy import lazy
 
 if TYPE_CHECKING:
     from timeline.web.app import create_app
@@ -34,10 +35,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOMES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'timeline.web' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"timeline.web.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy("timeline.web", _HOMES, globals())
