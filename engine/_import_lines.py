@@ -15,6 +15,8 @@ from timeline.engine.values import (
     Actor,
     Development,
     Kind,
+    Rank,
+    Ranking,
     Reliability,
     Retraction,
     Revision,
@@ -26,7 +28,7 @@ from timeline.engine.values import (
 LOG_FORMAT = "timeline-jsonl"
 PLOVER_FORMAT = "plover"
 Form = Literal["jsonl", "plover"]
-Value = Actor | Topic | Development | Revision | Retraction
+Value = Actor | Topic | Development | Revision | Retraction | Ranking
 
 # What each kind of record holds: key -> (shape, required, what a good value looks like).
 TEXT, TEXTS, OBJECT, OBJECTS = "text", "texts", "object", "objects"
@@ -86,8 +88,19 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool, str]]] = {
         "reported": (TEXT, True, 'EDTF text such as "2019-01-05"'),
         "reason": (TEXT, True, "text saying why"),
     },
+    "ranking": {
+        "development": (TEXT, True, "the id of the development whose claims it ranks"),
+        "rank": (TEXT, True, f"one of {', '.join(map(str, Rank))}"),
+        "reported": (TEXT, True, 'EDTF text such as "2019-01-05"'),
+        "reason": (TEXT, True, "text saying why"),
+        "by": (TEXT, False, "the id of the development that grounds it"),
+        "actor": (TEXT, False, 'the actor of the one claim it ranks, such as "TUR"'),
+        "topic": (TEXT, False, 'the topic of the one claim it ranks, such as "s400-purchase"'),
+    },
 }
-LOG_TYPES = ("actor", "topic", "development", "revision", "retraction")
+LOG_TYPES = ("actor", "topic", "development", "revision", "retraction", "ranking")
+# The kinds of record that correct a development named by their `development` key.
+CORRECTING = ("revision", "retraction", "ranking")
 COMMON = {"type", "recorded"}  # keys every log line may carry besides its own
 _SLUG_PART = re.compile(r"[^a-z0-9]+")
 
@@ -142,8 +155,8 @@ class Line:
 
     def __init__(self, load: Load, number: int, kind: str, data: dict[str, Any]) -> None:
         self.load, self.number, self.kind, self.data = load, number, kind, data
-        ident = data.get("development" if kind in ("revision", "retraction") else "id")
-        if kind in ("revision", "retraction"):
+        ident = data.get("development" if kind in CORRECTING else "id")
+        if kind in CORRECTING:
             self.label = f"{kind} of {ident!r}" if isinstance(ident, str) else kind
         else:
             self.label = f"{kind} {ident!r}" if isinstance(ident, str) else kind

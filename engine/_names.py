@@ -6,16 +6,25 @@ import attrs
 
 from timeline.engine.errors import UnknownNameError
 from timeline.engine.registry import Registry
-from timeline.engine.values import Development, Revision, StanceClaim
+from timeline.engine.values import Correction, Development, Ranking, Revision, StanceClaim
 
-__all__ = ["NameProblem", "canonical_claims", "canonical_development"]
+__all__ = [
+    "NameProblem",
+    "canonical_claims",
+    "canonical_correction",
+    "canonical_development",
+    "canonical_ranking",
+    "canonical_revision",
+    "resolve_name",
+]
 
 NameProblem = tuple[str, UnknownNameError]  # (field path, error)
 
 
-def _resolve(
+def resolve_name(
     registry: Registry, kind: str, name: str, field: str, problems: list[NameProblem]
 ) -> str:
+    """The id `name` stands for; an unknown name is noted in `problems` and kept."""
     try:
         return registry.resolve("actor" if kind == "actor" else "topic", name)
     except UnknownNameError as error:
@@ -29,8 +38,8 @@ def canonical_claims(
     """Returns `claims` with actor and topic names replaced by ids."""
     resolved = []
     for i, claim in enumerate(claims):
-        actor = _resolve(registry, "actor", claim.actor, f"claims[{i}].actor", problems)
-        topic = _resolve(registry, "topic", claim.topic, f"claims[{i}].topic", problems)
+        actor = resolve_name(registry, "actor", claim.actor, f"claims[{i}].actor", problems)
+        topic = resolve_name(registry, "topic", claim.topic, f"claims[{i}].topic", problems)
         same = (actor, topic) == (claim.actor, claim.topic)
         resolved.append(claim if same else attrs.evolve(claim, actor=actor, topic=topic))
     return tuple(resolved)
@@ -42,11 +51,11 @@ def canonical_development(
     """Returns the development with every name resolved, and the names that were not."""
     problems: list[NameProblem] = []
     actors = tuple(
-        _resolve(registry, "actor", name, f"actors[{i}]", problems)
+        resolve_name(registry, "actor", name, f"actors[{i}]", problems)
         for i, name in enumerate(development.actors)
     )
     targets = tuple(
-        _resolve(registry, "actor", name, f"targets[{i}]", problems)
+        resolve_name(registry, "actor", name, f"targets[{i}]", problems)
         for i, name in enumerate(development.targets)
     )
     claims = canonical_claims(development.claims, registry, problems)
@@ -66,3 +75,24 @@ def canonical_revision(revision: Revision, registry: Registry) -> Revision:
     if problems:
         raise problems[0][1]
     return attrs.evolve(revision, claims=claims)
+
+
+def canonical_ranking(ranking: Ranking, registry: Registry) -> Ranking:
+    """Returns the ranking with its claim's names resolved; raises on an unknown one."""
+    if ranking.actor is None or ranking.topic is None:
+        return ranking
+    problems: list[NameProblem] = []
+    actor = resolve_name(registry, "actor", ranking.actor, "actor", problems)
+    topic = resolve_name(registry, "topic", ranking.topic, "topic", problems)
+    if problems:
+        raise problems[0][1]
+    return attrs.evolve(ranking, actor=actor, topic=topic)
+
+
+def canonical_correction(correction: Correction, registry: Registry) -> Correction:
+    """Returns the correction with every name it mentions resolved to an id."""
+    if isinstance(correction, Revision):
+        return canonical_revision(correction, registry)
+    if isinstance(correction, Ranking):
+        return canonical_ranking(correction, registry)
+    return correction

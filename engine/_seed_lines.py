@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-KINDS = ("actor", "topic", "development", "revision", "retraction")
+KINDS = ("actor", "topic", "development", "revision", "retraction", "ranking")
 FieldPath = tuple[str | int, ...]
 KEY = r"[ \t]*[\"']?{}[\"']?[ \t]*[=.][ \t]*"
 # Multi-line strings may hold escaped quotes and end in up to two extra quotes.
@@ -124,7 +124,9 @@ class SeedFile:
                 close = difflib.get_close_matches(key, KINDS, n=1, cutoff=0.6)
                 hint = f"did you mean [[{close[0]}]]?" if close else "expected [[actor]], "
                 hint += (
-                    "" if close else "[[topic]], [[development]], [[revision]] or [[retraction]]"
+                    ""
+                    if close
+                    else "[[topic]], [[development]], [[revision]], [[retraction]] or [[ranking]]"
                 )
                 problems.append((self.top_line(key), f"unknown table {key!r}; {hint}"))
             elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):

@@ -18,7 +18,7 @@ from timeline.engine import values
 from timeline.engine.errors import DuplicateError, NotRetractableError, RecordError
 from timeline.engine.rule import Entry
 
-__all__ = ["ActorStream", "DevelopmentStream", "TopicStream", "stream_id"]
+__all__ = ["ActorStream", "DevelopmentStream", "TopicStream", "check_ranking", "stream_id"]
 
 _NAMESPACE = UUID("5f1f6f3e-8a57-4d0c-9a52-3c2f4f0b7a11")
 
@@ -28,8 +28,31 @@ def stream_id(kind: str, ident: str) -> UUID:
     return uuid5(_NAMESPACE, f"{kind}/{ident}")
 
 
+def check_ranking(entry: Entry, ranking: values.Ranking) -> None:
+    """Raises `RecordError` unless `ranking` can rank the entry's development.
+
+    A ranking of one claim must name a pair the development claims in some
+    version, and a development cannot rank itself.
+    """
+    dev_id = entry.id
+    if ranking.by == dev_id:
+        raise RecordError(
+            f"ranking of {dev_id!r}: by={dev_id!r} names the development itself; "
+            "a development cannot rank itself"
+        )
+    if ranking.actor is not None:
+        claimed = [entry.development.claims, *(r.claims or () for r in entry.revisions)]
+        pairs = {(c.actor, c.topic) for claims in claimed for c in claims}
+        if (ranking.actor, ranking.topic) not in pairs:
+            listed = ", ".join(f"{a} on {t}" for a, t in sorted(pairs)) or "none"
+            raise RecordError(
+                f"ranking of {dev_id!r}: it claims no stance of {ranking.actor!r} on "
+                f"{ranking.topic!r} in any version (its claims: {listed})"
+            )
+
+
 class DevelopmentStream(Aggregate):
-    """The stream of one development: recorded once, then revised or retracted."""
+    """The stream of one development: recorded once, then revised, ranked or retracted."""
 
     class Recorded(Aggregate.Created):
         development: values.Development
@@ -40,20 +63,30 @@ class DevelopmentStream(Aggregate):
     class Retracted(Aggregate.Event):
         retraction: values.Retraction
 
+    class Ranked(Aggregate.Event):
+        ranking: values.Ranking
+
     @staticmethod
     def create_id(development: values.Development) -> UUID:
         return stream_id("development", development.id)
 
     @event(Recorded)
     def __init__(self, development: values.Development) -> None:
+        values.check_unranked(development.claims, f"development {development.id!r}")
         self.development = development
         self.revisions: list[values.Revision] = []
         self.retractions: list[values.Retraction] = []
+        self.rankings: list[values.Ranking] = []
 
     @property
     def entry(self) -> Entry:
         """The original and its corrections, in the order they were recorded."""
-        return Entry(self.development, tuple(self.revisions), tuple(self.retractions))
+        return Entry(
+            self.development,
+            tuple(self.revisions),
+            tuple(self.retractions),
+            tuple(self.rankings),
+        )
 
     def check_same(self, development: values.Development) -> None:
         """Passes when `development` is what was recorded; raises `DuplicateError` if not.
@@ -76,6 +109,7 @@ class DevelopmentStream(Aggregate):
         """Appends a correction; the same correction again changes nothing."""
         if revision in self.revisions:
             return False
+        values.check_unranked(revision.claims or (), f"revision of {self.development.id!r}")
         self._revised(revision)
         return True
 
@@ -99,6 +133,22 @@ class DevelopmentStream(Aggregate):
     @event(Retracted)
     def _retracted(self, retraction: values.Retraction) -> None:
         self.retractions.append(retraction)
+
+    def rank(self, ranking: values.Ranking) -> bool:
+        """Appends a ranking of the development's claims; the same again changes nothing.
+
+        A ranking of one claim must name a pair the development claims in some
+        version, and a development cannot rank itself.
+        """
+        if ranking in self.rankings:
+            return False
+        check_ranking(self.entry, ranking)
+        self._ranked(ranking)
+        return True
+
+    @event(Ranked)
+    def _ranked(self, ranking: values.Ranking) -> None:
+        self.rankings.append(ranking)
 
 
 class ActorStream(Aggregate):

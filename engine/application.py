@@ -34,9 +34,17 @@ from timeline.engine.errors import (
 )
 from timeline.engine.rule import Entry
 from timeline.engine.transcodings import register_all
-from timeline.engine.values import Actor, Development, Retraction, Revision, Topic
+from timeline.engine.values import (
+    Actor,
+    Correction,
+    Development,
+    Ranking,
+    Retraction,
+    Revision,
+    Topic,
+)
 
-__all__ = ["RETRIES", "StoreApplication"]
+__all__ = ["RETRIES", "StoreApplication", "correct"]
 
 # A page of notifications read at once; large, because bulk reads beat small sections.
 PAGE = 5000
@@ -90,7 +98,7 @@ class StoreApplication(Application[UUID]):
         developments: Sequence[Development],
         actors: Sequence[Actor] = (),
         topics: Sequence[Topic] = (),
-        corrections: Sequence[tuple[str, Revision | Retraction]] = (),
+        corrections: Sequence[tuple[str, Correction]] = (),
     ) -> list[str]:
         """Registers, records and corrects everything in one transaction, all or nothing.
 
@@ -117,20 +125,29 @@ class StoreApplication(Application[UUID]):
         )
 
     def _corrected(
-        self, streams: dict[UUID, Any], corrections: Sequence[tuple[str, Revision | Retraction]]
+        self, streams: dict[UUID, Any], corrections: Sequence[tuple[str, Correction]]
     ) -> list[DevelopmentStream]:
         """The streams the corrections change: new ones of this batch, or stored ones."""
         changed: dict[UUID, DevelopmentStream] = {}
         for dev_id, correction in corrections:
             ident = stream_id("development", dev_id)
             stream = streams.get(ident) or changed.get(ident) or self.stream(dev_id)
-            if isinstance(correction, Revision):
-                stream.revise(correction)
-            else:
-                stream.retract(correction)
+            if isinstance(correction, Ranking):
+                by = correction.by
+                if by is not None and stream_id("development", by) not in streams:
+                    self._check_grounds(dev_id, by)
+            correct(stream, correction)
             if ident not in streams:
                 changed[ident] = stream
         return list(changed.values())
+
+    def _check_grounds(self, dev_id: str, by: str) -> None:
+        """Raises `RecordError` unless the development a ranking cites is recorded."""
+        if not self.recorded([by]):
+            raise RecordError(
+                f"ranking of {dev_id!r}: by={by!r} names no recorded development; "
+                "record the development that grounds the ranking first (or with it)"
+            )
 
     def _new(self, wanted: dict[UUID, Any]) -> dict[UUID, Any]:
         new: dict[UUID, Any] = {}
@@ -163,6 +180,12 @@ class StoreApplication(Application[UUID]):
     def retract(self, dev_id: str, retraction: Retraction) -> bool:
         """Appends the withdrawal of a development; False if the same one is there."""
         return self._change(dev_id, lambda stream: stream.retract(retraction))
+
+    def rank(self, dev_id: str, ranking: Ranking) -> bool:
+        """Appends a ranking of a development's claims; False if the same one is there."""
+        if ranking.by is not None:
+            self._check_grounds(dev_id, ranking.by)
+        return self._change(dev_id, lambda stream: stream.rank(ranking))
 
     def _change(self, dev_id: str, change: Callable[[DevelopmentStream], bool]) -> bool:
         for attempt in range(RETRIES):
@@ -271,6 +294,15 @@ _KINDS: dict[type[Any], tuple[str, Callable[[Any], Any]]] = {
     Actor: ("actor", lambda value: ActorStream(actor=value)),
     Topic: ("topic", lambda value: TopicStream(topic=value)),
 }
+
+
+def correct(stream: DevelopmentStream, correction: Correction) -> bool:
+    """Applies one correction by the stream's own command; False if it was there already."""
+    if isinstance(correction, Revision):
+        return stream.revise(correction)
+    if isinstance(correction, Ranking):
+        return stream.rank(correction)
+    return stream.retract(correction)
 
 
 def _stream(value: Any) -> Any:

@@ -31,7 +31,10 @@ CLASSES: tuple[type[Any], ...] = (
     ActorStream.Registered,
     TopicStream,
     TopicStream.Registered,
+    DevelopmentStream.Ranked,
 )
+# The classes above, by the first version that wrote their topic as it is now.
+ADDED_IN = {DevelopmentStream.Ranked: "0.3.0"}
 
 # Topics written by earlier versions, the class each now stands for, and the
 # first version that wrote it.  Never remove a line: a store may still hold it.
@@ -49,7 +52,7 @@ FORMER: dict[str, tuple[type[Any], str]] = {
 # Every topic any version wrote, with the first version that wrote it.
 WRITTEN_BY: dict[str, str] = {
     **{topic: version for topic, (_, version) in FORMER.items()},
-    **{get_topic(cls): "0.2.0" for cls in CLASSES},
+    **{get_topic(cls): ADDED_IN.get(cls, "0.2.0") for cls in CLASSES},
 }
 
 # The topics this version reads, and their classes.

@@ -1,7 +1,7 @@
 """Reads the project's JSON Lines log and PLOVER JSON Lines into values, reporting every problem.
 
 The project's log (`timeline export --format jsonl`) holds one JSON object per line,
-whose `type` is `actor`, `topic`, `development`, `revision` or `retraction`, after
+whose `type` is `actor`, `topic`, `development`, `revision`, `retraction` or `ranking`, after
 an optional first `{"type": "meta", ...}` line (the snapshot it was cut at).  Every
 field is the value object's, with dates as EDTF text; `recorded` (when the source
 store recorded it) is provenance and is not read back.
@@ -57,6 +57,8 @@ from timeline.engine.values import (
     Development,
     Kind,
     Person,
+    Rank,
+    Ranking,
     Reliability,
     Retraction,
     Revision,
@@ -153,6 +155,17 @@ def _log_value(line: Line) -> Value | None:
             claims=claims or (),
             occurred_as_written=line.get(("occurred_as_written",)),
         )
+    if kind == "ranking":
+        return line.build(  # type: ignore[no-any-return]
+            (),
+            Ranking,
+            rank=line.read(("rank",), Rank.parse),
+            reported=reported,
+            reason=line.get(("reason",)),
+            by=line.get(("by",)),
+            actor=line.get(("actor",)),
+            topic=line.get(("topic",)),
+        )
     if kind == "revision":
         return line.build(  # type: ignore[no-any-return]
             (),
@@ -177,6 +190,10 @@ def _resolve(load: Load, line: Line, value: Value) -> Value | None:
     elif isinstance(value, Revision) and value.claims is not None:
         claims = _names.canonical_claims(value.claims, load.registry, problems)
         resolved = attrs.evolve(value, claims=claims)
+    elif isinstance(value, Ranking) and value.actor is not None and value.topic is not None:
+        actor = _names.resolve_name(load.registry, "actor", value.actor, "actor", problems)
+        topic = _names.resolve_name(load.registry, "topic", value.topic, "topic", problems)
+        resolved = attrs.evolve(value, actor=actor, topic=topic)
     else:
         return value
     for field, error in problems:

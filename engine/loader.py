@@ -69,6 +69,13 @@ revision.claims         tables   the corrected claims, all of them ([] for none)
 retraction.development  text!    the id of a development recorded before or in this load
 retraction.reported     text!    EDTF text such as "2019-02-01": when the withdrawal was public
 retraction.reason       text!    text such as "misattributed"
+ranking.development     text!    the id of a development recorded before or in this load
+ranking.rank            text!    one of {ranks}
+ranking.reported        text!    EDTF text such as "2019-03-01": when the judgement was public
+ranking.reason          text!    text such as "the contract itself is the primary record"
+ranking.by              text     the id of the development that grounds it
+ranking.actor           text     the actor of the one claim it ranks (with topic)
+ranking.topic           text     the topic of the one claim it ranks (with actor)
 claims.actor            text!    an actor name such as "TUR"
 claims.topic            text!    a topic such as "s400-purchase"
 claims.stance           text!    one of {stances}
@@ -77,6 +84,7 @@ claims.quote            text     a short phrase by the speaker
     kinds=", ".join(map(str, Kind)),
     reliabilities=", ".join(map(str, Reliability)),
     stances=", ".join(map(str, Stance)),
+    ranks=", ".join(map(str, values.Rank)),
 )
 SCHEMAS: dict[str, dict[str, tuple[str, bool, str]]] = {}
 for _row in FIELDS.strip().splitlines():
@@ -94,6 +102,10 @@ def _retraction(development: str, **fields: Any) -> tuple[str, Retraction]:
     return development, Retraction(**fields)
 
 
+def _ranking(development: str, **fields: Any) -> tuple[str, values.Ranking]:
+    return development, values.Ranking(**fields)
+
+
 CLASSES: dict[str, Callable[..., Any]] = {
     "actor": Actor,
     "person": values.Person,
@@ -103,9 +115,10 @@ CLASSES: dict[str, Callable[..., Any]] = {
     "claims": values.StanceClaim,
     "revision": _revision,
     "retraction": _retraction,
+    "ranking": _ranking,
 }
 # Corrections: the value a record of these kinds holds is (development id, correction).
-CORRECTIONS = ("revision", "retraction")
+CORRECTIONS = ("revision", "retraction", "ranking")
 RENAMED = {"person": "people"}
 ALIASES: Readers = {"aliases": values.alias}
 # An attrs validator's message starts with "Class.field: " (or "Class.field[i]: ",
@@ -120,7 +133,7 @@ class Seeds:
     actors: tuple[Actor, ...] = ()
     topics: tuple[Topic, ...] = ()
     developments: tuple[Development, ...] = ()
-    corrections: tuple[tuple[str, Revision | Retraction], ...] = ()
+    corrections: tuple[tuple[str, values.Correction], ...] = ()
 
 
 def _field_name(path: FieldPath) -> str:
@@ -342,6 +355,7 @@ def _value(record: _Record, load: _Load) -> Any:
         "kind": Kind.parse,
         "reliability": Reliability.parse,
         "stance": Stance.parse,
+        "rank": values.Rank.parse,
         "actors": actor,
         "targets": actor,
         "actor": actor,
@@ -413,7 +427,7 @@ def read_seeds(
     topics: list[Topic] = []
     developments: list[Development] = []
     read: list[tuple[_Record, Development]] = []
-    corrections: list[tuple[_Record, tuple[str, Revision | Retraction]]] = []
+    corrections: list[tuple[_Record, tuple[str, values.Correction]]] = []
     for record in (r for kind in KINDS for r in records[kind]):
         if record.kind in CORRECTIONS:
             found = _value(record, load)
@@ -434,6 +448,7 @@ def read_seeds(
             (actors if isinstance(value, Actor) else topics).append(value)
     # One look-up for every id: the store says which are recorded, and as what.
     wanted = [value.id for _, value in read] + [target for _, (target, _) in corrections]
+    wanted += [c.by for _, (_, c) in corrections if isinstance(c, values.Ranking) and c.by]
     stored = recorded(wanted) if recorded and wanted else {}
     for record, value in read:
         _changed(record, value, stored.get(value.id))
@@ -449,16 +464,22 @@ def read_seeds(
 
 
 def _check_corrections(
-    corrections: list[tuple[_Record, tuple[str, Revision | Retraction]]], known: set[str]
+    corrections: list[tuple[_Record, tuple[str, values.Correction]]], known: set[str]
 ) -> None:
     """Reports corrections of unknown developments, and two different retractions of one."""
     retracted: dict[str, tuple[_Record, Retraction]] = {}
     for record, (target, correction) in corrections:
+        by = correction.by if isinstance(correction, values.Ranking) else None
         if target not in known:
             record.problem(
                 ("development",),
                 f"found {target!r}; expected the id of a development recorded before "
                 "or in this load",
+            )
+        elif by is not None and by not in known:
+            record.problem(
+                ("by",),
+                f"found {by!r}; expected the id of a development recorded before or in this load",
             )
         elif isinstance(correction, Retraction):
             first = retracted.setdefault(target, (record, correction))

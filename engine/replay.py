@@ -22,6 +22,7 @@ from timeline.engine.rule import (
     Position,
     occurred_by,
     position,
+    search_order,
     winning_run,
 )
 from timeline.engine.values import Actor, Development, Topic
@@ -45,7 +46,7 @@ def known_developments(entries: Iterable[Entry], known_at: dt.date | None) -> li
 def claims_on(developments: Iterable[Development], key: PairKey) -> list[Claimed]:
     """The claims the developments make on one (actor, topic), in their order."""
     return [
-        Claimed(development.id, development.occurred, claim.stance)
+        Claimed(development.id, development.occurred, claim.stance, claim.rank)
         for development in developments
         for claim in development.claims
         if (claim.actor, claim.topic) == key
@@ -61,9 +62,9 @@ def fold_positions(
         if not occurred_by(development.occurred, day, possible=possible):
             continue
         for claim in development.claims:
-            claimed = Claimed(development.id, development.occurred, claim.stance)
+            claimed = Claimed(development.id, development.occurred, claim.stance, claim.rank)
             claims.setdefault((claim.actor, claim.topic), []).append(claimed)
-    found = {key: position(key, winning_run(reversed(run)), day) for key, run in claims.items()}
+    found = {key: position(key, winning_run(search_order(run)), day) for key, run in claims.items()}
     return {key: p for key, p in found.items() if p is not None}
 
 
@@ -186,6 +187,11 @@ class EventLog:
             entry = self.developments[self._ids[event.originator_id]]
             self.developments[entry.id] = attrs.evolve(
                 entry, retractions=(*entry.retractions, event.retraction)
+            )
+        elif isinstance(event, aggregates.DevelopmentStream.Ranked):
+            entry = self.developments[self._ids[event.originator_id]]
+            self.developments[entry.id] = attrs.evolve(
+                entry, rankings=(*entry.rankings, event.ranking)
             )
         elif isinstance(event, aggregates.ActorStream.Registered):
             self.actors.setdefault(event.actor.id, event.actor)

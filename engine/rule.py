@@ -11,13 +11,18 @@ For `as_of(D, known_at=K, possible=False)`:
 - a revision or retraction is known at K by its own `reported` date; known
   revisions apply in order of their reported span (then content), and a known
   retraction removes the development (`Entry.as_known`);
-- among the claims on one (actor, topic) that count, the latest in story order
-  wins; `since` and `evidence` cover the unbroken run of its stance that ends in
-  it, and the position is tentative when the winner has only possibly occurred.
+- a ranking is known at K by its own `reported` date; the latest known ranking
+  of a claim (by reported span, then content) gives its rank, normal when none;
+- among the claims on one (actor, topic) that count, deprecated claims are left
+  out and, when any preferred claim counts, only preferred claims do; of those,
+  the latest in story order wins (*search order*: higher rank first, then latest
+  first); `since` and `evidence` cover the unbroken run of its stance and rank
+  that ends in it, and the position is tentative when the winner has only
+  possibly occurred.
 
 The pure replay (`engine.replay`) and every projection use these functions; the
 projections' SQL searches the same rule over day ordinals, with its columns named
-by `STORY_ORDER`, `KNOWN_SPAN`, `CERTAIN_BY` and `POSSIBLE_BY`.
+by `STORY_ORDER`, `KNOWN_SPAN`, `CERTAIN_BY`, `POSSIBLE_BY` and `RANK`.
 """
 
 from __future__ import annotations
@@ -28,7 +33,15 @@ from typing import Any
 
 import attrs
 
-from timeline.engine.values import Development, Reliability, Retraction, Revision, Stance
+from timeline.engine.values import (
+    Development,
+    Rank,
+    Ranking,
+    Reliability,
+    Retraction,
+    Revision,
+    Stance,
+)
 from timeline.engine.when import When, WhenLike, as_day
 
 __all__ = [
@@ -36,6 +49,7 @@ __all__ = [
     "EVERYTHING",
     "KNOWN_SPAN",
     "POSSIBLE_BY",
+    "RANK",
     "STORY_ORDER",
     "Claimed",
     "Entry",
@@ -45,6 +59,7 @@ __all__ = [
     "is_known",
     "occurred_by",
     "position",
+    "search_order",
     "source_key",
     "story_key",
     "winning_run",
@@ -59,6 +74,8 @@ STORY_ORDER = ("occurred_earliest", "occurred_latest", "dev_id")
 KNOWN_SPAN = ("known_from", "known_until")
 CERTAIN_BY = "occurred_latest"
 POSSIBLE_BY = "occurred_earliest"
+# The claim's rank as a number (`Rank.tier`): search order puts higher ranks first.
+RANK = "rank"
 
 
 def is_known(reported: When, known_at: dt.date | None) -> bool:
@@ -78,11 +95,15 @@ def story_key(occurred: When, dev_id: str) -> tuple[Any, ...]:
 
 @attrs.frozen
 class Entry:
-    """Everything recorded about one development: the original and its corrections."""
+    """Everything recorded about one development: the original and its corrections.
+
+    As known at a day, its claims carry their rank from the rankings then known.
+    """
 
     development: Development
     revisions: tuple[Revision, ...] = ()
     retractions: tuple[Retraction, ...] = ()
+    rankings: tuple[Ranking, ...] = ()
 
     @property
     def id(self) -> str:
@@ -99,7 +120,13 @@ class Entry:
         known = [r for r in self.revisions if is_known(r.reported, known_at)]
         for revision in sorted(known, key=lambda r: r.order_key):
             current = revision.apply(current)
-        return current
+        if not self.rankings:
+            return current
+        claims = tuple(
+            claim.ranked(self.rank_of(claim.actor, claim.topic, known_at))
+            for claim in current.claims
+        )
+        return current if claims == current.claims else attrs.evolve(current, claims=claims)
 
     @property
     def effective(self) -> Development | None:
@@ -110,10 +137,20 @@ class Entry:
         """The development as it stood at `known_at` (default: with everything recorded)."""
         return self.as_known(None if known_at is None else as_day(known_at))
 
+    def rank_of(self, actor: str, topic: str, known_at: dt.date | None) -> Rank:
+        """The rank of the development's claim on (actor, topic) as known at `known_at`."""
+        known = [
+            r
+            for r in self.rankings
+            if r.applies_to(actor, topic) and is_known(r.reported, known_at)
+        ]
+        return max(known, key=lambda r: r.order_key).rank if known else Rank.NORMAL
+
     def knowledge_days(self) -> set[dt.date]:
         """The days on which what is known about this development changes."""
         reports = [self.development.reported, *(r.reported for r in self.revisions)]
         reports += [r.reported for r in self.retractions]
+        reports += [r.reported for r in self.rankings]
         return {report.latest for report in reports}
 
 
@@ -171,11 +208,17 @@ class Claimed:
     dev_id: str
     occurred: When
     stance: Stance
+    rank: Rank = Rank.NORMAL
 
     @property
     def story_key(self) -> tuple[Any, ...]:
         """Where the claim stands in story order."""
         return story_key(self.occurred, self.dev_id)
+
+    @property
+    def search_key(self) -> tuple[Any, ...]:
+        """Where the claim stands in search order, which sorts it descending."""
+        return (self.rank.tier, *self.story_key)
 
 
 @attrs.frozen
@@ -190,14 +233,24 @@ class Position:
     tentative: bool = False
 
 
-def winning_run(latest_first: Iterable[Claimed]) -> list[Claimed]:
-    """The run that makes the position, in story order, from claims given latest first.
+def search_order(claims: Iterable[Claimed]) -> list[Claimed]:
+    """The claims that can count, in search order: higher rank first, then latest first.
 
-    It is the latest claim and the claims before it with the same stance, unbroken.
+    Deprecated claims are left out: they never count.
+    """
+    kept = [claim for claim in claims if claim.rank is not Rank.DEPRECATED]
+    return sorted(kept, key=lambda claim: claim.search_key, reverse=True)
+
+
+def winning_run(searched: Iterable[Claimed]) -> list[Claimed]:
+    """The run that makes the position, in story order, from claims in search order.
+
+    It is the first claim searched and the claims after it of the same stance and
+    rank, unbroken: so when a preferred claim counts, only preferred claims do.
     """
     run: list[Claimed] = []
-    for claim in latest_first:
-        if run and claim.stance != run[0].stance:
+    for claim in searched:
+        if run and (claim.stance != run[0].stance or claim.rank is not run[0].rank):
             break
         run.append(claim)
     run.reverse()

@@ -75,9 +75,16 @@ class AttrsByFields(Transcoding):
         fields = [f for f in attrs.fields(kind) if f.init]
         self._fields = [f.name for f in fields]
         self._aliases = {f.name: f.alias for f in fields}
+        # Fields added since stores were first written are left out at their default,
+        # so what those stores hold and what is written now keep one shape.
+        self._omitted = {f.name: f.default for f in fields if f.metadata.get(values.OMIT_DEFAULT)}
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {name: getattr(obj, name) for name in self._fields}
+        found = {name: getattr(obj, name) for name in self._fields}
+        for name, default in self._omitted.items():
+            if found[name] == default:
+                del found[name]
+        return found
 
     def decode(self, data: dict[str, Any]) -> Any:
         return self.type(**{self._aliases.get(name, name): value for name, value in data.items()})
@@ -87,7 +94,7 @@ TRANSCODINGS: tuple[Transcoding, ...] = (
     WhenAsText(),
     DateAsISO(dt.date, "date"),
     DateAsISO(pendulum.Date, "pendulum_date"),
-    *(EnumByValue(kind) for kind in (values.Stance, values.Kind, values.Reliability)),
+    *(EnumByValue(kind) for kind in (values.Stance, values.Kind, values.Reliability, values.Rank)),
     *(
         AttrsByFields(kind)
         for kind in (
@@ -99,6 +106,7 @@ TRANSCODINGS: tuple[Transcoding, ...] = (
             values.Development,
             values.Revision,
             values.Retraction,
+            values.Ranking,
         )
     ),
 )

@@ -14,9 +14,12 @@ from timeline.engine.when import When, WhenLike
 
 __all__ = [
     "Actor",
+    "Correction",
     "Development",
     "Kind",
     "Person",
+    "Rank",
+    "Ranking",
     "Reliability",
     "Retraction",
     "Revision",
@@ -26,6 +29,8 @@ __all__ = [
     "Topic",
 ]
 
+# Field metadata: the field is stored only when it differs from its default.
+OMIT_DEFAULT = "timeline.omit_default"
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 # CAMEO-style: a country or organisation code (three letters, optionally more, as in
 # CAMEO's IGO codes: IGONAT for NATO, IGOEU), then roles after dots (USA.CONGRESS).
@@ -144,6 +149,31 @@ class Kind(_Named):
         return self.value
 
 
+class Rank(_Named):
+    """How a claim counts, as Wikidata ranks statements: preferred claims outrank the rest."""
+
+    PREFERRED = "preferred"
+    NORMAL = "normal"
+    DEPRECATED = "deprecated"
+
+    @property
+    def tier(self) -> int:
+        """The rank as a number: preferred 1, normal 0, deprecated -1."""
+        return _TIERS[self]
+
+    @classmethod
+    def of_tier(cls, tier: int) -> Rank:
+        """The rank with this number."""
+        return _RANKS[tier]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_TIERS = {Rank.PREFERRED: 1, Rank.NORMAL: 0, Rank.DEPRECATED: -1}
+_RANKS = {tier: rank for rank, tier in _TIERS.items()}
+
+
 def _stance(value: object) -> Stance:
     return Stance.parse(value)
 
@@ -154,6 +184,10 @@ def _reliability(value: object) -> Reliability:
 
 def _kind(value: object) -> Kind:
     return Kind.parse(value)
+
+
+def _rank(value: object) -> Rank:
+    return Rank.parse(value)
 
 
 def _optional_kind(value: object) -> Kind | None:
@@ -215,6 +249,13 @@ class StanceClaim:
     topic: str = attrs.field(validator=_text)
     stance: Stance = attrs.field(converter=_stance)
     quote: str | None = attrs.field(default=None, validator=_optional_text)
+    # Set by rankings as a development is known, never recorded: stored only when
+    # not normal, so stores written before ranks existed keep their shape.
+    rank: Rank = attrs.field(default=Rank.NORMAL, converter=_rank, metadata={OMIT_DEFAULT: True})
+
+    def ranked(self, rank: Rank) -> StanceClaim:
+        """The claim with this rank."""
+        return self if rank is self.rank else attrs.evolve(self, rank=rank)
 
 
 def _claims(value: Iterable[StanceClaim]) -> tuple[StanceClaim, ...]:
@@ -336,3 +377,57 @@ class Retraction:
 
     reported: When = attrs.field(converter=_when)
     reason: str = attrs.field(validator=_text)
+
+
+def _optional_slug(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _check(_SLUG, "a development id", "s400-agreement")(instance, attribute, value)
+
+
+@attrs.frozen
+class Ranking:
+    """A later judgement of a development's claims, known from its own reported date.
+
+    A preferred claim outranks the normal ones on its (actor, topic); a deprecated
+    claim never counts; normal undoes an earlier ranking.  With `actor` and
+    `topic`, only that claim is ranked, else every claim of the development; `by`
+    names the development whose report grounds the judgement, when there is one.
+    """
+
+    rank: Rank = attrs.field(converter=_rank)
+    reported: When = attrs.field(converter=_when)
+    reason: str = attrs.field(validator=_text)
+    by: str | None = attrs.field(default=None, validator=_optional_slug)
+    actor: str | None = attrs.field(default=None, validator=_optional_text)
+    topic: str | None = attrs.field(default=None, validator=_optional_text)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.actor is None) != (self.topic is None):
+            raise RecordError(
+                "Ranking: expected both actor and topic (to rank one claim) or neither "
+                f"(to rank every claim), found actor={self.actor!r}, topic={self.topic!r}"
+            )
+
+    @property
+    def order_key(self) -> tuple[Any, ...]:
+        """Order among rankings: by reported span, then by content, never by recording."""
+        return (self.reported.latest, self.reported.earliest, repr(self))
+
+    def applies_to(self, actor: str, topic: str) -> bool:
+        """Whether this ranking judges the development's claim on (actor, topic)."""
+        return self.actor is None or (self.actor == actor and self.topic == topic)
+
+
+# What can be recorded about a development after it: each is known from its own date.
+Correction = Revision | Retraction | Ranking
+
+
+def check_unranked(claims: Iterable[StanceClaim], where: str) -> None:
+    """Raises `RecordError` if a claim to be recorded carries a rank: rankings set ranks."""
+    for claim in claims:
+        if claim.rank is not Rank.NORMAL:
+            raise RecordError(
+                f"{where}: the claim of {claim.actor!r} on {claim.topic!r} is {claim.rank}; "
+                "a claim is recorded normal and ranked later by a ranking "
+                "(timeline rank, or Timeline.rank())"
+            )

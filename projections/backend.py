@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from typing import Any
 from uuid import UUID
@@ -52,6 +53,7 @@ class Batch:
     open_developments: list[tuple[Any, ...]] = attrs.field(factory=list)
     registry: list[tuple[Any, ...]] = attrs.field(factory=list)
     pairs: list[tuple[str, str]] = attrs.field(factory=list)
+    preferred: list[tuple[str, str]] = attrs.field(factory=list)
 
 
 def first(row: Any) -> Any:
@@ -110,6 +112,7 @@ class ViewRecorder(TrackingRecorder, ABC):
             (d.insert_developments, batch.open_developments),
             (d.insert_registry, batch.registry),
             (d.insert_pairs, batch.pairs),
+            (d.insert_preferred, batch.preferred),
         ):
             if rows:
                 c.executemany(statement, rows)
@@ -163,13 +166,13 @@ class ViewQueries(ABC):
         """The rows of one read statement, run as its own (autocommit) transaction."""
 
     def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """The rows of a run statement (stance second) up to the first change of stance.
+        """The rows of a run statement (stance second, rank fourth) up to the run's end.
 
         Only the winning run is needed; the rest of a pair's claims are never fetched.
         """
         rows = self.query(statement, params)
         for index, row in enumerate(rows):
-            if row[1] != rows[0][1]:
+            if row[1] != rows[0][1] or row[3] != rows[0][3]:
                 return rows[:index]
         return rows
 
@@ -197,10 +200,18 @@ class ViewQueries(ABC):
         params: Mapping[str, Any],
         possible: bool,
         scope: str = "",
+        preferred: AbstractSet[tuple[str, str]] = frozenset(),
     ) -> Iterator[tuple[tuple[str, str], list[tuple[Any, ...]]]]:
-        """Each pair's counted claims, latest first (a statement per pair by default)."""
-        statement = self.dialect.run(possible, scope)
+        """Each pair's counted claims in search order (a statement per pair by default).
+
+        The pairs in `preferred` (those with a preferred claim) are searched by rank first.
+        """
+        plain, ranked = (
+            self.dialect.run(possible, scope),
+            self.dialect.run(possible, scope, ranked=True),
+        )
         for actor, topic in keys:
+            statement = ranked if (actor, topic) in preferred else plain
             found = self.run_rows(statement, {**params, "actor": actor, "topic": topic})
             yield (actor, topic), found
 

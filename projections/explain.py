@@ -2,7 +2,8 @@
 
 Every claim on the (actor, topic) that bears on the day is listed with its
 status: the `winner`, the `supporting` claims of its unbroken run, the `beaten`
-claims earlier in story order, and the claims that do not count — `uncertain`
+claims earlier in story order, and the claims that do not count — `outranked`
+(normal, while a preferred claim counts), `deprecated` (ranked so), `uncertain`
 (only possibly occurred), `unknown` (reported after the knowledge day) and
 `retracted`.  Competing claims from different sources stay side by side.
 """
@@ -16,7 +17,7 @@ import attrs
 
 from timeline.engine.replay import fold_positions
 from timeline.engine.rule import EVERYTHING, Entry, Position, Scope, is_known, occurred_by
-from timeline.engine.values import Development, Stance
+from timeline.engine.values import Development, Rank, Ranking, Stance
 from timeline.projections.rows import day_of, known_ordinal, versions
 
 __all__ = ["Claim", "Explanation", "explain"]
@@ -120,6 +121,55 @@ def _not_known(entry: Entry, known_at: dt.date | None) -> tuple[Development | No
     return None, "", ""
 
 
+def _rank(development: Development, key: tuple[str, str]) -> Rank:
+    return next(c.rank for c in development.claims if (c.actor, c.topic) == key)
+
+
+def _ranking(entry: Entry, key: tuple[str, str], known_at: dt.date | None) -> Ranking:
+    known = [r for r in entry.rankings if r.applies_to(*key) and is_known(r.reported, known_at)]
+    return max(known, key=lambda r: r.order_key)
+
+
+def _why(ranking: Ranking) -> str:
+    by = f", on the grounds of {ranking.by!r}" if ranking.by else ""
+    return f"ranked {ranking.rank} ({ranking.reported}: {ranking.reason}{by})"
+
+
+def _ranked(
+    story: list[Development],
+    key: tuple[str, str],
+    entries: dict[str, Entry],
+    known_at: dt.date | None,
+) -> tuple[list[Development], list[Claim]]:
+    """The claims the rule searches, and those its ranks set aside (deprecated, outranked)."""
+    ranks = {d.id: _rank(d, key) for d in story}
+    preferred = any(rank is Rank.PREFERRED for rank in ranks.values())
+    searched: list[Development] = []
+    aside: list[Claim] = []
+    for development in story:
+        rank = ranks[development.id]
+        stance, quote = _claim(development, key) or (Stance.UNDECIDED, None)
+        if rank is Rank.DEPRECATED:
+            why = _why(_ranking(entries[development.id], key, known_at))
+            aside.append(Claim(development, stance, quote, "deprecated", f"{why}; never counts"))
+        elif preferred and rank is Rank.NORMAL:
+            reason = "a preferred claim counts, so normal claims do not"
+            aside.append(Claim(development, stance, quote, "outranked", reason))
+        else:
+            searched.append(development)
+    return searched, aside
+
+
+def _ranks(story: list[Development], key: tuple[str, str]) -> str:
+    ranks = [_rank(d, key) for d in story]
+    if Rank.PREFERRED not in ranks and Rank.DEPRECATED not in ranks:
+        return ""
+    return (
+        " Ranks count first: deprecated claims never count and, when a preferred claim "
+        "counts, only preferred claims do."
+    )
+
+
 def _counted(
     story: list[Development], key: tuple[str, str], position: Position | None
 ) -> list[Claim]:
@@ -160,10 +210,13 @@ def _rule(
     possible: bool,
     story: list[Development],
     position: Position | None,
+    claiming: int,
 ) -> str:
     occurred = "had at least possibly occurred" if possible else "had certainly occurred"
     knowledge = f"were known on {known_at}" if known_at is not None else "have been recorded"
     scope = f"claims by {key[0]} on {key[1]} that {occurred} by {day} and {knowledge}"
+    if position is None and claiming:
+        return f"There is no position: the {claiming} {scope} are all deprecated."
     if position is None:
         return f"There is no position: no {scope}."
     winner = story[-1]
@@ -209,13 +262,14 @@ def explain(
             story.append(known)
     story.sort(key=lambda d: d.story_key)
     position = fold_positions(story, day, possible=possible).get(key)
-    claims = _counted(story, key, position)
+    searched, claims = _ranked(story, key, {e.id: e for e in relevant}, known_at)
+    claims += _counted(searched, key, position)
     for entry in relevant:
         other = _uncounted(entry, key, day, known_at, possible)
         if other is not None:
             claims.append(other)
     claims.sort(key=lambda c: c.development.story_key)
-    rule = _rule(key, day, known_at, possible, story, position)
+    rule = _rule(key, day, known_at, possible, searched, position, len(story)) + _ranks(story, key)
     return Explanation(actor, topic, day, known_at, possible, position, rule, tuple(claims))
 
 

@@ -25,6 +25,7 @@ from timeline.engine import (
     Actor,
     Development,
     Person,
+    Ranking,
     Retraction,
     Revision,
     Source,
@@ -64,6 +65,7 @@ __all__ = [
     "log_record",
     "plover",
     "plover_coded",
+    "ranking_record",
     "retraction_record",
     "revision_record",
     "timelinejs",
@@ -98,18 +100,23 @@ def source_record(source: Source) -> dict[str, Any]:
     }
 
 
-def claim_record(claim: StanceClaim) -> dict[str, Any]:
-    """A stance claim as JSON-ready data."""
-    return {
+def claim_record(claim: StanceClaim, *, ranked: bool = True) -> dict[str, Any]:
+    """A stance claim as JSON-ready data, with its rank as known unless not `ranked`."""
+    record = {
         "actor": claim.actor,
         "topic": claim.topic,
         "stance": str(claim.stance),
         "quote": claim.quote,
     }
+    return {**record, "rank": str(claim.rank)} if ranked else record
 
 
-def development_record(development: Development) -> dict[str, Any]:
-    """A development as JSON-ready data with every field; dates are EDTF text."""
+def development_record(development: Development, *, ranked: bool = True) -> dict[str, Any]:
+    """A development as JSON-ready data with every field; dates are EDTF text.
+
+    Its claims carry their rank unless not `ranked`, as in the log, where claims
+    are recorded normal and ranked by ranking records.
+    """
     return {
         "id": development.id,
         "occurred": development.occurred.text,
@@ -120,7 +127,7 @@ def development_record(development: Development) -> dict[str, Any]:
         "actors": list(development.actors),
         "targets": list(development.targets),
         "source": source_record(development.source),
-        "claims": [claim_record(claim) for claim in development.claims],
+        "claims": [claim_record(claim, ranked=ranked) for claim in development.claims],
     }
 
 
@@ -163,7 +170,7 @@ def revision_record(dev_id: str, revision: Revision) -> dict[str, Any]:
     if revision.source is not None:
         record["source"] = source_record(revision.source)
     if revision.claims is not None:
-        record["claims"] = [claim_record(claim) for claim in revision.claims]
+        record["claims"] = [claim_record(claim, ranked=False) for claim in revision.claims]
     return record
 
 
@@ -176,6 +183,20 @@ def retraction_record(dev_id: str, retraction: Retraction) -> dict[str, Any]:
     }
 
 
+def ranking_record(dev_id: str, ranking: Ranking) -> dict[str, Any]:
+    """A ranking of `dev_id`'s claims as JSON-ready data; `by`, `actor`, `topic` when given."""
+    record: dict[str, Any] = {
+        "development": dev_id,
+        "rank": str(ranking.rank),
+        "reported": ranking.reported.text,
+        "reason": ranking.reason,
+    }
+    for name in ("by", "actor", "topic"):
+        if getattr(ranking, name) is not None:
+            record[name] = getattr(ranking, name)
+    return record
+
+
 def log_record(
     value: Actor | Topic | Development, *, recorded: str | None = None
 ) -> dict[str, Any]:
@@ -185,7 +206,7 @@ def log_record(
     elif isinstance(value, Topic):
         body = {"type": "topic", **topic_record(value)}
     else:
-        body = {"type": "development", **development_record(value)}
+        body = {"type": "development", **development_record(value, ranked=False)}
     return body if recorded is None else {**body, "recorded": recorded}
 
 

@@ -18,6 +18,7 @@ import pendulum
 
 from timeline.engine import rule
 from timeline.engine.rule import Claimed, Position
+from timeline.engine.values import Rank
 
 __all__ = ["Change", "history"]
 
@@ -77,7 +78,8 @@ def history(
     `claims` are the claims on the pair known at the knowledge day, in any order.
     """
     key = (actor, topic)
-    claimed = list(claims)
+    # Deprecated claims never count; the rest are kept in search order, reversed.
+    claimed = [c for c in claims if c.rank is not Rank.DEPRECATED]
     pending = sorted(claimed, key=lambda c: _start(c, possible))
     days = sorted({_start(c, possible) for c in claimed} | {c.occurred.latest for c in claimed})
     counted: list[Claimed] = []
@@ -86,7 +88,7 @@ def history(
     index = 0
     for day in days:
         while index < len(pending) and _start(pending[index], possible) <= day:
-            bisect.insort(counted, pending[index], key=lambda claim: claim.story_key)
+            bisect.insort(counted, pending[index], key=lambda claim: claim.search_key)
             index += 1
         after = rule.position(key, rule.winning_run(reversed(counted)), day)
         if after != before:

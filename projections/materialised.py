@@ -29,7 +29,7 @@ from timeline.engine.application import StoreApplication
 from timeline.engine.registry import Registry
 from timeline.engine.replay import View
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
-from timeline.engine.values import Actor, Development, Stance, Topic
+from timeline.engine.values import Actor, Development, Rank, Stance, Topic
 from timeline.engine.when import When
 from timeline.projections.backend import (
     TrackingConflictError,
@@ -56,8 +56,8 @@ def _when(text: str) -> When:
 
 
 def _claimed(row: tuple[Any, ...]) -> Claimed:
-    dev_id, stance, occurred = row
-    return Claimed(dev_id, _when(occurred), Stance(stance))
+    dev_id, stance, occurred, tier = row
+    return Claimed(dev_id, _when(occurred), Stance(stance), Rank.of_tier(tier))
 
 
 def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQueries]:
@@ -98,6 +98,8 @@ class Materialised:
         self._reached = self.tracking_id  # opening reads the tracking, and no event
         self._registry = Registry()
         self._registry_at = 0
+        self._preferred: frozenset[PairKey] = frozenset()
+        self._preferred_at = -1
 
     @property
     def application(self) -> StoreApplication:
@@ -128,6 +130,7 @@ class Materialised:
         self.view.clear(self._app.name)
         self._reached = 0
         self._registry, self._registry_at = Registry(), 0
+        self._preferred_at = -1
         return self.catch_up()
 
     def current(self) -> int:
@@ -179,7 +182,7 @@ class Materialised:
     ) -> Position | None:
         """One position, read with one index search."""
         where, params = _scoped(day, known_at, pin, scope)
-        statement = self.queries.dialect.run(possible, where)
+        statement = self.queries.dialect.run(possible, where, ranked=key in self.preferred(pin))
 
         def read() -> list[tuple[Any, ...]]:
             rows = self.queries.run_rows(statement, {**params, "actor": key[0], "topic": key[1]})
@@ -204,7 +207,8 @@ class Materialised:
         def read() -> dict[PairKey, Position]:
             keys = [tuple(row) for row in self.queries.query(self.queries.dialect.pairs, {})]
             found = {}
-            for key, rows in self.queries.runs(keys, params, possible, where):
+            preferred = self.preferred(pin)
+            for key, rows in self.queries.runs(keys, params, possible, where, preferred):
                 run = rule.winning_run(map(_claimed, rows))
                 held = rule.position(key, run, day)
                 if held is not None:
@@ -212,6 +216,15 @@ class Materialised:
             return dict(sorted(found.items()))
 
         return self._pinned(pin, read)
+
+    def preferred(self, pin: int) -> frozenset[PairKey]:
+        """The pairs with a preferred claim (in some version) as of `pin`, or later."""
+        if pin > self._preferred_at:
+            # The pairs only ever grow, so a set read as of a later pin serves this one.
+            rows = self._pinned(pin, lambda: self.queries.query(self.queries.dialect.preferred, {}))
+            self._preferred = frozenset((actor, topic) for actor, topic in rows)
+            self._preferred_at = pin
+        return self._preferred
 
     def claims(
         self, key: PairKey, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING

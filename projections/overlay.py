@@ -106,6 +106,6 @@ def claims_of(story: Sequence[Development]) -> dict[PairKey, list[Claimed]]:
     found: dict[PairKey, list[Claimed]] = {}
     for development in story:
         for claim in development.claims:
-            claimed = Claimed(development.id, development.occurred, claim.stance)
+            claimed = Claimed(development.id, development.occurred, claim.stance, claim.rank)
             found.setdefault((claim.actor, claim.topic), []).append(claimed)
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,7 +38,8 @@ RUN_LIMIT = 8
 _COPIED = {
     "streams": "notification_id, stream, version, topic, state",
     "claims": "actor, topic, occurred_earliest, occurred_latest, dev_id, known_from, "
-    "known_until, stance, occurred, source_key, reliability, recorded_from, recorded_until",
+    "known_until, stance, occurred, source_key, reliability, rank, recorded_from, "
+    "recorded_until",
     "developments": "dev_id, known_from, known_until, occurred_earliest, occurred_latest, "
     "source_key, reliability, state, recorded_from, recorded_until",
 }
@@ -113,6 +115,7 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
             (d.close_developments, batch.close_developments),
             (d.insert_registry, batch.registry),
             (d.insert_pairs, batch.pairs),
+            (d.insert_preferred, batch.preferred),
         ):
             if rows:
                 c.executemany(statement, rows)
@@ -165,8 +168,13 @@ class PostgresQueries(ViewQueries):
         params: Mapping[str, Any],
         possible: bool,
         scope: str = "",
+        preferred: AbstractSet[tuple[str, str]] = frozenset(),
     ) -> Iterator[tuple[tuple[str, str], list[tuple[Any, ...]]]]:
-        """Every pair's counted claims, latest first, in one statement (longer runs again)."""
+        """Every pair's counted claims in search order, in one statement (some pairs again).
+
+        Runs that may go on past the limit, and pairs with a preferred claim, are
+        read again on their own.
+        """
         found: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         statement = self.dialect.runs(possible, RUN_LIMIT, scope)
         for actor, topic, *row in self.query(statement, params):
@@ -175,9 +183,9 @@ class PostgresQueries(ViewQueries):
         for key, rows in found.items():
             if key not in wanted:
                 continue
-            if len(rows) == RUN_LIMIT and all(r[1] == rows[0][1] for r in rows):
-                # The run may go on past the limit: read the whole pair.
-                yield from super().runs([key], params, possible, scope)
+            longer = len(rows) == RUN_LIMIT and all(r[1] == rows[0][1] for r in rows)
+            if longer or key in preferred:
+                yield from super().runs([key], params, possible, scope, preferred)
             else:
                 yield key, rows
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
+import attrs
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
@@ -49,7 +50,8 @@ __all__ = ["TOPICS", "StoryProjection", "collection_paused", "default_mapper", "
 _Recorded = aggregates.DevelopmentStream.Recorded
 _Revised = aggregates.DevelopmentStream.Revised
 _Retracted = aggregates.DevelopmentStream.Retracted
-_CORRECTIONS = (_Revised, _Retracted)
+_Ranked = aggregates.DevelopmentStream.Ranked
+_CORRECTIONS = (_Revised, _Retracted, _Ranked)
 _REGISTERED = (aggregates.ActorStream.Registered, aggregates.TopicStream.Registered)
 # Every topic, current or former, of the events this projection processes: a
 # subscription filters on topic text, so old names must be listed too.
@@ -86,8 +88,10 @@ def fold(entry: Entry | None, event: Any) -> Entry:
     if entry is None:
         raise TrackingConflictError(f"a correction of stream {event.originator_id} came first")
     if isinstance(event, _Revised):
-        return Entry(entry.development, (*entry.revisions, event.revision), entry.retractions)
-    return Entry(entry.development, entry.revisions, (*entry.retractions, event.retraction))
+        return attrs.evolve(entry, revisions=(*entry.revisions, event.revision))
+    if isinstance(event, _Ranked):
+        return attrs.evolve(entry, rankings=(*entry.rankings, event.ranking))
+    return attrs.evolve(entry, retractions=(*entry.retractions, event.retraction))
 
 
 class _Pending:
@@ -139,6 +143,7 @@ class _Run:
         self.developments = _Pending(DEVELOPMENT_KEY)
         self.registry: list[tuple[Any, ...]] = []
         self.pairs: set[tuple[str, str]] = set()
+        self.preferred: set[tuple[str, str]] = set()
 
     def _rows(self, entry: Entry) -> tuple[list[ClaimRow], list[DevelopmentRow]]:
         spans = versions(entry)
@@ -159,6 +164,7 @@ class _Run:
         self.claims.replace(old_claims, new_claims, n)
         self.developments.replace(old_versions, new_versions, n)
         self.pairs.update((row.actor, row.topic) for row in new_claims)
+        self.preferred.update((row.actor, row.topic) for row in new_claims if row.rank > 0)
 
     def add_recorded(
         self, stored: Notification, claims: list[ClaimRow], version: DevelopmentRow
@@ -198,6 +204,7 @@ class _Run:
             open_developments=self.developments.rows(),
             registry=self.registry,
             pairs=sorted(self.pairs),
+            preferred=sorted(self.preferred),
         )
 
 

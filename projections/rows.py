@@ -7,7 +7,8 @@ that comparisons are integer comparisons in any SQL dialect.
 
 Rows are recomputed from the development's whole `Entry` whenever any of its
 events arrives; revisions apply in their own order (`Revision.order_key`), so a
-late-recorded revision with an early report date reshapes earlier versions.
+late-recorded revision with an early report date reshapes earlier versions.  A
+ranking makes a version too: a claim's rank is part of what is known about it.
 """
 
 from __future__ import annotations
@@ -74,11 +75,12 @@ class ClaimRow(NamedTuple):
     occurred: str  # the EDTF text, which becomes a position's `since`
     source_key: str  # the publisher, as `engine.rule.source_key` compares it
     reliability: str
+    rank: int  # `Rank.tier`: 1 preferred, 0 normal, -1 deprecated
 
 
 def versions(entry: Entry) -> list[tuple[int, int, Development]]:
     """Each distinct state of the development with the knowledge span it held for."""
-    if not entry.revisions and not entry.retractions:
+    if not entry.revisions and not entry.retractions and not entry.rankings:
         # The common case, and the hot path of catch-up: one version, open-ended.
         start = entry.development.reported.latest.toordinal()
         return [(start, KNOWN_FOREVER, entry.development)]
@@ -120,6 +122,7 @@ def claim_rows(spans: list[tuple[int, int, Development]]) -> list[ClaimRow]:
                 development.occurred.text,
                 publisher,
                 reliability,
+                claim.rank.tier,
             )
             previous = open_rows.get((claim.actor, claim.topic))
             if previous is not None and previous.known_until == start and _same_fact(previous, row):

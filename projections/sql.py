@@ -16,6 +16,8 @@ Tables:
   (actor, topic, story order, known_from, recorded_from): an as-of lookup is one
   backwards range scan of the primary key.
 - `pairs`: every (actor, topic) ever claimed.
+- `preferred`: every (actor, topic) with a preferred claim in any version: only
+  their lookups search by rank first, which costs a sort of the pair's claims.
 - `developments`: each version of each development (what was known about it
   during `[known_from, known_until)`), for listings, relations and exports.
 - `registry`: every registered actor and topic.
@@ -40,10 +42,10 @@ from timeline.engine.rule import Scope
 __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 
 # The version of the tables below, kept in the tracking table under `SCHEMA_ROW`.
-SCHEMA = 4
+SCHEMA = 5
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
-TABLES = ("tracking", "streams", "claims", "pairs", "developments", "registry")
+TABLES = ("tracking", "streams", "claims", "pairs", "developments", "registry", "preferred")
 # Tables of earlier schema versions, dropped by exact name when the view is rebuilt.
 FORMER_TABLES = ("tracking", "streams", "claims", "pairs")
 RECORDED_FOREVER = 2**62
@@ -63,7 +65,7 @@ def _create(blob: str, integer: str, without_rowid: str) -> tuple[str, ...]:
         f"actor TEXT, topic TEXT, occurred_earliest {integer}, occurred_latest {integer}, "
         f"dev_id TEXT, known_from {integer}, recorded_from {integer}, "
         f"known_until {integer}, recorded_until {integer}, stance {integer}, occurred TEXT, "
-        "source_key TEXT, reliability TEXT, "
+        f"source_key TEXT, reliability TEXT, {rule.RANK} {integer}, "
         "PRIMARY KEY (actor, topic, occurred_earliest, occurred_latest, dev_id, "
         f"known_from, recorded_from)){without_rowid}",
         "CREATE TABLE IF NOT EXISTS {pairs} (actor TEXT, topic TEXT, "
@@ -76,11 +78,17 @@ def _create(blob: str, integer: str, without_rowid: str) -> tuple[str, ...]:
         "UNIQUE (dev_id, known_from, recorded_from))",
         "CREATE TABLE IF NOT EXISTS {registry} (kind TEXT, ident TEXT, "
         f"notification_id {integer}, state {blob}, PRIMARY KEY (kind, ident))",
+        "CREATE TABLE IF NOT EXISTS {preferred} (actor TEXT, topic TEXT, "
+        f"PRIMARY KEY (actor, topic)){without_rowid}",
     )
 
 
 _ORDER = ", ".join(rule.STORY_ORDER)
 _LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
+# Search order (`rule.search_order`): higher rank first, then latest first; a
+# deprecated claim never counts.
+_SEARCH = f"{rule.RANK} DESC, {_LATEST_FIRST}"
+_COUNTS = f"{rule.RANK} >= 0"
 _KNOWN = f"{rule.KNOWN_SPAN[0]} <= :known AND {rule.KNOWN_SPAN[1]} > :known"
 _PINNED = "recorded_from <= :pin AND recorded_until > :pin"
 _CURRENT = f"{_KNOWN} AND {_PINNED}"
@@ -197,15 +205,19 @@ class Dialect:
     def insert_claims(self) -> str:
         return self.write(
             "INSERT INTO {claims} (actor, topic, occurred_earliest, occurred_latest, dev_id, "
-            "known_from, known_until, stance, occurred, source_key, reliability, "
+            "known_from, known_until, stance, occurred, source_key, reliability, rank, "
             "recorded_from, recorded_until) "
             "VALUES (:actor, :topic, :oe, :ol, :dev_id, :known_from, :known_until, :stance, "
-            ":occurred, :source_key, :reliability, :n, :until)"
+            ":occurred, :source_key, :reliability, :rank, :n, :until)"
         )
 
     @property
     def insert_pairs(self) -> str:
         return self.write("INSERT INTO {pairs} VALUES (:actor, :topic) ON CONFLICT DO NOTHING")
+
+    @property
+    def insert_preferred(self) -> str:
+        return self.write("INSERT INTO {preferred} VALUES (:actor, :topic) ON CONFLICT DO NOTHING")
 
     @property
     def close_developments(self) -> str:
@@ -237,36 +249,45 @@ class Dialect:
     # -- reading --------------------------------------------------------------------
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
-    def run(self, possible: bool, scope: str = "") -> str:
-        """The claims on `:actor`/`:topic` that count at (:day, :known, :pin), latest first."""
+    def run(self, possible: bool, scope: str = "", *, ranked: bool = False) -> str:
+        """The claims on `:actor`/`:topic` that count at (:day, :known, :pin), latest first.
+
+        `ranked` searches preferred claims first, as a pair with one needs; without
+        it the search is one backwards scan of the primary key.
+        """
         return self.render(
-            "SELECT dev_id, stance, occurred FROM {claims} WHERE actor = :actor AND "
-            f"topic = :topic AND occurred_earliest <= :day AND {_by(possible)} AND {_CURRENT}"
-            f"{scope} ORDER BY {_LATEST_FIRST}"
+            f"SELECT dev_id, stance, occurred, {rule.RANK} FROM {{claims}} WHERE actor = :actor "
+            f"AND topic = :topic AND occurred_earliest <= :day AND {_by(possible)} AND "
+            f"{_CURRENT} AND {_COUNTS}{scope} ORDER BY {_SEARCH if ranked else _LATEST_FIRST}"
         )
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def runs(self, possible: bool, limit: int, scope: str = "") -> str:
         """The latest `limit` counted claims of every pair, in one statement (PostgreSQL)."""
         return self.render(
-            "SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred FROM {pairs} p "
-            "CROSS JOIN LATERAL (SELECT dev_id, stance, occurred FROM {claims} "
+            "SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred, c.rank FROM {pairs} p "
+            f"CROSS JOIN LATERAL (SELECT dev_id, stance, occurred, {rule.RANK} FROM {{claims}} "
             "WHERE actor = p.actor AND topic = p.topic AND occurred_earliest <= :day AND "
-            f"{_by(possible)} AND {_CURRENT}{scope} ORDER BY {_LATEST_FIRST} LIMIT {limit}) c "
-            "ORDER BY p.actor, p.topic"
+            f"{_by(possible)} AND {_CURRENT} AND {_COUNTS}{scope} ORDER BY {_LATEST_FIRST} "
+            f"LIMIT {limit}) c ORDER BY p.actor, p.topic"
         )
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def claims(self, scope: str = "") -> str:
-        """Every claim on one pair known at :known as of :pin, in story order."""
+        """Every claim on one pair known at :known as of :pin, in story order, ranked."""
         return self.render(
-            "SELECT dev_id, stance, occurred FROM {claims} WHERE actor = :actor AND "
-            f"topic = :topic AND {_CURRENT}{scope} ORDER BY {_ORDER}"
+            f"SELECT dev_id, stance, occurred, {rule.RANK} FROM {{claims}} WHERE actor = :actor "
+            f"AND topic = :topic AND {_CURRENT}{scope} ORDER BY {_ORDER}"
         )
 
     @property
     def pairs(self) -> str:
         return self.render("SELECT actor, topic FROM {pairs} ORDER BY actor, topic")
+
+    @property
+    def preferred(self) -> str:
+        """Every pair with a preferred claim in some version."""
+        return self.render("SELECT actor, topic FROM {preferred}")
 
     @property
     def claimed_by(self) -> str:

@@ -72,6 +72,8 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
         rows = []
         for wrapped in data["claims"]:
             claim = _value(wrapped, "stanceclaim")
+            if "rank" in claim:
+                return None  # recorded claims are normal: anything else is decoded in full
             stance = _value(claim["stance"], "stance")
             rows.append(
                 ClaimRow(
@@ -86,6 +88,7 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
                     occurred.text,
                     publisher,
                     reliability,
+                    0,
                 )
             )
     except (AttributeError, KeyError, TypeError, ValueError, TimelineError):

@@ -17,9 +17,15 @@ For `as_of(D, known_at=K, possible)`:
 - a development counts at D when its `occurred` span ends on or before D, or, with
   `possible`, starts on or before D;
 - story order is occurred earliest day, then latest day, then development id;
-- for each (actor, topic), the latest counted claim in story order wins; `since`
-  and `evidence` cover the unbroken run of its stance that ends in it, and the
-  position is tentative when the winner's span has not ended by D.
+- a claim's rank as known at K is that of the latest ranking known at K (by the
+  ranking's reported span, latest day, then earliest day, then content) that
+  names its (actor, topic) or ranks every claim of its development; normal when
+  there is none;
+- for each (actor, topic), deprecated claims never count, and when a preferred
+  claim counts only preferred claims count; of those, the latest counted claim
+  in story order wins; `since` and `evidence` cover the unbroken run of its
+  stance that ends in it, and the position is tentative when the winner's span
+  has not ended by D.
 
 The second half of the module holds read models (history, diff, explain, the
 listing) to the model: each check raises `AssertionError` with what differed.
@@ -33,7 +39,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from timeline.engine import Development, Retraction, Revision, Stance, When
+from timeline.engine import Development, Rank, Ranking, Retraction, Revision, Stance, When
 
 if TYPE_CHECKING:
     from timeline.engine import Position
@@ -53,11 +59,21 @@ LAST_DAY = dt.date(9999, 12, 31)
 FIELDS = ("occurred", "kind", "summary", "source", "claims")
 # The statuses `explain` gives the claims that count.
 COUNTED = ("winner", "supporting", "beaten")
+# The statuses `explain` gives the claims its ranks set aside.
+RANKED_ASIDE = ("outranked", "deprecated")
 
 
 def story_order(development: Development) -> tuple[dt.date, dt.date, str]:
     """Occurred earliest day, then latest day, then id."""
     return (development.occurred.earliest, development.occurred.latest, development.id)
+
+
+def rank_on(development: Development, key: Pair) -> Rank:
+    """The rank of the development's claim on (actor, topic), as it is known."""
+    for claim in development.claims:
+        if (claim.actor, claim.topic) == key:
+            return claim.rank
+    raise KeyError(key)
 
 
 def stance_on(development: Development, key: Pair) -> Stance | None:
@@ -87,11 +103,18 @@ class NaiveStory:
     originals: dict[str, Development] = attrs.field(factory=dict)
     revisions: dict[str, list[Revision]] = attrs.field(factory=dict)
     retractions: dict[str, list[Retraction]] = attrs.field(factory=dict)
+    rankings: dict[str, list[Ranking]] = attrs.field(factory=dict)
 
     def record(self, development: Development) -> None:
         self.originals[development.id] = development
         self.revisions[development.id] = []
         self.retractions[development.id] = []
+        self.rankings[development.id] = []
+
+    def rank(self, dev_id: str, ranking: Ranking) -> None:
+        """Keeps a ranking; the same one again changes nothing."""
+        if ranking not in self.rankings[dev_id]:
+            self.rankings[dev_id].append(ranking)
 
     def revise(self, dev_id: str, revision: Revision) -> None:
         """Keeps a revision; the same one again changes nothing."""
@@ -147,13 +170,31 @@ class NaiveStory:
                 value = getattr(revision, field)
                 if value is not None:
                     result = attrs.evolve(result, **{field: value})
-        return result
+        ranked = []
+        for claim in result.claims:
+            rank = self.rank_of(dev_id, claim.actor, claim.topic, known_at)
+            ranked.append(attrs.evolve(claim, rank=rank))
+        return attrs.evolve(result, claims=tuple(ranked))
+
+    def rank_of(self, dev_id: str, actor: str, topic: str, known_at: dt.date | None) -> Rank:
+        """The rank of the development's claim on (actor, topic) as known at `known_at`."""
+        known = [
+            r
+            for r in self.rankings[dev_id]
+            if (known_at is None or r.reported.latest <= known_at)
+            and (r.actor is None or (r.actor, r.topic) == (actor, topic))
+        ]
+        if not known:
+            return Rank.NORMAL
+        latest = max(known, key=lambda r: (r.reported.latest, r.reported.earliest, repr(r)))
+        return latest.rank
 
     def knowledge_days(self, dev_id: str) -> list[dt.date]:
         """Every day on which something about the development became known, in order."""
         reports = [self.originals[dev_id].reported]
         reports += [r.reported for r in self.revisions[dev_id]]
         reports += [r.reported for r in self.retractions[dev_id]]
+        reports += [r.reported for r in self.rankings[dev_id]]
         return sorted({report.latest for report in reports})
 
     def ever_known(self, dev_id: str) -> list[tuple[dt.date, Development]]:
@@ -194,15 +235,24 @@ class NaiveStory:
     def chain(
         self, key: Pair, day: dt.date, known_at: dt.date | None, possible: bool
     ) -> list[Development]:
-        """The counted developments that claim a stance on `key`, in story order."""
-        return [d for d in self.counted(day, known_at, possible) if stance_on(d, key) is not None]
+        """The counted developments whose claims on `key` the ranks let count, in story order."""
+        counted = self.counted(day, known_at, possible)
+        claiming = [d for d in counted if stance_on(d, key) is not None]
+        ranks = {d.id: rank_on(d, key) for d in claiming}
+        kept = [d for d in claiming if ranks[d.id] is not Rank.DEPRECATED]
+        if any(ranks[d.id] is Rank.PREFERRED for d in kept):
+            kept = [d for d in kept if ranks[d.id] is Rank.PREFERRED]
+        return kept
 
     def as_of(self, day: dt.date, known_at: dt.date | None, possible: bool) -> Answer:
         """Each (actor, topic): stance, since (EDTF text), evidence ids, tentative."""
         counted = self.counted(day, known_at, possible)
         answer: Answer = {}
         for key in {(c.actor, c.topic) for d in counted for c in d.claims}:
-            chain = [(d, c) for d in counted for c in d.claims if (c.actor, c.topic) == key]
+            chain = [(d, c) for d in self.chain(key, day, known_at, possible) for c in d.claims]
+            chain = [(d, c) for d, c in chain if (c.actor, c.topic) == key]
+            if not chain:
+                continue  # every claim on the pair is deprecated
             stance = chain[-1][1].stance
             start = len(chain) - 1
             while start > 0 and chain[start - 1][1].stance == stance:
@@ -377,6 +427,17 @@ def check_explanation(model: NaiveStory, found: Explanation) -> None:
                 else "beaten"
             )
             assert claim.status == expected, f"{dev_id}: {claim.status}, expected {expected}"
+        elif claim.status == "deprecated":
+            assert development == model.current(dev_id, known_at), f"{dev_id}: not as known"
+            assert model.counts(development, day, possible), f"{dev_id}: not counted by then"
+            assert rank_on(development, key) is Rank.DEPRECATED, f"{dev_id}: not deprecated"
+        elif claim.status == "outranked":
+            assert development == model.current(dev_id, known_at), f"{dev_id}: not as known"
+            assert model.counts(development, day, possible), f"{dev_id}: not counted by then"
+            assert rank_on(development, key) is Rank.NORMAL, f"{dev_id}: not normal"
+            preferred = [rank_on(d, key) is Rank.PREFERRED for d in chain]
+            assert preferred, f"{dev_id}: outranked, but nothing counts"
+            assert all(preferred), f"{dev_id}: outranked, but no preferred claim counts"
         elif claim.status == "uncertain":
             assert not possible, f"{dev_id}: uncertain, but possible claims count"
             assert development == model.current(dev_id, known_at), f"{dev_id}: not as known"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import attrs
 import pendulum
@@ -13,6 +14,8 @@ from timeline.engine import (
     Actor,
     Development,
     Kind,
+    Rank,
+    Ranking,
     Reliability,
     Retraction,
     Revision,
@@ -25,6 +28,7 @@ from timeline.engine import (
 
 ACTORS = ("TUR", "USA", "RUS", "USA.STATE", "RUS.KREMLIN")
 TOPICS = ("s400-purchase", "patriot-sale", "f35-participation")
+PAIRS = tuple((actor, topic) for actor in ACTORS for topic in TOPICS)
 # A small pool of ids makes collisions (duplicates, revisions of known ids) likely.
 DEV_IDS = tuple(f"dev-{n}" for n in range(12))
 
@@ -159,6 +163,42 @@ def revisions(draw: st.DrawFn) -> Revision:
 def retractions() -> st.SearchStrategy[Retraction]:
     """A withdrawal with its own report date."""
     return st.builds(Retraction, reported=bounded_whens(), reason=st.just("withdrawn"))
+
+
+@st.composite
+def rankings(
+    draw: st.DrawFn,
+    pairs: Sequence[tuple[str, str]] = PAIRS,
+    grounds: Sequence[str] = DEV_IDS,
+) -> Ranking:
+    """A ranking of every claim of a development, or of its claim on one of `pairs`.
+
+    By default the pair may be one the development never claims, and `by` an id
+    that is not recorded, so that refusals are exercised too.
+    """
+    pair = draw(st.none() | st.sampled_from(pairs)) if pairs else None
+    by = draw(st.none() | st.sampled_from(grounds)) if grounds else None
+    return Ranking(
+        rank=draw(st.sampled_from(Rank)),
+        reported=draw(bounded_whens()),
+        reason="ranked",
+        by=by,
+        actor=None if pair is None else pair[0],
+        topic=None if pair is None else pair[1],
+    )
+
+
+def rank(timeline: Timeline, dev_id: str, ranking: Ranking) -> None:
+    """Records `ranking` of `dev_id` through the facade, field by field."""
+    timeline.rank(
+        dev_id,
+        ranking.rank,
+        reported=ranking.reported,
+        reason=ranking.reason,
+        by=ranking.by,
+        actor=ranking.actor,
+        topic=ranking.topic,
+    )
 
 
 def fill(timeline: Timeline, story: list[Development]) -> None:

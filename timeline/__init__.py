@@ -22,14 +22,15 @@ if TYPE_CHECKING:
     from timeline._timeline import Timeline
     from timeline.branch import Branch
     from timeline.engine.errors import TimelineError
-    from timeline.engine.values import Development, Source, Stance, StanceClaim
+    from timeline.engine.values import Development, Rank, Source, Stance, StanceClaim
     from timeline.engine.when import When
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "Branch",
     "Development",
+    "Rank",
     "Source",
     "Stance",
     "StanceClaim",
@@ -43,6 +44,7 @@ __all__ = [
 _HOMES = {
     "Branch": "branch",
     "Development": "engine.values",
+    "Rank": "engine.values",
     "Source": "engine.values",
     "Stance": "engine.values",
     "StanceClaim": "engine.values",

@@ -12,7 +12,7 @@ Forms (`FORMATS`):
 
 - `json`: `{"meta": {...}, "developments": [every field of each development]}`;
 - `jsonl`: the project's lossless log, one object per line with a `type` (actor,
-  topic, development, revision, retraction) in the store's append order, after a
+  topic, development, revision, retraction, ranking) in the store's append order, after a
   first `{"type": "meta", ...}` line; `import_file` reads it back;
 - `csv`: developments (`what="developments"`) or position change points
   (`what="changes"`), after one `# timeline-csv {...}` comment line: read it with
@@ -50,6 +50,7 @@ from timeline._timeline import Timeline
 from timeline.engine import aggregates
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
 from timeline.engine.application import RETRIES, StoreApplication
+from timeline.engine.application import correct as _correct
 from timeline.engine.errors import (
     LoadError,
     NotRetractableError,
@@ -59,7 +60,7 @@ from timeline.engine.importer import LOG_FORMAT, PLOVER_FORMAT, Imported, Item, 
 from timeline.engine.registry import Registry
 from timeline.engine.replay import claims_on
 from timeline.engine.rule import is_known
-from timeline.engine.values import Actor, Development, Retraction, Revision, Topic
+from timeline.engine.values import Actor, Correction, Development, Ranking, Revision, Topic
 from timeline.engine.when import FIRST_DAY, LAST_DAY, WhenLike, as_day
 from timeline.projections import export as out
 from timeline.projections._timelinejs import point_words
@@ -103,6 +104,7 @@ class ImportReport:
     developments: tuple[str, ...]
     revisions: int
     retractions: int
+    rankings: int
     unchanged: int
     position: int
     notes: tuple[str, ...] = ()
@@ -112,7 +114,12 @@ class ImportReport:
     def changed(self) -> bool:
         """Whether the import wrote anything."""
         return bool(
-            self.actors or self.topics or self.developments or self.revisions or self.retractions
+            self.actors
+            or self.topics
+            or self.developments
+            or self.revisions
+            or self.retractions
+            or self.rankings
         )
 
 
@@ -124,7 +131,7 @@ class _Logged:
     """One stored event of the log, decoded, with its recording time."""
 
     timestamp: dt.datetime
-    value: Actor | Topic | Development | Revision | Retraction
+    value: Actor | Topic | Development | Correction
     development: str | None = None
 
 
@@ -144,6 +151,8 @@ def _log(tl: Timeline, pin: int) -> Iterator[_Logged]:
             yield _Logged(stamp, event.revision, ids[event.originator_id])
         elif isinstance(event, DevelopmentStream.Retracted):
             yield _Logged(stamp, event.retraction, ids[event.originator_id])
+        elif isinstance(event, DevelopmentStream.Ranked):
+            yield _Logged(stamp, event.ranking, ids[event.originator_id])
         elif isinstance(event, aggregates.ActorStream.Registered):
             yield _Logged(stamp, event.actor)
         elif isinstance(event, aggregates.TopicStream.Registered):
@@ -233,6 +242,9 @@ def _jsonl(tl: Timeline, pin: int, known: dt.date | None) -> Snapshot:
             if isinstance(value, Revision):
                 record = out.revision_record(logged.development, value)
                 lines.append({"type": "revision", **record, "recorded": recorded})
+            elif isinstance(value, Ranking):
+                record = out.ranking_record(logged.development, value)
+                lines.append({"type": "ranking", **record, "recorded": recorded})
             else:
                 record = out.retraction_record(logged.development, value)
                 lines.append({"type": "retraction", **record, "recorded": recorded})
@@ -379,7 +391,7 @@ class _Plan:
         self.changed: dict[UUID, Any] = {}
         self.problems: list[tuple[int, str]] = []
         self.new: dict[str, list[str]] = {"actor": [], "topic": [], "development": []}
-        self.revisions = self.retractions = self.unchanged = 0
+        self.revisions = self.retractions = self.rankings = self.unchanged = 0
 
     def problem(self, item: Item, message: str) -> None:
         self.problems.append((item.line, f"{self.name}:{item.line}: {item.label}{message}"))
@@ -431,7 +443,7 @@ class _Plan:
         else:
             self.unchanged += 1
 
-    def correct(self, item: Item, value: Revision | Retraction) -> None:
+    def correct(self, item: Item, value: Correction) -> None:
         assert item.development is not None
         ident = stream_id("development", item.development)
         stream = self._stored(ident)
@@ -444,9 +456,17 @@ class _Plan:
                 "development recorded in the store or given in this file",
             )
             return
+        by = value.by if isinstance(value, Ranking) else None
+        if by is not None and self._stored(stream_id("development", by)) is None:
+            self.problem(
+                item,
+                f" field 'by': found {by!r}; expected the id of a development "
+                "recorded in the store or given in this file",
+            )
+            return
         try:
-            new = stream.revise(value) if isinstance(value, Revision) else stream.retract(value)
-        except NotRetractableError as error:
+            new = _correct(stream, value)
+        except (NotRetractableError, RecordError) as error:
             self.problem(item, f": {error}")
             return
         if not new:
@@ -455,6 +475,8 @@ class _Plan:
         self.changed[ident] = stream
         if isinstance(value, Revision):
             self.revisions += 1
+        elif isinstance(value, Ranking):
+            self.rankings += 1
         else:
             self.retractions += 1
 
@@ -471,7 +493,7 @@ def _plan(app: StoreApplication, imported: Imported) -> _Plan:
             plan.record(item, value)
     for item in imported.items:
         value = item.value
-        if isinstance(value, Revision | Retraction):
+        if isinstance(value, Correction):
             plan.correct(item, value)
     return plan
 
@@ -503,6 +525,7 @@ def import_file(tl: Timeline, path: str | Path) -> ImportReport:
             developments=tuple(plan.new["development"]),
             revisions=plan.revisions,
             retractions=plan.retractions,
+            rankings=plan.rankings,
             unchanged=plan.unchanged,
             position=tl.position,
             notes=imported.notes,

@@ -72,7 +72,7 @@ def from_start(development: Development) -> Development:
 
 
 def corrected_streams(view: Materialised, pin: int) -> list[Entry]:
-    """The entries of the streams with a revision or retraction, read from the view."""
+    """The entries of the streams with a revision, ranking or retraction, read from the view."""
     rows = view.queries.query(view.queries.dialect.render(_CORRECTED), {"pin": pin})
     return [view.projection.entry_of(stored) for stored in stored_events(rows).values()]
 
@@ -82,8 +82,10 @@ def corrected(entries: Collection[Entry], known_at: dt.date | None) -> list[Entr
     found = [
         entry
         for entry in entries
-        if any(is_known(r.reported, known_at) for r in entry.revisions)
-        or any(is_known(r.reported, known_at) for r in entry.retractions)
+        if any(
+            is_known(r.reported, known_at)
+            for r in (*entry.revisions, *entry.retractions, *entry.rankings)
+        )
     ]
     return sorted(found, key=lambda entry: entry.id)
 

@@ -39,9 +39,12 @@ from timeline.engine.replay import (
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope, occurred_by
 from timeline.engine.values import (
     Actor,
+    Correction,
     Development,
     Kind,
     Person,
+    Rank,
+    Ranking,
     Retraction,
     Revision,
     Source,
@@ -190,11 +193,11 @@ class Timeline:
         *,
         actors: Iterable[Actor] = (),
         topics: Iterable[Topic] = (),
-        corrections: Iterable[tuple[str, Revision | Retraction]] = (),
+        corrections: Iterable[tuple[str, Correction]] = (),
     ) -> list[str]:
         """Registers, records and corrects everything in one transaction, all or nothing.
 
-        `corrections` are (development id, revision or retraction) pairs, of developments
+        `corrections` are (development id, revision, retraction or ranking) pairs, of developments
         recorded before or in this call.  Names are resolved to ids first; returns the
         ids of the developments that were new.
         """
@@ -240,7 +243,7 @@ class Timeline:
         developments: list[Development],
         actors: list[Actor],
         topics: list[Topic],
-        corrections: list[tuple[str, Revision | Retraction]],
+        corrections: list[tuple[str, Correction]],
     ) -> list[str]:
         staged = Registry(known.actors.values(), known.topics.values())
         new_actors, new_topics = [], []
@@ -259,10 +262,7 @@ class Timeline:
                 field, error = problems[0]
                 raise error.located(f"development {development.id!r} {field}")
             resolved.append(canonical)
-        fixed = [
-            (dev_id, _names.canonical_revision(c, staged) if isinstance(c, Revision) else c)
-            for dev_id, c in corrections
-        ]
+        fixed = [(dev_id, _names.canonical_correction(c, staged)) for dev_id, c in corrections]
         return self._app.record(resolved, new_actors, new_topics, fixed)
 
     def revise(
@@ -296,6 +296,30 @@ class Timeline:
         retraction = Retraction(reported=reported, reason=reason)
         self._app.retract(dev_id, retraction)
         return retraction
+
+    def rank(
+        self,
+        dev_id: str,
+        rank: Rank | str,
+        *,
+        reported: WhenLike,
+        reason: str,
+        by: str | None = None,
+        actor: str | None = None,
+        topic: str | None = None,
+    ) -> Ranking:
+        """Ranks a development's claims (or its claim on actor/topic), known from `reported`.
+
+        A preferred claim outranks the normal ones on its pair, a deprecated one
+        never counts, normal undoes an earlier ranking; `by` names the development
+        whose report grounds it.  The same ranking again changes nothing.
+        """
+        ranking = Ranking(
+            rank=rank, reported=reported, reason=reason, by=by, actor=actor, topic=topic
+        )
+        ranking = self._resolving(lambda known: _names.canonical_ranking(ranking, known))
+        self._app.rank(dev_id, ranking)
+        return ranking
 
     def load(self, path: str | Path) -> list[str]:
         """Loads seed files (a file or a folder), all or nothing; returns the new ids."""
@@ -537,7 +561,7 @@ class Timeline:
     def corrections(
         self, known_at: WhenLike | None = None, *, at: int | None = None
     ) -> list[Entry]:
-        """The entries of developments with a revision or retraction known at `known_at`.
+        """The entries of developments with a revision, ranking or retraction known at `known_at`.
 
         Only the corrected streams are read (from the view's copy of the streams).
         """

@@ -72,9 +72,11 @@ from timeline._selecting import (
     withdrawn,
 )
 from timeline.engine import _names, rule
+from timeline.engine.aggregates import check_ranking
 from timeline.engine.errors import (
     DuplicateError,
     NotRetractableError,
+    RecordError,
     UnknownDevelopmentError,
 )
 from timeline.engine.importer import LOG_FORMAT, read_text
@@ -87,6 +89,8 @@ from timeline.engine.values import (
     Development,
     Kind,
     Person,
+    Rank,
+    Ranking,
     Retraction,
     Revision,
     Source,
@@ -109,7 +113,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NAME", "Branch", "FolderShelf", "MemoryShelf", "Shelf", "shelf_of"]
 
-Correction = tuple[str, Revision | Retraction]
+Correction = tuple[str, Revision | Retraction | Ranking]
 # A saved branch's name: it names a file, so letters, digits, '.', '_' and '-' only.
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 SUFFIX = ".jsonl"
@@ -272,12 +276,17 @@ class _Layer:
         return Scope(scope.without_sources, scope.only_reliability, without)
 
 
-def _with(entry: Entry, correction: Revision | Retraction) -> Entry:
+def _with(entry: Entry, correction: Revision | Retraction | Ranking) -> Entry:
     """The entry with one more correction, as its stream would take it (or refuse it)."""
     if isinstance(correction, Revision):
         if correction in entry.revisions:
             return entry
         return attrs.evolve(entry, revisions=(*entry.revisions, correction))
+    if isinstance(correction, Ranking):
+        if correction in entry.rankings:
+            return entry
+        check_ranking(entry, correction)
+        return attrs.evolve(entry, rankings=(*entry.rankings, correction))
     if correction in entry.retractions:
         return entry
     if entry.retractions:
@@ -478,7 +487,8 @@ class Branch:
                     f"development {canonical.id!r} is given twice with different content"
                 )
         # What the store (at the pin) and the branch hold of every id concerned, read once.
-        entries = self._entries([*given, *(ident for ident, _ in seeds.corrections)])
+        grounds = [c.by for _, c in seeds.corrections if isinstance(c, Ranking) and c.by]
+        entries = self._entries([*given, *(ident for ident, _ in seeds.corrections), *grounds])
         new: dict[str, Development] = {}
         for development in given.values():
             old = entries.get(development.id)
@@ -489,11 +499,15 @@ class Branch:
                 raise _differs(old.development, development)
         kept: list[Correction] = []
         for ident, correction in seeds.corrections:
-            if isinstance(correction, Revision):
-                correction = _names.canonical_revision(correction, staged)
+            correction = _names.canonical_correction(correction, staged)
             entry = entries.get(ident)
             if entry is None:
                 raise UnknownDevelopmentError(ident)
+            if isinstance(correction, Ranking) and correction.by not in (None, *entries):
+                raise RecordError(
+                    f"ranking of {ident!r}: by={correction.by!r} names no development "
+                    "of the store or the branch"
+                )
             changed = _with(entry, correction)
             if changed != entry:  # the same correction again changes nothing
                 kept.append((ident, correction))
@@ -559,6 +573,24 @@ class Branch:
         retraction = Retraction(reported=reported, reason=reason)
         self.record_many(corrections=[(dev_id, retraction)])
         return retraction
+
+    def rank(
+        self,
+        dev_id: str,
+        rank: Rank | str,
+        *,
+        reported: WhenLike,
+        reason: str,
+        by: str | None = None,
+        actor: str | None = None,
+        topic: str | None = None,
+    ) -> Ranking:
+        """Adds a ranking of a development's claims (as `Timeline.rank`) to the branch."""
+        ranking = Ranking(
+            rank=rank, reported=reported, reason=reason, by=by, actor=actor, topic=topic
+        )
+        self.record_many(corrections=[(dev_id, ranking)])
+        return ranking
 
     def load_seeds(self, path: str | Path) -> list[str]:
         """Layers seed files (a file or a folder, see seeds/FORMAT.md), all or nothing.
@@ -804,6 +836,8 @@ class Branch:
         for ident, correction in layered.corrections:
             if isinstance(correction, Revision):
                 lines.append({"type": "revision", **out.revision_record(ident, correction)})
+            elif isinstance(correction, Ranking):
+                lines.append({"type": "ranking", **out.ranking_record(ident, correction)})
             else:
                 lines.append({"type": "retraction", **out.retraction_record(ident, correction)})
         meta = {
@@ -850,7 +884,8 @@ class Branch:
                 tuple(
                     (i.development, i.value)
                     for i in items
-                    if isinstance(i.value, Revision | Retraction) and i.development is not None
+                    if isinstance(i.value, Revision | Retraction | Ranking)
+                    and i.development is not None
                 ),
             )
         )
@@ -929,7 +964,7 @@ class _Positions(Mapping[PairKey, Position]):
     def _touched(self, key: PairKey) -> Position | None:
         real = self._view.claims(key, self._known, self._pin, self._outer)
         claims = merged(counted(real, self._day, possible=self._possible), self._own[key])
-        return rule.position(key, rule.winning_run(reversed(claims)), self._day)
+        return rule.position(key, rule.winning_run(rule.search_order(claims)), self._day)
 
     def __getitem__(self, key: PairKey) -> Position:
         if self._all is not None:

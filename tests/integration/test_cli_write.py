@@ -150,3 +150,74 @@ def test_load_warns_of_developments_reported_before_they_occurred(tmp_path: Path
     assert "timeline: warning: reported before they occurred (kept as forecasts): uk-note" in (
         " ".join(loaded.stderr.split())
     )
+
+
+def test_rank_changes_positions_from_its_date_and_says_what_changed(
+    env: dict[str, str],
+) -> None:
+    ranked = timeline(
+        env, "rank", "us-senator-scrap-s400", "deprecated", "--reported", "2019-03-01",
+        "--reason", "one senator is not Congress",
+    )  # fmt: skip
+    assert ranked.returncode == 0, ranked.stderr
+    assert ranked.stdout.splitlines() == [
+        "Ranked us-senator-scrap-s400 deprecated, known from 2019-03-01.",
+        "What it changed, with everything recorded, as of today:",
+        "  USA.CONGRESS on s400-purchase: opposes (on us-senator-scrap-s400) -> no position",
+    ]
+    again = timeline(
+        env, "rank", "us-senator-scrap-s400", "deprecated", "--reported", "2019-03-01",
+        "--reason", "one senator is not Congress", "--json",
+    )  # fmt: skip
+    assert as_json(again) == {"id": "us-senator-scrap-s400", "ranked": False, "changed": []}
+    now = as_json(timeline(env, "positions", "--as-of", "2018-12-31", "--json"))
+    then = as_json(
+        timeline(env, "positions", "--as-of", "2018-12-31", "--known-at", "2019-02-28", "--json")
+    )
+    congress = [(p["actor"], p["topic"]) for p in then["positions"]].count(
+        ("USA.CONGRESS", "s400-purchase")
+    )
+    assert congress == 1
+    assert ("USA.CONGRESS", "s400-purchase") not in [
+        (p["actor"], p["topic"]) for p in now["positions"]
+    ]
+    shown = timeline(env, "show", "us-senator-scrap-s400").stdout
+    assert "ranking, reported 2019-03-01" in shown
+    assert "one senator is not Congress" in shown
+
+
+def test_rank_refuses_a_pair_the_development_never_claims(env: dict[str, str]) -> None:
+    refused = timeline(
+        env, "rank", "us-senator-scrap-s400", "preferred", "--reported", "2019-03-01",
+        "--reason", "x", "--actor", "TUR", "--topic", "patriot-sale",
+    )  # fmt: skip
+    assert refused.returncode == 2  # bad input, as for every refused write
+    assert "claims no stance of 'TUR' on 'patriot-sale'" in refused.stderr
+
+
+def test_a_seed_ranking_loads_with_its_names_resolved(env: dict[str, str], tmp_path: Path) -> None:
+    seed = tmp_path / "ranks.toml"
+    seed.write_text(
+        '[[ranking]]\ndevelopment = "s400-supply-agreement"\nrank = "preferred"\n'
+        'reported = "2019-03-01"\nreason = "the contract itself"\nactor = "Turkey"\n'
+        'topic = "s400-purchase"\nby = "us-senator-scrap-s400"\n',
+        encoding="utf-8",
+    )
+    loaded = timeline(env, "load", str(seed))
+    assert loaded.returncode == 0, loaded.stderr
+    found = as_json(timeline(env, "show", "s400-supply-agreement", "--json"))
+    assert found["corrections"] == [
+        {
+            "kind": "ranking",
+            "reported": "2019-03-01",
+            "reason": "the contract itself",
+            "rank": "preferred",
+            "claim": {"actor": "TUR", "topic": "s400-purchase"},
+            "by": "us-senator-scrap-s400",
+        }
+    ]
+    positions = as_json(timeline(env, "positions", "--as-of", "2018-12-31", "--json"))
+    turkey = next(
+        p for p in positions["positions"] if (p["actor"], p["topic"]) == ("TUR", "s400-purchase")
+    )
+    assert turkey["evidence"] == ["s400-supply-agreement"]

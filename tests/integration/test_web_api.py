@@ -304,3 +304,24 @@ def test_serve_binds_loopback_by_default_and_stops_on_sigterm() -> None:
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=20)
     assert code in (0, -signal.SIGTERM)
+
+
+def test_ranks_show_in_explain_and_the_knowledge_days() -> None:
+    tl = Timeline()
+    tl.load(seeds.path())
+    tl.rank("us-senator-scrap-s400", "deprecated", reported="2019-03-01", reason="one senator")
+    with TestClient(create_app(tl, title="ranked")) as ranked:
+        assert "2019-03-01" in get(ranked, "/api/story")["knowledge_days"]
+        why = get(
+            ranked, "/api/explain", actor="USA.CONGRESS", topic="s400-purchase", day="2018-12-31"
+        )
+        assert why["position"] is None
+        assert [(c["development"]["id"], c["status"]) for c in why["claims"]] == [
+            ("us-senator-scrap-s400", "deprecated")
+        ]
+        assert why["claims"][0]["development"]["claims"][0]["rank"] == "deprecated"
+        before = get(
+            ranked, "/api/explain", actor="USA.CONGRESS", topic="s400-purchase",
+            day="2018-12-31", known_at="2019-02-28",
+        )  # fmt: skip
+        assert before["position"]["stance"] == "opposes"

@@ -37,6 +37,8 @@ from tests.strategies import (
     days,
     developments,
     fill,
+    rank,
+    rankings,
     registry_actors,
     registry_topics,
     retractions,
@@ -49,6 +51,7 @@ from timeline.branch import Branch, FolderShelf
 from timeline.engine import (
     Actor,
     Development,
+    Ranking,
     Reliability,
     Retraction,
     Revision,
@@ -65,7 +68,7 @@ from timeline.engine.errors import (
 )
 from timeline.projections.errors import QueryError
 
-Correction = tuple[str, Revision | Retraction]
+Correction = tuple[str, Revision | Retraction | Ranking]
 PUBLISHERS = ("Sputnik", "Bloomberg", "Reuters")
 CROWDED_PAIRS = (("TUR", "s400-purchase"), ("USA", "s400-purchase"))
 # Ids only a branch uses, beside those of the story's pool that the story left free.
@@ -104,6 +107,8 @@ class Scenario:
         for dev_id, correction in (*self.real, *self.fixes):
             if isinstance(correction, Revision):
                 model.revise(dev_id, correction)
+            elif isinstance(correction, Ranking):
+                model.rank(dev_id, correction)
             else:
                 model.retract(dev_id, correction)
         return model
@@ -114,6 +119,18 @@ def _retractable(draw: st.DrawFn, ids: list[str], taken: set[str]) -> list[Corre
     chosen = draw(st.lists(st.sampled_from(free), unique=True, max_size=2)) if free else []
     taken.update(chosen)
     return [(dev_id, draw(retractions())) for dev_id in chosen]
+
+
+def _rankings(draw: st.DrawFn, story: list[Development], ids: list[str]) -> list[Correction]:
+    # Valid rankings only: of a pair the development claims, on grounds of a recorded id.
+    # A development given twice (the branch's copy of a story one) is the same content.
+    chosen = draw(st.lists(st.sampled_from(story), max_size=2)) if story else []
+    found: list[Correction] = []
+    for development in chosen:
+        claimed = [(c.actor, c.topic) for c in development.claims]
+        grounds = [i for i in ids if i != development.id]
+        found.append((development.id, draw(rankings(pairs=claimed, grounds=grounds))))
+    return found
 
 
 @st.composite
@@ -137,6 +154,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     if ids:
         real = [(draw(st.sampled_from(ids)), revision()) for _ in range(draw(st.integers(0, 3)))]
         real += _retractable(draw, ids, retracted)
+        real += _rankings(draw, story, ids)
     free = [i for i in (*DEV_IDS, *WHAT_IF_IDS) if i not in ids]
     new_ids = draw(st.lists(st.sampled_from(free), unique=True, max_size=3))
     added = [crowded(draw(developments(ids=st.just(ident)))) for ident in new_ids]
@@ -150,6 +168,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             (draw(st.sampled_from(targets)), revision()) for _ in range(draw(st.integers(0, 3)))
         ]
         fixes += _retractable(draw, targets, retracted)
+        fixes += _rankings(draw, [*story, *added], targets)
         fixes = draw(st.permutations(fixes))
     return Scenario(tuple(story), tuple(real), tuple(added), tuple(fixes))
 
@@ -160,6 +179,8 @@ def _correct(tl: Timeline, corrections: tuple[Correction, ...]) -> None:
             tl.revise(
                 dev_id, reported=correction.reported, reason=correction.reason, **correction.changes
             )
+        elif isinstance(correction, Ranking):
+            rank(tl, dev_id, correction)
         else:
             tl.retract(dev_id, reported=correction.reported, reason=correction.reason)
 
@@ -197,6 +218,12 @@ def branched(tl: Timeline, scenario: Scenario) -> Branch:
             branch.revise(
                 dev_id, reported=correction.reported, reason=correction.reason, **correction.changes
             )
+        elif isinstance(correction, Ranking):
+            c = correction
+            branch.rank(
+                dev_id, c.rank, reported=c.reported, reason=c.reason, by=c.by, actor=c.actor,
+                topic=c.topic,
+            )  # fmt: skip
         else:
             branch.retract(dev_id, reported=correction.reported, reason=correction.reason)
     return branch

@@ -31,6 +31,8 @@ from tests.strategies import (
     TOPICS,
     days,
     developments,
+    rank,
+    rankings,
     registry_actors,
     registry_topics,
     retractions,
@@ -42,6 +44,8 @@ from timeline.engine import (
     Development,
     DuplicateError,
     NotRetractableError,
+    Ranking,
+    RecordError,
     Retraction,
     Revision,
     Topic,
@@ -157,6 +161,11 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
     def revise(self, dev_id: str, revision: Revision) -> None:
         changes = revision.changes
         self.timeline.revise(dev_id, reported=revision.reported, reason="r", **changes)
+
+    @rule(dev_id=recorded, ranking=rankings())
+    def rank_claims(self, dev_id: str, ranking: Ranking) -> None:
+        with suppress(RecordError):  # a pair it never claims, or no such grounds
+            rank(self.timeline, dev_id, ranking)
 
     @rule(dev_id=recorded, retraction=retractions())
     def retract(self, dev_id: str, retraction: Retraction) -> None:

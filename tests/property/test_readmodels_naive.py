@@ -31,13 +31,23 @@ from tests.strategies import (
     TOPICS,
     days,
     fill,
+    rank,
+    rankings,
     retractions,
     revisions,
     stories,
     whens,
 )
 from timeline import Timeline
-from timeline.engine import Development, Retraction, Revision, Stance, StanceClaim, When
+from timeline.engine import (
+    Development,
+    Ranking,
+    Retraction,
+    Revision,
+    Stance,
+    StanceClaim,
+    When,
+)
 
 PATHS = ("materialised", "replay")
 # Two pairs on one topic: a crowded story's claims all fall on them.
@@ -61,6 +71,7 @@ class Story:
     revisions: tuple[tuple[str, Revision], ...]
     retractions: tuple[tuple[str, Retraction], ...]
     read_between: bool  # read (so the view catches up) before the corrections
+    rankings: tuple[tuple[str, Ranking], ...] = ()
 
     def model(self) -> NaiveStory:
         model = NaiveStory()
@@ -70,12 +81,14 @@ class Story:
             model.revise(dev_id, revision)
         for dev_id, retraction in self.retractions:
             model.retract(dev_id, retraction)
+        for dev_id, ranking in self.rankings:
+            model.rank(dev_id, ranking)
         return model
 
 
 @st.composite
 def corrected_stories(draw: st.DrawFn) -> Story:
-    """A story with random revisions and at most one retraction per development."""
+    """A story with random revisions, rankings and at most one retraction per development."""
     least = draw(st.sampled_from((0, 2, 4)))
     story = draw(stories().filter(lambda developments: len(developments) >= least))
     crowd = draw(st.booleans())
@@ -92,7 +105,18 @@ def corrected_stories(draw: st.DrawFn) -> Story:
             corrections.append((draw(st.sampled_from(ids)), revision))
         for dev_id in draw(st.lists(st.sampled_from(ids), unique=True, max_size=2)):
             withdrawals.append((dev_id, draw(retractions())))
-    return Story(tuple(story), tuple(corrections), tuple(withdrawals), draw(st.booleans()))
+    ranked: list[tuple[str, Ranking]] = []
+    for development in draw(st.lists(st.sampled_from(story), max_size=3)) if story else ():
+        claimed = [(c.actor, c.topic) for c in development.claims]
+        others = [i for i in ids if i != development.id]
+        ranked.append((development.id, draw(rankings(pairs=claimed, grounds=others))))
+    return Story(
+        tuple(story),
+        tuple(corrections),
+        tuple(withdrawals),
+        draw(st.booleans()),
+        tuple(ranked),
+    )
 
 
 @contextmanager
@@ -109,6 +133,8 @@ def recorded(story: Story, path: str) -> Iterator[tuple[Timeline, NaiveStory]]:
             )
         for dev_id, retraction in story.retractions:
             tl.retract(dev_id, reported=retraction.reported, reason=retraction.reason)
+        for dev_id, ranking in story.rankings:
+            rank(tl, dev_id, ranking)
         tl.materialised.enabled = path == "materialised"
         yield tl, story.model()
     finally:

@@ -11,12 +11,22 @@ from tempfile import TemporaryDirectory
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from tests.strategies import ACTORS, TOPICS, days, fill, retractions, revisions, stories
+from tests.strategies import (
+    ACTORS,
+    TOPICS,
+    days,
+    fill,
+    rank,
+    rankings,
+    retractions,
+    revisions,
+    stories,
+)
 from timeline import Timeline
 from timeline._exchange import export, import_file
-from timeline.engine import Development, Retraction, Revision
+from timeline.engine import Development, Ranking, Retraction, Revision
 
-Correction = tuple[str, Revision | Retraction]
+Correction = tuple[str, Revision | Retraction | Ranking]
 
 
 @st.composite
@@ -28,6 +38,10 @@ def histories(draw: st.DrawFn) -> tuple[list[Development], list[Correction]]:
     for development in story:
         for revision in draw(st.lists(revisions(), max_size=2)):
             corrections.append((development.id, revision))
+        claimed = [(c.actor, c.topic) for c in development.claims]
+        others = [d.id for d in story if d.id != development.id]
+        for ranking in draw(st.lists(rankings(pairs=claimed, grounds=others), max_size=2)):
+            corrections.append((development.id, ranking))
         if development.id not in retracted and draw(st.integers(0, 3)) == 0:
             corrections.append((development.id, draw(retractions())))
             retracted.add(development.id)
@@ -48,6 +62,8 @@ def _write(tl: Timeline, story: list[Development], corrections: list[Correction]
                 source=correction.source,
                 claims=correction.claims,
             )
+        elif isinstance(correction, Ranking):
+            rank(tl, dev_id, correction)
         else:
             tl.retract(dev_id, reported=correction.reported, reason=correction.reason)
 

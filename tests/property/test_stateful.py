@@ -24,6 +24,8 @@ from tests.naive import Answer, NaiveStory
 from tests.strategies import (
     days,
     developments,
+    rank,
+    rankings,
     registry_actors,
     registry_topics,
     retractions,
@@ -34,6 +36,8 @@ from timeline.engine import (
     Development,
     DuplicateError,
     NotRetractableError,
+    Ranking,
+    RecordError,
     Retraction,
     Revision,
     View,
@@ -48,7 +52,7 @@ def answer_of(view: View) -> Answer:
 
 
 class StoreComparison(RuleBasedStateMachine):
-    """Records, revises and retracts at random, checking `as_of` against the model."""
+    """Records, revises, ranks and retracts at random, checking `as_of` against the model."""
 
     url = "memory://"
 
@@ -88,6 +92,26 @@ class StoreComparison(RuleBasedStateMachine):
         if revision not in self.model.revisions[dev_id]:
             self.model.revisions[dev_id].append(revision)
 
+    @rule(dev_id=recorded, ranking=rankings())
+    def rank_claims(self, dev_id: str, ranking: Ranking) -> None:
+        def call() -> None:
+            rank(self.timeline, dev_id, ranking)
+
+        model = self.model
+        claimed = {(c.actor, c.topic) for c in model.originals[dev_id].claims}
+        for revision in model.revisions[dev_id]:
+            claimed |= {(c.actor, c.topic) for c in revision.claims or ()}
+        pair = (ranking.actor, ranking.topic)
+        if ranking.by == dev_id or ranking.by not in (None, *model.originals):
+            with pytest.raises(RecordError, match="by"):
+                call()
+        elif ranking.actor is not None and pair not in claimed:
+            with pytest.raises(RecordError, match="claims no stance"):
+                call()
+        else:
+            call()
+            model.rank(dev_id, ranking)
+
     @rule(dev_id=consumes(recorded), retraction=retractions())
     def retract(self, dev_id: str, retraction: Retraction) -> None:
         earlier = self.model.retractions[dev_id]
@@ -120,6 +144,7 @@ class StoreComparison(RuleBasedStateMachine):
             assert entry.development == self.model.originals[dev_id]
             assert set(entry.revisions) == set(self.model.revisions[dev_id])
             assert list(entry.retractions) == self.model.retractions[dev_id]
+            assert set(entry.rankings) == set(self.model.rankings[dev_id])
 
     @invariant()
     def latest_view_agrees(self) -> None:

@@ -14,6 +14,7 @@ from timeline import Timeline, seeds
 from timeline.engine import (
     Development,
     Kind,
+    Rank,
     Reliability,
     Source,
     Stance,
@@ -62,7 +63,9 @@ def from_record(record: dict[str, Any]) -> Development:
             source["url"],
         ),
         claims=[
-            StanceClaim(c["actor"], c["topic"], Stance.parse(c["stance"]), c["quote"])
+            StanceClaim(
+                c["actor"], c["topic"], Stance.parse(c["stance"]), c["quote"], Rank.parse(c["rank"])
+            )
             for c in record["claims"]
         ],
     )

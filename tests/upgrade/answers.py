@@ -1,8 +1,9 @@
 """The questions the upgrade fixture is asked, and its answers as plain JSON data.
 
 The same function wrote `store-0.1.0.json` (with the code of timeline 0.1.0) and
-computes today's answers, so a store written by an earlier version is held to
-exactly what that version answered.
+`store-0.2.0.json` (with 0.2.0, on a store it imported from 0.1.0's lossless log,
+its view left at schema 4), and computes today's answers, so a store written by
+an earlier version is held to exactly what that version answered.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def opened(fixture: Path, tmp_path: Path) -> Iterator[Timeline]:
 
 
 def test_the_fixtures_are_there() -> None:
-    assert [f.name for f in FIXTURES] == ["store-0.1.0.db"]
+    assert [f.name for f in FIXTURES] == ["store-0.1.0.db", "store-0.2.0.db"]
 
 
 def test_the_materialised_view_answers_as_the_writing_version_did(
@@ -80,6 +80,16 @@ def test_a_store_without_its_view_builds_one_that_answers_the_same(
         assert tl.materialised.tracking_id == tl.head
 
 
+def test_the_second_fixture_holds_the_topics_0_2_0_wrote_and_a_schema_4_view() -> None:
+    with sqlite3.connect(FIXTURES[1]) as db:
+        stored = {topic for (topic,) in db.execute("SELECT DISTINCT topic FROM stored_events")}
+        schema = db.execute(
+            "SELECT notification_id FROM positions_tracking WHERE application_name = '__schema__'"
+        ).fetchone()
+    assert stored <= {t for t, version in contract.WRITTEN_BY.items() if version == "0.2.0"}
+    assert schema == (4,)
+
+
 def test_the_fixture_holds_former_topics() -> None:
     # The guard is only a guard while the fixture holds topics that have since moved.
     with sqlite3.connect(FIXTURES[0]) as db:
@@ -89,11 +99,11 @@ def test_the_fixture_holds_former_topics() -> None:
 
 
 def test_an_unregistered_former_topic_is_a_clear_store_error(
-    fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     topic = "engine.aggregates:Development.Recorded"
     monkeypatch.delitem(contract._READABLE, topic)
-    copy = _copy(fixture, tmp_path)
+    copy = _copy(FIXTURES[0], tmp_path)  # the store that 0.1.0 wrote under that topic
     with sqlite3.connect(copy) as db:
         db.execute('DROP TABLE "positions_tracking"')  # the view must read the events again
     with Timeline.open(f"sqlite:///{copy}") as tl, pytest.raises(StoreError) as raised:

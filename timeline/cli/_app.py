@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "add": ("timeline.cli._writes", "add", "Write"),
     "revise": ("timeline.cli._writes", "revise", "Write"),
     "retract": ("timeline.cli._writes", "retract", "Write"),
+    "rank": ("timeline.cli._writes", "rank", "Write"),
     "export": ("timeline.cli._export", "export", "Exchange"),
     "import": ("timeline.cli._export", "import_", "Exchange"),
     "chart": ("timeline.web.cli", "chart", "Web"),

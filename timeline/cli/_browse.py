@@ -121,6 +121,13 @@ def _sections(entry: Entry) -> list[tuple[str, list[list[str]]]]:
         sections.append(
             (f"revision {number}, reported {revision.reported}", _revision_rows(revision))
         )
+    for ranking in sorted(entry.rankings, key=lambda r: r.order_key):
+        rows = [["rank", str(ranking.rank)], ["reason", ranking.reason]]
+        if ranking.actor is not None:
+            rows.append(["claim", f"{ranking.actor} on {ranking.topic}"])
+        if ranking.by is not None:
+            rows.append(["by", ranking.by])
+        sections.append((f"ranking, reported {ranking.reported}", rows))
     for retraction in entry.retractions:
         sections.append(
             (f"retraction, reported {retraction.reported}", [["reason", retraction.reason]])

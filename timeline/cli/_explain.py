@@ -28,6 +28,8 @@ STATUSES = {
     "winner": "sets the position",
     "supporting": "same stance, earlier",
     "beaten": "overtaken",
+    "outranked": "a preferred claim counts",
+    "deprecated": "ranked deprecated",
     "uncertain": "may not have happened",
     "unknown": "not yet reported",
     "retracted": "retracted",

@@ -76,7 +76,7 @@ def export(
 @opt.store
 @pass_app
 def import_(app: App, path: Path) -> None:
-    """Record the actors, topics, developments, revisions and retractions in PATH.
+    """Record the actors, topics, developments and their corrections in PATH.
 
     All or nothing: any problem (reported with its line and field) writes nothing,
     and importing the same file again changes nothing.
@@ -87,7 +87,8 @@ def import_(app: App, path: Path) -> None:
     counts = (
         f"{len(report.actors)} actors, {len(report.topics)} topics, "
         f"{len(report.developments)} developments, {report.revisions} revisions, "
-        f"{report.retractions} retractions new; {report.unchanged} already there"
+        f"{report.retractions} retractions, {report.rankings} rankings new; "
+        f"{report.unchanged} already there"
     )
     document = {
         "path": str(path),
@@ -97,6 +98,7 @@ def import_(app: App, path: Path) -> None:
         "developments": list(report.developments),
         "revisions": report.revisions,
         "retractions": report.retractions,
+        "rankings": report.rankings,
         "unchanged": report.unchanged,
         "position": report.position,
         "notes": list(report.notes),

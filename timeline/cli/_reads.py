@@ -141,7 +141,7 @@ DEVELOPMENT_COLUMNS = (
 
 
 def corrections(entry: Entry | None, known: dt.date | None) -> list[dict[str, Any]]:
-    """The revisions and retractions of an entry known at `known`, as JSON."""
+    """The revisions, rankings and retractions of an entry known at `known`, as JSON."""
     if entry is None:
         return []
     from timeline.engine.rule import is_known
@@ -157,6 +157,18 @@ def corrections(entry: Entry | None, known: dt.date | None) -> list[dict[str, An
         if is_known(revision.reported, known)
     ]
     found += [
+        {
+            "kind": "ranking",
+            "reported": r.reported.text,
+            "reason": r.reason,
+            "rank": str(r.rank),
+            "claim": None if r.actor is None else {"actor": r.actor, "topic": r.topic},
+            "by": r.by,
+        }
+        for r in sorted(entry.rankings, key=lambda r: r.order_key)
+        if is_known(r.reported, known)
+    ]
+    found += [
         {"kind": "retraction", "reported": r.reported.text, "reason": r.reason}
         for r in entry.retractions
         if is_known(r.reported, known)
@@ -166,8 +178,9 @@ def corrections(entry: Entry | None, known: dt.date | None) -> list[dict[str, An
 
 def correction_cell(found: Sequence[dict[str, Any]]) -> str:
     """Corrections as one table cell: 'revised 2019-01-15: exact date'."""
+    verbs = {"retraction": "retracted", "revision": "revised"}
     return "; ".join(
-        f"{'retracted' if c['kind'] == 'retraction' else 'revised'} {c['reported']}: {c['reason']}"
+        f"{verbs.get(c['kind'], 'ranked ' + str(c.get('rank')))} {c['reported']}: {c['reason']}"
         for c in found
     )
 

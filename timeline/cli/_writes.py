@@ -1,4 +1,4 @@
-"""`init`, `add`, `revise` and `retract`: writing to a story from the command line.
+"""`init`, `add`, `revise`, `rank` and `retract`: writing to a story from the command line.
 
 Writes create the store if need be.  A development reported before it occurred is
 kept (forecasts and announcements of plans exist) with a warning on stderr.
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from timeline import Timeline
     from timeline.engine import Development, StanceClaim
 
-__all__ = ["add", "forecasts", "init", "retract", "revise"]
+__all__ = ["add", "forecasts", "init", "rank", "retract", "revise"]
 
 KINDS = (
     "statement", "agreement", "approval", "proposal", "cooperation", "delivery", "demand",
@@ -197,3 +197,90 @@ def retract(app: App, dev_id: str, reported: DayArg, reason: str) -> None:
         app.out.line("What it changed, with everything recorded, as of today:")
         for line in impact_summary(changed):
             app.out.line(line)
+
+
+@click.command(short_help="Mark a development's claims preferred, normal or deprecated.")
+@click.argument("dev_id", metavar="ID")
+@click.argument("rank", type=click.Choice(["preferred", "normal", "deprecated"]))
+@click.option("--reported", metavar="D", type=opt.DAY, required=True,
+              help="When the judgement became known (it counts from then on).")  # fmt: skip
+@click.option("--reason", required=True, help="Why the claims are ranked so.")
+@click.option("--by", metavar="ID", help="The later development whose report grounds it.")
+@click.option("--actor", metavar="NAME", help="Rank only the claim of this actor (with --topic).")
+@click.option("--topic", metavar="NAME", help="Rank only the claim on this topic (with --actor).")
+@opt.output(table=False)
+@opt.store
+@pass_app
+def rank(
+    app: App,
+    dev_id: str,
+    rank: str,
+    reported: DayArg,
+    reason: str,
+    by: str | None,
+    actor: str | None,
+    topic: str | None,
+) -> None:
+    """Rank the claims of development ID (or its claim of --actor on --topic), known from
+    --reported on. A preferred claim outranks the normal ones on its actor and topic; a
+    deprecated one never counts; normal undoes an earlier ranking. Earlier states of
+    knowledge keep the earlier ranks. Then says which positions it changed, with
+    everything recorded, as of today."""
+    tl = app.timeline(write=True)
+    before = tl.entry(dev_id)
+    pairs = _pairs(before.development, *(r.claims or () for r in before.revisions))
+    if actor is not None and topic is not None:
+        pairs = [(tl.registry.resolve("actor", actor), tl.registry.resolve("topic", topic))]
+    was = _positions(tl, pairs)
+    ranking = tl.rank(
+        dev_id, rank, reported=reported.when, reason=reason, by=by, actor=actor, topic=topic
+    )
+    added = ranking not in before.rankings
+    now = _positions(tl, pairs)
+    changed = [(key, was[key], now[key]) for key in pairs if was[key] != now[key]]
+    text = f"Ranked {dev_id} {rank}, known from {reported.when}." if added else (
+        f"Nothing new: {dev_id} already has this ranking.")  # fmt: skip
+    document = {
+        "id": dev_id,
+        "ranked": added,
+        "changed": [
+            {
+                "actor": a,
+                "topic": t,
+                "before": _stance(old),
+                "after": _stance(new),
+                "evidence_before": [] if old is None else list(old.evidence),
+                "evidence_after": [] if new is None else list(new.evidence),
+            }
+            for (a, t), old, new in changed
+        ],
+    }
+    app.say(document, text)
+    if added and not app.json:
+        app.out.line("What it changed, with everything recorded, as of today:")
+        for (a, t), old, new in changed:
+            app.out.line(f"  {a} on {t}: {_held(old)} -> {_held(new)}")
+        if not changed:
+            app.out.line("  no position changed")
+
+
+def _pairs(development: Development, *claim_sets: Any) -> list[tuple[str, str]]:
+    claims = [*development.claims, *(c for claims in claim_sets for c in claims)]
+    return sorted({(c.actor, c.topic) for c in claims})
+
+
+def _positions(tl: Timeline, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    import pendulum
+
+    view = tl.as_of(pendulum.today().date())
+    return {key: view.position(*key) for key in pairs}
+
+
+def _stance(position: Any) -> str | None:
+    return None if position is None else str(position.stance)
+
+
+def _held(position: Any) -> str:
+    if position is None:
+        return "no position"
+    return f"{position.stance} (on {', '.join(position.evidence)})"

@@ -107,6 +107,9 @@ class StanceClaimOut(BaseModel):
     topic: str
     stance: StanceName
     quote: str | None
+    rank: Literal["preferred", "normal", "deprecated"] = Field(
+        description="the claim's rank as known: preferred outranks normal, deprecated never counts"
+    )
 
 
 class DevelopmentOut(BaseModel):
@@ -196,7 +199,16 @@ class DiffOut(BaseModel):
 class ClaimOut(BaseModel):
     """One development's claim on the explained pair, and how it fared."""
 
-    status: Literal["winner", "supporting", "beaten", "uncertain", "unknown", "retracted"]
+    status: Literal[
+        "winner",
+        "supporting",
+        "beaten",
+        "outranked",
+        "deprecated",
+        "uncertain",
+        "unknown",
+        "retracted",
+    ]
     stance: StanceName
     quote: str | None
     reason: str

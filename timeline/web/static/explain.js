@@ -6,6 +6,8 @@ const STATUS = {
   winner: "Sets the position",
   supporting: "Same stance, earlier in the run",
   beaten: "Overtaken",
+  outranked: "Outranked by a preferred claim",
+  deprecated: "Ranked deprecated",
   uncertain: "Only possibly occurred",
   unknown: "Not yet reported",
   retracted: "Retracted",
