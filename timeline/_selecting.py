@@ -10,7 +10,7 @@ import attrs
 from timeline.engine.registry import Registry
 from timeline.engine.replay import View, fold_positions
 from timeline.engine.rule import Entry, is_known
-from timeline.engine.values import Development, Reliability
+from timeline.engine.values import Development, Ranking, Reliability, Retraction, Revision
 from timeline.engine.when import FIRST_DAY, When
 from timeline.projections.backend import stored_events
 from timeline.projections.materialised import Materialised
@@ -77,15 +77,20 @@ def corrected_streams(view: Materialised, pin: int) -> list[Entry]:
     return [view.projection.entry_of(stored) for stored in stored_events(rows).values()]
 
 
+def _reports(entry: Entry) -> list[When]:
+    """The reported spans of an entry's corrections."""
+    corrections: list[Revision | Retraction | Ranking] = [
+        *entry.revisions,
+        *entry.retractions,
+        *entry.rankings,
+    ]
+    return [c.reported for c in corrections]
+
+
 def corrected(entries: Collection[Entry], known_at: dt.date | None) -> list[Entry]:
     """Those entries with a correction known at `known_at`, sorted by id."""
     found = [
-        entry
-        for entry in entries
-        if any(
-            is_known(r.reported, known_at)
-            for r in (*entry.revisions, *entry.retractions, *entry.rankings)
-        )
+        entry for entry in entries if any(is_known(report, known_at) for report in _reports(entry))
     ]
     return sorted(found, key=lambda entry: entry.id)
 
