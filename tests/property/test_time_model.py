@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from tests.strategies import (
     days,
     developments,
+    rank,
+    rankings,
     registry_actors,
     registry_topics,
     retractions,
@@ -21,7 +23,7 @@ from tests.strategies import (
     whens,
 )
 from timeline import Timeline
-from timeline.engine import Development, Retraction, Revision, Stance, View, When
+from timeline.engine import Development, Rank, Retraction, Revision, Stance, View, When
 from timeline.engine.transcodings import AttrsByFields, register_all
 
 
@@ -157,6 +159,36 @@ def test_a_revision_counts_only_once_it_is_known(
     expected = revision.apply(untouched.entry(target).development)
     if expected.reported.latest <= after:
         assert expected in revised.developments(known_at=after)
+
+
+@given(stories().filter(bool), days(), st.booleans(), st.data())
+def test_a_ranking_counts_only_once_it_is_known_and_deprecated_claims_never_count(
+    story: list[Development], day: pendulum.Date, possible: bool, data: st.DataObject
+) -> None:
+    target = data.draw(st.sampled_from(story))
+    pairs = [(c.actor, c.topic) for c in target.claims]
+    ranking = data.draw(rankings(pairs=pairs, grounds=()))
+    ranked, untouched = new_timeline(), new_timeline()
+    ranked.record_many(story)
+    untouched.record_many(story)
+    rank(ranked, target.id, ranking)
+    k = ranking.reported.latest
+    before = k.subtract(days=1)
+    assert snapshot(ranked.as_of(day, known_at=before, possible=possible)) == snapshot(
+        untouched.as_of(day, known_at=before, possible=possible)
+    )
+    view = ranked.as_of(day, known_at=k, possible=possible)
+    for (actor, topic), held in view.positions().items():
+        if target.id in held.evidence and ranking.applies_to(actor, topic):
+            assert ranking.rank is not Rank.DEPRECATED, f"a deprecated claim counts: {held}"
+    occurred = target.occurred.latest <= day or (possible and target.occurred.earliest <= day)
+    if ranking.rank is Rank.PREFERRED and occurred and target.reported.latest <= k:
+        for actor, topic in pairs:
+            found = view.position(actor, topic)
+            if ranking.applies_to(actor, topic):
+                # A counted preferred claim is the only one of its rank: it wins.
+                assert found is not None
+                assert found.evidence[-1] == target.id
 
 
 @attrs.frozen
