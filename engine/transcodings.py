@@ -87,7 +87,24 @@ class AttrsByFields(Transcoding):
         return found
 
     def decode(self, data: dict[str, Any]) -> Any:
+        if "aliases" in data:
+            data = _without_blank_aliases(data)
         return self.type(**{self._aliases.get(name, name): value for name, value in data.items()})
+
+
+def _without_blank_aliases(data: dict[str, Any]) -> dict[str, Any]:
+    """An upcast: blank aliases, which 0.1.0 stored and later versions refuse, are dropped.
+
+    A blank alias never named anything (the empty name would resolve to its
+    owner), so a store that holds one reads as if it had not been given.
+    """
+    aliases = data["aliases"]
+    if not isinstance(aliases, list | tuple) or all(
+        isinstance(a, str) and a.strip() for a in aliases
+    ):
+        return data
+    kept = [a for a in aliases if not (isinstance(a, str) and not a.strip())]
+    return {**data, "aliases": kept}
 
 
 TRANSCODINGS: tuple[Transcoding, ...] = (

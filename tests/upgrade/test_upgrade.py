@@ -127,3 +127,28 @@ def test_a_topic_that_is_not_ours_is_never_imported(tmp_path: Path) -> None:
     import sys
 
     assert "this" not in sys.modules
+
+
+def test_a_blank_alias_that_0_1_0_stored_is_dropped_on_reading(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    with Timeline.open(f"sqlite:///{db}") as tl:
+        tl.register_actor("TUR", "Turkey", aliases=["Ankara"])
+    with sqlite3.connect(db) as conn:
+        # As 0.1.0 wrote an actor registered with a blank alias beside a real one.
+        (state,) = conn.execute("SELECT state FROM stored_events").fetchone()
+        text = bytes(state).decode()
+        assert '["Ankara"]' in text
+        conn.execute(
+            "UPDATE stored_events SET state = ?",
+            (text.replace('["Ankara"]', '["", "Ankara", " "]').encode(),),
+        )
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        ).fetchall():
+            if name.startswith("positions_"):
+                conn.execute(f'DROP TABLE "{name}"')  # read the events again
+    with Timeline.open(f"sqlite:///{db}") as tl:
+        assert tl.registry.actors["TUR"].aliases == ("Ankara",)
+        assert tl.registry.resolve("actor", "Ankara") == "TUR"
+        tl.materialised.enabled = False
+        assert tl.registry.actors["TUR"].aliases == ("Ankara",)
