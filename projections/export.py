@@ -25,6 +25,7 @@ from timeline.engine import (
     Actor,
     Development,
     Person,
+    Rank,
     Ranking,
     Retraction,
     Revision,
@@ -100,23 +101,23 @@ def source_record(source: Source) -> dict[str, Any]:
     }
 
 
-def claim_record(claim: StanceClaim, *, ranked: bool = True) -> dict[str, Any]:
-    """A stance claim as JSON-ready data, with its rank as known unless not `ranked`."""
+def claim_record(claim: StanceClaim) -> dict[str, Any]:
+    """A stance claim as JSON-ready data; its `rank` (as known) only when not normal.
+
+    Leaving out the normal rank keeps every export of an unranked story the same,
+    byte for byte, as before ranks existed.
+    """
     record = {
         "actor": claim.actor,
         "topic": claim.topic,
         "stance": str(claim.stance),
         "quote": claim.quote,
     }
-    return {**record, "rank": str(claim.rank)} if ranked else record
+    return record if claim.rank is Rank.NORMAL else {**record, "rank": str(claim.rank)}
 
 
-def development_record(development: Development, *, ranked: bool = True) -> dict[str, Any]:
-    """A development as JSON-ready data with every field; dates are EDTF text.
-
-    Its claims carry their rank unless not `ranked`, as in the log, where claims
-    are recorded normal and ranked by ranking records.
-    """
+def development_record(development: Development) -> dict[str, Any]:
+    """A development as JSON-ready data with every field; dates are EDTF text."""
     return {
         "id": development.id,
         "occurred": development.occurred.text,
@@ -127,7 +128,7 @@ def development_record(development: Development, *, ranked: bool = True) -> dict
         "actors": list(development.actors),
         "targets": list(development.targets),
         "source": source_record(development.source),
-        "claims": [claim_record(claim, ranked=ranked) for claim in development.claims],
+        "claims": [claim_record(claim) for claim in development.claims],
     }
 
 
@@ -170,7 +171,7 @@ def revision_record(dev_id: str, revision: Revision) -> dict[str, Any]:
     if revision.source is not None:
         record["source"] = source_record(revision.source)
     if revision.claims is not None:
-        record["claims"] = [claim_record(claim, ranked=False) for claim in revision.claims]
+        record["claims"] = [claim_record(claim) for claim in revision.claims]
     return record
 
 
@@ -206,7 +207,7 @@ def log_record(
     elif isinstance(value, Topic):
         body = {"type": "topic", **topic_record(value)}
     else:
-        body = {"type": "development", **development_record(value, ranked=False)}
+        body = {"type": "development", **development_record(value)}
     return body if recorded is None else {**body, "recorded": recorded}
 
 

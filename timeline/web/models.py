@@ -108,7 +108,8 @@ class StanceClaimOut(BaseModel):
     stance: StanceName
     quote: str | None
     rank: Literal["preferred", "normal", "deprecated"] = Field(
-        description="the claim's rank as known: preferred outranks normal, deprecated never counts"
+        "normal",
+        description="the claim's rank as known: preferred outranks normal, deprecated never counts",
     )
 
 
