@@ -63,14 +63,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from timeline._selecting import (
-    Reliabilities,
-    corrected,
-    corrected_streams,
-    from_start,
-    reliabilities,
-    withdrawn,
-)
+from timeline._selecting import Reliabilities, corrected, corrected_streams
+from timeline._shared_reads import day_of, developments_listed, relations_between, scope_of
 from timeline.engine import _names, rule
 from timeline.engine.aggregates import check_ranking
 from timeline.engine.errors import (
@@ -97,16 +91,15 @@ from timeline.engine.values import (
     StanceClaim,
     Topic,
 )
-from timeline.engine.when import When, WhenLike, as_day
+from timeline.engine.when import WhenLike, as_day
 from timeline.projections import export as out
 from timeline.projections.diff import Diff, diff_of
 from timeline.projections.errors import QueryError
 from timeline.projections.explain import Explanation, explain
 from timeline.projections.history import Change, history
-from timeline.projections.listing import select
 from timeline.projections.materialised import Materialised
 from timeline.projections.overlay import claims_of, counted, entries_at, merged, story_of
-from timeline.projections.relations import Relations, relations
+from timeline.projections.relations import Relations
 
 if TYPE_CHECKING:
     from timeline._timeline import Timeline
@@ -118,22 +111,6 @@ Correction = tuple[str, Revision | Retraction | Ranking]
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 SUFFIX = ".jsonl"
 VERSION = 1
-
-
-def _scope(
-    without_sources: Iterable[str],
-    only_reliability: Reliabilities,
-    reliability: Reliabilities = None,
-) -> Scope:
-    """The scope of a read, as the facade takes it."""
-    if isinstance(without_sources, str):
-        without_sources = [without_sources]
-    trusted = reliabilities(only_reliability if only_reliability is not None else reliability)
-    return Scope(without_sources=without_sources, only_reliability=trusted)
-
-
-def _day(value: WhenLike | None) -> dt.date | None:
-    return None if value is None else as_day(value)
 
 
 def _name(name: str) -> str:
@@ -628,8 +605,8 @@ class Branch:
         `at` answers over the store as it stood at an earlier position than the
         branch's (corrections of developments recorded only later are left out).
         """
-        on, known = as_day(day), _day(known_at)
-        scope = _scope(without_sources, only_reliability, reliability)
+        on, known = as_day(day), day_of(known_at)
+        scope = scope_of(without_sources, only_reliability, reliability)
         pin = self._at(at)
         layer = self._layer(pin)
         registry = layer.registry
@@ -680,8 +657,8 @@ class Branch:
     ) -> list[Change]:
         """The change points of one position over story time, as known at `known_at`."""
         key = self._pair(actor, topic)
-        scope = _scope(without_sources, only_reliability)
-        return history(self._claims(key, _day(known_at), scope), *key, possible=possible)
+        scope = scope_of(without_sources, only_reliability)
+        return history(self._claims(key, day_of(known_at), scope), *key, possible=possible)
 
     def diff(
         self,
@@ -726,15 +703,15 @@ class Branch:
             entries,
             *key,
             as_day(as_of),
-            known_at=_day(known_at),
+            known_at=day_of(known_at),
             possible=possible,
-            scope=_scope(without_sources, only_reliability),
+            scope=scope_of(without_sources, only_reliability),
         )
 
     def _story(
         self, known_at: WhenLike | None, at: int | None = None, scope: Scope = rule.EVERYTHING
     ) -> list[Development]:
-        known, pin = _day(known_at), self._at(at)
+        known, pin = day_of(known_at), self._at(at)
         layer = self._layer(pin)
         real = self._view.developments(known, pin, scope=layer.outer(scope))
         return merged(real, story_of(layer.entries.values(), known, scope))
@@ -752,19 +729,17 @@ class Branch:
         only_reliability: Reliabilities = None,
     ) -> Relations:
         """Two actors' cooperation–conflict score per period, as `Timeline.relations`."""
-        registry = self.registry
-        first, second = (registry.resolve("actor", name) for name in (a, b))
-        if first == second:
-            raise QueryError(f"relations of {first!r} with itself: expected two actors")
-        group = registry.descendants if children else (lambda ident: [ident])
-        story = self._story(known_at, scope=_scope(without_sources, only_reliability))
-        return relations(
-            [from_start(d) for d in story] if possible else story,
-            set(group(first)),
-            set(group(second)),
+        return relations_between(
+            self.registry,
+            self._story,
+            a,
+            b,
             by=by,
-            names=(first, second),
-            known_at=_day(known_at),
+            known_at=known_at,
+            children=children,
+            possible=possible,
+            without_sources=without_sources,
+            only_reliability=only_reliability,
         )
 
     def developments(
@@ -781,21 +756,19 @@ class Branch:
         without_sources: Iterable[str] = (),
     ) -> list[Development]:
         """Developments known at `known_at` in story order, filtered, as `Timeline.developments`."""
-        registry = self.registry
-        actors = None
-        if actor is not None:
-            ident = registry.resolve("actor", actor)
-            actors = registry.descendants(ident) if children else [ident]
-        story = self._story(known_at, at, _scope(without_sources, None))
-        if retracted:
-            gone = withdrawn(self.corrections(known_at, at=at), _day(known_at))
-            story = sorted([*story, *gone], key=lambda d: d.story_key)
-        return select(
-            story,
-            actors=actors,
-            topic=None if topic is None else registry.resolve("topic", topic),
-            period=None if period is None else When.coerce(period),
-            reliability=reliabilities(reliability),
+        return developments_listed(
+            self.registry,
+            self._story,
+            self.corrections,
+            known_at,
+            actor=actor,
+            children=children,
+            topic=topic,
+            period=period,
+            reliability=reliability,
+            at=at,
+            retracted=retracted,
+            without_sources=without_sources,
         )
 
     def entries(self) -> list[Entry]:
@@ -811,7 +784,7 @@ class Branch:
         pin = self._at(at)
         layer = self._layer(pin)
         real = [e for e in corrected_streams(self._view, pin) if e.id not in layer.entries]
-        return corrected([*real, *layer.entries.values()], _day(known_at))
+        return corrected([*real, *layer.entries.values()], day_of(known_at))
 
     def entry(self, dev_id: str) -> Entry:
         """What the branch holds about one development: the original and its corrections."""
