@@ -15,15 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
-from timeline._selecting import (
-    Reliabilities,
-    corrected,
-    corrected_streams,
-    folded,
-    from_start,
-    reliabilities,
-    withdrawn,
-)
+from timeline._selecting import Reliabilities, corrected, corrected_streams, folded
+from timeline._shared_reads import day_of, developments_listed, relations_between, scope_of
 from timeline.bootstrap import open_store
 from timeline.engine import _names
 from timeline.engine.config import StoreConfig
@@ -51,13 +44,12 @@ from timeline.engine.values import (
     StanceClaim,
     Topic,
 )
-from timeline.engine.when import When, WhenLike, as_day
+from timeline.engine.when import WhenLike, as_day
 from timeline.projections.diff import Diff, diff_of
 from timeline.projections.errors import QueryError
 from timeline.projections.explain import Explanation, explain
 from timeline.projections.history import Change, history
-from timeline.projections.listing import select
-from timeline.projections.relations import Relations, relations
+from timeline.projections.relations import Relations
 
 if TYPE_CHECKING:
     from timeline.branch import Branch
@@ -76,22 +68,6 @@ def _add(registry: Registry, value: Actor | Topic) -> None:
         registry.add_actor(value)
     else:
         registry.add_topic(value)
-
-
-def _scope(
-    without_sources: Iterable[str],
-    only_reliability: Reliabilities,
-    reliability: Reliabilities = None,
-) -> Scope:
-    """The scope of a read: everything but the sources left out, of the reliabilities kept."""
-    if isinstance(without_sources, str):
-        without_sources = [without_sources]
-    trusted = reliabilities(only_reliability if only_reliability is not None else reliability)
-    return Scope(without_sources=without_sources, only_reliability=trusted)
-
-
-def _day(value: WhenLike | None) -> dt.date | None:
-    return None if value is None else as_day(value)
 
 
 class Timeline:
@@ -378,8 +354,8 @@ class Timeline:
         counterfactuals: `without_sources` leaves out what these publishers reported,
         `only_reliability` (or `reliability`) counts only sources of that reliability.
         """
-        on, known = as_day(day), _day(known_at)
-        scope = _scope(without_sources, only_reliability, reliability)
+        on, known = as_day(day), day_of(known_at)
+        scope = scope_of(without_sources, only_reliability, reliability)
         if self.materialised.enabled:
             return self.materialised.as_of(on, known, possible, pin=self._pin(at), scope=scope)
         story = self._known(known, scope)
@@ -419,8 +395,8 @@ class Timeline:
     ) -> list[Change]:
         """The change points of one position over story time, as known at `known_at`."""
         key = self._pair(actor, topic)
-        scope = _scope(without_sources, only_reliability)
-        return history(self._claims(key, _day(known_at), scope), *key, possible=possible)
+        scope = scope_of(without_sources, only_reliability)
+        return history(self._claims(key, day_of(known_at), scope), *key, possible=possible)
 
     def diff(
         self,
@@ -466,15 +442,15 @@ class Timeline:
             self._claiming(key),
             *key,
             as_day(as_of),
-            known_at=_day(known_at),
+            known_at=day_of(known_at),
             possible=possible,
-            scope=_scope(without_sources, only_reliability),
+            scope=scope_of(without_sources, only_reliability),
         )
 
     def _story(
         self, known_at: WhenLike | None, at: int | None = None, scope: Scope = EVERYTHING
     ) -> list[Development]:
-        known = _day(known_at)
+        known = day_of(known_at)
         if self.materialised.enabled:
             return self.materialised.developments(known, self._pin(at), scope=scope)
         return self._known(known, scope)
@@ -497,19 +473,17 @@ class Timeline:
         end of its span); with `possible`, in the one where it may first have occurred
         (the start of its span, when it has one), so spans with no end count too.
         """
-        registry = self.registry
-        first, second = (registry.resolve("actor", name) for name in (a, b))
-        if first == second:
-            raise QueryError(f"relations of {first!r} with itself: expected two actors")
-        group = registry.descendants if children else (lambda ident: [ident])
-        story = self._story(known_at, scope=_scope(without_sources, only_reliability))
-        return relations(
-            [from_start(d) for d in story] if possible else story,
-            set(group(first)),
-            set(group(second)),
+        return relations_between(
+            self.registry,
+            self._story,
+            a,
+            b,
             by=by,
-            names=(first, second),
-            known_at=_day(known_at),
+            known_at=known_at,
+            children=children,
+            possible=possible,
+            without_sources=without_sources,
+            only_reliability=only_reliability,
         )
 
     def developments(
@@ -533,21 +507,19 @@ class Timeline:
         `at` lists them as the store stood at an earlier position; `retracted` adds
         those retracted by `known_at`, each as last known before its retraction.
         """
-        registry = self.registry
-        actors = None
-        if actor is not None:
-            ident = registry.resolve("actor", actor)
-            actors = registry.descendants(ident) if children else [ident]
-        story = self._story(known_at, at, _scope(without_sources, None))
-        if retracted:
-            gone = withdrawn(self.corrections(known_at, at=at), _day(known_at))
-            story = sorted([*story, *gone], key=lambda d: d.story_key)
-        return select(
-            story,
-            actors=actors,
-            topic=None if topic is None else registry.resolve("topic", topic),
-            period=None if period is None else When.coerce(period),
-            reliability=reliabilities(reliability),
+        return developments_listed(
+            self.registry,
+            self._story,
+            self.corrections,
+            known_at,
+            actor=actor,
+            children=children,
+            topic=topic,
+            period=period,
+            reliability=reliability,
+            at=at,
+            retracted=retracted,
+            without_sources=without_sources,
         )
 
     def entries(self) -> list[Entry]:
@@ -569,7 +541,7 @@ class Timeline:
             found = corrected_streams(self.materialised, self._pin(at))
         else:
             found = self._replay().entries()
-        return corrected(found, _day(known_at))
+        return corrected(found, day_of(known_at))
 
     def branch(
         self, name: str | None = None, *, folder: str | Path | None = None, at: int | None = None

@@ -59,5 +59,6 @@ def test_the_wheel_holds_only_the_timeline_package(tmp_path: Path) -> None:
         "timeline/seeds/FORMAT.md",
         "timeline/seeds/developments.toml",
         "timeline/__main__.py",
+        "timeline/branch/__init__.py",
     ):
         assert expected in names

@@ -32,7 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "relations": ("timeline.cli._compare", "relations", "Ask"),
     "branch": ("timeline.cli._whatif", "branch", "Ask"),
     "impact": ("timeline.cli._impact", "impact", "Ask"),
-    "sources": ("timeline.cli._impact", "sources", "Ask"),
+    "sources": ("timeline.cli._sources", "sources", "Ask"),
     "actors": ("timeline.cli._browse", "actors", "Browse"),
     "topics": ("timeline.cli._browse", "topics", "Browse"),
     "show": ("timeline.cli._browse", "show", "Browse"),

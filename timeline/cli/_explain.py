@@ -10,8 +10,8 @@ from timeline.cli import _options as opt
 from timeline.cli import _text as words
 from timeline.cli._context import App, pass_app
 from timeline.cli._dates import DayArg
-from timeline.cli._impact import read_scope, scope_options
 from timeline.cli._render import Column
+from timeline.cli._scope import read_scope, scope_options
 from timeline.cli._whatif import opened, what_if
 
 if TYPE_CHECKING:
