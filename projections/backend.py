@@ -177,6 +177,14 @@ class ViewQueries(ABC):
     def head(self) -> int:
         """The notification id of the store's last event (0 when empty)."""
 
+    def version(self) -> int | None:
+        """A number that changes whenever any other connection commits (None: not known).
+
+        A read that finds it unchanged since the store was last found fully
+        processed need not ask for the head again.
+        """
+        return None
+
     @abstractmethod
     def close(self) -> None:
         """Closes the connection."""

@@ -15,10 +15,10 @@ or, for the in-memory store, in a private in-memory SQLite database.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 from uuid import uuid4
 
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
@@ -49,15 +49,19 @@ __all__ = ["LazyPositions", "Materialised"]
 T = TypeVar("T")
 
 
-@lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)
 def _when(text: str) -> When:
     # Few distinct date texts recur across a story; a When is immutable.
     return When(text)
 
 
+# Stances by stored value: a dict look-up, not an enum call, for each row read.
+_STANCES = {stance.value: stance for stance in Stance}
+
+
 def _claimed(row: tuple[Any, ...]) -> Claimed:
     dev_id, stance, occurred = row
-    return Claimed(dev_id, _when(occurred), Stance(stance))
+    return Claimed(dev_id, _when(occurred), _STANCES.get(stance) or Stance(stance))
 
 
 def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQueries]:
@@ -96,8 +100,14 @@ class Materialised:
         self.enabled = True
         self._head = app.recorder.max_notification_id if kind == "memory" else self.queries.head
         self._reached = self.tracking_id  # opening reads the tracking, and no event
+        self._quiet: int | None = None  # the data version at which the view was current
         self._registry = Registry()
         self._registry_at = 0
+        self._resolvers: tuple[Registry | None, Callable[[str], str], Callable[[str], str]] = (
+            None,
+            str,
+            str,
+        )
 
     @property
     def application(self) -> StoreApplication:
@@ -132,6 +142,10 @@ class Materialised:
 
     def current(self) -> int:
         """Catches up if the store has moved on; returns the notification id to read at."""
+        # Read before the head, so that a commit after it is seen by the next read.
+        version = self.queries.version()
+        if version is not None and version == self._quiet:
+            return self._reached  # nothing committed since the view was found current
         head = self._head() or 0
         if head > self._reached:
             self._reached = self.queries.reached()  # a worker may have moved it on
@@ -142,6 +156,8 @@ class Materialised:
                     # Another process (a worker) keeps moving the view on: read as far
                     # as it has got, which is as consistent, if a moment behind.
                     self._reached = self.queries.reached()
+        # Only a view that holds every event up to the head may skip the next check.
+        self._quiet = version if head <= self._reached else None
         return self._reached
 
     def close(self) -> None:
@@ -178,17 +194,23 @@ class Materialised:
         scope: Scope = EVERYTHING,
     ) -> Position | None:
         """One position, read with one index search."""
+        # The commonest read of all, so it builds one parameter dict and no closure.
         where, params = _scoped(day, known_at, pin, scope)
+        params["actor"], params["topic"] = key
         statement = self.queries.dialect.run(possible, where)
-
-        def read() -> list[tuple[Any, ...]]:
-            rows = self.queries.run_rows(statement, {**params, "actor": key[0], "topic": key[1]})
-            if not rows:
-                self.queries.check(pin)  # nothing found: no claim counts, or the view is behind
-            return rows
-
-        rows = self._retrying(read)
+        try:
+            rows = self._run(statement, params, pin)
+        except ViewBehindError:
+            # Rebuilt or reset elsewhere since it was last seen: catch up, read again.
+            self.catch_up()
+            rows = self._run(statement, params, pin)
         return rule.position(key, rule.winning_run(map(_claimed, rows)), day)
+
+    def _run(self, statement: str, params: dict[str, Any], pin: int) -> list[tuple[Any, ...]]:
+        rows = self.queries.run_rows(statement, params)
+        if not rows:
+            self.queries.check(pin)  # nothing found: no claim counts, or the view is behind
+        return rows
 
     def positions(
         self,
@@ -284,6 +306,14 @@ class Materialised:
     ) -> View:
         """A lazy view: each position is looked up when asked for, as of `pin`."""
         registry = self.registry(pin)
+        if self._resolvers[0] is not registry:
+            # Made once per registry (which grows in place), not once per view.
+            self._resolvers = (
+                registry,
+                functools.partial(registry.resolve, "actor"),
+                functools.partial(registry.resolve, "topic"),
+            )
+        _, resolve_actor, resolve_topic = self._resolvers
         return View(
             day=day,
             known_at=known_at,
@@ -293,8 +323,8 @@ class Materialised:
             developments=lambda: self.developments(
                 known_at, pin, day=day, possible=possible, scope=scope
             ),
-            resolve_actor=lambda name: registry.resolve("actor", name),
-            resolve_topic=lambda name: registry.resolve("topic", name),
+            resolve_actor=resolve_actor,
+            resolve_topic=resolve_topic,
             descendants=registry.descendants,
         )
 
@@ -345,13 +375,24 @@ class LazyPositions(Mapping[PairKey, Position]):
         self._all: dict[PairKey, Position] | None = None
 
     def __getitem__(self, key: PairKey) -> Position:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    @overload
+    def get(self, key: PairKey, /) -> Position | None: ...
+    @overload
+    def get(self, key: PairKey, /, default: Position | T) -> Position | T: ...
+
+    def get(self, key: PairKey, /, default: Any = None) -> Any:
+        # `View.position` asks with `get`: answered directly, with no KeyError to
+        # raise and catch for a position that is not held.
         if self._all is not None:
             found = self._all.get(key)
         else:
             found = self._source.position(key, *self._args)
-        if found is None:
-            raise KeyError(key)
-        return found
+        return default if found is None else found
 
     def _load(self) -> dict[PairKey, Position]:
         if self._all is None:

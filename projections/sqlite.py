@@ -173,5 +173,15 @@ class SQLiteQueries(ViewQueries):
             row = self._connection.execute(f"SELECT MAX(rowid) FROM {self._events}").fetchone()
         return int(row[0] or 0)
 
+    def version(self) -> int | None:
+        if self._events is None:
+            return None  # in memory the events are not in SQLite: nothing to watch
+        # SQLite's data version changes on this connection whenever any other
+        # connection (of any process) commits; this one only reads, so every
+        # write to the file (events or the view's rows) changes it.
+        with self._lock:
+            row = self._connection.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
     def close(self) -> None:
         self._connection.close()

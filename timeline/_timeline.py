@@ -81,6 +81,9 @@ def _scope(
     reliability: Reliabilities = None,
 ) -> Scope:
     """The scope of a read: everything but the sources left out, of the reliabilities kept."""
+    nothing_left_out = isinstance(without_sources, tuple) and not without_sources
+    if nothing_left_out and only_reliability is None and reliability is None:
+        return EVERYTHING  # the usual read, with no Scope to build
     if isinstance(without_sources, str):
         without_sources = [without_sources]
     trusted = reliabilities(only_reliability if only_reliability is not None else reliability)
