@@ -15,10 +15,9 @@ or, for the in-memory store, in a private in-memory SQLite database.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar, overload
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
@@ -29,8 +28,7 @@ from timeline.engine.application import StoreApplication
 from timeline.engine.registry import Registry
 from timeline.engine.replay import View
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
-from timeline.engine.values import Actor, Development, Stance, Topic
-from timeline.engine.when import When
+from timeline.engine.values import Actor, Development, Topic
 from timeline.projections.backend import (
     TrackingConflictError,
     ViewBehindError,
@@ -39,6 +37,7 @@ from timeline.projections.backend import (
     stored_events,
 )
 from timeline.projections.catchup import BATCH, catch_up
+from timeline.projections.lookups import LazyPositions, claimed, resolver
 from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
 from timeline.projections.sql import scoped
@@ -47,21 +46,8 @@ from timeline.projections.sqlite import SQLiteQueries, SQLiteViewRecorder
 __all__ = ["LazyPositions", "Materialised"]
 
 T = TypeVar("T")
-
-
-@functools.lru_cache(maxsize=65536)
-def _when(text: str) -> When:
-    # Few distinct date texts recur across a story; a When is immutable.
-    return When(text)
-
-
-# Stances by stored value: a dict look-up, not an enum call, for each row read.
-_STANCES = {stance.value: stance for stance in Stance}
-
-
-def _claimed(row: tuple[Any, ...]) -> Claimed:
-    dev_id, stance, occurred = row
-    return Claimed(dev_id, _when(occurred), _STANCES.get(stance) or Stance(stance))
+# The known-at ordinal of a read that knows everything recorded, the usual one.
+_EVERYTHING_KNOWN = known_ordinal(None)
 
 
 def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQueries]:
@@ -101,6 +87,8 @@ class Materialised:
         self._head = app.recorder.max_notification_id if kind == "memory" else self.queries.head
         self._reached = self.tracking_id  # opening reads the tracking, and no event
         self._quiet: int | None = None  # the data version at which the view was current
+        # The run statements of unscoped lookups, certain and possible, ready at hand.
+        self._runs = (self.queries.dialect.run(False), self.queries.dialect.run(True))
         self._registry = Registry()
         self._registry_at = 0
         self._resolvers: tuple[Registry | None, Callable[[str], str], Callable[[str], str]] = (
@@ -197,14 +185,14 @@ class Materialised:
         # The commonest read of all, so it builds one parameter dict and no closure.
         where, params = _scoped(day, known_at, pin, scope)
         params["actor"], params["topic"] = key
-        statement = self.queries.dialect.run(possible, where)
+        statement = self.queries.dialect.run(possible, where) if where else self._runs[possible]
         try:
             rows = self._run(statement, params, pin)
         except ViewBehindError:
             # Rebuilt or reset elsewhere since it was last seen: catch up, read again.
             self.catch_up()
             rows = self._run(statement, params, pin)
-        return rule.position(key, rule.winning_run(map(_claimed, rows)), day)
+        return rule.position(key, rule.winning_run(map(claimed, rows)), day)
 
     def _run(self, statement: str, params: dict[str, Any], pin: int) -> list[tuple[Any, ...]]:
         rows = self.queries.run_rows(statement, params)
@@ -227,7 +215,7 @@ class Materialised:
             keys = [tuple(row) for row in self.queries.query(self.queries.dialect.pairs, {})]
             found = {}
             for key, rows in self.queries.runs(keys, params, possible, where):
-                run = rule.winning_run(map(_claimed, rows))
+                run = rule.winning_run(map(claimed, rows))
                 held = rule.position(key, run, day)
                 if held is not None:
                     found[key] = held
@@ -243,7 +231,7 @@ class Materialised:
         params.update(actor=key[0], topic=key[1])
         statement = self.queries.dialect.claims(where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
-        return [_claimed(row) for row in rows]
+        return [claimed(row) for row in rows]
 
     def developments(
         self,
@@ -308,11 +296,7 @@ class Materialised:
         registry = self.registry(pin)
         if self._resolvers[0] is not registry:
             # Made once per registry (which grows in place), not once per view.
-            self._resolvers = (
-                registry,
-                functools.partial(registry.resolve, "actor"),
-                functools.partial(registry.resolve, "topic"),
-            )
+            self._resolvers = (registry, resolver(registry, "actor"), resolver(registry, "topic"))
         _, resolve_actor, resolve_topic = self._resolvers
         return View(
             day=day,
@@ -332,7 +316,7 @@ class Materialised:
 def _scoped(
     day: dt.date | None, known_at: dt.date | None, pin: int, scope: Scope
 ) -> tuple[str, dict[str, Any]]:
-    if scope.everything:
+    if scope is EVERYTHING or scope.everything:
         return "", _params(day, known_at, pin)
     where, params = scoped(scope)
     return where, {**_params(day, known_at, pin), **params}
@@ -341,7 +325,7 @@ def _scoped(
 def _params(day: dt.date | None, known_at: dt.date | None, pin: int) -> dict[str, Any]:
     return {
         "day": 0 if day is None else day.toordinal(),
-        "known": known_ordinal(known_at),
+        "known": _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at),
         "pin": pin,
     }
 
@@ -356,51 +340,3 @@ def _register(registry: Registry, kind: str, value: Actor | Topic) -> None:
             registry.add_topic(value)
     except ValueError:
         pass
-
-
-class LazyPositions(Mapping[PairKey, Position]):
-    """Positions looked up one at a time, or all at once when iterated."""
-
-    def __init__(
-        self,
-        materialised: Materialised,
-        day: dt.date,
-        known_at: dt.date | None,
-        possible: bool,
-        pin: int,
-        scope: Scope = EVERYTHING,
-    ) -> None:
-        self._source = materialised
-        self._args = (day, known_at, possible, pin, scope)
-        self._all: dict[PairKey, Position] | None = None
-
-    def __getitem__(self, key: PairKey) -> Position:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    @overload
-    def get(self, key: PairKey, /) -> Position | None: ...
-    @overload
-    def get(self, key: PairKey, /, default: Position | T) -> Position | T: ...
-
-    def get(self, key: PairKey, /, default: Any = None) -> Any:
-        # `View.position` asks with `get`: answered directly, with no KeyError to
-        # raise and catch for a position that is not held.
-        if self._all is not None:
-            found = self._all.get(key)
-        else:
-            found = self._source.position(key, *self._args)
-        return default if found is None else found
-
-    def _load(self) -> dict[PairKey, Position]:
-        if self._all is None:
-            self._all = self._source.positions(*self._args)
-        return self._all
-
-    def __iter__(self) -> Iterator[PairKey]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._load())
