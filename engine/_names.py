@@ -14,12 +14,19 @@ NameProblem = tuple[str, UnknownNameError]  # (field path, error)
 
 
 def _resolve(
-    registry: Registry, kind: str, name: str, field: str, problems: list[NameProblem]
+    registry: Registry,
+    kind: str,
+    name: str,
+    problems: list[NameProblem],
+    field: tuple[str, int, str],
 ) -> str:
     try:
         return registry.resolve("actor" if kind == "actor" else "topic", name)
     except UnknownNameError as error:
-        problems.append((field, error))
+        # The field's path is written out only for a name not found: a bulk load
+        # resolves millions of names, and finds them.
+        where, index, part = field
+        problems.append((f"{where}[{index}]{part}", error))
         return name
 
 
@@ -29,8 +36,8 @@ def canonical_claims(
     """Returns `claims` with actor and topic names replaced by ids."""
     resolved = []
     for i, claim in enumerate(claims):
-        actor = _resolve(registry, "actor", claim.actor, f"claims[{i}].actor", problems)
-        topic = _resolve(registry, "topic", claim.topic, f"claims[{i}].topic", problems)
+        actor = _resolve(registry, "actor", claim.actor, problems, ("claims", i, ".actor"))
+        topic = _resolve(registry, "topic", claim.topic, problems, ("claims", i, ".topic"))
         same = (actor, topic) == (claim.actor, claim.topic)
         resolved.append(claim if same else attrs.evolve(claim, actor=actor, topic=topic))
     return tuple(resolved)
@@ -42,11 +49,11 @@ def canonical_development(
     """Returns the development with every name resolved, and the names that were not."""
     problems: list[NameProblem] = []
     actors = tuple(
-        _resolve(registry, "actor", name, f"actors[{i}]", problems)
+        _resolve(registry, "actor", name, problems, ("actors", i, ""))
         for i, name in enumerate(development.actors)
     )
     targets = tuple(
-        _resolve(registry, "actor", name, f"targets[{i}]", problems)
+        _resolve(registry, "actor", name, problems, ("targets", i, ""))
         for i, name in enumerate(development.targets)
     )
     claims = canonical_claims(development.claims, registry, problems)
