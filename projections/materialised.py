@@ -91,11 +91,7 @@ class Materialised:
         self._runs = (self.queries.dialect.run(False), self.queries.dialect.run(True))
         self._registry = Registry()
         self._registry_at = 0
-        self._resolvers: tuple[Registry | None, Callable[[str], str], Callable[[str], str]] = (
-            None,
-            str,
-            str,
-        )
+        self._resolvers: tuple[Registry, Callable[[str], str], Callable[[str], str]] | None = None
 
     @property
     def application(self) -> StoreApplication:
@@ -294,7 +290,7 @@ class Materialised:
     ) -> View:
         """A lazy view: each position is looked up when asked for, as of `pin`."""
         registry = self.registry(pin)
-        if self._resolvers[0] is not registry:
+        if self._resolvers is None or self._resolvers[0] is not registry:
             # Made once per registry (which grows in place), not once per view.
             self._resolvers = (registry, resolver(registry, "actor"), resolver(registry, "topic"))
         _, resolve_actor, resolve_topic = self._resolvers
