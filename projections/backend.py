@@ -69,6 +69,9 @@ class ViewRecorder(TrackingRecorder, ABC):
 
     dialect: Dialect
     datastore: Any  # the backend's eventsourcing datastore
+    # Whether catching up reads the next page while a batch is written: worth it
+    # where writing mostly waits on a server.
+    reads_ahead = False
 
     @abstractmethod
     def writing(self) -> AbstractContextManager[Any]:

@@ -80,6 +80,8 @@ _COPIED: dict[str, tuple[tuple[str, str], ...]] = {
 class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
     """The view's tables in PostgreSQL, tracked in `positions_tracking`."""
 
+    reads_ahead = True  # a batch's COPY mostly waits on the server
+
     def __init__(
         self,
         datastore: PostgresDatastore,
