@@ -21,10 +21,27 @@ __all__ = [
 NameProblem = tuple[str, UnknownNameError]  # (field path, error)
 
 
+def _resolve(
+    registry: Registry,
+    kind: str,
+    name: str,
+    problems: list[NameProblem],
+    field: tuple[str, int, str],
+) -> str:
+    try:
+        return registry.resolve("actor" if kind == "actor" else "topic", name)
+    except UnknownNameError as error:
+        # The field's path is written out only for a name not found: a bulk load
+        # resolves millions of names, and finds them.
+        where, index, part = field
+        problems.append((f"{where}[{index}]{part}", error))
+        return name
+
+
 def resolve_name(
     registry: Registry, kind: str, name: str, field: str, problems: list[NameProblem]
 ) -> str:
-    """The id `name` stands for; an unknown name is noted in `problems` and kept."""
+    """The id `name` stands for; an unknown name is noted in `problems` (at `field`) and kept."""
     try:
         return registry.resolve("actor" if kind == "actor" else "topic", name)
     except UnknownNameError as error:
@@ -38,8 +55,8 @@ def canonical_claims(
     """Returns `claims` with actor and topic names replaced by ids."""
     resolved = []
     for i, claim in enumerate(claims):
-        actor = resolve_name(registry, "actor", claim.actor, f"claims[{i}].actor", problems)
-        topic = resolve_name(registry, "topic", claim.topic, f"claims[{i}].topic", problems)
+        actor = _resolve(registry, "actor", claim.actor, problems, ("claims", i, ".actor"))
+        topic = _resolve(registry, "topic", claim.topic, problems, ("claims", i, ".topic"))
         same = (actor, topic) == (claim.actor, claim.topic)
         resolved.append(claim if same else attrs.evolve(claim, actor=actor, topic=topic))
     return tuple(resolved)
@@ -51,11 +68,11 @@ def canonical_development(
     """Returns the development with every name resolved, and the names that were not."""
     problems: list[NameProblem] = []
     actors = tuple(
-        resolve_name(registry, "actor", name, f"actors[{i}]", problems)
+        _resolve(registry, "actor", name, problems, ("actors", i, ""))
         for i, name in enumerate(development.actors)
     )
     targets = tuple(
-        resolve_name(registry, "actor", name, f"targets[{i}]", problems)
+        _resolve(registry, "actor", name, problems, ("targets", i, ""))
         for i, name in enumerate(development.targets)
     )
     claims = canonical_claims(development.claims, registry, problems)

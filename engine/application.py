@@ -110,8 +110,8 @@ class StoreApplication(Application[UUID]):
         for attempt in range(RETRIES):
             try:
                 # Saving collects the streams' pending events, so each try makes new ones.
-                streams = {ident: _stream(value) for ident, value in wanted.items()}
-                self.save(*streams.values(), *self._corrected(streams, corrections))
+                streams = {ident: _stream(ident, value) for ident, value in wanted.items()}
+                self._save([*streams.values(), *self._corrected(streams, corrections)])
             except IntegrityError:
                 # Some streams exist already (recorded before, or by another writer
                 # just now): keep those that are new, and check the others are equal.
@@ -123,6 +123,15 @@ class StoreApplication(Application[UUID]):
             f"gave up recording after {RETRIES} concurrent conflicts; nothing was written, "
             "and running the same command again is safe"
         )
+
+    def _save(self, streams: list[Any]) -> None:
+        """Saves the streams' pending events in one transaction, as `save` does."""
+        if self.repository.cache is not None or self.snapshots is not None:
+            self.save(*streams)  # the cache and snapshots are kept from the aggregates
+            return
+        # Given the events themselves, eventsourcing checks one protocol per event
+        # instead of two per aggregate: those checks were a tenth of a bulk write.
+        self.save(*[event for stream in streams for event in stream.collect_events()])
 
     def _corrected(
         self, streams: dict[UUID, Any], corrections: Sequence[tuple[str, Correction]]
@@ -289,10 +298,11 @@ _FIRST_EVENTS: dict[str, Callable[[StoreApplication, list[UUID]], dict[UUID, Any
 }
 
 
-_KINDS: dict[type[Any], tuple[str, Callable[[Any], Any]]] = {
-    Development: ("development", lambda value: DevelopmentStream(development=value)),
-    Actor: ("actor", lambda value: ActorStream(actor=value)),
-    Topic: ("topic", lambda value: TopicStream(topic=value)),
+# Each kind of value: its stream's kind, aggregate class, created event and its field.
+_KINDS: dict[type[Any], tuple[str, Any, Any, str]] = {
+    Development: ("development", DevelopmentStream, DevelopmentStream.Recorded, "development"),
+    Actor: ("actor", ActorStream, ActorStream.Registered, "actor"),
+    Topic: ("topic", TopicStream, TopicStream.Registered, "topic"),
 }
 
 
@@ -305,8 +315,14 @@ def correct(stream: DevelopmentStream, correction: Correction) -> bool:
     return stream.retract(correction)
 
 
-def _stream(value: Any) -> Any:
-    return _KINDS[type(value)][1](value)
+def _stream(ident: UUID, value: Any) -> Any:
+    """The new stream of `value`, under the id `_unique` computed for it.
+
+    Made as the class's constructor makes it (its created event, with `value`),
+    only with the id given: hashing each value's name once per command is enough.
+    """
+    _, aggregate, created, field = _KINDS[type(value)]
+    return aggregate._create(created, id=ident, **{field: value})
 
 
 def _unique(values: Sequence[Any]) -> dict[UUID, Any]:
@@ -316,7 +332,7 @@ def _unique(values: Sequence[Any]) -> dict[UUID, Any]:
         kind = _KINDS[type(value)][0]
         ident = stream_id(kind, value.id)
         earlier = found.setdefault(ident, value)
-        if earlier != value:
+        if earlier is not value and earlier != value:  # mostly itself: no field compared
             error = DuplicateError if kind == "development" else RecordError
             raise error(f"{kind} {value.id!r} is given twice with different content")
     return found

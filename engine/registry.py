@@ -108,6 +108,11 @@ class Registry:
 
     def resolve(self, kind: NameKind, name: str) -> str:
         """Returns the id that `name` stands for, or raises with close suggestions."""
+        # An id stands for itself (no other name may fold to it): the common case
+        # of names that are ids already needs no folding.
+        registered = self._actors if kind == "actor" else self._topics
+        if name in registered and kind in ("actor", "topic"):
+            return name
         ident = self._names[kind].get(_fold(name))
         if ident is None:
             raise UnknownNameError(kind, name, self.suggest(kind, name))

@@ -43,9 +43,15 @@ class When:
     uncertain: bool = attrs.field(init=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        parsed = _edtf.parse(self.text)
-        for name in ("earliest", "latest", "precision", "approximate", "uncertain"):
-            object.__setattr__(self, name, getattr(parsed, name))
+        _, earliest, latest, precision, approximate, uncertain = _edtf.parse(self.text)
+        # Set one by one, not in a loop over names: a cold read makes a When or two
+        # per lookup.
+        setattr_ = object.__setattr__
+        setattr_(self, "earliest", earliest)
+        setattr_(self, "latest", latest)
+        setattr_(self, "precision", precision)
+        setattr_(self, "approximate", approximate)
+        setattr_(self, "uncertain", uncertain)
 
     def __str__(self) -> str:
         return self.text
@@ -138,5 +144,7 @@ def as_day(value: WhenLike) -> pendulum.Date:
 
 @functools.lru_cache(maxsize=4096)
 def _last_day(text: str) -> pendulum.Date:
-    # Reads ask for the same few days again and again.
-    return When(text).latest
+    # Reads ask for the same few days again and again.  The parse is the one a
+    # `When` of the text makes (its canonical text parses to the same span),
+    # without making the `When`.
+    return _edtf.parse(text).latest

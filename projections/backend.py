@@ -32,6 +32,9 @@ __all__ = [
 ]
 
 Row = Sequence[Any]
+# Streams read in one statement by `ViewRecorder.streams` (well under SQLite's limit
+# of parameters per statement).
+STREAMS_AT_ONCE = 500
 
 
 class TrackingConflictError(TimelineError, RuntimeError):
@@ -68,6 +71,9 @@ class ViewRecorder(TrackingRecorder, ABC):
 
     dialect: Dialect
     datastore: Any  # the backend's eventsourcing datastore
+    # Whether catching up reads the next page while a batch is written: worth it
+    # where writing mostly waits on a server.
+    reads_ahead = False
 
     @abstractmethod
     def writing(self) -> AbstractContextManager[Any]:
@@ -122,6 +128,18 @@ class ViewRecorder(TrackingRecorder, ABC):
         with self.reading() as c:
             c.execute(self.dialect.stream, {"stream": stream.bytes})
             return [_stored(stream, row) for row in c.fetchall()]
+
+    def streams(self, idents: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+        """The view's copies of many streams, in a statement per `STREAMS_AT_ONCE`."""
+        found: dict[UUID, list[StoredEvent]] = {}
+        with self.reading() as c:
+            for start in range(0, len(idents), STREAMS_AT_ONCE):
+                chunk = idents[start : start + STREAMS_AT_ONCE]
+                params = {f"stream_{n}": ident.bytes for n, ident in enumerate(chunk)}
+                c.execute(self.dialect.streams_of(len(chunk)), params)
+                rows = [tuple(r.values() if isinstance(r, Mapping) else r) for r in c.fetchall()]
+                found.update(stored_events(rows))
+        return found
 
     def clear(self, application_name: str) -> None:
         """Deletes every row and the tracking, so the view restarts from zero."""
@@ -179,6 +197,14 @@ class ViewQueries(ABC):
     @abstractmethod
     def head(self) -> int:
         """The notification id of the store's last event (0 when empty)."""
+
+    def version(self) -> int | None:
+        """A number that changes whenever any other connection commits (None: not known).
+
+        A read that finds it unchanged since the store was last found fully
+        processed need not ask for the head again.
+        """
+        return None
 
     @abstractmethod
     def close(self) -> None:

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import lru_cache
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 from uuid import uuid4
 
@@ -29,8 +28,7 @@ from timeline.engine.application import StoreApplication
 from timeline.engine.registry import Registry
 from timeline.engine.replay import View
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
-from timeline.engine.values import Actor, Development, Rank, Stance, Topic
-from timeline.engine.when import When
+from timeline.engine.values import Actor, Development, Topic
 from timeline.projections.backend import (
     TrackingConflictError,
     ViewBehindError,
@@ -39,6 +37,7 @@ from timeline.projections.backend import (
     stored_events,
 )
 from timeline.projections.catchup import BATCH, catch_up
+from timeline.projections.lookups import LazyPositions, claimed, resolver
 from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
 from timeline.projections.sql import scoped
@@ -47,17 +46,8 @@ from timeline.projections.sqlite import SQLiteQueries, SQLiteViewRecorder
 __all__ = ["LazyPositions", "Materialised"]
 
 T = TypeVar("T")
-
-
-@lru_cache(maxsize=65536)
-def _when(text: str) -> When:
-    # Few distinct date texts recur across a story; a When is immutable.
-    return When(text)
-
-
-def _claimed(row: tuple[Any, ...]) -> Claimed:
-    dev_id, stance, occurred, tier = row
-    return Claimed(dev_id, _when(occurred), Stance(stance), Rank.of_tier(tier))
+# The known-at ordinal of a read that knows everything recorded, the usual one.
+_EVERYTHING_KNOWN = known_ordinal(None)
 
 
 def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQueries]:
@@ -96,8 +86,12 @@ class Materialised:
         self.enabled = True
         self._head = app.recorder.max_notification_id if kind == "memory" else self.queries.head
         self._reached = self.tracking_id  # opening reads the tracking, and no event
+        self._quiet: int | None = None  # the data version at which the view was current
+        # The run statements of unscoped lookups, certain and possible, ready at hand.
+        self._runs = (self.queries.dialect.run(False), self.queries.dialect.run(True))
         self._registry = Registry()
         self._registry_at = 0
+        self._resolvers: tuple[Registry, Callable[[str], str], Callable[[str], str]] | None = None
         self._preferred: frozenset[PairKey] = frozenset()
         self._preferred_at = -1
 
@@ -135,6 +129,10 @@ class Materialised:
 
     def current(self) -> int:
         """Catches up if the store has moved on; returns the notification id to read at."""
+        # Read before the head, so that a commit after it is seen by the next read.
+        version = self.queries.version()
+        if version is not None and version == self._quiet:
+            return self._reached  # nothing committed since the view was found current
         head = self._head() or 0
         if head > self._reached:
             self._reached = self.queries.reached()  # a worker may have moved it on
@@ -145,6 +143,8 @@ class Materialised:
                     # Another process (a worker) keeps moving the view on: read as far
                     # as it has got, which is as consistent, if a moment behind.
                     self._reached = self.queries.reached()
+        # Only a view that holds every event up to the head may skip the next check.
+        self._quiet = version if head <= self._reached else None
         return self._reached
 
     def close(self) -> None:
@@ -181,17 +181,28 @@ class Materialised:
         scope: Scope = EVERYTHING,
     ) -> Position | None:
         """One position, read with one index search."""
+        # The commonest read of all, so it builds one parameter dict and no closure.
         where, params = _scoped(day, known_at, pin, scope)
-        statement = self.queries.dialect.run(possible, where, ranked=key in self.preferred(pin))
+        params["actor"], params["topic"] = key
+        if key in self.preferred(pin):
+            statement = self.queries.dialect.run(possible, where, ranked=True)
+        elif where:
+            statement = self.queries.dialect.run(possible, where)
+        else:
+            statement = self._runs[possible]
+        try:
+            rows = self._run(statement, params, pin)
+        except ViewBehindError:
+            # Rebuilt or reset elsewhere since it was last seen: catch up, read again.
+            self.catch_up()
+            rows = self._run(statement, params, pin)
+        return rule.position(key, rule.winning_run(map(claimed, rows)), day)
 
-        def read() -> list[tuple[Any, ...]]:
-            rows = self.queries.run_rows(statement, {**params, "actor": key[0], "topic": key[1]})
-            if not rows:
-                self.queries.check(pin)  # nothing found: no claim counts, or the view is behind
-            return rows
-
-        rows = self._retrying(read)
-        return rule.position(key, rule.winning_run(map(_claimed, rows)), day)
+    def _run(self, statement: str, params: dict[str, Any], pin: int) -> list[tuple[Any, ...]]:
+        rows = self.queries.run_rows(statement, params)
+        if not rows:
+            self.queries.check(pin)  # nothing found: no claim counts, or the view is behind
+        return rows
 
     def positions(
         self,
@@ -209,7 +220,7 @@ class Materialised:
             found = {}
             preferred = self.preferred(pin)
             for key, rows in self.queries.runs(keys, params, possible, where, preferred):
-                run = rule.winning_run(map(_claimed, rows))
+                run = rule.winning_run(map(claimed, rows))
                 held = rule.position(key, run, day)
                 if held is not None:
                     found[key] = held
@@ -234,7 +245,7 @@ class Materialised:
         params.update(actor=key[0], topic=key[1])
         statement = self.queries.dialect.claims(where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
-        return [_claimed(row) for row in rows]
+        return [claimed(row) for row in rows]
 
     def developments(
         self,
@@ -297,6 +308,10 @@ class Materialised:
     ) -> View:
         """A lazy view: each position is looked up when asked for, as of `pin`."""
         registry = self.registry(pin)
+        if self._resolvers is None or self._resolvers[0] is not registry:
+            # Made once per registry (which grows in place), not once per view.
+            self._resolvers = (registry, resolver(registry, "actor"), resolver(registry, "topic"))
+        _, resolve_actor, resolve_topic = self._resolvers
         return View(
             day=day,
             known_at=known_at,
@@ -306,8 +321,8 @@ class Materialised:
             developments=lambda: self.developments(
                 known_at, pin, day=day, possible=possible, scope=scope
             ),
-            resolve_actor=lambda name: registry.resolve("actor", name),
-            resolve_topic=lambda name: registry.resolve("topic", name),
+            resolve_actor=resolve_actor,
+            resolve_topic=resolve_topic,
             descendants=registry.descendants,
         )
 
@@ -315,7 +330,7 @@ class Materialised:
 def _scoped(
     day: dt.date | None, known_at: dt.date | None, pin: int, scope: Scope
 ) -> tuple[str, dict[str, Any]]:
-    if scope.everything:
+    if scope is EVERYTHING or scope.everything:
         return "", _params(day, known_at, pin)
     where, params = scoped(scope)
     return where, {**_params(day, known_at, pin), **params}
@@ -324,7 +339,7 @@ def _scoped(
 def _params(day: dt.date | None, known_at: dt.date | None, pin: int) -> dict[str, Any]:
     return {
         "day": 0 if day is None else day.toordinal(),
-        "known": known_ordinal(known_at),
+        "known": _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at),
         "pin": pin,
     }
 
@@ -339,40 +354,3 @@ def _register(registry: Registry, kind: str, value: Actor | Topic) -> None:
             registry.add_topic(value)
     except ValueError:
         pass
-
-
-class LazyPositions(Mapping[PairKey, Position]):
-    """Positions looked up one at a time, or all at once when iterated."""
-
-    def __init__(
-        self,
-        materialised: Materialised,
-        day: dt.date,
-        known_at: dt.date | None,
-        possible: bool,
-        pin: int,
-        scope: Scope = EVERYTHING,
-    ) -> None:
-        self._source = materialised
-        self._args = (day, known_at, possible, pin, scope)
-        self._all: dict[PairKey, Position] | None = None
-
-    def __getitem__(self, key: PairKey) -> Position:
-        if self._all is not None:
-            found = self._all.get(key)
-        else:
-            found = self._source.position(key, *self._args)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def _load(self) -> dict[PairKey, Position]:
-        if self._all is None:
-            self._all = self._source.positions(*self._args)
-        return self._all
-
-    def __iter__(self) -> Iterator[PairKey]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._load())

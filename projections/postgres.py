@@ -35,18 +35,54 @@ __all__ = ["PostgresQueries", "PostgresViewRecorder", "open_postgres_view"]
 
 # Rows of each pair's run fetched at once by `positions()`; longer runs are read again.
 RUN_LIMIT = 8
-_COPIED = {
-    "streams": "notification_id, stream, version, topic, state",
-    "claims": "actor, topic, occurred_earliest, occurred_latest, dev_id, known_from, "
-    "known_until, stance, occurred, source_key, reliability, rank, recorded_from, "
-    "recorded_until",
-    "developments": "dev_id, known_from, known_until, occurred_earliest, occurred_latest, "
-    "source_key, reliability, state, recorded_from, recorded_until",
+# The same for a single lookup: most winning runs are one or two claims long, and
+# each row the server fetches is a heap page visited.
+LOOKUP_LIMIT = 4
+# The columns each bulk-written table is copied into, in its rows' order, with the
+# types they are sent as: COPY in binary needs no text escaping of the states.
+_COPIED: dict[str, tuple[tuple[str, str], ...]] = {
+    "streams": (
+        ("notification_id", "int8"),
+        ("stream", "bytea"),
+        ("version", "int8"),
+        ("topic", "text"),
+        ("state", "bytea"),
+    ),
+    "claims": (
+        ("actor", "text"),
+        ("topic", "text"),
+        ("occurred_earliest", "int8"),
+        ("occurred_latest", "int8"),
+        ("dev_id", "text"),
+        ("known_from", "int8"),
+        ("known_until", "int8"),
+        ("stance", "int8"),
+        ("occurred", "text"),
+        ("source_key", "text"),
+        ("reliability", "text"),
+        ("rank", "int8"),
+        ("recorded_from", "int8"),
+        ("recorded_until", "int8"),
+    ),
+    "developments": (
+        ("dev_id", "text"),
+        ("known_from", "int8"),
+        ("known_until", "int8"),
+        ("occurred_earliest", "int8"),
+        ("occurred_latest", "int8"),
+        ("source_key", "text"),
+        ("reliability", "text"),
+        ("state", "bytea"),
+        ("recorded_from", "int8"),
+        ("recorded_until", "int8"),
+    ),
 }
 
 
 class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
     """The view's tables in PostgreSQL, tracked in `positions_tracking`."""
+
+    reads_ahead = True  # a batch's COPY mostly waits on the server
 
     def __init__(
         self,
@@ -125,7 +161,10 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
             ("developments", batch.open_developments),
         ):
             if rows:
-                with c.copy(f"COPY {d.table(table)} ({_COPIED[table]}) FROM STDIN") as copy:
+                columns = ", ".join(name for name, _ in _COPIED[table])
+                statement = f"COPY {d.table(table)} ({columns}) FROM STDIN (FORMAT BINARY)"
+                with c.copy(statement) as copy:
+                    copy.set_types([kind for _, kind in _COPIED[table]])
                     for row in rows:
                         copy.write_row(row)
 
@@ -138,6 +177,8 @@ class PostgresQueries(ViewQueries):
         self.application_name = application_name
         self._config = config
         self._connection: Connection[Any] | None = None
+        self._cursor_of: Any = None
+        self._limited: dict[str, str] = {}  # run statements with their LIMIT, by statement
         self._lock = threading.Lock()
         events = f"{application_name.lower()}_events"
         self._head = f'SELECT MAX(notification_id) FROM "{dialect.schema}"."{events}"'
@@ -145,15 +186,35 @@ class PostgresQueries(ViewQueries):
     def _connect(self) -> Connection[Any]:
         if self._connection is None or self._connection.closed:
             self._connection = self._config.connect()
+            self._cursor_of = None
         return self._connection
+
+    def _cursor(self) -> Any:
+        # One cursor for every statement, a lookup making none of its own; results
+        # come in binary, so numbers and bytes need no parsing from text.
+        if self._connection is None or self._connection.closed or self._cursor_of is None:
+            self._cursor_of = self._connect().cursor(binary=True)
+        return self._cursor_of
 
     def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         with self._lock:
-            return self._connect().execute(statement, params).fetchall()
+            rows: list[tuple[Any, ...]] = self._cursor().execute(statement, params).fetchall()
+        return rows
+
+    def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        # At most LOOKUP_LIMIT rows are fetched: a winning run is rarely longer, and
+        # one that may be is read again whole.
+        limited = self._limited.get(statement)
+        if limited is None:
+            limited = self._limited[statement] = f"{statement} LIMIT {LOOKUP_LIMIT}"
+        rows = super().run_rows(limited, params)
+        if len(rows) == LOOKUP_LIMIT:
+            return super().run_rows(statement, params)
+        return rows
 
     def head(self) -> int:
         with self._lock:
-            row = self._connect().execute(self._head).fetchone()
+            row = self._cursor().execute(self._head).fetchone()
         return int(row[0] or 0) if row else 0
 
     def close(self) -> None:
@@ -161,6 +222,7 @@ class PostgresQueries(ViewQueries):
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+                self._cursor_of = None
 
     def runs(
         self,

@@ -138,6 +138,7 @@ class _Run:
         self.projection = projection
         self.entries: dict[UUID, Entry] = {}
         self.undecoded: dict[UUID, StoredEvent] = {}  # recorded in this run, read lightly
+        self.stored: dict[UUID, list[StoredEvent]] = {}  # read from the view ahead, at once
         self.streams: list[tuple[Any, ...]] = []
         self.claims = _Pending(CLAIM_KEY)
         self.developments = _Pending(DEVELOPMENT_KEY)
@@ -193,6 +194,9 @@ class _Run:
         stored = self.undecoded.pop(stream, None)
         if stored is not None:
             return self.projection.entry_of([stored])
+        ahead = self.stored.pop(stream, None)
+        if ahead is not None:
+            return self.projection.entry_of(ahead)
         return self.projection.entry(stream)
 
     def batch(self) -> Batch:
@@ -247,10 +251,11 @@ class StoryProjection(Projection[ViewRecorder]):
         """Decodes notifications and computes their rows, without writing."""
         run = _Run(self)
         light = self.mapper.cipher is None and self.mapper.compressor is None
-        for n in notifications:
-            # Events are selected by the class their topic resolves to, never by
-            # topic text, so events written under a former name count the same.
-            cls = contract.resolve(n.topic)
+        # Events are selected by the class their topic resolves to, never by topic
+        # text, so events written under a former name count the same.
+        classes = [contract.resolve(n.topic) for n in notifications]
+        run.stored = self._corrected_streams(notifications, classes)
+        for n, cls in zip(notifications, classes, strict=True):
             if light and cls is _Recorded:
                 found = recorded_rows(n.state)
                 if found is not None:
@@ -259,6 +264,24 @@ class StoryProjection(Projection[ViewRecorder]):
             event = self.mapper.to_domain_event(n)
             self._add(run, event, n, Tracking("", n.id))
         return run
+
+    def _corrected_streams(
+        self, notifications: Sequence[Notification], classes: Sequence[type[Any]]
+    ) -> dict[UUID, list[StoredEvent]]:
+        """The view's copies of the streams corrected here but recorded before, read at once.
+
+        A correction recomputes its development from the stream; reading the streams
+        one by one cost a round trip each on PostgreSQL.
+        """
+        recorded: set[UUID] = set()
+        corrected: set[UUID] = set()
+        for n, cls in zip(notifications, classes, strict=True):
+            if cls is _Recorded or cls in _CORRECTIONS:
+                ident = n.originator_id
+                stream = ident if isinstance(ident, UUID) else UUID(str(ident))
+                (recorded if cls is _Recorded else corrected).add(stream)
+        wanted = sorted(corrected - recorded)
+        return self.view.streams(wanted) if wanted else {}
 
     def entry(self, stream: UUID) -> Entry:
         """The entry of a stream, from the view's own copy of its events."""

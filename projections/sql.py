@@ -318,6 +318,15 @@ class Dialect:
             "SELECT version, topic, state FROM {streams} WHERE stream = :stream ORDER BY version"
         )
 
+    @functools.lru_cache(maxsize=64)  # noqa: B019  dialects are few and live for good
+    def streams_of(self, count: int) -> str:
+        """The stored events of `count` streams (:stream_0, ...), by stream and version."""
+        marks = ", ".join(f":stream_{n}" for n in range(count))
+        return self.render(
+            "SELECT stream, version, topic, state FROM {streams} "
+            f"WHERE stream IN ({marks}) ORDER BY stream, version"
+        )
+
     @property
     def streams(self) -> str:
         return self.render(

@@ -28,6 +28,12 @@ def _when(text: str) -> When:
     return When(text)
 
 
+@lru_cache(maxsize=4096)
+def _source_key(publisher: str) -> str:
+    # Few publishers recur across a story.
+    return source_key(publisher)
+
+
 def _value(wrapped: Any, kind: str) -> Any:
     if wrapped["_type_"] != kind:
         raise TypeError(f"expected a {kind}, found {wrapped['_type_']}")
@@ -60,14 +66,15 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
     Returns None when the state is not in the expected shape.
     """
     try:
-        stored = json.loads(state)["development"]
+        # Decoded to text first: json.loads would otherwise guess each state's encoding.
+        stored = json.loads(state.decode())["development"]
         data = _value(stored, "development")
         dev_id = data["id"]
         occurred = _when(_value(data["occurred"], "when"))
         known_from = _when(_value(data["reported"], "when")).latest.toordinal()
         earliest, latest = occurred.earliest.toordinal(), occurred.latest.toordinal()
         source = _value(data["source"], "source")
-        publisher = source_key(source["publisher"])
+        publisher = _source_key(source["publisher"])
         reliability = _value(source["reliability"], "reliability")
         rows = []
         for wrapped in data["claims"]:

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from timeline._selecting import Reliabilities, from_start, reliabilities, withdrawn
 from timeline.engine.registry import Registry
-from timeline.engine.rule import Entry, Scope
+from timeline.engine.rule import EVERYTHING, Entry, Scope
 from timeline.engine.values import Development
 from timeline.engine.when import When, WhenLike, as_day
 from timeline.projections.errors import QueryError
@@ -38,6 +38,9 @@ def scope_of(
     reliability: Reliabilities = None,
 ) -> Scope:
     """The scope of a read: everything but the sources left out, of the reliabilities kept."""
+    nothing_left_out = isinstance(without_sources, tuple) and not without_sources
+    if nothing_left_out and only_reliability is None and reliability is None:
+        return EVERYTHING  # the usual read, with no Scope to build
     if isinstance(without_sources, str):
         without_sources = [without_sources]
     trusted = reliabilities(only_reliability if only_reliability is not None else reliability)

@@ -221,7 +221,10 @@ class Timeline:
         topics: list[Topic],
         corrections: list[tuple[str, Correction]],
     ) -> list[str]:
-        staged = Registry(known.actors.values(), known.topics.values())
+        # Only registrations are staged; with none, `known` itself is only read.
+        staged = (
+            Registry(known.actors.values(), known.topics.values()) if actors or topics else known
+        )
         new_actors, new_topics = [], []
         for actor in actors:
             if staged.check_actor(actor):  # new; raises if it clashes with a registered one

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from tests.strategies import agreement
 from timeline import Timeline, seeds
 from timeline.engine import contract
 from timeline.projections import projection
+from timeline.projections.sqlite import SQLiteQueries
 from timeline.projections.wire import recorded_rows
 
 WRITER = """
@@ -94,3 +96,34 @@ def test_a_reader_sees_another_process_writes_decoding_only_those(
         ids = {d.id for d in after.developments()}
         assert {f"later-{n}" for n in range(7)} <= ids
         assert not {f"later-{n}" for n in range(7)} & {d.id for d in before.developments()}
+
+
+def test_a_reader_asks_for_the_head_only_after_a_commit(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's data version tells a reader that nothing was committed since its view
+    # was last current; any commit, by its own application or another connection,
+    # must still be read by the next read.
+    heads = 0
+    head = SQLiteQueries.head
+
+    def counted(queries: SQLiteQueries) -> int:
+        nonlocal heads
+        heads += 1
+        return head(queries)
+
+    monkeypatch.setattr(SQLiteQueries, "head", counted)
+    with Timeline.open(store) as reader, Timeline.open(store) as writer:
+        reader.as_of("2019-12-31")
+        asked = heads
+        for _ in range(3):
+            reader.as_of("2019-12-31")
+        assert heads == asked  # nothing committed: the head is not asked again
+
+        writer.record(agreement(id="by-the-writer", occurred="2019-03"))
+        assert "by-the-writer" in {d.id for d in reader.as_of("2019-12-31").developments()}
+        assert heads > asked
+
+        reader.record(agreement(id="by-the-reader", occurred="2019-04"))
+        assert "by-the-reader" in {d.id for d in reader.as_of("2019-12-31").developments()}
+        assert reader.materialised.reached == reader.head

@@ -6,7 +6,7 @@ import multiprocessing
 
 import pytest
 
-from tests.strategies import registry_actors
+from tests.strategies import agreement, registry_actors, registry_topics
 from tests.workload import SHARED, recorded_ids, write
 from timeline import Timeline
 from timeline.engine import StoreError
@@ -58,3 +58,28 @@ def test_password_and_schema_may_be_given_as_arguments(postgres_url: str) -> Non
         tl.record_many([], actors=registry_actors())
     with Timeline.open(postgres_url) as again:
         assert set(again.registry.actors) == {a.id for a in registry_actors()}
+
+
+@pytest.mark.postgres
+def test_reading_ahead_builds_the_view_a_page_at_a_time_builds(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small pages, corrections of developments recorded pages before: the page
+    # read ahead must change nothing about what is written, or in what order.
+    with Timeline.open(postgres_url) as tl:
+        tl.record_many(
+            [agreement(id=f"d{n}", occurred=f"2019-{n % 12 + 1:02d}") for n in range(20)],
+            actors=registry_actors(),
+            topics=registry_topics(),
+        )
+        for n in range(0, 20, 3):
+            tl.retract(f"d{n}", reported="2020-01-01", reason="withdrawn")
+        view = tl.materialised
+        view.batch = 4
+        assert view.view.reads_ahead
+        assert view.rebuild() == tl.head
+        ahead = view.view.dump()
+        monkeypatch.setattr(type(view.view), "reads_ahead", False)
+        assert view.rebuild() == tl.head
+        assert view.view.dump() == ahead
+        assert tl.as_of("2019-12-31").position("TUR", "s400-purchase") is not None

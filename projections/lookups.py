@@ -1,0 +1,111 @@
+"""What a lookup of the materialised view makes of its rows: claims, names, positions.
+
+Kept apart from `projections.materialised`, which runs the reads; everything here
+is on the path of every single lookup, so each step is as short as it can be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+from timeline.engine.registry import NameKind, Registry
+from timeline.engine.rule import EVERYTHING, Claimed, PairKey, Position, Scope
+from timeline.engine.values import Rank, Stance
+from timeline.engine.when import When
+
+if TYPE_CHECKING:
+    from timeline.projections.materialised import Materialised
+
+__all__ = ["LazyPositions", "claimed", "resolver"]
+
+T = TypeVar("T")
+
+# Names each view resolver remembers at most (names asked for, not registered ones).
+_REMEMBERED = 4096
+
+
+@functools.lru_cache(maxsize=65536)
+def _when(text: str) -> When:
+    # Few distinct date texts recur across a story; a When is immutable.
+    return When(text)
+
+
+# Stances by stored value: a dict look-up, not an enum call, for each row read.
+_STANCES = {stance.value: stance for stance in Stance}
+
+
+def claimed(row: tuple[Any, ...]) -> Claimed:
+    """The claim a row (dev_id, stance, occurred, rank) of a run statement stands for."""
+    dev_id, stance, occurred, tier = row
+    rank = Rank.NORMAL if tier == 0 else Rank.of_tier(tier)
+    return Claimed(dev_id, _when(occurred), _STANCES.get(stance) or Stance(stance), rank)
+
+
+def resolver(registry: Registry, kind: NameKind) -> Callable[[str], str]:
+    """Resolves names of one kind, remembering those asked for before.
+
+    A name, once registered, never stands for another id, and a registry only
+    grows, so a name resolved once resolves the same for as long as it lives.
+    """
+    known: dict[str, str] = {}
+
+    def resolve(name: str) -> str:
+        ident = known.get(name)
+        if ident is None:
+            ident = registry.resolve(kind, name)  # raises for a name not registered
+            if len(known) < _REMEMBERED:
+                known[name] = ident
+        return ident
+
+    return resolve
+
+
+class LazyPositions(Mapping[PairKey, Position]):
+    """Positions looked up one at a time, or all at once when iterated."""
+
+    def __init__(
+        self,
+        materialised: Materialised,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        pin: int,
+        scope: Scope = EVERYTHING,
+    ) -> None:
+        self._source = materialised
+        self._args = (day, known_at, possible, pin, scope)
+        self._all: dict[PairKey, Position] | None = None
+
+    def __getitem__(self, key: PairKey) -> Position:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    @overload
+    def get(self, key: PairKey, /) -> Position | None: ...
+    @overload
+    def get(self, key: PairKey, /, default: Position | T) -> Position | T: ...
+
+    def get(self, key: PairKey, /, default: Any = None) -> Any:
+        # `View.position` asks with `get`: answered directly, with no KeyError to
+        # raise and catch for a position that is not held.
+        if self._all is not None:
+            found = self._all.get(key)
+        else:
+            found = self._source.position(key, *self._args)
+        return default if found is None else found
+
+    def _load(self) -> dict[PairKey, Position]:
+        if self._all is None:
+            self._all = self._source.positions(*self._args)
+        return self._all
+
+    def __iter__(self) -> Iterator[PairKey]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
