@@ -238,8 +238,10 @@ class PostgresQueries(ViewQueries):
             if key not in wanted:
                 continue
             if len(rows) == RUN_LIMIT and all(r[1] == rows[0][1] for r in rows):
-                # The run may go on past the limit: read the whole pair.
-                yield from super().runs([key], params, possible, scope)
+                # The run may go on past the limit: read the whole pair, at once (not
+                # first LOOKUP_LIMIT rows of it, as a single lookup would).
+                whole = {**params, "actor": key[0], "topic": key[1]}
+                yield key, ViewQueries.run_rows(self, self.dialect.run(possible, scope), whole)
             else:
                 yield key, rows
 
