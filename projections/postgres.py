@@ -247,7 +247,11 @@ class PostgresQueries(ViewQueries):
                 continue
             longer = len(rows) == RUN_LIMIT and all(r[1] == rows[0][1] for r in rows)
             if longer or key in preferred:
-                yield from super().runs([key], params, possible, scope, preferred)
+                # The run may go on past the limit (or ranks reorder it): read the whole
+                # pair, at once (not first LOOKUP_LIMIT rows of it, as a lookup would).
+                whole = {**params, "actor": key[0], "topic": key[1]}
+                pair = self.dialect.run(possible, scope, ranked=key in preferred)
+                yield key, ViewQueries.run_rows(self, pair, whole)
             else:
                 yield key, rows
 
