@@ -82,11 +82,7 @@ _COPIED: dict[str, tuple[tuple[str, str], ...]] = {
 class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
     """The view's tables in PostgreSQL, tracked in `positions_tracking`."""
 
-    # Reading the next page ahead (a batch's COPY mostly waits on the server) is off:
-    # under the deeper Hypothesis profile the crash-and-resume machine found views
-    # that committed one page more, or stopped one short, with it on; until that is
-    # understood, pages are read one after another, as on SQLite.
-    reads_ahead = False
+    reads_ahead = True  # a batch's COPY mostly waits on the server
 
     def __init__(
         self,

@@ -76,7 +76,7 @@ def test_reading_ahead_builds_the_view_a_page_at_a_time_builds(
             tl.retract(f"d{n}", reported="2020-01-01", reason="withdrawn")
         view = tl.materialised
         view.batch = 4
-        monkeypatch.setattr(type(view.view), "reads_ahead", True)  # off by default
+        assert view.view.reads_ahead
         assert view.rebuild() == tl.head
         ahead = view.view.dump()
         monkeypatch.setattr(type(view.view), "reads_ahead", False)

@@ -172,11 +172,19 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         with suppress(NotRetractableError):
             self.timeline.retract(dev_id, reported=retraction.reported, reason="withdrawn")
 
+    def last_id(self, until: int) -> int:
+        """The id of the store's last notification at or before `until` (0 for none)."""
+        app = self.timeline.materialised.application
+        found = [n.id for n in app.recorder.select_notifications(start=1, limit=10**6, stop=until)]
+        return found[-1] if found else 0
+
     @rule(share=st.floats(0, 1))
     def catch_up_partly(self, share: float) -> None:
         until = int(self.head * share)
         self.timeline.materialised.catch_up(until=until)
-        assert self.timeline.materialised.tracking_id >= until
+        # Ids may skip (a PostgreSQL insert that was refused still took its number):
+        # the view reaches the last notification at or before `until`.
+        assert self.timeline.materialised.tracking_id >= self.last_id(until)
 
     @rule(development=developments(), batch=st.integers(1, 4), fail_on=st.integers(1, 3))
     def crash_and_resume(self, development: Development, batch: int, fail_on: int) -> None:
@@ -187,11 +195,13 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         CrashingRecorder.fail_on = fail_on
         crashing = StoryProjection(self.recorder(datastore, crashing=True), mapper=app.mapper)
         start = materialised.tracking_id
+        after = [n.id for n in app.recorder.select_notifications(start=start + 1, limit=10**6)]
         try:
             catch_up(app, crashing, batch=batch)
         except InjectedCrashError:
             # Every committed batch is whole; the failed one left nothing behind.
-            assert materialised.tracking_id == start + batch * (fail_on - 1)
+            committed = after[: batch * (fail_on - 1)]
+            assert materialised.tracking_id == (committed[-1] if committed else start)
         else:
             assert materialised.tracking_id == self.head
         fresh = StoryProjection(self.recorder(datastore), mapper=app.mapper)
