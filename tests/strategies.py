@@ -9,7 +9,7 @@ import attrs
 import pendulum
 from hypothesis import strategies as st
 
-from timeline import Timeline
+from timeline import Branch, Timeline
 from timeline.engine import (
     Actor,
     Development,
@@ -188,8 +188,8 @@ def rankings(
     )
 
 
-def rank(timeline: Timeline, dev_id: str, ranking: Ranking) -> None:
-    """Records `ranking` of `dev_id` through the facade, field by field."""
+def rank(timeline: Timeline | Branch, dev_id: str, ranking: Ranking) -> None:
+    """Records `ranking` of `dev_id` through the facade (or a branch), field by field."""
     timeline.rank(
         dev_id,
         ranking.rank,

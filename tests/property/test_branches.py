@@ -219,11 +219,7 @@ def branched(tl: Timeline, scenario: Scenario) -> Branch:
                 dev_id, reported=correction.reported, reason=correction.reason, **correction.changes
             )
         elif isinstance(correction, Ranking):
-            c = correction
-            branch.rank(
-                dev_id, c.rank, reported=c.reported, reason=c.reason, by=c.by, actor=c.actor,
-                topic=c.topic,
-            )  # fmt: skip
+            rank(branch, dev_id, correction)
         else:
             branch.retract(dev_id, reported=correction.reported, reason=correction.reason)
     return branch
