@@ -41,10 +41,9 @@ def check_ranking(entry: Entry, ranking: values.Ranking) -> None:
             "a development cannot rank itself"
         )
     if ranking.actor is not None:
-        claimed = [entry.development.claims, *(r.claims or () for r in entry.revisions)]
-        pairs = {(c.actor, c.topic) for claims in claimed for c in claims}
+        pairs = entry.claimed_pairs()
         if (ranking.actor, ranking.topic) not in pairs:
-            listed = ", ".join(f"{a} on {t}" for a, t in sorted(pairs)) or "none"
+            listed = ", ".join(f"{a} on {t}" for a, t in pairs) or "none"
             raise RecordError(
                 f"ranking of {dev_id!r}: it claims no stance of {ranking.actor!r} on "
                 f"{ranking.topic!r} in any version (its claims: {listed})"

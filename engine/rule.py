@@ -137,14 +137,24 @@ class Entry:
         """The development as it stood at `known_at` (default: with everything recorded)."""
         return self.as_known(None if known_at is None else as_day(known_at))
 
-    def rank_of(self, actor: str, topic: str, known_at: dt.date | None) -> Rank:
-        """The rank of the development's claim on (actor, topic) as known at `known_at`."""
+    def ranking_of(self, actor: str, topic: str, known_at: dt.date | None) -> Ranking | None:
+        """The ranking that sets the claim on (actor, topic) as known at `known_at`, if any."""
         known = [
             r
             for r in self.rankings
             if r.applies_to(actor, topic) and is_known(r.reported, known_at)
         ]
-        return max(known, key=lambda r: r.order_key).rank if known else Rank.NORMAL
+        return max(known, key=lambda r: r.order_key) if known else None
+
+    def rank_of(self, actor: str, topic: str, known_at: dt.date | None) -> Rank:
+        """The rank of the development's claim on (actor, topic) as known at `known_at`."""
+        ranking = self.ranking_of(actor, topic, known_at)
+        return Rank.NORMAL if ranking is None else ranking.rank
+
+    def claimed_pairs(self) -> list[PairKey]:
+        """Every (actor, topic) the development claims in some version, sorted."""
+        claim_sets = [self.development.claims, *(r.claims or () for r in self.revisions)]
+        return sorted({(c.actor, c.topic) for claims in claim_sets for c in claims})
 
     def knowledge_days(self) -> set[dt.date]:
         """The days on which what is known about this development changes."""

@@ -125,11 +125,6 @@ def _rank(development: Development, key: tuple[str, str]) -> Rank:
     return next(c.rank for c in development.claims if (c.actor, c.topic) == key)
 
 
-def _ranking(entry: Entry, key: tuple[str, str], known_at: dt.date | None) -> Ranking:
-    known = [r for r in entry.rankings if r.applies_to(*key) and is_known(r.reported, known_at)]
-    return max(known, key=lambda r: r.order_key)
-
-
 def _why(ranking: Ranking) -> str:
     by = f", on the grounds of {ranking.by!r}" if ranking.by else ""
     return f"ranked {ranking.rank} ({ranking.reported}: {ranking.reason}{by})"
@@ -150,7 +145,9 @@ def _ranked(
         rank = ranks[development.id]
         stance, quote = _claim(development, key) or (Stance.UNDECIDED, None)
         if rank is Rank.DEPRECATED:
-            why = _why(_ranking(entries[development.id], key, known_at))
+            ranking = entries[development.id].ranking_of(*key, known_at)
+            assert ranking is not None  # a claim is deprecated only by a known ranking
+            why = _why(ranking)
             aside.append(Claim(development, stance, quote, "deprecated", f"{why}; never counts"))
         elif preferred and rank is Rank.NORMAL:
             reason = "a preferred claim counts, so normal claims do not"

@@ -228,7 +228,7 @@ def rank(
     everything recorded, as of today."""
     tl = app.timeline(write=True)
     before = tl.entry(dev_id)
-    pairs = _pairs(before.development, *(r.claims or () for r in before.revisions))
+    pairs = before.claimed_pairs()
     if actor is not None and topic is not None:
         pairs = [(tl.registry.resolve("actor", actor), tl.registry.resolve("topic", topic))]
     was = _positions(tl, pairs)
@@ -262,11 +262,6 @@ def rank(
             app.out.line(f"  {a} on {t}: {_held(old)} -> {_held(new)}")
         if not changed:
             app.out.line("  no position changed")
-
-
-def _pairs(development: Development, *claim_sets: Any) -> list[tuple[str, str]]:
-    claims = [*development.claims, *(c for claims in claim_sets for c in claims)]
-    return sorted({(c.actor, c.topic) for c in claims})
 
 
 def _positions(tl: Timeline, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
