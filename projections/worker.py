@@ -114,13 +114,17 @@ class Worker:
     def _subscribe(self, stop: threading.Event) -> None:
         view = self.materialised
         before = view.projection.processed
-        runner: BaseProjectionRunner[StoreApplication] = BaseProjectionRunner(
-            projection=view.projection,
-            application_class=StoreApplication,
-            tracking_recorder=view.view,
-            topics=TOPICS,
-            env=self.config.env,
-        )
+        # The runner builds its own application, which replaces the store's insert
+        # function; under the openers' lock, so a writer opening at that moment does
+        # not fail with "tuple concurrently updated".
+        with self.config.creating():
+            runner: BaseProjectionRunner[StoreApplication] = BaseProjectionRunner(
+                projection=view.projection,
+                application_class=StoreApplication,
+                tracking_recorder=view.view,
+                topics=TOPICS,
+                env=self.config.env,
+            )
         self.report(f"following the store from #{view.tracking_id}")
         with runner:
             seen = before

@@ -96,9 +96,9 @@ def assert_view_equals_replay(url: str) -> None:
 def test_a_worker_follows_concurrent_writers(url: str) -> None:
     Timeline.open(url).close()  # the store exists: `project` reads, and reads never create one
     follower = worker(url, "--follow", "--interval", "0.1")
+    spawn = multiprocessing.get_context("spawn")
+    writers = [spawn.Process(target=write, args=(url, n, PER_WRITER)) for n in range(WRITERS)]
     try:
-        spawn = multiprocessing.get_context("spawn")
-        writers = [spawn.Process(target=write, args=(url, n, PER_WRITER)) for n in range(WRITERS)]
         for process in writers:
             process.start()
         for process in writers:
@@ -108,6 +108,10 @@ def test_a_worker_follows_concurrent_writers(url: str) -> None:
             view = watcher.materialised
             wait_for(lambda: view.tracking_id == watcher.head, 120, "catching up", follower)
     finally:
+        for process in writers:  # a writer still running would hold the schema's locks
+            if process.is_alive():
+                process.terminate()
+                process.join(timeout=30)
         follower.send_signal(signal.SIGTERM)
         _, errors = follower.communicate(timeout=30)
     assert follower.returncode == 0, errors
