@@ -5,10 +5,15 @@ batches of about ten thousand events and more (client and server each wait for
 the other to read).  Large batches go instead as a few array statements in one
 transaction, under the same table lock and notification as eventsourcing's own
 inserts, so they stay all or nothing and readers never pass over a gap.
+
+It also counts the inserts this process has committed, so that a reader in the
+same process knows of them without waiting for their notification.
 """
 
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,9 +21,24 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
-__all__ = ["TOPIC", "BulkPostgresRecorder"]
+__all__ = ["TOPIC", "BulkPostgresRecorder", "committed"]
 
 TOPIC = "timeline.engine._postgres:BulkPostgresRecorder"
+
+_counter = itertools.count(1)
+_committed = 0
+_counting = threading.Lock()
+
+
+def committed() -> int:
+    """How many event inserts this process has committed to any PostgreSQL store."""
+    return _committed
+
+
+def _count_commit() -> None:
+    global _committed
+    with _counting:
+        _committed = next(_counter)
 
 
 class BulkPostgresRecorder(PostgresApplicationRecorder):
@@ -32,8 +52,10 @@ class BulkPostgresRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         if len(stored_events) <= self.CHUNK:
             ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
-            return ids
-        return self._insert_in_chunks(stored_events)
+        else:
+            ids = self._insert_in_chunks(stored_events)
+        _count_commit()  # after the commit: a reader told of it must find it
+        return ids
 
     def _insert_in_chunks(self, stored_events: Sequence[StoredEvent]) -> list[int]:
         statement = SQL(

@@ -3,8 +3,9 @@
 The recorder is an eventsourcing `PostgresTrackingRecorder`, so eventsourcing's
 factory builds it (`TRACKING_RECORDER_TOPIC`) and a `ProjectionRunner` drives it
 from a subscription; bulk batches are written with COPY.  A reader keeps one
-autocommit connection of its own: a lookup is one statement and one round trip,
-and `positions()` is one statement for every pair.
+autocommit connection of its own, which listens to the store's inserts: while
+none is heard of, a lookup is one statement and one round trip, and `positions()`
+one statement for every pair.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.utils import resolve_topic
-from psycopg import Connection
-from psycopg.sql import SQL, Composed
+from psycopg import Connection, Notify
+from psycopg.sql import SQL, Composed, Identifier
 
+from timeline.engine._postgres import committed
 from timeline.engine.config import StoreConfig
 from timeline.projections.backend import Batch, ViewQueries, ViewRecorder, first
 from timeline.projections.sql import (
@@ -182,12 +185,37 @@ class PostgresQueries(ViewQueries):
         self._lock = threading.Lock()
         events = f"{application_name.lower()}_events"
         self._head = f'SELECT MAX(notification_id) FROM "{dialect.schema}"."{events}"'
+        # eventsourcing notifies the events table's name on every insert.
+        self._listen = SQL("LISTEN {}").format(Identifier(events))
+        self._heard = 0  # notifications and connections: see `version`
 
     def _connect(self) -> Connection[Any]:
         if self._connection is None or self._connection.closed:
-            self._connection = self._config.connect()
+            connection = self._config.connect()
+            connection.add_notify_handler(self._hear)
+            connection.execute(self._listen)
+            self._connection = connection
             self._cursor_of = None
+            self._heard += 1  # a new connection may have missed notifications
         return self._connection
+
+    def _hear(self, _: Notify) -> None:
+        self._heard += 1  # a notification that came in with the answer to a query
+
+    def version(self) -> int | None:
+        # This connection listens to the store's inserts: the version moves with each
+        # notification, and with each insert committed by this process, which is
+        # known before its notification arrives.  Another process's commit is seen
+        # once its notification is delivered, a moment after the commit.
+        with self._lock:
+            try:
+                pgconn = self._connect().pgconn  # listening from the first read on
+                pgconn.consume_input()  # reads what has arrived; never waits
+            except psycopg.Error:
+                return None  # the next statement reconnects, or says why not
+            while pgconn.notifies() is not None:
+                self._heard += 1
+            return self._heard + committed()
 
     def _cursor(self) -> Any:
         # One cursor for every statement, a lookup making none of its own; results

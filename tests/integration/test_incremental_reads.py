@@ -13,6 +13,8 @@ from tests.strategies import agreement
 from timeline import Timeline, seeds
 from timeline.engine import contract
 from timeline.projections import projection
+from timeline.projections.backend import ViewQueries
+from timeline.projections.postgres import PostgresQueries
 from timeline.projections.sqlite import SQLiteQueries
 from timeline.projections.wire import recorded_rows
 
@@ -45,10 +47,13 @@ class Decodes:
         monkeypatch.setattr(projection, "recorded_rows", read)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> str:
-    """An SQLite store holding the bundled story, its view caught up."""
-    url = f"sqlite:///{tmp_path / 'story.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A file or server store holding the bundled story, its view caught up."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'story.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
     with Timeline.open(url) as tl:
         tl.load(seeds.path())
         tl.materialised.catch_up()
@@ -101,18 +106,20 @@ def test_a_reader_sees_another_process_writes_decoding_only_those(
 def test_a_reader_asks_for_the_head_only_after_a_commit(
     store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # SQLite's data version tells a reader that nothing was committed since its view
-    # was last current; any commit, by its own application or another connection,
-    # must still be read by the next read.
+    # SQLite's data version, or PostgreSQL's notifications and this process's own
+    # commits, tell a reader that nothing was committed since its view was last
+    # current; any commit, by its own application or another one, must still be
+    # read by the next read.
     heads = 0
-    head = SQLiteQueries.head
+    queries: type[ViewQueries] = SQLiteQueries if store.startswith("sqlite") else PostgresQueries
+    head = queries.head
 
-    def counted(queries: SQLiteQueries) -> int:
+    def counted(self: ViewQueries) -> int:
         nonlocal heads
         heads += 1
-        return head(queries)
+        return head(self)
 
-    monkeypatch.setattr(SQLiteQueries, "head", counted)
+    monkeypatch.setattr(queries, "head", counted)
     with Timeline.open(store) as reader, Timeline.open(store) as writer:
         reader.as_of("2019-12-31")
         asked = heads
