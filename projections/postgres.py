@@ -262,26 +262,50 @@ class PostgresQueries(ViewQueries):
     ) -> Iterator[tuple[tuple[str, str], list[tuple[Any, ...]]]]:
         """Every pair's counted claims in search order, in one statement (some pairs again).
 
-        Runs that may go on past the limit, and pairs with a preferred claim, are
-        read again on their own.
+        Runs that may go on past the limit are read again, together, with a limit
+        eight times as long, until each has ended; pairs with a preferred claim
+        (ranks reorder their search) are read again on their own.
         """
+        wanted = set(keys)
+        limit, listed = RUN_LIMIT, None
+        while True:
+            found = self._latest(params, possible, scope, limit, listed)
+            longer = []
+            for key, rows in found.items():
+                if key not in wanted:
+                    continue
+                if key in preferred:
+                    whole = {**params, "actor": key[0], "topic": key[1]}
+                    pair = self.dialect.run(possible, scope, ranked=True)
+                    yield key, ViewQueries.run_rows(self, pair, whole)
+                elif len(rows) == limit and all(r[1] == rows[0][1] for r in rows):
+                    longer.append(key)  # the run may go on past the limit
+                else:
+                    yield key, rows
+            if not longer:
+                return
+            limit, listed = limit * 8, longer
+
+    def _latest(
+        self,
+        params: Mapping[str, Any],
+        possible: bool,
+        scope: str,
+        limit: int,
+        listed: Sequence[tuple[str, str]] | None,
+    ) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+        """The latest `limit` counted claims of every pair, or of the `listed` ones."""
+        statement = self.dialect.runs(possible, limit, scope, listed=listed is not None)
+        if listed is not None:
+            params = {
+                **params,
+                "actors": [actor for actor, _ in listed],
+                "topics": [topic for _, topic in listed],
+            }
         found: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
-        statement = self.dialect.runs(possible, RUN_LIMIT, scope)
         for actor, topic, *row in self.query(statement, params):
             found.setdefault((actor, topic), []).append(tuple(row))
-        wanted = set(keys)
-        for key, rows in found.items():
-            if key not in wanted:
-                continue
-            longer = len(rows) == RUN_LIMIT and all(r[1] == rows[0][1] for r in rows)
-            if longer or key in preferred:
-                # The run may go on past the limit (or ranks reorder it): read the whole
-                # pair, at once (not first LOOKUP_LIMIT rows of it, as a lookup would).
-                whole = {**params, "actor": key[0], "topic": key[1]}
-                pair = self.dialect.run(possible, scope, ranked=key in preferred)
-                yield key, ViewQueries.run_rows(self, pair, whole)
-            else:
-                yield key, rows
+        return found
 
 
 def open_postgres_view(env: Mapping[str, str], application_name: str) -> tuple[Any, Any]:

@@ -262,10 +262,16 @@ class Dialect:
         )
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
-    def runs(self, possible: bool, limit: int, scope: str = "") -> str:
-        """The latest `limit` counted claims of every pair, in one statement (PostgreSQL)."""
+    def runs(self, possible: bool, limit: int, scope: str = "", *, listed: bool = False) -> str:
+        """The latest `limit` counted claims of every pair, in one statement (PostgreSQL).
+
+        `listed` reads only the pairs given as the arrays `:actors` and `:topics`.
+        """
+        pairs = (
+            "unnest(:actors::text[], :topics::text[]) p(actor, topic)" if listed else "{pairs} p"
+        )
         return self.render(
-            "SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred, c.rank FROM {pairs} p "
+            f"SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred, c.rank FROM {pairs} "
             f"CROSS JOIN LATERAL (SELECT dev_id, stance, occurred, {rule.RANK} FROM {{claims}} "
             "WHERE actor = p.actor AND topic = p.topic AND occurred_earliest <= :day AND "
             f"{_by(possible)} AND {_CURRENT} AND {_COUNTS}{scope} ORDER BY {_LATEST_FIRST} "
