@@ -15,8 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
-from timeline._selecting import Reliabilities, corrected, corrected_streams, folded
-from timeline._shared_reads import day_of, developments_listed, relations_between, scope_of
+from timeline._selecting import corrected, corrected_streams, folded
+from timeline._shared_reads import SharedReads, day_of
 from timeline.bootstrap import open_store
 from timeline.engine import _names
 from timeline.engine.config import StoreConfig
@@ -44,12 +44,8 @@ from timeline.engine.values import (
     StanceClaim,
     Topic,
 )
-from timeline.engine.when import WhenLike, as_day
-from timeline.projections.diff import Diff, diff_of
+from timeline.engine.when import WhenLike
 from timeline.projections.errors import QueryError
-from timeline.projections.explain import Explanation, explain
-from timeline.projections.history import Change, history
-from timeline.projections.relations import Relations
 
 if TYPE_CHECKING:
     from timeline.branch import Branch
@@ -70,7 +66,7 @@ def _add(registry: Registry, value: Actor | Topic) -> None:
         registry.add_topic(value)
 
 
-class Timeline:
+class Timeline(SharedReads):
     """A story's developments in an append-only event store, replayable as of any day.
 
     `Timeline()` keeps events in memory; `Timeline.open(url)` uses an SQLite file
@@ -339,26 +335,10 @@ class Timeline:
         """The store position reads are answered at now (the view's last notification id)."""
         return self._pin()
 
-    def as_of(
-        self,
-        day: WhenLike,
-        known_at: WhenLike | None = None,
-        *,
-        possible: bool = False,
-        at: int | None = None,
-        without_sources: Iterable[str] = (),
-        only_reliability: Reliabilities = None,
-        reliability: Reliabilities = None,
+    def _as_of(
+        self, on: dt.date, known: dt.date | None, possible: bool, at: int | None, scope: Scope
     ) -> View:
-        """The story as of `day`, as it was known on `known_at` (default: all known).
-
-        `at` answers as the store stood at an earlier position (see `position`),
-        so a published answer can be reproduced after more was written.  The
-        counterfactuals: `without_sources` leaves out what these publishers reported,
-        `only_reliability` (or `reliability`) counts only sources of that reliability.
-        """
-        on, known = as_day(day), day_of(known_at)
-        scope = scope_of(without_sources, only_reliability, reliability)
+        """The view's answer as of `on` (at store position `at`), else the oracle's fold."""
         if self.materialised.enabled:
             return self.materialised.as_of(on, known, possible, pin=self._pin(at), scope=scope)
         story = self._known(known, scope)
@@ -369,10 +349,6 @@ class Timeline:
         """The oracle's developments known at `known`, in scope, in story order."""
         story = known_developments(self._replay().entries(), known)
         return story if scope.everything else [d for d in story if scope.admits(d)]
-
-    def _pair(self, actor: str, topic: str) -> PairKey:
-        registry = self.registry
-        return registry.resolve("actor", actor), registry.resolve("topic", topic)
 
     def _claims(self, key: PairKey, known_at: dt.date | None, scope: Scope) -> list[Claimed]:
         if self.materialised.enabled:
@@ -386,70 +362,6 @@ class Timeline:
         view, pin = self.materialised, self._pin()
         return view.entries(pin, view.claimed_by(key, pin))
 
-    def history(
-        self,
-        actor: str,
-        topic: str,
-        *,
-        known_at: WhenLike | None = None,
-        possible: bool = False,
-        without_sources: Iterable[str] = (),
-        only_reliability: Reliabilities = None,
-    ) -> list[Change]:
-        """The change points of one position over story time, as known at `known_at`."""
-        key = self._pair(actor, topic)
-        scope = scope_of(without_sources, only_reliability)
-        return history(self._claims(key, day_of(known_at), scope), *key, possible=possible)
-
-    def diff(
-        self,
-        d1: WhenLike,
-        d2: WhenLike | None = None,
-        *,
-        known_at: WhenLike | None = None,
-        vs_known_at: WhenLike | None = None,
-        possible: bool = False,
-        without_sources: Iterable[str] = (),
-        only_reliability: Reliabilities = None,
-    ) -> Diff:
-        """What changed from (d1, known_at) to (d2, vs_known_at), position by position.
-
-        `d2` defaults to `d1` and `vs_known_at` to `known_at`; at least one must be
-        given.  To compare against everything recorded, pass `vs_known_at="9999"`.
-        """
-        return diff_of(
-            self.as_of,
-            d1,
-            d2,
-            known_at=known_at,
-            vs_known_at=vs_known_at,
-            possible=possible,
-            without_sources=tuple(without_sources),
-            only_reliability=only_reliability,
-        )
-
-    def explain(
-        self,
-        actor: str,
-        topic: str,
-        as_of: WhenLike,
-        *,
-        known_at: WhenLike | None = None,
-        possible: bool = False,
-        without_sources: Iterable[str] = (),
-        only_reliability: Reliabilities = None,
-    ) -> Explanation:
-        """The developments behind a position, the rule that chose it, and what it beat."""
-        key = self._pair(actor, topic)
-        return explain(
-            self._claiming(key),
-            *key,
-            as_day(as_of),
-            known_at=day_of(known_at),
-            possible=possible,
-            scope=scope_of(without_sources, only_reliability),
-        )
-
     def _story(
         self, known_at: WhenLike | None, at: int | None = None, scope: Scope = EVERYTHING
     ) -> list[Development]:
@@ -457,73 +369,6 @@ class Timeline:
         if self.materialised.enabled:
             return self.materialised.developments(known, self._pin(at), scope=scope)
         return self._known(known, scope)
-
-    def relations(
-        self,
-        a: str,
-        b: str,
-        *,
-        by: str = "month",
-        known_at: WhenLike | None = None,
-        children: bool = True,
-        possible: bool = False,
-        without_sources: Iterable[str] = (),
-        only_reliability: Reliabilities = None,
-    ) -> Relations:
-        """Two actors' cooperation–conflict score per period (see `projections.relations`).
-
-        A development falls in the period by whose end it had certainly occurred (the
-        end of its span); with `possible`, in the one where it may first have occurred
-        (the start of its span, when it has one), so spans with no end count too.
-        """
-        return relations_between(
-            self.registry,
-            self._story,
-            a,
-            b,
-            by=by,
-            known_at=known_at,
-            children=children,
-            possible=possible,
-            without_sources=without_sources,
-            only_reliability=only_reliability,
-        )
-
-    def developments(
-        self,
-        known_at: WhenLike | None = None,
-        *,
-        actor: str | None = None,
-        children: bool = False,
-        topic: str | None = None,
-        period: WhenLike | None = None,
-        reliability: Reliabilities = None,
-        at: int | None = None,
-        retracted: bool = False,
-        without_sources: Iterable[str] = (),
-    ) -> list[Development]:
-        """Developments known at `known_at` in story order, filtered by what is given.
-
-        `actor` keeps those naming it (or, with `children`, any actor below it) as
-        actor, target or claimant; `topic` those claiming on it; `period` those whose
-        occurred span overlaps it; `reliability` those whose source has it (or one of them);
-        `at` lists them as the store stood at an earlier position; `retracted` adds
-        those retracted by `known_at`, each as last known before its retraction.
-        """
-        return developments_listed(
-            self.registry,
-            self._story,
-            self.corrections,
-            known_at,
-            actor=actor,
-            children=children,
-            topic=topic,
-            period=period,
-            reliability=reliability,
-            at=at,
-            retracted=retracted,
-            without_sources=without_sources,
-        )
 
     def entries(self) -> list[Entry]:
         """Everything recorded, one entry per development id, sorted by id."""
