@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from timeline._selecting import corrected, corrected_streams, folded
 from timeline._shared_reads import SharedReads, day_of
+from timeline._shared_writes import SharedWrites
 from timeline.bootstrap import open_store
 from timeline.engine import _names
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import LoadError, UnknownNameError
-from timeline.engine.loader import read_seeds
+from timeline.engine.loader import Seeds, read_seeds
 from timeline.engine.registry import Registry
 from timeline.engine.replay import (
     EventLog,
@@ -34,14 +35,9 @@ from timeline.engine.values import (
     Actor,
     Correction,
     Development,
-    Kind,
-    Person,
-    Rank,
     Ranking,
     Retraction,
     Revision,
-    Source,
-    StanceClaim,
     Topic,
 )
 from timeline.engine.when import WhenLike
@@ -59,14 +55,14 @@ T = TypeVar("T")
 _NAMES_AHEAD = 32
 
 
-def _add(registry: Registry, value: Actor | Topic) -> None:
+def _add_to(registry: Registry, value: Actor | Topic) -> None:
     if isinstance(value, Actor):
         registry.add_actor(value)
     else:
         registry.add_topic(value)
 
 
-class Timeline(SharedReads):
+class Timeline(SharedReads, SharedWrites):
     """A story's developments in an append-only event store, replayable as of any day.
 
     `Timeline()` keeps events in memory; `Timeline.open(url)` uses an SQLite file
@@ -125,39 +121,7 @@ class Timeline(SharedReads):
         view = self.materialised
         return view.registry(view.current())
 
-    def register_actor(
-        self,
-        actor: Actor | str,
-        name: str | None = None,
-        *,
-        aliases: Iterable[str] = (),
-        people: Iterable[Person] = (),
-    ) -> str:
-        """Registers an actor (an `Actor`, or its id and name); returns its id."""
-        if not isinstance(actor, Actor):
-            actor = Actor(actor, name or actor, tuple(aliases), list(people))
-        self.record_many((), actors=[actor])
-        return actor.id
-
-    def register_topic(
-        self,
-        topic: Topic | str,
-        description: str | None = None,
-        *,
-        aliases: Iterable[str] = (),
-    ) -> str:
-        """Registers a topic (a `Topic`, or its slug and description); returns its slug."""
-        if not isinstance(topic, Topic):
-            topic = Topic(topic, description or topic, tuple(aliases))
-        self.record_many((), topics=[topic])
-        return topic.id
-
     # -- writing --------------------------------------------------------------
-
-    def record(self, development: Development) -> str:
-        """Appends a development; recording identical content again changes nothing."""
-        self.record_many([development])
-        return development.id
 
     def record_many(
         self,
@@ -173,11 +137,12 @@ class Timeline(SharedReads):
         recorded before or in this call.  Names are resolved to ids first; returns the
         ids of the developments that were new.
         """
-        developments, actors, topics = list(developments), list(actors), list(topics)
-        fixes = list(corrections)
-        return self._resolving(
-            lambda known: self._record(known, developments, actors, topics, fixes)
-        )
+        given = Seeds(tuple(actors), tuple(topics), tuple(developments), tuple(corrections))
+        return self._add(given)
+
+    def _add(self, seeds: Seeds) -> list[str]:
+        """Registers, records and corrects what `seeds` holds in one transaction; the new ids."""
+        return self._resolving(lambda known: self._record(known, seeds))
 
     def _resolving(self, write: Callable[[Registry], T]) -> T:
         """Runs `write` with the registry as far as the view has read, else brought up to date.
@@ -194,7 +159,7 @@ class Timeline(SharedReads):
             if recorded:
                 known = Registry([*known.actors.values()], [*known.topics.values()])
                 for value in recorded:
-                    _add(known, value)
+                    _add_to(known, value)
             try:
                 return write(known)
             except UnknownNameError as error:
@@ -209,89 +174,47 @@ class Timeline(SharedReads):
             return write(view.registry(view.reached))  # raises again, as it should
         return write(view.registry(view.reached))
 
-    def _record(
-        self,
-        known: Registry,
-        developments: list[Development],
-        actors: list[Actor],
-        topics: list[Topic],
-        corrections: list[tuple[str, Correction]],
-    ) -> list[str]:
+    def _record(self, known: Registry, seeds: Seeds) -> list[str]:
+        """Records `seeds` with names resolved through `known`; the ids of new developments."""
         # Only registrations are staged; with none, `known` itself is only read.
         staged = (
-            Registry(known.actors.values(), known.topics.values()) if actors or topics else known
+            Registry(known.actors.values(), known.topics.values())
+            if seeds.actors or seeds.topics
+            else known
         )
         new_actors, new_topics = [], []
-        for actor in actors:
+        for actor in seeds.actors:
             if staged.check_actor(actor):  # new; raises if it clashes with a registered one
                 staged.add_actor(actor)
                 new_actors.append(actor)
-        for topic in topics:
+        for topic in seeds.topics:
             if staged.check_topic(topic):
                 staged.add_topic(topic)
                 new_topics.append(topic)
         resolved = []
-        for development in developments:
+        for development in seeds.developments:
             canonical, problems = _names.canonical_development(development, staged)
             if problems:
                 field, error = problems[0]
                 raise error.located(f"development {development.id!r} {field}")
             resolved.append(canonical)
-        fixed = [(dev_id, _names.canonical_correction(c, staged)) for dev_id, c in corrections]
+        fixed = [
+            (dev_id, _names.canonical_correction(c, staged)) for dev_id, c in seeds.corrections
+        ]
         return self._app.record(resolved, new_actors, new_topics, fixed)
 
-    def revise(
-        self,
-        dev_id: str,
-        *,
-        reported: WhenLike,
-        reason: str,
-        occurred: WhenLike | None = None,
-        kind: Kind | str | None = None,
-        summary: str | None = None,
-        source: Source | None = None,
-        claims: Sequence[StanceClaim] | None = None,
-    ) -> Revision:
-        """Appends a correction known from `reported`; the same one again changes nothing."""
-        revision = Revision(
-            reported=reported,
-            reason=reason,
-            occurred=occurred,
-            kind=kind,
-            summary=summary,
-            source=source,
-            claims=claims,
-        )
+    def _revised(self, dev_id: str, revision: Revision) -> Revision:
+        """Appends a revision, its names resolved, to the development's stream."""
         revision = self._resolving(lambda known: _names.canonical_revision(revision, known))
         self._app.revise(dev_id, revision)
         return revision
 
-    def retract(self, dev_id: str, *, reported: WhenLike, reason: str) -> Retraction:
-        """Appends the withdrawal of a development, known from `reported`."""
-        retraction = Retraction(reported=reported, reason=reason)
+    def _retracted(self, dev_id: str, retraction: Retraction) -> None:
+        """Appends a retraction to the development's stream."""
         self._app.retract(dev_id, retraction)
-        return retraction
 
-    def rank(
-        self,
-        dev_id: str,
-        rank: Rank | str,
-        *,
-        reported: WhenLike,
-        reason: str,
-        by: str | None = None,
-        actor: str | None = None,
-        topic: str | None = None,
-    ) -> Ranking:
-        """Ranks a development's claims (or its claim on actor/topic), known from `reported`.
-
-        A preferred claim outranks the normal ones on its pair, a deprecated one
-        never counts, normal undoes an earlier ranking; `by` names the development
-        whose report grounds it.  The same ranking again changes nothing.
-        """
-        ranking = Ranking(
-            rank=rank, reported=reported, reason=reason, by=by, actor=actor, topic=topic
-        )
+    def _ranked(self, dev_id: str, ranking: Ranking) -> Ranking:
+        """Appends a ranking, its names resolved, to the development's stream."""
         ranking = self._resolving(lambda known: _names.canonical_ranking(ranking, known))
         self._app.rank(dev_id, ranking)
         return ranking
