@@ -1,7 +1,9 @@
 """A branch's reads: every read of the facade, answered as a store that recorded the branch.
 
 The view answers for what the branch does not touch (`Layer.outer`); the layer's
-own entries are merged in story order (see `timeline.branch`).
+own entries are merged in story order (see `timeline.branch`).  The reads the
+facade answers alike are `SharedReads`'; this module gives the primitives they
+stand on, and the entries a branch holds.
 """
 
 from __future__ import annotations

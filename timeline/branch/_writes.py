@@ -2,7 +2,9 @@
 
 Names are resolved to ids first; an id recorded (in the store at the pin, or in
 the branch) with other content is refused, the same record again is a no-op, and
-a retraction is final.  Nothing reaches the event log or the view.
+a retraction is final.  Nothing reaches the event log or the view.  The writes'
+arguments are handled by `SharedWrites`, as the facade's are; this module checks
+and keeps what they give.
 """
 
 from __future__ import annotations
