@@ -273,20 +273,12 @@ def _changed(record: _Record, new: Development, old: Development | None) -> None
         record.problem(("id",), f"{message}; expected the same content, or a revision")
 
 
-def read_seeds(
-    path: Path,
-    registry: Registry,
-    *,
-    recorded: Callable[[Sequence[str]], Mapping[str, Development]] | None = None,
-) -> Seeds:
-    """Reads a seed file or folder, resolving names via `registry` and the seeds' own.
+# Each correction a load holds, with the record it was read from.
+_Corrections = list[tuple[_Record, tuple[str, values.Correction]]]
 
-    Raises one `LoadError` listing every problem in every file, all or nothing: a file
-    with no record (empty, comments only, not TOML) is a problem even beside valid
-    files in a folder.  With `recorded` (the developments already stored, by id) it
-    also reports ids whose content differs.
-    """
-    load, path = _Load(registry), Path(path)
+
+def _records(load: _Load, path: Path) -> list[_Record]:
+    """Every record in the seed files at `path`, checked against its schema, kind by kind."""
     paths = seed_paths(path)
     if not paths:
         what = "no *.toml seed files in the folder" if path.is_dir() else "no such file"
@@ -301,12 +293,18 @@ def read_seeds(
                     continue  # the file-level check reported it
                 records[kind].append(record := _Record(load, file, kind, i, data))
                 record.check(kind, record.data)
+    return [record for kind in KINDS for record in records[kind]]
+
+
+def _values(
+    load: _Load, records: list[_Record]
+) -> tuple[list[Actor], list[Topic], list[tuple[_Record, Development]], _Corrections]:
+    """The actors and topics the records register, and the developments and corrections read."""
     actors: list[Actor] = []
     topics: list[Topic] = []
-    developments: list[Development] = []
     read: list[tuple[_Record, Development]] = []
-    corrections: list[tuple[_Record, tuple[str, values.Correction]]] = []
-    for record in (r for kind in KINDS for r in records[kind]):
+    corrections: _Corrections = []
+    for record in records:
         if record.kind in CORRECTIONS:
             found = _value(record, load)
             if found is not None:
@@ -321,11 +319,29 @@ def read_seeds(
             continue
         if isinstance(value, Development):
             read.append((record, value))
-            developments.append(value)
         elif load.register(record, value):
             (actors if isinstance(value, Actor) else topics).append(value)
+    return actors, topics, read, corrections
+
+
+def read_seeds(
+    path: Path,
+    registry: Registry,
+    *,
+    recorded: Callable[[Sequence[str]], Mapping[str, Development]] | None = None,
+) -> Seeds:
+    """Reads a seed file or folder, resolving names via `registry` and the seeds' own.
+
+    Raises one `LoadError` listing every problem in every file, all or nothing: a file
+    with no record (empty, comments only, not TOML) is a problem even beside valid
+    files in a folder.  With `recorded` (the developments already stored, by id) it
+    also reports ids whose content differs.
+    """
+    load, path = _Load(registry), Path(path)
+    actors, topics, read, corrections = _values(load, _records(load, path))
+    developments = [value for _, value in read]
     # One look-up for every id: the store says which are recorded, and as what.
-    wanted = [value.id for _, value in read] + [target for _, (target, _) in corrections]
+    wanted = [value.id for value in developments] + [target for _, (target, _) in corrections]
     wanted += [c.by for _, (_, c) in corrections if isinstance(c, values.Ranking) and c.by]
     stored = recorded(wanted) if recorded and wanted else {}
     for record, value in read:
@@ -341,9 +357,7 @@ def read_seeds(
     )
 
 
-def _check_corrections(
-    corrections: list[tuple[_Record, tuple[str, values.Correction]]], known: set[str]
-) -> None:
+def _check_corrections(corrections: _Corrections, known: set[str]) -> None:
     """Reports corrections of unknown developments, and two different retractions of one."""
     retracted: dict[str, tuple[_Record, Retraction]] = {}
     for record, (target, correction) in corrections:
