@@ -113,6 +113,43 @@ def _claim_of(development: Development, key: PairKey) -> tuple[Stance, str | Non
     raise AssertionError(f"{development.id} makes no claim on {key}")  # pragma: no cover
 
 
+# Contributions by publisher (its `source_key`), then by (reliability, attribution).
+_Grouped = dict[str, dict[tuple[Reliability, str | None], list[Contribution]]]
+
+
+def _contributions(
+    view: Materialised,
+    pin: int,
+    key: PairKey,
+    day: dt.date,
+    known_at: dt.date | None,
+    possible: bool,
+    evidence: set[str],
+) -> tuple[_Grouped, dict[str, str]]:
+    """The claims on the pair that count as of `day`, grouped by source; each publisher's name."""
+    counted: list[Claimed] = [
+        claim
+        for claim in view.claims(key, known_at, pin)
+        if occurred_by(claim.occurred, day, possible=possible)
+    ]
+    entries = {entry.id: entry for entry in view.entries(pin, {c.dev_id for c in counted})}
+    grouped: _Grouped = {}
+    names: dict[str, str] = {}
+    for claim in counted:
+        development = entries[claim.dev_id].as_known(known_at)
+        assert development is not None  # its claim is known, so it is
+        found = development.source
+        publisher = source_key(found.publisher)
+        names.setdefault(publisher, found.publisher)
+        stance, quote = _claim_of(development, key)
+        contribution = Contribution(
+            claim.dev_id, claim.occurred, stance, quote, claim.dev_id in evidence
+        )
+        by_source = grouped.setdefault(publisher, {})
+        by_source.setdefault((found.reliability, found.attribution), []).append(contribution)
+    return grouped, names
+
+
 def sources(
     view: Materialised,
     pin: int,
@@ -129,27 +166,8 @@ def sources(
     (`Scope(without=...)`) and without each publisher (`Scope(without_sources=...)`).
     """
     position = view.position(key, day, known_at, possible, pin)
-    counted: list[Claimed] = [
-        claim
-        for claim in view.claims(key, known_at, pin)
-        if occurred_by(claim.occurred, day, possible=possible)
-    ]
-    entries = {entry.id: entry for entry in view.entries(pin, {c.dev_id for c in counted})}
     evidence = set(() if position is None else position.evidence)
-    grouped: dict[str, dict[tuple[Reliability, str | None], list[Contribution]]] = {}
-    names: dict[str, str] = {}
-    for claim in counted:
-        development = entries[claim.dev_id].as_known(known_at)
-        assert development is not None  # its claim is known, so it is
-        found = development.source
-        publisher = source_key(found.publisher)
-        names.setdefault(publisher, found.publisher)
-        stance, quote = _claim_of(development, key)
-        contribution = Contribution(
-            claim.dev_id, claim.occurred, stance, quote, claim.dev_id in evidence
-        )
-        by_source = grouped.setdefault(publisher, {})
-        by_source.setdefault((found.reliability, found.attribution), []).append(contribution)
+    grouped, names = _contributions(view, pin, key, day, known_at, possible, evidence)
 
     def without(scope: Scope) -> Position | None:
         return view.position(key, day, known_at, possible, pin, scope)
