@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 import attrs
 
+from timeline.engine._fields import TEXT, TEXTS, Fields, Shapes, register
+from timeline.engine._fields import FieldPath as FieldPath
 from timeline.engine.errors import DateError, RecordError, UnknownNameError
 from timeline.engine.registry import Registry
 from timeline.engine.values import (
@@ -31,7 +33,7 @@ Form = Literal["jsonl", "plover"]
 Value = Actor | Topic | Development | Revision | Retraction | Ranking
 
 # What each kind of record holds: key -> (shape, required, what a good value looks like).
-TEXT, TEXTS, OBJECT, OBJECTS = "text", "texts", "object", "objects"
+OBJECT, OBJECTS = "object", "objects"
 SCHEMAS: dict[str, dict[str, tuple[str, bool, str]]] = {
     "actor": {
         "id": (TEXT, True, 'a CAMEO-style id such as "TUR" or "USA.STATE"'),
@@ -104,8 +106,6 @@ CORRECTING = ("revision", "retraction", "ranking")
 COMMON = {"type", "recorded"}  # keys every log line may carry besides its own
 _SLUG_PART = re.compile(r"[^a-z0-9]+")
 
-FieldPath = tuple[str | int, ...]
-
 
 @attrs.frozen
 class Item:
@@ -146,12 +146,10 @@ def _describe(value: Any) -> str:
     return "an array" if isinstance(value, list) else "an object"
 
 
-def _field_name(path: FieldPath) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-
-
-class Line:
+class Line(Fields):
     """One line being read: its place, its label, and the problems found in it."""
+
+    SHAPES = Shapes(OBJECT, OBJECTS, "an object", _describe)
 
     def __init__(self, load: Load, number: int, kind: str, data: dict[str, Any]) -> None:
         self.load, self.number, self.kind, self.data = load, number, kind, data
@@ -162,16 +160,8 @@ class Line:
             self.label = f"{kind} {ident!r}" if isinstance(ident, str) else kind
         self.bad: set[FieldPath] = set()
 
-    def problem(self, path: FieldPath, message: str) -> None:
-        """Notes a problem with a field; only the first per field is kept."""
-        if path in self.bad:
-            return
-        self.bad.add(path)
-        field = f" field {_field_name(path)!r}" if path else ""
-        self.load.add(self.number, f"{self.label}{field}: {message}")
-
-    def clean(self, prefix: FieldPath = ()) -> bool:
-        return not any(path[: len(prefix)] == prefix for path in self.bad)
+    def _tell(self, path: FieldPath, message: str) -> None:
+        self.load.add(self.number, message)
 
     def check(self, schema: str, data: Mapping[str, Any], path: FieldPath = ()) -> None:
         """Reports unknown keys, missing fields and values of the wrong shape."""
@@ -189,33 +179,14 @@ class Line:
                 self.problem((*path, key), f"{found}; expected {example}")
 
     def shape(self, path: FieldPath, value: Any, shape: str, example: str) -> None:
-        if value is None:
-            return  # null is absence; a required one is reported by check()
-        wanted = {TEXT: str, TEXTS: list, OBJECT: dict, OBJECTS: list}[shape]
-        if not isinstance(value, wanted):
-            self.problem(path, f"found {_describe(value)}; expected {example}")
-        elif shape in (TEXTS, OBJECTS):
-            item = str if shape == TEXTS else dict
-            for i, element in enumerate(value):
-                if not isinstance(element, item):
-                    what = "text" if shape == TEXTS else "an object"
-                    self.problem((*path, i), f"found {_describe(element)}; expected {what}")
-                elif shape == OBJECTS:
-                    self.check(str(path[-1]), element, (*path, i))
-        elif shape == OBJECT:
-            self.check(str(path[-1]), value, path)
+        """Reports a value of the wrong shape; null is absence (a required one, `check`'s)."""
+        if value is not None:
+            super().shape(path, value, shape, example)
 
     def get(self, path: FieldPath, default: Any = None) -> Any:
-        """The value at `path` if it was found well-formed, else `default`."""
-        value: Any = self.data
-        for step in path:
-            try:
-                value = value[step]
-            except (KeyError, IndexError, TypeError):
-                return default
-        if value is None or any(path[: len(bad)] == bad for bad in self.bad):
-            return default
-        return value
+        """The value at `path` if it was found well-formed and not null, else `default`."""
+        value = super().get(path)
+        return default if value is None else value
 
     def read(self, path: FieldPath, reader: Callable[[Any], Any]) -> Any:
         """The value at `path` read by `reader`, reporting why it cannot be read."""
@@ -259,15 +230,7 @@ class Load:
         self.problems.append((line or 0, f"{where}: {message}"))
 
     def register(self, line: Line, value: Actor | Topic) -> bool:
-        try:
-            if isinstance(value, Actor):
-                self.registry.add_actor(value)
-            else:
-                self.registry.add_topic(value)
-        except RecordError as error:
-            line.problem(("id",), str(error))
-            return False
-        return True
+        return register(self.registry, line, value)
 
     def keep(self, line: Line, value: Value, development: str | None = None) -> None:
         self.items.append(Item(line.number, line.label, value, development))

@@ -20,8 +20,9 @@ from typing import Any
 
 import attrs
 
+from timeline.engine._fields import FieldPath
+
 KINDS = ("actor", "topic", "development", "revision", "retraction", "ranking")
-FieldPath = tuple[str | int, ...]
 KEY = r"[ \t]*[\"']?{}[\"']?[ \t]*[=.][ \t]*"
 # Multi-line strings may hold escaped quotes and end in up to two extra quotes.
 _MULTILINE = r'"""(?:\\[\s\S]|[^\\])*?"""(?:""?)?|\'\'\'[\s\S]*?\'\'\'(?:\'\'?)?'

@@ -12,7 +12,21 @@ from typing import Any, TypeVar
 import attrs
 
 from timeline.engine import values
-from timeline.engine._seed_lines import KINDS, FieldPath, SeedFile, describe, seed_paths
+from timeline.engine._fields import FieldPath, Fields, Shapes, register
+from timeline.engine._seed_lines import KINDS, SeedFile, describe, seed_paths
+
+# The format's schema lived here before `_seed_schema`: its names are still read from here.
+from timeline.engine._seed_schema import ALIASES as ALIASES
+from timeline.engine._seed_schema import CLASSES as CLASSES
+from timeline.engine._seed_schema import CORRECTIONS as CORRECTIONS
+from timeline.engine._seed_schema import FIELDS as FIELDS
+from timeline.engine._seed_schema import RENAMED as RENAMED
+from timeline.engine._seed_schema import SCHEMAS as SCHEMAS
+from timeline.engine._seed_schema import TABLE as TABLE
+from timeline.engine._seed_schema import TABLES as TABLES
+from timeline.engine._seed_schema import TEXT as TEXT
+from timeline.engine._seed_schema import TEXTS as TEXTS
+from timeline.engine._seed_schema import Readers as Readers
 from timeline.engine.errors import DateError, LoadError, RecordError, UnknownNameError
 from timeline.engine.registry import NameKind, Registry
 from timeline.engine.values import (
@@ -21,7 +35,6 @@ from timeline.engine.values import (
     Kind,
     Reliability,
     Retraction,
-    Revision,
     Stance,
     Topic,
 )
@@ -30,97 +43,7 @@ from timeline.engine.when import When
 __all__ = ["Seeds", "read_seeds"]
 
 T = TypeVar("T")
-Readers = dict[str, Callable[[Any], Any]]
 
-TEXT, TEXTS, TABLE, TABLES = "text", "texts", "table", "tables"
-# Every key a seed table may hold: table.key, type (! when required), a good value.
-FIELDS = """
-actor.id                text!    a CAMEO-style id such as "TUR", "USA.STATE" or "IGONAT"
-actor.name              text!    a display name such as "Turkey"
-actor.aliases           texts    an array of strings such as ["Ankara"]
-actor.person            tables   [[actor.person]] tables, each with a name
-person.name             text!    a name such as "Dmitry Peskov"
-person.role             text     text such as "Kremlin spokesman"
-person.aliases          texts    an array of strings such as ["Peskov"]
-topic.id                text!    a slug such as "s400-purchase"
-topic.description       text!    one sentence of text
-topic.aliases           texts    an array of strings such as ["S-400 deal"]
-development.id          text!    a slug such as "s400-agreement"
-development.occurred    text!    EDTF text such as "2017-12", or a phrase such as "last month"
-development.reported    text!    EDTF text such as "2018-12-19"
-development.kind        text!    one of {kinds}
-development.summary     text!    text in the project's own words
-development.actors      texts!   an array of actor names such as ["TUR"]
-development.targets     texts    an array of actor names such as ["USA"]
-development.source      table!   a table such as {{ publisher = "Reuters", reliability = "named" }}
-development.claims      tables   an array of tables such as [{{ actor = "TUR", stance = "..." }}]
-source.publisher        text!    text such as "Reuters"
-source.reliability      text!    one of {reliabilities}
-source.attribution      text     text such as "two unnamed sources"
-source.url              text     a URL as text
-revision.development    text!    the id of a development recorded before or in this load
-revision.reported       text!    EDTF text such as "2019-01-15": when the correction was public
-revision.reason         text!    text such as "the exact date was reported"
-revision.occurred       text     EDTF text, or a phrase resolved against this reported date
-revision.kind           text     one of {kinds}
-revision.summary        text     text in the project's own words
-revision.source         table    a table such as {{ publisher = "Reuters", reliability = "named" }}
-revision.claims         tables   the corrected claims, all of them ([] for none)
-retraction.development  text!    the id of a development recorded before or in this load
-retraction.reported     text!    EDTF text such as "2019-02-01": when the withdrawal was public
-retraction.reason       text!    text such as "misattributed"
-ranking.development     text!    the id of a development recorded before or in this load
-ranking.rank            text!    one of {ranks}
-ranking.reported        text!    EDTF text such as "2019-03-01": when the judgement was public
-ranking.reason          text!    text such as "the contract itself is the primary record"
-ranking.by              text     the id of the development that grounds it
-ranking.actor           text     the actor of the one claim it ranks (with topic)
-ranking.topic           text     the topic of the one claim it ranks (with actor)
-claims.actor            text!    an actor name such as "TUR"
-claims.topic            text!    a topic such as "s400-purchase"
-claims.stance           text!    one of {stances}
-claims.quote            text     a short phrase by the speaker
-""".format(
-    kinds=", ".join(map(str, Kind)),
-    reliabilities=", ".join(map(str, Reliability)),
-    stances=", ".join(map(str, Stance)),
-    ranks=", ".join(map(str, values.Rank)),
-)
-SCHEMAS: dict[str, dict[str, tuple[str, bool, str]]] = {}
-for _row in FIELDS.strip().splitlines():
-    _name, _type, _example = _row.split(maxsplit=2)
-    _schema, _key = _name.split(".")
-    SCHEMAS.setdefault(_schema, {})[_key] = (_type.rstrip("!"), _type.endswith("!"), _example)
-
-
-# The value object each table becomes, and keys named otherwise on the object.
-def _revision(development: str, **fields: Any) -> tuple[str, Revision]:
-    return development, Revision(**fields)
-
-
-def _retraction(development: str, **fields: Any) -> tuple[str, Retraction]:
-    return development, Retraction(**fields)
-
-
-def _ranking(development: str, **fields: Any) -> tuple[str, values.Ranking]:
-    return development, values.Ranking(**fields)
-
-
-CLASSES: dict[str, Callable[..., Any]] = {
-    "actor": Actor,
-    "person": values.Person,
-    "topic": Topic,
-    "development": Development,
-    "source": values.Source,
-    "claims": values.StanceClaim,
-    "revision": _revision,
-    "retraction": _retraction,
-    "ranking": _ranking,
-}
-# Corrections: the value a record of these kinds holds is (development id, correction).
-CORRECTIONS = ("revision", "retraction", "ranking")
-RENAMED = {"person": "people"}
-ALIASES: Readers = {"aliases": values.alias}
 # An attrs validator's message starts with "Class.field: " (or "Class.field[i]: ",
 # for one element of an array); that names the field.
 ATTRS_FIELD = re.compile(r"\w+\.(\w+)(?:\[(\d+)\])?: (.*)", re.S)
@@ -136,12 +59,10 @@ class Seeds:
     corrections: tuple[tuple[str, values.Correction], ...] = ()
 
 
-def _field_name(path: FieldPath) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-
-
-class _Record:
+class _Record(Fields):
     """One record being checked: its file, its place, and the problems found in it."""
+
+    SHAPES = Shapes(TABLE, TABLES, "a table", describe)
 
     def __init__(self, load: _Load, file: SeedFile, kind: str, index: int, data: Any) -> None:
         self.load, self.file, self.kind, self.index = load, file, kind, index
@@ -160,17 +81,8 @@ class _Record:
         """The line of a field of this record in its file."""
         return self.file.line(self.kind, self.index, path)
 
-    def problem(self, path: FieldPath, message: str) -> None:
-        """Notes a problem with a field; only the first one per field is kept."""
-        if path in self.bad:
-            return
-        self.bad.add(path)
-        field = f" field {_field_name(path)!r}" if path else ""
-        self.load.add(self.file, self.line(path), f"{self.label}{field}: {message}")
-
-    def clean(self, prefix: FieldPath = ()) -> bool:
-        """Whether no problem was found at or below `prefix`."""
-        return not any(path[: len(prefix)] == prefix for path in self.bad)
+    def _tell(self, path: FieldPath, message: str) -> None:
+        self.load.add(self.file, self.line(path), message)
 
     def check(self, schema: str, data: Mapping[str, Any], path: FieldPath = ()) -> None:
         """Reports unknown keys, missing fields and values of the wrong type."""
@@ -181,36 +93,10 @@ class _Record:
                 hint = f"did you mean {close[0]!r}?" if close else f"expected {', '.join(keys)}"
                 self.problem((*path, key), f"unknown key {key!r}; {hint}")
             else:
-                self._check_type((*path, key), value, *keys[key][::2])
+                self.shape((*path, key), value, *keys[key][::2])
         for key, (_kind, required, example) in keys.items():
             if required and key not in data:
                 self.problem((*path, key), f"missing; expected {example}")
-
-    def _check_type(self, path: FieldPath, value: Any, kind: str, example: str) -> None:
-        wanted = {TEXT: str, TEXTS: list, TABLE: dict, TABLES: list}[kind]
-        if not isinstance(value, wanted):
-            self.problem(path, f"found {describe(value)}; expected {example}")
-        elif kind in (TEXTS, TABLES):
-            item = str if kind == TEXTS else dict
-            for i, element in enumerate(value):
-                if not isinstance(element, item):
-                    what = "text" if kind == TEXTS else "a table"
-                    self.problem((*path, i), f"found {describe(element)}; expected {what}")
-                elif kind == TABLES:
-                    self.check(str(path[-1]), element, (*path, i))
-        elif kind == TABLE:
-            self.check(str(path[-1]), value, path)
-
-    def get(self, path: FieldPath, default: Any = None) -> Any:
-        """The value at `path` if it was found well-formed, else `default`."""
-        value: Any = self.data
-        for step in path:
-            try:
-                value = value[step]
-            except (KeyError, IndexError, TypeError):
-                return default
-        flagged = any(path[: len(bad)] == bad for bad in self.bad)
-        return default if flagged else value
 
     def convert(self, path: FieldPath, read: Callable[[Any], T]) -> T | None:
         """Reads the value at `path`, reporting why it cannot be read."""
@@ -276,15 +162,7 @@ class _Load:
 
     def register(self, record: _Record, value: Actor | Topic) -> bool:
         """Adds an actor or topic to the load's registry, reporting a clash."""
-        try:
-            if isinstance(value, Actor):
-                self.registry.add_actor(value)
-            else:
-                self.registry.add_topic(value)
-        except RecordError as error:
-            record.problem(("id",), str(error))
-            return False
-        return True
+        return register(self.registry, record, value)
 
     def resolve(self, kind: NameKind) -> Callable[[str], str]:
         """Reads a name of the given kind as its registered id."""
@@ -395,20 +273,12 @@ def _changed(record: _Record, new: Development, old: Development | None) -> None
         record.problem(("id",), f"{message}; expected the same content, or a revision")
 
 
-def read_seeds(
-    path: Path,
-    registry: Registry,
-    *,
-    recorded: Callable[[Sequence[str]], Mapping[str, Development]] | None = None,
-) -> Seeds:
-    """Reads a seed file or folder, resolving names via `registry` and the seeds' own.
+# Each correction a load holds, with the record it was read from.
+_Corrections = list[tuple[_Record, tuple[str, values.Correction]]]
 
-    Raises one `LoadError` listing every problem in every file, all or nothing: a file
-    with no record (empty, comments only, not TOML) is a problem even beside valid
-    files in a folder.  With `recorded` (the developments already stored, by id) it
-    also reports ids whose content differs.
-    """
-    load, path = _Load(registry), Path(path)
+
+def _records(load: _Load, path: Path) -> list[_Record]:
+    """Every record in the seed files at `path`, checked against its schema, kind by kind."""
     paths = seed_paths(path)
     if not paths:
         what = "no *.toml seed files in the folder" if path.is_dir() else "no such file"
@@ -423,12 +293,18 @@ def read_seeds(
                     continue  # the file-level check reported it
                 records[kind].append(record := _Record(load, file, kind, i, data))
                 record.check(kind, record.data)
+    return [record for kind in KINDS for record in records[kind]]
+
+
+def _values(
+    load: _Load, records: list[_Record]
+) -> tuple[list[Actor], list[Topic], list[tuple[_Record, Development]], _Corrections]:
+    """The actors and topics the records register, and the developments and corrections read."""
     actors: list[Actor] = []
     topics: list[Topic] = []
-    developments: list[Development] = []
     read: list[tuple[_Record, Development]] = []
-    corrections: list[tuple[_Record, tuple[str, values.Correction]]] = []
-    for record in (r for kind in KINDS for r in records[kind]):
+    corrections: _Corrections = []
+    for record in records:
         if record.kind in CORRECTIONS:
             found = _value(record, load)
             if found is not None:
@@ -443,11 +319,29 @@ def read_seeds(
             continue
         if isinstance(value, Development):
             read.append((record, value))
-            developments.append(value)
         elif load.register(record, value):
             (actors if isinstance(value, Actor) else topics).append(value)
+    return actors, topics, read, corrections
+
+
+def read_seeds(
+    path: Path,
+    registry: Registry,
+    *,
+    recorded: Callable[[Sequence[str]], Mapping[str, Development]] | None = None,
+) -> Seeds:
+    """Reads a seed file or folder, resolving names via `registry` and the seeds' own.
+
+    Raises one `LoadError` listing every problem in every file, all or nothing: a file
+    with no record (empty, comments only, not TOML) is a problem even beside valid
+    files in a folder.  With `recorded` (the developments already stored, by id) it
+    also reports ids whose content differs.
+    """
+    load, path = _Load(registry), Path(path)
+    actors, topics, read, corrections = _values(load, _records(load, path))
+    developments = [value for _, value in read]
     # One look-up for every id: the store says which are recorded, and as what.
-    wanted = [value.id for _, value in read] + [target for _, (target, _) in corrections]
+    wanted = [value.id for value in developments] + [target for _, (target, _) in corrections]
     wanted += [c.by for _, (_, c) in corrections if isinstance(c, values.Ranking) and c.by]
     stored = recorded(wanted) if recorded and wanted else {}
     for record, value in read:
@@ -463,9 +357,7 @@ def read_seeds(
     )
 
 
-def _check_corrections(
-    corrections: list[tuple[_Record, tuple[str, values.Correction]]], known: set[str]
-) -> None:
+def _check_corrections(corrections: _Corrections, known: set[str]) -> None:
     """Reports corrections of unknown developments, and two different retractions of one."""
     retracted: dict[str, tuple[_Record, Retraction]] = {}
     for record, (target, correction) in corrections:

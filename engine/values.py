@@ -9,8 +9,17 @@ from typing import Any, Self
 
 import attrs
 
+from timeline.engine._checks import alias as alias
+from timeline.engine._checks import aliases as _aliases
+from timeline.engine._checks import check as _check
+from timeline.engine._checks import nonempty as _nonempty
+from timeline.engine._checks import optional_text as _optional_text
+from timeline.engine._checks import optional_when as _optional_when
+from timeline.engine._checks import strings as _strings
+from timeline.engine._checks import text as _text
+from timeline.engine._checks import when as _when
 from timeline.engine.errors import RecordError
-from timeline.engine.when import When, WhenLike
+from timeline.engine.when import When
 
 __all__ = [
     "Actor",
@@ -35,60 +44,6 @@ _SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 # CAMEO-style: a country or organisation code (three letters, optionally more, as in
 # CAMEO's IGO codes: IGONAT for NATO, IGOEU), then roles after dots (USA.CONGRESS).
 _ACTOR_ID = re.compile(r"[A-Z]{3}[A-Z0-9]{0,9}(?:\.[A-Z0-9]+(?:_[A-Z0-9]+)*)*")
-
-
-def _check(pattern: re.Pattern[str], what: str, *examples: str) -> Any:
-    shown = " or ".join(map(repr, examples))
-
-    def validate(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or not pattern.fullmatch(value):
-            raise RecordError(
-                f"{type(instance).__name__}.{attribute.name}: expected {what} "
-                f"such as {shown}, found {value!r}"
-            )
-
-    return validate
-
-
-def _text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise RecordError(
-            f"{type(instance).__name__}.{attribute.name}: expected non-empty text, found {value!r}"
-        )
-
-
-def _optional_text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _text(instance, attribute, value)
-
-
-def _strings(value: Iterable[str] | str) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
-def alias(value: Any) -> str:
-    """Returns `value` if it can be an alias (non-empty text), else raises RecordError."""
-    # An empty alias would make the empty name (or a blank one) resolve to its owner.
-    if not isinstance(value, str) or not value.strip():
-        raise RecordError(f"expected non-empty text such as 'Ankara', found {value!r}")
-    return value
-
-
-def _aliases(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
-    for index, name in enumerate(value):
-        try:
-            alias(name)
-        except RecordError as error:
-            where = f"{type(instance).__name__}.{attribute.name}[{index}]"
-            raise RecordError(f"{where}: {error}") from None
-
-
-def _when(value: WhenLike) -> When:
-    return When.coerce(value)
-
-
-def _optional_when(value: WhenLike | None) -> When | None:
-    return None if value is None else When.coerce(value)
 
 
 class _Named(enum.Enum):
@@ -283,13 +238,6 @@ def _unique_claims(
                 f"{claim.actor!r} on topic {claim.topic!r}; expected at most one"
             )
         seen.add(key)
-
-
-def _nonempty(instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
-    if not value:
-        raise RecordError(
-            f"{type(instance).__name__}.{attribute.name}: expected at least one entry"
-        )
 
 
 @attrs.frozen

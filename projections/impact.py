@@ -3,7 +3,8 @@
 Both answers come from counterfactual reads of the materialised view, never from
 guessing: `impact` compares the view with the view whose scope leaves out one
 development (`Scope(without={id})`) or one publisher (`Scope(without_sources=...)`),
-and `sources` reads a position again without each source that contributes to it.
+and `sources` (from `projections._sources`) reads a position again without each
+source that contributes to it.
 
 Only what the left-out developments touch can differ, so only that is read:
 
@@ -28,17 +29,17 @@ from typing import Any
 import attrs
 
 from timeline.engine.errors import UnknownDevelopmentError
-from timeline.engine.rule import (
-    EVERYTHING,
-    Claimed,
-    PairKey,
-    Position,
-    Scope,
-    occurred_by,
-    source_key,
-)
-from timeline.engine.values import Development, Reliability, Stance
+from timeline.engine.rule import EVERYTHING, PairKey, Position, Scope, source_key
+from timeline.engine.values import Development
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When
+from timeline.projections._sources import (
+    Contribution,
+    PublisherShare,
+    Sources,
+    SourceShare,
+    sources,
+    without_ids,
+)
 from timeline.projections.diff import Difference, diff_positions
 from timeline.projections.errors import QueryError
 from timeline.projections.history import Change, history
@@ -58,11 +59,6 @@ __all__ = [
     "sources",
     "without_ids",
 ]
-
-_RELIABILITY_ORDER = {reliability: n for n, reliability in enumerate(Reliability)}
-
-
-# -- what depends on a development or a source -------------------------------------
 
 
 @attrs.frozen
@@ -135,13 +131,6 @@ class Impact:
     def scope(self) -> Scope:
         """The counterfactual's scope: what the view is read without."""
         return _counterfactual(self.dev_id, self.source)
-
-
-def without_ids(dev_ids: Iterable[str]) -> Scope:
-    """The scope of everything but these developments."""
-    # `Scope.without`'s converter is the bare `frozenset`, which mypy cannot solve.
-    ids: Any = frozenset(dev_ids)
-    return Scope(without=ids)
 
 
 def _counterfactual(dev_id: str | None, source: str | None) -> Scope:
@@ -352,142 +341,3 @@ def impact(
         changes=tuple(changes),
         periods=tuple(periods),
     )
-
-
-# -- which sources carry a position ------------------------------------------------
-
-
-@attrs.frozen
-class Contribution:
-    """One development's claim on the pair, counted as of the day."""
-
-    dev_id: str
-    occurred: When
-    stance: Stance
-    quote: str | None
-    evidence: bool  # among the claims the position rests on (its winning run)
-
-
-@attrs.frozen
-class SourceShare:
-    """What one source (publisher, reliability, attribution) contributes to a position.
-
-    `without` is the position read without this source's developments; `differs`
-    says whether it is not the position.
-    """
-
-    publisher: str
-    reliability: Reliability
-    attribution: str | None
-    contributions: tuple[Contribution, ...]
-    without: Position | None
-    differs: bool
-
-    @property
-    def developments(self) -> tuple[str, ...]:
-        """The ids of the developments it contributes."""
-        return tuple(c.dev_id for c in self.contributions)
-
-
-@attrs.frozen
-class PublisherShare:
-    """Everything one publisher contributes, and the position without any of its reports."""
-
-    publisher: str
-    sources: tuple[SourceShare, ...]
-    without: Position | None
-    differs: bool
-
-    @property
-    def contributions(self) -> tuple[Contribution, ...]:
-        """Its contributions under every reliability and attribution, in story order."""
-        found = [c for share in self.sources for c in share.contributions]
-        return tuple(
-            sorted(found, key=lambda c: (c.occurred.earliest, c.occurred.latest, c.dev_id))
-        )
-
-
-@attrs.frozen
-class Sources:
-    """The sources that carry an actor's position on a topic as of a day, as known then."""
-
-    actor: str
-    topic: str
-    day: dt.date
-    known_at: dt.date | None
-    possible: bool
-    position: Position | None
-    publishers: tuple[PublisherShare, ...]
-
-    @property
-    def shares(self) -> tuple[SourceShare, ...]:
-        """Every source, publisher by publisher."""
-        return tuple(share for publisher in self.publishers for share in publisher.sources)
-
-
-def _claim_of(development: Development, key: PairKey) -> tuple[Stance, str | None]:
-    for claim in development.claims:
-        if (claim.actor, claim.topic) == key:
-            return claim.stance, claim.quote
-    raise AssertionError(f"{development.id} makes no claim on {key}")  # pragma: no cover
-
-
-def sources(
-    view: Materialised,
-    pin: int,
-    key: PairKey,
-    day: dt.date,
-    *,
-    known_at: dt.date | None = None,
-    possible: bool = False,
-) -> Sources:
-    """Which sources carry the position of `key` as of `day`, as known at `known_at`.
-
-    Every claim on the pair that counts as of the day is grouped by its source (as
-    known), and the position is read again without each source's developments
-    (`Scope(without=...)`) and without each publisher (`Scope(without_sources=...)`).
-    """
-    position = view.position(key, day, known_at, possible, pin)
-    counted: list[Claimed] = [
-        claim
-        for claim in view.claims(key, known_at, pin)
-        if occurred_by(claim.occurred, day, possible=possible)
-    ]
-    entries = {entry.id: entry for entry in view.entries(pin, {c.dev_id for c in counted})}
-    evidence = set(() if position is None else position.evidence)
-    grouped: dict[str, dict[tuple[Reliability, str | None], list[Contribution]]] = {}
-    names: dict[str, str] = {}
-    for claim in counted:
-        development = entries[claim.dev_id].as_known(known_at)
-        assert development is not None  # its claim is known, so it is
-        found = development.source
-        publisher = source_key(found.publisher)
-        names.setdefault(publisher, found.publisher)
-        stance, quote = _claim_of(development, key)
-        contribution = Contribution(
-            claim.dev_id, claim.occurred, stance, quote, claim.dev_id in evidence
-        )
-        by_source = grouped.setdefault(publisher, {})
-        by_source.setdefault((found.reliability, found.attribution), []).append(contribution)
-
-    def without(scope: Scope) -> Position | None:
-        return view.position(key, day, known_at, possible, pin, scope)
-
-    publishers = []
-    for publisher in sorted(grouped, key=lambda name: names[name].casefold()):
-        shares = []
-        order = sorted(
-            grouped[publisher],
-            key=lambda pair: (_RELIABILITY_ORDER[pair[0]], pair[1] or ""),
-        )
-        for reliability, attribution in order:
-            given = tuple(grouped[publisher][(reliability, attribution)])
-            held = without(without_ids(c.dev_id for c in given))
-            shares.append(
-                SourceShare(
-                    names[publisher], reliability, attribution, given, held, held != position
-                )
-            )
-        held = without(Scope(without_sources={publisher}))
-        publishers.append(PublisherShare(names[publisher], tuple(shares), held, held != position))
-    return Sources(key[0], key[1], day, known_at, possible, position, tuple(publishers))

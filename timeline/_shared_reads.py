@@ -1,35 +1,31 @@
 """The reads a `Timeline` and a what-if `Branch` answer alike, each from its own story.
 
-Each takes the registry and the story (and corrections) of the one asking, so the
-facade reads the view or the oracle's replay, and a branch its layer merged in.
+`SharedReads` holds every such read once, written against a few primitives each
+class provides: its registry, its view as of a day, its claims on a pair, the
+entries of a pair's claimants, its story and its corrections.  So the facade
+reads the view or the oracle's replay, and a branch its layer merged in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from typing import Protocol
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
 
 from timeline._selecting import Reliabilities, from_start, reliabilities, withdrawn
 from timeline.engine.registry import Registry
-from timeline.engine.rule import EVERYTHING, Entry, Scope
+from timeline.engine.replay import View
+from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope
 from timeline.engine.values import Development
 from timeline.engine.when import When, WhenLike, as_day
+from timeline.projections.diff import Diff, diff_of
 from timeline.projections.errors import QueryError
+from timeline.projections.explain import Explanation, explain
+from timeline.projections.history import Change, history
 from timeline.projections.listing import select
 from timeline.projections.relations import Relations, relations
 
-__all__ = ["Corrections", "Story", "day_of", "developments_listed", "relations_between", "scope_of"]
-
-# The developments known at a day, as the store stood at a position, in a scope, in story order.
-Story = Callable[[WhenLike | None, int | None, Scope], list[Development]]
-
-
-class Corrections(Protocol):
-    """The entries with a correction known at `known_at`, as the store stood at `at`."""
-
-    def __call__(self, known_at: WhenLike | None = None, *, at: int | None = None) -> list[Entry]:
-        """The entries, sorted by id."""
+__all__ = ["SharedReads", "day_of", "scope_of"]
 
 
 def scope_of(
@@ -52,63 +48,204 @@ def day_of(value: WhenLike | None) -> dt.date | None:
     return None if value is None else as_day(value)
 
 
-def relations_between(
-    registry: Registry,
-    story: Story,
-    a: str,
-    b: str,
-    *,
-    by: str,
-    known_at: WhenLike | None,
-    children: bool,
-    possible: bool,
-    without_sources: Iterable[str],
-    only_reliability: Reliabilities,
-) -> Relations:
-    """Two actors' cooperation–conflict score per period, as `Timeline.relations` reads it."""
-    first, second = (registry.resolve("actor", name) for name in (a, b))
-    if first == second:
-        raise QueryError(f"relations of {first!r} with itself: expected two actors")
-    group = registry.descendants if children else (lambda ident: [ident])
-    told = story(known_at, None, scope_of(without_sources, only_reliability))
-    return relations(
-        [from_start(d) for d in told] if possible else told,
-        set(group(first)),
-        set(group(second)),
-        by=by,
-        names=(first, second),
-        known_at=day_of(known_at),
-    )
+class SharedReads(ABC):
+    """The reads of a story, the same for the store and for a what-if branch over it."""
 
+    # -- the primitives each story provides ---------------------------------------------
 
-def developments_listed(
-    registry: Registry,
-    story: Story,
-    corrections: Corrections,
-    known_at: WhenLike | None,
-    *,
-    actor: str | None,
-    children: bool,
-    topic: str | None,
-    period: WhenLike | None,
-    reliability: Reliabilities,
-    at: int | None,
-    retracted: bool,
-    without_sources: Iterable[str],
-) -> list[Development]:
-    """Developments known at `known_at` in story order, filtered, as `Timeline.developments`."""
-    actors = None
-    if actor is not None:
-        ident = registry.resolve("actor", actor)
-        actors = registry.descendants(ident) if children else [ident]
-    told = story(known_at, at, scope_of(without_sources, None))
-    if retracted:
-        gone = withdrawn(corrections(known_at, at=at), day_of(known_at))
-        told = sorted([*told, *gone], key=lambda d: d.story_key)
-    return select(
-        told,
-        actors=actors,
-        topic=None if topic is None else registry.resolve("topic", topic),
-        period=None if period is None else When.coerce(period),
-        reliability=reliabilities(reliability),
-    )
+    @property
+    @abstractmethod
+    def registry(self) -> Registry:
+        """The registered actors and topics the story's reads resolve names with."""
+
+    @abstractmethod
+    def _as_of(
+        self, on: dt.date, known: dt.date | None, possible: bool, at: int | None, scope: Scope
+    ) -> View:
+        """The story as of `on`, as known on `known`, at store position `at` (None: now)."""
+
+    @abstractmethod
+    def _claims(self, key: PairKey, known: dt.date | None, scope: Scope) -> list[Claimed]:
+        """Every claim on the pair known at `known`, in scope, in story order."""
+
+    @abstractmethod
+    def _claiming(self, key: PairKey) -> list[Entry]:
+        """The entries of every development that ever claimed the pair (a superset will do)."""
+
+    @abstractmethod
+    def _story(
+        self, known_at: WhenLike | None, at: int | None = None, scope: Scope = EVERYTHING
+    ) -> list[Development]:
+        """The developments known at `known_at`, as of store position `at`, in story order."""
+
+    @abstractmethod
+    def corrections(
+        self, known_at: WhenLike | None = None, *, at: int | None = None
+    ) -> list[Entry]:
+        """The entries with a correction known at `known_at`, as the store stood at `at`."""
+
+    # -- the reads ----------------------------------------------------------------------
+
+    def _pair(self, actor: str, topic: str) -> PairKey:
+        """The (actor id, topic id) pair two names stand for in the story's registry."""
+        registry = self.registry
+        return registry.resolve("actor", actor), registry.resolve("topic", topic)
+
+    def as_of(
+        self,
+        day: WhenLike,
+        known_at: WhenLike | None = None,
+        *,
+        possible: bool = False,
+        at: int | None = None,
+        without_sources: Iterable[str] = (),
+        only_reliability: Reliabilities = None,
+        reliability: Reliabilities = None,
+    ) -> View:
+        """The story as of `day`, as it was known on `known_at` (default: all known).
+
+        `at` answers as the store stood at an earlier position (see `position`),
+        so a published answer can be reproduced after more was written; a branch
+        goes back no further than the store, from its own position (its corrections
+        of developments recorded only later are left out).  The counterfactuals:
+        `without_sources` leaves out what these publishers reported,
+        `only_reliability` (or `reliability`) counts only sources of that reliability.
+        """
+        on, known = as_day(day), day_of(known_at)
+        scope = scope_of(without_sources, only_reliability, reliability)
+        return self._as_of(on, known, possible, at, scope)
+
+    def history(
+        self,
+        actor: str,
+        topic: str,
+        *,
+        known_at: WhenLike | None = None,
+        possible: bool = False,
+        without_sources: Iterable[str] = (),
+        only_reliability: Reliabilities = None,
+    ) -> list[Change]:
+        """The change points of one position over story time, as known at `known_at`."""
+        key = self._pair(actor, topic)
+        scope = scope_of(without_sources, only_reliability)
+        return history(self._claims(key, day_of(known_at), scope), *key, possible=possible)
+
+    def diff(
+        self,
+        d1: WhenLike,
+        d2: WhenLike | None = None,
+        *,
+        known_at: WhenLike | None = None,
+        vs_known_at: WhenLike | None = None,
+        possible: bool = False,
+        without_sources: Iterable[str] = (),
+        only_reliability: Reliabilities = None,
+    ) -> Diff:
+        """What changed from (d1, known_at) to (d2, vs_known_at), position by position.
+
+        `d2` defaults to `d1` and `vs_known_at` to `known_at`; at least one must be
+        given.  To compare against everything recorded, pass `vs_known_at="9999"`.
+        """
+        return diff_of(
+            self.as_of,
+            d1,
+            d2,
+            known_at=known_at,
+            vs_known_at=vs_known_at,
+            possible=possible,
+            without_sources=tuple(without_sources),
+            only_reliability=only_reliability,
+        )
+
+    def explain(
+        self,
+        actor: str,
+        topic: str,
+        as_of: WhenLike,
+        *,
+        known_at: WhenLike | None = None,
+        possible: bool = False,
+        without_sources: Iterable[str] = (),
+        only_reliability: Reliabilities = None,
+    ) -> Explanation:
+        """The developments behind a position, the rule that chose it, and what it beat."""
+        key = self._pair(actor, topic)
+        return explain(
+            self._claiming(key),
+            *key,
+            as_day(as_of),
+            known_at=day_of(known_at),
+            possible=possible,
+            scope=scope_of(without_sources, only_reliability),
+        )
+
+    def relations(
+        self,
+        a: str,
+        b: str,
+        *,
+        by: str = "month",
+        known_at: WhenLike | None = None,
+        children: bool = True,
+        possible: bool = False,
+        without_sources: Iterable[str] = (),
+        only_reliability: Reliabilities = None,
+    ) -> Relations:
+        """Two actors' cooperation–conflict score per period (see `projections.relations`).
+
+        A development falls in the period by whose end it had certainly occurred (the
+        end of its span); with `possible`, in the one where it may first have occurred
+        (the start of its span, when it has one), so spans with no end count too.
+        """
+        registry = self.registry
+        first, second = (registry.resolve("actor", name) for name in (a, b))
+        if first == second:
+            raise QueryError(f"relations of {first!r} with itself: expected two actors")
+        group = registry.descendants if children else (lambda ident: [ident])
+        told = self._story(known_at, None, scope_of(without_sources, only_reliability))
+        return relations(
+            [from_start(d) for d in told] if possible else told,
+            set(group(first)),
+            set(group(second)),
+            by=by,
+            names=(first, second),
+            known_at=day_of(known_at),
+        )
+
+    def developments(
+        self,
+        known_at: WhenLike | None = None,
+        *,
+        actor: str | None = None,
+        children: bool = False,
+        topic: str | None = None,
+        period: WhenLike | None = None,
+        reliability: Reliabilities = None,
+        at: int | None = None,
+        retracted: bool = False,
+        without_sources: Iterable[str] = (),
+    ) -> list[Development]:
+        """Developments known at `known_at` in story order, filtered by what is given.
+
+        `actor` keeps those naming it (or, with `children`, any actor below it) as
+        actor, target or claimant; `topic` those claiming on it; `period` those whose
+        occurred span overlaps it; `reliability` those whose source has it (or one of them);
+        `at` lists them as the store stood at an earlier position; `retracted` adds
+        those retracted by `known_at`, each as last known before its retraction.
+        """
+        registry = self.registry
+        actors = None
+        if actor is not None:
+            ident = registry.resolve("actor", actor)
+            actors = registry.descendants(ident) if children else [ident]
+        told = self._story(known_at, at, scope_of(without_sources, None))
+        if retracted:
+            gone = withdrawn(self.corrections(known_at, at=at), day_of(known_at))
+            told = sorted([*told, *gone], key=lambda d: d.story_key)
+        return select(
+            told,
+            actors=actors,
+            topic=None if topic is None else registry.resolve("topic", topic),
+            period=None if period is None else When.coerce(period),
+            reliability=reliabilities(reliability),
+        )

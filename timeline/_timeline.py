@@ -15,13 +15,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
-from timeline._selecting import Reliabilities, corrected, corrected_streams, folded
-from timeline._shared_reads import day_of, developments_listed, relations_between, scope_of
+from timeline._selecting import corrected, corrected_streams, folded
+from timeline._shared_reads import SharedReads, day_of
+from timeline._shared_writes import SharedWrites
 from timeline.bootstrap import open_store
 from timeline.engine import _names
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import LoadError, UnknownNameError
-from timeline.engine.loader import read_seeds
+from timeline.engine.loader import Seeds, read_seeds
 from timeline.engine.registry import Registry
 from timeline.engine.replay import (
     EventLog,
@@ -34,22 +35,13 @@ from timeline.engine.values import (
     Actor,
     Correction,
     Development,
-    Kind,
-    Person,
-    Rank,
     Ranking,
     Retraction,
     Revision,
-    Source,
-    StanceClaim,
     Topic,
 )
-from timeline.engine.when import WhenLike, as_day
-from timeline.projections.diff import Diff, diff_of
+from timeline.engine.when import WhenLike
 from timeline.projections.errors import QueryError
-from timeline.projections.explain import Explanation, explain
-from timeline.projections.history import Change, history
-from timeline.projections.relations import Relations
 
 if TYPE_CHECKING:
     from timeline.branch import Branch
@@ -63,14 +55,14 @@ T = TypeVar("T")
 _NAMES_AHEAD = 32
 
 
-def _add(registry: Registry, value: Actor | Topic) -> None:
+def _add_to(registry: Registry, value: Actor | Topic) -> None:
     if isinstance(value, Actor):
         registry.add_actor(value)
     else:
         registry.add_topic(value)
 
 
-class Timeline:
+class Timeline(SharedReads, SharedWrites):
     """A story's developments in an append-only event store, replayable as of any day.
 
     `Timeline()` keeps events in memory; `Timeline.open(url)` uses an SQLite file
@@ -129,39 +121,7 @@ class Timeline:
         view = self.materialised
         return view.registry(view.current())
 
-    def register_actor(
-        self,
-        actor: Actor | str,
-        name: str | None = None,
-        *,
-        aliases: Iterable[str] = (),
-        people: Iterable[Person] = (),
-    ) -> str:
-        """Registers an actor (an `Actor`, or its id and name); returns its id."""
-        if not isinstance(actor, Actor):
-            actor = Actor(actor, name or actor, tuple(aliases), list(people))
-        self.record_many((), actors=[actor])
-        return actor.id
-
-    def register_topic(
-        self,
-        topic: Topic | str,
-        description: str | None = None,
-        *,
-        aliases: Iterable[str] = (),
-    ) -> str:
-        """Registers a topic (a `Topic`, or its slug and description); returns its slug."""
-        if not isinstance(topic, Topic):
-            topic = Topic(topic, description or topic, tuple(aliases))
-        self.record_many((), topics=[topic])
-        return topic.id
-
     # -- writing --------------------------------------------------------------
-
-    def record(self, development: Development) -> str:
-        """Appends a development; recording identical content again changes nothing."""
-        self.record_many([development])
-        return development.id
 
     def record_many(
         self,
@@ -177,11 +137,12 @@ class Timeline:
         recorded before or in this call.  Names are resolved to ids first; returns the
         ids of the developments that were new.
         """
-        developments, actors, topics = list(developments), list(actors), list(topics)
-        fixes = list(corrections)
-        return self._resolving(
-            lambda known: self._record(known, developments, actors, topics, fixes)
-        )
+        given = Seeds(tuple(actors), tuple(topics), tuple(developments), tuple(corrections))
+        return self._add(given)
+
+    def _add(self, seeds: Seeds) -> list[str]:
+        """Registers, records and corrects what `seeds` holds in one transaction; the new ids."""
+        return self._resolving(lambda known: self._record(known, seeds))
 
     def _resolving(self, write: Callable[[Registry], T]) -> T:
         """Runs `write` with the registry as far as the view has read, else brought up to date.
@@ -198,7 +159,7 @@ class Timeline:
             if recorded:
                 known = Registry([*known.actors.values()], [*known.topics.values()])
                 for value in recorded:
-                    _add(known, value)
+                    _add_to(known, value)
             try:
                 return write(known)
             except UnknownNameError as error:
@@ -213,89 +174,47 @@ class Timeline:
             return write(view.registry(view.reached))  # raises again, as it should
         return write(view.registry(view.reached))
 
-    def _record(
-        self,
-        known: Registry,
-        developments: list[Development],
-        actors: list[Actor],
-        topics: list[Topic],
-        corrections: list[tuple[str, Correction]],
-    ) -> list[str]:
+    def _record(self, known: Registry, seeds: Seeds) -> list[str]:
+        """Records `seeds` with names resolved through `known`; the ids of new developments."""
         # Only registrations are staged; with none, `known` itself is only read.
         staged = (
-            Registry(known.actors.values(), known.topics.values()) if actors or topics else known
+            Registry(known.actors.values(), known.topics.values())
+            if seeds.actors or seeds.topics
+            else known
         )
         new_actors, new_topics = [], []
-        for actor in actors:
+        for actor in seeds.actors:
             if staged.check_actor(actor):  # new; raises if it clashes with a registered one
                 staged.add_actor(actor)
                 new_actors.append(actor)
-        for topic in topics:
+        for topic in seeds.topics:
             if staged.check_topic(topic):
                 staged.add_topic(topic)
                 new_topics.append(topic)
         resolved = []
-        for development in developments:
+        for development in seeds.developments:
             canonical, problems = _names.canonical_development(development, staged)
             if problems:
                 field, error = problems[0]
                 raise error.located(f"development {development.id!r} {field}")
             resolved.append(canonical)
-        fixed = [(dev_id, _names.canonical_correction(c, staged)) for dev_id, c in corrections]
+        fixed = [
+            (dev_id, _names.canonical_correction(c, staged)) for dev_id, c in seeds.corrections
+        ]
         return self._app.record(resolved, new_actors, new_topics, fixed)
 
-    def revise(
-        self,
-        dev_id: str,
-        *,
-        reported: WhenLike,
-        reason: str,
-        occurred: WhenLike | None = None,
-        kind: Kind | str | None = None,
-        summary: str | None = None,
-        source: Source | None = None,
-        claims: Sequence[StanceClaim] | None = None,
-    ) -> Revision:
-        """Appends a correction known from `reported`; the same one again changes nothing."""
-        revision = Revision(
-            reported=reported,
-            reason=reason,
-            occurred=occurred,
-            kind=kind,
-            summary=summary,
-            source=source,
-            claims=claims,
-        )
+    def _revised(self, dev_id: str, revision: Revision) -> Revision:
+        """Appends a revision, its names resolved, to the development's stream."""
         revision = self._resolving(lambda known: _names.canonical_revision(revision, known))
         self._app.revise(dev_id, revision)
         return revision
 
-    def retract(self, dev_id: str, *, reported: WhenLike, reason: str) -> Retraction:
-        """Appends the withdrawal of a development, known from `reported`."""
-        retraction = Retraction(reported=reported, reason=reason)
+    def _retracted(self, dev_id: str, retraction: Retraction) -> None:
+        """Appends a retraction to the development's stream."""
         self._app.retract(dev_id, retraction)
-        return retraction
 
-    def rank(
-        self,
-        dev_id: str,
-        rank: Rank | str,
-        *,
-        reported: WhenLike,
-        reason: str,
-        by: str | None = None,
-        actor: str | None = None,
-        topic: str | None = None,
-    ) -> Ranking:
-        """Ranks a development's claims (or its claim on actor/topic), known from `reported`.
-
-        A preferred claim outranks the normal ones on its pair, a deprecated one
-        never counts, normal undoes an earlier ranking; `by` names the development
-        whose report grounds it.  The same ranking again changes nothing.
-        """
-        ranking = Ranking(
-            rank=rank, reported=reported, reason=reason, by=by, actor=actor, topic=topic
-        )
+    def _ranked(self, dev_id: str, ranking: Ranking) -> Ranking:
+        """Appends a ranking, its names resolved, to the development's stream."""
         ranking = self._resolving(lambda known: _names.canonical_ranking(ranking, known))
         self._app.rank(dev_id, ranking)
         return ranking
@@ -339,26 +258,10 @@ class Timeline:
         """The store position reads are answered at now (the view's last notification id)."""
         return self._pin()
 
-    def as_of(
-        self,
-        day: WhenLike,
-        known_at: WhenLike | None = None,
-        *,
-        possible: bool = False,
-        at: int | None = None,
-        without_sources: Iterable[str] = (),
-        only_reliability: Reliabilities = None,
-        reliability: Reliabilities = None,
+    def _as_of(
+        self, on: dt.date, known: dt.date | None, possible: bool, at: int | None, scope: Scope
     ) -> View:
-        """The story as of `day`, as it was known on `known_at` (default: all known).
-
-        `at` answers as the store stood at an earlier position (see `position`),
-        so a published answer can be reproduced after more was written.  The
-        counterfactuals: `without_sources` leaves out what these publishers reported,
-        `only_reliability` (or `reliability`) counts only sources of that reliability.
-        """
-        on, known = as_day(day), day_of(known_at)
-        scope = scope_of(without_sources, only_reliability, reliability)
+        """The view's answer as of `on` (at store position `at`), else the oracle's fold."""
         if self.materialised.enabled:
             return self.materialised.as_of(on, known, possible, pin=self._pin(at), scope=scope)
         story = self._known(known, scope)
@@ -369,10 +272,6 @@ class Timeline:
         """The oracle's developments known at `known`, in scope, in story order."""
         story = known_developments(self._replay().entries(), known)
         return story if scope.everything else [d for d in story if scope.admits(d)]
-
-    def _pair(self, actor: str, topic: str) -> PairKey:
-        registry = self.registry
-        return registry.resolve("actor", actor), registry.resolve("topic", topic)
 
     def _claims(self, key: PairKey, known_at: dt.date | None, scope: Scope) -> list[Claimed]:
         if self.materialised.enabled:
@@ -386,70 +285,6 @@ class Timeline:
         view, pin = self.materialised, self._pin()
         return view.entries(pin, view.claimed_by(key, pin))
 
-    def history(
-        self,
-        actor: str,
-        topic: str,
-        *,
-        known_at: WhenLike | None = None,
-        possible: bool = False,
-        without_sources: Iterable[str] = (),
-        only_reliability: Reliabilities = None,
-    ) -> list[Change]:
-        """The change points of one position over story time, as known at `known_at`."""
-        key = self._pair(actor, topic)
-        scope = scope_of(without_sources, only_reliability)
-        return history(self._claims(key, day_of(known_at), scope), *key, possible=possible)
-
-    def diff(
-        self,
-        d1: WhenLike,
-        d2: WhenLike | None = None,
-        *,
-        known_at: WhenLike | None = None,
-        vs_known_at: WhenLike | None = None,
-        possible: bool = False,
-        without_sources: Iterable[str] = (),
-        only_reliability: Reliabilities = None,
-    ) -> Diff:
-        """What changed from (d1, known_at) to (d2, vs_known_at), position by position.
-
-        `d2` defaults to `d1` and `vs_known_at` to `known_at`; at least one must be
-        given.  To compare against everything recorded, pass `vs_known_at="9999"`.
-        """
-        return diff_of(
-            self.as_of,
-            d1,
-            d2,
-            known_at=known_at,
-            vs_known_at=vs_known_at,
-            possible=possible,
-            without_sources=tuple(without_sources),
-            only_reliability=only_reliability,
-        )
-
-    def explain(
-        self,
-        actor: str,
-        topic: str,
-        as_of: WhenLike,
-        *,
-        known_at: WhenLike | None = None,
-        possible: bool = False,
-        without_sources: Iterable[str] = (),
-        only_reliability: Reliabilities = None,
-    ) -> Explanation:
-        """The developments behind a position, the rule that chose it, and what it beat."""
-        key = self._pair(actor, topic)
-        return explain(
-            self._claiming(key),
-            *key,
-            as_day(as_of),
-            known_at=day_of(known_at),
-            possible=possible,
-            scope=scope_of(without_sources, only_reliability),
-        )
-
     def _story(
         self, known_at: WhenLike | None, at: int | None = None, scope: Scope = EVERYTHING
     ) -> list[Development]:
@@ -457,73 +292,6 @@ class Timeline:
         if self.materialised.enabled:
             return self.materialised.developments(known, self._pin(at), scope=scope)
         return self._known(known, scope)
-
-    def relations(
-        self,
-        a: str,
-        b: str,
-        *,
-        by: str = "month",
-        known_at: WhenLike | None = None,
-        children: bool = True,
-        possible: bool = False,
-        without_sources: Iterable[str] = (),
-        only_reliability: Reliabilities = None,
-    ) -> Relations:
-        """Two actors' cooperation–conflict score per period (see `projections.relations`).
-
-        A development falls in the period by whose end it had certainly occurred (the
-        end of its span); with `possible`, in the one where it may first have occurred
-        (the start of its span, when it has one), so spans with no end count too.
-        """
-        return relations_between(
-            self.registry,
-            self._story,
-            a,
-            b,
-            by=by,
-            known_at=known_at,
-            children=children,
-            possible=possible,
-            without_sources=without_sources,
-            only_reliability=only_reliability,
-        )
-
-    def developments(
-        self,
-        known_at: WhenLike | None = None,
-        *,
-        actor: str | None = None,
-        children: bool = False,
-        topic: str | None = None,
-        period: WhenLike | None = None,
-        reliability: Reliabilities = None,
-        at: int | None = None,
-        retracted: bool = False,
-        without_sources: Iterable[str] = (),
-    ) -> list[Development]:
-        """Developments known at `known_at` in story order, filtered by what is given.
-
-        `actor` keeps those naming it (or, with `children`, any actor below it) as
-        actor, target or claimant; `topic` those claiming on it; `period` those whose
-        occurred span overlaps it; `reliability` those whose source has it (or one of them);
-        `at` lists them as the store stood at an earlier position; `retracted` adds
-        those retracted by `known_at`, each as last known before its retraction.
-        """
-        return developments_listed(
-            self.registry,
-            self._story,
-            self.corrections,
-            known_at,
-            actor=actor,
-            children=children,
-            topic=topic,
-            period=period,
-            reliability=reliability,
-            at=at,
-            retracted=retracted,
-            without_sources=without_sources,
-        )
 
     def entries(self) -> list[Entry]:
         """Everything recorded, one entry per development id, sorted by id."""

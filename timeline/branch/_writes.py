@@ -2,7 +2,9 @@
 
 Names are resolved to ids first; an id recorded (in the store at the pin, or in
 the branch) with other content is refused, the same record again is a no-op, and
-a retraction is final.  Nothing reaches the event log or the view.
+a retraction is final.  Nothing reaches the event log or the view.  The writes'
+arguments are handled by `SharedWrites`, as the facade's are; this module checks
+and keeps what they give.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from timeline._shared_writes import SharedWrites
 from timeline.branch._layer import Correction, with_correction
 from timeline.branch._state import BranchState
 from timeline.engine import _names
@@ -19,20 +22,7 @@ from timeline.engine.errors import DuplicateError, RecordError, UnknownDevelopme
 from timeline.engine.loader import Seeds, read_seeds
 from timeline.engine.registry import Registry
 from timeline.engine.rule import Entry
-from timeline.engine.values import (
-    Actor,
-    Development,
-    Kind,
-    Person,
-    Rank,
-    Ranking,
-    Retraction,
-    Revision,
-    Source,
-    StanceClaim,
-    Topic,
-)
-from timeline.engine.when import WhenLike
+from timeline.engine.values import Actor, Development, Ranking, Retraction, Revision, Topic
 from timeline.projections.overlay import entries_at
 
 __all__ = ["BranchWrites", "new_in"]
@@ -136,7 +126,7 @@ def _differs(old: Development, new: Development) -> DuplicateError:
     )
 
 
-class BranchWrites(BranchState):
+class BranchWrites(BranchState, SharedWrites):
     """The writes a `Timeline` takes, into the branch only."""
 
     def _entries(self, dev_ids: Iterable[str]) -> dict[str, Entry]:
@@ -163,11 +153,6 @@ class BranchWrites(BranchState):
         self._layers = {}
         return [development.id for development in new.developments]
 
-    def record(self, development: Development) -> str:
-        """Adds a development to the branch; the same content as recorded changes nothing."""
-        self.record_many([development])
-        return development.id
-
     def record_many(
         self,
         developments: Iterable[Development] = (),
@@ -185,77 +170,19 @@ class BranchWrites(BranchState):
         given = Seeds(tuple(actors), tuple(topics), tuple(developments), tuple(corrections))
         return self._add(given)
 
-    def register_actor(
-        self,
-        actor: Actor | str,
-        name: str | None = None,
-        *,
-        aliases: Iterable[str] = (),
-        people: Iterable[Person] = (),
-    ) -> str:
-        """Registers an actor in the branch (an `Actor`, or its id and name); returns its id."""
-        if not isinstance(actor, Actor):
-            actor = Actor(actor, name or actor, tuple(aliases), list(people))
-        self.record_many((), actors=[actor])
-        return actor.id
-
-    def register_topic(
-        self, topic: Topic | str, description: str | None = None, *, aliases: Iterable[str] = ()
-    ) -> str:
-        """Registers a topic in the branch (a `Topic`, or its slug and description)."""
-        if not isinstance(topic, Topic):
-            topic = Topic(topic, description or topic, tuple(aliases))
-        self.record_many((), topics=[topic])
-        return topic.id
-
-    def revise(
-        self,
-        dev_id: str,
-        *,
-        reported: WhenLike,
-        reason: str,
-        occurred: WhenLike | None = None,
-        kind: Kind | str | None = None,
-        summary: str | None = None,
-        source: Source | None = None,
-        claims: Sequence[StanceClaim] | None = None,
-    ) -> Revision:
-        """Adds a correction of a development (of the store or the branch) to the branch."""
-        revision = Revision(
-            reported=reported,
-            reason=reason,
-            occurred=occurred,
-            kind=kind,
-            summary=summary,
-            source=source,
-            claims=claims,
-        )
+    def _revised(self, dev_id: str, revision: Revision) -> Revision:
+        """Adds a revision, its names resolved, to the branch."""
         revision = _names.canonical_revision(revision, self.registry)
-        self.record_many(corrections=[(dev_id, revision)])
+        self._add(Seeds(corrections=((dev_id, revision),)))
         return revision
 
-    def retract(self, dev_id: str, *, reported: WhenLike, reason: str) -> Retraction:
-        """Adds the withdrawal of a development (of the store or the branch) to the branch."""
-        retraction = Retraction(reported=reported, reason=reason)
-        self.record_many(corrections=[(dev_id, retraction)])
-        return retraction
+    def _retracted(self, dev_id: str, retraction: Retraction) -> None:
+        """Adds a retraction to the branch."""
+        self._add(Seeds(corrections=((dev_id, retraction),)))
 
-    def rank(
-        self,
-        dev_id: str,
-        rank: Rank | str,
-        *,
-        reported: WhenLike,
-        reason: str,
-        by: str | None = None,
-        actor: str | None = None,
-        topic: str | None = None,
-    ) -> Ranking:
-        """Adds a ranking of a development's claims (as `Timeline.rank`) to the branch."""
-        ranking = Ranking(
-            rank=rank, reported=reported, reason=reason, by=by, actor=actor, topic=topic
-        )
-        self.record_many(corrections=[(dev_id, ranking)])
+    def _ranked(self, dev_id: str, ranking: Ranking) -> Ranking:
+        """Adds a ranking to the branch; returns it as given (the branch keeps it resolved)."""
+        self._add(Seeds(corrections=((dev_id, ranking),)))
         return ranking
 
     def load_seeds(self, path: str | Path) -> list[str]:
