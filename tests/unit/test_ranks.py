@@ -171,3 +171,13 @@ def test_a_development_as_known_carries_its_ranks(story: Timeline) -> None:
     assert listed[SENATOR].claims == (claim,)
     earlier = {d.id: d for d in story.developments(known_at="2019-02-28")}
     assert earlier[SENATOR].claims == (attrs.evolve(claim, rank=Rank.NORMAL),)
+
+
+def test_a_ranking_is_returned_with_its_names_resolved_by_store_and_branch(
+    story: Timeline,
+) -> None:
+    given = {"reported": "2019-03-01", "reason": "signed", "actor": "Ankara", "topic": TURKEY[1]}
+    ranked = story.branch().rank("s400-supply-agreement", "preferred", **given)
+    kept = story.rank("s400-supply-agreement", "preferred", **given)
+    assert (ranked.actor, ranked.topic) == TURKEY
+    assert ranked == kept

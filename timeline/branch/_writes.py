@@ -181,7 +181,8 @@ class BranchWrites(BranchState, SharedWrites):
         self._add(Seeds(corrections=((dev_id, retraction),)))
 
     def _ranked(self, dev_id: str, ranking: Ranking) -> Ranking:
-        """Adds a ranking to the branch; returns it as given (the branch keeps it resolved)."""
+        """Adds a ranking, its names resolved, to the branch."""
+        ranking = _names.canonical_ranking(ranking, self.registry)
         self._add(Seeds(corrections=((dev_id, ranking),)))
         return ranking
 
