@@ -3,7 +3,8 @@
 Tables are drawn by `rich`, which measures text as the terminal shows it and wraps
 cells to fit the width: on a terminal its width, else `COLUMNS` when set, else
 unlimited (piped output is not wrapped).  `--wide` adds the wide-only columns and
-never wraps.  Colour is used on a terminal only, and never with `NO_COLOR`.
+never wraps.  Colour is used on a terminal only, and never with `NO_COLOR`.  A
+table of plain ASCII that fits unwrapped is drawn, the same, by `cli._plain`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
+
+from timeline.cli._plain import plain_table
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -200,9 +203,6 @@ class Output:
         leading: int = 0,
     ) -> None:
         """Rows under a header, wrapped to fit (wide: every column, one line per row)."""
-        from rich import box
-        from rich.table import Table
-
         shown_columns = [column for column in columns if wide or not column.wide]
         shown_rows = [[row[i] for i, c in enumerate(columns) if wide or not c.wide] for row in rows]
         stacked = False
@@ -210,6 +210,27 @@ class Output:
             count = len(shown_columns)
             shown_columns, shown_rows = stack(shown_columns, shown_rows, self.width)
             stacked = len(shown_columns) < count
+        width = UNLIMITED if wide or self.width is None else self.width
+        if not (self.color or stacked or leading):
+            plain = plain_table([c.name for c in shown_columns], shown_rows, header, width)
+            if plain is not None:
+                self.write(plain)
+                return
+        leading = 1 if stacked else leading
+        self._rich_table(shown_columns, shown_rows, wide=wide, header=header, leading=leading)
+
+    def _rich_table(
+        self,
+        shown_columns: Sequence[Column],
+        shown_rows: Sequence[Sequence[str]],
+        *,
+        wide: bool,
+        header: bool,
+        leading: int,
+    ) -> None:
+        from rich import box
+        from rich.table import Table
+
         dashes = box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
         table = Table(
             box=dashes,
@@ -219,7 +240,7 @@ class Output:
             header_style="bold" if self.color else "",
             highlight=False,
             show_header=header,
-            leading=1 if stacked else leading,
+            leading=leading,
         )
         for column in shown_columns:
             table.add_column(column.name, overflow="fold", no_wrap=wide)
