@@ -56,6 +56,33 @@ class Registry:
         """Registered topics by id."""
         return MappingProxyType(self._topics)
 
+    def staged(
+        self, actors: Iterable[Actor], topics: Iterable[Topic]
+    ) -> tuple[Registry, list[Actor], list[Topic]]:
+        """A copy with the new actors and topics added, and those new ones (itself if none).
+
+        Raises, as `check_actor` and `check_topic` do, for one that clashes.
+        """
+        actors, topics = list(actors), list(topics)
+        if not actors and not topics:
+            return self, [], []  # nothing to stage: only read, never changed
+        staged = Registry(self._actors.values(), self._topics.values())
+        new_actors = [actor for actor in actors if staged._staging_actor(actor)]
+        new_topics = [topic for topic in topics if staged._staging_topic(topic)]
+        return staged, new_actors, new_topics
+
+    def _staging_actor(self, actor: Actor) -> bool:
+        new = self.check_actor(actor)
+        if new:
+            self.add_actor(actor)
+        return new
+
+    def _staging_topic(self, topic: Topic) -> bool:
+        new = self.check_topic(topic)
+        if new:
+            self.add_topic(topic)
+        return new
+
     def check_actor(self, actor: Actor) -> bool:
         """Whether `actor` is new; raises if it clashes with what is registered."""
         return self._check(

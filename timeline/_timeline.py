@@ -176,21 +176,7 @@ class Timeline(SharedReads, SharedWrites):
 
     def _record(self, known: Registry, seeds: Seeds) -> list[str]:
         """Records `seeds` with names resolved through `known`; the ids of new developments."""
-        # Only registrations are staged; with none, `known` itself is only read.
-        staged = (
-            Registry(known.actors.values(), known.topics.values())
-            if seeds.actors or seeds.topics
-            else known
-        )
-        new_actors, new_topics = [], []
-        for actor in seeds.actors:
-            if staged.check_actor(actor):  # new; raises if it clashes with a registered one
-                staged.add_actor(actor)
-                new_actors.append(actor)
-        for topic in seeds.topics:
-            if staged.check_topic(topic):
-                staged.add_topic(topic)
-                new_topics.append(topic)
+        staged, new_actors, new_topics = known.staged(seeds.actors, seeds.topics)
         resolved = []
         for development in seeds.developments:
             canonical, problems = _names.canonical_development(development, staged)

@@ -37,7 +37,7 @@ def new_in(seeds: Seeds, known: Registry, held: Held) -> Seeds:
     `known` is the branch's registry; `held` reads what the store and the branch
     hold of the ids concerned (once).  Raises on the first problem, adding nothing.
     """
-    staged, actors, topics = _registered(seeds, known)
+    staged, actors, topics = known.staged(seeds.actors, seeds.topics)
     given = _resolved(seeds.developments, staged)
     # What the store (at the pin) and the branch hold of every id concerned, read once.
     grounds = [c.by for _, c in seeds.corrections if isinstance(c, Ranking) and c.by]
@@ -45,22 +45,6 @@ def new_in(seeds: Seeds, known: Registry, held: Held) -> Seeds:
     new = _unrecorded(given, entries)
     kept = _changing(seeds.corrections, staged, entries)
     return Seeds(tuple(actors), tuple(topics), tuple(new), tuple(kept))
-
-
-def _registered(seeds: Seeds, known: Registry) -> tuple[Registry, list[Actor], list[Topic]]:
-    """A copy of the registry with the new actors and topics added, and those new ones."""
-    staged = Registry(known.actors.values(), known.topics.values())
-    new_actors: list[Actor] = []
-    new_topics: list[Topic] = []
-    for actor in seeds.actors:
-        if staged.check_actor(actor):  # new; raises if it clashes with a registered one
-            staged.add_actor(actor)
-            new_actors.append(actor)
-    for topic in seeds.topics:
-        if staged.check_topic(topic):
-            staged.add_topic(topic)
-            new_topics.append(topic)
-    return staged, new_actors, new_topics
 
 
 def _resolved(developments: Iterable[Development], staged: Registry) -> dict[str, Development]:
