@@ -12,7 +12,6 @@ same process knows of them without waiting for their notification.
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -25,7 +24,6 @@ __all__ = ["TOPIC", "BulkPostgresRecorder", "committed"]
 
 TOPIC = "timeline.engine._postgres:BulkPostgresRecorder"
 
-_counter = itertools.count(1)
 _committed = 0
 _counting = threading.Lock()
 
@@ -37,8 +35,8 @@ def committed() -> int:
 
 def _count_commit() -> None:
     global _committed
-    with _counting:
-        _committed = next(_counter)
+    with _counting:  # writer threads may commit at once
+        _committed += 1
 
 
 class BulkPostgresRecorder(PostgresApplicationRecorder):

@@ -9,6 +9,7 @@ folding a stream, whose order is the order of recording (see `engine.rule`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID, uuid5
 
 import attrs
@@ -18,7 +19,14 @@ from timeline.engine import values
 from timeline.engine.errors import DuplicateError, NotRetractableError, RecordError
 from timeline.engine.rule import Entry
 
-__all__ = ["ActorStream", "DevelopmentStream", "TopicStream", "check_ranking", "stream_id"]
+__all__ = [
+    "ActorStream",
+    "DevelopmentStream",
+    "TopicStream",
+    "check_ranking",
+    "check_retraction",
+    "stream_id",
+]
 
 _NAMESPACE = UUID("5f1f6f3e-8a57-4d0c-9a52-3c2f4f0b7a11")
 
@@ -48,6 +56,21 @@ def check_ranking(entry: Entry, ranking: values.Ranking) -> None:
                 f"ranking of {dev_id!r}: it claims no stance of {ranking.actor!r} on "
                 f"{ranking.topic!r} in any version (its claims: {listed})"
             )
+
+
+def check_retraction(
+    dev_id: str, retractions: Sequence[values.Retraction], retraction: values.Retraction
+) -> bool:
+    """Whether `retraction` is new; the same again is not, a different one is refused."""
+    if retraction in retractions:
+        return False
+    if retractions:
+        earlier = retractions[0]
+        raise NotRetractableError(
+            f"development {dev_id!r} was already retracted "
+            f"(reported {earlier.reported}: {earlier.reason})"
+        )
+    return True
 
 
 class DevelopmentStream(Aggregate):
@@ -118,14 +141,8 @@ class DevelopmentStream(Aggregate):
 
     def retract(self, retraction: values.Retraction) -> bool:
         """Appends the withdrawal; the same again changes nothing, a different one is refused."""
-        if retraction in self.retractions:
+        if not check_retraction(self.development.id, self.retractions, retraction):
             return False
-        if self.retractions:
-            earlier = self.retractions[0]
-            raise NotRetractableError(
-                f"development {self.development.id!r} was already retracted "
-                f"(reported {earlier.reported}: {earlier.reason})"
-            )
         self._retracted(retraction)
         return True
 

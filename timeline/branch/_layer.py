@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from timeline.engine.aggregates import check_ranking
+from timeline.engine.aggregates import check_ranking, check_retraction
 from timeline.engine.errors import NotRetractableError
 from timeline.engine.loader import Seeds
 from timeline.engine.registry import Registry
@@ -59,14 +59,8 @@ def with_correction(entry: Entry, correction: Revision | Retraction | Ranking) -
             return entry
         check_ranking(entry, correction)
         return attrs.evolve(entry, rankings=(*entry.rankings, correction))
-    if correction in entry.retractions:
+    if not check_retraction(entry.id, entry.retractions, correction):
         return entry
-    if entry.retractions:
-        earlier = entry.retractions[0]
-        raise NotRetractableError(
-            f"development {entry.id!r} was already retracted "
-            f"(reported {earlier.reported}: {earlier.reason})"
-        )
     return attrs.evolve(entry, retractions=(correction,))
 
 

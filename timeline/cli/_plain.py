@@ -17,17 +17,12 @@ __all__ = ["plain_table"]
 _PRINTABLE = frozenset(map(chr, range(0x20, 0x7F)))
 
 
-def _plain(text: str) -> bool:
-    return text.isascii() and (not text or _PRINTABLE.issuperset(text))
-
-
 def plain_table(
     names: Sequence[str], rows: Sequence[Sequence[str]], header: bool, width: int
 ) -> str | None:
     """The table as `rich` draws it unwrapped (for `Output.write`), or None if it cannot be."""
-    if not names or not all(_plain(cell) for row in rows for cell in row):
-        return None
-    if not all(_plain(name) for name in names):
+    cells = (cell for row in (names, *rows) for cell in row)
+    if not names or not all(map(_PRINTABLE.issuperset, cells)):
         return None
     widths = [len(name) if header else 0 for name in names]
     for row in rows:
