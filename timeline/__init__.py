@@ -14,7 +14,13 @@ them and is the API to import from.
 
 from __future__ import annotations
 
+import pkgutil
 from typing import TYPE_CHECKING
+
+# Run from a source checkout, this folder comes first on the path, and engine/,
+# projections/ and seeds/ sit beside it rather than in it: the package also spans every
+# other `timeline` folder on the path, so they come from the installed (or editable) tree.
+__path__ = pkgutil.extend_path(__path__, __name__)
 
 from timeline.engine._lazy import lazy
 
