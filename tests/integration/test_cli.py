@@ -191,18 +191,7 @@ def call(tmp: Path, *argv: str) -> tuple[int, str, str]:
     return status, stdout.getvalue(), stderr.getvalue()
 
 
-COMMANDS = ["positions", "developments", "history", "load", "diff", "explain", "relations",
-            "export", "actors", "topics", "show", "add", "revise", "retract", "init", "demo",
-            "project", "help", "completion"]  # fmt: skip
-
-
-@pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help(tmp_path: Path, command: str) -> None:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    status = run([command, "--help"], Settings(None, tmp_path), stdout, stderr)
-    assert status == 0, stderr.getvalue()
-    assert f"Usage: timeline {command}" in stdout.getvalue()
-    assert not tmp_path.joinpath("timeline").exists()
+# Every command's help: tests/integration/test_docs.py, over the real registry.
 
 
 def test_no_command_prints_help(tmp_path: Path) -> None:

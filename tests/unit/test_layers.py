@@ -1,4 +1,4 @@
-"""The layers point one way: the engine stands alone, the read side never writes events."""
+"""The layers point one way: each module imports only the layers its own layer allows."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import timeline
 
@@ -45,31 +47,123 @@ def test_the_engine_records_and_replays_with_the_read_side_blocked() -> None:
     assert done.stdout.strip() == "ok"
 
 
-def _imports(folder: Path) -> dict[str, set[str]]:
-    """The modules each file of a folder imports, at any depth of the file."""
-    found: dict[str, set[str]] = {}
-    for path in sorted(folder.glob("*.py")):
-        names: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names.add(node.module)
-            elif isinstance(node, ast.Import):
-                names.update(alias.name for alias in node.names)
-        found[path.name] = names
-    return found
+# Each first-party module belongs to one layer (the longest matching name wins) ...
+LAYER_OF = {
+    "timeline": "api",  # `from timeline import Timeline`: the public surface
+    "timeline.engine": "engine",
+    "timeline.projections": "projections",
+    "timeline.seeds": "seeds",
+    "timeline._selecting": "shared",
+    "timeline._shared_reads": "shared",
+    "timeline._shared_writes": "shared",
+    "timeline._timeline": "facade",
+    "timeline.bootstrap": "facade",
+    "timeline._impact": "facade",
+    "timeline._exchange": "formats",
+    "timeline._export_forms": "formats",
+    "timeline._import_plan": "formats",
+    "timeline.formats": "formats",
+    "timeline.branch": "branch",
+    "timeline.cli": "cli",
+    "timeline.__main__": "cli",
+    "timeline.web": "web",
+}
+# ... and may import exactly these layers (its own included), nothing else first-party.
+ALLOWED = {
+    "engine": {"engine"},
+    "seeds": {"seeds"},
+    "projections": {"engine", "projections"},
+    "shared": {"engine", "projections", "shared"},
+    "facade": {"engine", "projections", "shared", "facade", "branch"},
+    "formats": {"engine", "projections", "facade", "formats"},
+    "branch": {"engine", "projections", "shared", "facade", "branch"},
+    "api": {"engine", "facade", "branch"},
+    "cli": {"api", "engine", "projections", "seeds", "facade", "formats", "branch", "cli"},
+    "web": {"api", "engine", "projections", "facade", "cli", "web"},
+}
+FOLDERS = {"engine": "timeline.engine", "projections": "timeline.projections"}
+FOLDERS |= {"seeds": "timeline.seeds", "timeline": "timeline"}
 
 
-def test_no_engine_module_imports_the_read_side_or_the_facade() -> None:
-    for name, modules in _imports(ROOT / "engine").items():
-        upward = {
-            m for m in modules if m.startswith(("timeline.projections", "timeline._timeline"))
-        }
-        upward |= {m for m in modules if m in ("timeline", "timeline.cli", "timeline.bootstrap")}
-        assert not upward, f"engine/{name} imports {sorted(upward)}"
+def layer_of(module: str) -> str | None:
+    """The layer of a first-party module, None for any other module."""
+    for name in sorted(LAYER_OF, key=len, reverse=True):
+        if module == name or module.startswith(f"{name}."):
+            return LAYER_OF[name]
+    return None
 
 
-def test_the_read_side_never_imports_the_facade_or_the_command() -> None:
-    for name, modules in _imports(ROOT / "projections").items():
-        upward = {m for m in modules if m.startswith(("timeline._timeline", "timeline.cli"))}
-        upward |= {m for m in modules if m in ("timeline", "timeline.bootstrap")}
-        assert not upward, f"projections/{name} imports {sorted(upward)}"
+def imported(source: str) -> set[str]:
+    """The first-party modules a file's source imports, at any depth of the file."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == "timeline":
+            # `from timeline import x` reaches a submodule x, else the public surface.
+            found |= {f"timeline.{a.name}" for a in node.names if a.name in _SUBMODULES}
+            found |= {"timeline" for a in node.names if a.name not in _SUBMODULES}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return {m for m in found if m == "timeline" or m.startswith("timeline.")}
+
+
+def _module_names() -> dict[Path, str]:
+    """Every Python file of the package, by the module name it is installed as."""
+    names: dict[Path, str] = {}
+    for folder, package in FOLDERS.items():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            parts = path.relative_to(ROOT / folder).with_suffix("").parts
+            names[path] = ".".join([package, *parts]).removesuffix(".__init__")
+    return names
+
+
+MODULES = _module_names()
+_SUBMODULES = {m.split(".")[1] for m in MODULES.values() if m.count(".") >= 1}
+
+
+def stray_imports(module: str, source: str) -> list[str]:
+    """The imports of a module's source that its layer does not allow, as messages."""
+    layer = layer_of(module)
+    assert layer is not None, f"{module} is in no layer: add it to LAYER_OF"
+    problems = []
+    for target in sorted(imported(source)):
+        reached = layer_of(target)
+        if reached is None:
+            problems.append(f"{module} imports {target}, which is in no layer")
+        elif reached not in ALLOWED[layer]:
+            problems.append(f"{module} ({layer}) imports {target} ({reached})")
+    return problems
+
+
+def test_every_module_of_every_layer_is_checked() -> None:
+    layers = {layer_of(module) for module in MODULES.values()}
+    assert layers >= set(ALLOWED) - {"formats"}, "a layer with no module checks nothing"
+    assert len(MODULES) > 100
+
+
+@pytest.mark.parametrize("path", list(MODULES), ids=lambda p: str(p.relative_to(ROOT)))
+def test_each_module_imports_only_what_its_layer_allows(path: Path) -> None:
+    assert stray_imports(MODULES[path], path.read_text()) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("timeline.engine.rule", "from timeline.projections.sql import x"),
+        ("timeline.engine.rule", "def f():\n    import timeline.branch"),
+        ("timeline.engine.rule", "from timeline import Timeline"),
+        ("timeline.projections.sql", "from timeline._shared_reads import x"),
+        ("timeline.projections.sql", "from timeline.cli._options import x"),
+        ("timeline.projections.sql", "from timeline.web import app"),
+        ("timeline.branch._reads", "from timeline import cli"),
+        ("timeline._shared_reads", "from timeline.branch import Branch"),
+        ("timeline.cli._reads", "from timeline.web.api import app"),
+        ("timeline.cli._reads", "from timeline._shared_writes import x"),
+        ("timeline.web.api", "from timeline.branch import Branch"),
+        ("timeline.seeds", "from timeline.engine import When"),
+        ("timeline.engine.rule", "from timeline.nowhere import x"),
+    ],
+)
+def test_an_import_outside_the_layer_is_reported(module: str, source: str) -> None:
+    assert len(stray_imports(module, source)) == 1

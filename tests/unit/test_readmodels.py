@@ -150,7 +150,17 @@ def test_listing_filters_by_actor_with_or_without_children(story: Timeline) -> N
 
 
 def test_listing_filters_by_topic_period_and_reliability(story: Timeline) -> None:
-    assert listing(story, topic="s400-purchase", period="2017")[:1] == [AGREEMENT]
+    on_topic = listing(story, topic="s400-purchase")
+    in_2017 = listing(story, topic="s400-purchase", period="2017")
+    in_december = listing(story, topic="s400-purchase", period="2018-12")
+    # The period keeps what overlaps it: one starting after it and one ending before it go.
+    assert in_2017[:1] == [AGREEMENT]
+    assert MINISTER in on_topic
+    assert MINISTER not in in_2017
+    assert AGREEMENT in on_topic
+    assert AGREEMENT not in in_december
+    assert set(in_2017) < set(on_topic)
+    assert set(in_december) < set(on_topic)
     assert AGREEMENT not in listing(story, reliability="anonymous")
     anonymous = story.developments(reliability=[Reliability.ANONYMOUS])
     assert {d.source.reliability for d in anonymous} == {Reliability.ANONYMOUS}

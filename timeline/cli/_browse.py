@@ -21,7 +21,10 @@ ACTOR_COLUMNS = (Column("id"), Column("name"), Column("aliases"), Column("people
 TOPIC_COLUMNS = (Column("id"), Column("description"), Column("aliases"))
 
 
-@click.command(short_help="The actors of the story, with their names and people.")
+@click.command(
+    short_help="The actors of the story, with their names and people.",
+    epilog="Example: timeline demo actors --json",
+)
 @opt.output()
 @opt.store
 @pass_app
@@ -55,7 +58,9 @@ def actors(app: App) -> None:
     app.show(document, ACTOR_COLUMNS, rows, empty="No actors yet: load a story first.")
 
 
-@click.command(short_help="The topics actors take stances on.")
+@click.command(
+    short_help="The topics actors take stances on.", epilog="Example: timeline demo topics"
+)
 @opt.output()
 @opt.store
 @pass_app
@@ -150,7 +155,10 @@ def _show_json(entry: Entry) -> dict[str, Any]:
     }
 
 
-@click.command(short_help="One development, with its revisions and retractions.")
+@click.command(
+    short_help="One development, with its revisions and retractions.",
+    epilog="Example: timeline demo show patriot-sale-approved",
+)
 @click.argument("dev_id", metavar="ID")
 @opt.output(table=False)
 @opt.store

@@ -11,7 +11,11 @@ __all__ = ["completion", "help_"]
 SHELLS = ("bash", "zsh", "fish")
 
 
-@click.command("help", short_help="Show the help of a command.")
+@click.command(
+    "help",
+    short_help="Show the help of a command.",
+    epilog="Examples: timeline help positions; timeline help branch save",
+)
 @click.argument("command", nargs=-1)
 @click.pass_context
 def help_(ctx: click.Context, command: tuple[str, ...]) -> None:
@@ -31,7 +35,10 @@ def help_(ctx: click.Context, command: tuple[str, ...]) -> None:
     click.echo(current.get_help())
 
 
-@click.command(short_help="Print a shell completion script.")
+@click.command(
+    short_help="Print a shell completion script.",
+    epilog='Example: eval "$(timeline completion bash)"',
+)
 @click.argument("shell", type=click.Choice(SHELLS))
 @pass_app
 def completion(app: App, shell: str) -> None:

@@ -33,7 +33,10 @@ def forecasts(developments: list[Development]) -> list[str]:
     return [d.id for d in developments if d.reported.latest < d.occurred.earliest]
 
 
-@click.command(short_help="Create an empty store (your own, or --db).")
+@click.command(
+    short_help="Create an empty store (your own, or --db).",
+    epilog="Example: timeline init --db story.db",
+)
 @opt.output(table=False)
 @opt.store
 @pass_app
@@ -167,7 +170,11 @@ def revise(app: App, /, dev_id: str, reported: DayArg, reason: str, **given: Any
     app.say({"id": dev_id, "revised": added}, text)
 
 
-@click.command(short_help="Withdraw a recorded development, from a date on.")
+@click.command(
+    short_help="Withdraw a recorded development, from a date on.",
+    epilog="Example: timeline retract us-senator-scrap-s400 --reported 2019-02-01 "
+    "--reason misattributed",
+)
 @click.argument("dev_id", metavar="ID")
 @click.option("--reported", metavar="D", type=opt.DAY, required=True,
               help="When the withdrawal became known (it counts from then on).")  # fmt: skip
@@ -199,7 +206,11 @@ def retract(app: App, dev_id: str, reported: DayArg, reason: str) -> None:
             app.out.line(line)
 
 
-@click.command(short_help="Mark a development's claims preferred, normal or deprecated.")
+@click.command(
+    short_help="Mark a development's claims preferred, normal or deprecated.",
+    epilog="Example: timeline rank us-senator-scrap-s400 deprecated --reported 2019-02-01 "
+    "--reason 'one senator, not Congress'",
+)
 @click.argument("dev_id", metavar="ID")
 @click.argument("rank", type=click.Choice(["preferred", "normal", "deprecated"]))
 @click.option("--reported", metavar="D", type=opt.DAY, required=True,

@@ -45,7 +45,10 @@ def _wrote(app: App, path: Path) -> None:
     app.say({"written": str(path)}, f"wrote {path}")
 
 
-@click.group(short_help="Draw a chart to a PNG or SVG file.")
+@click.group(
+    short_help="Draw a chart to a PNG or SVG file.",
+    epilog="Example: timeline demo chart positions s400-purchase -o s400.png",
+)
 def chart() -> None:
     """Draw a chart of the story to a PNG or SVG file (headless, no display needed)."""
 
@@ -134,7 +137,10 @@ def relations(
     _wrote(app, write_relations(tl, first, second, path, by=by, known_at=_day(known_at), dpi=dpi))
 
 
-@click.command(short_help="Serve the story's page and JSON API on this machine.")
+@click.command(
+    short_help="Serve the story's page and JSON API on this machine.",
+    epilog="Example: timeline demo serve --port 8000",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
