@@ -20,6 +20,7 @@ from timeline.engine.rule import (
     Entry,
     PairKey,
     Position,
+    in_story_order,
     occurred_by,
     position,
     search_order,
@@ -40,7 +41,7 @@ __all__ = [
 def known_developments(entries: Iterable[Entry], known_at: dt.date | None) -> list[Development]:
     """The developments known at `known_at`, as then known, in story order."""
     known = (entry.as_known(known_at) for entry in entries)
-    return sorted((d for d in known if d is not None), key=lambda d: d.story_key)
+    return in_story_order(d for d in known if d is not None)
 
 
 def claims_on(developments: Iterable[Development], key: PairKey) -> list[Claimed]:

@@ -28,8 +28,8 @@ by `STORY_ORDER`, `KNOWN_SPAN`, `CERTAIN_BY`, `POSSIBLE_BY` and `RANK`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import attrs
 
@@ -46,6 +46,7 @@ from timeline.engine.when import When, WhenLike, as_day
 
 __all__ = [
     "CERTAIN_BY",
+    "COUNTS",
     "EVERYTHING",
     "KNOWN_SPAN",
     "POSSIBLE_BY",
@@ -56,16 +57,21 @@ __all__ = [
     "PairKey",
     "Position",
     "Scope",
+    "counts",
+    "in_story_order",
     "is_known",
+    "leading_run",
     "occurred_by",
     "position",
     "search_order",
     "source_key",
     "story_key",
+    "story_key_of",
     "winning_run",
 ]
 
 PairKey = tuple[str, str]
+T = TypeVar("T")
 
 # The rule's columns in a stored claim: story order, the knowledge span
 # `[known_from, known_until)` of the version it belongs to, and the end (certain)
@@ -76,6 +82,15 @@ CERTAIN_BY = "occurred_latest"
 POSSIBLE_BY = "occurred_earliest"
 # The claim's rank as a number (`Rank.tier`): search order puts higher ranks first.
 RANK = "rank"
+
+
+def counts(rank: Rank) -> bool:
+    """Whether a claim of this rank can count at all: a deprecated claim never does."""
+    return rank is not Rank.DEPRECATED
+
+
+# `counts` as a condition on the stored tier, for the view's statements.
+COUNTS = f"{RANK} > {Rank.DEPRECATED.tier}"
 
 
 def is_known(reported: When, known_at: dt.date | None) -> bool:
@@ -91,6 +106,18 @@ def occurred_by(occurred: When, day: dt.date, *, possible: bool) -> bool:
 def story_key(occurred: When, dev_id: str) -> tuple[Any, ...]:
     """Story order: occurred earliest day, then latest day, then development id."""
     return (occurred.earliest, occurred.latest, dev_id)
+
+
+def story_key_of(item: Development | Claimed) -> tuple[Any, ...]:
+    """Where a development or a claim stands in story order (`story_key`)."""
+    if isinstance(item, Claimed):
+        return item.story_key
+    return story_key(item.occurred, item.id)
+
+
+def in_story_order(developments: Iterable[Development]) -> list[Development]:
+    """The developments sorted in story order."""
+    return sorted(developments, key=story_key_of)
 
 
 @attrs.frozen
@@ -248,7 +275,7 @@ def search_order(claims: Iterable[Claimed]) -> list[Claimed]:
 
     Deprecated claims are left out: they never count.
     """
-    kept = [claim for claim in claims if claim.rank is not Rank.DEPRECATED]
+    kept = [claim for claim in claims if counts(claim.rank)]
     return sorted(kept, key=lambda claim: claim.search_key, reverse=True)
 
 
@@ -258,12 +285,25 @@ def winning_run(searched: Iterable[Claimed]) -> list[Claimed]:
     It is the first claim searched and the claims after it of the same stance and
     rank, unbroken: so when a preferred claim counts, only preferred claims do.
     """
-    run: list[Claimed] = []
-    for claim in searched:
-        if run and (claim.stance != run[0].stance or claim.rank is not run[0].rank):
-            break
-        run.append(claim)
+    run = leading_run(searched, lambda claim: (claim.stance, claim.rank))
     run.reverse()
+    return run
+
+
+def leading_run(searched: Iterable[T], mark: Callable[[T], object]) -> list[T]:
+    """The items in search order up to the run's break: each of the first one's stance and rank.
+
+    `mark` gives an item's (stance, rank), as values or as stored; only the items of
+    the run are taken from `searched`, and the one after it.
+    """
+    run: list[T] = []
+    first: object = None
+    for item in searched:
+        if not run:
+            first = mark(item)
+        elif mark(item) != first:
+            break
+        run.append(item)
     return run
 
 

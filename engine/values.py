@@ -257,11 +257,6 @@ class Development:
     )
     occurred_as_written: str | None = attrs.field(default=None, validator=_optional_text)
 
-    @property
-    def story_key(self) -> tuple[Any, ...]:
-        """Story order: occurred earliest, then latest, then id."""
-        return (self.occurred.earliest, self.occurred.latest, self.id)
-
     def names(self) -> tuple[tuple[str, str], ...]:
         """Every (kind, name) of actor or topic the development mentions."""
         actors = [*self.actors, *self.targets, *(c.actor for c in self.claims)]

@@ -14,12 +14,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
 import attrs
 from eventsourcing.persistence import StoredEvent, TrackingRecorder
 
+from timeline.engine import rule
 from timeline.engine.errors import TimelineError
 from timeline.projections.sql import TABLES, Dialect
 
@@ -35,6 +37,8 @@ Row = Sequence[Any]
 # Streams read in one statement by `ViewRecorder.streams` (well under SQLite's limit
 # of parameters per statement).
 STREAMS_AT_ONCE = 500
+# A run statement's row is (dev_id, stance, occurred, rank): its stance and rank end a run.
+RUN_MARK = itemgetter(1, 3)
 
 
 class TrackingConflictError(TimelineError, RuntimeError):
@@ -188,11 +192,7 @@ class ViewQueries(ABC):
 
         Only the winning run is needed; the rest of a pair's claims are never fetched.
         """
-        rows = self.query(statement, params)
-        for index, row in enumerate(rows):
-            if row[1] != rows[0][1] or row[3] != rows[0][3]:
-                return rows[:index]
-        return rows
+        return rule.leading_run(self.query(statement, params), RUN_MARK)
 
     @abstractmethod
     def head(self) -> int:

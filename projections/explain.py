@@ -16,7 +16,15 @@ from collections.abc import Iterable
 import attrs
 
 from timeline.engine.replay import fold_positions
-from timeline.engine.rule import EVERYTHING, Entry, Position, Scope, is_known, occurred_by
+from timeline.engine.rule import (
+    EVERYTHING,
+    Entry,
+    Position,
+    Scope,
+    is_known,
+    occurred_by,
+    story_key_of,
+)
 from timeline.engine.values import Development, Rank, Ranking, Stance
 from timeline.projections.rows import day_of, known_ordinal, versions
 
@@ -257,7 +265,7 @@ def explain(
             and occurred_by(known.occurred, day, possible=possible)
         ):
             story.append(known)
-    story.sort(key=lambda d: d.story_key)
+    story.sort(key=story_key_of)
     position = fold_positions(story, day, possible=possible).get(key)
     searched, claims = _ranked(story, key, {e.id: e for e in relevant}, known_at)
     claims += _counted(searched, key, position)
@@ -265,7 +273,7 @@ def explain(
         other = _uncounted(entry, key, day, known_at, possible)
         if other is not None:
             claims.append(other)
-    claims.sort(key=lambda c: c.development.story_key)
+    claims.sort(key=lambda c: story_key_of(c.development))
     rule = _rule(key, day, known_at, possible, searched, position, len(story)) + _ranks(story, key)
     return Explanation(actor, topic, day, known_at, possible, position, rule, tuple(claims))
 

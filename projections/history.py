@@ -18,7 +18,6 @@ import pendulum
 
 from timeline.engine import rule
 from timeline.engine.rule import Claimed, Position
-from timeline.engine.values import Rank
 
 __all__ = ["Change", "history"]
 
@@ -79,7 +78,7 @@ def history(
     """
     key = (actor, topic)
     # Deprecated claims never count; the rest are kept in search order, reversed.
-    claimed = [c for c in claims if c.rank is not Rank.DEPRECATED]
+    claimed = [c for c in claims if rule.counts(c.rank)]
     pending = sorted(claimed, key=lambda c: _start(c, possible))
     days = sorted({_start(c, possible) for c in claimed} | {c.occurred.latest for c in claimed})
     counted: list[Claimed] = []

@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from timeline.engine.errors import UnknownDevelopmentError
-from timeline.engine.rule import EVERYTHING, PairKey, Position, Scope, source_key
+from timeline.engine.rule import EVERYTHING, PairKey, Position, Scope, in_story_order, source_key
 from timeline.engine.values import Development
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When
 from timeline.projections._sources import (
@@ -174,7 +174,7 @@ def _left_out(
         raise UnknownDevelopmentError(dev_id)
     known = (entry.as_known(known_at) for entry in entries)
     found = [d for d in known if d is not None and not scope.admits(d)]
-    return sorted(found, key=lambda d: d.story_key)
+    return in_story_order(found)
 
 
 def _spelling(view: Materialised, pin: int, source: str) -> str:

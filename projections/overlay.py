@@ -23,7 +23,16 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from timeline.engine.aggregates import stream_id
-from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope, occurred_by
+from timeline.engine.rule import (
+    EVERYTHING,
+    Claimed,
+    Entry,
+    PairKey,
+    Scope,
+    in_story_order,
+    occurred_by,
+    story_key_of,
+)
 from timeline.engine.values import Development
 from timeline.projections.backend import ViewBehindError, stored_events
 from timeline.projections.materialised import Materialised
@@ -89,7 +98,7 @@ def counted(claims: Iterable[Claimed], day: dt.date, *, possible: bool) -> list[
 
 def merged(first: Iterable[T], second: Iterable[T]) -> list[T]:
     """Two lists in story order, as one list in story order."""
-    return list(heapq.merge(first, second, key=lambda item: item.story_key))
+    return list(heapq.merge(first, second, key=story_key_of))
 
 
 def story_of(
@@ -98,7 +107,7 @@ def story_of(
     """The entries' developments as known at `known_at`, in `scope`, in story order."""
     known = (entry.as_known(known_at) for entry in entries)
     kept = [d for d in known if d is not None and scope.admits(d)]
-    return sorted(kept, key=lambda d: d.story_key)
+    return in_story_order(kept)
 
 
 def claims_of(story: Sequence[Development]) -> dict[PairKey, list[Claimed]]:

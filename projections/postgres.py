@@ -22,9 +22,10 @@ from eventsourcing.utils import resolve_topic
 from psycopg import Connection, Notify
 from psycopg.sql import SQL, Composed, Identifier
 
+from timeline.engine import rule
 from timeline.engine._postgres import committed
 from timeline.engine.config import StoreConfig
-from timeline.projections.backend import Batch, ViewQueries, ViewRecorder, first
+from timeline.projections.backend import RUN_MARK, Batch, ViewQueries, ViewRecorder, first
 from timeline.projections.sql import (
     FORMER_TABLES,
     PREFIX,
@@ -278,7 +279,7 @@ class PostgresQueries(ViewQueries):
                     whole = {**params, "actor": key[0], "topic": key[1]}
                     pair = self.dialect.run(possible, scope, ranked=True)
                     yield key, ViewQueries.run_rows(self, pair, whole)
-                elif len(rows) == limit and all(r[1] == rows[0][1] for r in rows):
+                elif len(rows) == limit == len(rule.leading_run(rows, RUN_MARK)):
                     longer.append(key)  # the run may go on past the limit
                 else:
                     yield key, rows

@@ -88,7 +88,7 @@ _LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
 # Search order (`rule.search_order`): higher rank first, then latest first; a
 # deprecated claim never counts.
 _SEARCH = f"{rule.RANK} DESC, {_LATEST_FIRST}"
-_COUNTS = f"{rule.RANK} >= 0"
+_COUNTS = rule.COUNTS
 _KNOWN = f"{rule.KNOWN_SPAN[0]} <= :known AND {rule.KNOWN_SPAN[1]} > :known"
 _PINNED = "recorded_from <= :pin AND recorded_until > :pin"
 _CURRENT = f"{_KNOWN} AND {_PINNED}"

@@ -20,7 +20,8 @@ from eventsourcing.sqlite import (
     SQLiteTrackingRecorder,
 )
 
-from timeline.projections.backend import ViewQueries, ViewRecorder
+from timeline.engine import rule
+from timeline.projections.backend import RUN_MARK, ViewQueries, ViewRecorder
 from timeline.projections.sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES, Dialect
 
 __all__ = ["SQLiteQueries", "SQLiteViewRecorder"]
@@ -160,17 +161,12 @@ class SQLiteQueries(ViewQueries):
 
     def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         # Steps the cursor only as far as the winning run: a pair may hold many claims.
-        found: list[tuple[Any, ...]] = []
         with self._lock:
             cursor = self._connection.execute(statement, params)
             try:
-                for row in cursor:
-                    if found and row[1] != found[0][1]:
-                        break
-                    found.append(row)
+                return rule.leading_run(cursor, RUN_MARK)
             finally:
                 cursor.close()
-        return found
 
     def head(self) -> int:
         assert self._events is not None, "an in-memory store's head comes from its recorder"

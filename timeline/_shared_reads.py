@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from timeline._selecting import Reliabilities, from_start, reliabilities, withdrawn
 from timeline.engine.registry import Registry
 from timeline.engine.replay import View
-from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope
+from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope, in_story_order
 from timeline.engine.values import Development
 from timeline.engine.when import When, WhenLike, as_day
 from timeline.projections.diff import Diff, diff_of
@@ -241,7 +241,7 @@ class SharedReads(ABC):
         told = self._story(known_at, at, scope_of(without_sources, None))
         if retracted:
             gone = withdrawn(self.corrections(known_at, at=at), day_of(known_at))
-            told = sorted([*told, *gone], key=lambda d: d.story_key)
+            told = in_story_order([*told, *gone])
         return select(
             told,
             actors=actors,
