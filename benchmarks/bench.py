@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import Story, story
 from timeline import Timeline
+from timeline.bootstrap import Replayed
 from timeline.engine import When
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
 from timeline.engine.application import StoreApplication
@@ -220,17 +221,12 @@ def lookups(tl: Timeline, data: Story, count: int, replays: int, kind: str) -> N
     # Steady state: one lookup per pair first warms the page caches.
     _time_lookups(tl, [(pair, When("2010-06-15"), None) for pair in data.pairs()])
     fast = _time_lookups(tl, queries)
-    tl.materialised.enabled = False
-    try:
-        tl.as_of("2010-06-15").position(*data.pairs()[0])  # the replay's first full read
-        slow = _time_lookups(tl, queries[:replays])
-        for (actor, topic), day, known in queries[:replays]:
-            replayed = tl.as_of(day, known).position(actor, topic)
-            tl.materialised.enabled = True
-            assert tl.as_of(day, known).position(actor, topic) == replayed, "views disagree"
-            tl.materialised.enabled = False
-    finally:
-        tl.materialised.enabled = True
+    oracle = tl.reading(Replayed)
+    oracle.as_of("2010-06-15").position(*data.pairs()[0])  # the replay's first full read
+    slow = _time_lookups(oracle, queries[:replays])
+    for (actor, topic), day, known in queries[:replays]:
+        replayed = oracle.as_of(day, known).position(actor, topic)
+        assert tl.as_of(day, known).position(actor, topic) == replayed, "views disagree"
     (f50, f99), (s50, s99) = _percentiles(fast), _percentiles(slow)
     print("as-of position lookup: tl.as_of(day, known_at).position(actor, topic)")
     note = ""
@@ -246,12 +242,9 @@ def everything(tl: Timeline, day: str, kind: str) -> None:
     first = _timed(lambda: tl.as_of(day).positions())
     again = [_timed(lambda: tl.as_of(day).positions()) for _ in range(5)]
     fast = tl.as_of(day).positions()
-    tl.materialised.enabled = False
-    try:
-        slow_took = _timed(lambda: tl.as_of(day).positions())
-        slow = tl.as_of(day).positions()
-    finally:
-        tl.materialised.enabled = True
+    oracle = tl.reading(Replayed)
+    slow_took = _timed(lambda: oracle.as_of(day).positions())
+    slow = oracle.as_of(day).positions()
     assert fast == slow, "views disagree"
     median = statistics.median(again)
     print(f"positions() of every pair as of {day} ({len(fast):,} positions)")

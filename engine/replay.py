@@ -154,7 +154,7 @@ class EventLog:
     """Everything a store holds, folded by stable id: the oracle's copy of the log.
 
     `pull` decodes every event after the last one it saw; only tests and the
-    replay path (`Timeline.materialised.enabled = False`) use it.
+    replay reader (`Timeline(reads=Replayed)`) use it.
     """
 
     def __init__(self, app: Any) -> None:

@@ -17,7 +17,7 @@ import attrs
 from timeline.engine.rule import Claimed, PairKey, Position, Scope, occurred_by, source_key
 from timeline.engine.values import Development, Reliability, Stance
 from timeline.engine.when import When
-from timeline.projections.materialised import Materialised
+from timeline.projections.reads import Reads
 
 __all__ = [
     "Contribution",
@@ -118,7 +118,7 @@ _Grouped = dict[str, dict[tuple[Reliability, str | None], list[Contribution]]]
 
 
 def _contributions(
-    view: Materialised,
+    view: Reads,
     pin: int,
     key: PairKey,
     day: dt.date,
@@ -151,7 +151,7 @@ def _contributions(
 
 
 def sources(
-    view: Materialised,
+    view: Reads,
     pin: int,
     key: PairKey,
     day: dt.date,

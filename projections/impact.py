@@ -44,7 +44,7 @@ from timeline.projections.diff import Difference, diff_positions
 from timeline.projections.errors import QueryError
 from timeline.projections.history import Change, history
 from timeline.projections.listing import mentions
-from timeline.projections.materialised import Materialised
+from timeline.projections.reads import Reads
 from timeline.projections.relations import PERIODS, Period, involves, relations
 
 __all__ = [
@@ -142,25 +142,16 @@ def _counterfactual(dev_id: str | None, source: str | None) -> Scope:
     return Scope(without_sources={source})
 
 
-_SOURCE_IDS = (
-    "SELECT DISTINCT dev_id FROM {developments} WHERE source_key = :source "
-    "AND recorded_from <= :pin AND recorded_until > :pin ORDER BY dev_id"
-)
-
-
-def _candidates(view: Materialised, pin: int, dev_id: str | None, source: str | None) -> list[str]:
+def _candidates(view: Reads, pin: int, dev_id: str | None, source: str | None) -> list[str]:
     """The ids of the developments that the counterfactual may leave out, in any version."""
     if dev_id is not None:
         return [dev_id]
     assert source is not None
-    statement = view.queries.dialect.render(_SOURCE_IDS)
-    rows = view.queries.query(statement, {"source": source_key(source), "pin": pin})
-    view.queries.check(pin)
-    return [row[0] for row in rows]
+    return view.reported_by(source, pin)
 
 
 def _left_out(
-    view: Materialised,
+    view: Reads,
     pin: int,
     dev_id: str | None,
     source: str | None,
@@ -177,7 +168,7 @@ def _left_out(
     return in_story_order(found)
 
 
-def _spelling(view: Materialised, pin: int, source: str) -> str:
+def _spelling(view: Reads, pin: int, source: str) -> str:
     """The publisher as a development of it spells it (the first, by id), else as given."""
     wanted = source_key(source)
     for entry in view.entries(pin, _candidates(view, pin, None, source)[:1]):
@@ -193,7 +184,7 @@ def _claimed_pairs(left: Iterable[Development]) -> list[PairKey]:
 
 
 def _position_impact(
-    view: Materialised,
+    view: Reads,
     pin: int,
     keys: Sequence[PairKey],
     day: dt.date,
@@ -212,7 +203,7 @@ def _position_impact(
 
 
 def _change_impact(
-    view: Materialised,
+    view: Reads,
     pin: int,
     keys: Sequence[PairKey],
     known_at: dt.date | None,
@@ -296,7 +287,7 @@ def _start(actual: Mapping[str, Period], without: Mapping[str, Period], label: s
 
 
 def impact(
-    view: Materialised,
+    view: Reads,
     pin: int,
     *,
     dev_id: str | None = None,

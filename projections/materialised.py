@@ -48,6 +48,17 @@ __all__ = ["LazyPositions", "Materialised"]
 T = TypeVar("T")
 # The known-at ordinal of a read that knows everything recorded, the usual one.
 _EVERYTHING_KNOWN = known_ordinal(None)
+# The stored events of every development stream that holds more than its recording.
+_CORRECTED = (
+    "SELECT stream, version, topic, state FROM {streams} WHERE notification_id <= :pin AND "
+    "stream IN (SELECT stream FROM {streams} WHERE version > 1 AND notification_id <= :pin) "
+    "ORDER BY notification_id"
+)
+# The developments of one publisher, in any version.
+_SOURCE_IDS = (
+    "SELECT DISTINCT dev_id FROM {developments} WHERE source_key = :source "
+    "AND recorded_from <= :pin AND recorded_until > :pin ORDER BY dev_id"
+)
 
 
 def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQueries]:
@@ -83,7 +94,6 @@ class Materialised:
         self.view, self.queries = _open_storage(app, kind)
         self.projection = StoryProjection(self.view, mapper=app.mapper)
         self.batch = batch
-        self.enabled = True
         self._head = app.recorder.max_notification_id if kind == "memory" else self.queries.head
         self._reached = self.tracking_id  # opening reads the tracking, and no event
         self._quiet: int | None = None  # the data version at which the view was current
@@ -296,6 +306,20 @@ class Materialised:
         params = {"actor": key[0], "topic": key[1], "pin": pin}
         statement = self.queries.dialect.claimed_by
         return [r[0] for r in self._pinned(pin, lambda: self.queries.query(statement, params))]
+
+    def corrected(self, pin: int) -> list[Entry]:
+        """The entries of the streams with a revision, ranking or retraction, as of `pin`."""
+        statement = self.queries.dialect.render(_CORRECTED)
+        rows = self._pinned(pin, lambda: self.queries.query(statement, {"pin": pin}))
+        return [self.projection.entry_of(stored) for stored in stored_events(rows).values()]
+
+    def reported_by(self, source: str, pin: int) -> list[str]:
+        """The ids of developments a publisher reported (in any version) as of `pin`, sorted."""
+        statement = self.queries.dialect.render(_SOURCE_IDS)
+        params = {"source": rule.source_key(source), "pin": pin}
+        rows = self.queries.query(statement, params)
+        self.queries.check(pin)
+        return [row[0] for row in rows]
 
     def as_of(
         self,

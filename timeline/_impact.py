@@ -1,4 +1,4 @@
-"""`impact` and `sources` over a `Timeline`: names resolved, the read pinned, the view asked.
+"""`impact` and `sources` over a `Timeline`: names resolved, the read pinned, its reader asked.
 
     from timeline import Timeline, seeds
     from timeline._impact import impact, sources
@@ -8,8 +8,8 @@
     impact(tl, "cavusoglu-keeps-s400-deal", as_of="2018-12-31").positions
     sources(tl, "Ankara", "s400-purchase", as_of="2018-12-31").publishers
 
-Both read the materialised view (whether or not `tl.materialised.enabled`), pinned
-at the store position the call starts at (`tl.position`).
+Both ask the store's reader (`tl.reads`: the materialised view, or the replay),
+pinned at the store position the call starts at (`tl.position`).
 """
 
 from __future__ import annotations
@@ -55,9 +55,9 @@ def impact(
     Give exactly one of `dev_id` and `source` (a publisher, in any case).
     """
     pin = tl.position
-    registry = tl.materialised.registry(pin)
+    registry = tl.reads.registry(pin)
     return _impact(
-        tl.materialised,
+        tl.reads,
         pin,
         dev_id=dev_id,
         source=source,
@@ -84,8 +84,6 @@ def sources(
     and the position without it and without its publisher, as known at `known_at`.
     """
     pin = tl.position
-    registry = tl.materialised.registry(pin)
+    registry = tl.reads.registry(pin)
     key = registry.resolve("actor", actor), registry.resolve("topic", topic)
-    return _sources(
-        tl.materialised, pin, key, _day(as_of), known_at=_known(known_at), possible=possible
-    )
+    return _sources(tl.reads, pin, key, _day(as_of), known_at=_known(known_at), possible=possible)

@@ -2,35 +2,31 @@
 
 Commands resolve names through the registry read model and go to the store
 application (`timeline.engine`), which decides from the aggregates concerned;
-reads come from the materialised view (`timeline.projections`), which catches up
-on new events only.  With `tl.materialised.enabled = False` every read is
-answered by pure replay of the whole log instead: the oracle the tests use.
+reads go to the reader the composition root gave it (`timeline.bootstrap`): the
+materialised view (`timeline.projections`), which catches up on new events only, or
+the pure replay of the whole log (`Replayed`), the oracle the tests use.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
-from timeline._selecting import corrected, corrected_streams, folded
+from timeline._selecting import corrected
 from timeline._shared_reads import SharedReads, day_of
 from timeline._shared_writes import SharedWrites
-from timeline.bootstrap import open_store
+from timeline.bootstrap import ReadsFrom, open_store, the_view
 from timeline.engine import _names
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import LoadError, UnknownNameError
 from timeline.engine.loader import Seeds, read_seeds
 from timeline.engine.registry import Registry
-from timeline.engine.replay import (
-    EventLog,
-    View,
-    claims_on,
-    known_developments,
-)
-from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope, occurred_by
+from timeline.engine.replay import View
+from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope
 from timeline.engine.values import (
     Actor,
     Correction,
@@ -70,11 +66,15 @@ class Timeline(SharedReads, SharedWrites):
     """
 
     def __init__(
-        self, url: str | None = None, *, password: str | None = None, schema: str | None = None
+        self,
+        url: str | None = None,
+        *,
+        password: str | None = None,
+        schema: str | None = None,
+        reads: ReadsFrom = the_view,
     ) -> None:
         self.config = StoreConfig.from_url(url, password=password, schema=schema)
-        self._app, self.materialised = open_store(self.config)
-        self._log: EventLog | None = None
+        self._app, self.materialised, self.reads = open_store(self.config, reads)
 
     @classmethod
     def open(cls, url: str, *, password: str | None = None, schema: str | None = None) -> Timeline:
@@ -115,11 +115,7 @@ class Timeline(SharedReads, SharedWrites):
     @property
     def registry(self) -> Registry:
         """The registered actors and topics, current with the store."""
-        if not self.materialised.enabled:
-            log = self._replay()
-            return Registry(log.actors.values(), log.topics.values())
-        view = self.materialised
-        return view.registry(view.current())
+        return self.reads.registry(self.reads.current())
 
     # -- writing --------------------------------------------------------------
 
@@ -150,9 +146,7 @@ class Timeline(SharedReads, SharedWrites):
         Names never change what they stand for, so a registry that is behind the
         store can only fail to know a name: only then does the view catch up.
         """
-        if not self.materialised.enabled:
-            return write(self.registry)
-        view = self.materialised
+        view = self.reads
         recorded: list[Actor | Topic] = []  # registered, but not yet read by the view
         for _attempt in range(_NAMES_AHEAD):
             known = view.registry(view.reached)
@@ -223,16 +217,18 @@ class Timeline(SharedReads, SharedWrites):
 
     # -- reading --------------------------------------------------------------
 
-    def _replay(self) -> EventLog:
-        """The oracle's fold of the whole log, brought up to date (tests only)."""
-        if self._log is None:
-            self._log = EventLog(self._app)
-        self._log.pull()
-        return self._log
+    def reading(self, reads: ReadsFrom) -> Timeline:
+        """This store, its reads answered by `reads` (say `Replayed`, the pure replay).
+
+        The two share the store's connections: close only one of them.
+        """
+        other = copy.copy(self)
+        other.reads = reads(self.materialised)
+        return other
 
     def _pin(self, at: int | None = None) -> int:
         """The notification id a read is pinned at: now, or an earlier position `at`."""
-        now = self.materialised.current()
+        now = self.reads.current()
         if at is None:
             return now
         if not 0 <= at <= now:
@@ -241,51 +237,31 @@ class Timeline(SharedReads, SharedWrites):
 
     @property
     def position(self) -> int:
-        """The store position reads are answered at now (the view's last notification id)."""
+        """The store position reads are answered at now (the reader's last notification id)."""
         return self._pin()
 
     def _as_of(
         self, on: dt.date, known: dt.date | None, possible: bool, at: int | None, scope: Scope
     ) -> View:
-        """The view's answer as of `on` (at store position `at`), else the oracle's fold."""
-        if self.materialised.enabled:
-            return self.materialised.as_of(on, known, possible, pin=self._pin(at), scope=scope)
-        story = self._known(known, scope)
-        counted = tuple(d for d in story if occurred_by(d.occurred, on, possible=possible))
-        return folded(counted, on, known, possible, "replay", self.registry)
-
-    def _known(self, known: dt.date | None, scope: Scope) -> list[Development]:
-        """The oracle's developments known at `known`, in scope, in story order."""
-        story = known_developments(self._replay().entries(), known)
-        return story if scope.everything else [d for d in story if scope.admits(d)]
+        """The reader's answer as of `on` (at store position `at`)."""
+        return self.reads.as_of(on, known, possible, pin=self._pin(at), scope=scope)
 
     def _claims(self, key: PairKey, known_at: dt.date | None, scope: Scope) -> list[Claimed]:
-        if self.materialised.enabled:
-            return self.materialised.claims(key, known_at, self._pin(), scope)
-        return claims_on(self._known(known_at, scope), key)
+        return self.reads.claims(key, known_at, self._pin(), scope)
 
     def _claiming(self, key: PairKey) -> list[Entry]:
         """The entries of every development that ever claimed the pair."""
-        if not self.materialised.enabled:
-            return self._replay().entries()
-        view, pin = self.materialised, self._pin()
-        return view.entries(pin, view.claimed_by(key, pin))
+        pin = self._pin()
+        return self.reads.entries(pin, self.reads.claimed_by(key, pin))
 
     def _story(
         self, known_at: WhenLike | None, at: int | None = None, scope: Scope = EVERYTHING
     ) -> list[Development]:
-        known = day_of(known_at)
-        if self.materialised.enabled:
-            return self.materialised.developments(known, self._pin(at), scope=scope)
-        return self._known(known, scope)
+        return self.reads.developments(day_of(known_at), self._pin(at), scope=scope)
 
     def entries(self) -> list[Entry]:
         """Everything recorded, one entry per development id, sorted by id."""
-        if self.materialised.enabled:
-            found = self.materialised.entries(self._pin())
-        else:
-            found = self._replay().entries()
-        return sorted(found, key=lambda entry: entry.id)
+        return sorted(self.reads.entries(self._pin()), key=lambda entry: entry.id)
 
     def corrections(
         self, known_at: WhenLike | None = None, *, at: int | None = None
@@ -294,11 +270,7 @@ class Timeline(SharedReads, SharedWrites):
 
         Only the corrected streams are read (from the view's copy of the streams).
         """
-        if self.materialised.enabled:
-            found = corrected_streams(self.materialised, self._pin(at))
-        else:
-            found = self._replay().entries()
-        return corrected(found, day_of(known_at))
+        return corrected(self.reads.corrected(self._pin(at)), day_of(known_at))
 
     def branch(
         self, name: str | None = None, *, folder: str | Path | None = None, at: int | None = None

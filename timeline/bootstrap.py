@@ -1,20 +1,33 @@
-"""The composition root: opens a store's event application and its materialised view.
+"""The composition root: opens a store's event application, its view and its reader.
 
-Configuration comes in explicitly (a `StoreConfig` made from a URL); nothing here
-reads the environment.  This is the one place that joins `timeline.engine` (the
-write side) with `timeline.projections` (the read side).
+Configuration comes in explicitly (a `StoreConfig` made from a URL), and so does the
+reader (`reads`: the materialised view by default, or `Replayed`, the pure replay the
+tests check the view with); nothing here reads the environment.  This is the one
+place that joins `timeline.engine` (the write side) with `timeline.projections`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from eventsourcing.persistence import PersistenceError
 
+from timeline._replayed import Replayed
 from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import StoreError
 from timeline.projections.materialised import Materialised
+from timeline.projections.reads import Reads
 
-__all__ = ["open_application", "open_store"]
+__all__ = ["ReadsFrom", "Replayed", "open_application", "open_store", "the_view"]
+
+# What answers a store's reads, made from its materialised view.
+ReadsFrom = Callable[[Materialised], Reads]
+
+
+def the_view(view: Materialised) -> Reads:
+    """The materialised view answers the reads itself: the default reader."""
+    return view
 
 
 def open_application(config: StoreConfig) -> StoreApplication:
@@ -41,8 +54,10 @@ def open_application(config: StoreConfig) -> StoreApplication:
         raise StoreError(f"cannot open the {config.location}: {reason}") from None
 
 
-def open_store(config: StoreConfig) -> tuple[StoreApplication, Materialised]:
-    """The application and its view; opening reads the view's tracking and no event."""
+def open_store(
+    config: StoreConfig, reads: ReadsFrom = the_view
+) -> tuple[StoreApplication, Materialised, Reads]:
+    """The application, its view and its reader; opening reads the view's tracking only."""
     app = open_application(config)
     try:
         view = Materialised(app, config.kind)
@@ -53,4 +68,4 @@ def open_store(config: StoreConfig) -> tuple[StoreApplication, Materialised]:
     except Exception:
         app.close()
         raise
-    return app, view
+    return app, view, reads(view)

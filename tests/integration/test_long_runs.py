@@ -9,6 +9,7 @@ import pytest
 
 from tests.strategies import ACTORS, TOPICS, agreement, registry_actors, registry_topics
 from timeline import Timeline
+from timeline.bootstrap import Replayed
 from timeline.engine import Stance, StanceClaim
 from timeline.projections.postgres import LOOKUP_LIMIT, RUN_LIMIT
 
@@ -54,10 +55,7 @@ def test_every_claim_of_a_long_run_is_evidence(timeline: Timeline) -> None:
             assert held.stance is (Stance.SUPPORTS if counted else Stance.OPPOSES)
             assert sorted(held.evidence) == sorted(f"{slug[actor, topic]}-{n}" for n in run)
 
-    timeline.materialised.enabled = False
-    try:
-        replayed = {day: timeline.as_of(day.isoformat()).positions() for day in DAYS}
-    finally:
-        timeline.materialised.enabled = True
+    oracle = timeline.reading(Replayed)
+    replayed = {day: oracle.as_of(day.isoformat()).positions() for day in DAYS}
     for day, positions in replayed.items():
         assert timeline.as_of(day.isoformat()).positions() == positions

@@ -47,6 +47,7 @@ from tests.strategies import (
 )
 from timeline import Timeline
 from timeline._exchange import import_file
+from timeline.bootstrap import Replayed
 from timeline.branch import Branch, FolderShelf
 from timeline.engine import (
     Actor,
@@ -204,8 +205,7 @@ def recorded(scenario: Scenario) -> Iterator[Timeline]:
     with stored(scenario) as tl:
         tl.record_many(scenario.added)
         _correct(tl, scenario.fixes)
-        tl.materialised.enabled = False
-        yield tl
+        yield tl.reading(Replayed)
 
 
 def branched(tl: Timeline, scenario: Scenario) -> Branch:

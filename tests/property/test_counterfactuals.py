@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.strategies import ACTORS, TOPICS, days, fill, revisions, stories
 from timeline import Timeline
+from timeline.bootstrap import Replayed, the_view
 from timeline.engine import Development, Reliability, Revision
 
 PUBLISHERS = ("Sputnik", "Bloomberg", "Reuters")
@@ -42,19 +43,19 @@ def _agree(
     possible: bool,
     pair: tuple[str, str],
 ) -> None:
-    for enabled in (True, False):
-        full.materialised.enabled = partial.materialised.enabled = enabled
-        asked = full.as_of(day, known_at, possible=possible, **scope)  # type: ignore[arg-type]
-        truth = partial.as_of(day, known_at, possible=possible)
+    for reads in (the_view, Replayed):
+        asking, told = full.reading(reads), partial.reading(reads)
+        asked = asking.as_of(day, known_at, possible=possible, **scope)  # type: ignore[arg-type]
+        truth = told.as_of(day, known_at, possible=possible)
         assert asked.positions() == truth.positions()
         assert asked.developments() == truth.developments()
-        assert full.history(*pair, known_at=known_at, possible=possible, **scope) == (  # type: ignore[arg-type]
-            partial.history(*pair, known_at=known_at, possible=possible)
+        assert asking.history(*pair, known_at=known_at, possible=possible, **scope) == (  # type: ignore[arg-type]
+            told.history(*pair, known_at=known_at, possible=possible)
         )
-        explained = full.explain(*pair, day, known_at=known_at, possible=possible, **scope)  # type: ignore[arg-type]
-        assert explained == partial.explain(*pair, day, known_at=known_at, possible=possible)
-        assert full.relations("TUR", "USA", by="year", known_at=known_at, **scope) == (  # type: ignore[arg-type]
-            partial.relations("TUR", "USA", by="year", known_at=known_at)
+        explained = asking.explain(*pair, day, known_at=known_at, possible=possible, **scope)  # type: ignore[arg-type]
+        assert explained == told.explain(*pair, day, known_at=known_at, possible=possible)
+        assert asking.relations("TUR", "USA", by="year", known_at=known_at, **scope) == (  # type: ignore[arg-type]
+            told.relations("TUR", "USA", by="year", known_at=known_at)
         )
 
 

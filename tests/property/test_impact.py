@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from tests.strategies import ACTORS, TOPICS, days, fill, retractions, revisions, stories
 from timeline import Timeline
 from timeline._impact import impact, sources
+from timeline.bootstrap import Replayed
 from timeline.engine import Development, Retraction, Revision
 from timeline.engine.replay import fold_positions
 from timeline.engine.rule import source_key
@@ -56,8 +57,7 @@ def _stores(
             truth.retract(development.id, reported=withdrawal.reported, reason=withdrawal.reason)
     for dev_id in sorted(gone):
         truth.retract(dev_id, reported=BEFORE_EVERYTHING, reason="counterfactual")
-    full.materialised.enabled = truth.materialised.enabled = False  # the replay oracle
-    return full, truth
+    return full.reading(Replayed), truth.reading(Replayed)  # the replay oracle
 
 
 def _changes(

@@ -24,6 +24,7 @@ from tests.strategies import (
     revisions,
 )
 from timeline import Timeline
+from timeline.bootstrap import Replayed, the_view
 from timeline.engine import Development, Entry, Position, aggregates
 from timeline.engine.replay import claims_on, fold_positions, known_developments
 from timeline.engine.rule import occurred_by
@@ -235,13 +236,14 @@ def test_catching_up_stops_where_asked() -> None:
         assert tl.materialised.catch_up() == 0
 
 
-def test_replay_is_used_when_the_view_is_switched_off() -> None:
-    with Timeline() as tl:
+def test_the_reader_is_the_one_the_store_is_opened_with() -> None:
+    with Timeline(reads=Replayed) as tl:
         fill(tl, [agreement(reported="2018-12-20")])
-        tl.materialised.enabled = False
         assert tl.as_of("2019").source == "replay"
-        tl.materialised.enabled = True
+        assert tl.reading(the_view).as_of("2019").source == "materialised"
+    with Timeline() as tl:
         assert tl.as_of("2019").source == "materialised"
+        assert tl.reading(Replayed).as_of("2019").source == "replay"
 
 
 @pytest.mark.parametrize(("known_at", "known"), [(None, True), ("2018-12-19", False)])

@@ -3,7 +3,7 @@
 Each example records a random story through `Timeline`, then random revisions
 and retractions, and keeps the same in `tests.naive.NaiveStory`; every read is
 asked on both paths (the materialised view, and pure replay with
-`tl.materialised.enabled = False`) and must give what the naive model gives.
+`tl.reading(Replayed)`) and must give what the naive model gives.
 Half the stories crowd their claims onto two pairs, so runs, beaten claims and
 changes of stance are common.
 """
@@ -39,6 +39,7 @@ from tests.strategies import (
     whens,
 )
 from timeline import Timeline
+from timeline.bootstrap import Replayed
 from timeline.engine import (
     Development,
     Ranking,
@@ -135,8 +136,7 @@ def recorded(story: Story, path: str) -> Iterator[tuple[Timeline, NaiveStory]]:
             tl.retract(dev_id, reported=retraction.reported, reason=retraction.reason)
         for dev_id, ranking in story.rankings:
             rank(tl, dev_id, ranking)
-        tl.materialised.enabled = path == "materialised"
-        yield tl, story.model()
+        yield (tl if path == "materialised" else tl.reading(Replayed)), story.model()
     finally:
         tl.close()
         tl.materialised.close()

@@ -59,6 +59,7 @@ LAYER_OF = {
     "timeline._timeline": "facade",
     "timeline.bootstrap": "facade",
     "timeline._impact": "facade",
+    "timeline._replayed": "facade",
     "timeline._exchange": "formats",
     "timeline._export_forms": "formats",
     "timeline._import_plan": "formats",

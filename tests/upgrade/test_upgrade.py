@@ -12,6 +12,7 @@ import pytest
 
 from tests.upgrade.answers import answers
 from timeline import Timeline
+from timeline.bootstrap import Replayed
 from timeline.engine import contract
 from timeline.engine.errors import StoreError
 
@@ -55,9 +56,9 @@ def test_the_materialised_view_answers_as_the_writing_version_did(
 
 
 def test_replay_answers_as_the_writing_version_did(opened: Timeline, fixture: Path) -> None:
-    opened.materialised.enabled = False
-    assert opened.as_of("2019-01-01").source == "replay"
-    assert answers(opened) == _expected(fixture)
+    replayed = opened.reading(Replayed)
+    assert replayed.as_of("2019-01-01").source == "replay"
+    assert answers(replayed) == _expected(fixture)
 
 
 def test_the_view_rebuilt_from_zero_answers_the_same(opened: Timeline, fixture: Path) -> None:
@@ -150,5 +151,4 @@ def test_a_blank_alias_that_0_1_0_stored_is_dropped_on_reading(tmp_path: Path) -
     with Timeline.open(f"sqlite:///{db}") as tl:
         assert tl.registry.actors["TUR"].aliases == ("Ankara",)
         assert tl.registry.resolve("actor", "Ankara") == "TUR"
-        tl.materialised.enabled = False
-        assert tl.registry.actors["TUR"].aliases == ("Ankara",)
+        assert tl.reading(Replayed).registry.actors["TUR"].aliases == ("Ankara",)

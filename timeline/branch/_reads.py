@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from timeline._selecting import corrected, corrected_streams
+from timeline._selecting import corrected
 from timeline._shared_reads import SharedReads, day_of
 from timeline.branch._positions import layered_view
 from timeline.branch._state import BranchState
@@ -69,7 +69,7 @@ class BranchReads(BranchState, SharedReads):
         """The entries with a revision or retraction known at `known_at`, the branch's too."""
         pin = self._at(at)
         layer = self._layer(pin)
-        real = [e for e in corrected_streams(self._view, pin) if e.id not in layer.entries]
+        real = [e for e in self._view.corrected(pin) if e.id not in layer.entries]
         return corrected([*real, *layer.entries.values()], day_of(known_at))
 
     def entry(self, dev_id: str) -> Entry:

@@ -1,0 +1,82 @@
+"""What every reader of a store answers: the materialised view, and the replay that checks it.
+
+The facade, impact and sources ask through this protocol only, so any of them runs
+over either reader; `timeline.bootstrap.open_store` picks one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Protocol
+
+from timeline.engine.registry import Registry
+from timeline.engine.replay import View
+from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
+from timeline.engine.values import Development
+
+__all__ = ["Reads"]
+
+
+class Reads(Protocol):
+    """The questions a store's reader answers, each as of store position `pin`."""
+
+    @property
+    def reached(self) -> int:
+        """The store position the reader has read up to, without reading on."""
+
+    def current(self) -> int:
+        """Reads what the store holds beyond `reached`; returns the position to read at."""
+
+    def registry(self, pin: int) -> Registry:
+        """The actors and topics registered as of `pin`."""
+
+    def as_of(
+        self,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        *,
+        pin: int,
+        scope: Scope = EVERYTHING,
+    ) -> View:
+        """The story as of `day`, as known at `known_at`."""
+
+    def position(
+        self,
+        key: PairKey,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        pin: int,
+        scope: Scope = EVERYTHING,
+    ) -> Position | None:
+        """One (actor, topic) position as of `day`, as known at `known_at`."""
+
+    def claims(
+        self, key: PairKey, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
+    ) -> list[Claimed]:
+        """Every claim on one pair known at `known_at`, in story order."""
+
+    def developments(
+        self,
+        known_at: dt.date | None,
+        pin: int,
+        *,
+        day: dt.date | None = None,
+        possible: bool = False,
+        scope: Scope = EVERYTHING,
+    ) -> list[Development]:
+        """The developments known at `known_at` (that count at `day`, if given), in story order."""
+
+    def entries(self, pin: int, dev_ids: Iterable[str] | None = None) -> list[Entry]:
+        """Everything recorded about some developments (default: all)."""
+
+    def claimed_by(self, key: PairKey, pin: int) -> list[str]:
+        """The ids of developments that ever claimed the pair."""
+
+    def corrected(self, pin: int) -> list[Entry]:
+        """The entries of developments with a revision, ranking or retraction."""
+
+    def reported_by(self, source: str, pin: int) -> list[str]:
+        """The ids of developments a publisher reported (in any version), sorted."""

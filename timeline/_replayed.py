@@ -1,0 +1,143 @@
+"""The pure replay as a store's reader: every answer folded from the whole log, the oracle.
+
+It answers the questions of `timeline.projections.reads.Reads` as the materialised view
+does, but slowly and obviously right; `Timeline(reads=Replayed)` (or
+`tl.reading(Replayed)`) reads through it, and the tests compare the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from timeline._selecting import folded
+from timeline.engine.registry import Registry
+from timeline.engine.replay import EventLog, View, claims_on, fold_positions, known_developments
+from timeline.engine.rule import (
+    EVERYTHING,
+    Claimed,
+    Entry,
+    PairKey,
+    Position,
+    Scope,
+    occurred_by,
+    source_key,
+)
+from timeline.engine.values import Development
+from timeline.projections.errors import QueryError
+from timeline.projections.materialised import Materialised
+
+__all__ = ["Replayed"]
+
+
+class Replayed:
+    """A store's reader that folds every event it holds (made from the store's view)."""
+
+    def __init__(self, view: Materialised) -> None:
+        self._log = EventLog(view.application)
+
+    @property
+    def reached(self) -> int:
+        """The store position the replay has folded up to."""
+        return self._log.position
+
+    def current(self) -> int:
+        """Folds the events recorded since; returns the position reads are answered at."""
+        self._log.pull()
+        return self._log.position
+
+    def _entries(self, pin: int) -> list[Entry]:
+        if pin != self._log.position:
+            raise QueryError(
+                f"store position {pin}: the replay reads the store only as it is now "
+                f"(position {self._log.position})"
+            )
+        return self._log.entries()
+
+    def _story(self, known_at: dt.date | None, pin: int, scope: Scope) -> list[Development]:
+        story = known_developments(self._entries(pin), known_at)
+        return story if scope.everything else [d for d in story if scope.admits(d)]
+
+    def registry(self, pin: int) -> Registry:
+        """The actors and topics the log registers."""
+        return Registry(self._log.actors.values(), self._log.topics.values())
+
+    def as_of(
+        self,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        *,
+        pin: int,
+        scope: Scope = EVERYTHING,
+    ) -> View:
+        """The story as of `day`, as known at `known_at`, folded from every development."""
+        counted = self.developments(known_at, pin, day=day, possible=possible, scope=scope)
+        return folded(tuple(counted), day, known_at, possible, "replay", self.registry(pin))
+
+    def position(
+        self,
+        key: PairKey,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        pin: int,
+        scope: Scope = EVERYTHING,
+    ) -> Position | None:
+        """One position, folded from the developments that count."""
+        counted = self.developments(known_at, pin, day=day, possible=possible, scope=scope)
+        return fold_positions(counted, day, possible=possible).get(key)
+
+    def claims(
+        self, key: PairKey, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
+    ) -> list[Claimed]:
+        """Every claim on one pair known at `known_at`, in story order."""
+        return claims_on(self._story(known_at, pin, scope), key)
+
+    def developments(
+        self,
+        known_at: dt.date | None,
+        pin: int,
+        *,
+        day: dt.date | None = None,
+        possible: bool = False,
+        scope: Scope = EVERYTHING,
+    ) -> list[Development]:
+        """The developments known at `known_at` (that count at `day`, if given), in story order."""
+        story = self._story(known_at, pin, scope)
+        if day is None:
+            return story
+        return [d for d in story if occurred_by(d.occurred, day, possible=possible)]
+
+    def entries(self, pin: int, dev_ids: Iterable[str] | None = None) -> list[Entry]:
+        """Everything recorded about some developments (default: all)."""
+        found = self._entries(pin)
+        if dev_ids is None:
+            return found
+        wanted = set(dev_ids)
+        return [entry for entry in found if entry.id in wanted]
+
+    def claimed_by(self, key: PairKey, pin: int) -> list[str]:
+        """The ids of developments that ever claimed the pair."""
+        return [entry.id for entry in self._entries(pin) if key in entry.claimed_pairs()]
+
+    def corrected(self, pin: int) -> list[Entry]:
+        """The entries of developments with a revision, ranking or retraction."""
+        return [
+            entry
+            for entry in self._entries(pin)
+            if entry.revisions or entry.retractions or entry.rankings
+        ]
+
+    def reported_by(self, source: str, pin: int) -> list[str]:
+        """The ids of developments a publisher reported (in any version), sorted."""
+        wanted = source_key(source)
+        return sorted(
+            entry.id
+            for entry in self._entries(pin)
+            if any(
+                source_key(found.publisher) == wanted
+                for found in (entry.development.source, *(r.source for r in entry.revisions))
+                if found is not None
+            )
+        )
