@@ -37,6 +37,7 @@ from timeline.projections.backend import (
     stored_events,
 )
 from timeline.projections.catchup import BATCH, catch_up
+from timeline.projections.errors import ClosedError
 from timeline.projections.lookups import LazyPositions, claimed, resolver
 from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
@@ -84,6 +85,7 @@ class Materialised:
         self.projection = StoryProjection(self.view, mapper=app.mapper)
         self.batch = batch
         self.enabled = True
+        self._closed = False
         self._head = app.recorder.max_notification_id if kind == "memory" else self.queries.head
         self._reached = self.tracking_id  # opening reads the tracking, and no event
         self._quiet: int | None = None  # the data version at which the view was current
@@ -129,6 +131,8 @@ class Materialised:
 
     def current(self) -> int:
         """Catches up if the store has moved on; returns the notification id to read at."""
+        if self._closed:
+            raise ClosedError("the store is closed: open it again to read")
         # Read before the head, so that a commit after it is seen by the next read.
         version = self.queries.version()
         if version is not None and version == self._quiet:
@@ -149,6 +153,7 @@ class Materialised:
 
     def close(self) -> None:
         """Releases the view's connections now; views taken from it can no longer read."""
+        self._closed = True
         self.queries.close()
         self.view.datastore.close()
 

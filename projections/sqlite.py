@@ -21,6 +21,7 @@ from eventsourcing.sqlite import (
 )
 
 from timeline.projections.backend import ViewQueries, ViewRecorder
+from timeline.projections.errors import ClosedError
 from timeline.projections.sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES, Dialect
 
 __all__ = ["SQLiteQueries", "SQLiteViewRecorder"]
@@ -34,6 +35,17 @@ CACHE_KIB = -256 * 1024
 # than it saved, since random lookups land on new leaf pages anyway and the upper
 # levels of the claims index fit in 2 MiB.
 READER_CACHE_KIB = -2 * 1024
+
+
+@contextmanager
+def _open() -> Iterator[None]:
+    """Says that the store was closed, for a view read after `Timeline.close()`."""
+    try:
+        yield
+    except sqlite3.ProgrammingError as error:
+        if "closed" not in str(error):
+            raise
+        raise ClosedError("the store is closed: open it again to read") from None
 
 
 @contextmanager
@@ -155,13 +167,13 @@ class SQLiteQueries(ViewQueries):
         self.application_name = application_name
 
     def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        with self._lock:
+        with self._lock, _open():
             return self._connection.execute(statement, params).fetchall()
 
     def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         # Steps the cursor only as far as the winning run: a pair may hold many claims.
         found: list[tuple[Any, ...]] = []
-        with self._lock:
+        with self._lock, _open():
             cursor = self._connection.execute(statement, params)
             try:
                 for row in cursor:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from timeline.engine._input import read_input
 from timeline.projections.errors import QueryError
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class FolderShelf:
 
     def read(self, name: str) -> str | None:
         try:
-            return self.path(name).read_text(encoding="utf-8")
+            return read_input(self.path(name)).decode("utf-8")
         except FileNotFoundError:
             return None
 
