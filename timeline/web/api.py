@@ -62,7 +62,7 @@ def story(story: StoryDep) -> dict[str, Any]:
             {"id": t.id, "description": t.description, "aliases": list(t.aliases)}
             for t in registry.topics.values()
         ],
-        "developments": len(story.read(lambda tl: tl.developments())),
+        "developments": story.drawn("count", lambda: story.read(lambda tl: len(tl.developments()))),
         "position": story.read(lambda tl: tl.position),
         **story.bounds(),
     }
