@@ -23,7 +23,8 @@ def test_load_counts_its_own_writes_and_not_another_writers(tmp_path: Path) -> N
     url = f"sqlite:///{tmp_path / 'story.db'}"
     with Timeline.open(url) as tl:
         tl.register_actor("IRN", "Iran")  # the other writer's developments name it
-    stop, written = threading.Event(), []
+    stop = threading.Event()
+    written: list[str] = []
 
     def other_writer() -> None:
         with Timeline.open(url) as other:
