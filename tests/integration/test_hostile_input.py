@@ -164,6 +164,33 @@ def test_a_lone_surrogate_on_the_command_line_is_bad_input(tmp_path: Path) -> No
     assert "--summary: expected Unicode text, found a lone surrogate" in err
 
 
+# -- crafted rows in the store -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        b"{}",
+        b'{"originator_id": 1}',
+        b"\xff\xfe",
+        b'{"development": {"_type_": "nothing"}}',
+        json.dumps({"originator_id": {"_type_": "uuid_hex", "_data_": "0" * 32},
+                    "originator_version": 1, "timestamp": 3, "development": 4}).encode(),
+    ],
+)  # fmt: skip
+def test_a_crafted_event_row_is_a_store_error_naming_it(tmp_path: Path, state: bytes) -> None:
+    db = tmp_path / "story.db"
+    url = _story(db)
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0]
+        conn.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (state, row))
+    for argv in (["developments"], ["export", "--format", "jsonl"]):
+        status, _, err = call(tmp_path, url, *argv)
+        assert status == 1
+        assert "the store holds an event that cannot be read" in err
+        assert "bug in timeline" not in err
+
+
 # -- close ----------------------------------------------------------------------------------
 
 
