@@ -142,10 +142,11 @@ def _fields(kind: type) -> tuple[tuple[str, type | None], ...]:
 
 def _misshapen(event: object) -> str | None:
     """What an event read from the store lacks or holds wrongly (None: it is whole)."""
-    if not dataclasses.is_dataclass(event):
+    kind_of_event: type = type(event)
+    if not dataclasses.is_dataclass(kind_of_event):
         return None
     held = vars(event)
-    for name, kind in _fields(type(event)):
+    for name, kind in _fields(kind_of_event):
         if name not in held:
             return f"field {name!r} is missing"
         if kind is not None and not isinstance(held[name], kind):
