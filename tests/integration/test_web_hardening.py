@@ -243,3 +243,28 @@ def test_timelinejs_json_never_ends_a_script_element(story: Timeline) -> None:
     document = json.loads(text)
     assert document["title"]["text"]["text"].endswith("</small></p>")  # the same JSON
     assert "alert(1)" in json.dumps(document["events"])
+
+
+def test_a_kept_answer_is_answered_again_once_the_store_moves_on() -> None:
+    tl = Timeline()
+    tl.load(seeds.path())
+    params = {"day": "2019-12-31", "actor": "TUR"}
+    with TestClient(create_app(tl)) as client:
+        first = client.get("/api/positions", params=params).json()["positions"]
+        assert client.get("/api/positions", params=params).json()["positions"] == first
+        tl.record(
+            Development(
+                id="turkey-cancels",
+                occurred="2019-06",
+                reported="2019-06-30",
+                kind="statement",
+                summary="Turkey cancels the purchase.",
+                actors=["TUR"],
+                source=Source("Reuters", "named"),
+                claims=[StanceClaim("TUR", "s400-purchase", "rejects")],
+            )
+        )
+        after = client.get("/api/positions", params=params).json()["positions"]
+    held = {(p["actor"], p["topic"]): p["stance"] for p in after}
+    assert held[("TUR", "s400-purchase")] == "rejects"
+    assert after != first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 from collections import OrderedDict
@@ -19,7 +20,7 @@ from timeline.engine.when import FIRST_DAY, LAST_DAY
 if TYPE_CHECKING:
     from timeline._timeline import Timeline
 
-__all__ = ["Story", "story_of"]
+__all__ = ["Story", "kept", "story_of"]
 
 T = TypeVar("T")
 LOG = logging.getLogger("timeline.web")
@@ -96,10 +97,13 @@ class Story:
             with self._lock:
                 if full in self._kept:
                     return cast(T, self._kept[full])
-            made = draw()
+            try:
+                made = draw()
+            finally:
+                with self._lock:
+                    self._drawing.pop(full, None)
             with self._lock:
                 self._kept[full] = made
-                self._drawing.pop(full, None)
                 while len(self._kept) > self._keep:
                     self._kept.popitem(last=False)
         return made
@@ -122,6 +126,21 @@ class Story:
 
         # Every development and entry is read: once per store position, not per request.
         return self.drawn("bounds", lambda: self.read(days))
+
+
+def kept(endpoint: Callable[..., T]) -> Callable[..., T]:
+    """An API endpoint whose answers are kept per store position and parameters.
+
+    Many readers of one page ask the same questions (its first view above all): each
+    is answered once per store position, and again only when the store moves on.
+    """
+
+    @functools.wraps(endpoint)
+    def answer(story: Story, **params: Any) -> T:
+        key = (endpoint.__name__, repr(sorted(params.items())))
+        return story.drawn(key, lambda: endpoint(story=story, **params))
+
+    return answer
 
 
 def _store_file(timeline: Timeline) -> Path | None:
