@@ -25,6 +25,7 @@ import sys
 import time
 import urllib.request
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import httpx2 as httpx
@@ -74,13 +75,28 @@ def request(rng: random.Random) -> tuple[str, str, dict[str, str]]:
     return mix[0][1]
 
 
+Pick = Callable[[random.Random], tuple[str, str, dict[str, str]]]
+
+
 async def client(
     number: int, base: str, until: float, times: dict[str, list[float]], errors: list[str]
 ) -> None:
+    await client_loop(number, base, until, times, errors, request)
+
+
+async def client_loop(
+    number: int,
+    base: str,
+    until: float,
+    times: dict[str, list[float]],
+    errors: list[str],
+    pick: Pick,
+) -> None:
+    """One client: requests chosen by `pick`, each after the last answer, until `until`."""
     rng = random.Random(number)
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         while time.monotonic() < until:
-            name, path, params = request(rng)
+            name, path, params = pick(rng)
             started = time.perf_counter()
             try:
                 answer = await http.get(path, params={k: v for k, v in params.items() if v})

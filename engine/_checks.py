@@ -28,25 +28,49 @@ __all__ = [
 ]
 
 
+# The longest id: ids name files, URLs and table rows, and a dataset's own ids are short.
+LONGEST_ID = 200
+# A lone surrogate is no Unicode character: no store, file or terminal can encode it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(value: str) -> str:
+    """`value` as a message shows it: repr, cut short when long."""
+    return repr(value) if len(value) <= 60 else f"{value[:40]!r}... ({len(value):,} characters)"
+
+
 def check(pattern: re.Pattern[str], what: str, *examples: str) -> Any:
     """A validator of text that must match `pattern`: `what`, such as one of `examples`."""
     shown = " or ".join(map(repr, examples))
 
     def validate(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, str) or not pattern.fullmatch(value):
+        where = f"{type(instance).__name__}.{attribute.name}"
+        if isinstance(value, str) and len(value) > LONGEST_ID:
             raise RecordError(
-                f"{type(instance).__name__}.{attribute.name}: expected {what} "
-                f"such as {shown}, found {value!r}"
+                f"{where}: expected {what} of at most {LONGEST_ID} characters, "
+                f"found {_shown(value)}"
             )
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            raise RecordError(f"{where}: expected {what} such as {shown}, found {value!r}")
 
     return validate
 
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Validates non-empty text."""
+    """Validates non-empty text of Unicode characters (no lone surrogate)."""
+    where = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, str) or not value.strip():
+        raise RecordError(f"{where}: expected non-empty text, found {value!r}")
+    _characters(where, value)
+
+
+def _characters(where: str, value: str) -> None:
+    """Refuses text holding a lone surrogate (from undecodable bytes or a JSON escape)."""
+    found = _SURROGATE.search(value)
+    if found is not None:
         raise RecordError(
-            f"{type(instance).__name__}.{attribute.name}: expected non-empty text, found {value!r}"
+            f"{where}: expected Unicode text, found a lone surrogate {found[0]!r} at "
+            f"character {found.start() + 1} (is the input UTF-8?)"
         )
 
 
@@ -66,6 +90,7 @@ def alias(value: Any) -> str:
     # An empty alias would make the empty name (or a blank one) resolve to its owner.
     if not isinstance(value, str) or not value.strip():
         raise RecordError(f"expected non-empty text such as 'Ankara', found {value!r}")
+    _characters("alias", value)
     return value
 
 

@@ -154,6 +154,8 @@ class Line(Fields):
     def __init__(self, load: Load, number: int, kind: str, data: dict[str, Any]) -> None:
         self.load, self.number, self.kind, self.data = load, number, kind, data
         ident = data.get("development" if kind in CORRECTING else "id")
+        if isinstance(ident, str) and len(ident) > 60:  # the id's own check says how long
+            ident = f"{ident[:40]}..."
         if kind in CORRECTING:
             self.label = f"{kind} of {ident!r}" if isinstance(ident, str) else kind
         else:

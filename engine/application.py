@@ -61,6 +61,9 @@ class StoreApplication(Application[UUID]):
     """The application whose aggregates hold developments, actors and topics."""
 
     name = "timeline"
+    # What this application's last `record` wrote: actors, topics, developments and
+    # corrections by count (another writer's events in between are not among them).
+    written: dict[str, int] | None = None
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         # Configuration is passed in explicitly; unlike the base class this never
@@ -111,13 +114,16 @@ class StoreApplication(Application[UUID]):
             try:
                 # Saving collects the streams' pending events, so each try makes new ones.
                 streams = {ident: _stream(ident, value) for ident, value in wanted.items()}
-                self._save([*streams.values(), *self._corrected(streams, corrections)])
+                changed = [*streams.values(), *self._corrected(streams, corrections)]
+                written = _tally(changed)
+                self._save(changed)
             except IntegrityError:
                 # Some streams exist already (recorded before, or by another writer
                 # just now): keep those that are new, and check the others are equal.
                 wanted = self._new(wanted)
                 _backoff(attempt)
                 continue
+            self.written = written
             return [v.id for v in wanted.values() if isinstance(v, Development)]
         raise ConflictError(
             f"gave up recording after {RETRIES} concurrent conflicts; nothing was written, "
@@ -247,6 +253,22 @@ class StoreApplication(Application[UUID]):
             except UnknownDevelopmentError:
                 continue
         return found
+
+
+def _tally(streams: Sequence[Any]) -> dict[str, int]:
+    """How many actors, topics, developments and corrections the streams' new events write."""
+    counts = dict.fromkeys(("actor", "topic", "development", "correction"), 0)
+    for stream in {id(s): s for s in streams}.values():  # a new stream may be corrected too
+        for event in stream.pending_events:
+            if isinstance(event, ActorStream.Registered):
+                counts["actor"] += 1
+            elif isinstance(event, TopicStream.Registered):
+                counts["topic"] += 1
+            elif isinstance(event, DevelopmentStream.Recorded):
+                counts["development"] += 1
+            else:
+                counts["correction"] += 1
+    return counts
 
 
 _CHUNK = 500

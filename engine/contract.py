@@ -9,6 +9,9 @@ arbitrary module; a topic that is not ours is reported as a `StoreError`.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import typing
 from importlib import metadata
 from typing import Any
 from uuid import UUID
@@ -106,8 +109,46 @@ class StoreMapper(Mapper[UUID]):
             event = super().to_domain_event(stored_event)
         except MapperDeserialisationError as error:
             raise StoreError(f"the store holds an event that cannot be read: {error}") from None
+        except (TypeError, ValueError, KeyError, AttributeError) as error:  # a crafted row
+            raise StoreError(
+                _unreadable(stored_event, f"{type(error).__name__}: {error}")
+            ) from None
+        wrong = _misshapen(event)
+        if wrong:
+            raise StoreError(_unreadable(stored_event, wrong))
         origin = getattr(event, "originator_topic", None)
         if origin is not None:
             # A creation event names its aggregate's class too: read it the same way.
             object.__setattr__(event, "originator_topic", get_topic(resolve(origin)))
         return event
+
+
+def _unreadable(stored_event: StoredEvent, reason: str) -> str:
+    return (
+        f"the store holds an event that cannot be read (stream {stored_event.originator_id}, "
+        f"version {stored_event.originator_version}, topic {stored_event.topic!r}): {reason}"
+    )
+
+
+@functools.cache
+def _fields(kind: type) -> tuple[tuple[str, type | None], ...]:
+    """Each field an event of `kind` holds, with its class when it names a plain one."""
+    hints = typing.get_type_hints(kind)
+    return tuple(
+        (field.name, hint if isinstance(hint := hints.get(field.name), type) else None)
+        for field in dataclasses.fields(kind)
+    )
+
+
+def _misshapen(event: object) -> str | None:
+    """What an event read from the store lacks or holds wrongly (None: it is whole)."""
+    kind_of_event: type = type(event)
+    if not dataclasses.is_dataclass(kind_of_event):
+        return None
+    held = vars(event)
+    for name, kind in _fields(kind_of_event):
+        if name not in held:
+            return f"field {name!r} is missing"
+        if kind is not None and not isinstance(held[name], kind):
+            return f"field {name!r} holds {type(held[name]).__name__}; expected {kind.__name__}"
+    return None

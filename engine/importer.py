@@ -50,6 +50,7 @@ from timeline.engine._import_plover import (
     PLOVER_NOTES,
     _plover_value,
 )
+from timeline.engine._input import read_input
 from timeline.engine.errors import LoadError
 from timeline.engine.registry import Registry
 from timeline.engine.values import (
@@ -213,13 +214,18 @@ def _path(field: str) -> Iterator[str | int]:
 def _lines(load: Load, text: str) -> list[tuple[int, dict[str, Any]]]:
     """Every non-blank line as a JSON object, reporting those that are not one."""
     found = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" (or "\r\n") only: `str.splitlines` also splits at U+2028, U+2029,
+    # U+0085 and other separators, which JSON writes raw inside strings.
+    for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
             load.add(number, f"not JSON: {error.msg} (column {error.colno})")
+            continue
+        except RecursionError:
+            load.add(number, "JSON nested too deeply; expected a flat record per line")
             continue
         if not isinstance(data, dict):
             load.add(number, f"found {_describe(data)}; expected a JSON object per line")
@@ -349,7 +355,7 @@ def read_file(path: str | Path, registry: Registry, *, strict: bool = True) -> I
     """Reads a JSON Lines log or PLOVER file, resolving names via `registry` and its own."""
     name = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8")
+        text = read_input(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise LoadError([f"{name}: cannot read the file: {error}"]) from None
     return read_text(name, text, registry, strict=strict)

@@ -13,6 +13,7 @@ import attrs
 
 from timeline.engine import values
 from timeline.engine._fields import FieldPath, Fields, Shapes, register
+from timeline.engine._input import read_input
 from timeline.engine._seed_lines import KINDS, SeedFile, describe, seed_paths
 
 # The format's schema lived here before `_seed_schema`: its names are still read from here.
@@ -252,7 +253,7 @@ def _read_file(load: _Load, order: int, file: Path) -> SeedFile | None:
     """
     try:
         # "utf-8-sig" drops a leading byte order mark, which some editors write.
-        text = file.read_bytes().decode("utf-8-sig")
+        text = read_input(file).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         load.add(None, None, f"{file}: cannot read the file: {error}")
         return None

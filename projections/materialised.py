@@ -37,6 +37,7 @@ from timeline.projections.backend import (
     stored_events,
 )
 from timeline.projections.catchup import BATCH, catch_up
+from timeline.projections.errors import ClosedError
 from timeline.projections.lookups import LazyPositions, claimed, resolver
 from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
@@ -94,6 +95,12 @@ class Materialised:
         self.view, self.queries = _open_storage(app, kind)
         self.projection = StoryProjection(self.view, mapper=app.mapper)
         self.batch = batch
+<<<<<<< HEAD
+=======
+        self.enabled = True
+        self._closed = False
+        self._lock = threading.RLock()  # the catch-up and the kept registry, one at a time
+>>>>>>> reliability
         self._head = app.recorder.max_notification_id if kind == "memory" else self.queries.head
         self._reached = self.tracking_id  # opening reads the tracking, and no event
         self._quiet: int | None = None  # the data version at which the view was current
@@ -125,8 +132,9 @@ class Materialised:
 
         With `stop`, it stops between batches once the event is set.
         """
-        count = catch_up(self._app, self.projection, until=until, batch=self.batch, stop=stop)
-        self._reached = self.tracking_id
+        with self._lock:
+            count = catch_up(self._app, self.projection, until=until, batch=self.batch, stop=stop)
+            self._reached = self.tracking_id
         return count
 
     def rebuild(self) -> int:
@@ -138,7 +146,17 @@ class Materialised:
         return self.catch_up()
 
     def current(self) -> int:
-        """Catches up if the store has moved on; returns the notification id to read at."""
+        """Catches up if the store has moved on; returns the notification id to read at.
+
+        Threads reading at once take turns here (one catch-up at a time); the reads
+        they then make, each pinned at its position, run side by side.
+        """
+        with self._lock:
+            return self._current()
+
+    def _current(self) -> int:
+        if self._closed:
+            raise ClosedError("the store is closed: open it again to read")
         # Read before the head, so that a commit after it is seen by the next read.
         version = self.queries.version()
         if version is not None and version == self._quiet:
@@ -159,6 +177,7 @@ class Materialised:
 
     def close(self) -> None:
         """Releases the view's connections now; views taken from it can no longer read."""
+        self._closed = True
         self.queries.close()
         self.view.datastore.close()
 
@@ -240,6 +259,12 @@ class Materialised:
 
     def preferred(self, pin: int) -> frozenset[PairKey]:
         """The pairs with a preferred claim (in some version) as of `pin`, or later."""
+        if pin <= self._preferred_at:
+            return self._preferred
+        with self._lock:
+            return self._preferred_as_of(pin)
+
+    def _preferred_as_of(self, pin: int) -> frozenset[PairKey]:
         if pin > self._preferred_at:
             # The pairs only ever grow, so a set read as of a later pin serves this one.
             rows = self._pinned(pin, lambda: self.queries.query(self.queries.dialect.preferred, {}))
@@ -275,6 +300,12 @@ class Materialised:
 
     def registry(self, pin: int) -> Registry:
         """The actors and topics registered as of `pin` (read incrementally)."""
+        if pin <= self._registry_at:
+            return self._registry
+        with self._lock:
+            return self._registry_as_of(pin)
+
+    def _registry_as_of(self, pin: int) -> Registry:
         if pin > self._registry_at:
             rows = self._pinned(
                 pin,

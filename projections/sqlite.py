@@ -22,6 +22,7 @@ from eventsourcing.sqlite import (
 
 from timeline.engine import rule
 from timeline.projections.backend import RUN_MARK, ViewQueries, ViewRecorder
+from timeline.projections.errors import ClosedError
 from timeline.projections.sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES, Dialect
 
 __all__ = ["SQLiteQueries", "SQLiteViewRecorder"]
@@ -35,6 +36,17 @@ CACHE_KIB = -256 * 1024
 # than it saved, since random lookups land on new leaf pages anyway and the upper
 # levels of the claims index fit in 2 MiB.
 READER_CACHE_KIB = -2 * 1024
+
+
+@contextmanager
+def _open() -> Iterator[None]:
+    """Says that the store was closed, for a view read after `Timeline.close()`."""
+    try:
+        yield
+    except sqlite3.ProgrammingError as error:
+        if "closed" not in str(error):
+            raise
+        raise ClosedError("the store is closed: open it again to read") from None
 
 
 @contextmanager
@@ -141,28 +153,55 @@ class SQLiteQueries(ViewQueries):
         shared_cache: bool,
         events_table: str | None = "stored_events",
     ) -> None:
-        self._connection = sqlite3.connect(
-            db_name, uri=True, check_same_thread=False, isolation_level=None
-        )
-        self._connection.execute(f"PRAGMA cache_size = {READER_CACHE_KIB}")
-        if shared_cache:
-            # In a shared-cache (in-memory) database a reader would otherwise be
-            # locked out while a batch is written; the pin hides uncommitted rows,
-            # which always come from notifications after the committed tracking.
-            self._connection.execute("PRAGMA read_uncommitted = 1")
+        self._db_name, self._shared_cache = db_name, shared_cache
+        self._connection = self._connect()
         self._lock = threading.Lock()
         self._versions: sqlite3.Cursor | None = None
         self._events = events_table
         self.application_name = application_name
+        # A file's readers on other threads (a web server's) each query through a
+        # connection of their own, so their statements run side by side in SQLite.
+        self._local = threading.local()
+        self._others: list[sqlite3.Connection] = []
+        self._closed = False
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self._db_name, uri=True, check_same_thread=False, isolation_level=None
+        )
+        connection.execute(f"PRAGMA cache_size = {READER_CACHE_KIB}")
+        if self._shared_cache:
+            # In a shared-cache (in-memory) database a reader would otherwise be
+            # locked out while a batch is written; the pin hides uncommitted rows,
+            # which always come from notifications after the committed tracking.
+            connection.execute("PRAGMA read_uncommitted = 1")
+        return connection
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection: the first thread's is shared, under the lock."""
+        if self._closed:
+            raise ClosedError("the store is closed: open it again to read")
+        if self._shared_cache or threading.current_thread() is threading.main_thread():
+            with self._lock, _open():
+                yield self._connection
+            return
+        mine: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if mine is None:
+            with self._lock:
+                mine = self._local.connection = self._connect()
+                self._others.append(mine)
+        with _open():
+            yield mine
 
     def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return self._connection.execute(statement, params).fetchall()
+        with self._reading() as connection:
+            return connection.execute(statement, params).fetchall()
 
     def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         # Steps the cursor only as far as the winning run: a pair may hold many claims.
-        with self._lock:
-            cursor = self._connection.execute(statement, params)
+        with self._reading() as connection:
+            cursor = connection.execute(statement, params)
             try:
                 return rule.leading_run(cursor, RUN_MARK)
             finally:
@@ -187,4 +226,8 @@ class SQLiteQueries(ViewQueries):
         return int(row[0])
 
     def close(self) -> None:
-        self._connection.close()
+        with self._lock:
+            self._closed = True
+            for connection in (self._connection, *self._others):
+                connection.close()
+            self._others.clear()

@@ -235,7 +235,10 @@ def as_timelinejs(tl: Timeline, pin: int, known: dt.date | None, title: str | No
         f"timelinejs --at {pin}{option}</code>.</small></p>"
     )
     document["timeline_snapshot"] = meta
-    return Snapshot("timelinejs", json.dumps(document, ensure_ascii=False, indent=2) + "\n", meta)
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # "<\/" is the same JSON as "</", and a page that inlines the document in a <script>
+    # element is not ended early by a summary holding "</script>".
+    return Snapshot("timelinejs", text.replace("</", "<\\/") + "\n", meta)
 
 
 def as_plover(tl: Timeline, pin: int, known: dt.date | None) -> Snapshot:

@@ -82,14 +82,14 @@ class Timeline(SharedReads, SharedWrites):
         return cls(url, password=password, schema=schema)
 
     def close(self) -> None:
-        """Releases the store's connections.
+        """Closes every connection to the store, so an SQLite file is whole on disk after it.
 
-        On SQLite and in memory a `View` taken before stays readable (its connection
-        goes with it); a PostgreSQL server's connections are released at once.
+        The last connection to an SQLite file to close checkpoints its write-ahead log into
+        the file: a copy of the file made afterwards holds every write.  Views taken
+        before can no longer read.
         """
+        self.materialised.close()
         self._app.close()
-        if self.config.kind == "postgresql":
-            self.materialised.close()
 
     def __enter__(self) -> Timeline:
         return self

@@ -14,6 +14,7 @@ from timeline.branch._reads import BranchReads
 from timeline.branch._saved_log import log_text, read_log
 from timeline.branch._shelves import NAME, SUFFIX, checked_name, shelf_of
 from timeline.branch._writes import BranchWrites
+from timeline.engine._input import read_input
 from timeline.projections.errors import QueryError
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class Branch(BranchReads, BranchWrites):
         """The branch saved in a JSON Lines file (as `save` writes them)."""
         file = Path(path).expanduser()
         try:
-            text = file.read_text(encoding="utf-8")
+            text = read_input(file).decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise QueryError(f"{file}: cannot read the branch: {error}") from None
         stem = file.name[: -len(SUFFIX)] if file.name.endswith(SUFFIX) else file.stem

@@ -6,7 +6,6 @@ a folder beside an SQLite file, else memory for the in-memory store.
 
 from __future__ import annotations
 
-import os
 import re
 import weakref
 from pathlib import Path
@@ -14,6 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from timeline._output import OutputFileError, write_whole
+from timeline.engine._input import read_input
 from timeline.projections.errors import QueryError
 
 if TYPE_CHECKING:
@@ -102,16 +103,21 @@ class FolderShelf:
 
     def read(self, name: str) -> str | None:
         try:
-            return self.path(name).read_text(encoding="utf-8")
+            return read_input(self.path(name)).decode("utf-8")
         except FileNotFoundError:
             return None
 
     def write(self, name: str, text: str) -> None:
         target = self.path(name)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)  # a reader sees the old file or the new one, never half
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputFileError(
+                f"cannot make the folder {self.folder} for saved branches: "
+                f"{error.strerror or error}"
+            ) from None
+        # A reader sees the old file or the new one, never half.
+        write_whole(target, text.encode("utf-8"), what=f"the branch {name!r} to")
 
     def remove(self, name: str) -> bool:
         try:

@@ -110,12 +110,19 @@ def development_from_options(tl: Timeline, given: dict[str, Any]) -> Development
 
 def development_from_file(tl: Timeline, file: str) -> Development:
     """The one [[development]] of a TOML file (or of stdin, for '-'), checked as `load` does."""
+    from timeline.engine._input import read_input
     from timeline.engine.errors import LoadError
     from timeline.engine.loader import read_seeds
 
     name = "<stdin>" if file == "-" else file
-    with click.open_file(file, "r", encoding="utf-8") as stream:
-        text = stream.read()
+    if file == "-":
+        with click.open_file(file, "r", encoding="utf-8") as stream:
+            text = stream.read()
+    else:
+        try:  # a FIFO or a device is refused before a byte is read
+            text = read_input(file).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise LoadError([f"{name}: cannot read the file: {error}"]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

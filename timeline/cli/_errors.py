@@ -47,6 +47,9 @@ def _message(error: BaseException) -> str:
         return error.format_message()
     if isinstance(error, TimelineError):
         return str(error)
+    if isinstance(error, OSError) and error.strerror:  # the system's refusal, said as such
+        where = f"{error.filename}: " if error.filename is not None else ""
+        return f"{where}{error.strerror}"
     return (
         f"unexpected {type(error).__name__}: {error} (this is a bug in timeline; please report it)"
     )

@@ -127,8 +127,6 @@ def load(app: App, path: Path, full: bool) -> None:
                 f"Nothing new: {path} is already recorded ({seconds:.1f} s).")  # fmt: skip
         return
     with _progress(app) as progress:
-        registry = tl.registry
-        had = (len(registry.actors), len(registry.topics), tl.head)
         task = None
         if progress is not None:
             task = progress.add_task(f"reading and checking {path}", total=None, count="")
@@ -137,16 +135,14 @@ def load(app: App, path: Path, full: bool) -> None:
             progress.remove_task(task)
         _catch_up(tl, progress)
     memo.remember(key, files, tl.head)
-    _summarise(app, tl, path, added, had, time.monotonic() - started)
+    _summarise(app, tl, path, added, time.monotonic() - started)
 
 
-def _summarise(
-    app: App, tl: Timeline, path: Path, added: list[str], had: tuple[int, int, int], seconds: float
-) -> None:
-    registry = tl.registry
-    actors, topics = len(registry.actors) - had[0], len(registry.topics) - had[1]
-    # Every other event written is a revision or retraction of a [[revision]]/[[retraction]].
-    corrections = tl.head - had[2] - len(added) - actors - topics
+def _summarise(app: App, tl: Timeline, path: Path, added: list[str], seconds: float) -> None:
+    # What this load wrote itself: another writer's events meanwhile are not counted.
+    written = tl.materialised.application.written or {}
+    actors, topics = written.get("actor", 0), written.get("topic", 0)
+    corrections = written.get("correction", 0)
     new = set(added)
     early = forecasts([d for d in tl.developments() if d.id in new]) if new else []
     if early:

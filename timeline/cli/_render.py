@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -114,6 +115,16 @@ def dump(document: Any) -> str:
     return json.dumps(tidy(document), indent=2, ensure_ascii=False)
 
 
+# Control characters but the newline: ESC would start a terminal command, NUL and the
+# rest garble or hide what follows.  Stored texts may hold any of them.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` with its control characters (ESC, NUL, ...) shown as escapes such as `\\x1b`."""
+    return _CONTROL.sub(lambda found: repr(found[0])[1:-1], text)
+
+
 def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -190,7 +201,7 @@ class Output:
 
     def line(self, text: str, *, style: str | None = None) -> None:
         """A paragraph, wrapped to the width (never split inside a word)."""
-        wrapped = self._wrap(text)
+        wrapped = self._wrap(visible(text))
         self.write(self._styled(wrapped, style) if self.color and style else wrapped)
 
     def table(
@@ -203,6 +214,7 @@ class Output:
         leading: int = 0,
     ) -> None:
         """Rows under a header, wrapped to fit (wide: every column, one line per row)."""
+        rows = [[visible(cell) for cell in row] for row in rows]
         shown_columns = [column for column in columns if wide or not column.wide]
         shown_rows = [[row[i] for i, c in enumerate(columns) if wide or not c.wide] for row in rows]
         stacked = False

@@ -213,10 +213,10 @@ def _outline(text: str) -> dict[str, Any]:
     """A saved branch's position and what it holds, read from its lines without checking."""
     found: dict[str, Any] = {"position": None}
     kinds = {"development": 0, "revision": 0, "retraction": 0, "actor": 0, "topic": 0}
-    for line in text.splitlines():
+    for line in text.split("\n"):  # JSON Lines end at "\n": a text may hold U+2028
         try:
             data = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # not checked here: `branch show` reports it
             continue
         kind = data.get("type") if isinstance(data, dict) else None
         if kind == "meta":
@@ -286,7 +286,7 @@ def show(app: App, name: str, folder: Path | None) -> None:
     the file it is kept in (which 'timeline import' records for real)."""
     tl = app.timeline()
     found = _saved(tl, name, folder)
-    records = [json.loads(line) for line in found.log().splitlines()[1:]]
+    records = [json.loads(line) for line in found.log().split("\n")[1:] if line.strip()]
     rows = [
         [
             r["type"],

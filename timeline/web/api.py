@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from timeline.projections.relations import PERIODS
 from timeline.web import models, params, payloads
-from timeline.web.story import Story, story_of
+from timeline.web.story import Story, kept, story_of
 
 __all__ = ["ERRORS", "router"]
 
@@ -62,13 +62,14 @@ def story(story: StoryDep) -> dict[str, Any]:
             {"id": t.id, "description": t.description, "aliases": list(t.aliases)}
             for t in registry.topics.values()
         ],
-        "developments": len(story.read(lambda tl: tl.developments())),
+        "developments": story.drawn("count", lambda: story.read(lambda tl: len(tl.developments()))),
         "position": story.read(lambda tl: tl.position),
         **story.bounds(),
     }
 
 
 @router.get("/positions", response_model=models.PositionsOut, responses=ERRORS)
+@kept
 def positions(
     story: StoryDep,
     day: Day,
@@ -91,6 +92,7 @@ def positions(
 
 
 @router.get("/history", response_model=models.HistoryOut, responses=ERRORS)
+@kept
 def history(
     story: StoryDep,
     actor: Actor,
@@ -114,6 +116,7 @@ def history(
 
 
 @router.get("/diff", response_model=models.DiffOut, responses=ERRORS)
+@kept
 def diff(
     story: StoryDep,
     d1: Day,
@@ -136,6 +139,7 @@ def diff(
 
 
 @router.get("/explain", response_model=models.ExplanationOut, responses=ERRORS)
+@kept
 def explain(
     story: StoryDep,
     actor: Actor,
@@ -154,6 +158,7 @@ def explain(
 
 
 @router.get("/developments", response_model=models.DevelopmentsOut, responses=ERRORS)
+@kept
 def developments(
     story: StoryDep,
     known_at: KnownAt = None,
@@ -186,6 +191,7 @@ def developments(
 
 
 @router.get("/relations", response_model=models.RelationsOut, responses=ERRORS)
+@kept
 def relations(
     story: StoryDep,
     a: Actor,

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeline import __version__
 from timeline.web import api, chart_api
+from timeline.web.hosts import Hosts
 from timeline.web.params import ParameterError
 from timeline.web.story import Story
 
@@ -27,6 +28,8 @@ __all__ = ["STATIC", "create_app"]
 
 STATIC = Path(str(files("timeline.web") / "static"))
 LOG = logging.getLogger("timeline.web")
+# The longest path and query answered: the page's own URLs are far shorter.
+LONGEST_URL = 8192
 POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -60,9 +63,77 @@ async def _http(request: Request, error: Exception) -> Response:
     return _error(error.status_code, str(error.detail))
 
 
+async def _unavailable(request: Request, error: Exception) -> Response:
+    """A store that could not be read (locked, gone, damaged, closed) is a 503 with its reason."""
+    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    story: Story = request.app.state.story
+    reason = story.timeline.config.redact(reason)
+    LOG.warning("the store could not answer %s: %s", request.url.path, reason)
+    answer = _error(503, f"the store could not be read: {reason}; try again later")
+    answer.headers["Retry-After"] = "5"
+    return answer
+
+
+def _store_faults() -> list[type[Exception]]:
+    """The errors of a store that fails (rather than of a request that is wrong)."""
+    import sqlite3
+
+    from eventsourcing.persistence import PersistenceError
+
+    from timeline.engine.errors import StoreError
+    from timeline.projections.backend import TrackingConflictError, ViewBehindError
+    from timeline.projections.errors import ClosedError
+
+    found: list[type[Exception]] = [StoreError, ClosedError, ViewBehindError]
+    found += [TrackingConflictError, PersistenceError, sqlite3.Error]
+    try:
+        import psycopg
+    except ImportError:  # PostgreSQL support is an extra
+        return found
+    return [*found, psycopg.Error]
+
+
 async def _unexpected(request: Request, error: Exception) -> Response:
     LOG.exception("unexpected error answering %s", request.url.path)
     return _error(500, f"internal error: {type(error).__name__}")
+
+
+class _Guard:
+    """Refuses a request whose `Host` the server does not serve (421) or too long a URL (414)."""
+
+    def __init__(self, app: ASGIApp, hosts: Hosts | None) -> None:
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refused = self._refusal(scope)
+        if refused is None:
+            await self.app(scope, receive, send)
+        else:
+            await _Headers(refused)(scope, receive, send)
+
+    def _refusal(self, scope: Scope) -> Response | None:
+        length = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        if length > LONGEST_URL:
+            return _error(
+                414, f"the URL is {length:,} bytes long; expected at most {LONGEST_URL:,}"
+            )
+        if self.hosts is None:
+            return None
+        headers = dict(scope.get("headers") or ())
+        given = headers.get(b"host")
+        header = None if given is None else given.decode("latin-1")
+        if self.hosts.admits(header):
+            return None
+        served = sorted({*map(str, self.hosts.addresses), *self.hosts.names})
+        return _error(
+            421,
+            f"Host {header!r} is not served here: expected {' or '.join(served) or 'an address'}"
+            " (to answer a name of yours, serve with --public-name NAME)",
+            "Host",
+        )
 
 
 class _Headers:
@@ -90,8 +161,14 @@ class _Headers:
         await self.app(scope, receive, sending)
 
 
-def create_app(timeline: Timeline, *, title: str = "Timeline") -> FastAPI:
-    """The app answering from `timeline`; it only reads."""
+def create_app(
+    timeline: Timeline, *, title: str = "Timeline", hosts: Hosts | None = None
+) -> FastAPI:
+    """The app answering from `timeline`; it only reads.
+
+    With `hosts` it answers only requests whose `Host` they admit (`serve` always
+    passes them); without, any `Host`, as a test client or another server in front asks.
+    """
     app = FastAPI(
         title=f"{title} — timeline API",
         version=__version__,
@@ -107,8 +184,11 @@ def create_app(timeline: Timeline, *, title: str = "Timeline") -> FastAPI:
     app.add_exception_handler(ParameterError, _parameter)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
+    for fault in _store_faults():
+        app.add_exception_handler(fault, _unavailable)
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(_Headers)
+    app.add_middleware(_Guard, hosts=hosts)
     app.include_router(api.router)
     app.include_router(chart_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

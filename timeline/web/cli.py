@@ -150,12 +150,21 @@ def relations(
     help="Port to listen on (0: any free one).",
 )
 @click.option("--title", default="Timeline", show_default=True, help="The page's headline.")
+@click.option(
+    "--public-name",
+    "public_names",
+    metavar="NAME",
+    multiple=True,
+    help="Also answer requests for this host name (the server's own DNS name); repeatable.",
+)
 @opt.store
 @pass_app
-def serve(app: App, host: str, port: int, title: str) -> None:
+def serve(app: App, host: str, port: int, title: str, public_names: tuple[str, ...]) -> None:
     """Serve a page with the developments on a time axis, 'as of' and 'as known at'
     sliders, every position with its explanation, and the charts; and the JSON API
-    it reads (OpenAPI at /api/openapi.json). Read-only; stop with Ctrl-C."""
+    it reads (OpenAPI at /api/openapi.json). Read-only; stop with Ctrl-C. Only requests
+    for the address it listens on (and localhost) are answered, so that no other web site
+    can read it through DNS rebinding; --public-name adds a name of yours."""
     from timeline.web import serve as serving
 
     try:
@@ -164,4 +173,4 @@ def serve(app: App, host: str, port: int, title: str) -> None:
         loopback = host == "localhost"
     if not loopback:
         app.warn(f"serving on {host}: anyone who can reach it can read the whole store")
-    serving(app.timeline(), host, port, title=title)
+    serving(app.timeline(), host, port, title=title, public_names=public_names)

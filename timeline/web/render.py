@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from timeline._output import write_whole
 from timeline.engine.errors import TimelineError
 from timeline.engine.values import Stance
 from timeline.projections.charts import Comparison, RelationsChart, Series, TopicChart
@@ -56,6 +57,8 @@ STYLE: dict[str, Any] = {
     "ytick.color": INK,
     "svg.hashsalt": "timeline",
     "svg.fonttype": "path",
+    # Names and titles are the story's text, drawn as written: '$' starts no formula.
+    "text.parse_math": False,
 }
 SIZE = (10.0, 5.6)
 _LOCK = threading.RLock()  # rc_context changes process-wide settings
@@ -309,5 +312,5 @@ def to_bytes(figure: Figure, form: str = "png", *, dpi: int = 100) -> bytes:
 def save(figure: Figure, path: str | Path, *, dpi: int = 100) -> Path:
     """Writes the figure to `path`, PNG or SVG by its suffix; returns the path."""
     target = Path(path)
-    target.write_bytes(to_bytes(figure, target.suffix.lstrip(".").lower(), dpi=dpi))
-    return target
+    data = to_bytes(figure, target.suffix.lstrip(".").lower(), dpi=dpi)
+    return write_whole(target, data, what="the chart")

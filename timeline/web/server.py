@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ import uvicorn
 
 from timeline.engine.errors import TimelineError
 from timeline.web.app import create_app
+from timeline.web.hosts import Hosts
 
 if TYPE_CHECKING:
     from timeline._timeline import Timeline
@@ -47,8 +48,8 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(timeline: Timeline, title: str, log_level: str) -> uvicorn.Server:
-    app = create_app(timeline, title=title)
+def _server(timeline: Timeline, title: str, log_level: str, hosts: Hosts) -> uvicorn.Server:
+    app = create_app(timeline, title=title, hosts=hosts)
     config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
     return uvicorn.Server(config)
 
@@ -60,14 +61,20 @@ def serve(
     *,
     title: str = "Timeline",
     log_level: str = "info",
+    public_names: Sequence[str] = (),
 ) -> None:
-    """Serves the page and its API on host:port (loopback by default) until interrupted."""
+    """Serves the page and its API on host:port (loopback by default) until interrupted.
+
+    It answers requests sent to the address it listens on (and `localhost` on
+    loopback), and to `public_names`: any other `Host` is refused (DNS rebinding).
+    """
     timeline, opened = _open(store)
     sock = _listen(host, port)
     try:
         shown = f"[{host}]" if ":" in host else host
         print(f"timeline: serving {title!r} on http://{shown}:{sock.getsockname()[1]}/", flush=True)
-        _server(timeline, title, log_level).run(sockets=[sock])
+        hosts = Hosts.serving(host, public_names)
+        _server(timeline, title, log_level, hosts).run(sockets=[sock])
     finally:
         sock.close()
         if opened:
@@ -82,11 +89,12 @@ def running(
     *,
     title: str = "Timeline",
     log_level: str = "warning",
+    public_names: Sequence[str] = (),
 ) -> Iterator[str]:
     """Serves on a background thread (port 0: any free one); yields the base URL."""
     timeline, opened = _open(store)
     sock = _listen(host, port)
-    server = _server(timeline, title, log_level)
+    server = _server(timeline, title, log_level, Hosts.serving(host, public_names))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

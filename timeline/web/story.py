@@ -1,41 +1,76 @@
-"""The story a web app answers from: one `Timeline`, read under one lock."""
+"""The story a web app answers from: one `Timeline`, read by many requests at once."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from fastapi import Request
 
+from timeline.engine.errors import StoreError
 from timeline.engine.registry import Registry
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 
 if TYPE_CHECKING:
     from timeline._timeline import Timeline
 
-__all__ = ["Story", "story_of"]
+__all__ = ["Story", "kept", "story_of"]
 
 T = TypeVar("T")
+LOG = logging.getLogger("timeline.web")
 
 
 class Story:
-    """A timeline shared by every request; reads take turns, and drawn charts are kept."""
+    """A timeline shared by every request: reads run side by side, and drawn charts are kept.
+
+    Reads take no lock of their own: the view pins each read at a store position and
+    serialises only its catch-up.  An SQLite store file replaced under the server
+    (copied over, or moved away and back) is noticed on the next request and opened
+    again, so answers never come from the file that was there before.
+    """
 
     def __init__(self, timeline: Timeline, title: str = "Timeline", *, keep: int = 128) -> None:
         self.timeline = timeline
         self.title = title
         self._lock = threading.RLock()
-        self._kept: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
         self._keep = keep
         self._drawing: dict[Hashable, threading.Lock] = {}
+        self._file = _store_file(timeline)
+        self._identity = _identity(self._file)
 
     def read(self, read: Callable[[Timeline], T]) -> T:
-        """Runs `read` on the timeline, one request at a time."""
+        """Runs `read` on the timeline (the store's file opened again if it was replaced)."""
+        return read(self._current())
+
+    def _current(self) -> Timeline:
+        if self._file is None:
+            return self.timeline
+        found = _identity(self._file)
+        if found == self._identity:
+            return self.timeline
         with self._lock:
-            return read(self.timeline)
+            if found != self._identity:
+                self._reopen(found)
+            return self.timeline
+
+    def _reopen(self, found: tuple[int, int] | None) -> None:
+        from timeline._timeline import Timeline
+
+        if found is None:
+            raise StoreError(f"the store file {self._file} was removed while being served")
+        LOG.warning("the store file %s was replaced: opening it again", self._file)
+        # The old timeline is left to the requests still reading it; its connections
+        # close when the last of them is done with it.
+        self.timeline = Timeline.open(f"sqlite:///{self._file}")
+        self._identity = found
+        self._kept.clear()
 
     @property
     def registry(self) -> Registry:
@@ -47,28 +82,31 @@ class Story:
         actors = self.registry.actors
         return lambda ident: actors[ident].name if ident in actors else ident
 
-    def drawn(self, key: Hashable, draw: Callable[[], bytes]) -> bytes:
-        """A chart's bytes, drawn once per store position and kept for later requests.
+    def drawn(self, key: Hashable, draw: Callable[[], T]) -> T:
+        """A chart's bytes (or any answer), made once per store position and kept.
 
-        Requests for a chart being drawn wait for that drawing instead of drawing it again.
+        Requests for an answer being made wait for that one instead of making it again.
         """
         full = (key, self.read(lambda tl: tl.position))
         with self._lock:
             if full in self._kept:
                 self._kept.move_to_end(full)
-                return self._kept[full]
+                return cast(T, self._kept[full])
             drawing = self._drawing.setdefault(full, threading.Lock())
         with drawing:
             with self._lock:
                 if full in self._kept:
-                    return self._kept[full]
-            image = draw()
+                    return cast(T, self._kept[full])
+            try:
+                made = draw()
+            finally:
+                with self._lock:
+                    self._drawing.pop(full, None)
             with self._lock:
-                self._kept[full] = image
-                self._drawing.pop(full, None)
+                self._kept[full] = made
                 while len(self._kept) > self._keep:
                     self._kept.popitem(last=False)
-        return image
+        return made
 
     def bounds(self) -> dict[str, Any]:
         """The bounded days the developments span and the days what is known changes."""
@@ -86,7 +124,44 @@ class Story:
                 "knowledge_days": known,
             }
 
-        return self.read(days)
+        # Every development and entry is read: once per store position, not per request.
+        return self.drawn("bounds", lambda: self.read(days))
+
+
+def kept(endpoint: Callable[..., T]) -> Callable[..., T]:
+    """An API endpoint whose answers are kept per store position and parameters.
+
+    Many readers of one page ask the same questions (its first view above all): each
+    is answered once per store position, and again only when the store moves on.
+    """
+
+    @functools.wraps(endpoint)
+    def answer(story: Story, **params: Any) -> T:
+        key = (endpoint.__name__, repr(sorted(params.items())))
+        return story.drawn(key, lambda: endpoint(story=story, **params))
+
+    return answer
+
+
+def _store_file(timeline: Timeline) -> Path | None:
+    """The SQLite file the timeline reads (None: a store without a file of its own)."""
+    if timeline.config.kind != "sqlite":
+        return None
+    name = timeline.config.env.get("SQLITE_DBNAME", "")
+    if not name or name.startswith("file:") or name == ":memory:":
+        return None
+    return Path(name).absolute()
+
+
+def _identity(file: Path | None) -> tuple[int, int] | None:
+    """The file's device and inode: what changes when another file takes its name."""
+    if file is None:
+        return None
+    try:
+        found = file.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _inside(days: Iterable[dt.date]) -> list[str]:

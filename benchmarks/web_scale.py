@@ -1,0 +1,167 @@
+"""Benchmark: the web page's reads from 20 concurrent clients on large SQLite stores.
+
+    nice -n 10 python benchmarks/web_scale.py [--sizes 20000,1000000] [--clients 20]
+        [--seconds 20] [--cache /tmp/timeline-bench] [--baseline OTHER_VENV/bin/python]
+
+For each size N the synthetic story's store (`benchmarks/synthetic.py`, built once
+into the cache folder by `benchmarks/coldopen.py`'s builder and reused) is served by
+`timeline.web.serve` in a process of its own on 127.0.0.1.  The first `/api/story`
+(which reads every development once per store position, then keeps its answer) is
+timed on its own.  Then N clients (asyncio tasks, one keep-alive connection each)
+send the page's reads for S seconds, each waiting for its answer before the next:
+positions of every pair and explanations on random days and knowledge days,
+histories, diffs, one actor's developments over a year, relations of two actors,
+the story, and the topic charts (drawn once per topic, then kept); from
+`--lookups-from` developments on, only the reads the view answers by index
+(positions, explain, history, diff), since the others read every development.
+The unfiltered listing of every development is always left out: at a million
+developments its answer alone is hundreds of megabytes.  Printed per N: requests,
+requests/s, p50, p90, p99 and the maximum latency, overall and per endpoint, and the
+errors (any answer other than 200).  Nothing here is a test; it stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.coldopen import PAIRS, _store  # noqa: E402  the cached stores' builder
+from benchmarks.synthetic import keys  # noqa: E402
+from benchmarks.web_load import client_loop, free_port, report  # noqa: E402
+
+SERVER = """
+import sys
+from timeline.web import serve
+serve(sys.argv[1], "127.0.0.1", int(sys.argv[2]), title="synthetic", log_level="warning")
+"""
+DAYS = [f"{y}-{m:02d}-15" for y in range(2001, 2021, 2) for m in (3, 9)]
+KNOWN = ["", "", "2010-06-30", "2015-12-31", "2019-01-01"]
+
+
+def request(
+    rng: random.Random, pairs: list[tuple[str, str]], lookups: bool
+) -> tuple[str, str, dict[str, str]]:
+    """One request of the page's mix on the synthetic story: (endpoint, path, parameters).
+
+    With `lookups`, only the reads the view answers by index (positions, explain,
+    history, diff), in the same proportions.
+    """
+    day, known = rng.choice(DAYS), rng.choice(KNOWN)
+    actor, topic = rng.choice(pairs)
+    other = rng.choice(pairs)[0]
+    year = day[:4]
+    versus = {"d1": day, "known_at": known or "2012", "vs_known_at": "9999"}
+    mix: list[tuple[float, tuple[str, str, dict[str, str]]]] = [
+        (0.30, ("positions", "/api/positions", {"day": day, "known_at": known})),
+        (0.20, ("explain", "/api/explain", {"actor": actor, "topic": topic, "day": day})),
+        (0.12, ("history", "/api/history", {"actor": actor, "topic": topic})),
+        (0.10, ("diff", "/api/diff", versus)),
+        (0.10, ("developments", "/api/developments", {"actor": actor, "period": year})),
+        (0.08, ("relations", "/api/relations", {"a": actor, "b": other, "by": "year"})),
+        (0.05, ("story", "/api/story", {})),
+        (0.05, ("chart", "/api/charts/topic", {"topic": rng.choice(["topic-0", "topic-1"])})),
+    ]  # fmt: skip
+    if lookups:
+        mix = mix[:4]
+    pick, total = rng.random() * sum(share for share, _ in mix), 0.0
+    for share, chosen in mix:
+        total += share
+        if pick < total:
+            return chosen
+    return mix[0][1]
+
+
+def _first(base: str, path: str, server: subprocess.Popen[bytes], limit: float = 1800) -> float:
+    """Waits for the server, then times its first answer to `path` (seconds)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with status {server.returncode}")
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"{base}{path}", timeout=limit) as answer:
+                if answer.status == 200:
+                    return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server at {base} did not answer within {limit:.0f} s")
+
+
+def measure(path: Path, clients: int, seconds: float, python: str, lookups: bool) -> None:
+    """Serves the store at `path` with `python` and reports the clients' latencies."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    # From "/": a `python -c` process imports from its working folder first, and this
+    # checkout's `timeline/` folder must not stand in for the interpreter's own build.
+    command = [python, "-c", SERVER, f"sqlite:///{path}", str(port)]
+    server = subprocess.Popen(command, cwd="/")
+    pairs = keys(PAIRS)
+    try:
+        if lookups:
+            _first(base, "/api/openapi.json", server)
+        else:
+            first = _first(base, "/api/story", server)
+            print(f"first /api/story (reads every development once): {first:.1f} s")
+        times: dict[str, list[float]] = defaultdict(list)
+        errors: list[str] = []
+        started = time.monotonic()
+        until = started + seconds
+
+        async def run() -> None:
+            await asyncio.gather(
+                *(
+                    client_loop(n, base, until, times, errors, lambda r: request(r, pairs, lookups))
+                    for n in range(clients)
+                )
+            )
+
+        asyncio.run(run())
+        report(times, errors, time.monotonic() - started, clients)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", default="20000,1000000", help="store sizes, comma-separated")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/timeline-bench"))
+    parser.add_argument(
+        "--baseline",
+        metavar="PYTHON",
+        help="also serve each store with this interpreter (another build of timeline)",
+    )
+    parser.add_argument(
+        "--lookups-from",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="from this size on, only the reads answered by index (see `request`)",
+    )
+    args = parser.parse_args(argv)
+    for n in (int(size) for size in args.sizes.split(",")):
+        path, _ = _store(args.cache, n)
+        for label, python in (("this build", sys.executable), ("baseline", args.baseline)):
+            if python is not None:
+                print(f"\n== {n:,} developments, {label} ({path})", flush=True)
+                measure(path, args.clients, args.seconds, python, n >= args.lookups_from)
+
+
+if __name__ == "__main__":
+    main()
