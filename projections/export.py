@@ -42,6 +42,7 @@ from timeline.projections._tables import (
     DEVELOPMENT_TIMES,
     change_rows,
     development_rows,
+    safe_cell,
     write_csv,
 )
 from timeline.projections._timelinejs import document, headline, human_date
@@ -69,8 +70,10 @@ __all__ = [
     "ranking_record",
     "retraction_record",
     "revision_record",
+    "safe_cell",
     "timelinejs",
     "topic_record",
+    "write_csv",
 ]
 
 # The forms `export` below gives from a list of developments alone.

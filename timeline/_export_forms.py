@@ -200,7 +200,9 @@ def as_csv(tl: Timeline, pin: int, known: dt.date | None, what: str) -> Snapshot
         body = out.development_table(developments, recorded, revised)
         count = len(developments)
     meta = {**_meta("timeline-csv", pin, known, out.content_hash(body), count), "what": what}
-    return Snapshot("csv", f"# timeline-csv {_line(meta)}\n{body}", meta)
+    # The text is the table alone, so a plain `read_csv` reads it; the snapshot is `meta`
+    # (the command writes it to `--meta FILE`).
+    return Snapshot("csv", body, meta)
 
 
 def _span_words(developments: list[Development]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from eventsourcing.persistence import PersistenceError
 
+from timeline.engine._extras import require
 from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import StoreError
@@ -19,6 +20,8 @@ __all__ = ["open_application", "open_store"]
 
 def open_application(config: StoreConfig) -> StoreApplication:
     """The event store application for `config`, its tables created if need be."""
+    if config.kind == "postgresql":
+        require("postgres", "a postgresql:// store")
     # One direct connection first: a refused or misnamed server fails at once with
     # the driver's reason, instead of after the connection pool's timeout.
     refused = config.diagnose()

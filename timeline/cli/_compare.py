@@ -21,10 +21,10 @@ __all__ = ["diff", "relations", "what_changed"]
 
 DIFF_COLUMNS = (
     Column("actor"),
-    Column("topic"),
+    Column("topic", under="actor"),
     Column("change"),
     Column("before"),
-    Column("after"),
+    Column("after", under="before"),
 )
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -147,8 +147,8 @@ start of its span), and developments whose span has no end count too.
 RELATION_COLUMNS = (
     Column("period"),
     Column("score"),
-    Column("cooperation"),
-    Column("conflict"),
+    Column("cooperation", under="score"),
+    Column("conflict", under="score"),
     Column("developments"),
 )
 

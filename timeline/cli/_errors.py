@@ -18,6 +18,7 @@ from timeline.engine.errors import (
     ConflictError,
     DuplicateError,
     LoadError,
+    MissingExtraError,
     StoreError,
     TimelineError,
     UnknownDevelopmentError,
@@ -37,7 +38,7 @@ REVISE = "timeline revise {id} --reported DATE --reason TEXT [--summary ... | --
 def _status(error: BaseException) -> int:
     if isinstance(error, click.ClickException):
         return 2 if isinstance(error, click.UsageError) else error.exit_code
-    if isinstance(error, StoreError | ConflictError | OSError):
+    if isinstance(error, StoreError | ConflictError | OSError | MissingExtraError):
         return 1
     return 2 if isinstance(error, TimelineError) else 1  # else a bug: said as such
 
@@ -106,7 +107,9 @@ def _store_error(app: App, error: BaseException) -> BaseException:
 
 def report(app: App, error: BaseException) -> int:
     """Prints `error` for the user (JSON under --json) and returns the exit status."""
-    error = _store_error(app, error)
+    from timeline.engine._extras import missing
+
+    error = missing(error) or _store_error(app, error)
     status = _status(error)
     try:
         hints = _hints(error, app.opened)

@@ -17,6 +17,7 @@ import click
 
 from timeline.cli import _options as opt
 from timeline.cli._context import App, pass_app
+from timeline.engine._extras import require
 
 if TYPE_CHECKING:
     from timeline.cli._dates import DayArg
@@ -45,12 +46,17 @@ def _wrote(app: App, path: Path) -> None:
     app.say({"written": str(path)}, f"wrote {path}")
 
 
-@click.group(short_help="Draw a chart to a PNG or SVG file.")
+WEB = "Needs the web extra: pip install '.[web]' in a checkout, or 'timeline-engine[web]'."
+
+
+@click.group(short_help="Draw a chart to a PNG or SVG file (needs the web extra).", epilog=WEB)
 def chart() -> None:
     """Draw a chart of the story to a PNG or SVG file (headless, no display needed)."""
 
 
-@chart.command("positions", short_help="Every actor's stance on a topic over story time.")
+@chart.command(
+    "positions", epilog=WEB, short_help="Every actor's stance on a topic over story time."
+)
 @click.argument("topic")
 @opt.known_at()
 @click.option("--as-of", "as_of", metavar="D", type=opt.DAY, default=None, help="Mark day D.")
@@ -69,6 +75,7 @@ def positions(
 ) -> None:
     """One step line per actor on the -2..+2 scale: bands where a change may have
     happened, tentative stretches dashed, retracted claims marked."""
+    require("web", "timeline chart", ("matplotlib",))
     from timeline.web.files import write_topic
 
     tl = app.timeline()
@@ -77,7 +84,7 @@ def positions(
     _wrote(app, write_topic(tl, ident, path, known_at=_day(known_at), day=_day(as_of), dpi=dpi))
 
 
-@chart.command("compare", short_help="A topic as known at K, beside as known now.")
+@chart.command("compare", epilog=WEB, short_help="A topic as known at K, beside as known now.")
 @click.argument("topic")
 @click.option(
     "--known-at",
@@ -97,6 +104,7 @@ def compare(
     app: App, topic: str, known_at: DayArg, as_of: DayArg | None, output: Path | None, dpi: int
 ) -> None:
     """The positions chart as known at K and as known now, on one time axis."""
+    require("web", "timeline chart", ("matplotlib",))
     from timeline.web.files import write_comparison
 
     tl = app.timeline()
@@ -106,7 +114,9 @@ def compare(
     _wrote(app, written)
 
 
-@chart.command("relations", short_help="Two actors' cooperation and conflict per period.")
+@chart.command(
+    "relations", epilog=WEB, short_help="Two actors' cooperation and conflict per period."
+)
 @click.argument("a")
 @click.argument("b")
 @click.option(
@@ -126,6 +136,7 @@ def relations(
     app: App, a: str, b: str, by: str, known_at: DayArg | None, output: Path | None, dpi: int
 ) -> None:
     """Goldstein-weighted cooperation (up) and conflict (down), and their sum."""
+    require("web", "timeline chart", ("matplotlib",))
     from timeline.web.files import write_relations
 
     tl = app.timeline()
@@ -134,7 +145,10 @@ def relations(
     _wrote(app, write_relations(tl, first, second, path, by=by, known_at=_day(known_at), dpi=dpi))
 
 
-@click.command(short_help="Serve the story's page and JSON API on this machine.")
+@click.command(
+    short_help="Serve the story's page and JSON API on this machine (needs the web extra).",
+    epilog=WEB,
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -150,6 +164,7 @@ def serve(app: App, host: str, port: int, title: str) -> None:
     """Serve a page with the developments on a time axis, 'as of' and 'as known at'
     sliders, every position with its explanation, and the charts; and the JSON API
     it reads (OpenAPI at /api/openapi.json). Read-only; stop with Ctrl-C."""
+    require("web", "timeline serve", ("fastapi", "uvicorn"))
     from timeline.web import serve as serving
 
     try:
