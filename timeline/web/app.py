@@ -90,10 +90,11 @@ class _Headers:
         await self.app(scope, receive, sending)
 
 
-def create_app(timeline: Timeline, *, title: str = "Timeline") -> FastAPI:
-    """The app answering from `timeline`; it only reads."""
+def create_app(timeline: Timeline, *, title: str | None = None) -> FastAPI:
+    """The app answering from `timeline`; it only reads (`title`: the page's headline,
+    by default the story's own)."""
     app = FastAPI(
-        title=f"{title} — timeline API",
+        title=f"{title or 'Story'} — timeline API",
         version=__version__,
         description=(
             "Each actor's position on each topic as of a day, as known on a day. "

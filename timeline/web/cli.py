@@ -157,10 +157,14 @@ def relations(
     show_default=True,
     help="Port to listen on (0: any free one).",
 )
-@click.option("--title", default="Timeline", show_default=True, help="The page's headline.")
+@click.option(
+    "--title",
+    default=None,
+    help="The page's headline (default: the story's own, its main topic's description).",
+)
 @opt.store
 @pass_app
-def serve(app: App, host: str, port: int, title: str) -> None:
+def serve(app: App, host: str, port: int, title: str | None) -> None:
     """Serve a page with the developments on a time axis, 'as of' and 'as known at'
     sliders, every position with its explanation, and the charts; and the JSON API
     it reads (OpenAPI at /api/openapi.json). Read-only; stop with Ctrl-C."""

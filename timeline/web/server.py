@@ -47,7 +47,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(timeline: Timeline, title: str, log_level: str) -> uvicorn.Server:
+def _server(timeline: Timeline, title: str | None, log_level: str) -> uvicorn.Server:
     app = create_app(timeline, title=title)
     config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
     return uvicorn.Server(config)
@@ -58,7 +58,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     *,
-    title: str = "Timeline",
+    title: str | None = None,
     log_level: str = "info",
 ) -> None:
     """Serves the page and its API on host:port (loopback by default) until interrupted."""
@@ -66,7 +66,8 @@ def serve(
     sock = _listen(host, port)
     try:
         shown = f"[{host}]" if ":" in host else host
-        print(f"timeline: serving {title!r} on http://{shown}:{sock.getsockname()[1]}/", flush=True)
+        named = repr(title) if title else "the story"
+        print(f"timeline: serving {named} on http://{shown}:{sock.getsockname()[1]}/", flush=True)
         _server(timeline, title, log_level).run(sockets=[sock])
     finally:
         sock.close()
@@ -80,7 +81,7 @@ def running(
     host: str = "127.0.0.1",
     port: int = 0,
     *,
-    title: str = "Timeline",
+    title: str | None = None,
     log_level: str = "warning",
 ) -> Iterator[str]:
     """Serves on a background thread (port 0: any free one); yields the base URL."""

@@ -24,9 +24,9 @@ T = TypeVar("T")
 class Story:
     """A timeline shared by every request; reads take turns, and drawn charts are kept."""
 
-    def __init__(self, timeline: Timeline, title: str = "Timeline", *, keep: int = 128) -> None:
+    def __init__(self, timeline: Timeline, title: str | None = None, *, keep: int = 128) -> None:
         self.timeline = timeline
-        self.title = title
+        self._title = title
         self._lock = threading.RLock()
         self._kept: OrderedDict[Hashable, bytes] = OrderedDict()
         self._keep = keep
@@ -36,6 +36,15 @@ class Story:
         """Runs `read` on the timeline, one request at a time."""
         with self._lock:
             return read(self.timeline)
+
+    @property
+    def title(self) -> str:
+        """The headline: the title given, else the story's own (its main topic's description)."""
+        if self._title:
+            return self._title
+        from timeline._export_forms import default_title
+
+        return self.read(lambda tl: default_title(tl.developments(), tl.registry))
 
     @property
     def registry(self) -> Registry:
