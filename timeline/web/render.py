@@ -22,6 +22,7 @@ from matplotlib.patches import Patch
 from timeline.engine.errors import TimelineError
 from timeline.engine.values import Stance
 from timeline.projections.charts import Comparison, RelationsChart, Series, TopicChart
+from timeline.web._ticks import YearTicks
 
 __all__ = [
     "FORMATS",
@@ -88,7 +89,7 @@ def _frame(axes: Axes) -> None:
     axes.set_axisbelow(True)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_formatter(YearTicks())  # every axis says its years
 
 
 def _heading(figure: Figure, title: str, subtitle: str) -> None:
