@@ -220,7 +220,7 @@ def test_every_date_axis_says_its_years_and_no_label_repeats(story: Timeline) ->
         render.relations_figure(charts.relations_chart(story.relations("TUR", "USA"))),
     ]
     for figure in figures:
-        FigureCanvasAgg(figure).draw()
+        FigureCanvasAgg(figure).draw()  # type: ignore[no-untyped-call]
         for axes in figure.axes:
             labels = [t.get_text() for t in axes.get_xticklabels() if t.get_text()]
             assert labels
