@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from timeline.engine import (
@@ -32,6 +32,7 @@ from timeline.engine import (
     Source,
     StanceClaim,
     Topic,
+    When,
 )
 from timeline.projections._plover import Coded, Skipped, plover_records
 from timeline.projections._tables import (
@@ -220,12 +221,16 @@ def timelinejs(
     title: str,
     title_text: str = "",
     name: Callable[[str], str] = str,
+    corrections: Mapping[str, Sequence[tuple[When, str]]] | None = None,
 ) -> dict[str, Any]:
     """A TimelineJS 3 document: one slide per development, dates written for people.
 
-    `name` gives an actor's display name from its id (default: the id itself).
+    `name` gives an actor's display name from its id (default: the id itself);
+    `corrections` the (reported, reason) of each correction known, by development id.
     """
-    return document(developments, title=title, title_text=title_text, name=name)
+    return document(
+        developments, title=title, title_text=title_text, name=name, corrections=corrections
+    )
 
 
 def plover_coded(developments: Iterable[Development], name: Callable[[str], str] = str) -> Coded:
