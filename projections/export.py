@@ -5,7 +5,8 @@ These functions turn values into JSON-ready data or text and never read a store;
 output as a citable snapshot (position, knowledge day and content hash).
 
 - `development_record` and the other `*_record` functions: one value as JSON data
-  with every field (dates as EDTF text); `log_record` gives a line of the
+  with every field (dates as EDTF text) — the one serializer of these values for
+  every `--json` output, the web API and the exports; `log_record` gives a line of the
   project's JSON Lines log, whose `type` says what it holds.
 - `timelinejs`: a TimelineJS 3 document (see `projections._timelinejs`).
 - `plover_coded` / `plover`: PLOVER event records (see `projections._plover`).
@@ -25,6 +26,7 @@ from timeline.engine import (
     Actor,
     Development,
     Person,
+    Position,
     Rank,
     Ranking,
     Retraction,
@@ -68,6 +70,7 @@ __all__ = [
     "log_record",
     "plover",
     "plover_coded",
+    "position_record",
     "ranking_record",
     "retraction_record",
     "revision_record",
@@ -118,6 +121,18 @@ def claim_record(claim: StanceClaim) -> dict[str, Any]:
         "quote": claim.quote,
     }
     return record if claim.rank is Rank.NORMAL else {**record, "rank": str(claim.rank)}
+
+
+def position_record(position: Position) -> dict[str, Any]:
+    """A position as JSON-ready data: actor, topic, stance, since, tentative, evidence."""
+    return {
+        "actor": position.actor,
+        "topic": position.topic,
+        "stance": str(position.stance),
+        "since": position.since.text,
+        "tentative": position.tentative,
+        "evidence": list(position.evidence),
+    }
 
 
 def development_record(development: Development) -> dict[str, Any]:
