@@ -53,3 +53,25 @@ def test_export_warnings_are_sentences_not_python_reprs(tmp_path: Path, form: st
     assert "Skipped(" not in result.stderr
     assert "id=" not in result.stderr
     assert "left out " in result.stderr
+
+
+@pytest.mark.postgres
+def test_a_read_on_an_empty_postgresql_schema_creates_nothing(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    import psycopg
+
+    env = environment(tmp_path)
+    result = timeline(env, "--db", postgres_url, "positions")
+    assert result.returncode == 1
+    assert "no timeline store in the PostgreSQL database" in result.stderr
+    assert "timeline init --db" in result.stderr
+    schema = postgres_url.rsplit("schema=", 1)[1]
+    with psycopg.connect(postgres_url.split("?")[0]) as conn:
+        count = conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s", (schema,)
+        ).fetchone()
+    assert count == (0,)
+    assert timeline(env, "--db", postgres_url, "init").returncode == 0
+    after = timeline(env, "--db", postgres_url, "positions")
+    assert after.returncode == 0, after.stderr
