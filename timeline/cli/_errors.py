@@ -65,6 +65,9 @@ def _hints(error: BaseException, tl: Timeline | None) -> list[str]:
         if known:
             listed = _listed(known)
             hints.append(f"the known {error.kind}s are {listed} (see 'timeline {error.kind}s')")
+        add = "ID NAME" if error.kind == "actor" else "ID DESCRIPTION"
+        if error.kind in ("actor", "topic"):
+            hints.append(f"to add a new one: timeline {error.kind} add {add}")
         else:
             hints.append(f"this store has no {error.kind}s yet; load a story first")
     if tl is not None and isinstance(error, UnknownDevelopmentError):
