@@ -100,3 +100,24 @@ def test_every_command_that_needs_an_extra_says_so_in_its_help(
     result = without(WEB, environment(tmp_path), *args)
     assert result.returncode == 0, result.stderr
     assert f"{extra} extra" in " ".join(result.stdout.split())
+
+
+def test_the_library_says_which_extra_timeline_web_needs(tmp_path: Path) -> None:
+    code = HIDE.split("from timeline.cli import main")[0] + (
+        "from timeline.engine.errors import MissingExtraError\n"
+        "import timeline.web\n"
+        "try:\n"
+        "    timeline.web.serve\n"
+        "except MissingExtraError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code.format(hidden=sorted(WEB))],
+        env=environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "timeline.web.serve needs the 'web' extra" in result.stdout
