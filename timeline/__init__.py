@@ -80,4 +80,13 @@ _HOMES = {
 }
 
 
-__getattr__ = lazy("timeline", _HOMES, globals())
+_attribute = lazy("timeline", _HOMES, globals())
+
+
+def __getattr__(name: str) -> object:
+    """A public name, imported on first use (`exchange` is a module of its own)."""
+    if name == "exchange":
+        import importlib
+
+        return importlib.import_module("timeline.exchange")
+    return _attribute(name)
