@@ -77,6 +77,31 @@ class Parsed(NamedTuple):
     uncertain: bool
 
 
+_YEAR_LAST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
+def year_last(text: str) -> str | None:
+    """Why a day-month-year (or month-day-year) spelling is not read, naming the EDTF to
+    write (`31/12/2018`: write `2018-12-31`), or None when `text` is not one."""
+    found = _YEAR_LAST.fullmatch(text.strip())
+    if found is None:
+        return None
+    first, second, year = int(found[1]), int(found[2]), found[3]
+    readings = []
+    if second <= 12:
+        readings.append(f"{year}-{second:02d}-{first:02d}")
+    if first <= 12:
+        readings.append(f"{year}-{first:02d}-{second:02d}")
+    if not readings:
+        return f"cannot read date {text!r}: write it year first, as EDTF: YYYY-MM-DD"
+    if len(readings) == 1:
+        return f"cannot read date {text!r}: write it year first, as EDTF: {readings[0]}"
+    return (
+        f"cannot read date {text!r}: day and month could be either way round; "
+        f"write it year first, as EDTF: {readings[0]} or {readings[1]}"
+    )
+
+
 def _fail(text: str, why: str) -> DateError:
     return DateError(f"cannot read date {text!r}: {why}")
 
@@ -226,6 +251,9 @@ def parse(text: str) -> Parsed:
     if not stripped.isascii():
         odd = next(c for c in stripped if not c.isascii())
         raise _fail(text, f"EDTF is ASCII text; found {odd!r} (U+{ord(odd):04X})")
+    written = year_last(stripped)  # never EDTF: say what to write instead
+    if written is not None:
+        raise DateError(written)
     if "/" not in stripped:
         return parse_point(stripped)
     parts = stripped.split("/")

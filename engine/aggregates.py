@@ -16,6 +16,7 @@ import attrs
 from eventsourcing.domain import Aggregate, event
 
 from timeline.engine import values
+from timeline.engine._described import different
 from timeline.engine.errors import DuplicateError, NotRetractableError, RecordError
 from timeline.engine.rule import Entry
 
@@ -184,9 +185,7 @@ class ActorStream(Aggregate):
     def check_same(self, actor: values.Actor) -> None:
         """Passes when `actor` is what was registered; raises `RecordError` if not."""
         if actor != self.actor:
-            raise RecordError(
-                f"actor {actor.id!r} is already registered with different details: {self.actor!r}"
-            )
+            raise RecordError(different("actor", self.actor, actor))
 
 
 class TopicStream(Aggregate):
@@ -206,6 +205,4 @@ class TopicStream(Aggregate):
     def check_same(self, topic: values.Topic) -> None:
         """Passes when `topic` is what was registered; raises `RecordError` if not."""
         if topic != self.topic:
-            raise RecordError(
-                f"topic {topic.id!r} is already registered with different details: {self.topic!r}"
-            )
+            raise RecordError(different("topic", self.topic, topic))

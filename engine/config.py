@@ -24,6 +24,9 @@ __all__ = ["StoreConfig"]
 
 MEMORY_URL = "memory://"
 EXPECTED = "expected memory://, sqlite:///path/to/file.db or postgresql://user@host:5432/db"
+# The store application's name, which eventsourcing's PostgreSQL recorder puts in the
+# name of the events table (`timeline_events`).
+APPLICATION = "timeline"
 # The rule projections/sql.py applies to the schema it puts into SQL.
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -161,6 +164,26 @@ class StoreConfig:
                 yield
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    def holds_store(self) -> bool:
+        """Whether a timeline store is there: on PostgreSQL, whether its event table is in
+        the schema (an empty database holds none); files and memory are checked elsewhere.
+
+        A server that cannot be reached answers True, so the open that follows says why.
+        """
+        if self.kind != "postgresql":
+            return True
+        import psycopg
+        from psycopg import sql
+
+        schema = self.env.get("POSTGRES_SCHEMA") or "public"
+        try:
+            with self.connect() as conn:
+                name = sql.Identifier(schema, f"{APPLICATION}_events").as_string(conn)
+                row = conn.execute("SELECT to_regclass(%s)", (name,)).fetchone()
+        except psycopg.Error:
+            return True
+        return row is not None and row[0] is not None
 
     def locked(self, reason: str) -> str:
         """The reason for a lock that waited too long, with who holds it and how to wait longer."""

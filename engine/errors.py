@@ -9,6 +9,7 @@ __all__ = [
     "DateError",
     "DuplicateError",
     "LoadError",
+    "MissingExtraError",
     "NotRetractableError",
     "RecordError",
     "StoreError",
@@ -70,6 +71,18 @@ class ConflictError(TimelineError, RuntimeError):
 
 class StoreError(TimelineError, OSError):
     """The store could not be opened or reached; the message names host and database."""
+
+
+class MissingExtraError(TimelineError, ImportError):
+    """A part of timeline needs an optional extra that is not installed; the message says
+    which extra and the pip command that installs it."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{what} needs the '{extra}' extra, which is not installed: "
+            f"pip install 'timeline-engine[{extra}]' (from a checkout: pip install '.[{extra}]')"
+        )
 
 
 class LoadError(TimelineError, ValueError):

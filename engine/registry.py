@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Literal
 
+from timeline.engine._described import different
 from timeline.engine.errors import RecordError, UnknownNameError
 from timeline.engine.values import Actor, Topic
 
@@ -116,9 +117,7 @@ class Registry:
     ) -> bool:
         if existing is not None:
             if existing != new:
-                raise RecordError(
-                    f"{kind} {ident!r} is already registered with different details: {existing!r}"
-                )
+                raise RecordError(different(kind, existing, new))
             return False
         index = self._names[kind]
         for name in names:

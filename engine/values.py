@@ -129,23 +129,23 @@ _TIERS = {Rank.PREFERRED: 1, Rank.NORMAL: 0, Rank.DEPRECATED: -1}
 _RANKS = {tier: rank for rank, tier in _TIERS.items()}
 
 
-def _stance(value: object) -> Stance:
+def _stance(value: Stance | str | int) -> Stance:
     return Stance.parse(value)
 
 
-def _reliability(value: object) -> Reliability:
+def _reliability(value: Reliability | str) -> Reliability:
     return Reliability.parse(value)
 
 
-def _kind(value: object) -> Kind:
+def _kind(value: Kind | str) -> Kind:
     return Kind.parse(value)
 
 
-def _rank(value: object) -> Rank:
+def _rank(value: Rank | str) -> Rank:
     return Rank.parse(value)
 
 
-def _optional_kind(value: object) -> Kind | None:
+def _optional_kind(value: Kind | str | None) -> Kind | None:
     return None if value is None else Kind.parse(value)
 
 
@@ -213,6 +213,14 @@ class StanceClaim:
         return self if rank is self.rank else attrs.evolve(self, rank=rank)
 
 
+def _source(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Source):
+        raise RecordError(
+            f"{type(instance).__name__}.{attribute.name}: expected a Source "
+            f"(Source(publisher, reliability, ...)), found {value!r}"
+        )
+
+
 def _claims(value: Iterable[StanceClaim]) -> tuple[StanceClaim, ...]:
     return tuple(value)
 
@@ -250,7 +258,7 @@ class Development:
     kind: Kind = attrs.field(converter=_kind)
     summary: str = attrs.field(validator=_text)
     actors: tuple[str, ...] = attrs.field(converter=_strings, validator=_nonempty)
-    source: Source = attrs.field(validator=attrs.validators.instance_of(Source))
+    source: Source = attrs.field(validator=_source)
     targets: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     claims: tuple[StanceClaim, ...] = attrs.field(
         default=(), converter=_claims, validator=_unique_claims

@@ -9,6 +9,7 @@ joined with `; `; claims read `actor topic stance`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from timeline.engine import Development, When
@@ -23,6 +24,7 @@ __all__ = [
     "DEVELOPMENT_TIMES",
     "change_rows",
     "development_rows",
+    "safe_cell",
     "write_csv",
 ]
 
@@ -147,7 +149,22 @@ def change_rows(changes: Iterable[tuple[str, str, Change]]) -> list[Row]:
     return rows
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV
+# Injection"); tab and carriage return too, since some programs drop them first.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def safe_cell(value: str) -> str:
+    """The cell with a `'` put before a leading `=`, `+`, `-`, `@`, tab or CR, so that no
+    spreadsheet runs it as a formula; a plain number (`-26.4`) is left as it is."""
+    if value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _field(value: str) -> str:
+    value = safe_cell(value)
     # Quoted also when it holds '#', so that a reader skipping '#' comments (pandas'
     # comment='#') never cuts a field short: a '#' inside quotes is text.
     if value and (any(c in value for c in ',"\r\n#') or value != value.strip()):
@@ -156,6 +173,7 @@ def _field(value: str) -> str:
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Row]) -> str:
-    """CSV text (RFC 4180 quoting, also around any '#') with a header and `\\n` line ends."""
+    """CSV text (RFC 4180 quoting, also around any '#'; formula cells neutralised by
+    `safe_cell`) with a header and `\\n` line ends."""
     lines = [",".join(map(_field, row)) for row in [columns, *rows]]
     return "".join(line + "\n" for line in lines)

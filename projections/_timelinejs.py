@@ -6,17 +6,15 @@ The choices, in short:
   end dates), written for people: "c. November 2018" (approximate), "perhaps 2019"
   (uncertain), "by 20 December 2018" (open or unknown start), "between December 2017
   and 20 December 2018" (interval), "from March 2019 onwards" (open end).
-- The headline is the summary's first sentence, cut to at most `HEADLINE` characters
-  at a clause or word boundary; the text holds the whole summary, who acted towards
-  whom (display names from the registry), and the source with its reliability,
-  attribution and link.
+- The headline is whole and the text goes on after it, with the claims' quotes, who
+  acted towards whom (display names from the registry), every correction known and
+  the source as a credit line (see `projections._slides`).
 - A span with both ends known gets an `end_date`, so the navigator draws how long it
   may have lasted; a point date is placed at its own start, unwidened.
 - A development with an open start is background: its slide comes first, at the
-  story's first day, with group "Background", instead of last (at its end day).
-- Every slide gets a `group`, the display name of its first actor; when two of one
-  actor's markers would overlap in the navigator, the later one goes to another row
-  of the same actor ("Turkey (2)"), so no two markers are ever stacked.
+  story's first day, instead of last (at its end day).
+- Every slide's `group` is the display name of its first actor: one row per actor in
+  the navigator, which itself gives a row more room when its markers would overlap.
 """
 
 from __future__ import annotations
@@ -24,15 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from timeline.engine import Development, Precision, When
+from timeline.projections._slides import Correction, slide_text, split_headline
 
 __all__ = [
-    "BACKGROUND",
     "HEADLINE",
     "Slide",
     "document",
@@ -42,10 +40,6 @@ __all__ = [
 ]
 
 HEADLINE = 80
-BACKGROUND = "Background"
-# A marker is at least 100 px wide, on a navigator 1-3 screens wide: over a story
-# spread across 600 px or more that is at most about a sixth of the story's span.
-MARKER_SHARE = 1 / 6
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -190,108 +184,44 @@ def _place(development: Development) -> Slide | None:
     return Slide(development, start, precision, end, background=False)
 
 
-def _lanes(slides: Sequence[Slide], key: Callable[[Slide], str], width: float) -> list[str]:
-    """A group label per slide such that no two slides of one label overlap in time.
-
-    A slide occupies its span, and at least `width` days (a marker's width); slides
-    of one key share its first row while they fit, else go to the next: 'Turkey (2)'.
-    """
-    ends: dict[str, list[float]] = {}
-    labels = [""] * len(slides)
-    order = sorted(
-        range(len(slides)),
-        key=lambda i: (_shown(slides[i].start, slides[i].precision), slides[i].last),
-    )
-    for i in order:
-        slide = slides[i]
-        # Where the navigator will draw it: from its written start, a marker wide at least.
-        start = _shown(slide.start, slide.precision).toordinal()
-        stop = max(slide.last.toordinal(), start + width)
-        rows = ends.setdefault(key(slide), [])
-        for row, busy in enumerate(rows):
-            if busy <= start:
-                rows[row] = stop
-                break
-        else:
-            rows.append(stop)
-            row = len(rows) - 1
-        labels[i] = key(slide) if row == 0 else f"{key(slide)} ({row + 1})"
-    return labels
-
-
-def _names(ids: Iterable[str], name: Callable[[str], str]) -> str:
-    names = [html.escape(name(ident), quote=False) for ident in dict.fromkeys(ids)]
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _text(development: Development, name: Callable[[str], str]) -> str:
-    """The slide's HTML: the summary, who acted towards whom, and the source."""
-    kind = str(development.kind).capitalize()
-    who = f"{kind} by {_names(development.actors, name)}"
-    if development.targets:
-        who += f", towards {_names(development.targets, name)}"
-    source = development.source
-    publisher = html.escape(source.publisher, quote=False)
-    if source.url:
-        url = html.escape(source.url, quote=True)
-        publisher = f'<a href="{url}" target="_blank" rel="noopener">{publisher}</a>'
-    credit = f"Source: {publisher} ({source.reliability})"
-    if source.attribution:
-        credit += f", {html.escape(source.attribution, quote=False)}"
-    return (
-        f"<p>{html.escape(development.summary, quote=False)}</p>"
-        f"<p><em>{who}.</em></p>"
-        f'<p class="tl-credit"><small>{credit}.</small></p>'
-    )
-
-
 def document(
     developments: Iterable[Development],
     *,
     title: str,
     title_text: str = "",
     name: Callable[[str], str] = str,
+    corrections: Mapping[str, Sequence[Correction]] | None = None,
 ) -> dict[str, Any]:
     """A TimelineJS 3 document: a title slide and one slide per placeable development.
 
     `name` gives an actor's display name from its id; `title_text` is HTML shown
-    under the title.  A development with no known end at all is left out (TimelineJS
-    needs a year to place a slide); every other development gets exactly one slide,
-    in story order with background first.
+    under the title; `corrections` the corrections known of each development, by id.
+    A development with no known end at all is left out (TimelineJS needs a year to
+    place a slide); every other development gets exactly one slide, in story order
+    with background first.
     """
     placed = [slide for d in developments if (slide := _place(d)) is not None]
     bounded = [s for s in placed if not s.background]
     first = min((s.start for s in bounded), default=None)
-    last = max((s.last for s in placed), default=None)
     slides = []
     for slide in placed:
         if slide.background and first is not None and first < slide.start:
             slide = attrs.evolve(slide, start=first, precision=_first_precision(bounded))
         slides.append(slide)
     slides.sort(key=lambda s: (not s.background, s.start, s.last, s.development.id))
-    # The navigator spans every slide as placed (background included), so markers'
-    # widths are measured against that span.
-    first = min((s.start for s in slides), default=None)
-    last = max((s.last for s in slides), default=None)
-    span = (last.toordinal() - first.toordinal()) if first and last else 0
-    width = max(1.0, span * MARKER_SHARE)
-
-    def key(slide: Slide) -> str:
-        return BACKGROUND if slide.background else name(slide.development.actors[0])
-
+    corrections = corrections or {}
     events = []
-    for slide, group in zip(slides, _lanes(slides, key, width), strict=True):
+    for slide in slides:
         development = slide.development
+        known = corrections.get(development.id, ())
         event: dict[str, Any] = {
             "start_date": _date_object(slide.start, slide.precision),
             "display_date": human_date(development.occurred),
             "text": {
-                "headline": html.escape(headline(development.summary), quote=False),
-                "text": _text(development, name),
+                "headline": html.escape(split_headline(development.summary)[0], quote=False),
+                "text": slide_text(development, name, known, human_date),
             },
-            "group": group,
+            "group": name(development.actors[0]),
             "unique_id": development.id,
         }
         if slide.end is not None:

@@ -179,16 +179,19 @@ def series(
     certain: Sequence[Change],
     markers: Iterable[Marker] = (),
 ) -> Series:
-    """An actor's series from its history with and without `possible`, as known at one day."""
-    steps = []
+    """An actor's series from its history with and without `possible`, as known at one day.
+
+    A step is tentative only where the certain history does not already hold its stance:
+    a claim that may have happened, repeating what has certainly happened, casts no doubt.
+    """
+    steps: list[Step] = []
     for i, change in enumerate(possible):
         after = change.after
         if after is None:  # with fixed knowledge a position never ends; kept for safety
             continue
         end = possible[i + 1].day if i + 1 < len(possible) else None
-        steps.append(
-            Step(change.day, end, after.stance, after.tentative, after.since, after.evidence)
-        )
+        step = Step(change.day, end, after.stance, after.tentative, after.since, after.evidence)
+        steps += _doubted(step, certain) if step.tentative else [step]
     bands = []
     for change in certain:
         after, before = change.after, change.before
@@ -198,6 +201,32 @@ def series(
         if start < change.day:
             bands.append(Band(start, change.day, after.stance, change.causes))
     return Series(actor, name, index, tuple(steps), tuple(bands), tuple(markers))
+
+
+def _certain_stance(certain: Sequence[Change], day: dt.date) -> Stance | None:
+    """The stance the certain history holds on `day`, or None when it holds none."""
+    found = None
+    for change in certain:
+        if change.day > day:
+            break
+        found = None if change.after is None else change.after.stance
+    return found
+
+
+def _doubted(step: Step, certain: Sequence[Change]) -> list[Step]:
+    """`step` cut where the certain history changes, each piece tentative only where the
+    certain history holds another stance (or none); adjacent pieces alike are joined."""
+    cuts = [c.day for c in certain if step.start < c.day and (step.end is None or c.day < step.end)]
+    bounds = [step.start, *cuts]
+    pieces: list[Step] = []
+    for i, start in enumerate(bounds):
+        end = bounds[i + 1] if i + 1 < len(bounds) else step.end
+        doubt = _certain_stance(certain, start) != step.stance
+        if pieces and pieces[-1].tentative == doubt:
+            pieces[-1] = attrs.evolve(pieces[-1], end=end)
+        else:
+            pieces.append(attrs.evolve(step, start=start, end=end, tentative=doubt))
+    return pieces
 
 
 def _retraction(entry: Entry, known_at: dt.date | None) -> Retraction | None:
@@ -304,7 +333,10 @@ def comparison(
     entries = reads.entries()
     then = topic_chart(reads, topic, known_at=known_at, day=day, entries=entries)
     now = topic_chart(reads, topic, day=day, entries=entries)
-    start, end = min(then.start, now.start), max(then.end, now.end)
+    # One time axis for both, from the panels that have data: an empty panel (nothing
+    # known yet) takes the other's span instead of stretching both to a default one.
+    drawn = [chart for chart in (then, now) if chart.series] or [then, now]
+    start, end = min(c.start for c in drawn), max(c.end for c in drawn)
     return Comparison(
         attrs.evolve(then, start=start, end=end), attrs.evolve(now, start=start, end=end)
     )

@@ -5,7 +5,8 @@ These functions turn values into JSON-ready data or text and never read a store;
 output as a citable snapshot (position, knowledge day and content hash).
 
 - `development_record` and the other `*_record` functions: one value as JSON data
-  with every field (dates as EDTF text); `log_record` gives a line of the
+  with every field (dates as EDTF text) — the one serializer of these values for
+  every `--json` output, the web API and the exports; `log_record` gives a line of the
   project's JSON Lines log, whose `type` says what it holds.
 - `timelinejs`: a TimelineJS 3 document (see `projections._timelinejs`).
 - `plover_coded` / `plover`: PLOVER event records (see `projections._plover`).
@@ -18,13 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from timeline.engine import (
     Actor,
     Development,
     Person,
+    Position,
     Rank,
     Ranking,
     Retraction,
@@ -32,6 +34,7 @@ from timeline.engine import (
     Source,
     StanceClaim,
     Topic,
+    When,
 )
 from timeline.projections._plover import Coded, Skipped, plover_records
 from timeline.projections._tables import (
@@ -42,6 +45,7 @@ from timeline.projections._tables import (
     DEVELOPMENT_TIMES,
     change_rows,
     development_rows,
+    safe_cell,
     write_csv,
 )
 from timeline.projections._timelinejs import document, headline, human_date
@@ -66,11 +70,14 @@ __all__ = [
     "log_record",
     "plover",
     "plover_coded",
+    "position_record",
     "ranking_record",
     "retraction_record",
     "revision_record",
+    "safe_cell",
     "timelinejs",
     "topic_record",
+    "write_csv",
 ]
 
 # The forms `export` below gives from a list of developments alone.
@@ -114,6 +121,18 @@ def claim_record(claim: StanceClaim) -> dict[str, Any]:
         "quote": claim.quote,
     }
     return record if claim.rank is Rank.NORMAL else {**record, "rank": str(claim.rank)}
+
+
+def position_record(position: Position) -> dict[str, Any]:
+    """A position as JSON-ready data: actor, topic, stance, since, tentative, evidence."""
+    return {
+        "actor": position.actor,
+        "topic": position.topic,
+        "stance": str(position.stance),
+        "since": position.since.text,
+        "tentative": position.tentative,
+        "evidence": list(position.evidence),
+    }
 
 
 def development_record(development: Development) -> dict[str, Any]:
@@ -217,12 +236,16 @@ def timelinejs(
     title: str,
     title_text: str = "",
     name: Callable[[str], str] = str,
+    corrections: Mapping[str, Sequence[tuple[When, str]]] | None = None,
 ) -> dict[str, Any]:
     """A TimelineJS 3 document: one slide per development, dates written for people.
 
-    `name` gives an actor's display name from its id (default: the id itself).
+    `name` gives an actor's display name from its id (default: the id itself);
+    `corrections` the (reported, reason) of each correction known, by development id.
     """
-    return document(developments, title=title, title_text=title_text, name=name)
+    return document(
+        developments, title=title, title_text=title_text, name=name, corrections=corrections
+    )
 
 
 def plover_coded(developments: Iterable[Development], name: Callable[[str], str] = str) -> Coded:

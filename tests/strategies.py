@@ -219,3 +219,9 @@ def agreement(**changes: object) -> Development:
         claims=[StanceClaim("TUR", "s400-purchase", "committed")],
     )
     return attrs.evolve(development, **changes)  # type: ignore[arg-type]
+
+
+def csv_cells() -> st.SearchStrategy[str]:
+    """Text for a CSV cell, often starting as a spreadsheet formula would (OWASP's list)."""
+    starts = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "'", " ", "#", ""])
+    return st.builds(lambda start, rest: start + rest, starts, st.text(max_size=20))

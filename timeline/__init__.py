@@ -25,29 +25,55 @@ __path__ = pkgutil.extend_path(__path__, __name__)
 from timeline.engine._lazy import lazy
 
 if TYPE_CHECKING:
+    from timeline import exchange
     from timeline._timeline import Timeline
     from timeline.branch import Branch
     from timeline.engine.errors import TimelineError
-    from timeline.engine.values import Development, Rank, Source, Stance, StanceClaim
+    from timeline.engine.replay import View
+    from timeline.engine.rule import Position
+    from timeline.engine.values import (
+        Actor,
+        Development,
+        Kind,
+        Rank,
+        Reliability,
+        Source,
+        Stance,
+        StanceClaim,
+        Topic,
+    )
     from timeline.engine.when import When
 
 __version__ = "0.3.0"
 
 __all__ = [
+    "Actor",
     "Branch",
     "Development",
+    "Kind",
+    "Position",
     "Rank",
+    "Reliability",
     "Source",
     "Stance",
     "StanceClaim",
     "Timeline",
     "TimelineError",
+    "Topic",
+    "View",
     "When",
+    "exchange",
 ]
 
 # Loaded on first use: the facade joins the engine with the read side, so
 # `timeline.engine` stands alone, and `timeline --help` loads neither.
 _HOMES = {
+    "Actor": "engine.values",
+    "Kind": "engine.values",
+    "Position": "engine.rule",
+    "Reliability": "engine.values",
+    "Topic": "engine.values",
+    "View": "engine.replay",
     "Branch": "branch",
     "Development": "engine.values",
     "Rank": "engine.values",
@@ -60,4 +86,13 @@ _HOMES = {
 }
 
 
-__getattr__ = lazy("timeline", _HOMES, globals())
+_attribute = lazy("timeline", _HOMES, globals())
+
+
+def __getattr__(name: str) -> object:
+    """A public name, imported on first use (`exchange` is a module of its own)."""
+    if name == "exchange":
+        import importlib
+
+        return importlib.import_module("timeline.exchange")
+    return _attribute(name)

@@ -15,8 +15,8 @@ Forms (`FORMATS`):
   topic, development, revision, retraction, ranking) in the store's append order, after a
   first `{"type": "meta", ...}` line; `import_file` reads it back;
 - `csv`: developments (`what="developments"`) or position change points
-  (`what="changes"`), after one `# timeline-csv {...}` comment line: read it with
-  `pandas.read_csv(path, comment="#", parse_dates=[...])`;
+  (`what="changes"`), the table alone (a plain `pandas.read_csv(path)` reads it; the
+  snapshot is `Snapshot.meta`, which the command writes to `--meta FILE`);
 - `timelinejs`: a TimelineJS 3 document; the snapshot is in the top-level key
   `timeline_snapshot` and in small print under the title;
 - `plover`: PLOVER JSON Lines after a first meta line that lists the developments
@@ -26,10 +26,10 @@ Every snapshot records the store `position` it was read at, the `known_at` day
 it was made with (null: everything recorded) and `sha256`, the hash of what it
 contains: of the canonical JSON (sorted keys, no spaces, UTF-8) of the
 developments (json), of the list of objects on the lines after the meta line
-(jsonl, plover), of the events list (timelinejs), or of the CSV text after the
-comment line (csv).  Reads are pinned at one position, and nothing in a snapshot
-depends on the moment it was made, so `export(..., at=position)` gives the same
-bytes later, however much was written since.
+(jsonl, plover), of the events list (timelinejs), or of the whole CSV text (csv).
+Reads are pinned at one position, and nothing in a snapshot depends on the moment
+it was made, so `export(..., at=position)` gives the same bytes later, however much
+was written since.
 """
 
 from __future__ import annotations

@@ -200,7 +200,9 @@ def as_csv(tl: Timeline, pin: int, known: dt.date | None, what: str) -> Snapshot
         body = out.development_table(developments, recorded, revised)
         count = len(developments)
     meta = {**_meta("timeline-csv", pin, known, out.content_hash(body), count), "what": what}
-    return Snapshot("csv", f"# timeline-csv {_line(meta)}\n{body}", meta)
+    # The text is the table alone, so a plain `read_csv` reads it; the snapshot is `meta`
+    # (the command writes it to `--meta FILE`).
+    return Snapshot("csv", body, meta)
 
 
 def _span_words(developments: list[Development]) -> str:
@@ -215,24 +217,37 @@ def _span_words(developments: list[Development]) -> str:
     return f", {first_words}" if first_words == last_words else f", {first_words} to {last_words}"
 
 
+def _corrections(tl: Timeline, pin: int, known: dt.date | None) -> dict[str, list[Any]]:
+    """The (reported, reason) of each revision known at `known`, by development id."""
+    found: dict[str, list[Any]] = {}
+    for logged in _log(tl, pin):
+        value = logged.value
+        if isinstance(value, Revision) and is_known(value.reported, known):
+            assert logged.development is not None
+            found.setdefault(logged.development, []).append(value)
+    return {
+        dev_id: [(r.reported, r.reason) for r in sorted(revisions, key=lambda r: r.order_key)]
+        for dev_id, revisions in found.items()
+    }
+
+
 def as_timelinejs(tl: Timeline, pin: int, known: dt.date | None, title: str | None) -> Snapshot:
-    """The `timelinejs` form: a TimelineJS 3 document, its snapshot under the title."""
+    """The `timelinejs` form: a TimelineJS 3 document for readers, its snapshot in small
+    print under the title and whole in `timeline_snapshot`."""
     developments = tl.developments(known, at=pin)
     title = title or default_title(developments, tl.registry)
-    document = out.timelinejs(developments, title=title, name=_namer(tl))
+    corrections = _corrections(tl, pin, known)
+    document = out.timelinejs(developments, title=title, name=_namer(tl), corrections=corrections)
     events = document["events"]
     meta = {
         **_meta("timelinejs", pin, known, out.content_hash(events), len(events)),
         "title": title,
     }
-    knowledge = "with everything recorded" if known is None else f"as known on {known}"
-    option = "" if known is None else f" --known-at {known}"
+    knowledge = "" if known is None else f", as reported by {point_words(known.isoformat())}"
     plural = "" if len(events) == 1 else "s"
     document["title"]["text"]["text"] = (
-        f"<p>{len(events)} development{plural}{_span_words(developments)}, {knowledge}.</p>"
-        f'<p class="tl-snapshot"><small>Snapshot of store position {pin} '
-        f"({meta['sha256']}); made again with <code>timeline export --format "
-        f"timelinejs --at {pin}{option}</code>.</small></p>"
+        f"<p>{len(events)} development{plural}{_span_words(developments)}{knowledge}.</p>"
+        f'<p class="tl-snapshot"><small>Data: timeline, store position {pin}.</small></p>'
     )
     document["timeline_snapshot"] = meta
     text = json.dumps(document, ensure_ascii=False, indent=2)

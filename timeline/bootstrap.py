@@ -13,6 +13,7 @@ from collections.abc import Callable
 from eventsourcing.persistence import PersistenceError
 
 from timeline._replayed import Replayed
+from timeline.engine._extras import require
 from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import StoreError
@@ -32,6 +33,8 @@ def the_view(view: Materialised) -> Reads:
 
 def open_application(config: StoreConfig) -> StoreApplication:
     """The event store application for `config`, its tables created if need be."""
+    if config.kind == "postgresql":
+        require("postgres", "a postgresql:// store")
     # One direct connection first: a refused or misnamed server fails at once with
     # the driver's reason, instead of after the connection pool's timeout.
     refused = config.diagnose()

@@ -208,3 +208,21 @@ def test_the_chart_commands_write_their_files(
     finally:
         if added:
             del COMMANDS["chart"]
+
+
+def test_every_date_axis_says_its_years_and_no_label_repeats(story: Timeline) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    pair = charts.comparison(story, "s400-purchase", known_at="2018-12-19")
+    figures = [
+        render.comparison_figure(pair),
+        render.topic_figure(charts.topic_chart(story, "s400-purchase")),
+        render.relations_figure(charts.relations_chart(story.relations("TUR", "USA"))),
+    ]
+    for figure in figures:
+        FigureCanvasAgg(figure).draw()  # type: ignore[no-untyped-call]
+        for axes in figure.axes:
+            labels = [t.get_text() for t in axes.get_xticklabels() if t.get_text()]
+            assert labels
+            assert len(set(labels)) == len(labels), labels
+            assert re.search(r"\b(19|20)\d\d\b", labels[0]), labels

@@ -176,9 +176,30 @@ def test_every_development_has_a_slide_and_an_unstacked_marker(
             "els => els.map(e => e.textContent)",
         )
         assert sorted(dates) == sorted(e["display_date"] for e in document["events"])
-        # The title slide carries the snapshot's small print.
+        # The title slide carries the snapshot's small print, for readers.
         title = page.page.locator(".tl-slide-titleslide").inner_text()
         assert f"store position {story.position}" in title
+        assert "sha256" not in title
+        assert "timeline export" not in title
+        # One row per actor, named as readers know it.
+        rows = page.page.eval_on_selector_all(
+            ".tl-timegroup-message", "els => els.map(e => e.textContent.trim())"
+        )
+        names = {story.registry.actors[d.actors[0]].name for d in story.developments()}
+        assert sorted(rows) == sorted(names)
+        # Headlines whole, quotes and credits on the slides.
+        headlines = page.page.eval_on_selector_all(
+            ".tl-slide:not(.tl-slide-titleslide) .tl-headline",
+            "els => els.map(e => e.textContent.trim())",
+        )
+        assert not [h for h in headlines if h.endswith("…")]
+        quote = page.page.locator(".tl-slide blockquote").first.inner_text()
+        assert "no bearing" in quote or "”" in quote
+        credits = page.page.eval_on_selector_all(
+            ".tl-credit", "els => els.map(e => e.textContent.trim())"
+        )
+        assert credits
+        assert all(c.startswith("Source: ") and "(official)" not in c for c in credits)
         screenshot = os.environ.get("TIMELINE_SCREENSHOT")
         if screenshot:
             page.page.evaluate("window.timeline.goToId('s400-supply-agreement')")

@@ -31,21 +31,31 @@ def check_against_history(tl: Timeline, chart: charts.TopicChart) -> None:
     for one in chart.series:
         possible = tl.history(one.actor, chart.topic, known_at=known, possible=True)
         certain = tl.history(one.actor, chart.topic, known_at=known)
-        assert [s.start for s in one.steps] == [c.day for c in possible]
+        starts = [s.start for s in one.steps]
+        # Steps start on every change day, and are cut where the certain history changes.
+        assert set(starts) >= {c.day for c in possible}
+        assert set(starts) - {c.day for c in possible} <= {c.day for c in certain}
         for change in possible:
             step, after = one.at(change.day), change.after
             assert step is not None
             assert after is not None
-            assert (step.stance, step.tentative, step.since, step.evidence) == (
+            assert (step.stance, step.since, step.evidence) == (
                 after.stance,
-                after.tentative,
                 after.since,
                 after.evidence,
             )
+            # Tentative only where the certain answer does not already show the stance.
+            shown = certain_stance(certain, change.day) == after.stance
+            assert step.tentative == (after.tentative and not shown)
             if change.day > FIRST_DAY:
-                assert one.at(change.day - dt.timedelta(days=1)) == (
-                    None if change.before is None else one.steps[one.steps.index(step) - 1]
-                )
+                earlier = one.at(change.day - dt.timedelta(days=1))
+                before = change.before
+                assert (earlier is None) == (before is None)
+                if earlier is not None and before is not None:
+                    assert earlier.stance == before.stance
+        for step in one.steps:
+            if step.tentative:
+                assert certain_stance(certain, step.start) != step.stance
         assert one.bands == tuple(expected_bands(certain))
         assert chart.start.year > 1
         assert chart.end.year < 9999
@@ -55,6 +65,12 @@ def check_against_history(tl: Timeline, chart: charts.TopicChart) -> None:
     for actor in tl.registry.actors:
         if tl.history(actor, chart.topic, known_at=known, possible=True):
             assert actor in charted
+
+
+def certain_stance(certain: list[Change], day: dt.date) -> Stance | None:
+    """The stance of the certain history on `day`, read naively from its changes."""
+    held = [c for c in certain if c.day <= day]
+    return None if not held or held[-1].after is None else held[-1].after.stance
 
 
 def expected_bands(certain: list[Change]) -> list[charts.Band]:
@@ -197,3 +213,28 @@ def test_any_story_charts_as_its_history_says(
             for marker in one.markers:
                 assert marker.development in retracted
                 assert FIRST_DAY < marker.day < LAST_DAY
+
+
+def test_a_certain_stance_repeated_by_a_possible_claim_is_not_drawn_tentative(
+    story: Timeline,
+) -> None:
+    chart = charts.topic_chart(story, "s400-purchase")
+    turkey = next(one for one in chart.series if one.actor == "TUR")
+    committed_since = story.as_of("2017-12-31").position("TUR", "s400-purchase")
+    assert committed_since is not None
+    assert committed_since.stance is Stance.COMMITTED
+    # Certainly committed from the end of December 2017: nothing after it is in doubt,
+    # though the November 2018 claim alone had only possibly occurred during November.
+    later = [step for step in turkey.steps if step.start >= dt.date(2017, 12, 31)]
+    assert later
+    assert not any(step.tentative for step in later)
+    assert turkey.steps[0].tentative  # before it certainly happened, it may have
+
+
+def test_a_comparison_with_an_empty_side_spans_the_other_sides_data(story: Timeline) -> None:
+    pair = charts.comparison(story, "s400-purchase", known_at="2018-12-01")
+    assert not pair.then.series
+    alone = charts.topic_chart(story, "s400-purchase")
+    assert (pair.then.start, pair.then.end) == (alone.start, alone.end)
+    assert (pair.now.start, pair.now.end) == (alone.start, alone.end)
+    assert pair.then.start.year == 2017

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 from collections.abc import Iterator
@@ -20,7 +21,8 @@ from timeline import Timeline, seeds
 from timeline._exchange import FORMATS, export, import_file, snapshot
 from timeline.engine import Development, Kind, LoadError, Source, When
 from timeline.engine.coding import CODING, RECIPIENT_REQUIRED, kind_of, plover_actor
-from timeline.projections._timelinejs import BACKGROUND, HEADLINE, MARKER_SHARE, headline
+from timeline.projections._slides import LONG_HEADLINE, split_headline
+from timeline.projections._timelinejs import HEADLINE, headline
 from timeline.projections.errors import QueryError
 from timeline.projections.export import human_date, plover_coded, timelinejs
 
@@ -120,7 +122,7 @@ def test_timelinejs_dates_sit_on_the_slide_not_inside_the_start_date(story: Time
 
 def test_open_start_developments_are_background_first(story: Timeline) -> None:
     events = slides(story)["events"]
-    background = [e for e in events if e["group"].startswith(BACKGROUND)]
+    background = [e for e in events if e["display_date"].startswith("by ")]
     assert {e["unique_id"] for e in background} == {
         "turkey-f35-partnership",
         "us-congress-patriot-opposition",
@@ -136,11 +138,57 @@ def test_open_start_developments_are_background_first(story: Timeline) -> None:
 def test_timelinejs_text_names_actors_and_credits_the_source(story: Timeline) -> None:
     events = {e["unique_id"]: e for e in slides(story)["events"]}
     text = events["kremlin-s400-non-disclosure"]["text"]
-    assert len(text["headline"]) <= HEADLINE
     assert "Statement by Kremlin, towards Turkey" in text["text"]
-    assert "Source: Sputnik (official), Kremlin spokesman Dmitry Peskov" in text["text"]
-    assert events["us-senator-scrap-s400"]["group"].startswith("US Congress")
+    assert "Source: Sputnik — Kremlin spokesman Dmitry Peskov." in text["text"]
+    assert "(official)" not in text["text"]
+    assert events["us-senator-scrap-s400"]["group"] == "US Congress"
     assert all("media" not in e for e in events.values())  # TimelineJS needs a media URL
+
+
+def test_slides_read_as_a_newsroom_would_publish_them(story: Timeline) -> None:
+    story_copy = Timeline()
+    story_copy.load(seeds.path())
+    story_copy.revise(
+        "patriot-sale-approved", reported="2019-01-15", reason="exact date", occurred="2018-12-18"
+    )
+    document = slides(story_copy)
+    events = {e["unique_id"]: e for e in document["events"]}
+    names = {a.id: a.name for a in story_copy.registry.actors.values()}
+    developments = {d.id: d for d in story_copy.developments()}
+    # One row per actor: the group is the first actor's name, never a numbered lane.
+    for ident, event in events.items():
+        assert event["group"] == names[developments[ident].actors[0]]
+    # Headlines whole (never cut with an ellipsis), and never repeated in the text.
+    for ident, event in events.items():
+        head, body = event["text"]["headline"], event["text"]["text"]
+        assert not head.endswith("…")
+        assert html.unescape(head) not in html.unescape(body)
+        summary = " ".join(developments[ident].summary.split())
+        assert html.unescape(head) in summary
+    # Quotes and corrections are on the slide.
+    text = events["kremlin-s400-non-disclosure"]["text"]["text"]
+    assert "“no reason not to trust our Turkish partners” <cite>— Kremlin</cite>" in text
+    corrected = events["patriot-sale-approved"]["text"]["text"]
+    assert "Corrected 15 January 2019: exact date." in corrected
+    # The title slide speaks to readers: no hash, no shell command.
+    title = document["title"]["text"]["text"]
+    assert "sha256" not in title
+    assert "timeline export" not in title
+    assert f"store position {story_copy.position}" in title
+    assert document["timeline_snapshot"]["sha256"].startswith("sha256:")
+
+
+@given(st.text(alphabet="abcde ,:;.A", min_size=1, max_size=300).filter(lambda t: "a" in t))
+def test_a_headline_and_its_text_say_the_summary_once(summary: str) -> None:
+    head, rest = split_headline(summary)
+    assert head
+    assert not head.endswith("…")
+    words = " ".join(summary.split())
+    assert words.startswith(head)
+    tail = words[len(head) :].lstrip(" .,:;–—-")
+    assert rest.lower() == tail.lower()
+    if len(head) > LONG_HEADLINE:
+        assert not any(mark in head[LONG_HEADLINE // 3 :] for mark in (": ", "; "))
 
 
 def test_a_source_url_is_linked_and_text_is_escaped() -> None:
@@ -155,7 +203,7 @@ def test_a_source_url_is_linked_and_text_is_escaped() -> None:
     )
     event = timelinejs([development], title="t")["events"][0]
     assert '<a href="https://example.org/a?b=1&amp;c=2"' in event["text"]["text"]
-    assert "&lt;b&gt;bold&lt;/b&gt; claim &amp; more." in event["text"]["text"]
+    assert event["text"]["headline"] == "A &lt;b&gt;bold&lt;/b&gt; claim &amp; more"
 
 
 def test_the_title_defaults_to_the_most_claimed_topic_and_can_be_set(story: Timeline) -> None:
@@ -170,34 +218,15 @@ def test_the_title_defaults_to_the_most_claimed_topic_and_can_be_set(story: Time
         assert slides(empty)["title"]["text"]["headline"] == "Timeline"
 
 
-def _overlapping(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    def day(date: dict[str, int]) -> int:
-        text = f"{date['year']:04d}-{date.get('month', 1):02d}-{date.get('day', 1):02d}"
-        return When(text).earliest.toordinal()
-
-    spans = [(day(e["start_date"]), day(e.get("end_date", e["start_date"]))) for e in events]
-    if not spans:
-        return []
-    first, last = min(s for s, _ in spans), max(e for _, e in spans)
-    width = max(1.0, (last - first) * MARKER_SHARE)
-    found = []
-    for i, (a, b) in enumerate(zip(events, spans, strict=True)):
-        for c, d in list(zip(events, spans, strict=True))[i + 1 :]:
-            if a["group"] == c["group"]:
-                a_end, c_end = max(b[1], b[0] + width), max(d[1], d[0] + width)
-                if b[0] < c_end and d[0] < a_end:
-                    found.append((a["unique_id"], c["unique_id"]))
-    return found
-
-
 @given(stories())
-def test_every_development_gets_one_slide_and_no_row_holds_two_at_once(
+def test_every_development_gets_one_slide_in_its_first_actors_row(
     story: list[Development],
 ) -> None:
     events = timelinejs(story, title="t")["events"]
     assert sorted(e["unique_id"] for e in events) == sorted(d.id for d in story)
-    assert _overlapping(events) == []
+    firsts = {d.id: d.actors[0] for d in story}
     for event in events:
+        assert event["group"] == firsts[event["unique_id"]]
         assert event["display_date"]
         assert "display_date" not in event["start_date"]
 
@@ -337,9 +366,9 @@ def test_a_plover_record_lacking_a_required_recipient_is_skipped_and_reported() 
 def test_the_developments_csv_reads_into_pandas_with_parsed_dates(story: Timeline) -> None:
     pandas = pytest.importorskip("pandas")
     text = export(story, "csv", known_at="2018-12-31")
-    assert text.startswith("# timeline-csv {")
+    assert text.startswith("id,kind,summary,")  # a plain read_csv takes the first line as header
     dates = ["occurred_earliest", "occurred_latest", "reported_earliest", "reported_latest"]
-    frame = pandas.read_csv(io.StringIO(text), comment="#", parse_dates=[*dates, "recorded"])
+    frame = pandas.read_csv(io.StringIO(text), parse_dates=[*dates, "recorded"])
     for column in [*dates, "recorded"]:
         assert pandas.api.types.is_datetime64_any_dtype(frame[column]), column
     developments = story.developments("2018-12-31")
@@ -360,7 +389,6 @@ def test_the_changes_csv_lists_each_positions_history(story: Timeline) -> None:
     text = export(story, "csv", what="changes")
     frame = pandas.read_csv(
         io.StringIO(text),
-        comment="#",
         parse_dates=["day", "since_earliest", "since_latest"],
         keep_default_na=False,
         na_values={"day": [""], "since_earliest": [""], "since_latest": [""]},
@@ -387,6 +415,7 @@ def test_a_hash_sign_in_a_field_does_not_cut_the_row_for_pandas() -> None:
         summary="Deal #1, signed: Russia, Turkey.",
     )
     frame = pandas.read_csv(io.StringIO(export(tl, "csv")), comment="#", parse_dates=["revised"])
+    assert len(frame) == len(tl.developments())
     row = frame.set_index("id").loc["s400-supply-agreement"]
     assert row["summary"] == "Deal #1, signed: Russia, Turkey."
     assert not pandas.isna(row["revised"])
@@ -397,8 +426,7 @@ def test_a_hash_sign_in_a_field_does_not_cut_the_row_for_pandas() -> None:
 
 def _body_hash(form: str, text: str) -> str:
     if form == "csv":
-        body = text.split("\n", 1)[1].encode()
-        return "sha256:" + hashlib.sha256(body).hexdigest()
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
     if form == "json":
         data = json.loads(text)["developments"]
     elif form == "timelinejs":
@@ -410,10 +438,8 @@ def _body_hash(form: str, text: str) -> str:
 
 
 def _meta(form: str, text: str) -> dict[str, Any]:
-    if form == "csv":
-        meta: dict[str, Any] = json.loads(text.split("\n", 1)[0].removeprefix("# timeline-csv "))
-    elif form == "json":
-        meta = json.loads(text)["meta"]
+    if form == "json":
+        meta: dict[str, Any] = json.loads(text)["meta"]
     elif form == "timelinejs":
         meta = json.loads(text)["timeline_snapshot"]
     else:
@@ -424,12 +450,13 @@ def _meta(form: str, text: str) -> dict[str, Any]:
 @pytest.mark.parametrize("form", FORMATS)
 def test_every_export_cites_its_position_knowledge_day_and_content_hash(form: str) -> None:
     tl = fresh()
-    text = export(tl, form, known_at="2018-12")
-    meta = _meta(form, text)
+    made = snapshot(tl, form, known_at="2018-12")
+    meta = made.meta if form == "csv" else _meta(form, made.text)
+    assert meta.items() >= made.meta.items()
     assert meta["position"] == tl.position
     assert meta["known_at"] == "2018-12-31"
-    assert meta["sha256"] == _body_hash(form, text)
-    assert _meta(form, export(tl, form))["known_at"] is None
+    assert meta["sha256"] == _body_hash(form, made.text)
+    assert snapshot(tl, form).meta["known_at"] is None
 
 
 @pytest.mark.parametrize("form", FORMATS)

@@ -36,6 +36,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "actors": ("timeline.cli._browse", "actors", "Browse"),
     "topics": ("timeline.cli._browse", "topics", "Browse"),
     "show": ("timeline.cli._browse", "show", "Browse"),
+    "actor": ("timeline.cli._registry", "actor", "Write"),
+    "topic": ("timeline.cli._registry", "topic", "Write"),
     "init": ("timeline.cli._writes", "init", "Write"),
     "load": ("timeline.cli._load", "load", "Write"),
     "add": ("timeline.cli._writes", "add", "Write"),

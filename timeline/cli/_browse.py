@@ -17,8 +17,13 @@ if TYPE_CHECKING:
 
 __all__ = ["actors", "show", "topics"]
 
-ACTOR_COLUMNS = (Column("id"), Column("name"), Column("aliases"), Column("people"))
-TOPIC_COLUMNS = (Column("id"), Column("description"), Column("aliases"))
+ACTOR_COLUMNS = (
+    Column("id"),
+    Column("name"),
+    Column("aliases", under="name"),
+    Column("people", under="name"),
+)
+TOPIC_COLUMNS = (Column("id"), Column("description"), Column("aliases", under="description"))
 
 
 @click.command(

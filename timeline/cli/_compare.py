@@ -21,10 +21,10 @@ __all__ = ["diff", "relations", "what_changed"]
 
 DIFF_COLUMNS = (
     Column("actor"),
-    Column("topic"),
+    Column("topic", under="actor"),
     Column("change"),
     Column("before"),
-    Column("after"),
+    Column("after", under="before"),
 )
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -45,7 +45,7 @@ def what_changed(difference: Difference) -> list[str]:
     elif new < old:
         found.append("less evidence")
     elif old != new:
-        found.append("other evidence")
+        found.append("different evidence")
     if before.since != after.since:
         found.append("since")
     return found or ["changed"]
@@ -92,8 +92,8 @@ def diff(
 
     The change column says what moved: the stance, "became certain" (a tentative
     position whose development surely happened by then) or "became tentative", "more
-    evidence" or "less evidence" (claims joined or left its run), or "since" (the run
-    now starts elsewhere).
+    evidence" or "less evidence" (claims joined or left its run), "different evidence"
+    (some joined and others left), or "since" (the run now starts elsewhere).
     """
     if d2 is None and vs_known_at is None:
         raise click.UsageError("diff needs a second day D2 or --vs-known-at K2")
@@ -147,8 +147,8 @@ start of its span), and developments whose span has no end count too.
 RELATION_COLUMNS = (
     Column("period"),
     Column("score"),
-    Column("cooperation"),
-    Column("conflict"),
+    Column("cooperation", under="score"),
+    Column("conflict", under="score"),
     Column("developments"),
 )
 

@@ -34,7 +34,6 @@ _MONTHS.update({full: i + 1 for i, full in enumerate(_FULL)})
 _MONTHS["sept"] = 9
 _SLASHED = re.compile(r"(\d{4})/(\d{1,2})(?:/(\d{1,2}))?")
 _DASHED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_AMBIGUOUS = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 _DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
 _MONTH_DAY = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _MONTH_YEAR = re.compile(r"([a-z]+)\.?,?\s+(\d{4})")
@@ -99,23 +98,9 @@ def _spelled(text: str) -> str | None:
 
 def _ambiguous(text: str) -> str | None:
     """Why a day-month-year spelling cannot be read, naming the EDTF to write."""
-    found = _AMBIGUOUS.fullmatch(text.strip())
-    if found is None:
-        return None
-    first, second, year = int(found[1]), int(found[2]), found[3]
-    readings = []
-    if second <= 12:
-        readings.append(f"{year}-{second:02d}-{first:02d}")
-    if first <= 12:
-        readings.append(f"{year}-{first:02d}-{second:02d}")
-    if not readings:
-        return f"cannot read date {text!r}: write it year first, as EDTF: YYYY-MM-DD"
-    if len(readings) == 1:
-        return f"cannot read date {text!r}: write it year first, as EDTF: {readings[0]}"
-    return (
-        f"cannot read date {text!r}: day and month could be either way round; "
-        f"write it year first, as EDTF: {readings[0]} or {readings[1]}"
-    )
+    from timeline.engine._edtf import year_last
+
+    return year_last(text)
 
 
 def parse_day(text: str, today: dt.date) -> DayArg:

@@ -18,6 +18,7 @@ from timeline.engine.errors import (
     ConflictError,
     DuplicateError,
     LoadError,
+    MissingExtraError,
     StoreError,
     TimelineError,
     UnknownDevelopmentError,
@@ -37,7 +38,7 @@ REVISE = "timeline revise {id} --reported DATE --reason TEXT [--summary ... | --
 def _status(error: BaseException) -> int:
     if isinstance(error, click.ClickException):
         return 2 if isinstance(error, click.UsageError) else error.exit_code
-    if isinstance(error, StoreError | ConflictError | OSError):
+    if isinstance(error, StoreError | ConflictError | OSError | MissingExtraError):
         return 1
     return 2 if isinstance(error, TimelineError) else 1  # else a bug: said as such
 
@@ -67,6 +68,9 @@ def _hints(error: BaseException, tl: Timeline | None) -> list[str]:
         if known:
             listed = _listed(known)
             hints.append(f"the known {error.kind}s are {listed} (see 'timeline {error.kind}s')")
+        add = "ID NAME" if error.kind == "actor" else "ID DESCRIPTION"
+        if error.kind in ("actor", "topic"):
+            hints.append(f"to add a new one: timeline {error.kind} add {add}")
         else:
             hints.append(f"this store has no {error.kind}s yet; load a story first")
     if tl is not None and isinstance(error, UnknownDevelopmentError):
@@ -109,7 +113,9 @@ def _store_error(app: App, error: BaseException) -> BaseException:
 
 def report(app: App, error: BaseException) -> int:
     """Prints `error` for the user (JSON under --json) and returns the exit status."""
-    error = _store_error(app, error)
+    from timeline.engine._extras import missing
+
+    error = missing(error) or _store_error(app, error)
     status = _status(error)
     try:
         hints = _hints(error, app.opened)

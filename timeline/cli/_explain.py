@@ -28,7 +28,7 @@ STATUSES = {
     "winner": "sets the position",
     "supporting": "same stance, earlier",
     "beaten": "overtaken",
-    "outranked": "a preferred claim counts",
+    "outranked": "outranked by a preferred claim",
     "deprecated": "ranked deprecated",
     "uncertain": "may not have happened",
     "unknown": "not yet reported",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -37,6 +39,15 @@ WHAT = ("developments", "changes")
     metavar="POSITION",
     help="Export the store as it stood at this position (printed in every export's meta).",
 )
+@click.option(
+    "--meta",
+    "meta_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the snapshot (position, hash, knowledge day) to FILE as JSON; "
+    "a CSV export keeps it nowhere else.",
+)
 @opt.known_at()
 @opt.store
 @pass_app
@@ -46,6 +57,7 @@ def export(
     what: str,
     title: str | None,
     at: int | None,
+    meta_path: Path | None,
     known_at: DayArg | None,
 ) -> None:
     """Every development (known at --known-at) in story order, in one of these forms:
@@ -60,9 +72,24 @@ def export(
 
     known = None if known_at is None else known_at.day
     made = snapshot(app.timeline(), form, known_at=known, at=at, title=title, what=what)
-    for reason in made.skipped:
-        app.warn(f"left out: {reason}")
+    for skipped in made.skipped:
+        app.warn(f"left out {skipped.id}: {skipped.reason}")
+    if meta_path is not None:
+        _write_meta(meta_path, made.meta)
+    elif form == "csv":
+        pin = made.meta["position"]
+        app.hint(f"snapshot of store position {pin} ({made.meta['sha256']}); --meta FILE keeps it")
     app.out.write(made.text)
+
+
+def _write_meta(path: Path, meta: Mapping[str, Any]) -> None:
+    from timeline.cli._render import dump
+    from timeline.engine.errors import StoreError
+
+    try:
+        path.write_text(dump(dict(meta)) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise StoreError(f"cannot write the snapshot to {path}: {error.strerror}") from None
 
 
 @click.command(

@@ -26,8 +26,8 @@ DAY = DayType()
 RELIABILITIES = ("official", "named", "anonymous")
 DB_HELP = (
     "The store: a path to an SQLite file (story.db), sqlite:///path.db, "
-    "postgresql://user@host/db or memory:// (default: $TIMELINE_DB, else your own store in "
-    "the data folder)."
+    "postgresql://user@host/db (needs the postgres extra) or memory:// "
+    "(default: $TIMELINE_DB, else your own store in the data folder)."
 )
 
 

@@ -9,7 +9,6 @@ table of plain ASCII that fits unwrapped is drawn, the same, by `cli._plain`.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 
 from timeline.cli._plain import plain_table
+from timeline.cli._widths import GAP, fit_widths, records, too_narrow
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["Column", "Output", "dump", "tidy"]
 
 UNLIMITED = 10_000
+DEFAULT_WIDTH = 80
 STANCE_STYLES = {
     "rejects": "bold red",
     "opposes": "red",
@@ -149,9 +150,11 @@ class Output:
         if not self.terminal:
             return None
         try:
-            return os.get_terminal_size(self.stream.fileno()).columns
+            columns = os.get_terminal_size(self.stream.fileno()).columns
         except (OSError, ValueError, AttributeError):
-            return 80
+            return DEFAULT_WIDTH
+        # A terminal that reports no width (a serial console, some CI runners) gets the default.
+        return columns if columns > 0 else DEFAULT_WIDTH
 
     def console(self, *, wide: bool = False, live: bool = False) -> Console:
         """A rich console that draws for this stream (unlimited width when `wide`).
@@ -181,8 +184,10 @@ class Output:
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()
 
-    def _render(self, renderable: Any, *, wide: bool = False) -> str:
+    def _render(self, renderable: Any, *, wide: bool = False, least: int | None = None) -> str:
         console = self.console(wide=wide)
+        if least is not None and least > console.width:
+            console.width = least
         with console.capture() as captured:
             console.print(renderable)
         return captured.get()
@@ -218,6 +223,12 @@ class Output:
         shown_columns = [column for column in columns if wide or not column.wide]
         shown_rows = [[row[i] for i, c in enumerate(columns) if wide or not c.wide] for row in rows]
         stacked = False
+        if not wide and self.width is not None and header:
+            stacked_columns, stacked_rows = stack(shown_columns, shown_rows, self.width)
+            names = [c.name for c in stacked_columns]
+            if too_narrow(names, stacked_rows, self.width):
+                self._records(shown_columns, shown_rows)
+                return
         if not wide:
             count = len(shown_columns)
             shown_columns, shown_rows = stack(shown_columns, shown_rows, self.width)
@@ -230,6 +241,18 @@ class Output:
                 return
         leading = 1 if stacked else leading
         self._rich_table(shown_columns, shown_rows, wide=wide, header=header, leading=leading)
+
+    def _records(self, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
+        """Each row as `column: value` lines, for a terminal too narrow for any table."""
+        assert self.width is not None
+
+        def paint(index: int, label: str, rest: str) -> str:
+            column = columns[index]
+            style = column.style(rest.strip()) if column.style else None
+            return self._styled(label, "bold") + (self._styled(rest, style) if style else rest)
+
+        names = [c.name for c in columns]
+        self.write(records(names, rows, self.width, paint if self.color else None))
 
     def _rich_table(
         self,
@@ -254,13 +277,20 @@ class Output:
             show_header=header,
             leading=leading,
         )
-        for column in shown_columns:
-            table.add_column(column.name, overflow="fold", no_wrap=wide)
+        fitted = None
+        if not wide and self.width is not None:
+            fitted = fit_widths([c.name for c in shown_columns], shown_rows, self.width)
+        for i, column in enumerate(shown_columns):
+            fixed = None if fitted is None else fitted[i]
+            table.add_column(column.name, overflow="fold", no_wrap=wide, width=fixed)
         for row in shown_rows:
             table.add_row(
                 *(self._cell(c, cell) for c, cell in zip(shown_columns, row, strict=True))
             )
-        self.write(self._render(table, wide=wide))
+        # Words are never broken: when even the longest words do not fit, the table is
+        # drawn wider than the terminal, which wraps its lines.
+        needed = None if fitted is None else sum(fitted) + GAP * (len(fitted) - 1)
+        self.write(self._render(table, wide=wide, least=needed))
 
     def _cell(self, column: Column, text: str) -> Text:
         from rich.text import Text
@@ -269,10 +299,11 @@ class Output:
         return Text(text, style=style or "")
 
     def csv(self, columns: Sequence[Column], rows: Iterable[Sequence[str]]) -> None:
-        """Every column as CSV with a header row."""
-        writer = csv.writer(self.stream, lineterminator="\n")
-        writer.writerow([column.name for column in columns])
-        writer.writerows(rows)
+        """Every column as CSV with a header row, written as `export --format csv` writes
+        (RFC 4180 quoting, formula cells neutralised by `safe_cell`)."""
+        from timeline.projections.export import write_csv
+
+        self.stream.write(write_csv([c.name for c in columns], [list(map(str, r)) for r in rows]))
         self.stream.flush()
 
     def json(self, document: Any) -> None:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = ["MissingStoreError", "Store", "locate"]
 
+POSTGRES = ("postgresql://", "postgres://")
+
 
 class MissingStoreError(StoreError):
     """A read named a store that does not exist; nothing was created."""
@@ -42,11 +44,28 @@ class Store:
         return self.shown or (str(self.path) if self.path is not None else self.url)
 
     def exists(self) -> bool:
-        """Whether the store is there already (servers and memory always are)."""
-        return self.path is None or self.path.is_file()
+        """Whether the store is there already: its SQLite file, or on a PostgreSQL server
+        its tables (memory always is)."""
+        if self.path is not None:
+            return self.path.is_file()
+        if self.url.startswith(POSTGRES):
+            from timeline.engine._extras import require
+            from timeline.engine.config import StoreConfig
+
+            require("postgres", "a postgresql:// store")
+            return StoreConfig.from_url(self.url).holds_store()
+        return True
 
     def missing(self) -> MissingStoreError:
         """The error a read gives when the store is not there."""
+        if self.path is None:
+            from timeline.engine.config import StoreConfig
+
+            config = StoreConfig.from_url(self.url)
+            return MissingStoreError(
+                f"no timeline store in the {config.location} (nothing was created). "
+                f"Create it with 'timeline init --db {config.url}'"
+            )
         if self.role == "default":
             return MissingStoreError(
                 f"there is no story yet: {self.label} does not exist. Start one with "

@@ -67,45 +67,18 @@ def stance(position: Position | None) -> str:
 
 
 def position_json(position: Position) -> dict[str, Any]:
-    """A position as JSON: actor, topic, stance, since, tentative, evidence."""
-    return {
-        "actor": position.actor,
-        "topic": position.topic,
-        "stance": str(position.stance),
-        "since": position.since.text,
-        "tentative": position.tentative,
-        "evidence": list(position.evidence),
-    }
+    """A position as JSON, as every JSON output writes it (`position_record`)."""
+    from timeline.projections.export import position_record
+
+    return position_record(position)
 
 
 def development_json(development: Development) -> dict[str, Any]:
-    """A development as JSON with every field of the record; dates are EDTF text."""
-    source = development.source
-    return {
-        "id": development.id,
-        "occurred": development.occurred.text,
-        "occurred_as_written": development.occurred_as_written,
-        "reported": development.reported.text,
-        "kind": str(development.kind),
-        "summary": development.summary,
-        "actors": list(development.actors),
-        "targets": list(development.targets),
-        "source": {
-            "publisher": source.publisher,
-            "reliability": str(source.reliability),
-            "attribution": source.attribution,
-            "url": source.url,
-        },
-        "claims": [
-            {
-                "actor": claim.actor,
-                "topic": claim.topic,
-                "stance": str(claim.stance),
-                "quote": claim.quote,
-            }
-            for claim in development.claims
-        ],
-    }
+    """A development as JSON with every field of the record, as `export` writes it
+    (`development_record`: claim ranks included); dates are EDTF text."""
+    from timeline.projections.export import development_record
+
+    return development_record(development)
 
 
 def occurred(development: Development) -> str:

@@ -35,4 +35,14 @@ _HOMES = {
 }
 
 
-__getattr__ = lazy("timeline.web", _HOMES, globals())
+_attribute = lazy("timeline.web", _HOMES, globals())
+
+
+def __getattr__(name: str) -> object:
+    """The attribute, imported on first use; a missing `web` extra is said as such."""
+    from timeline.engine._extras import missing
+
+    try:
+        return _attribute(name)
+    except ModuleNotFoundError as error:
+        raise missing(error, f"timeline.web.{name}") or error from None

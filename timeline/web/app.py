@@ -162,15 +162,16 @@ class _Headers:
 
 
 def create_app(
-    timeline: Timeline, *, title: str = "Timeline", hosts: Hosts | None = None
+    timeline: Timeline, *, title: str | None = None, hosts: Hosts | None = None
 ) -> FastAPI:
     """The app answering from `timeline`; it only reads.
 
-    With `hosts` it answers only requests whose `Host` they admit (`serve` always
-    passes them); without, any `Host`, as a test client or another server in front asks.
+    `title` is the page's headline, by default the story's own.  With `hosts` it
+    answers only requests whose `Host` they admit (`serve` always passes them);
+    without, any `Host`, as a test client or another server in front asks.
     """
     app = FastAPI(
-        title=f"{title} — timeline API",
+        title=f"{title or 'Story'} — timeline API",
         version=__version__,
         description=(
             "Each actor's position on each topic as of a day, as known on a day. "

@@ -17,6 +17,7 @@ import click
 
 from timeline.cli import _options as opt
 from timeline.cli._context import App, pass_app
+from timeline.engine._extras import require
 
 if TYPE_CHECKING:
     from timeline.cli._dates import DayArg
@@ -45,15 +46,20 @@ def _wrote(app: App, path: Path) -> None:
     app.say({"written": str(path)}, f"wrote {path}")
 
 
+WEB = "Needs the web extra: pip install '.[web]' in a checkout, or 'timeline-engine[web]'."
+
+
 @click.group(
-    short_help="Draw a chart to a PNG or SVG file.",
-    epilog="Example: timeline demo chart positions s400-purchase -o s400.png",
+    short_help="Draw a chart to a PNG or SVG file (needs the web extra).",
+    epilog=f"Example: timeline demo chart positions s400-purchase -o s400.png\n\n{WEB}",
 )
 def chart() -> None:
     """Draw a chart of the story to a PNG or SVG file (headless, no display needed)."""
 
 
-@chart.command("positions", short_help="Every actor's stance on a topic over story time.")
+@chart.command(
+    "positions", epilog=WEB, short_help="Every actor's stance on a topic over story time."
+)
 @click.argument("topic")
 @opt.known_at()
 @click.option("--as-of", "as_of", metavar="D", type=opt.DAY, default=None, help="Mark day D.")
@@ -72,6 +78,7 @@ def positions(
 ) -> None:
     """One step line per actor on the -2..+2 scale: bands where a change may have
     happened, tentative stretches dashed, retracted claims marked."""
+    require("web", "timeline chart", ("matplotlib",))
     from timeline.web.files import write_topic
 
     tl = app.timeline()
@@ -80,7 +87,7 @@ def positions(
     _wrote(app, write_topic(tl, ident, path, known_at=_day(known_at), day=_day(as_of), dpi=dpi))
 
 
-@chart.command("compare", short_help="A topic as known at K, beside as known now.")
+@chart.command("compare", epilog=WEB, short_help="A topic as known at K, beside as known now.")
 @click.argument("topic")
 @click.option(
     "--known-at",
@@ -100,6 +107,7 @@ def compare(
     app: App, topic: str, known_at: DayArg, as_of: DayArg | None, output: Path | None, dpi: int
 ) -> None:
     """The positions chart as known at K and as known now, on one time axis."""
+    require("web", "timeline chart", ("matplotlib",))
     from timeline.web.files import write_comparison
 
     tl = app.timeline()
@@ -109,7 +117,9 @@ def compare(
     _wrote(app, written)
 
 
-@chart.command("relations", short_help="Two actors' cooperation and conflict per period.")
+@chart.command(
+    "relations", epilog=WEB, short_help="Two actors' cooperation and conflict per period."
+)
 @click.argument("a")
 @click.argument("b")
 @click.option(
@@ -129,6 +139,7 @@ def relations(
     app: App, a: str, b: str, by: str, known_at: DayArg | None, output: Path | None, dpi: int
 ) -> None:
     """Goldstein-weighted cooperation (up) and conflict (down), and their sum."""
+    require("web", "timeline chart", ("matplotlib",))
     from timeline.web.files import write_relations
 
     tl = app.timeline()
@@ -138,8 +149,8 @@ def relations(
 
 
 @click.command(
-    short_help="Serve the story's page and JSON API on this machine.",
-    epilog="Example: timeline demo serve --port 8000",
+    short_help="Serve the story's page and JSON API on this machine (needs the web extra).",
+    epilog=f"Example: timeline demo serve --port 8000\n\n{WEB}",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -149,7 +160,11 @@ def relations(
     show_default=True,
     help="Port to listen on (0: any free one).",
 )
-@click.option("--title", default="Timeline", show_default=True, help="The page's headline.")
+@click.option(
+    "--title",
+    default=None,
+    help="The page's headline (default: the story's own, its main topic's description).",
+)
 @click.option(
     "--public-name",
     "public_names",
@@ -159,12 +174,15 @@ def relations(
 )
 @opt.store
 @pass_app
-def serve(app: App, host: str, port: int, title: str, public_names: tuple[str, ...]) -> None:
+def serve(
+    app: App, host: str, port: int, title: str | None, public_names: tuple[str, ...]
+) -> None:
     """Serve a page with the developments on a time axis, 'as of' and 'as known at'
     sliders, every position with its explanation, and the charts; and the JSON API
     it reads (OpenAPI at /api/openapi.json). Read-only; stop with Ctrl-C. Only requests
     for the address it listens on (and localhost) are answered, so that no other web site
     can read it through DNS rebinding; --public-name adds a name of yours."""
+    require("web", "timeline serve", ("fastapi", "uvicorn"))
     from timeline.web import serve as serving
 
     try:

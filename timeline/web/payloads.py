@@ -13,7 +13,7 @@ from timeline.engine.values import Development, Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When
 from timeline.projections.diff import Diff
 from timeline.projections.explain import Explanation
-from timeline.projections.export import development_record
+from timeline.projections.export import development_record, position_record
 from timeline.projections.history import Change
 from timeline.projections.relations import Relations
 
@@ -58,15 +58,12 @@ def position(value: Position | None, names: Names) -> dict[str, Any] | None:
     """A position with the actor's name and the stance's value on the −2..+2 scale."""
     if value is None:
         return None
+    record = position_record(value)
     return {
-        "actor": value.actor,
+        **record,
         "actor_name": names(value.actor),
-        "topic": value.topic,
-        "stance": str(value.stance),
         "value": value.stance.value,
         "since": span(value.since),
-        "tentative": value.tentative,
-        "evidence": list(value.evidence),
     }
 
 

@@ -23,6 +23,7 @@ from timeline._output import write_whole
 from timeline.engine.errors import TimelineError
 from timeline.engine.values import Stance
 from timeline.projections.charts import Comparison, RelationsChart, Series, TopicChart
+from timeline.web._ticks import YearTicks
 
 __all__ = [
     "FORMATS",
@@ -91,7 +92,7 @@ def _frame(axes: Axes) -> None:
     axes.set_axisbelow(True)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_formatter(YearTicks())  # every axis says its years
 
 
 def _heading(figure: Figure, title: str, subtitle: str) -> None:

@@ -48,7 +48,9 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(timeline: Timeline, title: str, log_level: str, hosts: Hosts) -> uvicorn.Server:
+def _server(
+    timeline: Timeline, title: str | None, log_level: str, hosts: Hosts
+) -> uvicorn.Server:
     app = create_app(timeline, title=title, hosts=hosts)
     config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
     return uvicorn.Server(config)
@@ -59,7 +61,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     *,
-    title: str = "Timeline",
+    title: str | None = None,
     log_level: str = "info",
     public_names: Sequence[str] = (),
 ) -> None:
@@ -72,7 +74,8 @@ def serve(
     sock = _listen(host, port)
     try:
         shown = f"[{host}]" if ":" in host else host
-        print(f"timeline: serving {title!r} on http://{shown}:{sock.getsockname()[1]}/", flush=True)
+        named = repr(title) if title else "the story"
+        print(f"timeline: serving {named} on http://{shown}:{sock.getsockname()[1]}/", flush=True)
         hosts = Hosts.serving(host, public_names)
         _server(timeline, title, log_level, hosts).run(sockets=[sock])
     finally:
@@ -87,7 +90,7 @@ def running(
     host: str = "127.0.0.1",
     port: int = 0,
     *,
-    title: str = "Timeline",
+    title: str | None = None,
     log_level: str = "warning",
     public_names: Sequence[str] = (),
 ) -> Iterator[str]:

@@ -35,9 +35,9 @@ class Story:
     again, so answers never come from the file that was there before.
     """
 
-    def __init__(self, timeline: Timeline, title: str = "Timeline", *, keep: int = 128) -> None:
+    def __init__(self, timeline: Timeline, title: str | None = None, *, keep: int = 128) -> None:
         self.timeline = timeline
-        self.title = title
+        self._title = title
         self._lock = threading.RLock()
         self._kept: OrderedDict[Hashable, Any] = OrderedDict()
         self._keep = keep
@@ -71,6 +71,15 @@ class Story:
         self.timeline = Timeline.open(f"sqlite:///{self._file}")
         self._identity = found
         self._kept.clear()
+
+    @property
+    def title(self) -> str:
+        """The headline: the title given, else the story's own (its main topic's description)."""
+        if self._title:
+            return self._title
+        from timeline._export_forms import default_title
+
+        return self.read(lambda tl: default_title(tl.developments(), tl.registry))
 
     @property
     def registry(self) -> Registry:

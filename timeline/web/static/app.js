@@ -170,8 +170,14 @@ function closePanel() {
   document.querySelectorAll(".chip.selected, .dev.selected").forEach((n) => n.classList.remove("selected"));
 }
 
+function bringIntoView(panel) {
+  // Side by side the panel is already in view; stacked (a phone) it is below the grid.
+  const box = panel.getBoundingClientRect();
+  if (box.top < 0 || box.top > window.innerHeight * 0.6) panel.scrollIntoView({ block: "start" });
+}
+
 function select(actor, topic) {
-  state.selected = `${actor}|${topic}`; state.dev = null;
+  state.selected = `${actor}|${topic}`; state.dev = null; state.reveal = true;
   document.querySelectorAll(".chip.selected").forEach((n) => n.classList.remove("selected"));
   document.querySelector(`td[data-actor="${actor}"][data-topic="${topic}"] .chip`)?.classList.add("selected");
   if (state.topic !== topic) { state.topic = topic; drawTabs(); drawCharts(); }
@@ -181,6 +187,7 @@ function select(actor, topic) {
 function selectDevelopment(d) {
   state.dev = d.id; state.selected = null;
   showDevelopment($("explain"), d, story.names, closePanel);
+  bringIntoView($("explain"));
   refreshAxis(false);
 }
 
@@ -190,6 +197,7 @@ async function refreshExplain() {
   try {
     const answer = await getJson("explain", "api/explain", { actor, topic, day: toIso(state.day), known_at: knownIso(), possible: state.possible });
     showExplanation($("explain"), answer, story.names, closePanel);
+    if (state.reveal) { state.reveal = false; bringIntoView($("explain")); }
   } catch (error) {
     if (!isAbort(error)) showError($("explain"), error.message);
   }
@@ -314,6 +322,7 @@ async function start() {
   if (state.b) $("rel-b").value = state.b;
   $("rel-by").value = state.by;
   bindControls();
+  window.addEventListener("resize", debounce(() => refreshAxis(false), 150));
   drawTabs();
   lastKnown = undefined;
   changed();

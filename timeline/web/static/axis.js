@@ -1,8 +1,10 @@
 // The developments on a time axis: one bar per development, from the earliest to the
 // latest day it may have happened, in lanes so none overlap; a line marks "as of".
+// The SVG is drawn at the container's own width, so its text is always 11px, on a phone too.
 import { fmtDay, svg, toIso, toNumber } from "./util.js";
 
-const WIDTH = 1000;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const CHAR = 6.2;  // the width of one character of an 11px label, near enough
 const LEFT = 8;
 const RIGHT = 8;
 const LANE = 20;
@@ -17,11 +19,19 @@ function colour(kind) {
   return "var(--neutral)";
 }
 
-function ticks(first, last) {
-  // Month ticks (every 1, 2, 3, 6 or 12 months) so that there are at most ten.
+/** A short label for people: the summary's first clause, cut at a word. */
+export function shortLabel(d, limit = 34) {
+  const first = d.summary.split(/(?<=[.;:])\s|\s[–—-]\s/)[0].replace(/[.;:]$/, "");
+  if (first.length <= limit) return first;
+  const cut = first.slice(0, limit - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), limit / 2))}…`;
+}
+
+function ticks(first, last, most) {
+  // Month ticks (every 1, 2, 3, 6 or 12 months), at most `most`, labelled "Mar 2018".
   const start = new Date(first * 86400000);
   const months = (last - first) / 30.4;
-  const step = [1, 2, 3, 6, 12, 24, 60, 120].find((s) => months / s <= 10) ?? 120;
+  const step = [1, 2, 3, 6, 12, 24, 60, 120].find((s) => months / s <= most) ?? 120;
   const found = [];
   let y = start.getUTCFullYear();
   let m = 0;
@@ -34,7 +44,7 @@ function ticks(first, last) {
     const iso = `${String(y).padStart(4, "0")}-${String(m + 1).padStart(2, "0")}-01`;
     const at = toNumber(iso);
     if (at > last) break;
-    found.push({ at, label: m === 0 || step >= 12 ? String(y) : `${iso.slice(5, 7)}/${String(y).slice(2)}` });
+    found.push({ at, label: step >= 12 ? String(y) : `${MONTHS[m]} ${y}` });
     m += step;
     y += Math.floor(m / 12);
     m %= 12;
@@ -46,6 +56,7 @@ function ticks(first, last) {
 export function drawAxis(container, { developments, first, last, day, selected, onSelect }) {
   container.replaceChildren();
   if (first === null || last === null) return;
+  const WIDTH = Math.max(320, Math.round(container.clientWidth || 1000));
   const pad = Math.max(15, Math.round((last - first) / 20));
   const lo = first - pad;
   const hi = last + pad;
@@ -59,7 +70,8 @@ export function drawAxis(container, { developments, first, last, day, selected, 
   placed.sort((a, b) => a.start - b.start || a.end - b.end);
   const lanes = [];
   for (const item of placed) {
-    const width = Math.min(item.d.id.length * 6.2 + 12, 260);
+    item.label = shortLabel(item.d, Math.min(34, Math.floor((WIDTH / 2 - 12) / CHAR)));
+    const width = Math.min(item.label.length * CHAR + 12, WIDTH / 2);
     const reach = Math.max(item.x1, item.x0 + width);
     let lane = lanes.findIndex((edge) => edge + 6 < item.x0);
     if (lane < 0) lane = lanes.push(0) - 1;
@@ -67,10 +79,10 @@ export function drawAxis(container, { developments, first, last, day, selected, 
     item.lane = lane;
   }
   const height = TOP + Math.max(lanes.length, 1) * LANE + AXIS;
-  const root = svg("svg", { viewBox: `0 0 ${WIDTH} ${height}`, role: "presentation" });
+  const root = svg("svg", { viewBox: `0 0 ${WIDTH} ${height}`, width: WIDTH, height, role: "presentation" });
   const bottom = height - AXIS + 4;
-  for (const tick of ticks(lo, hi)) {
-    if (x(tick.at) > WIDTH - 30) continue;  // no room for its label
+  for (const tick of ticks(lo, hi, Math.max(2, Math.floor(WIDTH / 90)))) {
+    if (x(tick.at) > WIDTH - 56) continue;  // no room for its label
     root.append(
       svg("g", { class: "tick" },
         svg("line", { x1: x(tick.at), x2: x(tick.at), y1: TOP - 4, y2: bottom }),
@@ -84,7 +96,7 @@ export function drawAxis(container, { developments, first, last, day, selected, 
     const possible = !certain && (!d.occurred.earliest || toNumber(d.occurred.earliest) <= day);
     const opacity = certain ? 1 : possible ? 0.55 : 0.2;
     const title = svg("title");
-    title.textContent = `${d.id} (${d.kind}, occurred ${d.occurred.text}, reported ${d.reported.text})\n${d.summary}`;
+    title.textContent = `${d.summary}\n(${d.kind}, occurred ${d.occurred.text}, reported ${d.reported.text}; ${d.id})`;
     const group = svg(
       "g",
       {
@@ -101,10 +113,11 @@ export function drawAxis(container, { developments, first, last, day, selected, 
       item.open ? svg("path", { d: `M${item.x0 + 6} ${y} l-6 ${(LANE - 6) / 2} l6 ${(LANE - 6) / 2}`, fill: "#fff", opacity: 0.9 }) : null,
     );
     const label = svg("text", { class: "dev-label", x: item.x0 + (item.open ? 10 : 4), y: y + LANE - 10 });
-    label.textContent = d.id;
-    const inside = item.x1 - item.x0 > d.id.length * 6.2 + 10;
+    label.textContent = item.label;
+    const wide = item.label.length * CHAR;
+    const inside = item.x1 - item.x0 > wide + 10;
     if (inside) label.setAttribute("fill", "#fff");
-    else if (item.x1 + 4 + d.id.length * 6.2 < WIDTH) label.setAttribute("x", item.x1 + 4);
+    else if (item.x1 + 4 + wide < WIDTH) label.setAttribute("x", item.x1 + 4);
     else { label.setAttribute("x", item.x0 - 4); label.setAttribute("text-anchor", "end"); }
     label.setAttribute("opacity", certain || inside ? 1 : 0.75);
     group.append(label);
@@ -116,7 +129,8 @@ export function drawAxis(container, { developments, first, last, day, selected, 
     root.append(
       svg("line", { class: "cursor", x1: x(day), x2: x(day), y1: 0, y2: bottom }),
       (() => {
-        const text = svg("text", { class: "cursor-label", x: Math.min(x(day) + 4, WIDTH - 110), y: 12 });
+        const right = x(day) + 4 + 110 > WIDTH;  // no room after the line: the label goes before it
+        const text = svg("text", { class: "cursor-label", x: right ? x(day) - 4 : x(day) + 4, y: 12, "text-anchor": right ? "end" : null });
         text.textContent = `as of ${fmtDay(toIso(day))}`;
         return text;
       })(),
