@@ -102,7 +102,8 @@ def test_every_sequel_development_names_reports_a_reader_can_find(
         assert development.reported.earliest == development.reported.latest, dev_id
         for report in development.all_reports:
             assert report.publisher.strip(), dev_id
-            assert report.url is not None and report.url.startswith("http"), dev_id
+            assert report.url is not None, dev_id
+            assert report.url.startswith("http"), dev_id
             assert report.published is not None or report is development.source, dev_id
             published = report.published or development.reported
             assert published.earliest == published.latest, dev_id  # a day
@@ -140,7 +141,8 @@ def test_the_dsca_notice_dates_the_articles_approval_by_a_revision(bundled: Seed
     entry = next(e for e in tl.corrections() if e.id == "patriot-sale-approved")
     assert entry.development.occurred.text == "2017-12/2018-12-20"  # the article, unedited
     first_known = entry.current("2018-12-20")
-    assert first_known is not None and first_known.occurred.text == "2018-12-18"
+    assert first_known is not None
+    assert first_known.occurred.text == "2018-12-18"
     assert entry.current("2018-12-19") is None  # the article was not yet out
 
 
