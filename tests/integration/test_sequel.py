@@ -155,3 +155,27 @@ def test_the_knowledge_axis_shows_the_same_day_three_ways(bundled: Seeds) -> Non
     assert views[0] != views[1] != views[2]
     assert ("USA", "f35-participation") not in views[1]
     assert str(views[2][("USA", "f35-participation")].stance) == "rejects"
+
+
+def test_a_demo_store_of_the_article_alone_is_extended_with_the_sequel(
+    tmp_path: Path, article: Path, bundled: Seeds
+) -> None:
+    from tests.integration.test_cli import as_json, data, environment, timeline
+
+    env = environment(tmp_path)
+    data(env).mkdir(parents=True)
+    earlier = Timeline.open(f"sqlite:///{data(env) / 'demo.db'}")
+    earlier.load(article)
+    earlier.retract("us-senator-scrap-s400", reported="2019-02-01", reason="a demo write")
+    earlier.close()
+    told = timeline(env, "demo", "topics")
+    assert told.returncode == 0, told.stderr
+    new = len(bundled.developments) - 13
+    assert "extended the demo store" in told.stderr
+    assert f"({new} new developments)" in told.stderr
+    listed = timeline(env, "demo", "developments", "--json")
+    found = {d["id"]: d for d in as_json(listed)["developments"]}
+    assert seeds.EDITION in found
+    assert found["us-senator-scrap-s400"]["retracted"]  # what the demo store had stays
+    again = timeline(env, "demo", "topics")
+    assert again.stderr == ""  # extended once
