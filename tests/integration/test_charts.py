@@ -2,7 +2,7 @@
 
 With `TIMELINE_DOCS=docs` the bundled story's charts are also saved there as the
 README's pictures (`docs/chart-s400-purchase.png`, `docs/chart-relations-tur-usa.png`,
-`docs/chart-s400-purchase-revisions.png`).
+`docs/chart-s400-purchase-revisions.png`, `docs/chart-f35-participation-known.png`).
 """
 
 from __future__ import annotations
@@ -156,6 +156,9 @@ def test_the_readme_pictures(story: Timeline, corrected: Timeline, tmp_path: Pat
         "chart-s400-purchase.png": render.topic_figure(charts.topic_chart(story, "s400-purchase")),
         "chart-relations-tur-usa.png": FIGURES["relations"][1](story),
         "chart-s400-purchase-revisions.png": FIGURES["compare"][1](corrected),
+        "chart-f35-participation-known.png": render.comparison_figure(
+            charts.comparison(story, "f35-participation", known_at="2019-07-16")
+        ),
     }
     for name, figure in written.items():
         path = render.save(figure, folder / name, dpi=150)

@@ -153,6 +153,11 @@ def test_the_charts_load_for_the_selected_topic(page: Page, tmp_path: Path) -> N
         " return i.complete && i.naturalWidth > 0 && i.src.includes('topic=s400-purchase'); }",
         timeout=15000,
     )
+    # The README's screenshot shows the knowledge axis: the end of 2019 as known in
+    # mid-July 2019, when the F-35 removal was still to be reported.
+    slide(page, "day", "2019-12-31")
+    slide(page, "known", "2019-07-16")
+    page.page.wait_for_selector("#compare-figure:not([hidden])")
     folder = Path(os.environ.get("TIMELINE_DOCS", str(tmp_path)))
     folder.mkdir(parents=True, exist_ok=True)
     page.page.evaluate("window.scrollTo(0, 0)")
