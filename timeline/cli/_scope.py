@@ -30,11 +30,13 @@ class ReadScope:
     @property
     def facade(self) -> dict[str, Any]:
         """Keyword arguments for `Timeline.as_of`, `history`, `diff`, `explain`, `relations`."""
-        return {
+        found: dict[str, Any] = {
             "without_sources": self.without_sources,
             "only_reliability": list(self.only) or None,
-            "min_reports": self.min_reports,
         }
+        if self.min_reports > 1:
+            found["min_reports"] = self.min_reports
+        return found
 
     def reliability(self, given: Sequence[str] = ()) -> list[str] | None:
         """`--only` joined with a command's own `--reliability` filter: both must hold."""
