@@ -95,8 +95,8 @@ def test_a_json_record_keeps_every_field(development: Development) -> None:
     assert set(record) == (fields if development.reports else fields - {"reports"})
     optional = {"published", "repeats"}
     recorded = (development.source, *development.reports)
-    for told, kept in zip([record["source"], *record.get("reports", [])], recorded, strict=True):
-        given = {name for name in optional if getattr(kept, name) is not None}
+    for told, report in zip([record["source"], *record.get("reports", [])], recorded, strict=True):
+        given = {name for name in optional if getattr(report, name) is not None}
         assert set(told) == {f.name for f in attrs.fields(Source)} - optional | given
     for claim, kept in zip(record["claims"], development.claims, strict=True):
         # The rank is given when it is not normal, so unranked records keep their shape.
