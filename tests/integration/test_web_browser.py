@@ -169,6 +169,8 @@ def test_the_charts_load_for_the_selected_topic(whole: Page, tmp_path: Path) -> 
     page.page.click('#topics button:has-text("s400-purchase")')
     page.page.click(f"{TURKEY} .chip")
     page.page.wait_for_selector('#explain[data-actor="TUR"] .claim')
+    # Each claim's development lists its further reports.
+    assert "Also reported: Xeber Saati · 12 Sep 2017" in page.page.inner_text("#explain")
     page.page.wait_for_function(
         "() => { const i = document.getElementById('chart-topic');"
         " return i.complete && i.naturalWidth > 0 && i.src.includes('topic=s400-purchase'); }",
