@@ -179,3 +179,90 @@ def test_a_demo_store_of_the_article_alone_is_extended_with_the_sequel(
     assert found["us-senator-scrap-s400"]["retracted"]  # what the demo store had stays
     again = timeline(env, "demo", "topics")
     assert again.stderr == ""  # extended once
+
+
+@pytest.fixture(scope="module")
+def story_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sequel") / "story.db"
+    with Timeline.open(f"sqlite:///{path}") as tl:
+        tl.load(seeds.path())
+    return path
+
+
+def test_show_lists_every_report_and_what_each_repeats(story_db: Path, tmp_path: Path) -> None:
+    from tests.integration.test_cli import environment, timeline
+
+    shown = timeline(environment(tmp_path), "--db", str(story_db), "show", "s400-first-delivery")
+    assert shown.returncode == 0, shown.stderr
+    lines = [line.split(None, 1) for line in shown.stdout.splitlines() if line.strip()]
+    reports = [parts[1] for parts in lines if parts[0] == "report"]
+    assert len(reports) == 2
+    assert reports[0].startswith("En Son Haber, 2019-07-12 (official,")
+    assert "; first-hand)" in reports[0]
+    assert "; repeats RIA Novosti)" in reports[1]
+    assert "https://news.am/eng/news/523539.html" in reports[1]
+
+
+def test_explain_lists_the_reports_known_by_its_knowledge_day(
+    story_db: Path, tmp_path: Path
+) -> None:
+    from tests.integration.test_cli import as_json, environment, timeline
+
+    env = environment(tmp_path)
+    ask = ["--db", str(story_db), "explain", "TUR", "s400-purchase", "--as-of", "2019-12-31"]
+    document = as_json(timeline(env, *ask, "--json"))
+    claims = {c["development"]: c for c in document["claims"]}
+    erdogan = claims["erdogan-s400-deal-signed"]["reports"]
+    assert [r["publisher"] for r in erdogan] == ["Sputnik", "Xeber Saati", "168.am"]
+    assert [r["repeats"] for r in erdogan] == ["Hurriyet Daily News", "Hurriyet Daily News", "TASS"]
+    assert {r["published"] for r in erdogan} == {"2017-09-12"}
+    text = timeline(env, *ask).stdout
+    assert "Reports (3, 2 independent):" in text
+    # As known the day the first report appeared, the later ones are not yet listed.
+    early = as_json(timeline(env, *ask, "--known-at", "2019-07-12", "--json"))
+    delivered = {c["development"]: c for c in early["claims"]}["s400-first-delivery"]
+    assert len(delivered["reports"]) == 3
+
+
+def test_min_reports_on_the_command_is_the_librarys(story_db: Path, tmp_path: Path) -> None:
+    from tests.integration.test_cli import as_json, environment, timeline
+    from timeline.cli._text import position_json
+
+    env = environment(tmp_path)
+    ask = ["--db", str(story_db), "positions", "--as-of", "2020-12-31", "--json"]
+    with Timeline.open(f"sqlite:///{story_db}") as tl:
+        for n in (1, 2, 3):
+            found = as_json(timeline(env, *ask, "--min-reports", str(n)))["positions"]
+            expected = tl.as_of("2020-12-31", min_reports=n).positions().values()
+            assert found == [position_json(p) for p in expected], n
+    everything = as_json(timeline(env, *ask, "--topic", "sanctions-on-turkey"))["positions"]
+    assert "TUR.MFA" in {p["actor"] for p in everything}
+    two = as_json(timeline(env, *ask, "--topic", "sanctions-on-turkey", "--min-reports", "2"))
+    # The ministry's release and the two reports repeating it are one origin.
+    assert "TUR.MFA" not in {p["actor"] for p in two["positions"]}
+    refused = timeline(env, *ask, "--min-reports", "0")
+    assert refused.returncode == 2
+
+
+def test_a_report_before_the_development_was_reported_is_refused(tmp_path: Path) -> None:
+    from timeline.engine.errors import LoadError
+
+    (tmp_path / "story.toml").write_text(
+        (seeds.path() / "actors.toml").read_text(encoding="utf-8")
+        + """
+[[development]]
+id = "early-echo"
+occurred = "2019-01-02"
+reported = "2019-01-03"
+kind = "statement"
+summary = "A statement."
+actors = ["TUR"]
+source = { publisher = "BBC", reliability = "named" }
+reports = [{ publisher = "AP", published = "2019-01-01", reliability = "named" }]
+""",
+        encoding="utf-8",
+    )
+    tl = Timeline()
+    with pytest.raises(LoadError, match=r"report 1 \(AP\): published 2019-01-01, before"):
+        tl.load(tmp_path / "story.toml")
+    assert tl.developments() == []
