@@ -62,12 +62,23 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool, str]]] = {
         "targets": (TEXTS, False, 'an array of actor ids such as ["USA"]'),
         "source": (OBJECT, True, 'an object such as {"publisher": "Reuters", ...}'),
         "claims": (OBJECTS, False, "an array of claim objects"),
+        "reports": (OBJECTS, False, "an array of further report objects, each dated"),
+    },
+    "reports": {
+        "publisher": (TEXT, True, 'text such as "Reuters"'),
+        "published": (TEXT, True, 'EDTF text such as "2019-07-18"'),
+        "reliability": (TEXT, True, f"one of {', '.join(map(str, Reliability))}"),
+        "attribution": (TEXT, False, 'text such as "two unnamed sources"'),
+        "url": (TEXT, False, "a URL as text"),
+        "repeats": (TEXT, False, 'the outlet it repeats, such as "Reuters"'),
     },
     "source": {
         "publisher": (TEXT, True, 'text such as "Reuters"'),
         "reliability": (TEXT, True, f"one of {', '.join(map(str, Reliability))}"),
         "attribution": (TEXT, False, 'text such as "two unnamed sources"'),
         "url": (TEXT, False, "a URL as text"),
+        "published": (TEXT, False, 'EDTF text such as "2019-07-18"'),
+        "repeats": (TEXT, False, 'the outlet it repeats, such as "Reuters"'),
     },
     "claims": {
         "actor": (TEXT, True, 'an actor id such as "TUR"'),

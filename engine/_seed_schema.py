@@ -60,10 +60,18 @@ development.actors      texts!   an array of actor names such as ["TUR"]
 development.targets     texts    an array of actor names such as ["USA"]
 development.source      table!   a table such as {{ publisher = "Reuters", reliability = "named" }}
 development.claims      tables   an array of tables such as [{{ actor = "TUR", stance = "..." }}]
+development.reports     tables   further reports, each a source with its published day
 source.publisher        text!    text such as "Reuters"
 source.reliability      text!    one of {reliabilities}
 source.attribution      text     text such as "two unnamed sources"
 source.url              text     a URL as text
+source.repeats          text     the outlet whose report it repeats, such as "Reuters"
+reports.publisher       text!    text such as "Reuters"
+reports.published       text!    EDTF text such as "2019-07-18": the day it appeared
+reports.reliability     text!    one of {reliabilities}
+reports.attribution     text     text such as "two unnamed sources"
+reports.url             text     a URL as text
+reports.repeats         text     the outlet whose report it repeats, such as "Reuters"
 revision.development    text!    the id of a development recorded before or in this load
 revision.reported       text!    EDTF text such as "2019-01-15": when the correction was public
 revision.reason         text!    text such as "the exact date was reported"
@@ -118,6 +126,7 @@ CLASSES: dict[str, Callable[..., Any]] = {
     "topic": Topic,
     "development": Development,
     "source": values.Source,
+    "reports": values.Source,
     "claims": values.StanceClaim,
     "revision": _revision,
     "retraction": _retraction,

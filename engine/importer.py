@@ -96,7 +96,14 @@ def _source(line: Line, path: FieldPath) -> Source | None:
         reliability=reliability,
         attribution=line.get((*path, "attribution")),
         url=line.get((*path, "url")),
+        published=line.read((*path, "published"), When),
+        repeats=line.get((*path, "repeats")),
     )
+
+
+def _reports(line: Line) -> tuple[Source | None, ...]:
+    found = line.get(("reports",)) or ()
+    return tuple(_source(line, ("reports", i)) for i in range(len(found)))
 
 
 def _people(line: Line) -> list[Person]:
@@ -155,6 +162,7 @@ def _log_value(line: Line) -> Value | None:
             source=source,
             claims=claims or (),
             occurred_as_written=line.get(("occurred_as_written",)),
+            reports=_reports(line),
         )
     if kind == "ranking":
         return line.build(  # type: ignore[no-any-return]

@@ -231,6 +231,7 @@ def _value(record: _Record, load: _Load) -> Any:
     readers: Readers = {
         "occurred": occurred,
         "reported": When,
+        "published": When,
         "kind": Kind.parse,
         "reliability": Reliability.parse,
         "stance": Stance.parse,

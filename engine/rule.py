@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from timeline.engine.errors import RecordError
 from timeline.engine.values import (
     Development,
     Rank,
@@ -144,6 +145,9 @@ class Entry:
         if any(is_known(r.reported, known_at) for r in self.retractions):
             return None
         current = self.development
+        if current.reports and known_at is not None:
+            # A further report counts from the day it was published.
+            current = current.reports_known(known_at)
         known = [r for r in self.revisions if is_known(r.reported, known_at)]
         for revision in sorted(known, key=lambda r: r.order_key):
             current = revision.apply(current)
@@ -188,6 +192,7 @@ class Entry:
         reports = [self.development.reported, *(r.reported for r in self.revisions)]
         reports += [r.reported for r in self.retractions]
         reports += [r.reported for r in self.rankings]
+        reports += [r.published for r in self.development.reports if r.published is not None]
         return {report.latest for report in reports}
 
 
@@ -199,6 +204,13 @@ def _reliabilities(values: Iterable[Reliability | str] | None) -> frozenset[Reli
     return None if values is None else frozenset(Reliability.parse(v) for v in values)
 
 
+def _at_least_one(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RecordError(
+            f"Scope.{attribute.name}: expected a whole number of 1 or more, found {value!r}"
+        )
+
+
 @attrs.frozen
 class Scope:
     """Which developments a read counts: all of them, or all but some sources or ids.
@@ -206,7 +218,10 @@ class Scope:
     A read's counterfactual: `without_sources` leaves out the developments whose
     source is one of these publishers (case-insensitive), `only_reliability` keeps
     those whose source has one of these reliabilities, and `without` leaves out
-    these development ids.  A development is judged by its version as known.
+    these development ids, and `min_reports` keeps those that at least this many
+    independent reports carry (reports repeating another outlet count as that
+    outlet's).  A development is judged by its version as known, with the reports
+    published by then.
     """
 
     without_sources: frozenset[str] = attrs.field(default=frozenset(), converter=_folded)
@@ -214,11 +229,17 @@ class Scope:
         default=None, converter=_reliabilities
     )
     without: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    min_reports: int = attrs.field(default=1, kw_only=True, validator=_at_least_one)
 
     @property
     def everything(self) -> bool:
         """Whether the scope leaves nothing out."""
-        return not self.without_sources and self.only_reliability is None and not self.without
+        return (
+            not self.without_sources
+            and self.only_reliability is None
+            and not self.without
+            and self.min_reports <= 1
+        )
 
     def admits(self, development: Development) -> bool:
         """Whether the development (as known) counts in this scope."""
@@ -227,6 +248,7 @@ class Scope:
             development.id not in self.without
             and source_key(source.publisher) not in self.without_sources
             and (self.only_reliability is None or source.reliability in self.only_reliability)
+            and (self.min_reports <= 1 or development.origins() >= self.min_reports)
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from timeline.engine._checks import optional_when as _optional_when
 from timeline.engine._checks import strings as _strings
 from timeline.engine._checks import text as _text
 from timeline.engine._checks import when as _when
+from timeline.engine._reports import check_reports as _check_reports
+from timeline.engine._reports import sources as _sources
 from timeline.engine.errors import RecordError
 from timeline.engine.when import When
 
@@ -194,6 +197,20 @@ class Source:
     reliability: Reliability = attrs.field(converter=_reliability)
     attribution: str | None = attrs.field(default=None, validator=_optional_text)
     url: str | None = attrs.field(default=None, validator=_optional_text)
+    # A further report of a development says when it appeared and, when it passes on
+    # another outlet's reporting, which; both stored only when set, so stores written
+    # before several reports existed keep their shape.
+    published: When | None = attrs.field(
+        default=None, converter=_optional_when, metadata={OMIT_DEFAULT: True}
+    )
+    repeats: str | None = attrs.field(
+        default=None, validator=_optional_text, metadata={OMIT_DEFAULT: True}
+    )
+
+    @property
+    def origin(self) -> str:
+        """The outlet the report's content comes from: the one it repeats, else itself."""
+        return " ".join((self.repeats or self.publisher).casefold().split())
 
 
 @attrs.frozen
@@ -264,6 +281,35 @@ class Development:
         default=(), converter=_claims, validator=_unique_claims
     )
     occurred_as_written: str | None = attrs.field(default=None, validator=_optional_text)
+    # Reports beyond `source` (which, with `reported`, is the earliest): stored only
+    # when there are some, so a store written before reads each development as one report.
+    reports: tuple[Source, ...] = attrs.field(
+        default=(), converter=_sources, metadata={OMIT_DEFAULT: True}
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _check_reports(self)
+
+    @property
+    def all_reports(self) -> tuple[Source, ...]:
+        """Every report of the development, the earliest (`source`, on `reported`) first."""
+        first = self.source
+        if first.published is None and self.reports:
+            first = attrs.evolve(first, published=self.reported)
+        return (first, *self.reports)
+
+    def origins(self) -> int:
+        """How many independent origins its reports have (a report repeating another is not one)."""
+        if not self.reports:
+            return 1
+        return len({report.origin for report in self.all_reports})
+
+    def reports_known(self, known_at: dt.date) -> Development:
+        """The development with only the further reports published by `known_at` (a date)."""
+        kept = tuple(
+            r for r in self.reports if r.published is None or r.published.latest <= known_at
+        )
+        return self if len(kept) == len(self.reports) else attrs.evolve(self, reports=kept)
 
     def names(self) -> tuple[tuple[str, str], ...]:
         """Every (kind, name) of actor or topic the development mentions."""

@@ -99,13 +99,18 @@ def content_hash(data: Any) -> str:
 
 
 def source_record(source: Source) -> dict[str, Any]:
-    """A source as JSON-ready data."""
-    return {
+    """A source as JSON-ready data; `published` and `repeats` only when set (as stored)."""
+    record: dict[str, Any] = {
         "publisher": source.publisher,
         "reliability": str(source.reliability),
         "attribution": source.attribution,
         "url": source.url,
     }
+    if source.published is not None:
+        record["published"] = source.published.text
+    if source.repeats is not None:
+        record["repeats"] = source.repeats
+    return record
 
 
 def claim_record(claim: StanceClaim) -> dict[str, Any]:
@@ -148,6 +153,11 @@ def development_record(development: Development) -> dict[str, Any]:
         "targets": list(development.targets),
         "source": source_record(development.source),
         "claims": [claim_record(claim) for claim in development.claims],
+        **(
+            {"reports": [source_record(r) for r in development.reports]}
+            if development.reports
+            else {}
+        ),
     }
 
 

@@ -95,12 +95,8 @@ class Materialised:
         self.view, self.queries = _open_storage(app, kind)
         self.projection = StoryProjection(self.view, mapper=app.mapper)
         self.batch = batch
-<<<<<<< HEAD
-=======
-        self.enabled = True
         self._closed = False
         self._lock = threading.RLock()  # the catch-up and the kept registry, one at a time
->>>>>>> reliability
         self._head = app.recorder.max_notification_id if kind == "memory" else self.queries.head
         self._reached = self.tracking_id  # opening reads the tracking, and no event
         self._quiet: int | None = None  # the data version at which the view was current

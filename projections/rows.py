@@ -76,11 +76,12 @@ class ClaimRow(NamedTuple):
     source_key: str  # the publisher, as `engine.rule.source_key` compares it
     reliability: str
     rank: int  # `Rank.tier`: 1 preferred, 0 normal, -1 deprecated
+    origins: int  # how many independent reports carry the version (`Development.origins`)
 
 
 def versions(entry: Entry) -> list[tuple[int, int, Development]]:
     """Each distinct state of the development with the knowledge span it held for."""
-    if not entry.revisions and not entry.retractions and not entry.rankings:
+    if not (entry.revisions or entry.retractions or entry.rankings or entry.development.reports):
         # The common case, and the hot path of catch-up: one version, open-ended.
         start = entry.development.reported.latest.toordinal()
         return [(start, KNOWN_FOREVER, entry.development)]
@@ -109,6 +110,7 @@ def claim_rows(spans: list[tuple[int, int, Development]]) -> list[ClaimRow]:
         latest = development.occurred.latest.toordinal()
         publisher = source_key(development.source.publisher)
         reliability = development.source.reliability.value
+        origins = development.origins()
         for claim in development.claims:
             row = ClaimRow(
                 claim.actor,
@@ -123,6 +125,7 @@ def claim_rows(spans: list[tuple[int, int, Development]]) -> list[ClaimRow]:
                 publisher,
                 reliability,
                 claim.rank.tier,
+                origins,
             )
             previous = open_rows.get((claim.actor, claim.topic))
             if previous is not None and previous.known_until == start and _same_fact(previous, row):
@@ -150,6 +153,7 @@ class DevelopmentRow(NamedTuple):
     occurred_latest: int
     source_key: str
     reliability: str
+    origins: int
     state: bytes  # the development, as the store's transcoder encodes it
 
 
@@ -166,6 +170,7 @@ def development_rows(
             development.occurred.latest.toordinal(),
             source_key(development.source.publisher),
             development.source.reliability.value,
+            development.origins(),
             encode(development),
         )
         for start, until, development in spans

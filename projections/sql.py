@@ -42,7 +42,7 @@ from timeline.engine.rule import Scope
 __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 
 # The version of the tables below, kept in the tracking table under `SCHEMA_ROW`.
-SCHEMA = 5
+SCHEMA = 6  # 6: `origins` in claims and developments
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
 TABLES = ("tracking", "streams", "claims", "pairs", "developments", "registry", "preferred")
@@ -65,7 +65,7 @@ def _create(blob: str, integer: str, without_rowid: str) -> tuple[str, ...]:
         f"actor TEXT, topic TEXT, occurred_earliest {integer}, occurred_latest {integer}, "
         f"dev_id TEXT, known_from {integer}, recorded_from {integer}, "
         f"known_until {integer}, recorded_until {integer}, stance {integer}, occurred TEXT, "
-        f"source_key TEXT, reliability TEXT, {rule.RANK} {integer}, "
+        f"source_key TEXT, reliability TEXT, {rule.RANK} {integer}, origins {integer}, "
         "PRIMARY KEY (actor, topic, occurred_earliest, occurred_latest, dev_id, "
         f"known_from, recorded_from)){without_rowid}",
         "CREATE TABLE IF NOT EXISTS {pairs} (actor TEXT, topic TEXT, "
@@ -74,7 +74,7 @@ def _create(blob: str, integer: str, without_rowid: str) -> tuple[str, ...]:
         f"dev_id TEXT, known_from {integer}, recorded_from {integer}, "
         f"known_until {integer}, recorded_until {integer}, "
         f"occurred_earliest {integer}, occurred_latest {integer}, "
-        f"source_key TEXT, reliability TEXT, state {blob}, "
+        f"source_key TEXT, reliability TEXT, origins {integer}, state {blob}, "
         "UNIQUE (dev_id, known_from, recorded_from))",
         "CREATE TABLE IF NOT EXISTS {registry} (kind TEXT, ident TEXT, "
         f"notification_id {integer}, state {blob}, PRIMARY KEY (kind, ident))",
@@ -109,6 +109,9 @@ def scoped(scope: Scope) -> tuple[str, dict[str, Any]]:
         params.update(zip(names, values, strict=True))
         marks = ", ".join(f":{name}" for name in names) or "NULL"
         parts.append(f"{column} {'IN' if keep else 'NOT IN'} ({marks})")
+    if scope.min_reports > 1:
+        parts.append("origins >= :min_reports")
+        params["min_reports"] = scope.min_reports
     return "".join(f" AND {part}" for part in parts), params
 
 
@@ -205,10 +208,10 @@ class Dialect:
     def insert_claims(self) -> str:
         return self.write(
             "INSERT INTO {claims} (actor, topic, occurred_earliest, occurred_latest, dev_id, "
-            "known_from, known_until, stance, occurred, source_key, reliability, rank, "
+            "known_from, known_until, stance, occurred, source_key, reliability, rank, origins, "
             "recorded_from, recorded_until) "
             "VALUES (:actor, :topic, :oe, :ol, :dev_id, :known_from, :known_until, :stance, "
-            ":occurred, :source_key, :reliability, :rank, :n, :until)"
+            ":occurred, :source_key, :reliability, :rank, :origins, :n, :until)"
         )
 
     @property
@@ -230,9 +233,9 @@ class Dialect:
     def insert_developments(self) -> str:
         return self.write(
             "INSERT INTO {developments} (dev_id, known_from, known_until, occurred_earliest, "
-            "occurred_latest, source_key, reliability, state, recorded_from, recorded_until) "
-            "VALUES (:dev_id, :known_from, :known_until, :oe, :ol, :source_key, :reliability, "
-            ":state, :n, :until)"
+            "occurred_latest, source_key, reliability, origins, state, recorded_from, "
+            "recorded_until) VALUES (:dev_id, :known_from, :known_until, :oe, :ol, :source_key, "
+            ":reliability, :origins, :state, :n, :until)"
         )
 
     @property

@@ -70,6 +70,8 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
         stored = json.loads(state.decode())["development"]
         data = _value(stored, "development")
         dev_id = data["id"]
+        if "reports" in data:
+            return None  # several reports: decoded in full, which counts their origins
         occurred = _when(_value(data["occurred"], "when"))
         known_from = _when(_value(data["reported"], "when")).latest.toordinal()
         earliest, latest = occurred.earliest.toordinal(), occurred.latest.toordinal()
@@ -96,6 +98,7 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
                     publisher,
                     reliability,
                     0,
+                    1,
                 )
             )
     except (AttributeError, KeyError, TypeError, ValueError, TimelineError):
@@ -113,6 +116,7 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
         latest,
         publisher,
         reliability,
+        1,
         _json(state, stored),
     )
     return dev_id, rows, version

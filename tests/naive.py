@@ -21,6 +21,10 @@ For `as_of(D, known_at=K, possible)`:
   ranking's reported span, latest day, then earliest day, then content) that
   names its (actor, topic) or ranks every claim of its development; normal when
   there is none;
+- a development's further reports are known each from its own published day;
+  with `min_reports` N, only developments whose known reports have at least N
+  independent origins count (a report's origin is the outlet it repeats, else
+  its publisher; case and spacing aside);
 - for each (actor, topic), deprecated claims never count, and when a preferred
   claim counts only preferred claims count; of those, the latest counted claim
   in story order wins; `since` and `evidence` cover the unbroken run of its
@@ -39,7 +43,16 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from timeline.engine import Development, Rank, Ranking, Retraction, Revision, Stance, When
+from timeline.engine import (
+    Development,
+    Rank,
+    Ranking,
+    Retraction,
+    Revision,
+    Source,
+    Stance,
+    When,
+)
 
 if TYPE_CHECKING:
     from timeline.engine import Position
@@ -66,6 +79,18 @@ RANKED_ASIDE = ("outranked", "deprecated")
 def story_order(development: Development) -> tuple[dt.date, dt.date, str]:
     """Occurred earliest day, then latest day, then id."""
     return (development.occurred.earliest, development.occurred.latest, development.id)
+
+
+def published(report: Source) -> When:
+    """A further report's published day (every further report has one)."""
+    assert report.published is not None
+    return report.published
+
+
+def independent(development: Development) -> int:
+    """How many distinct origins the development's reports have."""
+    told = (development.source, *development.reports)
+    return len({" ".join((r.repeats or r.publisher).casefold().split()) for r in told})
 
 
 def rank_on(development: Development, key: Pair) -> Rank:
@@ -104,6 +129,7 @@ class NaiveStory:
     revisions: dict[str, list[Revision]] = attrs.field(factory=dict)
     retractions: dict[str, list[Retraction]] = attrs.field(factory=dict)
     rankings: dict[str, list[Ranking]] = attrs.field(factory=dict)
+    min_reports: int = 1  # the counterfactual: how many independent reports must carry one
 
     def record(self, development: Development) -> None:
         self.originals[development.id] = development
@@ -170,6 +196,8 @@ class NaiveStory:
                 value = getattr(revision, field)
                 if value is not None:
                     result = attrs.evolve(result, **{field: value})
+        reports = tuple(r for r in result.reports if known(published(r).latest))
+        result = attrs.evolve(result, reports=reports)
         ranked = []
         for claim in result.claims:
             rank = self.rank_of(dev_id, claim.actor, claim.topic, known_at)
@@ -195,6 +223,7 @@ class NaiveStory:
         reports += [r.reported for r in self.revisions[dev_id]]
         reports += [r.reported for r in self.retractions[dev_id]]
         reports += [r.reported for r in self.rankings[dev_id]]
+        reports += [published(r) for r in self.originals[dev_id].reports]
         return sorted({report.latest for report in reports})
 
     def ever_known(self, dev_id: str) -> list[tuple[dt.date, Development]]:
@@ -217,7 +246,8 @@ class NaiveStory:
     def story(self, known_at: dt.date | None) -> list[Development]:
         """Every development as known at `known_at`, in story order."""
         known = (self.current(dev_id, known_at) for dev_id in self.originals)
-        return sorted((d for d in known if d is not None), key=story_order)
+        kept = (d for d in known if d is not None and independent(d) >= self.min_reports)
+        return sorted(kept, key=story_order)
 
     # -- as of a day --------------------------------------------------------------
 

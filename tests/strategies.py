@@ -109,6 +109,19 @@ def sources() -> st.SearchStrategy[Source]:
         publisher=st.sampled_from(["Sputnik", "Bloomberg", "Reuters"]),
         reliability=st.sampled_from(Reliability),
         attribution=st.none() | st.sampled_from(["two unnamed sources", "a spokesman"]),
+        repeats=st.none() | st.sampled_from(["Reuters", "AP"]),
+    )
+
+
+@st.composite
+def further_reports(draw: st.DrawFn, reported: When) -> tuple[Source, ...]:
+    """Further reports of a development reported on `reported`: dated on or after it."""
+    found = draw(st.lists(sources(), max_size=2, unique_by=lambda s: s.publisher))
+    days = draw(st.lists(st.integers(0, 400), min_size=len(found), max_size=len(found)))
+    latest = reported.latest
+    return tuple(
+        attrs.evolve(report, published=When((latest + dt.timedelta(days)).isoformat()))
+        for report, days in zip(found, days, strict=True)
     )
 
 
@@ -128,15 +141,17 @@ def claim_sets(draw: st.DrawFn) -> tuple[StanceClaim, ...]:
 @st.composite
 def developments(draw: st.DrawFn, ids: st.SearchStrategy[str] | None = None) -> Development:
     """A development over the registry actors and topics."""
+    reported = draw(bounded_whens())
     return Development(
         id=draw(ids if ids is not None else st.sampled_from(DEV_IDS)),
         occurred=draw(whens()),
-        reported=draw(bounded_whens()),
+        reported=reported,
         kind=draw(st.sampled_from(Kind)),
         summary=draw(st.sampled_from(["Something happened.", "A statement was made."])),
         actors=tuple(draw(st.lists(st.sampled_from(ACTORS), min_size=1, max_size=2, unique=True))),
         source=draw(sources()),
         claims=draw(claim_sets()),
+        reports=draw(further_reports(reported)),
     )
 
 

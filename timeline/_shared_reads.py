@@ -32,15 +32,17 @@ def scope_of(
     without_sources: Iterable[str],
     only_reliability: Reliabilities,
     reliability: Reliabilities = None,
+    min_reports: int = 1,
 ) -> Scope:
-    """The scope of a read: everything but the sources left out, of the reliabilities kept."""
+    """The scope of a read: everything but the sources left out, of the reliabilities kept,
+    carried by at least `min_reports` independent reports."""
     nothing_left_out = isinstance(without_sources, tuple) and not without_sources
-    if nothing_left_out and only_reliability is None and reliability is None:
+    if nothing_left_out and only_reliability is None and reliability is None and min_reports == 1:
         return EVERYTHING  # the usual read, with no Scope to build
     if isinstance(without_sources, str):
         without_sources = [without_sources]
     trusted = reliabilities(only_reliability if only_reliability is not None else reliability)
-    return Scope(without_sources=without_sources, only_reliability=trusted)
+    return Scope(without_sources=without_sources, only_reliability=trusted, min_reports=min_reports)
 
 
 def day_of(value: WhenLike | None) -> dt.date | None:
@@ -101,6 +103,7 @@ class SharedReads(ABC):
         without_sources: Iterable[str] = (),
         only_reliability: Reliabilities = None,
         reliability: Reliabilities = None,
+        min_reports: int = 1,
     ) -> View:
         """The story as of `day`, as it was known on `known_at` (default: all known).
 
@@ -109,10 +112,11 @@ class SharedReads(ABC):
         goes back no further than the store, from its own position (its corrections
         of developments recorded only later are left out).  The counterfactuals:
         `without_sources` leaves out what these publishers reported,
-        `only_reliability` (or `reliability`) counts only sources of that reliability.
+        `only_reliability` (or `reliability`) counts only sources of that reliability,
+        `min_reports` only developments that many independent reports carry by then.
         """
         on, known = as_day(day), day_of(known_at)
-        scope = scope_of(without_sources, only_reliability, reliability)
+        scope = scope_of(without_sources, only_reliability, reliability, min_reports)
         return self._as_of(on, known, possible, at, scope)
 
     def history(
@@ -124,10 +128,11 @@ class SharedReads(ABC):
         possible: bool = False,
         without_sources: Iterable[str] = (),
         only_reliability: Reliabilities = None,
+        min_reports: int = 1,
     ) -> list[Change]:
         """The change points of one position over story time, as known at `known_at`."""
         key = self._pair(actor, topic)
-        scope = scope_of(without_sources, only_reliability)
+        scope = scope_of(without_sources, only_reliability, min_reports=min_reports)
         return history(self._claims(key, day_of(known_at), scope), *key, possible=possible)
 
     def diff(
@@ -140,6 +145,7 @@ class SharedReads(ABC):
         possible: bool = False,
         without_sources: Iterable[str] = (),
         only_reliability: Reliabilities = None,
+        min_reports: int = 1,
     ) -> Diff:
         """What changed from (d1, known_at) to (d2, vs_known_at), position by position.
 
@@ -155,6 +161,7 @@ class SharedReads(ABC):
             possible=possible,
             without_sources=tuple(without_sources),
             only_reliability=only_reliability,
+            min_reports=min_reports,
         )
 
     def explain(
@@ -167,6 +174,7 @@ class SharedReads(ABC):
         possible: bool = False,
         without_sources: Iterable[str] = (),
         only_reliability: Reliabilities = None,
+        min_reports: int = 1,
     ) -> Explanation:
         """The developments behind a position, the rule that chose it, and what it beat."""
         key = self._pair(actor, topic)
@@ -176,7 +184,7 @@ class SharedReads(ABC):
             as_day(as_of),
             known_at=day_of(known_at),
             possible=possible,
-            scope=scope_of(without_sources, only_reliability),
+            scope=scope_of(without_sources, only_reliability, min_reports=min_reports),
         )
 
     def relations(
@@ -190,6 +198,7 @@ class SharedReads(ABC):
         possible: bool = False,
         without_sources: Iterable[str] = (),
         only_reliability: Reliabilities = None,
+        min_reports: int = 1,
     ) -> Relations:
         """Two actors' cooperation–conflict score per period (see `projections.relations`).
 
@@ -202,7 +211,8 @@ class SharedReads(ABC):
         if first == second:
             raise QueryError(f"relations of {first!r} with itself: expected two actors")
         group = registry.descendants if children else (lambda ident: [ident])
-        told = self._story(known_at, None, scope_of(without_sources, only_reliability))
+        scope = scope_of(without_sources, only_reliability, min_reports=min_reports)
+        told = self._story(known_at, None, scope)
         return relations(
             [from_start(d) for d in told] if possible else told,
             set(group(first)),
@@ -224,6 +234,7 @@ class SharedReads(ABC):
         at: int | None = None,
         retracted: bool = False,
         without_sources: Iterable[str] = (),
+        min_reports: int = 1,
     ) -> list[Development]:
         """Developments known at `known_at` in story order, filtered by what is given.
 
@@ -238,7 +249,7 @@ class SharedReads(ABC):
         if actor is not None:
             ident = registry.resolve("actor", actor)
             actors = registry.descendants(ident) if children else [ident]
-        told = self._story(known_at, at, scope_of(without_sources, None))
+        told = self._story(known_at, at, scope_of(without_sources, None, min_reports=min_reports))
         if retracted:
             gone = withdrawn(self.corrections(known_at, at=at), day_of(known_at))
             told = in_story_order([*told, *gone])

@@ -2,7 +2,7 @@
 
 With `TIMELINE_DOCS=docs` the bundled story's charts are also saved there as the
 README's pictures (`docs/chart-s400-purchase.png`, `docs/chart-relations-tur-usa.png`,
-`docs/chart-s400-purchase-revisions.png`).
+`docs/chart-s400-purchase-revisions.png`, `docs/chart-f35-participation-known.png`).
 """
 
 from __future__ import annotations
@@ -134,12 +134,12 @@ def test_the_retraction_and_the_day_line_are_drawn(corrected: Timeline) -> None:
 
 
 def test_an_empty_chart_still_draws(story: Timeline, tmp_path: Path) -> None:
-    chart = charts.topic_chart(story, "s400-purchase", known_at="2018-12-18")
+    chart = charts.topic_chart(story, "s400-purchase", known_at="2017-09-11")
     assert chart.series == ()
     path = render.save(render.topic_figure(chart), tmp_path / "empty.png")
     with Image.open(path) as image:
         assert image.size == (1000, 560)
-    empty = charts.relations_chart(story.relations("RUS", "USA", known_at="2018-12-18"))
+    empty = charts.relations_chart(story.relations("RUS", "USA", known_at="2017-09-11"))
     render.save(render.relations_figure(empty), tmp_path / "none.svg")
 
 
@@ -156,6 +156,9 @@ def test_the_readme_pictures(story: Timeline, corrected: Timeline, tmp_path: Pat
         "chart-s400-purchase.png": render.topic_figure(charts.topic_chart(story, "s400-purchase")),
         "chart-relations-tur-usa.png": FIGURES["relations"][1](story),
         "chart-s400-purchase-revisions.png": FIGURES["compare"][1](corrected),
+        "chart-f35-participation-known.png": render.comparison_figure(
+            charts.comparison(story, "f35-participation", known_at="2019-07-16")
+        ),
     }
     for name, figure in written.items():
         path = render.save(figure, folder / name, dpi=150)

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from timeline import Timeline, seeds
+from tests.article import article_folder
+from timeline import Timeline
 from timeline.cli import Settings, run
 from timeline.cli._text import position_json
 from timeline.engine import When
@@ -42,10 +43,23 @@ source = { publisher = "P", reliability = "named" }
 """
 
 
+# Set by `article_environment`: `timeline(env, "demo", ...)` then runs on this store.
+ARTICLE_DB = "TIMELINE_TEST_ARTICLE_DB"
+
+
 def environment(tmp: Path, **extra: str) -> dict[str, str]:
     """The caller's environment with a fresh HOME under `tmp`, and no colour."""
     env = {k: v for k, v in os.environ.items() if k not in DROPPED}
     return {**env, "HOME": str(tmp / "home"), "NO_COLOR": "1", **extra}
+
+
+def article_environment(tmp: Path, **extra: str) -> dict[str, str]:
+    """An environment whose `demo` commands (run by `timeline`) read a store of the
+    article's files alone: the answers the tests about the article expect."""
+    path = tmp / "article.db"
+    with Timeline.open(f"sqlite:///{path}") as tl:
+        tl.load(article_folder())
+    return {**environment(tmp, **extra), ARTICLE_DB: str(path)}
 
 
 def data(env: dict[str, str]) -> Path:
@@ -57,6 +71,8 @@ def timeline(
     env: dict[str, str], *args: str, stdin: str | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Runs the installed command; never raises on a non-zero exit."""
+    if ARTICLE_DB in env:
+        args = _on_article(env[ARTICLE_DB], args)
     return subprocess.run(
         [str(TIMELINE), *args],
         env=env,
@@ -69,6 +85,16 @@ def timeline(
     )
 
 
+def _on_article(path: str, args: tuple[str, ...]) -> tuple[str, ...]:
+    """The arguments with a leading `demo` (after options) run on the store at `path`."""
+    for n, arg in enumerate(args):
+        if arg == "demo" and args[n + 1 : n + 2] != ("reset",):
+            return (*args[:n], "--db", path, *args[n + 1 :])
+        if not arg.startswith("-"):
+            break
+    return args
+
+
 def as_json(result: subprocess.CompletedProcess[str]) -> Any:
     """The command's JSON output, after checking it succeeded."""
     assert result.returncode == 0, result.stderr
@@ -78,16 +104,16 @@ def as_json(result: subprocess.CompletedProcess[str]) -> Any:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """An environment whose demo store has been made once."""
-    env = environment(tmp_path_factory.mktemp("cli"))
+    env = article_environment(tmp_path_factory.mktemp("cli"))
     assert timeline(env, "demo", "developments").returncode == 0
     return env
 
 
 @pytest.fixture(scope="module")
 def story() -> Iterator[Timeline]:
-    """The bundled story in an in-memory timeline: the library's own answers."""
+    """The article's story in an in-memory timeline: the library's own answers."""
     with Timeline() as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         yield tl
 
 
@@ -185,9 +211,14 @@ def test_help_works_for_the_installed_command(tmp_path: Path) -> None:
 
 
 def call(tmp: Path, *argv: str) -> tuple[int, str, str]:
-    """Runs the command in this process on the demo store; returns (status, stdout, stderr)."""
+    """Runs the command in this process on a store of the article's files (made in `tmp`
+    on first use); returns (status, stdout, stderr)."""
+    path = tmp / "article.db"
+    if not path.exists():
+        with Timeline.open(f"sqlite:///{path}") as tl:
+            tl.load(article_folder())
     stdout, stderr = io.StringIO(), io.StringIO()
-    status = run(["demo", *argv], Settings(None, tmp), stdout, stderr)
+    status = run(["--db", str(path), *argv], Settings(None, tmp), stdout, stderr)
     return status, stdout.getvalue(), stderr.getvalue()
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli import as_json, environment, timeline
+from tests.integration.test_cli import article_environment, as_json, environment, timeline
 from timeline.cli._dates import human
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    found = environment(tmp_path_factory.mktemp("answers"))
+    found = article_environment(tmp_path_factory.mktemp("answers"))
     assert timeline(found, "demo", "actors").returncode == 0
     return found
 

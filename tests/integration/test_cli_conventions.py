@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import timeline as package
+from tests.article import article_folder
 from tests.integration.test_cli import TIMELINE, environment, timeline
 from tests.integration.test_cli_output import _on_a_terminal
 
@@ -168,11 +169,11 @@ def _readable(value: object) -> bool:
 
 
 def _library_asks() -> tuple[bool, bool]:
-    from timeline import Timeline, seeds
+    from timeline import Timeline
     from timeline.engine import Entry
 
     with Timeline() as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         reprs = _readable(tl.as_of("2018-12-31")) and _readable(tl.registry)
     return reprs, hasattr(Entry, "effective")
 
@@ -182,20 +183,20 @@ READABLE, EFFECTIVE = _library_asks()
 
 @pytest.mark.xfail(not READABLE, reason="View/Registry reprs: engine files, asked of the lead")
 def test_views_and_registries_print_readably() -> None:
-    from timeline import Timeline, seeds
+    from timeline import Timeline
 
     with Timeline() as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         assert "2018-12-31" in repr(tl.as_of("2018-12-31"))
         assert "TUR" in repr(tl.registry)
 
 
 @pytest.mark.xfail(not EFFECTIVE, reason="Entry.effective: engine/rule.py, asked of the lead")
 def test_an_entry_offers_its_effective_development() -> None:
-    from timeline import Timeline, seeds
+    from timeline import Timeline
 
     with Timeline() as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         tl.retract("us-senator-scrap-s400", reported="2019-02-01", reason="misattributed")
         tl.revise("patriot-sale-approved", reported="2019-01-15", reason="d", occurred="2018-12-18")
         revised = tl.entry("patriot-sale-approved")

@@ -15,7 +15,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tests.integration.test_cli import as_json, environment, timeline
+from tests.article import article_folder
+from tests.integration.test_cli import article_environment, as_json, environment, timeline
 from timeline import Timeline, seeds
 from timeline._impact import impact, sources
 from timeline.cli._impact import ReadScope, impact_json, read_scope, scope_options
@@ -26,7 +27,7 @@ DAY = "2018-12-31"
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    found = environment(tmp_path_factory.mktemp("impact"), COLUMNS="80")
+    found = article_environment(tmp_path_factory.mktemp("impact"), COLUMNS="80")
     assert timeline(found, "demo", "actors").returncode == 0
     return found
 
@@ -34,7 +35,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def story() -> Iterator[Timeline]:
     with Timeline() as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         yield tl
 
 
@@ -137,7 +138,7 @@ def test_retract_says_what_the_retraction_changed(tmp_path: Path) -> None:
     own = environment(tmp_path)
     assert timeline(own, "load", str(seeds.path())).returncode == 0
     with Timeline() as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         expected = impact(tl, "us-senator-scrap-s400")
     done = timeline(own, "retract", "us-senator-scrap-s400", "--reported", "2019-02-01",
                     "--reason", "misattributed")  # fmt: skip

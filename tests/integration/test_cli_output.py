@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli import TIMELINE, as_json, environment, timeline
+from tests.integration.test_cli import TIMELINE, article_environment, as_json, environment, timeline
 
 # Every command that prints something, on the demo store (the bundled story).
 EVERY = [
@@ -53,7 +53,7 @@ TABLES = [
 
 @pytest.fixture(scope="module")
 def narrow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    env = environment(tmp_path_factory.mktemp("narrow"), COLUMNS="80")
+    env = article_environment(tmp_path_factory.mktemp("narrow"), COLUMNS="80")
     assert timeline(env, "demo", "actors").returncode == 0
     return env
 

@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from timeline import Timeline, seeds
+from tests.article import article_folder
+from timeline import Timeline
 
 TIMELINE = Path(sys.executable).parent / "timeline"
 
@@ -23,7 +24,7 @@ def _env(home: Path) -> dict[str, str]:
 
 def _story(db: Path) -> int:
     with Timeline.open(f"sqlite:///{db}") as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         tl.as_of("2019")
         head = tl.head
     with sqlite3.connect(db) as conn:  # everything into the file itself, none in the WAL

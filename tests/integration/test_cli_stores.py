@@ -6,6 +6,13 @@ import subprocess
 from pathlib import Path
 
 from tests.integration.test_cli import TIMELINE, UK_NOTE, as_json, data, environment, timeline
+from timeline import Timeline, seeds
+
+# The bundled story: how many developments the demo store is made with, and how many
+# positions it gives as of 2019.
+_BUNDLED = Timeline()
+BUNDLED = len(_BUNDLED.load(seeds.path()))
+POSITIONS_2019 = len(_BUNDLED.as_of("2019").positions())
 
 
 def test_a_new_machine_has_an_empty_store_and_reads_never_create_it(tmp_path: Path) -> None:
@@ -37,7 +44,7 @@ def test_loading_my_story_on_a_new_machine_loads_only_my_story(tmp_path: Path) -
     # The demo is beside it, and stays apart.
     demo = as_json(timeline(env, "demo", "developments", "--json"))
     assert "uk-note" not in {d["id"] for d in demo["developments"]}
-    assert len(demo["developments"]) == 13
+    assert len(demo["developments"]) == BUNDLED
     assert len(as_json(timeline(env, "developments", "--json"))["developments"]) == 1
 
 
@@ -106,7 +113,7 @@ def _made(env: dict[str, str]) -> str:
     """The note the first use of the demo store prints."""
     return (
         "timeline: made the demo store ~/.local/share/timeline/demo.db with the bundled story "
-        "(13 developments); your own store is separate\n"
+        f"({BUNDLED} developments); your own store is separate\n"
     )
 
 
@@ -118,10 +125,10 @@ def test_demo_reset_puts_the_bundled_story_back(tmp_path: Path) -> None:
     )  # fmt: skip
     assert retracted.returncode == 0, retracted.stderr
     after = as_json(timeline(env, "demo", "positions", "--as-of", "2019", "--json"))
-    assert len(after["positions"]) == 11
+    assert len(after["positions"]) == POSITIONS_2019 - 1
     assert timeline(env, "demo", "reset").returncode == 0
     again = as_json(timeline(env, "demo", "positions", "--as-of", "2019", "--json"))
-    assert len(again["positions"]) == 12
+    assert len(again["positions"]) == POSITIONS_2019
     refused = timeline(env, "--db", "x.db", "demo", "positions")
     assert refused.returncode == 2
     assert "uses its own store" in refused.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli import as_json, data, environment, timeline
+from tests.integration.test_cli import ARTICLE_DB, article_environment, as_json, timeline
 from timeline import Timeline
 
 WHAT_IF = """\
@@ -32,7 +32,7 @@ reason = "what if it was misattributed"
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """An environment whose demo store has been made once."""
-    found = environment(tmp_path_factory.mktemp("whatif"))
+    found = article_environment(tmp_path_factory.mktemp("whatif"))
     assert timeline(found, "demo", "actors").returncode == 0
     return found
 
@@ -66,7 +66,7 @@ def _wired() -> None:
 
 
 def _stored(env: dict[str, str]) -> tuple[int, object]:
-    with Timeline.open(f"sqlite:///{data(env) / 'demo.db'}") as tl:
+    with Timeline.open(f"sqlite:///{env[ARTICLE_DB]}") as tl:
         return tl.head, tl.as_of("2019").positions()
 
 
@@ -144,7 +144,8 @@ def test_branches_are_saved_listed_shown_and_discarded(env: dict[str, str], what
     saved = timeline(env, "demo", "branch", "save", "kept", str(what_if))
     assert saved.returncode == 0, saved.stderr
     assert "nothing was written to the store" in " ".join(saved.stdout.split())
-    assert (data(env) / "demo.branches" / "kept.jsonl").is_file()
+    # The tests' "demo" store is the article's own file (`article_environment`).
+    assert (Path(env[ARTICLE_DB]).with_suffix(".branches") / "kept.jsonl").is_file()
     again = timeline(env, "demo", "branch", "save", "kept", str(what_if))
     assert again.returncode == 2
     assert "--replace" in again.stderr

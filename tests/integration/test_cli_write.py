@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.article import article_folder
 from tests.integration.test_cli import UK_NOTE, as_json, environment, timeline
 
 OPTIONS = [
@@ -22,9 +23,7 @@ def env(tmp_path: Path) -> dict[str, str]:
     found = environment(tmp_path)
     (tmp_path / "actor.toml").write_text(ACTOR, encoding="utf-8")
     assert timeline(found, "load", str(tmp_path / "actor.toml")).returncode == 0
-    from timeline import seeds
-
-    assert timeline(found, "load", str(seeds.path())).returncode == 0
+    assert timeline(found, "load", str(article_folder())).returncode == 0
     return found
 
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.article import article_folder
 from tests.strategies import agreement
-from timeline import Timeline, seeds
+from timeline import Timeline
 from timeline.engine import contract
 from timeline.projections import projection
 from timeline.projections.backend import ViewQueries
@@ -55,7 +56,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     else:
         url = request.getfixturevalue("postgres_url")
     with Timeline.open(url) as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         tl.materialised.catch_up()
     return url
 
@@ -72,7 +73,7 @@ def test_opening_a_store_decodes_no_event(store: str, monkeypatch: pytest.Monkey
 def test_opening_a_store_whose_view_is_behind_still_decodes_nothing(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'story.db'}"
     with Timeline.open(url) as writer:
-        writer.load(seeds.path())  # writes only: the view has not read these events
+        writer.load(article_folder())  # writes only: the view has not read these events
     with pytest.MonkeyPatch.context() as patch:
         decodes = Decodes(patch)
         with Timeline.open(url) as tl:

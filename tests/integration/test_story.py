@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.article import article_folder
 from timeline import Timeline, seeds
 from timeline.engine import Development, Kind, Precision, Reliability, Stance, When
 
@@ -137,9 +138,9 @@ TOPICS = {
 
 @pytest.fixture(scope="module")
 def story() -> Iterator[Timeline]:
-    """An in-memory timeline with the bundled seeds loaded."""
+    """An in-memory timeline with the article's seeds loaded."""
     tl = Timeline()
-    tl.load(seeds.path())
+    tl.load(article_folder())
     try:
         yield tl
     finally:
@@ -159,11 +160,11 @@ def test_path_is_the_folder_of_seed_files() -> None:
     folder = seeds.path()
     assert folder.is_dir()
     names = {file.name for file in folder.glob("*.toml")}
-    assert names == {"actors.toml", "topics.toml", "developments.toml"}
+    assert names == {*seeds.ARTICLE, "sequel.toml"}
 
 
 def test_loading_again_changes_nothing(story: Timeline) -> None:
-    assert story.load(seeds.path()) == []
+    assert story.load(article_folder()) == []
     assert len(story.developments()) == len(GOLDEN)
 
 

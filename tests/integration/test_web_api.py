@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from timeline import Timeline, seeds
+from tests.article import article_folder
+from timeline import Timeline
 from timeline.web import ServeError, create_app, running
 from timeline.web.payloads import position
 
@@ -25,7 +26,7 @@ from timeline.web.payloads import position
 def story() -> Timeline:
     """The bundled story, in memory."""
     tl = Timeline()
-    tl.load(seeds.path())
+    tl.load(article_folder())
     return tl
 
 
@@ -254,7 +255,7 @@ def test_running_serves_on_loopback_and_stops(story: Timeline) -> None:
 def test_a_url_opens_and_closes_its_own_store(tmp_path: Any) -> None:
     url = f"sqlite:///{tmp_path / 'story.db'}"
     with Timeline.open(url) as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
     with running(url) as base, urllib.request.urlopen(f"{base}/api/story", timeout=10) as answer:
         assert b'"developments":13' in answer.read()
 
@@ -308,7 +309,7 @@ def test_serve_binds_loopback_by_default_and_stops_on_sigterm() -> None:
 
 def test_ranks_show_in_explain_and_the_knowledge_days() -> None:
     tl = Timeline()
-    tl.load(seeds.path())
+    tl.load(article_folder())
     tl.rank("us-senator-scrap-s400", "deprecated", reported="2019-03-01", reason="one senator")
     with TestClient(create_app(tl, title="ranked")) as ranked:
         assert "2019-03-01" in get(ranked, "/api/story")["knowledge_days"]

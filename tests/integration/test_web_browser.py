@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.article import article_folder
 from tests.browser import Page
 from timeline import Timeline, seeds
 from timeline.web import running
@@ -29,7 +30,16 @@ TURKEY = 'td[data-actor="TUR"][data-topic="s400-purchase"]'
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    """The app on the bundled story, served on 127.0.0.1."""
+    """The app on the article's story, served on 127.0.0.1."""
+    tl = Timeline()
+    tl.load(article_folder())
+    with running(tl, title="Turkey's S-400 purchase") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Iterator[str]:
+    """The app on the whole bundled story (the README's screenshot), served on 127.0.0.1."""
     tl = Timeline()
     tl.load(seeds.path())
     with running(tl, title="Turkey's S-400 purchase") as url:
@@ -39,6 +49,16 @@ def base() -> Iterator[str]:
 @pytest.fixture
 def page(browser: Browser, base: str) -> Iterator[Page]:
     """The page, loaded, with a marker that a reload would lose."""
+    yield from _opened(browser, base)
+
+
+@pytest.fixture
+def whole(browser: Browser, bundled: str) -> Iterator[Page]:
+    """The page on the whole bundled story."""
+    yield from _opened(browser, bundled)
+
+
+def _opened(browser: Browser, base: str) -> Iterator[Page]:
     opened = Page.open(browser, f"{base}/", width=1400, height=1250)
     opened.page.wait_for_selector("body[data-ready='1']", timeout=15000)
     opened.page.evaluate("window.__notReloaded = true")
@@ -133,7 +153,8 @@ def test_clicking_a_position_shows_its_explanation(page: Page) -> None:
     )
 
 
-def test_the_charts_load_for_the_selected_topic(page: Page, tmp_path: Path) -> None:
+def test_the_charts_load_for_the_selected_topic(whole: Page, tmp_path: Path) -> None:
+    page = whole
     slide(page, "day", "2018-12-31")
     page.page.click('#topics button:has-text("patriot-sale")')
     page.page.wait_for_function(
@@ -148,11 +169,18 @@ def test_the_charts_load_for_the_selected_topic(page: Page, tmp_path: Path) -> N
     page.page.click('#topics button:has-text("s400-purchase")')
     page.page.click(f"{TURKEY} .chip")
     page.page.wait_for_selector('#explain[data-actor="TUR"] .claim')
+    # Each claim's development lists its further reports.
+    assert "Also reported: Xeber Saati · 12 Sep 2017" in page.page.inner_text("#explain")
     page.page.wait_for_function(
         "() => { const i = document.getElementById('chart-topic');"
         " return i.complete && i.naturalWidth > 0 && i.src.includes('topic=s400-purchase'); }",
         timeout=15000,
     )
+    # The README's screenshot shows the knowledge axis: the end of 2019 as known in
+    # mid-July 2019, when the F-35 removal was still to be reported.
+    slide(page, "day", "2019-12-31")
+    slide(page, "known", "2019-07-16")
+    page.page.wait_for_selector("#compare-figure:not([hidden])")
     folder = Path(os.environ.get("TIMELINE_DOCS", str(tmp_path)))
     folder.mkdir(parents=True, exist_ok=True)
     page.page.evaluate("window.scrollTo(0, 0)")

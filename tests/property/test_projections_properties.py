@@ -159,6 +159,10 @@ def test_rows_read_from_the_stored_json_equal_the_decoded_ones(development: Deve
     [recorded] = stream.collect_events()
     stored = mapper.to_stored_event(recorded)
     spans = versions(Entry(development))
+    if development.reports:
+        # Several reports make several versions: such an event is decoded in full.
+        assert recorded_rows(stored.state) is None
+        return
     assert recorded_rows(stored.state) == (
         development.id,
         claim_rows(spans),

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests import strategies as gen
-from timeline import Timeline, seeds
+from tests.article import article_folder
+from timeline import Timeline
 from timeline.engine import Development, Retraction, Revision, Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 from timeline.projections import charts
@@ -21,7 +22,7 @@ from timeline.projections.relations import PERIODS
 def story() -> Timeline:
     """The bundled story, in memory."""
     tl = Timeline()
-    tl.load(seeds.path())
+    tl.load(article_folder())
     return tl
 
 
@@ -129,7 +130,7 @@ def test_nothing_known_before_the_article_charts_no_series(story: Timeline) -> N
 
 def test_a_retracted_claim_is_marked_where_it_was_believed() -> None:
     tl = Timeline()
-    tl.load(seeds.path())
+    tl.load(article_folder())
     tl.retract("us-senator-scrap-s400", reported="2019-02-01", reason="misattributed")
     pair = charts.comparison(tl, "s400-purchase", known_at="2019-01-01")
     then = {one.actor: one for one in pair.then.series}
@@ -152,7 +153,7 @@ def test_a_retracted_claim_is_marked_where_it_was_believed() -> None:
 
 def test_the_marker_shows_the_claim_as_believed_before_its_retraction() -> None:
     tl = Timeline()
-    tl.load(seeds.path())
+    tl.load(article_folder())
     tl.revise(
         "us-senator-scrap-s400", reported="2019-01-10", reason="exact day", occurred="2018-12-18"
     )

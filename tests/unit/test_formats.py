@@ -16,8 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.article import article_folder
 from tests.strategies import ACTORS, stories
-from timeline import Timeline, seeds
+from timeline import Timeline
 from timeline._exchange import FORMATS, export, import_file, snapshot
 from timeline.engine import Development, Kind, LoadError, Source, When
 from timeline.engine.coding import CODING, RECIPIENT_REQUIRED, kind_of, plover_actor
@@ -35,13 +36,13 @@ META = jsonschema.Draft202012Validator({"$ref": "#/$defs/snapshot", "$defs": SCH
 def story() -> Iterator[Timeline]:
     """The bundled story, read only."""
     with Timeline() as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         yield tl
 
 
 def fresh() -> Timeline:
     tl = Timeline()
-    tl.load(seeds.path())
+    tl.load(article_folder())
     return tl
 
 
@@ -625,7 +626,7 @@ def test_a_plover_record_needing_a_recipient_without_one_is_refused(tmp_path: Pa
 
 
 def test_exports_and_imports_on_every_kind_of_store(timeline: Timeline, tmp_path: Path) -> None:
-    timeline.load(seeds.path())
+    timeline.load(article_folder())
     position = timeline.position
     cited = {form: export(timeline, form) for form in FORMATS}
     addition = {

@@ -10,6 +10,7 @@ import attrs
 import pytest
 from eventsourcing.utils import get_topic
 
+from tests.article import article_folder
 from tests.strategies import agreement, registry_actors, registry_topics
 from timeline import Timeline, seeds
 from timeline.bootstrap import Replayed
@@ -26,7 +27,7 @@ TURKEY = ("TUR", "s400-purchase")
 @pytest.fixture
 def story(timeline: Timeline) -> Timeline:
     """The bundled story, on every kind of store."""
-    timeline.load(seeds.path())
+    timeline.load(article_folder())
     return timeline
 
 
@@ -150,7 +151,7 @@ def test_the_same_ranking_again_changes_nothing(story: Timeline) -> None:
 def test_stored_claims_keep_their_shape_and_rankings_have_a_new_topic(tmp_path: Path) -> None:
     db = tmp_path / "story.db"
     with Timeline.open(f"sqlite:///{db}") as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         tl.rank(SENATOR, "deprecated", reported="2019-03-01", reason="one senator")
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT topic, state FROM stored_events").fetchall()

@@ -8,7 +8,8 @@ from typing import Any
 import pendulum
 import pytest
 
-from timeline import Timeline, seeds
+from tests.article import article_folder
+from timeline import Timeline
 from timeline.engine import Reliability, Stance, TimelineError, UnknownNameError
 from timeline.projections.errors import QueryError
 
@@ -20,7 +21,7 @@ MINISTER = "cavusoglu-keeps-s400-deal"
 def story() -> Iterator[Timeline]:
     """The bundled story, loaded once into an in-memory timeline."""
     with Timeline() as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())
         yield tl
 
 

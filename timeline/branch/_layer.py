@@ -45,7 +45,9 @@ class Layer:
             return scope
         # `Scope.without`'s converter is the bare `frozenset`, which mypy cannot solve.
         without: Any = frozenset({*scope.without, *self.entries})
-        return Scope(scope.without_sources, scope.only_reliability, without)
+        return Scope(
+            scope.without_sources, scope.only_reliability, without, min_reports=scope.min_reports
+        )
 
 
 def with_correction(entry: Entry, correction: Revision | Retraction | Ranking) -> Entry:

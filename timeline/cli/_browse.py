@@ -95,6 +95,8 @@ def _fields(development: Development) -> list[list[str]]:
     rows.append(["source", words.source(development)])
     if development.source.url:
         rows.append(["url", development.source.url])
+    for further in development.reports:
+        rows.append(["report", words.report(further)])
     for claim in development.claims:
         quote = f' "{claim.quote}"' if claim.quote else ""
         rows.append(["claim", f"{claim.actor} {claim.stance} {claim.topic}{quote}"])

@@ -2,6 +2,9 @@
 
 The demo store is `demo.db` beside your own store in the data folder; it is made
 and filled with the bundled S-400 story on first use, and never mixes with yours.
+A demo store made by an earlier version, with an earlier edition of the story, is
+extended on its next use: the bundled seeds are loaded into it (a load adds only
+what is new, and keeps whatever was written to the demo store since).
 """
 
 from __future__ import annotations
@@ -31,7 +34,23 @@ def open_demo(app: App, store: Store) -> Timeline:
             f"made the demo store {store.label} with the bundled story "
             f"({len(added)} developments); your own store is separate"
         )
+    elif not _holds(tl, seeds.EDITION):
+        added = tl.load(seeds.path())
+        app.info(
+            f"extended the demo store {store.label} with this version's bundled story "
+            f"({len(added)} new developments)"
+        )
     return tl
+
+
+def _holds(tl: Timeline, dev_id: str) -> bool:
+    from timeline.engine.errors import UnknownDevelopmentError
+
+    try:
+        tl.entry(dev_id)
+    except UnknownDevelopmentError:
+        return False
+    return True
 
 
 @click.group(
@@ -45,7 +64,7 @@ def open_demo(app: App, store: Store) -> Timeline:
 @pass_app
 def demo(app: App) -> None:
     """Run COMMAND on the demo store: the bundled S-400 story (Turkey, Russia and the US,
-    December 2017 to December 2018), made on first use beside your own store and never
+    2017 to 2020), made on first use beside your own store and never
     mixed with it. Writes (add, revise, retract, load) change the demo store only;
     'timeline demo reset' puts it back as shipped.
     """

@@ -46,6 +46,7 @@ def _claim_json(claim: Claim) -> dict[str, Any]:
         "summary": development.summary,
         "quote": claim.quote,
         "source": words.source(development),
+        "reports": words.reports_json(development),
         "status": claim.status,
         "reason": claim.reason,
     }
@@ -58,6 +59,10 @@ def _block(claim: Claim) -> str:
     lines = [f"{development.id} ({when}, {development.kind}): {claim.stance}", development.summary]
     if claim.quote:
         lines.append(f'"{claim.quote}"')
+    if development.reports:
+        told = development.all_reports
+        lines.append(f"Reports ({len(told)}, {development.origins()} independent):")
+        lines.extend(f"  {words.report(found)}" for found in told)
     lines.append(f"Why: {claim.reason}.")
     return "\n".join(lines)
 

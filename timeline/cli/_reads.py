@@ -56,6 +56,7 @@ def _held(
         possible=possible,
         without_sources=read_scope().without_sources,
         reliability=read_scope().reliability(reliability),
+        min_reports=read_scope().min_reports,
     )
     found = view.positions(actor, children=children).values()
     return [p for p in found if topic is None or p.topic == topic]
@@ -233,7 +234,7 @@ def developments(
     listed = tl.developments(
         known, period=_period(start, end), actor=actor, children=children, topic=topic,
         reliability=read_scope().reliability(reliability), retracted=True,
-        without_sources=read_scope().without_sources,
+        without_sources=read_scope().without_sources, min_reports=read_scope().min_reports,
     )  # fmt: skip
     corrected = {entry.id: entry for entry in tl.corrections(known)}
     found = {d.id: corrections(corrected.get(d.id), known) for d in listed}

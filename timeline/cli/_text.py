@@ -10,6 +10,7 @@ from timeline.cli._dates import DayArg
 
 if TYPE_CHECKING:
     from timeline.engine import Development, Position, When
+    from timeline.engine.values import Source
 
 __all__ = [
     "day_json",
@@ -18,6 +19,8 @@ __all__ = [
     "listing",
     "moment",
     "position_json",
+    "report",
+    "reports_json",
     "scope",
     "span",
     "stance",
@@ -94,6 +97,30 @@ def source(development: Development) -> str:
     found = development.source
     by = f", {found.attribution}" if found.attribution else ""
     return f"{found.publisher} ({found.reliability}{by})"
+
+
+def report(found: Source) -> str:
+    """One report of a development: publisher, day, reliability, attribution, what it repeats."""
+    day = f", {found.published.text}" if found.published is not None else ""
+    by = f", {found.attribution}" if found.attribution else ""
+    hand = f"; repeats {found.repeats}" if found.repeats else "; first-hand"
+    url = f" {found.url}" if found.url else ""
+    return f"{found.publisher}{day} ({found.reliability}{by}{hand}){url}"
+
+
+def reports_json(development: Development) -> list[dict[str, Any]]:
+    """Every report of a development as JSON, the earliest first."""
+    return [
+        {
+            "publisher": found.publisher,
+            "published": None if found.published is None else found.published.text,
+            "reliability": str(found.reliability),
+            "attribution": found.attribution,
+            "url": found.url,
+            "repeats": found.repeats,
+        }
+        for found in development.all_reports
+    ]
 
 
 def knowledge(known_at: DayArg | None) -> str:

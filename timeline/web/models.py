@@ -98,6 +98,8 @@ class SourceOut(BaseModel):
     reliability: Literal["official", "named", "anonymous"]
     attribution: str | None
     url: str | None
+    published: str | None = Field(None, description="a further report's day (EDTF)")
+    repeats: str | None = Field(None, description="the outlet whose report it repeats")
 
 
 class StanceClaimOut(BaseModel):
@@ -126,6 +128,9 @@ class DevelopmentOut(BaseModel):
     targets: list[str]
     source: SourceOut
     claims: list[StanceClaimOut]
+    reports: list[SourceOut] = Field(
+        [], description="further reports of it, each known from its published day"
+    )
 
 
 class DevelopmentsOut(BaseModel):

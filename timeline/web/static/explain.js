@@ -19,6 +19,15 @@ function source(s) {
     s.url ? [" · ", el("a", { href: s.url, rel: "noopener noreferrer", target: "_blank" }, "link")] : null);
 }
 
+/** A development's further reports, each with its day and whether it repeats another outlet. */
+function reports(d) {
+  if (!d.reports || !d.reports.length) return null;
+  return d.reports.map((r) => el("p", { class: "source" }, "Also reported: ",
+    [r.publisher, r.published ? fmtWhen({ text: r.published, earliest: r.published, latest: r.published }) : null, r.repeats ? `repeating ${r.repeats}` : null]
+      .filter(Boolean).join(" · "),
+    r.url ? [" · ", el("a", { href: r.url, rel: "noopener noreferrer", target: "_blank" }, "link")] : null));
+}
+
 function dates(d) {
   const written = d.occurred_as_written ? ` (“${d.occurred_as_written}”)` : "";
   return el("p", { class: "dates" },
@@ -48,6 +57,7 @@ export function showExplanation(panel, explanation, names, onClose) {
       el("p", { class: "summary-text" }, c.development.summary),
       c.quote ? el("blockquote", {}, `“${c.quote}”`) : null,
       source(c.development.source),
+      reports(c.development),
       dates(c.development),
       el("p", { class: "reason" }, `${c.development.id}: ${c.reason}`)));
   panel.replaceChildren(
@@ -72,6 +82,7 @@ export function showDevelopment(panel, d, names, onClose) {
     dates(d),
     el("p", {}, d.summary),
     source(d.source),
+    reports(d),
     el("p", { class: "dates" }, `Actors: ${who(d.actors)}${d.targets.length ? ` → ${who(d.targets)}` : ""}`),
     d.claims.length
       ? el("ol", {}, d.claims.map((c) =>
