@@ -148,7 +148,7 @@ def test_timelinejs_text_names_actors_and_credits_the_source(story: Timeline) ->
 
 def test_slides_read_as_a_newsroom_would_publish_them(story: Timeline) -> None:
     story_copy = Timeline()
-    story_copy.load(seeds.path())
+    story_copy.load(article_folder())
     story_copy.revise(
         "patriot-sale-approved", reported="2019-01-15", reason="exact date", occurred="2018-12-18"
     )

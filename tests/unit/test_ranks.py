@@ -12,7 +12,7 @@ from eventsourcing.utils import get_topic
 
 from tests.article import article_folder
 from tests.strategies import agreement, registry_actors, registry_topics
-from timeline import Timeline, seeds
+from timeline import Timeline
 from timeline.bootstrap import Replayed
 from timeline.engine import Rank, Ranking, RecordError, StanceClaim
 from timeline.engine.aggregates import DevelopmentStream

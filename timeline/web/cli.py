@@ -174,9 +174,7 @@ def relations(
 )
 @opt.store
 @pass_app
-def serve(
-    app: App, host: str, port: int, title: str | None, public_names: tuple[str, ...]
-) -> None:
+def serve(app: App, host: str, port: int, title: str | None, public_names: tuple[str, ...]) -> None:
     """Serve a page with the developments on a time axis, 'as of' and 'as known at'
     sliders, every position with its explanation, and the charts; and the JSON API
     it reads (OpenAPI at /api/openapi.json). Read-only; stop with Ctrl-C. Only requests

@@ -48,9 +48,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(
-    timeline: Timeline, title: str | None, log_level: str, hosts: Hosts
-) -> uvicorn.Server:
+def _server(timeline: Timeline, title: str | None, log_level: str, hosts: Hosts) -> uvicorn.Server:
     app = create_app(timeline, title=title, hosts=hosts)
     config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
     return uvicorn.Server(config)
