@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tests.naive import NaiveStory, held_all, independent
 from tests.strategies import days, fill, stories
 from timeline import Timeline
+from timeline.bootstrap import Replayed
 from timeline.engine import Development
 
 
@@ -35,11 +36,10 @@ def test_min_reports_gives_the_naive_positions_and_developments(
     tl = Timeline()
     fill(tl, story)
     model = _model(story, min_reports)
-    for enabled in (True, False):
-        tl.materialised.enabled = enabled
-        view = tl.as_of(day, known_at, possible=possible, min_reports=min_reports)
+    for reader in (tl, tl.reading(Replayed)):
+        view = reader.as_of(day, known_at, possible=possible, min_reports=min_reports)
         assert held_all(view.positions()) == model.as_of(day, known_at, possible)
-        listed = tl.developments(known_at, min_reports=min_reports)
+        listed = reader.developments(known_at, min_reports=min_reports)
         assert [d.id for d in listed] == [d.id for d in model.story(known_at)]
 
 
@@ -50,9 +50,8 @@ def test_each_report_is_known_from_its_own_day(
     tl = Timeline()
     fill(tl, story)
     model = _model(story, 1)
-    for enabled in (True, False):
-        tl.materialised.enabled = enabled
-        found = {d.id: d for d in tl.developments(known_at)}
+    for reader in (tl, tl.reading(Replayed)):
+        found = {d.id: d for d in reader.developments(known_at)}
         expected = {d.id: d for d in model.story(known_at)}
         assert found.keys() == expected.keys()
         for dev_id, development in found.items():
