@@ -56,11 +56,13 @@ LAYER_OF = {
     "timeline._selecting": "shared",
     "timeline._shared_reads": "shared",
     "timeline._shared_writes": "shared",
+    "timeline._output": "shared",
     "timeline._timeline": "facade",
     "timeline.bootstrap": "facade",
     "timeline._impact": "facade",
     "timeline._replayed": "facade",
     "timeline._exchange": "formats",
+    "timeline.exchange": "formats",
     "timeline._export_forms": "formats",
     "timeline._import_plan": "formats",
     "timeline.formats": "formats",
@@ -78,9 +80,9 @@ ALLOWED = {
     "facade": {"engine", "projections", "shared", "facade", "branch"},
     "formats": {"engine", "projections", "facade", "formats"},
     "branch": {"engine", "projections", "shared", "facade", "branch"},
-    "api": {"engine", "facade", "branch"},
+    "api": {"engine", "facade", "branch", "formats"},
     "cli": {"api", "engine", "projections", "seeds", "facade", "formats", "branch", "cli"},
-    "web": {"api", "engine", "projections", "facade", "cli", "web"},
+    "web": {"api", "engine", "projections", "shared", "facade", "formats", "cli", "web"},
 }
 FOLDERS = {"engine": "timeline.engine", "projections": "timeline.projections"}
 FOLDERS |= {"seeds": "timeline.seeds", "timeline": "timeline"}
