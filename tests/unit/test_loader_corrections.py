@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.article import article_folder
 from timeline import Timeline, seeds
 from timeline.engine import LoadError
 
@@ -32,7 +33,7 @@ reason = "misattributed"
 @pytest.fixture
 def tl() -> Timeline:
     timeline = Timeline()
-    timeline.load(seeds.path())
+    timeline.load(article_folder())
     return timeline
 
 
