@@ -122,7 +122,13 @@ def test_knowledge_grows_with_k_when_nothing_is_corrected(
     tl = new_timeline()
     tl.record_many(story)
     k1, k2 = sorted([a, b])
-    assert set(tl.developments(known_at=k1)) <= set(tl.developments(known_at=k2))
+    earlier = {d.id: d for d in tl.developments(known_at=k1)}
+    later = {d.id: d for d in tl.developments(known_at=k2)}
+    assert earlier.keys() <= later.keys()
+    for dev_id, development in earlier.items():
+        # Only further reports published in between can be added.
+        assert set(development.reports) <= set(later[dev_id].reports)
+        assert attrs.evolve(development, reports=()) == attrs.evolve(later[dev_id], reports=())
 
 
 @given(stories(), days(), st.booleans())
@@ -156,7 +162,8 @@ def test_a_revision_counts_only_once_it_is_known(
     assert snapshot(revised.as_of(day, known_at=before)) == snapshot(
         untouched.as_of(day, known_at=before)
     )
-    expected = revision.apply(untouched.entry(target).development)
+    # As known at `after`: the reports published by then (`Development.reports_known`).
+    expected = revision.apply(untouched.entry(target).development).reports_known(after)
     if expected.reported.latest <= after:
         assert expected in revised.developments(known_at=after)
     # From the knowledge day on, every position is the one a story told with the revised

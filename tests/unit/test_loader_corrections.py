@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.article import article_folder
-from timeline import Timeline, seeds
+from timeline import Timeline
 from timeline.engine import LoadError
 
 CORRECTIONS = """
@@ -62,7 +62,7 @@ def test_corrections_load_with_their_developments_in_one_go(tmp_path: Path) -> N
     folder = tmp_path / "story"
     folder.mkdir()
     for name in ("actors.toml", "topics.toml", "developments.toml"):
-        (folder / name).write_text((seeds.path() / name).read_text())
+        (folder / name).write_text((article_folder() / name).read_text())
     (folder / "zz-corrections.toml").write_text(CORRECTIONS)
     with Timeline() as tl:
         assert len(tl.load(folder)) == 13
