@@ -8,6 +8,7 @@ aliases is the read side's business (the registry read model).
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -79,6 +80,22 @@ class StoreApplication(Application[UUID]):
     def head(self) -> int:
         """The notification id of the last event in the store (0 when empty)."""
         return self.recorder.max_notification_id() or 0
+
+    def fingerprint(self) -> str | None:
+        """A digest of the head position and the first and last stored events; None if empty.
+
+        Each event's state holds the instant it was recorded, so two stores give the
+        same fingerprint only when one is a copy of the other at the same head.
+        """
+        head = self.head
+        if head == 0:
+            return None
+        found = hashlib.sha256(str(head).encode())
+        for start in (1, head):
+            for note in self.recorder.select_notifications(start=start, limit=1):
+                found.update(f"{note.id}/{note.originator_id}/{note.originator_version}".encode())
+                found.update(note.topic.encode() + b"\0" + bytes(note.state))
+        return found.hexdigest()
 
     def notifications(self, after: int = 0, page: int = PAGE) -> Iterator[Notification]:
         """Every stored event after notification id `after`, in recording order."""

@@ -93,6 +93,11 @@ def _catch_up(tl: Timeline, progress: Any) -> None:
             progress.update(task, completed=done, count=f"{done}/{head - start} events")
 
 
+def _fingerprint(tl: Timeline) -> str | None:
+    """The store's own fingerprint (see `Memo`); None in memory, which is never remembered."""
+    return None if tl.config.kind == "memory" else tl.fingerprint()
+
+
 def _check_new_store(path: Path) -> None:
     """Checks seeds for a store not yet made, so that a rejected load creates nothing."""
     from timeline.engine.loader import read_seeds
@@ -120,8 +125,8 @@ def load(app: App, path: Path, full: bool) -> None:
         _check_new_store(path)
     tl = app.timeline(write=True)
     memo, files = Memo(app.settings.load_cache), digest(path)
-    key = identity(store.url, store.path)
-    if not full and memo.seen(key, files, tl.head):
+    key = identity(tl.config.redacted_url)
+    if not full and memo.seen(key, files, _fingerprint(tl)):
         seconds = time.monotonic() - started
         app.say({"path": str(path), "added": [], "unchanged": True},
                 f"Nothing new: {path} is already recorded ({seconds:.1f} s).")  # fmt: skip
@@ -136,7 +141,7 @@ def load(app: App, path: Path, full: bool) -> None:
         if task is not None:
             progress.remove_task(task)
         _catch_up(tl, progress)
-    memo.remember(key, files, tl.head)
+    memo.remember(key, files, _fingerprint(tl))
     _summarise(app, tl, path, added, had, time.monotonic() - started)
 
 
