@@ -219,3 +219,54 @@ def agreement(**changes: object) -> Development:
         claims=[StanceClaim("TUR", "s400-purchase", "committed")],
     )
     return attrs.evolve(development, **changes)  # type: ignore[arg-type]
+
+
+# The fields a release may change in an event it keeps (a revision's fields).
+REVISABLE = ("occurred", "kind", "summary", "source", "claims")
+
+
+@attrs.frozen
+class ReleasePair:
+    """Two releases of one dataset: each the whole dataset as published on its day."""
+
+    first_day: dt.date
+    first: tuple[Development, ...]
+    second_day: dt.date
+    second: tuple[Development, ...]
+
+
+def _reported_by(draw: st.DrawFn, day: dt.date) -> When:
+    return When.day(draw(st.dates(dt.date(FIRST_YEAR, 1, 1), day)))
+
+
+@st.composite
+def release_pairs(draw: st.DrawFn) -> ReleasePair:
+    """A release, then a later one that keeps, changes, drops and adds events.
+
+    Events are known by their release day; a change may give any field a
+    revision can change, and a new date of its own; a new event may give a date
+    before the first release (published late, as datasets do).  The first
+    release holds at least one event.
+    """
+    first_day = draw(st.dates(dt.date(2018, 1, 1), dt.date(2018, 12, 31)))
+    second_day = first_day + dt.timedelta(days=draw(st.integers(1, 400)))
+    # Not empty: a store holding none of a dataset's events cannot tell that an
+    # earlier release of it was imported (see `timeline._releases.first_known`).
+    story = draw(stories(max_size=6).filter(bool))
+    first = [attrs.evolve(d, reported=_reported_by(draw, first_day)) for d in story]
+    second = []
+    for old in first:
+        fate = draw(st.sampled_from(["kept", "changed", "dropped"]))
+        if fate == "kept":
+            second.append(old)
+        elif fate == "changed":
+            new = draw(developments(ids=st.just(old.id)))
+            revisable = {name: getattr(new, name) for name in REVISABLE}
+            reported = _reported_by(draw, second_day)
+            second.append(attrs.evolve(old, reported=reported, **revisable))
+    taken = {d.id for d in first}
+    fresh = draw(st.lists(st.sampled_from([i for i in DEV_IDS if i not in taken]), unique=True))
+    for ident in fresh:
+        new = draw(developments(ids=st.just(ident)))
+        second.append(attrs.evolve(new, reported=_reported_by(draw, second_day)))
+    return ReleasePair(first_day, tuple(first), second_day, tuple(second))

@@ -14,6 +14,7 @@ and, with `full`, absent ones retractions (`timeline._releases`).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
@@ -25,6 +26,7 @@ from timeline.engine.aggregates import stream_id
 from timeline.engine.application import StoreApplication
 from timeline.engine.bulk import BulkWrite
 from timeline.engine.errors import LoadError, NotRetractableError
+from timeline.engine.rule import Entry
 from timeline.engine.values import Actor, Correction, Development, Ranking, Topic
 
 __all__ = ["BATCH", "Tally", "import_records"]
@@ -186,6 +188,8 @@ def _retract_absent(bulk: BulkWrite, tally: Tally, release: Release) -> None:
         streams = bulk.streams(stream_id("development", i) for i in batch)
         changed = []
         for stream in streams.values():
+            if not _published_by(stream.entry, release.day):
+                continue  # not yet published that day: its absence says nothing
             try:
                 new = stream.retract(release.retraction())
             except NotRetractableError:  # retracted already, for another reason
@@ -195,6 +199,12 @@ def _retract_absent(bulk: BulkWrite, tally: Tally, release: Release) -> None:
             if new:
                 changed.append(stream)
         bulk.write(changed)
+
+
+def _published_by(entry: Entry, day: dt.date) -> bool:
+    """Whether a development was published by `day` and not retracted by then."""
+    known = entry.development.reported.latest <= day
+    return known and published(entry, day) is not None
 
 
 def _holds_earlier(bulk: BulkWrite, release: Release | None) -> bool:
