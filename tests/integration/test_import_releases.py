@@ -61,17 +61,21 @@ def test_a_later_full_release_revises_and_retracts_known_from_its_day(tmp_path: 
         assert str(tl.entry("ev-4").development.reported) == "2019-03-01"
         early = tl.as_of("2019-01-31", known_at="2019-02-01").position("TUR", "s400-purchase")
         late = tl.as_of("2019-01-31", known_at="2019-03-01").position("TUR", "s400-purchase")
-    assert early is not None and early.stance is Stance.COMMITTED
-    assert late is not None and late.stance is Stance.OPPOSES
+    assert early is not None
+    assert early.stance is Stance.COMMITTED
+    assert late is not None
+    assert late.stance is Stance.OPPOSES
 
 
 def test_full_needs_a_release_day_and_skip_bad_a_rejects_file(tmp_path: Path) -> None:
     env = environment(tmp_path)
     first = _file(tmp_path, "first.jsonl", release_text(FIRST))
     full = timeline(env, "--db", str(tmp_path / "a.db"), "import", str(first), "--full")
-    assert full.returncode == 2 and "--full needs --release DATE" in full.stderr
+    assert full.returncode == 2
+    assert "--full needs --release DATE" in full.stderr
     skip = timeline(env, "--db", str(tmp_path / "a.db"), "import", str(first), "--skip-bad")
-    assert skip.returncode == 2 and "--skip-bad needs --rejects FILE" in skip.stderr
+    assert skip.returncode == 2
+    assert "--skip-bad needs --rejects FILE" in skip.stderr
 
 
 def _messy(folder: Path) -> Path:
@@ -86,11 +90,13 @@ def test_skip_bad_writes_the_good_records_and_each_rejected_one(tmp_path: Path) 
     messy, rejects = _messy(tmp_path), tmp_path / "rejects.jsonl"
     refused = timeline(env, "--db", db, "import", str(messy))
     assert refused.returncode == 2
-    assert f"{messy}:" in refused.stderr and "not JSON" in refused.stderr
+    assert f"{messy}:" in refused.stderr
+    assert "not JSON" in refused.stderr
     done = timeline(env, "--db", db, "import", str(messy), "--skip-bad", "--rejects",
                     str(rejects))  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "3 developments" in done.stdout and "2 rejected" in done.stdout
+    assert "3 developments" in done.stdout
+    assert "2 rejected" in done.stdout
     rejected = [json.loads(line) for line in rejects.read_text("utf-8").splitlines()]
     text = messy.read_text("utf-8").splitlines()
     assert sorted(r["line"] for r in rejected) == [
