@@ -22,10 +22,16 @@ from types import TracebackType
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
+
 from timeline.engine._bulk_stores import StoreTransaction, begin, recorded_id
+from timeline.engine.aggregates import DevelopmentStream
 from timeline.engine.application import StoreApplication
+from timeline.engine.values import Development, check_unranked
 
 __all__ = ["BulkWrite"]
+
+_DEVELOPMENT_TOPIC = get_topic(DevelopmentStream)
 
 
 class BulkWrite:
@@ -82,13 +88,35 @@ class BulkWrite:
             found[ident] = aggregate
         return found
 
-    def write(self, aggregates: Sequence[Any]) -> int:
-        """Appends the aggregates' pending events; returns how many there were."""
+    def write(self, aggregates: Sequence[Any], created: Sequence[Any] = ()) -> int:
+        """Appends the `created` events, then the aggregates' pending events; returns how many.
+
+        `created` holds creation events made by `recorded` for streams that need no
+        aggregate (most of a bulk import's); the aggregates may include streams
+        folded from them.
+        """
         to_stored = self.app.mapper.to_stored_event
-        events = [to_stored(e) for aggregate in aggregates for e in aggregate.collect_events()]
+        events = [to_stored(e) for e in created]
+        events += [to_stored(e) for aggregate in aggregates for e in aggregate.collect_events()]
         if events:
             self.store.append(events)
         return len(events)
+
+    def recorded(self, ident: UUID, development: Development) -> Any:
+        """The creation event of a new development's stream, as its constructor makes it.
+
+        Made without the aggregate (whose construction costs more than the event);
+        `event.mutate(None)` gives the aggregate when a command needs it.
+        """
+        check_unranked(development.claims, f"development {development.id!r}")
+        created: Any = DevelopmentStream.Recorded  # its fields are the aggregate's arguments
+        return created(
+            originator_id=ident,
+            originator_version=1,
+            timestamp=DevelopmentStream.Recorded.create_timestamp(),
+            originator_topic=_DEVELOPMENT_TOPIC,
+            development=development,
+        )
 
     def recorded_ids(self, prefix: str) -> Generator[str, None, None]:
         """The id of every development recorded (in this write too) that starts with `prefix`."""

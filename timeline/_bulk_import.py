@@ -82,26 +82,37 @@ class Tally:
 class BatchPlan(ImportPlan):
     """An import plan over one batch, its streams read at once from the bulk write."""
 
-    def __init__(
-        self, app: StoreApplication, name: str, streams: dict[Any, Any], release: Release | None
-    ) -> None:
-        super().__init__(app, name, frozenset())
-        self.streams = streams
+    def __init__(self, bulk: BulkWrite, name: str, idents: list[Any], release: Release | None):
+        super().__init__(bulk.app, name, frozenset())
+        self.bulk = bulk
+        self.streams = bulk.streams(idents)
+        self.created: dict[Any, Any] = {}  # creation events of new developments, by stream
         self.release = release
         self.earlier = False  # whether the store held an earlier release of the dataset
         self.fixed: list[str] = []
 
     def _stored(self, ident: Any) -> Any:
-        return self.streams.get(ident)
+        found = self.streams.get(ident)
+        if found is None and ident in self.created:
+            # A development new in this batch that a later record corrects.
+            found = self.streams[ident] = self.created[ident].mutate(None)
+        return found
+
+    def _create(self, value: Development) -> None:
+        ident = stream_id("development", value.id)
+        self.created[ident] = self.bulk.recorded(ident, value)
+        self.new["development"].append(value.id)
 
     def record(self, item: Item, value: Development) -> None:
-        if self.release is None:
-            super().record(item, value)
-            return
         ident = stream_id("development", value.id)
         stream = self._stored(ident)
         if stream is None:
-            super().record(item, first_known(value, self.release, self.earlier))
+            if self.release is not None:
+                value = first_known(value, self.release, self.earlier)
+            self._create(value)
+            return
+        if self.release is None:
+            super().record(item, value)
             return
         current = published(stream.entry, self.release.day)
         if current is None:  # retracted by then: a retraction is final
@@ -167,7 +178,7 @@ def _write_batch(
     for record in batch:
         if not isinstance(record, Item):
             tally.reject(record.line, record.reason, record.text or None)
-    plan = BatchPlan(bulk.app, tally.name, bulk.streams(_idents(items)), release)
+    plan = BatchPlan(bulk, tally.name, list(_idents(items)), release)
     plan.earlier = earlier
     _plan(plan, items)
     for line, text in plan.problems:
@@ -177,7 +188,7 @@ def _write_batch(
     for name in plan.fixed:
         tally.fixed[name] = tally.fixed.get(name, 0) + 1
     tally.add(plan)
-    bulk.write(list(plan.changed.values()))
+    bulk.write(list(plan.changed.values()), list(plan.created.values()))
 
 
 def _retract_absent(bulk: BulkWrite, tally: Tally, release: Release) -> None:
