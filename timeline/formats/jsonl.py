@@ -23,7 +23,7 @@ def _recognise(head: Head) -> bool:
     if first is None or head.text.lstrip().startswith("["):
         return False
     if first.get("type") == "meta":
-        return first.get("format", LOG_FORMAT) == LOG_FORMAT
+        return bool(first.get("format", LOG_FORMAT) == LOG_FORMAT)
     return bool(first.get("type") in _TYPES)
 
 

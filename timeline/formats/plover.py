@@ -19,7 +19,7 @@ def _recognise(head: Head) -> bool:
     if first is None:
         return False
     if first.get("type") == "meta":
-        return first.get("format") == "plover"
+        return bool(first.get("format") == "plover")
     return "type" not in first and ("event" in first or "events" in first)
 
 
