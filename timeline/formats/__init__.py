@@ -15,13 +15,17 @@ from timeline.engine.errors import LoadError
 from timeline.engine.registry import Registry
 from timeline.engine.when import When
 from timeline.formats._records import HEAD_BYTES, Format, Head, Records, Rejected, missing_knowledge
+from timeline.formats.acled import ACLED, ACLED_DELETIONS
+from timeline.formats.gdelt import GDELT
+from timeline.formats.icews import ICEWS
 from timeline.formats.jsonl import JSONL
 from timeline.formats.plover import PLOVER
+from timeline.formats.polecat import POLECAT
 
 __all__ = ["FORMATS", "Item", "LoadError", "Records", "Rejected", "open_records"]
 
 # In the order detection tries them: the most specific first.
-_KNOWN: tuple[Format, ...] = (JSONL, PLOVER)
+_KNOWN: tuple[Format, ...] = (JSONL, PLOVER, POLECAT, ICEWS, GDELT, ACLED_DELETIONS, ACLED)
 FORMATS: tuple[str, ...] = tuple(f.name for f in _KNOWN)
 
 
