@@ -43,8 +43,9 @@ class Actors:
     that would take the same id gets the id with a short hash of the name added.
     """
 
-    def __init__(self, registry: Registry) -> None:
-        self.registry = Registry(registry.actors.values(), ())
+    def __init__(self, registry: Registry, *, shared: bool = False) -> None:
+        # Shared, the registry is the caller's own working copy, which it reads too.
+        self.registry = registry if shared else Registry(registry.actors.values(), ())
         self._wikidata = {a.wikidata: a.id for a in registry.actors.values() if a.wikidata}
         self._new: list[Actor] = []
 
@@ -68,6 +69,8 @@ class Actors:
         if wikidata and wikidata in self._wikidata:
             return self._wikidata[wikidata]
         code = (country_code(country) if country else None) or UNKNOWN
+        if code == UNKNOWN and not roles and name:
+            code = country_code(name) or UNKNOWN  # a country named with no code given
         own = country_name(code)
         if not name:
             name = own or country or "unknown actor"

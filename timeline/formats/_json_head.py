@@ -1,24 +1,18 @@
-"""The first JSON value of a file's head, for telling JSON formats apart."""
+"""The first JSON object of a file's head, for telling JSON formats apart."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from timeline.formats._json_stream import scan
 from timeline.formats._records import Head
-
-_DECODER = json.JSONDecoder()
 
 
 def first_object(head: Head) -> dict[str, Any] | None:
-    """The first JSON object in the head (inside an array if the file is one), or None."""
+    """The first JSON object in the head, however laid out (see `_json_stream`), or None."""
     text = head.text.lstrip("\ufeff \t\r\n")
-    if text.startswith("["):
-        text = text[1:].lstrip()
-    if not text.startswith("{"):
+    if not text.startswith(("{", "[")):
         return None
-    try:
-        value, _ = _DECODER.raw_decode(text)
-    except json.JSONDecodeError:
-        return None
-    return value if isinstance(value, dict) else None
+    for _, _, found, _ in scan(iter(text.splitlines(keepends=True))):
+        return found
+    return None
