@@ -100,6 +100,9 @@ class Actors:
     def _make(
         self, ident: str, name: str, code: str, sector: str | None, wikidata: str | None
     ) -> None:
+        if "." in ident and code != UNKNOWN and code not in self.registry.actors:
+            # The country too, so that asking for it (relations ISR PSE) finds its people.
+            self._make(code, country_name(code) or code, code, None, None)
         shown = name
         try:
             self.registry.resolve("actor", name)
