@@ -110,7 +110,7 @@ def test_gdelt_rows_keep_their_date_added_goldstein_scale_and_cameo_code() -> No
     assert threat.source.publisher == "example.com"
     fight = developments(found)["gdelt-834567003"]
     assert (fight.kind, fight.context, fight.weight) == (Kind.ASSAULT, ("military",), -10.0)
-    assert fight.actors == ("XXX.UNKNOWN_ACTOR",)
+    assert fight.actors == ("XXX",)  # no Actor1: the unknown actor
     assert actors(found)["SYR.REB.REBEL"].sector == "REB"
 
 

@@ -72,10 +72,13 @@ class Actors:
         if code == UNKNOWN and not roles and name:
             code = country_code(name) or UNKNOWN  # a country named with no code given
         own = country_name(code)
-        if not name:
-            name = own or country or "unknown actor"
-        itself = not roles and any(_same(name, n) for n in (own, country) if n)
         base = ".".join((code, *roles))
+        if not name:
+            # Unnamed: the country itself, or its sector (USA.GOV) when one is given.
+            name = " ".join((own or country or "unknown actor", *roles))
+            itself = True
+        else:
+            itself = not roles and any(_same(name, n) for n in (own, country) if n)
         wanted = base if itself else f"{base}.{_slug(name)}"
         for ident in (wanted, f"{wanted}_{_digest(name)}"):
             existing = self.registry.actors.get(ident)

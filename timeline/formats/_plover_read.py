@@ -82,7 +82,11 @@ def _event(line: Line) -> tuple[Kind | None, str | None, tuple[str, ...], tuple[
     events = _texts(data.get("event"))
     mode, context = _texts(data.get("mode")), _texts(data.get("context"))
     if not events:
-        line.problem(("event",), 'missing; expected a list of PLOVER types such as ["AGREE"]')
+        own = isinstance(data.get("timeline"), dict) and "kind" in data["timeline"]
+        if data.get("has_event") is False and not own:
+            line.problem(("has_event",), "found false: the record codes no event to read")
+        elif data.get("has_event") is not False:
+            line.problem(("event",), 'missing; expected a list of PLOVER types such as ["AGREE"]')
         return None, None, mode, context
     event = events[0]
     if event.isdigit():

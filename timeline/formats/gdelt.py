@@ -6,7 +6,7 @@ event, its knowledge time); the kind, mode and context come from EventCode throu
 the CAMEO→PLOVER crosswalk, and the weight for relations is GoldsteinScale.  Actor1
 is the actor and Actor2 the target, each found by its CAMEO actor code and name
 (`USAGOV` "PRESIDENT" → `USA.GOV.PRESIDENT`); a row with no Actor1 is kept under the
-unknown actor `XXX.UNKNOWN_ACTOR`.
+unknown actor `XXX`.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def _development(actors: Actors, cells: Cells) -> Development:
     kind, mode, context = cameo("EventCode", code)
     weight = cells.number("GoldsteinScale")
     url = cells.get("SOURCEURL")
-    actor = _actor(actors, cells, "Actor1") or actors.find("unknown actor")
+    actor = _actor(actors, cells, "Actor1") or actors.find("")
     target = _actor(actors, cells, "Actor2")
     names = [cells.get("Actor1Name") or "An unidentified actor", cameo_label(code)]
     if cells.get("Actor2Name"):
