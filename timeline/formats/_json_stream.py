@@ -9,14 +9,16 @@ do), is forgiven.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from timeline.engine.errors import LoadError
 
-__all__ = ["Found", "objects", "scan"]
+__all__ = ["Digest", "Found", "head_of", "objects", "scan"]
 
 # (line, text, the object or None, why it is not one)
 Found = tuple[int, str, dict[str, Any] | None, str]
@@ -117,3 +119,31 @@ def scan(file: Iterator[str]) -> Iterator[Found]:
             None,
             "not JSON: the object is not closed at the end of the file",
         )
+
+
+def head_of(path: str) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
+    """The meta line (if any) and the first record, read from the start of the file."""
+    meta, first = None, None
+    for _, _, found, _ in itertools.islice(objects(path), 2):
+        if found is not None and found.get("type") == "meta" and meta is None and first is None:
+            meta = found
+        elif first is None:
+            first = found
+            break
+    return meta, first
+
+
+class Digest:
+    """The sha256 of the records after a meta line, as the export computed it."""
+
+    def __init__(self) -> None:
+        self.hash, self.count = hashlib.sha256(b"["), 0
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        self.hash.update(("," if self.count else "").encode() + text.encode("utf-8"))
+        self.count += 1
+
+    def text(self) -> str:
+        self.hash.update(b"]")
+        return "sha256:" + self.hash.hexdigest()

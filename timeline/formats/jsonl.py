@@ -1,21 +1,31 @@
-"""The project's own JSON Lines log (`timeline export --format jsonl`), read as records."""
+"""The project's own JSON Lines log (`timeline export --format jsonl`), read one line at a time.
+
+After an optional first `{"type": "meta", ...}` line (the snapshot it was cut at,
+whose `sha256` is checked against the lines after it), each line is an `actor`,
+`topic`, `development`, `revision`, `retraction` or `ranking` with the value
+object's fields and dates as EDTF text; `recorded` is provenance and is not read.
+The export writes the actors and topics first, so every name resolves as it is
+read; a line naming one registered only later in the file is rejected and says so.
+"""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
-from timeline.engine.errors import LoadError
-from timeline.engine.importer import LOG_FORMAT, read_text
+from timeline.engine._import_lines import CORRECTING, LOG_TYPES, Item, Line, Load, _describe
+from timeline.engine.importer import LOG_FORMAT, _log_value, _resolve
 from timeline.engine.registry import Registry
+from timeline.engine.values import Actor, Topic
 from timeline.engine.when import When
 from timeline.formats._json_head import first_object
+from timeline.formats._json_stream import Digest, head_of, objects
 from timeline.formats._records import Format, Head, Reader, Rejected, Yield
 
 __all__ = ["JSONL"]
 
-_TYPES = {"meta", "actor", "topic", "development", "revision", "retraction", "ranking"}
+_TYPES = {"meta", *LOG_TYPES}
 
 
 def _recognise(head: Head) -> bool:
@@ -27,34 +37,62 @@ def _recognise(head: Head) -> bool:
     return bool(first.get("type") in _TYPES)
 
 
+def _reason(message: str) -> str:
+    return message.split(": ", 1)[1] if ": " in message else message
+
+
+def _line(load: Load, number: int, text: str, data: dict[str, Any]) -> Iterator[Yield]:
+    """The item a log line holds, or why it cannot be read."""
+    kind = data.get("type")
+    if kind not in LOG_TYPES:
+        close = difflib.get_close_matches(str(kind), LOG_TYPES, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"expected {', '.join(LOG_TYPES)}"
+        found = "missing" if kind is None else f"found {_describe(kind)}"
+        yield Rejected(number, text, f"field 'type': {found}; {hint}")
+        return
+    line = Line(load, number, str(kind), data)
+    value = _log_value(line)
+    if isinstance(value, Actor | Topic):
+        kept = load.register(line, value)
+    else:
+        value = None if value is None else _resolve(load, line, value)
+        kept = value is not None
+    if load.problems or not kept or value is None:
+        reasons = "; ".join(_reason(m) for _, m in load.problems) or "cannot be read"
+        load.problems.clear()
+        yield Rejected(number, text, reasons)
+        return
+    of = str(data["development"]) if kind in CORRECTING else None
+    yield Item(number, line.label, value, of)
+
+
 def _read(
     path: str, registry: Registry, reported: When | None
 ) -> tuple[Mapping[str, Any] | None, tuple[str, ...], Reader]:
-    imported = _whole(path, registry)
+    meta, _ = head_of(path)
 
     def records() -> Iterator[Yield]:
-        yield from _in_order(path, imported)
+        load = Load(path, registry)
+        digest, meta_line = Digest(), 0
+        for index, (number, text, found, error) in enumerate(objects(path)):
+            if found is None:
+                yield Rejected(number, text, error)
+            elif index == 0 and found.get("type") == "meta":
+                meta_line = number
+            else:
+                digest.add(found)
+                yield from _line(load, number, text, found)
+        wanted = None if meta is None else meta.get("sha256")
+        if wanted is not None and wanted != (computed := digest.text()):
+            yield Rejected(
+                meta_line,
+                "",
+                f"meta field 'sha256': found {wanted!r} in the file, expected {computed!r} "
+                "for the lines after it; the lines were changed after the export (remove "
+                "the meta line to import them anyway)",
+            )
 
-    return imported.meta, imported.notes, records
-
-
-def _whole(path: str, registry: Registry) -> Any:
-    try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LoadError([f"{path}: cannot read the file: {error}"]) from None
-    return read_text(path, text, registry, strict=False)
-
-
-def _in_order(path: str, imported: Any) -> Iterator[Yield]:
-    """The items and the problems of a whole-file read, merged by line."""
-    found: list[tuple[int, int, Yield]] = [(i.line, 0, i) for i in imported.items]
-    prefix = f"{path}:"
-    for line, message in imported.problems:
-        reason = message.split(": ", 1)[1] if message.startswith(prefix) else message
-        found.append((line, 1, Rejected(line, "", reason)))
-    for _, _, value in sorted(found, key=lambda f: (f[0], f[1])):
-        yield value
+    return meta, (), records
 
 
 JSONL = Format("jsonl", None, True, _recognise, _read)

@@ -13,9 +13,6 @@ exactly what PLOVER cannot say (see `PLOVER_NOTES`).
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -26,7 +23,7 @@ from timeline.engine.values import Development
 from timeline.engine.when import When
 from timeline.formats._actors import Actors
 from timeline.formats._json_head import first_object
-from timeline.formats._json_stream import objects
+from timeline.formats._json_stream import Digest, head_of, objects
 from timeline.formats._plover_read import read_record
 from timeline.formats._records import Format, Head, Reader, Rejected, Yield, missing_knowledge
 
@@ -59,45 +56,17 @@ def _knows(record: Mapping[str, Any]) -> bool:
     return own or any(record.get(key) not in (None, "") for key in _KNOWN)
 
 
-def _head(path: str) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
-    """The meta line (if any) and the first record, read from the start of the file."""
-    meta, first = None, None
-    for _, _, found, _ in itertools.islice(objects(path), 2):
-        if found is not None and found.get("type") == "meta" and meta is None and first is None:
-            meta = found
-        elif first is None:
-            first = found
-            break
-    return meta, first
-
-
-class _Digest:
-    """The sha256 of the records after a meta line, as the export computed it."""
-
-    def __init__(self) -> None:
-        self.hash, self.count = hashlib.sha256(b"["), 0
-
-    def add(self, record: Mapping[str, Any]) -> None:
-        text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        self.hash.update(("," if self.count else "").encode() + text.encode("utf-8"))
-        self.count += 1
-
-    def text(self) -> str:
-        self.hash.update(b"]")
-        return "sha256:" + self.hash.hexdigest()
-
-
 def _read(
     path: str, registry: Registry, reported: When | None
 ) -> tuple[Mapping[str, Any] | None, tuple[str, ...], Reader]:
-    meta, first = _head(path)
+    meta, first = head_of(path)
     if first is not None and reported is None and not _knows(first):
         raise missing_knowledge(path, "PLOVER")
 
     def records() -> Iterator[Yield]:
         load = Load(path, registry)
         actors = Actors(load.registry, shared=True)
-        digest, meta_line = _Digest(), 0
+        digest, meta_line = Digest(), 0
         for index, (number, text, found, error) in enumerate(objects(path)):
             if found is None:
                 yield Rejected(number, text, error)
