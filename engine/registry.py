@@ -21,6 +21,8 @@ def _fold(name: str) -> str:
 
 def _actor_names(actor: Actor) -> list[str]:
     names = [actor.id, actor.name, *actor.aliases]
+    if actor.wikidata is not None:
+        names.append(actor.wikidata)  # event data's Wikidata id names the actor too
     for person in actor.people:
         names += [person.name, *person.aliases]
     return names

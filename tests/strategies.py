@@ -25,6 +25,8 @@ from timeline.engine import (
     Topic,
     When,
 )
+from timeline.engine._cameo import CROSSWALK
+from timeline.engine.coding import OLDER_TYPES, PLOVER_TYPES
 
 ACTORS = ("TUR", "USA", "RUS", "USA.STATE", "RUS.KREMLIN")
 TOPICS = ("s400-purchase", "patriot-sale", "f35-participation")
@@ -270,3 +272,34 @@ def release_pairs(draw: st.DrawFn) -> ReleasePair:
         new = draw(developments(ids=st.just(ident)))
         second.append(attrs.evolve(new, reported=_reported_by(draw, second_day)))
     return ReleasePair(first_day, tuple(first), second_day, tuple(second))
+
+
+# -- event data (timeline.formats) ---------------------------------------------------------
+
+# Every CAMEO code the crosswalk lists, and the statement and appeal codes PLOVER drops.
+CAMEO_CODES = (*CROSSWALK, "010", "012", "019", "020", "0231", "028")
+
+
+def cameo_codes() -> st.SearchStrategy[str]:
+    """CAMEO event codes as datasets write them."""
+    return st.sampled_from(CAMEO_CODES)
+
+
+def plover_types() -> st.SearchStrategy[str]:
+    """PLOVER event types in the current and the older spellings."""
+    return st.sampled_from((*PLOVER_TYPES, *OLDER_TYPES))
+
+
+def actor_names() -> st.SearchStrategy[str]:
+    """Names of people and groups as event data gives them, accents and punctuation kept."""
+    words = st.text(
+        alphabet=st.characters(whitelist_categories=("Lu", "Ll"), max_codepoint=0x17F),
+        min_size=2,
+        max_size=9,
+    )
+    return st.lists(words, min_size=1, max_size=4).map(" ".join)
+
+
+def scale_weights() -> st.SearchStrategy[float]:
+    """Weights on the Goldstein scale, to one decimal, as datasets print them."""
+    return st.integers(-100, 100).map(lambda tenths: tenths / 10)

@@ -17,25 +17,42 @@ if TYPE_CHECKING:
 
 __all__ = ["actors", "show", "topics"]
 
-ACTOR_COLUMNS = (Column("id"), Column("name"), Column("aliases"), Column("people"))
+ACTOR_COLUMNS = (
+    Column("id"),
+    Column("name"),
+    Column("aliases"),
+    Column("people"),
+    Column("codes"),
+)
 TOPIC_COLUMNS = (Column("id"), Column("description"), Column("aliases"))
 
 
 @click.command(short_help="The actors of the story, with their names and people.")
 @opt.output()
 @opt.store
+@click.option(
+    "--country",
+    metavar="CODE",
+    help="Only the actors of this country, as event data codes it (TUR, USA).",
+)
 @pass_app
-def actors(app: App) -> None:
+def actors(app: App, country: str | None) -> None:
     """The registered actors: the id to use, the display name, and the aliases and people
     that also name them (any of these works wherever an actor is asked for). An actor
-    with a dot in its id (USA.STATE) belongs to the one before the dot (USA)."""
+    with a dot in its id (USA.STATE) belongs to the one before the dot (USA). Actors
+    imported from event data also show the data's country and sector codes and their
+    Wikidata id, which names them too."""
     found = sorted(app.timeline().registry.actors.values(), key=lambda actor: actor.id)
+    if country is not None:
+        wanted = country.strip().upper()
+        found = [a for a in found if (a.country or a.id.split(".", 1)[0]) == wanted]
     rows = [
         [
             a.id,
             a.name,
             ", ".join(a.aliases),
             "; ".join(p.name + (f" ({p.role})" if p.role else "") for p in a.people),
+            " ".join(c for c in (a.country, a.sector, a.wikidata) if c),
         ]
         for a in found
     ]
@@ -48,6 +65,9 @@ def actors(app: App) -> None:
                 "people": [
                     {"name": p.name, "role": p.role, "aliases": list(p.aliases)} for p in a.people
                 ],
+                "country": a.country,
+                "sector": a.sector,
+                "wikidata": a.wikidata,
             }
             for a in found
         ]
