@@ -1,6 +1,6 @@
 """The bulk import: a file's records streamed into the store in batches, in one transaction.
 
-Records are read lazily (`timeline._records.open_records`) and planned a batch
+Records are read lazily (`timeline.formats.open_records`) and planned a batch
 at a time against the streams they touch, read in a few statements through the
 write's own transaction (`engine.bulk.BulkWrite`), so memory stays flat in the
 file's size.  Each stream's own commands decide new, identical or conflicting.

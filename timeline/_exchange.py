@@ -51,7 +51,7 @@ from timeline._export_forms import (
     as_plover,
     as_timelinejs,
 )
-from timeline._records import open_records
+from timeline.formats import open_records
 from timeline._releases import Release
 from timeline._timeline import Timeline
 from timeline.engine.errors import LoadError
