@@ -51,11 +51,11 @@ from timeline._export_forms import (
     as_plover,
     as_timelinejs,
 )
-from timeline.formats import open_records
 from timeline._releases import Release
 from timeline._timeline import Timeline
 from timeline.engine.errors import LoadError
 from timeline.engine.when import When, WhenLike, as_day
+from timeline.formats import open_records
 from timeline.projections.errors import QueryError
 
 __all__ = [
