@@ -28,6 +28,8 @@ _CHUNK = 500
 _RECORDED_ID = re.compile(rb'"development":\{"_type_":"development","_data_":\{"id":"([^"\\]*)"')
 # Seconds a bulk write on SQLite waits for another writer (say a long import) to commit.
 LOCK_WAIT = 600.0
+# Seconds a PostgreSQL bulk write may spend between two of its statements.
+IDLE = 600
 RECORDED_TOPIC = "timeline.engine.aggregates:DevelopmentStream.Recorded"
 
 
@@ -202,6 +204,9 @@ class _Postgres(StoreTransaction):
         self._transaction.__enter__()
         self.cursor = self.connection.cursor()
         try:
+            # The pool's short idle limit (5 s by default) is for abandoned transactions;
+            # this one works in Python between its statements, for longer on a busy machine.
+            self.cursor.execute(f"SET LOCAL idle_in_transaction_session_timeout = '{IDLE}s'")
             recorder._lock_table(self.cursor)
             recorder._notify_channel(self.cursor)
         except BaseException as error:

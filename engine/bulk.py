@@ -19,17 +19,20 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
 from timeline.engine._bulk_stores import StoreTransaction, begin, recorded_id
-from timeline.engine.aggregates import DevelopmentStream
-from timeline.engine.application import StoreApplication
-from timeline.engine.values import Development, check_unranked
+from timeline.engine.aggregates import DevelopmentStream, stream_id
+from timeline.engine.errors import RecordError, UnknownDevelopmentError
+from timeline.engine.values import Correction, Development, Ranking, check_unranked
 
-__all__ = ["BulkWrite"]
+if TYPE_CHECKING:
+    from timeline.engine.application import StoreApplication
+
+__all__ = ["BulkWrite", "record_all"]
 
 _DEVELOPMENT_TOPIC = get_topic(DevelopmentStream)
 
@@ -142,3 +145,60 @@ class BulkWrite:
             ident = event.development.id
             if ident.startswith(prefix):
                 yield ident
+
+
+def record_all(
+    app: StoreApplication,
+    wanted: dict[UUID, Any],
+    corrections: Sequence[tuple[str, Correction]],
+    make: Any,
+) -> list[str]:
+    """Records the new values and the corrections in one bulk write; the new developments' ids.
+
+    `wanted` holds actors, topics and developments by stream id; one stored with
+    other content is refused by its stream's `check_same` (nothing is written);
+    `make(ident, value)` makes the new stream of an actor or topic.
+    """
+    from timeline.engine.application import correct
+
+    with BulkWrite(app) as bulk:
+        grounds = [c.by for _, c in corrections if isinstance(c, Ranking) and c.by is not None]
+        named = [stream_id("development", d) for d in (*(d for d, _ in corrections), *grounds)]
+        stored = bulk.streams([*wanted, *named])
+        created: dict[UUID, Any] = {}
+        registered = []
+        for ident, value in wanted.items():
+            if ident in stored:
+                stored[ident].check_same(value)
+            elif isinstance(value, Development):
+                created[ident] = bulk.recorded(ident, value)
+            else:
+                registered.append(make(ident, value))
+        changed: dict[UUID, Any] = {}
+        for dev_id, correction in corrections:
+            ident = stream_id("development", dev_id)
+            stream = changed.get(ident) or stored.get(ident)
+            if stream is None and ident in created:
+                stream = created[ident].mutate(None)
+            if stream is None:
+                raise UnknownDevelopmentError(dev_id)
+            _check_grounds(dev_id, correction, stored, created)
+            if correct(stream, correction):
+                changed[ident] = stream
+        bulk.write(registered)  # names before the developments that use them
+        bulk.write(list(changed.values()), list(created.values()))
+    return [value.id for ident, value in wanted.items() if ident in created]
+
+
+def _check_grounds(
+    dev_id: str, correction: Correction, stored: dict[UUID, Any], created: dict[UUID, Any]
+) -> None:
+    """Raises `RecordError` unless a ranking's `by` names a development stored or given."""
+    if not isinstance(correction, Ranking) or correction.by is None:
+        return
+    by = stream_id("development", correction.by)
+    if by not in stored and by not in created:
+        raise RecordError(
+            f"ranking of {dev_id!r}: by={correction.by!r} names no recorded development; "
+            "record the development that grounds the ranking first (or with it)"
+        )
