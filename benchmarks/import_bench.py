@@ -202,6 +202,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--postgres", default=None, help="a database URL (no schema)")
     parser.add_argument("--datasets", action="store_true", help="also each dataset format")
+    parser.add_argument("--stores", default="sqlite,postgresql", help="which stores to run")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -222,7 +223,9 @@ def main(argv: list[str] | None = None) -> None:
                 for name in SAMPLES:
                     files.append((name, here / f"{name}-{n}.data"))
                     write_dataset(name, n, files[-1][1])
-            for store in ("SQLite", "PostgreSQL") if args.postgres else ("SQLite",):
+            wanted = args.stores.split(",")
+            stores = [s for s in ("SQLite", "PostgreSQL") if s.lower() in wanted]
+            for store in stores if args.postgres else ["SQLite"]:
                 target = 50_000 if store == "SQLite" else 30_000
                 print(f"{n:,} developments, {store} (target {target:,} ev/s)", flush=True)
                 with _fresh(store, here, args.postgres) as url:
