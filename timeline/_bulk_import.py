@@ -27,7 +27,7 @@ from timeline.engine.application import StoreApplication
 from timeline.engine.bulk import BulkWrite
 from timeline.engine.errors import LoadError, NotRetractableError
 from timeline.engine.rule import Entry
-from timeline.engine.values import Actor, Correction, Development, Ranking, Topic
+from timeline.engine.values import Actor, Correction, Development, Ranking, Retraction, Topic
 
 __all__ = ["BATCH", "Tally", "import_records"]
 
@@ -50,6 +50,7 @@ class Tally:
         self.problems: list[tuple[int, str]] = []
         self.fixed: dict[str, int] = {}
         self.seen: set[str] = set()
+        self.dataset: str | None = None
 
     def reject(self, line: int, reason: str, text: str | None = None) -> None:
         """Counts a rejected record, and keeps its problem or writes it to the rejects."""
@@ -88,8 +89,19 @@ class BatchPlan(ImportPlan):
         self.streams = bulk.streams(idents)
         self.created: dict[Any, Any] = {}  # creation events of new developments, by stream
         self.release = release
+        self.dataset: str | None = None  # the dataset the records are of, if any
         self.earlier = False  # whether the store held an earlier release of the dataset
         self.fixed: list[str] = []
+
+    def correct(self, item: Item, value: Correction) -> None:
+        # A dataset's deletion list names events deleted from the dataset, most of
+        # which a store that imported part of it never held: nothing to retract.
+        dev_id = item.development
+        held = dev_id is None or self._stored(stream_id("development", dev_id)) is not None
+        if isinstance(value, Retraction) and self.dataset is not None and not held:
+            self.fixed.append("not-held")
+            return
+        super().correct(item, value)
 
     def _stored(self, ident: Any) -> Any:
         found = self.streams.get(ident)
@@ -180,6 +192,7 @@ def _write_batch(
             tally.reject(record.line, record.reason, record.text or None)
     plan = BatchPlan(bulk, tally.name, list(_idents(items)), release)
     plan.earlier = earlier
+    plan.dataset = tally.dataset
     _plan(plan, items)
     for line, text in plan.problems:
         tally.reject(line, text.removeprefix(f"{tally.name}:{line}: "))
@@ -231,6 +244,7 @@ def import_records(
     records: Iterable[Any],
     name: str,
     *,
+    dataset: str | None = None,
     release: Release | None = None,
     skip_bad: bool = False,
     rejects: IO[str] | None = None,
@@ -242,6 +256,7 @@ def import_records(
     `progress(line, events)` is called after each batch.
     """
     tally = Tally(name, rejects if skip_bad else None)
+    tally.dataset = dataset
     with BulkWrite(app) as bulk:
         earlier = _holds_earlier(bulk, release)
         for batch in _batches(records, BATCH):

@@ -198,7 +198,8 @@ def import_file(
     app = tl.materialised.application
     with _rejects_file(rejects if skip_bad else None) as out:
         tally = import_records(
-            app, records, str(path), release=day, skip_bad=skip_bad, rejects=out,
+            app, records, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
+            rejects=out,
             progress=progress,
         )  # fmt: skip
     return ImportReport(
@@ -236,7 +237,9 @@ def _rejects_file(path: str | Path | None) -> Iterator[IO[str] | None]:
 def _fixed_notes(fixed: Mapping[str, int]) -> list[str]:
     notes = []
     for name, count in sorted(fixed.items()):
-        if name == "retracted":
+        if name == "not-held":
+            notes.append(f"{count} deletions name events this store never held: nothing to retract")
+        elif name == "retracted":
             notes.append(
                 f"{count} events retracted by an earlier release are in this one again; "
                 "a retraction is final, so they stay retracted"

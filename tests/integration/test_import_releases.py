@@ -11,7 +11,7 @@ import pytest
 
 from tests.integration.test_cli import as_json, environment, timeline
 from tests.property.test_releases import release_text
-from tests.strategies import agreement
+from tests.strategies import agreement, registry_actors
 from timeline import Timeline
 from timeline._exchange import import_file
 from timeline.engine import LoadError, Stance, StanceClaim
@@ -126,3 +126,60 @@ def test_an_import_with_a_problem_writes_nothing_on_every_store(
     assert report.added == len(many)
     # PostgreSQL's ids rolled back are skipped, not reused: count the developments.
     assert len(timeline.developments()) == len(FIRST) + len(many)
+
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def test_an_acled_deletion_list_retracts_what_the_store_holds(tmp_path: Path) -> None:
+    with Timeline() as tl:
+        events = import_file(tl, DATA / "acled-events.csv", skip_bad=True,
+                             rejects=tmp_path / "events.rejects")  # fmt: skip
+        assert events.added == 3
+        deletions = import_file(tl, DATA / "acled-deletions.csv", skip_bad=True,
+                                rejects=tmp_path / "deletions.rejects")  # fmt: skip
+        assert (deletions.retractions, deletions.rejected) == (1, 1)
+        assert any("1 deletions name events this store never held" in n for n in deletions.notes)
+        retracted = tl.entry("acled-ARG12346").retractions
+        assert [str(r.reported) for r in retracted] == ["2023-04-03"]
+        assert "acled-ARG12346" in {d.id for d in tl.developments(known_at="2023-04-02")}
+        assert "acled-ARG12346" not in {d.id for d in tl.developments(known_at="2023-04-03")}
+        head = tl.head
+        again = import_file(tl, DATA / "acled-deletions.csv", skip_bad=True,
+                            rejects=tmp_path / "again.rejects")  # fmt: skip
+        assert (again.retractions, tl.head) == (0, head)
+
+
+def _acled_release(folder: Path, name: str, drop: str, edit: str) -> Path:
+    """The ACLED sample without event `drop`, and with event `edit`'s source changed."""
+    import csv
+
+    with (DATA / "acled-events.csv").open(encoding="utf-8", newline="") as sample:
+        rows = list(csv.reader(sample))
+    kept = [rows[0]]
+    for row in rows[1:]:
+        if row and row[0] == edit:
+            row = [*row[:25], "La Nacion", *row[26:]]  # its source, a field a release revises
+        if row and row[0] != drop:
+            kept.append(row)
+    path = folder / name
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(kept)
+    return path
+
+
+def test_a_full_acled_release_retracts_only_that_datasets_missing_events(tmp_path: Path) -> None:
+    with Timeline() as tl:
+        tl.record_many([agreement(id="own-story", claims=())], actors=registry_actors())
+        first = import_file(tl, DATA / "acled-events.csv", release="2023-03-31", full=True,
+                            skip_bad=True, rejects=tmp_path / "1.rejects")  # fmt: skip
+        assert first.added == 3
+        later = _acled_release(tmp_path, "later.csv", drop="ARG12347", edit="ARG12345")
+        second = import_file(tl, later, release="2023-04-30", full=True, skip_bad=True,
+                             rejects=tmp_path / "2.rejects")  # fmt: skip
+        assert (second.added, second.revisions, second.retractions) == (0, 1, 1)
+        assert not tl.entry("own-story").retractions
+        assert [str(r.reported) for r in tl.entry("acled-ARG12347").retractions] == ["2023-04-30"]
+        revised = tl.entry("acled-ARG12345")
+        assert revised.current("2023-04-29") == revised.development
+        assert revised.current("2023-04-30").source.publisher == "La Nacion"
