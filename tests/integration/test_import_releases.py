@@ -182,4 +182,6 @@ def test_a_full_acled_release_retracts_only_that_datasets_missing_events(tmp_pat
         assert [str(r.reported) for r in tl.entry("acled-ARG12347").retractions] == ["2023-04-30"]
         revised = tl.entry("acled-ARG12345")
         assert revised.current("2023-04-29") == revised.development
-        assert revised.current("2023-04-30").source.publisher == "La Nacion"
+        later_version = revised.current("2023-04-30")
+        assert later_version is not None
+        assert later_version.source.publisher == "La Nacion"
