@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +95,7 @@ def import_(
     _check(full, release, skip_bad, rejects)
     started = time.monotonic()
     tl = app.timeline(write=True)
-    with _progress(app) as progress:
+    with _progress(app) as progress, _hinting(app, skip_bad):
         shown = _shower(progress, path)
         report = import_file(
             tl, path, format=form, reported=None if reported is None else reported.when,
@@ -104,6 +106,19 @@ def import_(
     for note in report.notes:
         app.info(note)
     _summarise(app, report, rejects, time.monotonic() - started)
+
+
+@contextlib.contextmanager
+def _hinting(app: App, skip_bad: bool) -> Iterator[None]:
+    """Says, when the file is refused for its records, how to import the good ones."""
+    from timeline.engine.errors import LoadError
+
+    try:
+        yield
+    except LoadError:
+        if not skip_bad and not app.json:
+            app.hint("--skip-bad --rejects FILE imports the good records and lists the others")
+        raise
 
 
 def _shower(progress: Any, path: Path) -> Any:
