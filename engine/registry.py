@@ -147,6 +147,11 @@ class Registry:
             raise UnknownNameError(kind, name, self.suggest(kind, name))
         return ident
 
+    def lookup(self, kind: NameKind, name: str) -> str | None:
+        """The id that `name` stands for, or None: `resolve` without its suggestions."""
+        registered = self._actors if kind == "actor" else self._topics
+        return name if name in registered else self._names[kind].get(_fold(name))
+
     def suggest(self, kind: NameKind, name: str) -> list[str]:
         """Returns up to three known ids whose names are closest to `name`."""
         index = self._names[kind]

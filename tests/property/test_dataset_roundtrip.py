@@ -9,17 +9,49 @@ import json
 import tempfile
 from pathlib import Path
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import actor_names, cameo_codes, days, plover_types, scale_weights
+from tests.strategies import (
+    ACTORS,
+    actor_names,
+    cameo_codes,
+    days,
+    plover_types,
+    registry_actors,
+    registry_topics,
+    scale_weights,
+    stories,
+)
 from timeline.engine import Actor, Development, Kind, When
 from timeline.engine._cameo import ROOTS
 from timeline.engine.coding import cameo_kind, kind_of
 from timeline.engine.registry import Registry
-from timeline.formats import Item, Rejected, acled, gdelt, open_records
+from timeline.formats import Item, Rejected, acled, gdelt, icews, open_records, polecat
+from timeline.formats._plover_write import plover_records
 
 COUNTRIES = ("USA", "TUR", "RUS", "SYR", "ARG", "DEU")
+
+
+@st.composite
+def aimed_stories(draw: st.DrawFn) -> list[Development]:
+    """Stories with targets, and event data's code, mode, context and weight on some."""
+    return [
+        attrs.evolve(
+            d,
+            targets=tuple(
+                t
+                for t in draw(st.lists(st.sampled_from(ACTORS), max_size=2, unique=True))
+                if t not in d.actors
+            ),
+            coded=draw(st.none() | cameo_codes()),
+            mode=tuple(draw(st.lists(st.sampled_from(["visit", "arrest"]), max_size=1))),
+            context=tuple(draw(st.lists(st.sampled_from(["military", "legal"]), max_size=1))),
+            weight=draw(st.none() | scale_weights()),
+        )
+        for d in draw(stories())
+    ]
 
 
 def _read(text: str, suffix: str, reported: When | None = None) -> list[object]:
@@ -158,3 +190,99 @@ def test_every_cameo_root_is_a_development_of_its_kind() -> None:
         assert isinstance(found[0], Kind)
     assert cameo_kind("010") == (Kind.STATEMENT, (), ())
     assert cameo_kind("020") == (Kind.APPEAL, (), ())
+
+
+@given(
+    ident=st.integers(1, 10**8),
+    day=days(),
+    code=cameo_codes(),
+    weight=scale_weights(),
+    names=st.tuples(actor_names(), actor_names()),
+)
+def test_an_icews_row_reads_back_to_the_values_written(
+    ident: int, day: dt.date, code: str, weight: float, names: tuple[str, str]
+) -> None:
+    cells = dict.fromkeys(icews.COLUMNS, "")
+    cells.update(
+        {
+            "Event ID": str(ident),
+            "Event Date": day.isoformat(),
+            "Source Name": names[0],
+            "Source Country": "Turkey",
+            "CAMEO Code": code,
+            "Intensity": str(weight),
+            "Target Name": names[1],
+            "Target Country": "Germany",
+            "Publisher": "A Wire",
+        }
+    )
+    text = "\t".join(cells) + "\n" + "\t".join(cells.values()) + "\n"
+    found = _read(text, ".tsv", reported=When("2023-05-01"))
+    event = _one(found)
+    assert (event.id, event.occurred, event.reported) == (
+        f"icews-{ident}",
+        When.day(day),
+        When("2023-05-01"),
+    )
+    assert (event.coded, event.weight, event.source.publisher) == (code, weight, "A Wire")
+    assert event.actors[0].startswith("TUR")
+    assert all(t.startswith("DEU") for t in event.targets)
+
+
+@given(
+    day=days(),
+    event=plover_types(),
+    weight=scale_weights(),
+    who=st.lists(actor_names(), min_size=1, max_size=3, unique_by=lambda n: n.casefold()),
+    wikidata=st.integers(1, 10**7),
+)
+def test_a_polecat_row_reads_back_to_the_values_written(
+    day: dt.date, event: str, weight: float, who: list[str], wikidata: int
+) -> None:
+    cells = dict.fromkeys(polecat.COLUMNS, "")
+    cells.update(
+        {
+            "Event ID": "e-1",
+            "Event Date": day.isoformat(),
+            "Event Type": event,
+            "Event Intensity": str(weight),
+            "Actor Name": ";".join(who),
+            "Actor Country": "TUR",
+            "Wikipedia Actor ID": f"Q{wikidata}",
+            "Publication Date": day.isoformat(),
+        }
+    )
+    text = "\t".join(cells) + "\n" + "\t".join(cells.values()) + "\n"
+    found = _read(text, ".tsv")
+    development = _one(found)
+    assert (development.coded, development.weight, development.kind) == (
+        event,
+        weight,
+        kind_of(event),
+    )
+    assert len(development.actors) == len({" ".join(n.split()).casefold() for n in who})
+    first = next(
+        i.value
+        for i in found
+        if isinstance(i, Item)
+        and isinstance(i.value, Actor)
+        and i.value.id == development.actors[0]
+    )
+    assert first.wikidata == f"Q{wikidata}"
+
+
+@given(aimed_stories())
+def test_plover_written_by_timeline_reads_back_to_the_same_developments(
+    story: list[Development],
+) -> None:
+    if not story:
+        return  # an empty file is in no format
+    text = "".join(json.dumps(r) + "\n" for r in plover_records(story).records)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "story.plover"
+        path.write_text(text, encoding="utf-8")
+        registry = Registry(registry_actors(), registry_topics())
+        found = list(open_records(path, registry=registry))
+    assert [r for r in found if isinstance(r, Rejected)] == []
+    read = [i.value for i in found if isinstance(i, Item)]
+    assert read == story

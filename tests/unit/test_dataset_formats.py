@@ -294,3 +294,19 @@ def test_records_is_the_seam_the_import_reads() -> None:
     assert isinstance(records, Records)
     assert records.meta is None
     assert any("Publication Date" in note for note in records.notes)
+
+
+def test_one_name_in_several_countries_and_sectors_is_several_actors() -> None:
+    from timeline.formats._actors import Actors
+
+    made = Actors(Registry())
+    ids = [
+        made.find("Police", "USA"),
+        made.find("Police", "TUR"),
+        made.find("Police", "TUR", roles=("GOV",)),
+        made.find("Police", "TUR"),
+    ]
+    assert ids == ["USA.POLICE", "TUR.POLICE", "TUR.GOV.POLICE", "TUR.POLICE"]
+    names = [a.value.name for a in made.pending(1) if isinstance(a.value, Actor)]
+    assert len(names) == len(set(names))  # every display name stands for one actor
+    assert "Police" in names

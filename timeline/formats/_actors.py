@@ -8,7 +8,6 @@ import unicodedata
 from collections.abc import Iterator
 
 from timeline.engine._import_lines import Item
-from timeline.engine.errors import UnknownNameError
 from timeline.engine.registry import Registry
 from timeline.engine.values import Actor
 from timeline.formats._countries import UNKNOWN, country_code, country_name
@@ -88,17 +87,15 @@ class Actors:
                     return known
                 self._make(ident, name, code, sector, wikidata)
                 return ident
-            if itself or any(_same(existing.name, n) for n in (name, f"{name} ({code})")):
+            shown = (name, f"{name} ({code})", f"{name} ({ident})")
+            if itself or any(_same(existing.name, n) for n in shown):
                 return ident
         raise AssertionError("unreachable: a hashed id names one name")
 
     def _known(self, name: str, code: str) -> str | None:
         """A registered actor of this country that goes by this name, if any."""
-        try:
-            found = self.registry.resolve("actor", name)
-        except UnknownNameError:
-            return None
-        return found if found.split(".", 1)[0] == code else None
+        found = self.registry.lookup("actor", name)
+        return found if found is not None and found.split(".", 1)[0] == code else None
 
     def _make(
         self, ident: str, name: str, code: str, sector: str | None, wikidata: str | None
@@ -106,12 +103,13 @@ class Actors:
         if "." in ident and code != UNKNOWN and code not in self.registry.actors:
             # The country too, so that asking for it (relations ISR PSE) finds its people.
             self._make(code, country_name(code) or code, code, None, None)
-        shown = name
-        try:
-            self.registry.resolve("actor", name)
-            shown = f"{name} ({code})"  # the bare name already stands for another actor
-        except UnknownNameError:
-            pass
+        # A bare name that already stands for another actor is told apart by country,
+        # then by id (which no other actor has).
+        shown = next(
+            n
+            for n in (name, f"{name} ({code})", f"{name} ({ident})")
+            if self.registry.lookup("actor", n) is None
+        )
         actor = Actor(
             ident,
             shown,
