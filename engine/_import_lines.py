@@ -33,13 +33,16 @@ Form = Literal["jsonl", "plover"]
 Value = Actor | Topic | Development | Revision | Retraction | Ranking
 
 # What each kind of record holds: key -> (shape, required, what a good value looks like).
-OBJECT, OBJECTS = "object", "objects"
+OBJECT, OBJECTS, NUMBER = "object", "objects", "number"
 SCHEMAS: dict[str, dict[str, tuple[str, bool, str]]] = {
     "actor": {
         "id": (TEXT, True, 'a CAMEO-style id such as "TUR" or "USA.STATE"'),
         "name": (TEXT, True, 'a display name such as "Turkey"'),
         "aliases": (TEXTS, False, 'an array of strings such as ["Ankara"]'),
         "people": (OBJECTS, False, "an array of person objects, each with a name"),
+        "country": (TEXT, False, 'the country code an event dataset gives, such as "TUR"'),
+        "sector": (TEXT, False, 'the sector an event dataset gives, such as "GOV"'),
+        "wikidata": (TEXT, False, 'a Wikidata item id such as "Q39723"'),
     },
     "people": {
         "name": (TEXT, True, 'a name such as "Dmitry Peskov"'),
@@ -62,6 +65,10 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool, str]]] = {
         "targets": (TEXTS, False, 'an array of actor ids such as ["USA"]'),
         "source": (OBJECT, True, 'an object such as {"publisher": "Reuters", ...}'),
         "claims": (OBJECTS, False, "an array of claim objects"),
+        "coded": (TEXT, False, 'the data\'s own event code, such as "0312"'),
+        "mode": (TEXTS, False, 'an array of PLOVER modes such as ["visit"]'),
+        "context": (TEXTS, False, 'an array of PLOVER contexts such as ["military"]'),
+        "weight": (NUMBER, False, "a number from -10 to 10"),
         "reports": (OBJECTS, False, "an array of further report objects, each dated"),
     },
     "reports": {
@@ -193,8 +200,13 @@ class Line(Fields):
 
     def shape(self, path: FieldPath, value: Any, shape: str, example: str) -> None:
         """Reports a value of the wrong shape; null is absence (a required one, `check`'s)."""
-        if value is not None:
-            super().shape(path, value, shape, example)
+        if value is None:
+            return
+        if shape == NUMBER:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.problem(path, f"found {_describe(value)}; expected {example}")
+            return
+        super().shape(path, value, shape, example)
 
     def get(self, path: FieldPath, default: Any = None) -> Any:
         """The value at `path` if it was found well-formed and not null, else `default`."""

@@ -145,7 +145,10 @@ def _plover_value(load: Load, line: Line) -> Development | None:
             what = "missing" if given is None else f"found {_describe(given)}"
             line.problem((field,), f"{what}; expected a list of actor objects")
     events = data.get("event")
-    if not isinstance(events, list) or not events or not all(isinstance(e, str) for e in events):
+    own = isinstance(data.get("timeline"), dict) and "kind" in data["timeline"]
+    if events == [] and data.get("has_event") is False and own:
+        events = []  # written uncoded (a statement, say): the extension gives its kind
+    elif not isinstance(events, list) or not events or not all(isinstance(e, str) for e in events):
         what = "missing" if events is None else f"found {_describe(events)}"
         line.problem(("event",), f'{what}; expected a list of PLOVER types such as ["AGREE"]')
         events = []

@@ -9,6 +9,7 @@ folding a stream, whose order is the order of recording (see `engine.rule`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from uuid import UUID, uuid5
 
@@ -32,8 +33,10 @@ __all__ = [
 _NAMESPACE = UUID("5f1f6f3e-8a57-4d0c-9a52-3c2f4f0b7a11")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stream_id(kind: str, ident: str) -> UUID:
     """The aggregate id of the development, actor or topic with this stable id."""
+    # Cached: a bulk write asks for each id a few times, and hashing is most of the cost.
     return uuid5(_NAMESPACE, f"{kind}/{ident}")
 
 

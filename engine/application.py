@@ -8,6 +8,7 @@ aliases is the read side's business (the registry read model).
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,7 +21,6 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     Notification,
-    StoredEvent,
 )
 from eventsourcing.utils import Environment, EnvType
 
@@ -83,6 +83,22 @@ class StoreApplication(Application[UUID]):
         """The notification id of the last event in the store (0 when empty)."""
         return self.recorder.max_notification_id() or 0
 
+    def fingerprint(self) -> str | None:
+        """A digest of the head position and the first and last stored events; None if empty.
+
+        Each event's state holds the instant it was recorded, so two stores give the
+        same fingerprint only when one is a copy of the other at the same head.
+        """
+        head = self.head
+        if head == 0:
+            return None
+        found = hashlib.sha256(str(head).encode())
+        for start in (1, head):
+            for note in self.recorder.select_notifications(start=start, limit=1):
+                found.update(f"{note.id}/{note.originator_id}/{note.originator_version}".encode())
+                found.update(note.topic.encode() + b"\0" + bytes(note.state))
+        return found.hexdigest()
+
     def notifications(self, after: int = 0, page: int = PAGE) -> Iterator[Notification]:
         """Every stored event after notification id `after`, in recording order."""
         while True:
@@ -109,52 +125,12 @@ class StoreApplication(Application[UUID]):
         other content is refused; a correction already there is skipped.  Returns
         the ids of the developments that were new.
         """
+        from timeline.engine.bulk import record_all
+
         wanted = _unique([*actors, *topics, *developments])
-        for attempt in range(RETRIES):
-            try:
-                # Saving collects the streams' pending events, so each try makes new ones.
-                streams = {ident: _stream(ident, value) for ident, value in wanted.items()}
-                changed = [*streams.values(), *self._corrected(streams, corrections)]
-                written = _tally(changed)
-                self._save(changed)
-            except IntegrityError:
-                # Some streams exist already (recorded before, or by another writer
-                # just now): keep those that are new, and check the others are equal.
-                wanted = self._new(wanted)
-                _backoff(attempt)
-                continue
-            self.written = written
-            return [v.id for v in wanted.values() if isinstance(v, Development)]
-        raise ConflictError(
-            f"gave up recording after {RETRIES} concurrent conflicts; nothing was written, "
-            "and running the same command again is safe"
-        )
-
-    def _save(self, streams: list[Any]) -> None:
-        """Saves the streams' pending events in one transaction, as `save` does."""
-        if self.repository.cache is not None or self.snapshots is not None:
-            self.save(*streams)  # the cache and snapshots are kept from the aggregates
-            return
-        # Given the events themselves, eventsourcing checks one protocol per event
-        # instead of two per aggregate: those checks were a tenth of a bulk write.
-        self.save(*[event for stream in streams for event in stream.collect_events()])
-
-    def _corrected(
-        self, streams: dict[UUID, Any], corrections: Sequence[tuple[str, Correction]]
-    ) -> list[DevelopmentStream]:
-        """The streams the corrections change: new ones of this batch, or stored ones."""
-        changed: dict[UUID, DevelopmentStream] = {}
-        for dev_id, correction in corrections:
-            ident = stream_id("development", dev_id)
-            stream = streams.get(ident) or changed.get(ident) or self.stream(dev_id)
-            if isinstance(correction, Ranking):
-                by = correction.by
-                if by is not None and stream_id("development", by) not in streams:
-                    self._check_grounds(dev_id, by)
-            correct(stream, correction)
-            if ident not in streams:
-                changed[ident] = stream
-        return list(changed.values())
+        # The bulk write holds the store's write lock while it reads the streams, so
+        # no other writer can get to one first: nothing to retry.
+        return record_all(self, wanted, corrections, _stream)
 
     def _check_grounds(self, dev_id: str, by: str) -> None:
         """Raises `RecordError` unless the development a ranking cites is recorded."""
@@ -163,30 +139,6 @@ class StoreApplication(Application[UUID]):
                 f"ranking of {dev_id!r}: by={by!r} names no recorded development; "
                 "record the development that grounds the ranking first (or with it)"
             )
-
-    def _new(self, wanted: dict[UUID, Any]) -> dict[UUID, Any]:
-        new: dict[UUID, Any] = {}
-        created = self._created(list(wanted))
-        for ident, value in wanted.items():
-            event = created.get(ident)
-            if event is None:
-                new[ident] = value
-                continue
-            # The stream as its creation event made it holds the invariant's check.
-            event.mutate(None).check_same(value)
-        return new
-
-    def _created(self, idents: list[UUID]) -> dict[UUID, Any]:
-        """The creation events of those streams that exist, read in few statements."""
-        query = _FIRST_EVENTS.get(type(self.recorder).__module__.rsplit(".", 1)[-1])
-        if query is None:  # in memory: reading each stream costs nothing
-            found = {}
-            for ident in idents:
-                events = self.recorder.select_events(ident, lte=1)
-                if events:
-                    found[ident] = self.mapper.to_domain_event(events[0])
-            return found
-        return query(self, idents)
 
     def revise(self, dev_id: str, revision: Revision) -> bool:
         """Appends a correction known from its own reported date; False if already there."""
@@ -253,71 +205,6 @@ class StoreApplication(Application[UUID]):
             except UnknownDevelopmentError:
                 continue
         return found
-
-
-def _tally(streams: Sequence[Any]) -> dict[str, int]:
-    """How many actors, topics, developments and corrections the streams' new events write."""
-    counts = dict.fromkeys(("actor", "topic", "development", "correction"), 0)
-    for stream in {id(s): s for s in streams}.values():  # a new stream may be corrected too
-        for event in stream.pending_events:
-            if isinstance(event, ActorStream.Registered):
-                counts["actor"] += 1
-            elif isinstance(event, TopicStream.Registered):
-                counts["topic"] += 1
-            elif isinstance(event, DevelopmentStream.Recorded):
-                counts["development"] += 1
-            else:
-                counts["correction"] += 1
-    return counts
-
-
-_CHUNK = 500
-
-
-def _sqlite_first(app: StoreApplication, idents: list[UUID]) -> dict[UUID, Any]:
-    recorder: Any = app.recorder
-    found: dict[UUID, Any] = {}
-    with recorder.datastore.transaction(commit=False) as c:
-        for start in range(0, len(idents), _CHUNK):
-            chunk = [i.hex for i in idents[start : start + _CHUNK]]
-            marks = ",".join("?" * len(chunk))
-            c.execute(
-                f"SELECT originator_id, topic, state FROM {recorder.events_table_name} "
-                f"WHERE originator_version = 1 AND originator_id IN ({marks})",
-                chunk,
-            )
-            for row in c.fetchall():
-                ident = UUID(row[0])
-                stored = StoredEvent(ident, 1, row[1], row[2])
-                found[ident] = app.mapper.to_domain_event(stored)
-    return found
-
-
-def _postgres_first(app: StoreApplication, idents: list[UUID]) -> dict[UUID, Any]:
-    from psycopg.sql import SQL, Identifier
-
-    recorder: Any = app.recorder
-    statement = SQL(
-        "SELECT originator_id, topic, state FROM {0}.{1} "
-        "WHERE originator_version = 1 AND originator_id = ANY(%s)"
-    ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
-    found: dict[UUID, Any] = {}
-    with recorder.datastore.transaction(commit=False) as c:
-        for start in range(0, len(idents), _CHUNK * 10):
-            c.execute(statement, (idents[start : start + _CHUNK * 10],))
-            for row in c.fetchall():
-                ident = UUID(str(row["originator_id"]))
-                stored = StoredEvent(ident, 1, row["topic"], bytes(row["state"]))
-                found[ident] = app.mapper.to_domain_event(stored)
-    return found
-
-
-# The creation events of many streams in few statements, by eventsourcing module.
-_FIRST_EVENTS: dict[str, Callable[[StoreApplication, list[UUID]], dict[UUID, Any]]] = {
-    "sqlite": _sqlite_first,
-    "postgres": _postgres_first,
-    "_postgres": _postgres_first,
-}
 
 
 # Each kind of value: its stream's kind, aggregate class, created event and its field.

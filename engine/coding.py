@@ -7,7 +7,10 @@ repository: the line of each code is cited below) and the PLOVER manual
 (`PLOVER_MANUAL.tex`: chapter "CAMEO vs. PLOVER", table `tab:xlate`, which
 reduces every CAMEO code to its two-digit cue category; and each event type's
 "Requires recipient" subsection).  Goldstein weights come from GDELT's CAMEO
-table (-10 most conflictual, +10 most cooperative).
+table (-10 most conflictual, +10 most cooperative).  The crosswalk cited is its latest
+version ("Draft 0.8, 17-September-2021"), which names CAMEO 10 `REQUEST`; the older
+spelling `DEMAND` (and the older types DISAPPROVE, INVESTIGATE, FIGHT, CRIME, YIELD)
+are read as `OLDER_TYPES` say.  Every CAMEO code is read through `engine._cameo`.
 
 `statement` (CAMEO 01, "make public statement") is plain commentary, which PLOVER
 drops (manual, tab:xlate: "01 MAKE PUBLIC STATEMENT — dropped").
@@ -25,18 +28,23 @@ from types import MappingProxyType
 
 import attrs
 
-from timeline.engine.values import Kind
+from timeline.engine import _cameo
+from timeline.engine.values import Development, Kind
 
 __all__ = [
     "CODING",
+    "OLDER_TYPES",
     "PLOVER_TYPES",
     "QUAD",
     "RECIPIENT_REQUIRED",
     "SECTORS",
     "Coding",
+    "cameo_kind",
+    "current_type",
     "kind_of",
     "plover_actor",
     "sector_of",
+    "weight_of",
 ]
 
 
@@ -65,17 +73,24 @@ class Coding:
 
 _TABLE = "CAMEO2PLOVER-2021.txt"
 
+
+def _line(code: str) -> str:
+    return f"{_TABLE}:{code}"
+
+
 CODING: Mapping[Kind, Coding] = MappingProxyType(
     {
         # Manual tab:xlate "01 MAKE PUBLIC STATEMENT: dropped"; the crosswalk has no 01 lines.
         Kind.STATEMENT: Coding("010", "make statement", None, 0.0, source="manual tab:xlate"),
-        # CAMEO2PLOVER-2021.txt:49 "057: SUPPORT,  , diplomatic # Sign formal agreement"
-        # (manual: SUPPORT covers "ratify, sign, or finalize an agreement or treaty").
-        Kind.AGREEMENT: Coding(
-            "057", "sign formal agreement", "SUPPORT", 8.0, (), ("diplomatic",), f"{_TABLE}:49"
+        # Manual tab:xlate "02 APPEAL: dropped"; the crosswalk has no 02 lines.
+        Kind.APPEAL: Coding(
+            "020", "make an appeal or request", None, 3.0, source="manual tab:xlate"
         ),
-        # CAMEO2PLOVER-2021.txt:6 "0312: AGREE,  ,   military # Express intent to cooperate
-        # militarily"
+        # "057: SUPPORT, , diplomatic # Sign formal agreement"
+        Kind.AGREEMENT: Coding(
+            "057", "sign formal agreement", "SUPPORT", 8.0, (), ("diplomatic",), _line("057")
+        ),
+        # "0312: AGREE, , military # Express intent to cooperate militarily"
         Kind.APPROVAL: Coding(
             "0312",
             "express intent to cooperate militarily",
@@ -83,10 +98,9 @@ CODING: Mapping[Kind, Coding] = MappingProxyType(
             5.2,
             (),
             ("military",),
-            f"{_TABLE}:6",
+            _line("0312"),
         ),
-        # CAMEO2PLOVER-2021.txt:27 "036: AGREE,  , diplomatic # Express intent to meet or
-        # negotiate"
+        # "036: AGREE, , diplomatic # Express intent to meet or negotiate"
         Kind.PROPOSAL: Coding(
             "036",
             "express intent to meet or negotiate",
@@ -94,36 +108,64 @@ CODING: Mapping[Kind, Coding] = MappingProxyType(
             4.0,
             (),
             ("diplomatic",),
-            f"{_TABLE}:27",
+            _line("036"),
         ),
-        # CAMEO2PLOVER-2021.txt:54 "062: COOPERATE,   ,   military # Cooperate militarily"
+        # "040: CONSULT, , # Consult"
+        Kind.CONSULTATION: Coding("040", "consult", "CONSULT", 1.0, source=_line("040")),
+        # "050: SUPPORT, , diplomatic # Engage in diplomatic cooperation"
+        Kind.SUPPORT: Coding(
+            "050",
+            "engage in diplomatic cooperation",
+            "SUPPORT",
+            3.5,
+            (),
+            ("diplomatic",),
+            _line("050"),
+        ),
+        # "062: COOPERATE, , military # Cooperate militarily"
         Kind.COOPERATION: Coding(
-            "062", "cooperate militarily", "COOPERATE", 7.4, (), ("military",), f"{_TABLE}:54"
+            "062", "cooperate militarily", "COOPERATE", 7.4, (), ("military",), _line("062")
         ),
         # A delivery under an arms contract is mutual material cooperation (the buyer
-        # pays), not aid, so it is CAMEO 062 like cooperation: CAMEO2PLOVER-2021.txt:54.
+        # pays), not aid, so it is CAMEO 062 like cooperation.
         Kind.DELIVERY: Coding(
-            "062", "cooperate militarily", "COOPERATE", 7.4, (), ("military",), f"{_TABLE}:54"
+            "062", "cooperate militarily", "COOPERATE", 7.4, (), ("military",), _line("062")
         ),
-        # CAMEO2PLOVER-2021.txt:103 "100: DEMAND,  ,  # Demand"
-        Kind.DEMAND: Coding("100", "demand", "DEMAND", -5.0, source=f"{_TABLE}:103"),
-        # CAMEO2PLOVER-2021.txt:147 "120: REJECT,  ,    # Reject"
-        Kind.REJECTION: Coding("120", "reject", "REJECT", -4.0, source=f"{_TABLE}:147"),
-        # CAMEO2PLOVER-2021.txt:180 "1312: THREATEN, restrict, diplomatic # Threaten to
-        # boycott, embargo, or sanction"
+        # "070: AID, , # Provide aid"
+        Kind.AID: Coding("070", "provide aid", "AID", 7.0, source=_line("070")),
+        # "080: CONCEDE, , # Yield"
+        Kind.CONCESSION: Coding("080", "yield", "CONCEDE", 5.0, source=_line("080")),
+        # "084: RETREAT, , # Return, release"
+        Kind.RETREAT: Coding("084", "return, release", "RETREAT", 7.0, source=_line("084")),
+        # "100: REQUEST, , # REQUEST" (CAMEO "demand"; the 2021 draft spelled it DEMAND)
+        Kind.DEMAND: Coding("100", "demand", "REQUEST", -5.0, source=_line("100")),
+        # "110: ACCUSE, disapprove, # Disapprove": "disapprove" is no ACCUSE mode in the
+        # manual's table, so, as for 163 below, the mode is not written.
+        Kind.ACCUSATION: Coding("110", "disapprove", "ACCUSE", -2.0, source=_line("110")),
+        # "120: REJECT, , # Reject"
+        Kind.REJECTION: Coding("120", "reject", "REJECT", -4.0, source=_line("120")),
+        # "1312: THREATEN, restrict, economic # Threaten to boycott, embargo, or sanction"
         Kind.THREAT: Coding(
             "1312",
             "threaten with sanctions, boycott, embargo",
             "THREATEN",
             -5.8,
             ("restrict",),
-            ("diplomatic",),
-            f"{_TABLE}:180",
+            ("economic",),
+            _line("1312"),
         ),
-        # CAMEO2PLOVER-2021.txt:242 "163: COERCE, restrict, diplomatic # Impose embargo,
-        # boycott, or sanctions": the type follows the manual instead (tab:xlate
-        # "16 REDUCE RELATIONS: SANCTION"; SANCTION lists "Impose embargo, boycott, or
-        # sanctions"), and "restrict" is no SANCTION mode, so only the context is kept.
+        # "140: PROTEST, , # Engage in political dissent"
+        Kind.PROTEST: Coding(
+            "140", "engage in political dissent", "PROTEST", -6.5, source=_line("140")
+        ),
+        # "150: MOBILIZE, , # Demonstrate military or police power"
+        Kind.MOBILIZATION: Coding(
+            "150", "demonstrate military or police power", "MOBILIZE", -7.2, source=_line("150")
+        ),
+        # "163: COERCE, restrict, diplomatic # Impose embargo, boycott, or sanctions": the
+        # type follows the manual instead (tab:xlate "16 REDUCE RELATIONS: SANCTION"; SANCTION
+        # lists "Impose embargo, boycott, or sanctions"), and "restrict" is no SANCTION
+        # mode, so only the context is kept.
         Kind.SANCTION: Coding(
             "163",
             "impose embargo, boycott or sanctions",
@@ -131,7 +173,13 @@ CODING: Mapping[Kind, Coding] = MappingProxyType(
             -8.0,
             (),
             ("diplomatic",),
-            f"{_TABLE}:242 (type per manual tab:xlate)",
+            f"{_line('163')} (type per manual tab:xlate)",
+        ),
+        # "170: COERCE, , # Coerce"
+        Kind.COERCION: Coding("170", "coerce", "COERCE", -7.0, source=_line("170")),
+        # "180: ASSAULT, , # Use unconventional violence"
+        Kind.ASSAULT: Coding(
+            "180", "use unconventional violence", "ASSAULT", -9.0, source=_line("180")
         ),
     }
 )
@@ -145,7 +193,7 @@ PLOVER_TYPES = (
     "COOPERATE",
     "AID",
     "RETREAT",
-    "DEMAND",
+    "REQUEST",
     "ACCUSE",
     "REJECT",
     "THREATEN",
@@ -164,7 +212,7 @@ QUAD: Mapping[str, int] = MappingProxyType(
     {
         **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "CONCEDE"), 1),
         **dict.fromkeys(("COOPERATE", "AID", "RETREAT"), 2),
-        **dict.fromkeys(("DEMAND", "ACCUSE", "REJECT", "SANCTION", "THREATEN"), 3),
+        **dict.fromkeys(("REQUEST", "ACCUSE", "REJECT", "SANCTION", "THREATEN"), 3),
         **dict.fromkeys(("PROTEST", "MOBILIZE", "COERCE", "ASSAULT"), 4),
     }
 )
@@ -225,19 +273,102 @@ def plover_actor(actor_id: str) -> tuple[str, str | None]:
     return actor_id.split(".", 1)[0], sector_of(actor_id)
 
 
+# Older PLOVER spellings, as the current type with the mode or context that keeps what
+# they said: the 2021 draft's DEMAND; DISAPPROVE and INVESTIGATE, which the manual's
+# cue table folds into ACCUSE (CAMEO 11 and 09); FIGHT (CAMEO 19, ASSAULT with a
+# military context); YIELD (CAMEO 08); and CRIME, which the manual removed in favour
+# of the `crime` context ("A note on CRIME") and is read as coercion in that context.
+OLDER_TYPES: Mapping[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
+    {
+        "DEMAND": ("REQUEST", (), ()),
+        "DISAPPROVE": ("ACCUSE", ("disapprove",), ()),
+        "INVESTIGATE": ("ACCUSE", ("investigate",), ()),
+        "FIGHT": ("ASSAULT", (), ("military",)),
+        "YIELD": ("CONCEDE", (), ()),
+        "CRIME": ("COERCE", (), ("crime",)),
+    }
+)
+
+_BY_TYPE: Mapping[str, Kind] = MappingProxyType(
+    {
+        "CONSULT": Kind.CONSULTATION,
+        "SUPPORT": Kind.SUPPORT,
+        "CONCEDE": Kind.CONCESSION,
+        "COOPERATE": Kind.COOPERATION,
+        "AID": Kind.AID,
+        "RETREAT": Kind.RETREAT,
+        "REQUEST": Kind.DEMAND,
+        "ACCUSE": Kind.ACCUSATION,
+        "REJECT": Kind.REJECTION,
+        "THREATEN": Kind.THREAT,
+        "PROTEST": Kind.PROTEST,
+        "SANCTION": Kind.SANCTION,
+        "MOBILIZE": Kind.MOBILIZATION,
+        "COERCE": Kind.COERCION,
+        "ASSAULT": Kind.ASSAULT,
+    }
+)
+
+
+def current_type(
+    event: str, context: tuple[str, ...] = (), mode: tuple[str, ...] = ()
+) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+    """A PLOVER type in the current spelling, with the mode and context an older one implies."""
+    event = event.strip().upper()
+    if event in PLOVER_TYPES:
+        return event, mode, context
+    if event in OLDER_TYPES:
+        now, more_mode, more_context = OLDER_TYPES[event]
+        return (
+            now,
+            (*mode, *(m for m in more_mode if m not in mode)),
+            (*context, *(c for c in more_context if c not in context)),
+        )
+    return None
+
+
 def kind_of(event: str, context: tuple[str, ...] = (), mode: tuple[str, ...] = ()) -> Kind | None:
-    """The kind a PLOVER event type codes back to, or None for a type no kind uses.
+    """The kind a PLOVER event type (current or older spelling) codes, or None for no type.
 
     AGREE is an approval with a military context (CAMEO 0312) and a proposal
-    otherwise (036); COOPERATE comes back as cooperation (a delivery is coded the
-    same way); COERCE with the mode `restrict` is read as the crosswalk's CAMEO 163,
-    a sanction.
+    otherwise (036); COERCE with the mode `restrict` is read as the crosswalk's
+    CAMEO 163, a sanction; every other type has one kind (`_BY_TYPE`).
     """
+    found = current_type(event, context, mode)
+    if found is None:
+        return None
+    event, mode, context = found
     if event == "AGREE":
         return Kind.APPROVAL if "military" in context else Kind.PROPOSAL
-    if event == "COERCE":
-        return Kind.SANCTION if "restrict" in mode else None
-    for kind, coding in CODING.items():
-        if coding.plover == event and kind is not Kind.DELIVERY:
-            return kind
-    return None
+    if event == "COERCE" and "restrict" in mode:
+        return Kind.SANCTION
+    return _BY_TYPE[event]
+
+
+def cameo_kind(code: str) -> tuple[Kind, tuple[str, ...], tuple[str, ...]] | None:
+    """The kind, PLOVER modes and contexts of a CAMEO event code, or None if it is none.
+
+    Roots 01 and 02, which PLOVER drops, are statements and appeals; 057 (sign
+    formal agreement) is an agreement; every other code is read through the crosswalk.
+    """
+    root = _cameo.root_of(code)
+    if root is None:
+        return None
+    if root in ("01", "02"):
+        return (Kind.STATEMENT if root == "01" else Kind.APPEAL), (), ()
+    found = _cameo.crosswalk(code)
+    if found is None:
+        return None
+    event, mode, context = found
+    modes = (mode,) if mode else ()
+    if code.strip() == "057":
+        return Kind.AGREEMENT, modes, context
+    kind = kind_of(event, context, modes)
+    return (kind, modes, context) if kind is not None else None
+
+
+def weight_of(development: Development) -> float:
+    """The weight of a development for relations: the data's own, else its kind's Goldstein."""
+    if development.weight is not None:
+        return development.weight
+    return CODING[development.kind].goldstein

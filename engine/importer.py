@@ -134,6 +134,9 @@ def _log_value(line: Line) -> Value | None:
             name=line.get(("name",)),
             aliases=_strings(line, ("aliases",)),
             people=people,
+            country=line.get(("country",)),
+            sector=line.get(("sector",)),
+            wikidata=line.get(("wikidata",)),
         )
     if kind == "topic":
         return line.build(  # type: ignore[no-any-return]
@@ -163,6 +166,10 @@ def _log_value(line: Line) -> Value | None:
             claims=claims or (),
             occurred_as_written=line.get(("occurred_as_written",)),
             reports=_reports(line),
+            coded=line.get(("coded",)),
+            mode=_strings(line, ("mode",)),
+            context=_strings(line, ("context",)),
+            weight=line.get(("weight",)),
         )
     if kind == "ranking":
         return line.build(  # type: ignore[no-any-return]

@@ -22,6 +22,8 @@ def _fold(name: str) -> str:
 
 def _actor_names(actor: Actor) -> list[str]:
     names = [actor.id, actor.name, *actor.aliases]
+    if actor.wikidata is not None:
+        names.append(actor.wikidata)  # event data's Wikidata id names the actor too
     for person in actor.people:
         names += [person.name, *person.aliases]
     return names
@@ -143,6 +145,11 @@ class Registry:
         if ident is None:
             raise UnknownNameError(kind, name, self.suggest(kind, name))
         return ident
+
+    def lookup(self, kind: NameKind, name: str) -> str | None:
+        """The id that `name` stands for, or None: `resolve` without its suggestions."""
+        registered = self._actors if kind == "actor" else self._topics
+        return name if name in registered else self._names[kind].get(_fold(name))
 
     def suggest(self, kind: NameKind, name: str) -> list[str]:
         """Returns up to three known ids whose names are closest to `name`."""

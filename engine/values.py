@@ -44,6 +44,11 @@ __all__ = [
 # Field metadata: the field is stored only when it differs from its default.
 OMIT_DEFAULT = "timeline.omit_default"
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+# A development id is a slug, or a dataset's prefix and its own event id, kept as the
+# dataset wrote it (acled-ARG12345, gdelt-1234567890): so upper case after the prefix.
+_DEVELOPMENT_ID = re.compile(
+    r"[a-z0-9]+(?:[-_.][a-z0-9]+)*(?:-[A-Za-z0-9]+(?:[-_.:][A-Za-z0-9]+)*)?"
+)
 # CAMEO-style: a country or organisation code (three letters, optionally more, as in
 # CAMEO's IGO codes: IGONAT for NATO, IGOEU), then roles after dots (USA.CONGRESS).
 _ACTOR_ID = re.compile(r"[A-Z]{3}[A-Z0-9]{0,9}(?:\.[A-Z0-9]+(?:_[A-Z0-9]+)*)*")
@@ -102,6 +107,19 @@ class Kind(_Named):
     REJECTION = "rejection"
     THREAT = "threat"
     SANCTION = "sanction"
+    # The kinds of the rest of the field's event types (PLOVER's and CAMEO's roots),
+    # for developments imported from event data: see `engine.coding`.
+    APPEAL = "appeal"
+    CONSULTATION = "consultation"
+    SUPPORT = "support"
+    AID = "aid"
+    CONCESSION = "concession"
+    RETREAT = "retreat"
+    ACCUSATION = "accusation"
+    PROTEST = "protest"
+    MOBILIZATION = "mobilization"
+    COERCION = "coercion"
+    ASSAULT = "assault"
 
     def __str__(self) -> str:
         return self.value
@@ -165,6 +183,14 @@ def _people(value: Iterable[Person]) -> tuple[Person, ...]:
     return tuple(value)
 
 
+_WIKIDATA = re.compile(r"Q[1-9][0-9]*")
+
+
+def _optional_wikidata(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _check(_WIKIDATA, "a Wikidata item id", "Q2429253")(instance, attribute, value)
+
+
 @attrs.frozen
 class Actor:
     """A CAMEO-style actor: `TUR`, `USA.CONGRESS`; its parent is the id before the last dot."""
@@ -173,6 +199,17 @@ class Actor:
     name: str = attrs.field(validator=_text)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_strings, validator=_aliases)
     people: tuple[Person, ...] = attrs.field(default=(), converter=_people)
+    # As an event dataset gives them: its country and sector codes, and the Wikidata
+    # id it resolved the actor to; stored only when given.
+    country: str | None = attrs.field(
+        default=None, validator=_optional_text, metadata={OMIT_DEFAULT: True}
+    )
+    sector: str | None = attrs.field(
+        default=None, validator=_optional_text, metadata={OMIT_DEFAULT: True}
+    )
+    wikidata: str | None = attrs.field(
+        default=None, validator=_optional_wikidata, metadata={OMIT_DEFAULT: True}
+    )
 
     @property
     def parent(self) -> str | None:
@@ -265,11 +302,24 @@ def _unique_claims(
         seen.add(key)
 
 
+def _optional_weight(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and -10 <= value <= 10
+    if value is not None and not ok:
+        raise RecordError(
+            f"{type(instance).__name__}.{attribute.name}: expected a number from -10 "
+            f"(most conflictual) to +10 (most cooperative), found {value!r}"
+        )
+
+
 @attrs.frozen
 class Development:
     """A dated development in a story, with its source and stance claims."""
 
-    id: str = attrs.field(validator=_check(_SLUG, "a slug", "s400-agreement"))
+    id: str = attrs.field(
+        validator=_check(
+            _DEVELOPMENT_ID, "a slug or dataset-EVENTID", "s400-agreement", "acled-ARG12345"
+        )
+    )
     occurred: When = attrs.field(converter=_when)
     reported: When = attrs.field(converter=_when)
     kind: Kind = attrs.field(converter=_kind)
@@ -281,6 +331,22 @@ class Development:
         default=(), converter=_claims, validator=_unique_claims
     )
     occurred_as_written: str | None = attrs.field(default=None, validator=_optional_text)
+    # What event data said beyond the kind, each stored only when given: the data's own
+    # event code (CAMEO "0312", PLOVER "REQUEST"), PLOVER mode and context, and the
+    # data's own weight for relations (ICEWS Intensity, GDELT GoldsteinScale, -10..+10).
+    coded: str | None = attrs.field(
+        default=None, validator=_optional_text, metadata={OMIT_DEFAULT: True}
+    )
+    mode: tuple[str, ...] = attrs.field(
+        default=(), converter=_strings, metadata={OMIT_DEFAULT: True}
+    )
+    context: tuple[str, ...] = attrs.field(
+        default=(), converter=_strings, metadata={OMIT_DEFAULT: True}
+    )
+    weight: float | None = attrs.field(
+        default=None, validator=_optional_weight, metadata={OMIT_DEFAULT: True}
+    )
+
     # Reports beyond `source` (which, with `reported`, is the earliest): stored only
     # when there are some, so a store written before reads each development as one report.
     reports: tuple[Source, ...] = attrs.field(
@@ -378,7 +444,7 @@ class Retraction:
 
 def _optional_slug(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None:
-        _check(_SLUG, "a development id", "s400-agreement")(instance, attribute, value)
+        _check(_DEVELOPMENT_ID, "a development id", "s400-agreement")(instance, attribute, value)
 
 
 @attrs.frozen

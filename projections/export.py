@@ -1,4 +1,4 @@
-"""Exports of the story: JSON records, the lossless log's lines, TimelineJS 3, PLOVER, CSV.
+"""Exports of the story: JSON records, the lossless log's lines, TimelineJS 3, CSV.
 
 These functions turn values into JSON-ready data or text and never read a store;
 `timeline._exchange` reads a `Timeline` at one store position and wraps their
@@ -9,10 +9,12 @@ output as a citable snapshot (position, knowledge day and content hash).
   every `--json` output, the web API and the exports; `log_record` gives a line of the
   project's JSON Lines log, whose `type` says what it holds.
 - `timelinejs`: a TimelineJS 3 document (see `projections._timelinejs`).
-- `plover_coded` / `plover`: PLOVER event records (see `projections._plover`).
 - `development_table` / `change_table`: CSV text (see `projections._tables`).
 - `canonical` / `content_hash`: the canonical JSON bytes and sha256 every snapshot's
   hash is taken over.
+
+PLOVER, which both writes developments and reads the view, lives with its reader in
+`timeline.formats`.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ from timeline.engine import (
     Topic,
     When,
 )
-from timeline.projections._plover import Coded, Skipped, plover_records
 from timeline.projections._tables import (
     CHANGE_COLUMNS,
     CHANGE_DATES,
@@ -56,8 +57,6 @@ __all__ = [
     "DEVELOPMENT_DATES",
     "DEVELOPMENT_TIMES",
     "FORMATS",
-    "Coded",
-    "Skipped",
     "actor_record",
     "canonical",
     "change_table",
@@ -68,8 +67,6 @@ __all__ = [
     "headline",
     "human_date",
     "log_record",
-    "plover",
-    "plover_coded",
     "position_record",
     "ranking_record",
     "retraction_record",
@@ -81,7 +78,7 @@ __all__ = [
 ]
 
 # The forms `export` below gives from a list of developments alone.
-FORMATS = ("json", "timelinejs", "plover")
+FORMATS = ("json", "timelinejs")
 
 
 def canonical(data: Any) -> bytes:
@@ -158,6 +155,15 @@ def development_record(development: Development) -> dict[str, Any]:
             if development.reports
             else {}
         ),
+        **_given(development, "coded", "mode", "context", "weight"),
+    }
+
+
+def _given(value: Any, *names: str) -> dict[str, Any]:
+    """The named optional fields that are set (event data's), so other records keep their shape."""
+    found = {name: getattr(value, name) for name in names}
+    return {
+        k: list(v) if isinstance(v, tuple) else v for k, v in found.items() if v not in (None, ())
     }
 
 
@@ -172,6 +178,7 @@ def actor_record(actor: Actor) -> dict[str, Any]:
         "name": actor.name,
         "aliases": list(actor.aliases),
         "people": [_person(person) for person in actor.people],
+        **_given(actor, "country", "sector", "wikidata"),
     }
 
 
@@ -258,18 +265,6 @@ def timelinejs(
     )
 
 
-def plover_coded(developments: Iterable[Development], name: Callable[[str], str] = str) -> Coded:
-    """PLOVER records of the developments PLOVER codes, and those skipped, with why."""
-    return plover_records(developments, name)
-
-
-def plover(
-    developments: Iterable[Development], name: Callable[[str], str] = str
-) -> list[dict[str, Any]]:
-    """PLOVER records; statements and records lacking a required recipient are left out."""
-    return list(plover_records(developments, name).records)
-
-
 def development_table(
     developments: Iterable[Development],
     recorded: Mapping[str, Any] | None = None,
@@ -289,6 +284,4 @@ def export(developments: Iterable[Development], form: str, *, title: str = "time
     """The developments in one of `FORMATS`, as JSON-ready data (no snapshot metadata)."""
     if form == "timelinejs":
         return timelinejs(developments, title=title)
-    if form == "plover":
-        return plover(developments)
     return [development_record(d) for d in developments]

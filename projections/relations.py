@@ -1,10 +1,11 @@
 """Relations between two actors over time: a cooperation–conflict score per period.
 
-Each development's kind carries a Goldstein weight (`engine.coding.CODING`, from
--10 most conflictual to +10 most cooperative).  A development counts for the pair
-(A, B) when one of them is among its actors and the other among its actors or
-targets, or when both make stance claims in it; with `children`, an actor's
-organs (`USA.CONGRESS` for `USA`) stand for it, but an organ never pairs with
+Each development weighs by the data's own measure when it has one (ICEWS Intensity,
+GDELT GoldsteinScale: `Development.weight`), else by its kind's Goldstein weight
+(`engine.coding.CODING`), from -10 most conflictual to +10 most cooperative.  A
+development counts for the pair (A, B) when one of them is among its actors and the
+other among its actors or targets, or when both make stance claims in it; with
+`children`, an actor's organs (`USA.CONGRESS` for `USA`) stand for it, but an organ never pairs with
 itself.  A development falls in the period of the day by which it had certainly
 occurred (the end of its `occurred` span), as in `as_of`; one whose span has no
 end never certainly occurred and is left out.
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable
 import attrs
 import pendulum
 
-from timeline.engine.coding import CODING
+from timeline.engine.coding import weight_of
 from timeline.engine.values import Development
 from timeline.engine.when import LAST_DAY
 from timeline.projections.errors import QueryError
@@ -138,7 +139,7 @@ def relations(
         bounds[label] = (start, end)
     periods = []
     for label in sorted(found, key=lambda name: bounds[name][0]):
-        weights = [CODING[d.kind].goldstein for d in found[label]]
+        weights = [weight_of(d) for d in found[label]]
         periods.append(
             Period(
                 start=bounds[label][0],

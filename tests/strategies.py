@@ -25,6 +25,8 @@ from timeline.engine import (
     Topic,
     When,
 )
+from timeline.engine._cameo import CROSSWALK
+from timeline.engine.coding import OLDER_TYPES, PLOVER_TYPES
 
 ACTORS = ("TUR", "USA", "RUS", "USA.STATE", "RUS.KREMLIN")
 TOPICS = ("s400-purchase", "patriot-sale", "f35-participation")
@@ -240,3 +242,85 @@ def csv_cells() -> st.SearchStrategy[str]:
     """Text for a CSV cell, often starting as a spreadsheet formula would (OWASP's list)."""
     starts = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "'", " ", "#", ""])
     return st.builds(lambda start, rest: start + rest, starts, st.text(max_size=20))
+
+
+# The fields a release may change in an event it keeps (a revision's fields).
+REVISABLE = ("occurred", "kind", "summary", "source", "claims")
+
+
+@attrs.frozen
+class ReleasePair:
+    """Two releases of one dataset: each the whole dataset as published on its day."""
+
+    first_day: dt.date
+    first: tuple[Development, ...]
+    second_day: dt.date
+    second: tuple[Development, ...]
+
+
+def _reported_by(draw: st.DrawFn, day: dt.date) -> When:
+    return When.day(draw(st.dates(dt.date(FIRST_YEAR, 1, 1), day)))
+
+
+@st.composite
+def release_pairs(draw: st.DrawFn) -> ReleasePair:
+    """A release, then a later one that keeps, changes, drops and adds events.
+
+    Events are known by their release day; a change may give any field a
+    revision can change, and a new date of its own; a new event may give a date
+    before the first release (published late, as datasets do).  The first
+    release holds at least one event.
+    """
+    first_day = draw(st.dates(dt.date(2018, 1, 1), dt.date(2018, 12, 31)))
+    second_day = first_day + dt.timedelta(days=draw(st.integers(1, 400)))
+    # Not empty: a store holding none of a dataset's events cannot tell that an
+    # earlier release of it was imported (see `timeline._releases.first_known`).
+    story = draw(stories(max_size=6).filter(bool))
+    first = [attrs.evolve(d, reported=_reported_by(draw, first_day)) for d in story]
+    second = []
+    for old in first:
+        fate = draw(st.sampled_from(["kept", "changed", "dropped"]))
+        if fate == "kept":
+            second.append(old)
+        elif fate == "changed":
+            new = draw(developments(ids=st.just(old.id)))
+            revisable = {name: getattr(new, name) for name in REVISABLE}
+            reported = _reported_by(draw, second_day)
+            second.append(attrs.evolve(old, reported=reported, **revisable))
+    taken = {d.id for d in first}
+    fresh = draw(st.lists(st.sampled_from([i for i in DEV_IDS if i not in taken]), unique=True))
+    for ident in fresh:
+        new = draw(developments(ids=st.just(ident)))
+        second.append(attrs.evolve(new, reported=_reported_by(draw, second_day)))
+    return ReleasePair(first_day, tuple(first), second_day, tuple(second))
+
+
+# -- event data (timeline.formats) ---------------------------------------------------------
+
+# Every CAMEO code the crosswalk lists, and the statement and appeal codes PLOVER drops.
+CAMEO_CODES = (*CROSSWALK, "010", "012", "019", "020", "0231", "028")
+
+
+def cameo_codes() -> st.SearchStrategy[str]:
+    """CAMEO event codes as datasets write them."""
+    return st.sampled_from(CAMEO_CODES)
+
+
+def plover_types() -> st.SearchStrategy[str]:
+    """PLOVER event types in the current and the older spellings."""
+    return st.sampled_from((*PLOVER_TYPES, *OLDER_TYPES))
+
+
+def actor_names() -> st.SearchStrategy[str]:
+    """Names of people and groups as event data gives them, accents and punctuation kept."""
+    words = st.text(
+        alphabet=st.characters(whitelist_categories=("Lu", "Ll"), max_codepoint=0x17F),
+        min_size=2,
+        max_size=9,
+    )
+    return st.lists(words, min_size=1, max_size=4).map(" ".join)
+
+
+def scale_weights() -> st.SearchStrategy[float]:
+    """Weights on the Goldstein scale, to one decimal, as datasets print them."""
+    return st.integers(-100, 100).map(lambda tenths: tenths / 10)

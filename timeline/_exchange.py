@@ -34,14 +34,15 @@ was written since.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import attrs
-from eventsourcing.persistence import IntegrityError
 
+from timeline._bulk_import import import_records
 from timeline._export_forms import (
     Snapshot,
     as_csv,
@@ -50,12 +51,11 @@ from timeline._export_forms import (
     as_plover,
     as_timelinejs,
 )
-from timeline._import_plan import plan_import
+from timeline._releases import Release
 from timeline._timeline import Timeline
-from timeline.engine.application import RETRIES
 from timeline.engine.errors import LoadError
-from timeline.engine.importer import read_file
-from timeline.engine.when import WhenLike, as_day
+from timeline.engine.when import When, WhenLike, as_day
+from timeline.formats import open_records
 from timeline.projections.errors import QueryError
 
 __all__ = [
@@ -74,7 +74,11 @@ WHAT = ("developments", "changes")
 
 @attrs.frozen
 class ImportReport:
-    """What an import wrote: the ids of what was new, and what was already there."""
+    """What an import wrote: the ids of what was new, and what was already there.
+
+    `developments` holds the ids of the first thousand new developments; `added`
+    counts them all.  `rejected` counts the records skipped (`skip_bad`).
+    """
 
     path: str
     form: str
@@ -88,6 +92,9 @@ class ImportReport:
     position: int
     notes: tuple[str, ...] = ()
     snapshot: Mapping[str, Any] | None = None
+    added: int = 0
+    rejected: int = 0
+    dataset: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -95,7 +102,7 @@ class ImportReport:
         return bool(
             self.actors
             or self.topics
-            or self.developments
+            or self.added
             or self.revisions
             or self.retractions
             or self.rankings
@@ -159,37 +166,87 @@ def export(
     return snapshot(tl, form, known_at=known_at, at=at, title=title, what=what).text
 
 
-def import_file(tl: Timeline, path: str | Path) -> ImportReport:
-    """Imports the project's JSON Lines log or a PLOVER file: all or nothing, idempotent.
+def import_file(
+    tl: Timeline,
+    path: str | Path,
+    *,
+    format: str | None = None,
+    reported: WhenLike | None = None,
+    release: WhenLike | None = None,
+    full: bool = False,
+    skip_bad: bool = False,
+    rejects: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Imports a file of records in one transaction, streaming: all or nothing, idempotent.
 
-    Everything new is written in one transaction; what the store already holds
+    `format` names the file's format (else it is found from the content);
+    `reported` is the knowledge time of a format that carries none.  With
+    `release`, the file is its dataset as published that day: stored events that
+    changed become revisions and, with `full`, the dataset's events the file lacks
+    become retractions, each known from that day.  What the store already holds
     with the same content is skipped, so importing a file again changes nothing.
-    Raises `LoadError` listing every problem, each as `FILE:LINE: record … field …`.
+    Raises `LoadError` listing the problems, each as `FILE:LINE: record … field …`;
+    with `skip_bad` the good records are written and each rejected one goes to
+    `rejects` (JSON Lines: line, reason, text).
     """
+    if full and release is None:
+        raise QueryError("full: a full release needs its day (release=DAY)")
+    known = None if reported is None else When.coerce(reported)
+    records = open_records(path, registry=tl.registry, format=format, reported=known)
+    day = None if release is None else Release(as_day(release), records.dataset, full)
     app = tl.materialised.application
-    for _attempt in range(RETRIES):
-        imported = read_file(path, tl.registry, strict=False)
-        plan = plan_import(app, imported)
-        problems = [*imported.problems, *plan.problems]
-        if problems:
-            raise LoadError([text for _, text in sorted(problems, key=lambda p: p[0])])
-        if plan.changed:
-            try:
-                app.save(*plan.changed.values())
-            except IntegrityError:
-                continue  # another writer got to a stream first: read and check again
-        return ImportReport(
-            path=str(path),
-            form=imported.form,
-            actors=tuple(plan.new["actor"]),
-            topics=tuple(plan.new["topic"]),
-            developments=tuple(plan.new["development"]),
-            revisions=plan.revisions,
-            retractions=plan.retractions,
-            rankings=plan.rankings,
-            unchanged=plan.unchanged,
-            position=tl.position,
-            notes=imported.notes,
-            snapshot=imported.meta,
-        )
-    raise LoadError([f"{path}: gave up after {RETRIES} concurrent conflicts; nothing was loaded"])
+    with _rejects_file(rejects if skip_bad else None) as out:
+        tally = import_records(
+            app, records, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
+            rejects=out,
+            progress=progress,
+        )  # fmt: skip
+    return ImportReport(
+        path=str(path),
+        form=records.format,
+        actors=tuple(tally.new["actor"]),
+        topics=tuple(tally.new["topic"]),
+        developments=tuple(tally.new["development"]),
+        revisions=tally.revisions,
+        retractions=tally.retractions,
+        rankings=tally.rankings,
+        unchanged=tally.unchanged,
+        position=tl.head,
+        notes=(*records.notes, *_fixed_notes(tally.fixed)),
+        snapshot=records.meta,
+        added=tally.developments,
+        rejected=tally.rejected,
+        dataset=records.dataset,
+    )
+
+
+@contextlib.contextmanager
+def _rejects_file(path: str | Path | None) -> Iterator[IO[str] | None]:
+    if path is None:
+        yield None
+        return
+    try:
+        out = Path(path).open("w", encoding="utf-8")  # noqa: SIM115  closed below
+    except OSError as error:
+        raise LoadError([f"{path}: cannot write the rejected records: {error}"]) from None
+    with out:
+        yield out
+
+
+def _fixed_notes(fixed: Mapping[str, int]) -> list[str]:
+    notes = []
+    for name, count in sorted(fixed.items()):
+        if name == "not-held":
+            notes.append(f"{count} deletions name events this store never held: nothing to retract")
+        elif name == "retracted":
+            notes.append(
+                f"{count} events retracted by an earlier release are in this one again; "
+                "a retraction is final, so they stay retracted"
+            )
+        else:
+            notes.append(
+                f"{count} events changed field {name!r}, which a revision cannot change; "
+                "the first recorded value is kept"
+            )
+    return notes

@@ -23,6 +23,7 @@ from timeline.engine.replay import claims_on
 from timeline.engine.rule import is_known
 from timeline.engine.values import Actor, Correction, Development, Ranking, Revision, Topic
 from timeline.engine.when import FIRST_DAY, LAST_DAY
+from timeline.formats._plover_write import plover_records
 from timeline.projections import export as out
 from timeline.projections._timelinejs import point_words
 from timeline.projections.history import Change, history
@@ -51,7 +52,7 @@ class Snapshot:
     form: str
     text: str
     meta: Mapping[str, Any]
-    skipped: tuple[out.Skipped, ...] = ()
+    skipped: tuple[str, ...] = ()  # what an export left out, and why (none now do)
 
 
 # -- reading the store at one position --------------------------------------------------
@@ -257,20 +258,20 @@ def as_timelinejs(tl: Timeline, pin: int, known: dt.date | None, title: str | No
 
 
 def as_plover(tl: Timeline, pin: int, known: dt.date | None) -> Snapshot:
-    """The `plover` form: PLOVER records after a meta line of what was skipped and named."""
+    """The `plover` form: PLOVER records after a meta line of what they name and leave uncoded."""
     developments = tl.developments(known, at=pin)
-    coded = out.plover_coded(developments, _namer(tl))
-    records = list(coded.records)
     registry = tl.registry
+    coded = plover_records(developments, registry.actors.get)
+    records = list(coded.records)
     named = dict.fromkeys(
-        a["timeline_id"] for r in records for a in (*r["source"], *r.get("recipient", []))
+        a["timeline_id"] for r in records for a in (*r["actor"], *r.get("recipient", []))
     )
     topics = dict.fromkeys(c["topic"] for r in records for c in r["timeline"]["claims"])
     meta = {
         **_meta(PLOVER_FORMAT, pin, known, out.content_hash(records), len(records)),
-        "skipped": [{"id": s.id, "reason": s.reason} for s in coded.skipped],
+        "uncoded": [{"id": s.id, "reason": s.reason} for s in coded.uncoded],
         "actors": [out.actor_record(registry.actors[a]) for a in named if a in registry.actors],
         "topics": [out.topic_record(registry.topics[t]) for t in topics if t in registry.topics],
     }
     text = "".join(_line(line) + "\n" for line in [{"type": "meta", **meta}, *records])
-    return Snapshot("plover", text, meta, coded.skipped)
+    return Snapshot("plover", text, meta)

@@ -1,7 +1,7 @@
 """The plan of an import: the streams it changes, checked against the store, all or nothing.
 
-`timeline._exchange.import_file` reads a file, plans it here and, when nothing
-is wrong, saves every changed stream in one transaction.
+The bulk import (`timeline._bulk_import`) plans each batch of a file's records
+here, against the streams the batch touches, and appends the changed ones.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStre
 from timeline.engine.application import StoreApplication
 from timeline.engine.application import correct as _correct
 from timeline.engine.errors import NotRetractableError, RecordError
-from timeline.engine.importer import Imported, Item
+from timeline.engine.importer import Item
 from timeline.engine.values import Actor, Correction, Development, Ranking, Revision, Topic
 
-__all__ = ["ImportPlan", "plan_import"]
+__all__ = ["ImportPlan"]
 
 
 class ImportPlan:
@@ -119,21 +119,3 @@ class ImportPlan:
             self.rankings += 1
         else:
             self.retractions += 1
-
-
-def plan_import(app: StoreApplication, imported: Imported) -> ImportPlan:
-    """The plan of an imported file: its names first, then developments, then corrections."""
-    plan = ImportPlan(app, imported.path, imported.broken)
-    for item in imported.items:
-        value = item.value
-        if isinstance(value, Actor | Topic):
-            plan.register(item, value)
-    for item in imported.items:
-        value = item.value
-        if isinstance(value, Development):
-            plan.record(item, value)
-    for item in imported.items:
-        value = item.value
-        if isinstance(value, Correction):
-            plan.correct(item, value)
-    return plan

@@ -110,6 +110,14 @@ class Timeline(SharedReads, SharedWrites):
         """The notification id of the last event in the store (0 when empty)."""
         return self._app.head
 
+    def fingerprint(self) -> str | None:
+        """A digest of this store's head and its first and last events (None when empty).
+
+        Read from the store itself, it differs between two stores unless one is a copy
+        of the other at the same head: a cache keyed on it never vouches for another.
+        """
+        return self._app.fingerprint()
+
     # -- registry -------------------------------------------------------------
 
     @property

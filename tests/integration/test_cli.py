@@ -315,5 +315,5 @@ def test_relations_and_export(tmp_path: Path, story: Timeline) -> None:
     assert meta["type"] == "meta"
     assert meta["position"] == story.position
     assert records
-    assert {r["id"] for r in records} <= {d.id for d in story.developments()}
-    assert all(r["event"] for r in records)
+    assert {r["id"] for r in records} == {d.id for d in story.developments()}
+    assert all(r["event"] or r["has_event"] is False for r in records)  # nothing left out

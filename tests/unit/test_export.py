@@ -24,7 +24,8 @@ from timeline.engine import (
 )
 from timeline.engine.coding import CODING
 from timeline.engine.when import FIRST_DAY, LAST_DAY
-from timeline.projections.export import development_record, export, plover_coded, timelinejs
+from timeline.formats._plover_write import plover_records
+from timeline.projections.export import development_record, export, timelinejs
 
 
 @st.composite
@@ -90,9 +91,12 @@ def from_record(record: dict[str, Any]) -> Development:
 @given(full_developments())
 def test_a_json_record_keeps_every_field(development: Development) -> None:
     record = json.loads(json.dumps(development_record(development)))
-    # Reports, and a source's day and origin, are given when set (as they are stored).
-    fields = {f.name for f in attrs.fields(Development)}
-    assert set(record) == (fields if development.reports else fields - {"reports"})
+    # Reports, a source's day and origin, and event data's fields are given when set.
+    unset = {
+        f.name for f in attrs.fields(Development) if getattr(development, f.name) in (None, ())
+    }
+    optional_fields = {"coded", "mode", "context", "weight", "reports"}
+    assert set(record) == {f.name for f in attrs.fields(Development)} - (optional_fields & unset)
     optional = {"published", "repeats"}
     recorded = (development.source, *development.reports)
     for told, report in zip([record["source"], *record.get("reports", [])], recorded, strict=True):
@@ -118,21 +122,21 @@ def test_every_placeable_development_gets_one_slide(story: list[Development]) ->
 
 
 @given(stories())
-def test_plover_codes_every_kind_it_can_and_says_why_it_leaves_the_rest(
+def test_plover_writes_every_development_and_codes_every_kind_it_can(
     story: list[Development],
 ) -> None:
-    coded = plover_coded(story, str)
-    written = {r["id"] for r in coded.records}
-    left = {skipped.id for skipped in coded.skipped}
-    assert written | left == {d.id for d in story}
-    assert not written & left
-    for development in story:
+    coded = plover_records(story)
+    assert [r["id"] for r in coded.records] == [d.id for d in story]
+    uncoded = {u.id for u in coded.uncoded}
+    for development, record in zip(story, coded.records, strict=True):
         coding = CODING[development.kind]
         if coding.plover is None or (coding.needs_recipient and not development.targets):
-            assert development.id in left  # statements, and records missing a recipient
+            assert development.id in uncoded  # statements, and records missing a recipient
+            assert (record["has_event"], record["event"]) == (False, [])
         else:
-            record = next(r for r in coded.records if r["id"] == development.id)
+            assert development.id not in uncoded
             assert record["event"] == [coding.plover]
+        assert record["timeline"]["kind"] == str(development.kind)
 
 
 def test_the_bundled_story_exports_in_every_format() -> None:
@@ -143,6 +147,6 @@ def test_the_bundled_story_exports_in_every_format() -> None:
     slides = {s["unique_id"]: s for s in export(story, "timelinejs", title="S-400")["events"]}
     assert slides["s400-supply-agreement"]["start_date"] == {"year": 2017, "month": 12}
     assert slides["s400-supply-agreement"]["display_date"] == "December 2017"
-    events = {r["id"]: r for r in export(story, "plover")}
+    events = {r["id"]: r for r in plover_records(story).records}
     assert events["s400-supply-agreement"]["event"] == ["SUPPORT"]  # CAMEO 057, per the table
-    assert "kremlin-s400-non-disclosure" not in events  # a plain statement
+    assert events["kremlin-s400-non-disclosure"]["has_event"] is False  # a plain statement

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests import strategies
 from timeline import Timeline
 from timeline.engine import LoadError, Stance, When
-from timeline.engine.values import Development
+from timeline.engine.values import Development, Kind
 
 SEED = """\
 [[actor]]
@@ -208,8 +208,7 @@ BAD_INPUTS = [
         "threats",
         "development 'us-warning'",
         "kind",
-        "expected a kind (statement, agreement, approval, proposal, cooperation, delivery, "
-        "demand, rejection, threat, sanction), found 'threats'",
+        f"expected a kind ({', '.join(map(str, Kind))}), found 'threats'",
     ),
     (
         "bad-stance",

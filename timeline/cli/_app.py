@@ -45,7 +45,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "retract": ("timeline.cli._writes", "retract", "Write"),
     "rank": ("timeline.cli._writes", "rank", "Write"),
     "export": ("timeline.cli._export", "export", "Exchange"),
-    "import": ("timeline.cli._export", "import_", "Exchange"),
+    "import": ("timeline.cli._import", "import_", "Exchange"),
     "chart": ("timeline.web.cli", "chart", "Web"),
     "serve": ("timeline.web.cli", "serve", "Web"),
     "demo": ("timeline.cli._demo", "demo", "Other"),

@@ -22,6 +22,7 @@ ACTOR_COLUMNS = (
     Column("name"),
     Column("aliases", under="name"),
     Column("people", under="name"),
+    Column("codes", under="name"),
 )
 TOPIC_COLUMNS = (Column("id"), Column("description"), Column("aliases", under="description"))
 
@@ -32,18 +33,29 @@ TOPIC_COLUMNS = (Column("id"), Column("description"), Column("aliases", under="d
 )
 @opt.output()
 @opt.store
+@click.option(
+    "--country",
+    metavar="CODE",
+    help="Only the actors of this country, as event data codes it (TUR, USA).",
+)
 @pass_app
-def actors(app: App) -> None:
+def actors(app: App, country: str | None) -> None:
     """The registered actors: the id to use, the display name, and the aliases and people
     that also name them (any of these works wherever an actor is asked for). An actor
-    with a dot in its id (USA.STATE) belongs to the one before the dot (USA)."""
+    with a dot in its id (USA.STATE) belongs to the one before the dot (USA). Actors
+    imported from event data also show the data's country and sector codes and their
+    Wikidata id, which names them too."""
     found = sorted(app.timeline().registry.actors.values(), key=lambda actor: actor.id)
+    if country is not None:
+        wanted = country.strip().upper()
+        found = [a for a in found if (a.country or a.id.split(".", 1)[0]) == wanted]
     rows = [
         [
             a.id,
             a.name,
             ", ".join(a.aliases),
             "; ".join(p.name + (f" ({p.role})" if p.role else "") for p in a.people),
+            " ".join(c for c in (a.country, a.sector, a.wikidata) if c),
         ]
         for a in found
     ]
@@ -56,6 +68,9 @@ def actors(app: App) -> None:
                 "people": [
                     {"name": p.name, "role": p.role, "aliases": list(p.aliases)} for p in a.people
                 ],
+                "country": a.country,
+                "sector": a.sector,
+                "wikidata": a.wikidata,
             }
             for a in found
         ]

@@ -1,4 +1,4 @@
-"""`export` and `import`: the story in other tools' formats, and back (`timeline._exchange`)."""
+"""`export`: the story in other tools' formats (`timeline._exchange`); `import` is `_import`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from timeline.cli import _options as opt
 from timeline.cli._context import App, pass_app
 from timeline.cli._dates import DayArg
 
-__all__ = ["export", "import_"]
+__all__ = ["export"]
 
 FORMATS = ("json", "jsonl", "csv", "timelinejs", "plover")
 WHAT = ("developments", "changes")
@@ -90,48 +90,3 @@ def _write_meta(path: Path, meta: Mapping[str, Any]) -> None:
         path.write_text(dump(dict(meta)) + "\n", encoding="utf-8")
     except OSError as error:
         raise StoreError(f"cannot write the snapshot to {path}: {error.strerror}") from None
-
-
-@click.command(
-    "import",
-    short_help="Record a file exported by timeline (JSON Lines) or PLOVER records.",
-    epilog="Example: timeline export --format jsonl > story.jsonl; "
-    "timeline --db other.db import story.jsonl",
-)
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@opt.output(table=False)
-@opt.store
-@pass_app
-def import_(app: App, path: Path) -> None:
-    """Record the actors, topics, developments and their corrections in PATH.
-
-    All or nothing: any problem (reported with its line and field) writes nothing,
-    and importing the same file again changes nothing.
-    """
-    from timeline._exchange import import_file
-
-    report = import_file(app.timeline(write=True), path)
-    counts = (
-        f"{len(report.actors)} actors, {len(report.topics)} topics, "
-        f"{len(report.developments)} developments, {report.revisions} revisions, "
-        f"{report.retractions} retractions, {report.rankings} rankings new; "
-        f"{report.unchanged} already there"
-    )
-    document = {
-        "path": str(path),
-        "form": report.form,
-        "actors": list(report.actors),
-        "topics": list(report.topics),
-        "developments": list(report.developments),
-        "revisions": report.revisions,
-        "retractions": report.retractions,
-        "rankings": report.rankings,
-        "unchanged": report.unchanged,
-        "position": report.position,
-        "notes": list(report.notes),
-    }
-    for note in report.notes:
-        app.info(note)
-    app.say(
-        document, f"imported {path} ({report.form}): {counts}; store position {report.position}"
-    )

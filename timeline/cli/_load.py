@@ -17,6 +17,7 @@ from timeline.cli._writes import forecasts
 
 if TYPE_CHECKING:
     from timeline import Timeline
+    from timeline.engine.loader import Seeds
 
 __all__ = ["load"]
 
@@ -93,12 +94,21 @@ def _catch_up(tl: Timeline, progress: Any) -> None:
             progress.update(task, completed=done, count=f"{done}/{head - start} events")
 
 
-def _check_new_store(path: Path) -> None:
-    """Checks seeds for a store not yet made, so that a rejected load creates nothing."""
+def _fingerprint(tl: Timeline) -> str | None:
+    """The store's own fingerprint (see `Memo`); None in memory, which is never remembered."""
+    return None if tl.config.kind == "memory" else tl.fingerprint()
+
+
+def _read_for_new_store(path: Path) -> Seeds:
+    """The seeds for a store not yet made, read before it is, so a rejected load creates nothing.
+
+    A new store has no names and no developments, so what is read here is what a
+    load into it would read: the seeds are recorded as read, never parsed twice.
+    """
     from timeline.engine.loader import read_seeds
     from timeline.engine.registry import Registry
 
-    read_seeds(path, Registry())
+    return read_seeds(path, Registry())
 
 
 @click.command(help=HELP, short_help="Load seed files into the store (all or nothing).",
@@ -116,12 +126,11 @@ def load(app: App, path: Path, full: bool) -> None:
     """Loads seed files."""
     started = time.monotonic()
     store = app.store
-    if not store.exists():
-        _check_new_store(path)
+    seeds = None if store.exists() else _read_for_new_store(path)
     tl = app.timeline(write=True)
     memo, files = Memo(app.settings.load_cache), digest(path)
-    key = identity(store.url, store.path)
-    if not full and memo.seen(key, files, tl.head):
+    key = identity(tl.config.redacted_url)
+    if not full and memo.seen(key, files, _fingerprint(tl)):
         seconds = time.monotonic() - started
         app.say({"path": str(path), "added": [], "unchanged": True},
                 f"Nothing new: {path} is already recorded ({seconds:.1f} s).")  # fmt: skip
@@ -130,12 +139,19 @@ def load(app: App, path: Path, full: bool) -> None:
         task = None
         if progress is not None:
             task = progress.add_task(f"reading and checking {path}", total=None, count="")
-        added = tl.load(path)
+        added = tl.load(path) if seeds is None or tl.head else _record(tl, seeds)
         if task is not None:
             progress.remove_task(task)
         _catch_up(tl, progress)
-    memo.remember(key, files, tl.head)
+    memo.remember(key, files, _fingerprint(tl))
     _summarise(app, tl, path, added, time.monotonic() - started)
+
+
+def _record(tl: Timeline, seeds: Seeds) -> list[str]:
+    """Records seeds read for the new store; the ids of the new developments."""
+    return tl.record_many(
+        seeds.developments, actors=seeds.actors, topics=seeds.topics, corrections=seeds.corrections
+    )
 
 
 def _summarise(app: App, tl: Timeline, path: Path, added: list[str], seconds: float) -> None:

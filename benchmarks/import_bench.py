@@ -1,0 +1,313 @@
+"""Benchmark: `timeline import` of a large file beside plain eventsourcing's save, in one run.
+
+    python benchmarks/import_bench.py --sizes 100000,1000000 [--datasets] [--load 20000] \
+        [--postgres postgresql://postgres@127.0.0.1:5432/import_bench] [--stores sqlite]
+
+For each size it writes a file of that many developments in the project's JSON
+Lines (and, with `--datasets`, in each dataset format with a sample under
+`tests/data`, its rows repeated under new ids), then in a fresh child process per
+run: imports it with `timeline._exchange.import_file` into a new SQLite file (and
+a new PostgreSQL schema), and saves the same developments with plain eventsourcing
+(`app.save(*aggregates)` in batches of 1,000: the anchor).  It prints events/s,
+the import's share of the anchor's rate, and each child's peak RSS.  With
+`--load N` it also writes N developments as a seed file and compares what
+`timeline load` does with a new store (read the seeds once, `record_many`) with
+reading them and saving plainly.  Nothing here is a test; the targets are printed
+beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BATCH = 1000
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+# Each dataset sample: its file, and the column holding the event id (None: no header).
+SAMPLES = {
+    "acled": ("acled-events.csv", "event_id_cnty"),
+    "gdelt": ("gdelt-events-header.tsv", "GLOBALEVENTID"),
+    "icews": ("icews-events.tsv", "Event ID"),
+    "polecat": ("polecat-events.tsv", "Event ID"),
+}
+
+
+def _developments(n: int) -> Iterator[Any]:
+    from benchmarks.synthetic import story
+
+    data = story(n)
+    yield from data.actors
+    yield from data.topics
+    yield from data.developments
+
+
+def write_jsonl(n: int, path: Path) -> None:
+    """The project's JSON Lines log of a synthetic story of `n` developments."""
+    from timeline.engine.values import Actor, Topic
+    from timeline.projections.export import actor_record, development_record, topic_record
+
+    with path.open("w", encoding="utf-8") as out:
+        for value in _developments(n):
+            if isinstance(value, Actor):
+                record = {"type": "actor", **actor_record(value)}
+            elif isinstance(value, Topic):
+                record = {"type": "topic", **topic_record(value)}
+            else:
+                record = {"type": "development", **development_record(value)}
+            out.write(json.dumps(record) + "\n")
+
+
+def _new_id(original: str, i: int) -> str:
+    """A distinct event id shaped like the sample's: numbers stay numbers."""
+    return str(10**12 + i) if original.isdigit() else f"{original}x{i}"
+
+
+def _readable(header: list[str], row: list[str], dialect: str) -> bool:
+    """Whether the format's reader takes a sample row (the samples hold bad ones on purpose)."""
+    from timeline.engine.registry import Registry
+    from timeline.engine.when import When
+    from timeline.formats import Item, open_records
+
+    with tempfile.NamedTemporaryFile("w", suffix=".data", delete=False, newline="") as out:
+        csv.writer(out, dialect=dialect, lineterminator="\n").writerows([header, row])
+    try:
+        records = open_records(out.name, registry=Registry(), reported=When("2024-01-01"))
+        return all(isinstance(record, Item) for record in records)
+    finally:
+        os.remove(out.name)
+
+
+def write_dataset(name: str, n: int, path: Path) -> None:
+    """A file of `n` rows in a dataset's format: its sample's rows again under new ids."""
+    file, column = SAMPLES[name]
+    text = (DATA / file).read_text(encoding="utf-8")
+    dialect = "excel-tab" if file.endswith(".tsv") else "excel"
+    rows = list(csv.reader(io.StringIO(text), dialect=dialect))
+    header = rows[0]
+    body = [row for row in rows[1:] if row and _readable(header, row, dialect)]
+    at = header.index(column)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, dialect=dialect, lineterminator="\n")
+        writer.writerow(header)
+        for i in range(n):
+            row = list(body[i % len(body)])
+            row[at] = _new_id(row[at], i)
+            writer.writerow(row)
+
+
+def write_seeds(n: int, path: Path) -> None:
+    """A seed file (TOML) of a synthetic story of `n` developments."""
+    from benchmarks.synthetic import story
+
+    data = story(n, corrected=0)
+    out = [f'[[actor]]\nid = "{a.id}"\nname = "{a.name}"\n' for a in data.actors]
+    out += [f'[[topic]]\nid = "{t.id}"\ndescription = "{t.description}"\n' for t in data.topics]
+    for d in data.developments:
+        claims = ", ".join(
+            f'{{ actor = "{c.actor}", topic = "{c.topic}", stance = "{c.stance}" }}'
+            for c in d.claims
+        )
+        out.append(
+            f'[[development]]\nid = "{d.id}"\noccurred = "{d.occurred}"\n'
+            f'reported = "{d.reported}"\nkind = "{d.kind}"\nsummary = "{d.summary}"\n'
+            f'actors = ["{d.actors[0]}"]\nsource = {{ publisher = "{d.source.publisher}", '
+            f'reliability = "{d.source.reliability}" }}\nclaims = [{claims}]\n'
+        )
+    path.write_text("\n".join(out), encoding="utf-8")
+
+
+def child_load(path: str, url: str, plain: bool) -> dict[str, Any]:
+    """Reads seeds and records them (as `timeline load` into a new store), or saves plainly."""
+    from timeline import Timeline
+    from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
+    from timeline.engine.application import StoreApplication
+    from timeline.engine.config import StoreConfig
+    from timeline.engine.loader import read_seeds
+    from timeline.engine.registry import Registry
+
+    started = time.perf_counter()
+    seeds = read_seeds(Path(path), Registry())
+    if plain:
+        app = StoreApplication(env=StoreConfig.from_url(url).env)
+        streams: list[Any] = [ActorStream(actor=a) for a in seeds.actors]
+        streams += [TopicStream(topic=t) for t in seeds.topics]
+        app.save(*streams)
+        for start in range(0, len(seeds.developments), BATCH):
+            batch = seeds.developments[start : start + BATCH]
+            app.save(*(DevelopmentStream(development=d) for d in batch))
+        app.close()
+    else:
+        with Timeline.open(url) as tl:
+            tl.record_many(seeds.developments, actors=seeds.actors, topics=seeds.topics)
+    seconds = time.perf_counter() - started
+    events = len(seeds.developments) + len(seeds.actors) + len(seeds.topics)
+    return {"events": events, "seconds": seconds, "rss": _peak_mb()}
+
+
+def load_versus_save(n: int, folder: Path) -> None:
+    """`timeline load`'s read and record into a new store, beside read + plain save."""
+    path = folder / f"seeds-{n}.toml"
+    write_seeds(n, path)
+    print(f"load of {n:,} seed developments into a new SQLite store (target >= 1.00x)")
+    with _fresh("SQLite", folder, None) as url:
+        plain = _run_child("load", str(path), url, "plain")
+    _print("read_seeds + plain eventsourcing save", plain, None, 0)
+    with _fresh("SQLite", folder, None) as url:
+        ours = _run_child("load", str(path), url, "")
+    _print("read_seeds + Timeline.record_many", ours, plain, 0)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_import(path: str, url: str, fmt: str | None) -> dict[str, Any]:
+    from timeline import Timeline
+    from timeline._exchange import import_file
+
+    with Timeline.open(url) as tl:
+        started = time.perf_counter()
+        report = import_file(tl, path, format=fmt, reported="2024-01-01")
+        seconds = time.perf_counter() - started
+    events = report.added + len(report.actors) + len(report.topics) + report.revisions
+    return {"events": events, "seconds": seconds, "rss": _peak_mb()}
+
+
+def child_anchor(n: int, url: str) -> dict[str, Any]:
+    from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
+    from timeline.engine.application import StoreApplication
+    from timeline.engine.config import StoreConfig
+    from timeline.engine.values import Actor, Topic
+
+    app = StoreApplication(env=StoreConfig.from_url(url).env)
+    events, batch, seconds = 0, [], 0.0
+    for value in _developments(n):
+        if isinstance(value, Actor):
+            batch.append(ActorStream(actor=value))
+        elif isinstance(value, Topic):
+            batch.append(TopicStream(topic=value))
+        else:
+            batch.append(DevelopmentStream(development=value))
+        if len(batch) >= BATCH:
+            started = time.perf_counter()
+            app.save(*batch)
+            seconds += time.perf_counter() - started
+            events, batch = events + len(batch), []
+    if batch:
+        started = time.perf_counter()
+        app.save(*batch)
+        seconds += time.perf_counter() - started
+        events += len(batch)
+    app.close()
+    return {"events": events, "seconds": seconds, "rss": _peak_mb()}
+
+
+def _run_child(*args: str) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", *args]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"child {args} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+@contextlib.contextmanager
+def _fresh(store: str, folder: Path, postgres: str | None) -> Iterator[str]:
+    """The URL of a new, empty store of one kind, removed afterwards."""
+    if store == "SQLite":
+        path = folder / f"{uuid.uuid4().hex[:12]}.db"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for leftover in folder.glob(f"{path.name}*"):
+                os.remove(leftover)
+        return
+    import psycopg
+
+    assert postgres is not None
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{postgres}?schema={schema}"
+    finally:
+        with psycopg.connect(postgres, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _print(label: str, result: dict[str, Any], anchor: dict[str, Any] | None, target: int) -> None:
+    rate = result["events"] / result["seconds"]
+    line = f"  {label:<34}{result['events']:>10,} ev {rate:>10,.0f} ev/s"
+    line += f"  peak RSS {result['rss']:>6,.0f} MB"
+    if anchor is not None:
+        ratio = rate / (anchor["events"] / anchor["seconds"])
+        line += f"  {ratio:.2f}x the anchor"
+        if target:
+            line += f"  (target {target:,} ev/s: {'PASS' if rate >= target else 'MISS'};"
+            line += f" RSS < 300 MB: {'PASS' if result['rss'] < 300 else 'MISS'})"
+        else:
+            line += f"  (target >= 1.00x: {'PASS' if ratio >= 1 else 'MISS'})"
+    print(line, flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000")
+    parser.add_argument("--postgres", default=None, help="a database URL (no schema)")
+    parser.add_argument("--datasets", action="store_true", help="also each dataset format")
+    parser.add_argument("--stores", default="sqlite,postgresql", help="which stores to run")
+    parser.add_argument("--load", type=int, default=0, help="also load N seed developments")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, *rest = args.child
+        if kind == "load":
+            found = child_load(rest[0], rest[1], rest[2] == "plain")
+        elif kind == "import":
+            found = child_import(rest[0], rest[1], rest[2] or None)
+        else:
+            found = child_anchor(int(rest[0]), rest[1])
+        print(json.dumps(found))
+        return
+    with tempfile.TemporaryDirectory(prefix="import-bench-") as folder:
+        here = Path(folder)
+        if args.load:
+            load_versus_save(args.load, here)
+        for n in (int(size) for size in args.sizes.split(",") if size.strip()):
+            files = [("jsonl", here / f"story-{n}.jsonl")]
+            write_jsonl(n, files[0][1])
+            if args.datasets:
+                for name in SAMPLES:
+                    files.append((name, here / f"{name}-{n}.data"))
+                    write_dataset(name, n, files[-1][1])
+            wanted = args.stores.split(",")
+            stores = [s for s in ("SQLite", "PostgreSQL") if s.lower() in wanted]
+            for store in stores if args.postgres else ["SQLite"]:
+                target = 50_000 if store == "SQLite" else 30_000
+                print(f"{n:,} developments, {store} (target {target:,} ev/s)", flush=True)
+                with _fresh(store, here, args.postgres) as url:
+                    anchor = _run_child("anchor", str(n), url)
+                _print("plain eventsourcing save (anchor)", anchor, None, 0)
+                for fmt, path in files:
+                    with _fresh(store, here, args.postgres) as url:
+                        found = _run_child("import", str(path), url, fmt)
+                    _print(f"timeline import ({fmt})", found, anchor, target)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""The bulk write path: many streams read and appended in one transaction, all or nothing.
+
+    with BulkWrite(app) as bulk:
+        streams = bulk.streams([stream_id("development", "acled-ARG1"), ...])
+        ...                       # change them by their own commands, or make new ones
+        bulk.write(changed)       # their pending events, appended at once
+    # committed here; an exception (or `bulk.abandon()`) rolls everything back
+
+The caller works batch by batch, so memory stays flat in the size of what it
+writes: each batch's streams are read in one statement per few hundred, through
+the transaction's own connection (so a stream appended in an earlier batch is
+found), and appended in one statement (PostgreSQL: one binary COPY).  The write
+lock is held from the start, so the streams read cannot change before the commit
+and no other writer's events interleave with these.  The aggregates' own commands
+keep their invariants: new, identical or conflicting is decided from each stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from timeline.engine._bulk_stores import StoreTransaction, begin, recorded_id
+from timeline.engine.aggregates import DevelopmentStream, stream_id
+from timeline.engine.errors import RecordError, UnknownDevelopmentError
+from timeline.engine.values import Correction, Development, Ranking, check_unranked
+
+if TYPE_CHECKING:
+    from timeline.engine.application import StoreApplication
+
+__all__ = ["BulkWrite", "record_all"]
+
+_DEVELOPMENT_TOPIC = get_topic(DevelopmentStream)
+
+
+class BulkWrite:
+    """One all-or-nothing write of many streams, read and appended batch by batch."""
+
+    def __init__(self, app: StoreApplication) -> None:
+        self.app = app
+        self._store: StoreTransaction | None = None
+        self._abandoned = False
+
+    def __enter__(self) -> BulkWrite:
+        self._store = begin(self.app.recorder)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        store, self._store = self._store, None
+        if store is None:
+            return
+        if kind is None and not self._abandoned:
+            store.commit()
+        else:
+            store.rollback()
+
+    @property
+    def store(self) -> StoreTransaction:
+        """The open transaction; raises `RuntimeError` outside the `with` block."""
+        if self._store is None:
+            raise RuntimeError("BulkWrite is used outside its with block")
+        return self._store
+
+    @property
+    def appended(self) -> int:
+        """How many events this write has appended so far."""
+        return self.store.appended
+
+    def abandon(self) -> None:
+        """Rolls back everything at the end of the `with` block instead of committing."""
+        self._abandoned = True
+
+    def streams(self, idents: Iterable[UUID]) -> dict[UUID, Any]:
+        """The aggregates of those streams that exist, folded from their stored events."""
+        mapper = self.app.mapper
+        found: dict[UUID, Any] = {}
+        for ident, events in self.store.streams(list(dict.fromkeys(idents))).items():
+            aggregate = None
+            for stored in events:
+                event: Any = mapper.to_domain_event(stored)
+                aggregate = event.mutate(aggregate)
+            found[ident] = aggregate
+        return found
+
+    def write(self, aggregates: Sequence[Any], created: Sequence[Any] = ()) -> int:
+        """Appends the `created` events, then the aggregates' pending events; returns how many.
+
+        `created` holds creation events made by `recorded` for streams that need no
+        aggregate (most of a bulk import's); the aggregates may include streams
+        folded from them.
+        """
+        to_stored = self.app.mapper.to_stored_event
+        events = [to_stored(e) for e in created]
+        events += [to_stored(e) for aggregate in aggregates for e in aggregate.collect_events()]
+        if events:
+            self.store.append(events)
+        return len(events)
+
+    def recorded(self, ident: UUID, development: Development) -> Any:
+        """The creation event of a new development's stream, as its constructor makes it.
+
+        Made without the aggregate (whose construction costs more than the event);
+        `event.mutate(None)` gives the aggregate when a command needs it.
+        """
+        check_unranked(development.claims, f"development {development.id!r}")
+        created: Any = DevelopmentStream.Recorded  # its fields are the aggregate's arguments
+        return created(
+            originator_id=ident,
+            originator_version=1,
+            timestamp=DevelopmentStream.Recorded.create_timestamp(),
+            originator_topic=_DEVELOPMENT_TOPIC,
+            development=development,
+        )
+
+    def recorded_ids(self, prefix: str) -> Generator[str, None, None]:
+        """The id of every development recorded (in this write too) that starts with `prefix`."""
+        if self.app.mapper.cipher is not None or self.app.mapper.compressor is not None:
+            yield from self._decoded_ids(prefix)
+            return
+        marker = f'"id":"{prefix}'.encode()
+        for state in self.store.recorded_states():
+            if marker in state:
+                ident = recorded_id(state)
+                if ident is not None and ident.startswith(prefix):
+                    yield ident
+
+    def _decoded_ids(self, prefix: str) -> Generator[str, None, None]:
+        """As `recorded_ids`, decoding each event (a store whose states are not plain JSON)."""
+        from eventsourcing.persistence import StoredEvent
+
+        from timeline.engine._bulk_stores import RECORDED_TOPIC
+
+        for state in self.store.recorded_states():
+            stored = StoredEvent(UUID(int=0), 1, RECORDED_TOPIC, state)
+            event: Any = self.app.mapper.to_domain_event(stored)
+            ident = event.development.id
+            if ident.startswith(prefix):
+                yield ident
+
+
+def record_all(
+    app: StoreApplication,
+    wanted: dict[UUID, Any],
+    corrections: Sequence[tuple[str, Correction]],
+    make: Any,
+) -> list[str]:
+    """Records the new values and the corrections in one bulk write; the new developments' ids.
+
+    `wanted` holds actors, topics and developments by stream id; one stored with
+    other content is refused by its stream's `check_same` (nothing is written);
+    `make(ident, value)` makes the new stream of an actor or topic.
+    """
+    from timeline.engine.application import correct
+
+    with BulkWrite(app) as bulk:
+        grounds = [c.by for _, c in corrections if isinstance(c, Ranking) and c.by is not None]
+        named = [stream_id("development", d) for d in (*(d for d, _ in corrections), *grounds)]
+        stored = bulk.streams([*wanted, *named])
+        created: dict[UUID, Any] = {}
+        registered = []
+        for ident, value in wanted.items():
+            if ident in stored:
+                stored[ident].check_same(value)
+            elif isinstance(value, Development):
+                created[ident] = bulk.recorded(ident, value)
+            else:
+                registered.append(make(ident, value))
+        changed: dict[UUID, Any] = {}
+        for dev_id, correction in corrections:
+            ident = stream_id("development", dev_id)
+            stream = changed.get(ident) or stored.get(ident)
+            if stream is None and ident in created:
+                stream = created[ident].mutate(None)
+            if stream is None:
+                raise UnknownDevelopmentError(dev_id)
+            _check_grounds(dev_id, correction, stored, created)
+            if correct(stream, correction):
+                changed[ident] = stream
+        bulk.write(registered)  # names before the developments that use them
+        bulk.write(list(changed.values()), list(created.values()))
+    return [value.id for ident, value in wanted.items() if ident in created]
+
+
+def _check_grounds(
+    dev_id: str, correction: Correction, stored: dict[UUID, Any], created: dict[UUID, Any]
+) -> None:
+    """Raises `RecordError` unless a ranking's `by` names a development stored or given."""
+    if not isinstance(correction, Ranking) or correction.by is None:
+        return
+    by = stream_id("development", correction.by)
+    if by not in stored and by not in created:
+        raise RecordError(
+            f"ranking of {dev_id!r}: by={correction.by!r} names no recorded development; "
+            "record the development that grounds the ranking first (or with it)"
+        )

@@ -1,0 +1,272 @@
+"""The bulk import: a file's records streamed into the store in batches, in one transaction.
+
+Records are read lazily (`timeline.formats.open_records`) and planned a batch
+at a time against the streams they touch, read in a few statements through the
+write's own transaction (`engine.bulk.BulkWrite`), so memory stays flat in the
+file's size.  Each stream's own commands decide new, identical or conflicting.
+Every problem is collected with its line; unless `skip_bad`, any problem rolls
+the whole import back.  With `skip_bad`, the good records are written and each
+rejected one is written to `rejects` (JSON Lines: line, reason, and the record's
+text when the reader had it).  With a `Release`, stored events become revisions
+and, with `full`, absent ones retractions (`timeline._releases`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+from timeline._import_plan import ImportPlan
+from timeline._releases import Release, first_known, published, revision_between
+from timeline.engine._import_lines import Item
+from timeline.engine.aggregates import stream_id
+from timeline.engine.application import StoreApplication
+from timeline.engine.bulk import BulkWrite
+from timeline.engine.errors import LoadError, NotRetractableError
+from timeline.engine.rule import Entry
+from timeline.engine.values import Actor, Correction, Development, Ranking, Retraction, Topic
+
+__all__ = ["BATCH", "Tally", "import_records"]
+
+# Records planned and written at once: large enough that statements are few.
+BATCH = 5000
+# Problems listed in full in an error; the rest are counted.
+SHOWN = 200
+# New development ids kept for the report (the count is always exact).
+KEPT_IDS = 1000
+
+
+class Tally:
+    """What an import wrote, skipped and rejected, counted as it goes."""
+
+    def __init__(self, name: str, rejects: IO[str] | None) -> None:
+        self.name, self.rejects = name, rejects
+        self.new: dict[str, list[str]] = {"actor": [], "topic": [], "development": []}
+        self.developments = self.revisions = self.retractions = self.rankings = 0
+        self.unchanged = self.rejected = 0
+        self.problems: list[tuple[int, str]] = []
+        self.fixed: dict[str, int] = {}
+        self.seen: set[str] = set()
+        self.dataset: str | None = None
+
+    def reject(self, line: int, reason: str, text: str | None = None) -> None:
+        """Counts a rejected record, and keeps its problem or writes it to the rejects."""
+        self.rejected += 1
+        if self.rejects is not None:
+            record = {"line": line, "reason": reason, "text": text}
+            self.rejects.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif len(self.problems) < SHOWN:
+            self.problems.append((line, f"{self.name}:{line}: {reason}"))
+
+    def add(self, plan: ImportPlan) -> None:
+        """Adds a planned batch's counts."""
+        for kind, ids in plan.new.items():
+            room = (KEPT_IDS if kind == "development" else len(ids)) - len(self.new[kind])
+            self.new[kind] += ids[: max(room, 0)]
+        self.developments += len(plan.new["development"])
+        self.revisions += plan.revisions
+        self.retractions += plan.retractions
+        self.rankings += plan.rankings
+        self.unchanged += plan.unchanged
+
+    def error(self) -> LoadError:
+        """The error listing every problem kept, by line, and how many more there were."""
+        shown = [text for _, text in sorted(self.problems, key=lambda p: p[0])]
+        if self.rejected > len(shown):
+            shown.append(f"{self.name}: and {self.rejected - len(shown)} more problems")
+        return LoadError(shown)
+
+
+class BatchPlan(ImportPlan):
+    """An import plan over one batch, its streams read at once from the bulk write."""
+
+    def __init__(self, bulk: BulkWrite, name: str, idents: list[Any], release: Release | None):
+        super().__init__(bulk.app, name, frozenset())
+        self.bulk = bulk
+        self.streams = bulk.streams(idents)
+        self.created: dict[Any, Any] = {}  # creation events of new developments, by stream
+        self.release = release
+        self.dataset: str | None = None  # the dataset the records are of, if any
+        self.earlier = False  # whether the store held an earlier release of the dataset
+        self.fixed: list[str] = []
+
+    def correct(self, item: Item, value: Correction) -> None:
+        # A dataset's deletion list names events deleted from the dataset, most of
+        # which a store that imported part of it never held: nothing to retract.
+        dev_id = item.development
+        held = dev_id is None or self._stored(stream_id("development", dev_id)) is not None
+        if isinstance(value, Retraction) and self.dataset is not None and not held:
+            self.fixed.append("not-held")
+            return
+        super().correct(item, value)
+
+    def _stored(self, ident: Any) -> Any:
+        found = self.streams.get(ident)
+        if found is None and ident in self.created:
+            # A development new in this batch that a later record corrects.
+            found = self.streams[ident] = self.created[ident].mutate(None)
+        return found
+
+    def _create(self, value: Development) -> None:
+        ident = stream_id("development", value.id)
+        self.created[ident] = self.bulk.recorded(ident, value)
+        self.new["development"].append(value.id)
+
+    def record(self, item: Item, value: Development) -> None:
+        ident = stream_id("development", value.id)
+        stream = self._stored(ident)
+        if stream is None:
+            if self.release is not None:
+                value = first_known(value, self.release, self.earlier)
+            self._create(value)
+            return
+        if self.release is None:
+            super().record(item, value)
+            return
+        current = published(stream.entry, self.release.day)
+        if current is None:  # retracted by then: a retraction is final
+            self.fixed.append("retracted")
+            self.unchanged += 1
+            return
+        revision, fixed = revision_between(current, value, self.release)
+        self.fixed += fixed
+        if revision is None:
+            self.unchanged += 1
+            return
+        self.correct(_as_correction(item, value.id), revision)
+
+
+def _as_correction(item: Item, dev_id: str) -> Item:
+    """The item as a correction of development `dev_id`."""
+    return Item(item.line, item.label, item.value, dev_id)
+
+
+def _idents(items: Iterable[Item]) -> Iterator[Any]:
+    for item in items:
+        value = item.value
+        if isinstance(value, Actor):
+            yield stream_id("actor", value.id)
+        elif isinstance(value, Topic):
+            yield stream_id("topic", value.id)
+        elif isinstance(value, Development):
+            yield stream_id("development", value.id)
+        elif item.development is not None:
+            yield stream_id("development", item.development)
+            if isinstance(value, Ranking) and value.by is not None:
+                yield stream_id("development", value.by)
+
+
+def _batches(records: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _plan(plan: BatchPlan, items: list[Item]) -> None:
+    """Plans names first, then developments, then corrections, as the log is read."""
+    for item in items:
+        if isinstance(item.value, Actor | Topic):
+            plan.register(item, item.value)
+    for item in items:
+        if isinstance(item.value, Development):
+            plan.record(item, item.value)
+    for item in items:
+        if isinstance(item.value, Correction):
+            plan.correct(item, item.value)
+
+
+def _write_batch(
+    bulk: BulkWrite, tally: Tally, batch: list[Any], release: Release | None, earlier: bool
+) -> None:
+    items = [r for r in batch if isinstance(r, Item)]
+    for record in batch:
+        if not isinstance(record, Item):
+            tally.reject(record.line, record.reason, record.text or None)
+    plan = BatchPlan(bulk, tally.name, list(_idents(items)), release)
+    plan.earlier = earlier
+    plan.dataset = tally.dataset
+    _plan(plan, items)
+    for line, text in plan.problems:
+        tally.reject(line, text.removeprefix(f"{tally.name}:{line}: "))
+    if release is not None and release.full:
+        tally.seen.update(i.value.id for i in items if isinstance(i.value, Development))
+    for name in plan.fixed:
+        tally.fixed[name] = tally.fixed.get(name, 0) + 1
+    tally.add(plan)
+    bulk.write(list(plan.changed.values()), list(plan.created.values()))
+
+
+def _retract_absent(bulk: BulkWrite, tally: Tally, release: Release) -> None:
+    """Retracts every development of the dataset that the release's file lacks."""
+    # Listed before any is written, so that the scan never reads what it appends.
+    absent = [i for i in bulk.recorded_ids(release.prefix) if i not in tally.seen]
+    for batch in _batches(absent, BATCH):
+        streams = bulk.streams(stream_id("development", i) for i in batch)
+        changed = []
+        for stream in streams.values():
+            if not _published_by(stream.entry, release.day):
+                continue  # not yet published that day: its absence says nothing
+            try:
+                new = stream.retract(release.retraction())
+            except NotRetractableError:  # retracted already, for another reason
+                new = False
+            tally.retractions += new
+            tally.unchanged += not new
+            if new:
+                changed.append(stream)
+        bulk.write(changed)
+
+
+def _published_by(entry: Entry, day: dt.date) -> bool:
+    """Whether a development was published by `day` and not retracted by then."""
+    known = entry.development.reported.latest <= day
+    return known and published(entry, day) is not None
+
+
+def _holds_earlier(bulk: BulkWrite, release: Release | None) -> bool:
+    """Whether the store already holds developments of the release's dataset."""
+    if release is None:
+        return False
+    with contextlib.closing(bulk.recorded_ids(release.prefix)) as found:
+        return next(found, None) is not None
+
+
+def import_records(
+    app: StoreApplication,
+    records: Iterable[Any],
+    name: str,
+    *,
+    dataset: str | None = None,
+    release: Release | None = None,
+    skip_bad: bool = False,
+    rejects: IO[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Tally:
+    """Imports the records in one transaction; raises `LoadError` (writing nothing) on problems.
+
+    With `skip_bad`, problems reject their own records only (written to `rejects`).
+    `progress(line, events)` is called after each batch.
+    """
+    tally = Tally(name, rejects if skip_bad else None)
+    tally.dataset = dataset
+    with BulkWrite(app) as bulk:
+        earlier = _holds_earlier(bulk, release)
+        for batch in _batches(records, BATCH):
+            _write_batch(bulk, tally, batch, release, earlier)
+            if progress is not None:
+                progress(getattr(batch[-1], "line", 0), bulk.appended)
+        if release is not None and release.full and not (tally.rejected and not skip_bad):
+            _retract_absent(bulk, tally, release)
+        if tally.rejected and not skip_bad:
+            bulk.abandon()
+    if tally.rejected and not skip_bad:
+        raise tally.error()
+    return tally

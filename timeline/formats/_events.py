@@ -1,0 +1,143 @@
+"""One dataset row being read into a development: its cells, and why it cannot be read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from urllib.parse import urlsplit
+
+from timeline.engine import _cameo
+from timeline.engine._import_lines import Item
+from timeline.engine.coding import cameo_kind
+from timeline.engine.errors import DateError, RecordError
+from timeline.engine.values import Development, Kind, Reliability, Source
+from timeline.engine.when import When
+from timeline.formats._actors import Actors
+from timeline.formats._dates import CellError
+from timeline.formats._records import Rejected, Yield
+
+__all__ = ["Cells", "Event", "RowError", "cameo", "publisher_of", "read_rows"]
+
+
+class RowError(Exception):
+    """A row that cannot be read: the reason names the column and what was expected."""
+
+
+class Cells:
+    """One row's cells by column name."""
+
+    def __init__(self, columns: Mapping[str, int], cells: list[str]) -> None:
+        self.columns, self.cells = columns, cells
+
+    def get(self, column: str) -> str:
+        """The stripped cell of `column`, or "" when the row or the file has none."""
+        i = self.columns.get(column)
+        return self.cells[i].strip() if i is not None and i < len(self.cells) else ""
+
+    def need(self, column: str, expected: str) -> str:
+        """The cell of `column`, which must not be empty."""
+        value = self.get(column)
+        if not value:
+            raise RowError(f"column {column!r}: empty; expected {expected}")
+        return value
+
+    def read(self, column: str, reader: Callable[[str], When], expected: str) -> When:
+        """The cell of `column` read by `reader` (a date)."""
+        value = self.need(column, expected)
+        try:
+            return reader(value)
+        except (CellError, DateError) as error:
+            raise RowError(f"column {column!r}: found {value!r}; {error}") from None
+
+    def number(self, column: str) -> float | None:
+        """The cell of `column` as a number from -10 to +10, or None when empty."""
+        value = self.get(column)
+        if not value:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            raise RowError(f"column {column!r}: found {value!r}; expected a number") from None
+        if not -10 <= number <= 10:
+            raise RowError(f"column {column!r}: found {value!r}; expected a number from -10 to 10")
+        return number
+
+
+def cameo(column: str, code: str) -> tuple[Kind, tuple[str, ...], tuple[str, ...]]:
+    """The kind, modes and contexts of a CAMEO code in `column`."""
+    found = cameo_kind(code)
+    if found is None:
+        raise RowError(
+            f"column {column!r}: found {code!r}; expected a CAMEO event code such as '042'"
+        )
+    return found
+
+
+def cameo_label(code: str) -> str:
+    """The label of a CAMEO code's root ("consult" for 042)."""
+    root = _cameo.root_of(code)
+    return _cameo.ROOTS[root][0] if root else code
+
+
+def publisher_of(url: str) -> str:
+    """The host a URL was published on, without its www."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or url
+
+
+def read_rows(
+    rows: Iterator[tuple[int, str, Cells]],
+    actors: Actors,
+    read: Callable[[Cells], Development | Item],
+) -> Iterator[Yield]:
+    """Each row read by `read`: its new actors then its value, or a `Rejected`."""
+    for line, text, cells in rows:
+        try:
+            value = read(cells)
+        except (RowError, RecordError) as error:
+            # Readers name actors last, so a row rejected for its cells made none; an
+            # actor made before a later refusal is still given, as registered.
+            yield from actors.pending(line)
+            yield Rejected(line, text, str(error))
+            continue
+        yield from actors.pending(line)
+        if isinstance(value, Item):
+            yield Item(line, value.label, value.value, value.development)
+        else:
+            yield Item(line, f"development {value.id!r}", value)
+
+
+class Event:
+    """The parts of a development read from a dataset row."""
+
+    @staticmethod
+    def make(
+        ident: str,
+        *,
+        occurred: When,
+        reported: When,
+        kind: Kind,
+        summary: str,
+        actors: tuple[str, ...],
+        targets: tuple[str, ...] = (),
+        publisher: str,
+        url: str | None = None,
+        coded: str | None = None,
+        mode: tuple[str, ...] = (),
+        context: tuple[str, ...] = (),
+        weight: float | None = None,
+    ) -> Development:
+        """The development, or `RecordError` naming the field that is wrong."""
+        return Development(
+            id=ident,
+            occurred=occurred,
+            reported=reported,
+            kind=kind,
+            summary=summary,
+            actors=actors,
+            targets=tuple(t for t in dict.fromkeys(targets) if t not in actors),
+            source=Source(publisher or "unknown", Reliability.NAMED, url=url or None),
+            coded=coded or None,
+            mode=mode,
+            context=context,
+            weight=weight,
+        )

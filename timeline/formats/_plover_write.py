@@ -1,0 +1,185 @@
+"""PLOVER records written from developments, as the current manual names the fields.
+
+Each development becomes one record: `id`, `date` (and `enddate` when the span is
+longer than a day), `actor` and `recipient` as lists of actor objects (`code` the
+country, `sector` the role's PLOVER sector, `actor_text` the display name,
+`identifier_id` the Wikidata id when known), `event` with the kind's PLOVER type,
+`mode` and `context` (the data's own, else the crosswalk's), `quad_code`,
+`event_scale` (the data's own weight, when it has one), `cite_info`, `coder`,
+`coded_date` (the last day of the reported span: when it was known) and a
+human-readable `comment` carrying the EDTF text and its certainty.
+
+Nothing is left out.  A development PLOVER cannot code as an event (a statement or
+an appeal, which PLOVER drops; a type that requires a recipient, given none) is
+written with `has_event` false and no event, the manual's field for a record with no
+coded event.  What PLOVER cannot say travels in the `timeline` extension on the
+record (the kind, the EDTF dates, summary, reliability, claims, and the data's
+code, mode, context and weight) and `timeline_id` on each actor, which the manual
+allows ("Providers should feel free to include named fields beyond those provided").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+from timeline.engine.coding import CODING, PLOVER_SECTORS, QUAD, plover_actor
+from timeline.engine.values import Actor, Development
+from timeline.engine.when import FIRST_DAY, LAST_DAY
+from timeline.projections._timelinejs import human_date
+
+__all__ = ["CODER", "Coded", "Uncoded", "actor_object", "plover_records"]
+
+CODER = "timeline"
+Find = Callable[[str], Actor | None]
+
+
+@attrs.frozen
+class Uncoded:
+    """A development written with `has_event` false, and why PLOVER cannot code it."""
+
+    id: str
+    reason: str
+
+
+@attrs.frozen
+class Coded:
+    """PLOVER records, and which of them carry no coded event."""
+
+    records: tuple[dict[str, Any], ...]
+    uncoded: tuple[Uncoded, ...]
+
+
+def _none(ident: str) -> Actor | None:
+    return None
+
+
+def actor_object(actor_id: str, find: Find = _none) -> dict[str, Any]:
+    """A PLOVER actor object for one of our actor ids."""
+    code, sector = plover_actor(actor_id)
+    actor = find(actor_id)
+    if sector is None and actor is not None and actor.sector in PLOVER_SECTORS:
+        sector = actor.sector
+    found: dict[str, Any] = {"code": code[:3]}
+    if sector is not None:
+        found["sector"] = sector
+    found["actor_text"] = actor.name if actor is not None else actor_id
+    if actor is not None and actor.wikidata:
+        found["identifier_id"] = actor.wikidata
+    found["timeline_id"] = actor_id
+    return found
+
+
+def _certainty(development: Development) -> str:
+    occurred = development.occurred
+    notes = [
+        note
+        for note, present in (
+            ("approximate", occurred.approximate),
+            ("uncertain", occurred.uncertain),
+            ("start unknown", occurred.earliest == FIRST_DAY),
+            ("end unknown", occurred.latest == LAST_DAY),
+        )
+        if present
+    ]
+    return f" ({', '.join(notes)})" if notes else ""
+
+
+def _comment(development: Development) -> str:
+    occurred = development.occurred
+    return (
+        f"Occurred {human_date(occurred)}: EDTF {occurred.text}, precision "
+        f"{occurred.precision.value}{_certainty(development)}. Reported "
+        f"{human_date(development.reported)}: EDTF {development.reported.text}."
+    )
+
+
+def _extension(development: Development) -> dict[str, Any]:
+    source = development.source
+    extension: dict[str, Any] = {
+        "kind": str(development.kind),
+        "occurred": development.occurred.text,
+        "reported": development.reported.text,
+        "summary": development.summary,
+        "reliability": str(source.reliability),
+    }
+    if development.occurred_as_written is not None:
+        extension["occurred_as_written"] = development.occurred_as_written
+    if source.attribution is not None:
+        extension["attribution"] = source.attribution
+    extension["claims"] = [
+        {
+            "actor": claim.actor,
+            "topic": claim.topic,
+            "stance": str(claim.stance),
+            **({"quote": claim.quote} if claim.quote is not None else {}),
+        }
+        for claim in development.claims
+    ]
+    for name in ("coded", "weight"):
+        if getattr(development, name) is not None:
+            extension[name] = getattr(development, name)
+    for name in ("mode", "context"):
+        if getattr(development, name):
+            extension[name] = list(getattr(development, name))
+    return extension
+
+
+def _why_not(development: Development) -> str | None:
+    coding = CODING[development.kind]
+    if coding.plover is None:
+        return f"a {development.kind}: PLOVER does not code it (it drops CAMEO 01 and 02)"
+    if coding.needs_recipient and not development.targets:
+        return (
+            f"a {development.kind} codes as {coding.plover}, which requires a recipient, "
+            "and the development has no target"
+        )
+    return None
+
+
+def _record(development: Development, find: Find, coded: bool) -> dict[str, Any]:
+    coding = CODING[development.kind]
+    occurred = development.occurred
+    # An open start has no first day: the event is dated by its last known day.
+    first = occurred.latest if occurred.earliest == FIRST_DAY else occurred.earliest
+    record: dict[str, Any] = {"id": development.id, "date": first.isoformat()}
+    if occurred.latest not in (first, LAST_DAY):
+        record["enddate"] = occurred.latest.isoformat()
+    record["actor"] = [actor_object(a, find) for a in development.actors]
+    if development.targets:
+        record["recipient"] = [actor_object(t, find) for t in development.targets]
+    if not coded:
+        record["has_event"] = False
+    record["event"] = [coding.plover] if coded and coding.plover else []
+    mode = development.mode or coding.mode
+    context = development.context or coding.context
+    if mode:
+        record["mode"] = list(mode)
+    if context:
+        record["context"] = list(context)
+    if coded and coding.plover:
+        record["quad_code"] = QUAD[coding.plover]
+    if development.weight is not None:
+        record["event_scale"] = development.weight
+    cite: dict[str, Any] = {"publication": development.source.publisher}
+    if development.source.url:
+        cite["url"] = development.source.url
+    record["cite_info"] = cite
+    record["coder"] = CODER
+    record["coded_date"] = development.reported.latest.isoformat()
+    record["comment"] = _comment(development)
+    record["timeline"] = _extension(development)
+    return record
+
+
+def plover_records(developments: Iterable[Development], find: Find = _none) -> Coded:
+    """One PLOVER record per development, in the order given (see the module notes)."""
+    records, uncoded = [], []
+    for development in developments:
+        reason = _why_not(development)
+        if reason is not None:
+            uncoded.append(Uncoded(development.id, reason))
+        records.append(_record(development, find, reason is None))
+    return Coded(tuple(records), tuple(uncoded))

@@ -1,0 +1,166 @@
+"""GDELT 2.0 event rows: tab-separated, 61 columns, with or without a header line.
+
+Written from the GDELT 2.0 Event Database codebook.  The id is `gdelt-GLOBALEVENTID`;
+occurred is SQLDATE; reported is DATEADDED (the UTC day GDELT first recorded the
+event, its knowledge time); the kind, mode and context come from EventCode through
+the CAMEO→PLOVER crosswalk, and the weight for relations is GoldsteinScale.  Actor1
+is the actor and Actor2 the target, each found by its CAMEO actor code and name
+(`USAGOV` "PRESIDENT" → `USA.GOV.PRESIDENT`); a row with no Actor1 is kept under the
+unknown actor `XXX`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from timeline.engine._import_lines import Item
+from timeline.engine.registry import Registry
+from timeline.engine.values import Development
+from timeline.engine.when import When
+from timeline.formats._actors import Actors
+from timeline.formats._dates import compact_day, stamp_day
+from timeline.formats._events import (
+    Cells,
+    Event,
+    RowError,
+    cameo,
+    cameo_label,
+    publisher_of,
+    read_rows,
+)
+from timeline.formats._records import Format, Head, Reader, Yield
+from timeline.formats._tabular import rows
+
+__all__ = ["COLUMNS", "GDELT"]
+
+_ACTOR = (
+    "Code",
+    "Name",
+    "CountryCode",
+    "KnownGroupCode",
+    "EthnicCode",
+    "Religion1Code",
+    "Religion2Code",
+    "Type1Code",
+    "Type2Code",
+    "Type3Code",
+)
+_GEO = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
+COLUMNS: tuple[str, ...] = (
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "FractionDate",
+    *(f"Actor1{c}" for c in _ACTOR),
+    *(f"Actor2{c}" for c in _ACTOR),
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+    *(f"Actor1Geo_{c}" for c in _GEO),
+    *(f"Actor2Geo_{c}" for c in _GEO),
+    *(f"ActionGeo_{c}" for c in _GEO),
+    "DATEADDED",
+    "SOURCEURL",
+)
+_POSITION: Mapping[str, int] = {name: i for i, name in enumerate(COLUMNS)}
+
+
+def _is_header(cells: list[str]) -> bool:
+    return bool(cells) and cells[0].strip().casefold() == "globaleventid"
+
+
+def _recognise(head: Head) -> bool:
+    lines = head.lines
+    if not lines:
+        return False
+    cells = lines[0].split("\t")
+    if len(cells) != len(COLUMNS):
+        return False
+    if _is_header(cells):
+        return True
+    return cells[0].isdigit() and len(cells[1]) == 8 and cells[1].isdigit()
+
+
+def _actor(actors: Actors, cells: Cells, which: str) -> str | None:
+    code, name = cells.get(f"{which}Code"), cells.get(f"{which}Name")
+    if not code and not name:
+        return None
+    country = cells.get(f"{which}CountryCode")
+    top = country or code[:3]
+    rest = code[len(top) :] if code.startswith(top) else code
+    roles = tuple(rest[i : i + 3] for i in range(0, len(rest), 3) if rest[i : i + 3].isalnum())
+    sector = cells.get(f"{which}Type1Code") or None
+    return actors.find(name or code, top, sector=sector, roles=roles)
+
+
+def _development(actors: Actors, cells: Cells) -> Development:
+    ident = cells.need("GLOBALEVENTID", "GDELT's numeric event id")
+    if not ident.isdigit():
+        raise RowError(f"column 'GLOBALEVENTID': found {ident!r}; expected digits")
+    occurred = cells.read("SQLDATE", compact_day, "the event's day as YYYYMMDD")
+    reported = cells.read("DATEADDED", stamp_day, "when GDELT added it, YYYYMMDDHHMMSS")
+    code = cells.need("EventCode", "a CAMEO event code such as '042'")
+    kind, mode, context = cameo("EventCode", code)
+    weight = cells.number("GoldsteinScale")
+    url = cells.get("SOURCEURL")
+    actor = _actor(actors, cells, "Actor1") or actors.find("")
+    target = _actor(actors, cells, "Actor2")
+    names = [cells.get("Actor1Name") or "An unidentified actor", cameo_label(code)]
+    if cells.get("Actor2Name"):
+        names.append(cells.get("Actor2Name"))
+    return Event.make(
+        f"gdelt-{ident}",
+        occurred=occurred,
+        reported=reported,
+        kind=kind,
+        summary=f"{' / '.join(names)} (CAMEO {code}, GDELT event {ident}).",
+        actors=(actor,),
+        targets=(target,) if target else (),
+        publisher=publisher_of(url) if url else "GDELT",
+        url=url,
+        coded=code,
+        mode=mode,
+        context=context,
+        weight=weight,
+    )
+
+
+def _read(
+    path: str, registry: Registry, reported: When | None
+) -> tuple[Mapping[str, Any] | None, tuple[str, ...], Reader]:
+    def records() -> Iterator[Yield]:
+        actors = Actors(registry)
+        found = (
+            (line, text, Cells(_POSITION, cells))
+            for line, text, cells in rows(path, "\t", quoted=False)
+            if not _is_header(cells)
+        )
+
+        def read(cells: Cells) -> Development | Item:
+            if len(cells.cells) != len(COLUMNS):
+                raise RowError(
+                    f"found {len(cells.cells)} tab-separated columns; expected "
+                    f"{len(COLUMNS)} (GDELT 2.0 events)"
+                )
+            return _development(actors, cells)
+
+        yield from read_rows(found, actors, read)
+
+    return None, _NOTES, records
+
+
+_NOTES = (
+    "GDELT: reported is DATEADDED (when GDELT first recorded the event); relations "
+    "weigh each event by its GoldsteinScale",
+)
+
+GDELT = Format("gdelt", "gdelt", True, _recognise, _read)

@@ -1,0 +1,167 @@
+"""POLECAT's weekly release files: tab-separated, one event a row, with a header line.
+
+Written from the POLECAT data description (its columns are listed in `COLUMNS`).
+POLECAT codes PLOVER directly: Event Type is a PLOVER type, Event Mode and Contexts
+its mode and contexts, and Event Intensity (a PLOVER score, -10..+10) the weight
+for relations.  The id is `polecat-EVENT_ID`; occurred is Event Date and reported is
+Publication Date (the day the story was published, when it could first be known).
+Actors keep their names, countries, sectors and Wikidata ids; several actors in one
+cell are separated by semicolons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from timeline.engine._import_lines import Item
+from timeline.engine.coding import current_type, kind_of
+from timeline.engine.errors import LoadError
+from timeline.engine.registry import Registry
+from timeline.engine.values import Development
+from timeline.engine.when import When
+from timeline.formats._actors import Actors
+from timeline.formats._dates import iso_day
+from timeline.formats._events import Cells, Event, RowError, read_rows
+from timeline.formats._records import Format, Head, Reader, Yield
+from timeline.formats._tabular import columns_of, rows
+
+__all__ = ["COLUMNS", "POLECAT"]
+
+COLUMNS = (
+    "Event ID",
+    "Event Date",
+    "Event Type",
+    "Event Mode",
+    "Event Intensity",
+    "Quad Code",
+    "Contexts",
+    "Actor Name",
+    "Actor Country",
+    "Actor COW",
+    "Primary Actor Sector",
+    "Actor Sectors",
+    "Actor Title",
+    "Actor Name Raw",
+    "Wikipedia Actor ID",
+    "Recipient Name",
+    "Recipient Country",
+    "Recipient COW",
+    "Primary Recipient Sector",
+    "Recipient Sectors",
+    "Recipient Title",
+    "Recipient Name Raw",
+    "Wikipedia Recipient ID",
+    "Placename",
+    "City",
+    "Address",
+    "State",
+    "Country",
+    "Latitude",
+    "Longitude",
+    "GeoNames ID",
+    "Raw Placename",
+    "Feature Type",
+    "Source",
+    "Publication Date",
+    "Story People",
+    "Story Organizations",
+    "Story Locations",
+    "Language",
+    "Version",
+)
+_NEEDED = {"Event ID", "Event Date", "Event Type", "Actor Name", "Publication Date"}
+
+
+def _recognise(head: Head) -> bool:
+    lines = head.lines
+    return bool(lines) and set(columns_of(lines[0], "\t")) >= _NEEDED
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def _wikidata(cell: str) -> str | None:
+    ident = cell.strip().rsplit("/", 1)[-1]
+    return ident if ident[:1] == "Q" and ident[1:].isdigit() else None
+
+
+def _actors(actors: Actors, cells: Cells, role: str, wiki: str) -> tuple[str, ...]:
+    names = _split(cells.get(f"{role} Name"))
+    countries = _split(cells.get(f"{role} Country"))
+    ids = _split(cells.get(wiki))
+    sector = cells.get(f"Primary {role} Sector") or None
+    found = []
+    for i, name in enumerate(names):
+        country = countries[i] if i < len(countries) else (countries[0] if countries else "")
+        wikidata = _wikidata(ids[i]) if i < len(ids) else None
+        found.append(actors.find(name, country, sector=sector, wikidata=wikidata))
+    return tuple(dict.fromkeys(found))
+
+
+def _development(actors: Actors, cells: Cells) -> Development:
+    ident = cells.need("Event ID", "POLECAT's event id")
+    occurred = cells.read("Event Date", iso_day, "the event's day as YYYY-MM-DD")
+    reported = cells.read("Publication Date", iso_day, "the story's day as YYYY-MM-DD")
+    event = cells.need("Event Type", "a PLOVER event type such as 'ACCUSE'")
+    mode, context = tuple(_split(cells.get("Event Mode"))), tuple(_split(cells.get("Contexts")))
+    now = current_type(event, context, mode)
+    kind = kind_of(event, context, mode)
+    if now is None or kind is None:
+        raise RowError(
+            f"column 'Event Type': found {event!r}; expected a PLOVER type such as 'ACCUSE'"
+        )
+    weight = cells.number("Event Intensity")
+    who = _actors(actors, cells, "Actor", "Wikipedia Actor ID")
+    if not who:
+        raise RowError("column 'Actor Name': empty; expected the name of the actor who acted")
+    whom = _actors(actors, cells, "Recipient", "Wikipedia Recipient ID")
+    names = cells.get("Actor Name").replace(";", ",")
+    summary = f"{names}: {event.lower()}"
+    if cells.get("Recipient Name"):
+        summary += f" ({cells.get('Recipient Name').replace(';', ',')})"
+    return Event.make(
+        f"polecat-{ident}",
+        occurred=occurred,
+        reported=reported,
+        kind=kind,
+        summary=f"{summary}; POLECAT event {ident}.",
+        actors=who,
+        targets=whom,
+        publisher=cells.get("Source") or "POLECAT",
+        coded=event,
+        mode=now[1],
+        context=now[2],
+        weight=weight,
+    )
+
+
+def _read(
+    path: str, registry: Registry, reported: When | None
+) -> tuple[Mapping[str, Any] | None, tuple[str, ...], Reader]:
+    def records() -> Iterator[Yield]:
+        actors = Actors(registry)
+        found = rows(path, "\t", quoted=False)
+        header = next(found, None)
+        if header is None:
+            return
+        columns = {name: i for i, name in enumerate(columns_of(header[1], "\t"))}
+        missing = sorted(_NEEDED - set(columns))
+        if missing:
+            raise LoadError([f"{path}:{header[0]}: header: missing columns {', '.join(missing)}"])
+        cells = ((line, text, Cells(columns, row)) for line, text, row in found)
+        yield from read_rows(cells, actors, lambda c: _read_one(actors, c))
+
+    return None, _NOTES, records
+
+
+def _read_one(actors: Actors, cells: Cells) -> Development | Item:
+    return _development(actors, cells)
+
+
+_NOTES = (
+    "POLECAT: reported is Publication Date; relations weigh each event by its Event Intensity",
+)
+
+POLECAT = Format("polecat", "polecat", True, _recognise, _read)
