@@ -73,7 +73,7 @@ def export(
     known = None if known_at is None else known_at.day
     made = snapshot(app.timeline(), form, known_at=known, at=at, title=title, what=what)
     for skipped in made.skipped:
-        app.warn(f"left out {skipped.id}: {skipped.reason}")
+        app.warn(f"left out {skipped}")
     if meta_path is not None:
         _write_meta(meta_path, made.meta)
     elif form == "csv":
