@@ -38,7 +38,8 @@ def _skip_ids(url: str, count: int) -> None:
         sequence = conn.execute(
             "SELECT pg_get_serial_sequence(%s, 'notification_id')", (table,)
         ).fetchone()
-        assert sequence is not None and sequence[0]
+        assert sequence is not None
+        assert sequence[0]
         conn.execute("SELECT nextval(%s) FROM generate_series(1, %s)", (sequence[0], count))
         conn.rollback()
 

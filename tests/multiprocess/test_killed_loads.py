@@ -104,7 +104,9 @@ def test_loads_killed_at_random_points_then_load_again_to_the_end(
             _, errors = process.communicate(timeout=BOUND)
         except subprocess.TimeoutExpired:
             process.kill()
-            raise AssertionError(f"loading {folder.name} again did not end in {BOUND:g} s")
+            raise AssertionError(
+                f"loading {folder.name} again did not end in {BOUND:g} s"
+            ) from None
         assert process.returncode == 0, errors
     with Timeline.open(postgres_url) as tl:
         listed = {d.id for d in tl.developments()}
