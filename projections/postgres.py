@@ -24,7 +24,7 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from timeline.engine._postgres import committed
 from timeline.engine.config import StoreConfig
-from timeline.projections.backend import Batch, ViewQueries, ViewRecorder, first
+from timeline.projections.backend import IGNORING, Batch, ViewQueries, ViewRecorder, first
 from timeline.projections.sql import (
     FORMER_TABLES,
     PREFIX,
@@ -41,45 +41,8 @@ RUN_LIMIT = 8
 # The same for a single lookup: most winning runs are one or two claims long, and
 # each row the server fetches is a heap page visited.
 LOOKUP_LIMIT = 4
-# The columns each bulk-written table is copied into, in its rows' order, with the
-# types they are sent as: COPY in binary needs no text escaping of the states.
-_COPIED: dict[str, tuple[tuple[str, str], ...]] = {
-    "streams": (
-        ("notification_id", "int8"),
-        ("stream", "bytea"),
-        ("version", "int8"),
-        ("topic", "text"),
-        ("state", "bytea"),
-    ),
-    "claims": (
-        ("actor", "text"),
-        ("topic", "text"),
-        ("occurred_earliest", "int8"),
-        ("occurred_latest", "int8"),
-        ("dev_id", "text"),
-        ("known_from", "int8"),
-        ("known_until", "int8"),
-        ("stance", "int8"),
-        ("occurred", "text"),
-        ("source_key", "text"),
-        ("reliability", "text"),
-        ("rank", "int8"),
-        ("recorded_from", "int8"),
-        ("recorded_until", "int8"),
-    ),
-    "developments": (
-        ("dev_id", "text"),
-        ("known_from", "int8"),
-        ("known_until", "int8"),
-        ("occurred_earliest", "int8"),
-        ("occurred_latest", "int8"),
-        ("source_key", "text"),
-        ("reliability", "text"),
-        ("state", "bytea"),
-        ("recorded_from", "int8"),
-        ("recorded_until", "int8"),
-    ),
-}
+# The tables whose new rows are COPYed in (binary: no text escaping of the states).
+_COPIED = ("claims", "developments")
 
 
 class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
@@ -92,12 +55,13 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
         datastore: PostgresDatastore,
         *,
         tracking_table_name: str = f"{PREFIX}tracking",
+        events_table_name: str = "storeapplication_events",
         **kwargs: Any,
     ) -> None:
         # eventsourcing's factory names the table after the projection ("positions").
         assert tracking_table_name == f"{PREFIX}tracking", tracking_table_name
         super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
-        self.dialect = Dialect("postgresql", datastore.schema)
+        self.dialect = Dialect("postgresql", datastore.schema, events_table_name)
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in self.dialect.create)
 
     def create_table(self) -> None:
@@ -152,24 +116,20 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
         for statement, rows in (
             (d.close_claims, batch.close_claims),
             (d.close_developments, batch.close_developments),
-            (d.insert_registry, batch.registry),
-            (d.insert_pairs, batch.pairs),
-            (d.insert_preferred, batch.preferred),
         ):
             if rows:
                 c.executemany(statement, rows)
-        for table, rows in (
-            ("streams", batch.streams),
-            ("claims", batch.open_claims),
-            ("developments", batch.open_developments),
-        ):
-            if rows:
-                columns = ", ".join(name for name, _ in _COPIED[table])
-                statement = f"COPY {d.table(table)} ({columns}) FROM STDIN (FORMAT BINARY)"
-                with c.copy(statement) as copy:
-                    copy.set_types([kind for _, kind in _COPIED[table]])
-                    for row in rows:
-                        copy.write_row(row)
+        for table, rows in batch.inserts():
+            if not rows:
+                continue
+            if table not in _COPIED:
+                c.executemany(d.insert(table, ignore=table in IGNORING), rows)
+                continue
+            statement, types = d.copy(table)
+            with c.copy(statement) as copy:
+                copy.set_types(list(types))
+                for row in rows:
+                    copy.write_row(row)
 
 
 class PostgresQueries(ViewQueries):
@@ -327,7 +287,9 @@ def open_postgres_view(env: Mapping[str, str], application_name: str) -> tuple[A
         pool_size=2,
         max_overflow=2,
     )
-    recorder = PostgresViewRecorder(datastore)
+    recorder = PostgresViewRecorder(
+        datastore, events_table_name=f"{application_name.lower()}_events"
+    )
     config = StoreConfig("", dict(env), "postgresql")
     with config.creating():
         recorder.create_table()

@@ -1,8 +1,9 @@
 """Claim rows read straight from a recorded development's stored JSON.
 
 Catching up spends most of its time decoding events into domain objects; a newly
-recorded development (the bulk of any log) only needs its id, two dates, its
-claims and its own JSON.  This reads just those from the JSON that eventsourcing's transcoder and
+recorded development (the bulk of any log) only needs its id, two dates and its
+claims (the development itself stays in its event, which its row names).  This
+reads just those from the JSON that eventsourcing's transcoder and
 `engine.transcodings` write, and answers None for anything of another shape, so
 the caller decodes that event the ordinary way.  A property test holds it to the
 rows computed from the fully decoded event.
@@ -19,7 +20,7 @@ from timeline.engine.rule import source_key
 from timeline.engine.when import When
 from timeline.projections.rows import KNOWN_FOREVER, ClaimRow, DevelopmentRow
 
-__all__ = ["encode", "recorded_rows"]
+__all__ = ["recorded_rows"]
 
 
 @lru_cache(maxsize=65536)
@@ -40,30 +41,11 @@ def _value(wrapped: Any, kind: str) -> Any:
     return wrapped["_data_"]
 
 
-def encode(value: Any) -> bytes:
-    """JSON exactly as eventsourcing's `JSONTranscoder` writes it."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-_KEY = b',"development":'
-
-
-def _json(state: bytes, development: Any) -> bytes:
-    """The development's own JSON: cut from the state where it is the last key, else encoded."""
-    # The transcoder writes the event's attributes in order, the development last; the
-    # cut is checked by its ends, and the encoding is the fallback (the same bytes).
-    start = state.rfind(_KEY)
-    if start >= 0 and state.endswith(b"}}"):
-        cut = state[start + len(_KEY) : -1]
-        if cut.startswith(b'{"_type_":"development"'):
-            return cut
-    return encode(development)
-
-
-def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | None:
+def recorded_rows(state: bytes, origin: int) -> tuple[str, list[ClaimRow], DevelopmentRow] | None:
     """The id, claim rows and development row of a stored `Recorded` event's state.
 
-    Returns None when the state is not in the expected shape.
+    `origin` is the event's notification id, where the development row finds the
+    development.  Returns None when the state is not in the expected shape.
     """
     try:
         # Decoded to text first: json.loads would otherwise guess each state's encoding.
@@ -113,6 +95,7 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
         latest,
         publisher,
         reliability,
-        _json(state, stored),
+        None,
+        origin,
     )
     return dev_id, rows, version

@@ -12,7 +12,6 @@ from timeline.engine.replay import View, fold_positions
 from timeline.engine.rule import Entry, is_known
 from timeline.engine.values import Development, Ranking, Reliability, Retraction, Revision
 from timeline.engine.when import FIRST_DAY, When
-from timeline.projections.backend import stored_events
 from timeline.projections.materialised import Materialised
 
 __all__ = [
@@ -26,12 +25,6 @@ __all__ = [
 ]
 
 Reliabilities = Reliability | str | Collection[Reliability | str] | None
-# The stored events of every development stream that holds more than its recording.
-_CORRECTED = (
-    "SELECT stream, version, topic, state FROM {streams} WHERE notification_id <= :pin AND "
-    "stream IN (SELECT stream FROM {streams} WHERE version > 1 AND notification_id <= :pin) "
-    "ORDER BY notification_id"
-)
 
 
 def folded(
@@ -72,9 +65,8 @@ def from_start(development: Development) -> Development:
 
 
 def corrected_streams(view: Materialised, pin: int) -> list[Entry]:
-    """The entries of the streams with a revision, ranking or retraction, read from the view."""
-    rows = view.queries.query(view.queries.dialect.render(_CORRECTED), {"pin": pin})
-    return [view.projection.entry_of(stored) for stored in stored_events(rows).values()]
+    """The entries of the streams with a revision, ranking or retraction, as of `pin`."""
+    return view.stream_entries(pin, corrected=True)
 
 
 def _reports(entry: Entry) -> list[When]:

@@ -158,12 +158,12 @@ def test_rows_read_from_the_stored_json_equal_the_decoded_ones(development: Deve
     [recorded] = stream.collect_events()
     stored = mapper.to_stored_event(recorded)
     spans = versions(Entry(development))
-    assert recorded_rows(stored.state) == (
+    assert recorded_rows(stored.state, 7) == (
         development.id,
         claim_rows(spans),
-        development_rows(spans, mapper.transcoder.encode)[0],
+        development_rows(spans, mapper.transcoder.encode, development, 7)[0],
     )
-    changed = recorded_rows(stored.state.replace(b'"stanceclaim"', b'"claim"'))
+    changed = recorded_rows(stored.state.replace(b'"stanceclaim"', b'"claim"'), 7)
     # No claims: nothing of another shape to notice.
     assert changed is None or (changed[0], changed[1]) == (development.id, [])
 
