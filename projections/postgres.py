@@ -107,6 +107,16 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
             yield c
 
     def lock_tracking(self, c: Any, application_name: str) -> int:
+        # FOR UPDATE locks only a row that exists: before the first batch there is
+        # none, and concurrent first writers would each write the same rows.  The
+        # row is made first (a concurrent maker waits for this one's commit).
+        c.execute(
+            self.dialect.render(
+                "INSERT INTO {tracking} (application_name, notification_id) "
+                "VALUES (:application_name, 0) ON CONFLICT DO NOTHING"
+            ),
+            {"application_name": application_name},
+        )
         c.execute(self.dialect.tracked + " FOR UPDATE", {"application_name": application_name})
         return int(first(c.fetchone()) or 0)
 
