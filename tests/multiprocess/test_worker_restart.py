@@ -6,6 +6,7 @@ on a free port under a temporary folder, never the test server.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import random
@@ -77,10 +78,8 @@ def cluster() -> Iterator[Cluster]:
         made.start()
         yield made
     finally:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # not running
             made.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # not running
         shutil.rmtree(folder, ignore_errors=True)
 
 
