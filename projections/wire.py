@@ -11,9 +11,10 @@ rows computed from the fully decoded event.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
+
+import msgspec
 
 from timeline.engine.errors import TimelineError
 from timeline.engine.rule import source_key
@@ -23,10 +24,17 @@ from timeline.projections.rows import KNOWN_FOREVER, ClaimRow, DevelopmentRow
 __all__ = ["recorded_rows"]
 
 
+# msgspec parses JSON to plain dicts and lists in under half json.loads's time (a
+# malformed state raises its DecodeError, a ValueError, and is then decoded in full).
+_decode = msgspec.json.Decoder().decode
+
+
 @lru_cache(maxsize=65536)
-def _when(text: str) -> When:
-    # Few distinct date texts recur across a story; a When is immutable.
-    return When(text)
+def _span(text: str) -> tuple[int, int, str]:
+    """A date's first and last day as ordinals, and its text as `When` writes it."""
+    # Few distinct date texts recur across a story, and a When's days are computed.
+    when = When(text)
+    return when.earliest.toordinal(), when.latest.toordinal(), when.text
 
 
 @lru_cache(maxsize=4096)
@@ -48,13 +56,11 @@ def recorded_rows(state: bytes, origin: int) -> tuple[str, list[ClaimRow], Devel
     development.  Returns None when the state is not in the expected shape.
     """
     try:
-        # Decoded to text first: json.loads would otherwise guess each state's encoding.
-        stored = json.loads(state.decode())["development"]
+        stored = _decode(state)["development"]
         data = _value(stored, "development")
         dev_id = data["id"]
-        occurred = _when(_value(data["occurred"], "when"))
-        known_from = _when(_value(data["reported"], "when")).latest.toordinal()
-        earliest, latest = occurred.earliest.toordinal(), occurred.latest.toordinal()
+        earliest, latest, occurred = _span(_value(data["occurred"], "when"))
+        known_from = _span(_value(data["reported"], "when"))[1]
         source = _value(data["source"], "source")
         publisher = _source_key(source["publisher"])
         reliability = _value(source["reliability"], "reliability")
@@ -74,7 +80,7 @@ def recorded_rows(state: bytes, origin: int) -> tuple[str, list[ClaimRow], Devel
                     known_from,
                     KNOWN_FOREVER,
                     stance,
-                    occurred.text,
+                    occurred,
                     publisher,
                     reliability,
                     0,
