@@ -119,3 +119,25 @@ def test_a_worker_survives_restarts_midway_and_while_following(
         _, errors = follower.communicate(timeout=60)
     assert follower.returncode == 0, errors
     assert_view_equals_replay(url)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_following_worker_started_while_its_server_is_down_waits_for_it(
+    cluster: Cluster,
+) -> None:
+    url = cluster.url
+    write(url, 0, 500, shared=0)
+    cluster.stop()
+    follower = worker(url, "--follow", "--interval", "0.1")
+    try:
+        time.sleep(2)
+        assert follower.poll() is None, "the worker gave up on a server that was down"
+        cluster.start()
+        wait_for(lambda: _tracking(url)[0] == _tracking(url)[1], 120, "catching up", follower)
+    finally:
+        follower.send_signal(signal.SIGTERM)
+        out, errors = follower.communicate(timeout=60)
+    assert follower.returncode == 0, errors
+    assert "cannot reach the store yet" in out
+    assert_view_equals_replay(url)
