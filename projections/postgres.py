@@ -23,6 +23,7 @@ from psycopg import Connection, Notify
 from psycopg.sql import SQL, Composed, Identifier
 
 from timeline.engine._postgres import committed
+from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
 from timeline.projections.backend import IGNORING, Batch, ViewQueries, ViewRecorder, first
 from timeline.projections.sql import (
@@ -55,7 +56,7 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
         datastore: PostgresDatastore,
         *,
         tracking_table_name: str = f"{PREFIX}tracking",
-        events_table_name: str = "storeapplication_events",
+        events_table_name: str = f"{StoreApplication.name.lower()}_events",
         **kwargs: Any,
     ) -> None:
         # eventsourcing's factory names the table after the projection ("positions").

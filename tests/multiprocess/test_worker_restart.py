@@ -112,7 +112,9 @@ def test_a_worker_survives_restarts_midway_and_while_following(
                 _, errors = follower.communicate()
                 raise AssertionError(f"the worker exited when its server stopped: {errors}")
         wait_for(lambda: _tracking(url)[0] == _tracking(url)[1], 180, "catching up", follower)
-        write(url, 1, 200, shared=0)  # and it follows new writes after the restarts
+        write(url, 1, 200, shared=0)  # and it follows new writes after the restarts,
+        with Timeline.open(url) as tl:  # corrections too (which read their streams)
+            tl.revise("w0-7", reported="2022-01-10", reason="checked", occurred="2016-09")
         wait_for(lambda: _tracking(url)[0] == _tracking(url)[1], 60, "following", follower)
     finally:
         follower.send_signal(signal.SIGTERM)
