@@ -14,6 +14,11 @@ through `Timeline.record_many` and its view caught up; then, in one table:
   notifications with `select_notifications` plus `mapper.to_domain_event`, the
   collector paused for both; best of `--rounds` each, alternated.
 
+With `--follow N`, a worker (`timeline project --follow`, its own process) follows
+a bulk writer recording N developments (`record_many`, 1,000 per call) on each
+store: the writer's rate, and how long after the writer's last commit the
+worker's view holds it (its lag).
+
 PostgreSQL runs in fresh schemas of the `--db` database, dropped afterwards.
 Targets (issue 19): bytes at most 1.3x; catch-up at least 0.8x.  Nothing here
 is a test.
@@ -25,7 +30,9 @@ import argparse
 import gc
 import os
 import shutil
+import signal
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -157,13 +164,45 @@ def _measure(kind: str, n: int, db: str, folder: str, rounds: int) -> list[str]:
     ]
 
 
+def _follow(kind: str, n: int, db: str, folder: str) -> str:
+    """The writer's rate and the worker's lag behind it, on one store."""
+    data = story(n, pairs=1000)
+    with _store(kind, db, folder) as url:
+        Timeline.open(url).close()
+        env = {k: v for k, v in os.environ.items() if k != "TIMELINE_DB"}
+        command = [sys.executable, "-m", "timeline", "--db", url, "project", "--follow"]
+        worker = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        try:
+            with Timeline.open(url) as tl:
+                started = time.perf_counter()
+                tl.record_many([], actors=data.actors, topics=data.topics)
+                for batch in data.batches(BATCH):
+                    tl.record_many(batch)
+                wrote = time.perf_counter() - started
+                head, view = tl.head, tl.materialised
+                while view.tracking_id < head:
+                    time.sleep(0.05)
+                lag = time.perf_counter() - started - wrote
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=60)
+    rate = f"{n / wrote:,.0f} dev/s over {wrote:.0f} s"
+    return f"{kind}: writer {rate}; the worker caught up {lag:.1f} s after its last commit"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--stores", default="sqlite,postgresql")
     parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/storage_bench")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--follow", type=int, default=0, help="developments a writer records")
     args = parser.parse_args(argv)
+    if args.follow:
+        with tempfile.TemporaryDirectory() as folder:
+            for kind in args.stores.split(","):
+                print(_follow(kind, args.follow, args.db, folder), flush=True)
+        return
     header = [
         "store",
         "developments",
