@@ -51,16 +51,37 @@ class ViewBehindError(TimelineError, RuntimeError):
 
 @attrs.define
 class Batch:
-    """The writes of a run of events, applied in one transaction with their tracking."""
+    """The writes of a run of events, applied in one transaction with their tracking.
 
-    streams: list[tuple[Any, ...]] = attrs.field(factory=list)
+    Each list of rows to insert is named after its table; `events` are written
+    only where the view keeps the events itself (the in-memory store).
+    """
+
     close_claims: list[tuple[Any, ...]] = attrs.field(factory=list)
-    open_claims: list[tuple[Any, ...]] = attrs.field(factory=list)
+    claims: list[tuple[Any, ...]] = attrs.field(factory=list)
     close_developments: list[tuple[Any, ...]] = attrs.field(factory=list)
-    open_developments: list[tuple[Any, ...]] = attrs.field(factory=list)
+    developments: list[tuple[Any, ...]] = attrs.field(factory=list)
     registry: list[tuple[Any, ...]] = attrs.field(factory=list)
     pairs: list[tuple[str, str]] = attrs.field(factory=list)
     preferred: list[tuple[str, str]] = attrs.field(factory=list)
+    events: list[tuple[Any, ...]] = attrs.field(factory=list)
+
+    def inserts(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """Each table's new rows, by table name, in the order they are written."""
+        return [
+            ("claims", self.claims),
+            ("developments", self.developments),
+            ("registry", self.registry),
+            ("pairs", self.pairs),
+            ("preferred", self.preferred),
+        ]
+
+
+# Tables whose rows may repeat an existing key, which then stands: the first
+# registration of an id, and a pair seen before.
+IGNORING = frozenset({"registry", "pairs", "preferred"})
+# A stream: the notification id of its first event, and its events in order.
+Stream = tuple[int, list[StoredEvent]]
 
 
 def first(row: Any) -> Any:
@@ -78,6 +99,8 @@ class ViewRecorder(TrackingRecorder, ABC):
     # Whether catching up reads the next page while a batch is written: worth it
     # where writing mostly waits on a server.
     reads_ahead = False
+    # Whether the view's database keeps the events too (only where they are not in SQL).
+    keeps_events = False
 
     @abstractmethod
     def writing(self) -> AbstractContextManager[Any]:
@@ -115,35 +138,38 @@ class ViewRecorder(TrackingRecorder, ABC):
         """Writes a batch's rows; closes first, so a row reopened with the same key stays open."""
         d = self.dialect
         for statement, rows in (
-            (d.insert_streams, batch.streams),
             (d.close_claims, batch.close_claims),
-            (d.insert_claims, batch.open_claims),
             (d.close_developments, batch.close_developments),
-            (d.insert_developments, batch.open_developments),
-            (d.insert_registry, batch.registry),
-            (d.insert_pairs, batch.pairs),
-            (d.insert_preferred, batch.preferred),
         ):
             if rows:
                 c.executemany(statement, rows)
+        for table, rows in batch.inserts():
+            if rows:
+                c.executemany(d.insert(table, ignore=table in IGNORING), rows)
+        if batch.events:
+            c.executemany(d.insert_events, batch.events)
 
-    def stream(self, stream: UUID) -> list[StoredEvent]:
-        """The view's copy of one development stream's stored events, in order."""
-        with self.reading() as c:
-            c.execute(self.dialect.stream, {"stream": stream.bytes})
-            return [_stored(stream, row) for row in c.fetchall()]
+    def streams(
+        self, idents: Sequence[UUID], *, before: Mapping[UUID, int] | None = None
+    ) -> dict[UUID, Stream]:
+        """The store's events of many streams (with `before`, only versions below it).
 
-    def streams(self, idents: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
-        """The view's copies of many streams, in a statement per `STREAMS_AT_ONCE`."""
-        found: dict[UUID, list[StoredEvent]] = {}
+        Read from the store's own events table, a statement per `STREAMS_AT_ONCE`.
+        """
+        found: dict[UUID, Stream] = {}
         with self.reading() as c:
             for start in range(0, len(idents), STREAMS_AT_ONCE):
                 chunk = idents[start : start + STREAMS_AT_ONCE]
-                params = {f"stream_{n}": ident.bytes for n, ident in enumerate(chunk)}
-                c.execute(self.dialect.streams_of(len(chunk)), params)
+                keys = {f"stream_{n}": self.dialect.stream_key(i) for n, i in enumerate(chunk)}
+                c.execute(self.dialect.streams_of(len(chunk)), keys)
                 rows = [tuple(r.values() if isinstance(r, Mapping) else r) for r in c.fetchall()]
-                found.update(stored_events(rows))
-        return found
+                found.update(streams_of(rows))
+        if before is not None:
+            found = {
+                ident: (origin, [e for e in events if e.originator_version < before[ident]])
+                for ident, (origin, events) in found.items()
+            }
+        return {ident: stream for ident, stream in found.items() if stream[1]}
 
     def clear(self, application_name: str) -> None:
         """Deletes every row and the tracking, so the view restarts from zero."""
@@ -162,19 +188,19 @@ class ViewRecorder(TrackingRecorder, ABC):
         tables: dict[str, list[tuple[Any, ...]]] = {}
         with self.reading() as c:
             for table in TABLES:
-                c.execute(f"SELECT * FROM {self.dialect.table(table)}")
+                c.execute(self.dialect.everything(table))
                 rows = (r.values() if isinstance(r, Mapping) else r for r in c.fetchall())
-                tables[table] = sorted(tuple(map(_plain, row)) for row in rows)
+                tables[table] = sorted((tuple(map(_plain, row)) for row in rows), key=_sortable)
         return tables
+
+
+def _sortable(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    # A state or origin may be NULL in one row and not in the next.
+    return tuple((value is None, 0 if value is None else value) for value in row)
 
 
 def _plain(value: Any) -> Any:
     return bytes(value) if isinstance(value, memoryview) else value
-
-
-def _stored(stream: UUID, row: Any) -> StoredEvent:
-    version, topic, state = row.values() if isinstance(row, Mapping) else row
-    return StoredEvent(stream, version, topic, bytes(state))
 
 
 class ViewQueries(ABC):
@@ -242,10 +268,14 @@ class ViewQueries(ABC):
             yield (actor, topic), found
 
 
-def stored_events(rows: Sequence[tuple[Any, ...]]) -> dict[UUID, list[StoredEvent]]:
-    """Stored events by stream, from rows of (stream, version, topic, state)."""
-    found: dict[UUID, list[StoredEvent]] = {}
-    for stream, *rest in rows:
-        ident = UUID(bytes=bytes(stream))
-        found.setdefault(ident, []).append(_stored(ident, rest))
+def streams_of(rows: Sequence[tuple[Any, ...]]) -> dict[UUID, Stream]:
+    """Streams from rows of (notification id, stream, version, topic, state) in order."""
+    found: dict[UUID, Stream] = {}
+    for n, stream, version, topic, state in rows:
+        ident = stream if isinstance(stream, UUID) else UUID(str(stream))
+        event = StoredEvent(ident, version, topic, bytes(state))
+        if ident in found:
+            found[ident][1].append(event)
+        else:
+            found[ident] = (n, [event])
     return found

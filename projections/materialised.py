@@ -15,11 +15,13 @@ or, for the in-memory store, in a private in-memory SQLite database.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
-from uuid import uuid4
+from typing import Any, TypeVar, cast
+from uuid import UUID, uuid4
 
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
 
 from timeline.engine import rule
@@ -30,11 +32,12 @@ from timeline.engine.replay import View
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.values import Actor, Development, Topic
 from timeline.projections.backend import (
+    STREAMS_AT_ONCE,
     TrackingConflictError,
     ViewBehindError,
     ViewQueries,
     ViewRecorder,
-    stored_events,
+    streams_of,
 )
 from timeline.projections.catchup import BATCH, catch_up
 from timeline.projections.errors import ClosedError
@@ -42,24 +45,20 @@ from timeline.projections.lookups import LazyPositions, claimed, resolver
 from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
 from timeline.projections.sql import scoped
-from timeline.projections.sqlite import SQLiteQueries, SQLiteViewRecorder
+from timeline.projections.sqlite import MEMORY_VIEW, SQLiteQueries, SQLiteViewRecorder
 
 __all__ = ["LazyPositions", "Materialised"]
 
 T = TypeVar("T")
 # The known-at ordinal of a read that knows everything recorded, the usual one.
 _EVERYTHING_KNOWN = known_ordinal(None)
-# The stored events of every development stream that holds more than its recording.
-_CORRECTED = (
-    "SELECT stream, version, topic, state FROM {streams} WHERE notification_id <= :pin AND "
-    "stream IN (SELECT stream FROM {streams} WHERE version > 1 AND notification_id <= :pin) "
-    "ORDER BY notification_id"
-)
 # The developments of one publisher, in any version.
 _SOURCE_IDS = (
     "SELECT DISTINCT dev_id FROM {developments} WHERE source_key = :source "
     "AND recorded_from <= :pin AND recorded_until > :pin ORDER BY dev_id"
 )
+# Decoding an event reads its stream's id from its state, not from here.
+_ANY = UUID(int=0)
 
 
 def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQueries]:
@@ -77,7 +76,7 @@ def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQ
         datastore = SQLiteDatastore(db_name=pool.db_name, lock_timeout=pool.lock_timeout)
         events: str | None = "stored_events"
     else:
-        name = f"file:timeline-view-{uuid4().hex}?mode=memory&cache=shared"
+        name = f"{MEMORY_VIEW}{uuid4().hex}?mode=memory&cache=shared"
         datastore, events = SQLiteDatastore(db_name=name), None
     recorder = SQLiteViewRecorder(datastore)
     recorder.create_table()
@@ -291,8 +290,14 @@ class Materialised:
         where, params = _scoped(day, known_at, pin, scope)
         statement = self.queries.dialect.developments(day is not None, possible, where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
-        decode = self._app.mapper.transcoder.decode
-        return [decode(bytes(state)) for (state,) in rows]
+        return [self._development(*row) for row in rows]
+
+    def _development(self, state: Any, topic: str | None, recorded: Any) -> Development:
+        """A version from its own state, or from the event that recorded it."""
+        if state is not None:
+            return cast(Development, self._app.mapper.transcoder.decode(bytes(state)))
+        event = self._app.mapper.to_domain_event(StoredEvent(_ANY, 1, topic or "", bytes(recorded)))
+        return cast(Development, cast(Any, event).development)
 
     def registry(self, pin: int) -> Registry:
         """The actors and topics registered as of `pin` (read incrementally)."""
@@ -317,16 +322,38 @@ class Materialised:
         return self._registry
 
     def entries(self, pin: int, dev_ids: Iterable[str] | None = None) -> list[Entry]:
-        """Everything recorded about some developments (default: all), as of `pin`."""
+        """Everything recorded about some developments (default: all), as of `pin`.
+
+        All developments are read as of `pin`; some, with every event recorded now.
+        """
         if dev_ids is None:
-            rows = self._pinned(
-                pin, lambda: self.queries.query(self.queries.dialect.streams, {"pin": pin})
-            )
-            streams = stored_events(rows)
-        else:
-            wanted = [stream_id("development", dev_id) for dev_id in dev_ids]
-            streams = {ident: self.view.stream(ident) for ident in wanted}
-        return [self.projection.entry_of(stored) for stored in streams.values() if stored]
+            return self.stream_entries(pin)
+        wanted = [stream_id("development", dev_id) for dev_id in dev_ids]
+        streams = self.view.streams(wanted)
+        return [self.projection.entry_of(events) for _, events in streams.values()]
+
+    def stream_entries(self, pin: int, *, corrected: bool = False) -> list[Entry]:
+        """Every development's entry as of `pin` (`corrected`: only those with a correction)."""
+        statement = self.queries.dialect.development_streams(corrected=corrected)
+        rows = self._pinned(pin, lambda: self.queries.query(statement, {"pin": pin}))
+        return [self.projection.entry_of(events) for _, events in streams_of(rows).values()]
+
+    def entries_at(self, pin: int, dev_ids: Iterable[str]) -> dict[str, Entry]:
+        """The entries of those of `dev_ids` recorded by `pin`, with only their events to it."""
+        wanted = [stream_id("development", dev_id) for dev_id in dict.fromkeys(dev_ids)]
+        dialect, found = self.queries.dialect, {}
+        for start in range(0, len(wanted), STREAMS_AT_ONCE):
+            chunk = wanted[start : start + STREAMS_AT_ONCE]
+            params: dict[str, Any] = {
+                f"stream_{n}": dialect.stream_key(i) for n, i in enumerate(chunk)
+            }
+            params["pin"] = pin
+            statement = dialect.streams_of(len(chunk), pinned=True)
+            rows = self._pinned(pin, functools.partial(self.queries.query, statement, params))
+            for _, events in streams_of(rows).values():
+                entry = self.projection.entry_of(events)
+                found[entry.id] = entry
+        return found
 
     def claimed_by(self, key: PairKey, pin: int) -> list[str]:
         """The ids of developments that ever claimed the pair, as of `pin`."""
@@ -336,9 +363,7 @@ class Materialised:
 
     def corrected(self, pin: int) -> list[Entry]:
         """The entries of the streams with a revision, ranking or retraction, as of `pin`."""
-        statement = self.queries.dialect.render(_CORRECTED)
-        rows = self._pinned(pin, lambda: self.queries.query(statement, {"pin": pin}))
-        return [self.projection.entry_of(stored) for stored in stored_events(rows).values()]
+        return self.stream_entries(pin, corrected=True)
 
     def reported_by(self, source: str, pin: int) -> list[str]:
         """The ids of developments a publisher reported (in any version) as of `pin`, sorted."""

@@ -8,7 +8,7 @@ and hold as the branch has them.  These helpers do the view's part of that, all
 pinned at one store position:
 
 - `entries_at`: the entries of some developments as the store held them at a
-  position, from the view's own copy of the streams (never the application's);
+  position (only their events up to it);
 - `counted`: the claims of a story-ordered list that count as of a day;
 - `merged`: two story-ordered lists of claims or developments, as one;
 - `claims_of` / `story_of`: what some entries claim on a pair, or hold, as known.
@@ -17,12 +17,10 @@ pinned at one store position:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import heapq
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
-from timeline.engine.aggregates import stream_id
 from timeline.engine.rule import (
     EVERYTHING,
     Claimed,
@@ -34,36 +32,11 @@ from timeline.engine.rule import (
     story_key_of,
 )
 from timeline.engine.values import Development
-from timeline.projections.backend import ViewBehindError, stored_events
 from timeline.projections.materialised import Materialised
 
 __all__ = ["claims_of", "counted", "entries_at", "merged", "story_of"]
 
 T = TypeVar("T", Claimed, Development)
-R = TypeVar("R")
-
-# The stored events of some development streams, as the view held them at :pin.
-_STREAMS = (
-    "SELECT stream, version, topic, state FROM {streams} WHERE notification_id <= :pin "
-    "AND stream IN ({marks}) ORDER BY notification_id"
-)
-_CHUNK = 500
-
-
-def _pinned(view: Materialised, pin: int, read: Callable[[], R]) -> R:
-    """Runs `read` while the view holds `pin`, catching up once if it is behind."""
-
-    def guarded() -> R:
-        view.queries.check(pin)
-        result = read()
-        view.queries.check(pin)  # the pin held throughout: nothing was reset meanwhile
-        return result
-
-    try:
-        return guarded()
-    except ViewBehindError:
-        view.catch_up()
-        return guarded()
 
 
 def entries_at(view: Materialised, pin: int, dev_ids: Iterable[str]) -> dict[str, Entry]:
@@ -72,23 +45,7 @@ def entries_at(view: Materialised, pin: int, dev_ids: Iterable[str]) -> dict[str
     Only events up to `pin` count, so a revision written after it is not there:
     unlike `Materialised.entries(pin, ids)`, which reads each stream as it is now.
     """
-    wanted = list(dict.fromkeys(dev_ids))
-    found: dict[str, Entry] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        names = [f"s{n}" for n in range(len(chunk))]
-        params: dict[str, Any] = {"pin": pin}
-        params.update(
-            (name, stream_id("development", ident).bytes)
-            for name, ident in zip(names, chunk, strict=True)
-        )
-        marks = ", ".join(f":{name}" for name in names)
-        statement = view.queries.dialect.render(_STREAMS.replace("{marks}", marks))
-        rows = _pinned(view, pin, functools.partial(view.queries.query, statement, params))
-        for stored in stored_events(rows).values():
-            entry = view.projection.entry_of(stored)
-            found[entry.id] = entry
-    return found
+    return view.entries_at(pin, dev_ids)
 
 
 def counted(claims: Iterable[Claimed], day: dt.date, *, possible: bool) -> list[Claimed]:

@@ -24,8 +24,16 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from timeline.engine import rule
 from timeline.engine._postgres import committed
+from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
-from timeline.projections.backend import RUN_MARK, Batch, ViewQueries, ViewRecorder, first
+from timeline.projections.backend import (
+    IGNORING,
+    RUN_MARK,
+    Batch,
+    ViewQueries,
+    ViewRecorder,
+    first,
+)
 from timeline.projections.sql import (
     FORMER_TABLES,
     PREFIX,
@@ -42,47 +50,8 @@ RUN_LIMIT = 8
 # The same for a single lookup: most winning runs are one or two claims long, and
 # each row the server fetches is a heap page visited.
 LOOKUP_LIMIT = 4
-# The columns each bulk-written table is copied into, in its rows' order, with the
-# types they are sent as: COPY in binary needs no text escaping of the states.
-_COPIED: dict[str, tuple[tuple[str, str], ...]] = {
-    "streams": (
-        ("notification_id", "int8"),
-        ("stream", "bytea"),
-        ("version", "int8"),
-        ("topic", "text"),
-        ("state", "bytea"),
-    ),
-    "claims": (
-        ("actor", "text"),
-        ("topic", "text"),
-        ("occurred_earliest", "int8"),
-        ("occurred_latest", "int8"),
-        ("dev_id", "text"),
-        ("known_from", "int8"),
-        ("known_until", "int8"),
-        ("stance", "int8"),
-        ("occurred", "text"),
-        ("source_key", "text"),
-        ("reliability", "text"),
-        ("rank", "int8"),
-        ("origins", "int8"),
-        ("recorded_from", "int8"),
-        ("recorded_until", "int8"),
-    ),
-    "developments": (
-        ("dev_id", "text"),
-        ("known_from", "int8"),
-        ("known_until", "int8"),
-        ("occurred_earliest", "int8"),
-        ("occurred_latest", "int8"),
-        ("source_key", "text"),
-        ("reliability", "text"),
-        ("origins", "int8"),
-        ("state", "bytea"),
-        ("recorded_from", "int8"),
-        ("recorded_until", "int8"),
-    ),
-}
+# The tables whose new rows are COPYed in (binary: no text escaping of the states).
+_COPIED = ("claims", "developments")
 
 
 class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
@@ -95,12 +64,13 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
         datastore: PostgresDatastore,
         *,
         tracking_table_name: str = f"{PREFIX}tracking",
+        events_table_name: str = f"{StoreApplication.name.lower()}_events",
         **kwargs: Any,
     ) -> None:
         # eventsourcing's factory names the table after the projection ("positions").
         assert tracking_table_name == f"{PREFIX}tracking", tracking_table_name
         super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
-        self.dialect = Dialect("postgresql", datastore.schema)
+        self.dialect = Dialect("postgresql", datastore.schema, events_table_name)
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in self.dialect.create)
 
     def create_table(self) -> None:
@@ -146,6 +116,16 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
             yield c
 
     def lock_tracking(self, c: Any, application_name: str) -> int:
+        # FOR UPDATE locks only a row that exists: before the first batch there is
+        # none, and concurrent first writers would each write the same rows.  The
+        # row is made first (a concurrent maker waits for this one's commit).
+        c.execute(
+            self.dialect.render(
+                "INSERT INTO {tracking} (application_name, notification_id) "
+                "VALUES (:application_name, 0) ON CONFLICT DO NOTHING"
+            ),
+            {"application_name": application_name},
+        )
         c.execute(self.dialect.tracked + " FOR UPDATE", {"application_name": application_name})
         return int(first(c.fetchone()) or 0)
 
@@ -155,24 +135,20 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
         for statement, rows in (
             (d.close_claims, batch.close_claims),
             (d.close_developments, batch.close_developments),
-            (d.insert_registry, batch.registry),
-            (d.insert_pairs, batch.pairs),
-            (d.insert_preferred, batch.preferred),
         ):
             if rows:
                 c.executemany(statement, rows)
-        for table, rows in (
-            ("streams", batch.streams),
-            ("claims", batch.open_claims),
-            ("developments", batch.open_developments),
-        ):
-            if rows:
-                columns = ", ".join(name for name, _ in _COPIED[table])
-                statement = f"COPY {d.table(table)} ({columns}) FROM STDIN (FORMAT BINARY)"
-                with c.copy(statement) as copy:
-                    copy.set_types([kind for _, kind in _COPIED[table]])
-                    for row in rows:
-                        copy.write_row(row)
+        for table, rows in batch.inserts():
+            if not rows:
+                continue
+            if table not in _COPIED:
+                c.executemany(d.insert(table, ignore=table in IGNORING), rows)
+                continue
+            statement, types = d.copy(table)
+            with c.copy(statement) as copy:
+                copy.set_types(list(types))
+                for row in rows:
+                    copy.write_row(row)
 
 
 class PostgresQueries(ViewQueries):
@@ -330,7 +306,9 @@ def open_postgres_view(env: Mapping[str, str], application_name: str) -> tuple[A
         pool_size=2,
         max_overflow=2,
     )
-    recorder = PostgresViewRecorder(datastore)
+    recorder = PostgresViewRecorder(
+        datastore, events_table_name=f"{application_name.lower()}_events"
+    )
     config = StoreConfig("", dict(env), "postgresql")
     with config.creating():
         recorder.create_table()

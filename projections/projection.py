@@ -1,7 +1,7 @@
 """The story projection: folds the store's events into the materialised view's tables.
 
 Each development event recomputes its development's rows (claims and versions)
-from the development's whole `Entry` (kept in the view's `streams` table) and
+from the development's whole `Entry` (read from the store's own events) and
 replaces the rows that changed, so the order in which revisions were recorded
 never matters.  Registrations become registry rows.  A run of events is written
 with its tracking in one transaction (exactly once); a transaction that fails
@@ -32,7 +32,7 @@ from eventsourcing.projection import Projection
 from timeline.engine import aggregates, contract
 from timeline.engine.rule import Entry
 from timeline.engine.transcodings import register_all
-from timeline.projections.backend import Batch, TrackingConflictError, ViewRecorder
+from timeline.projections.backend import Batch, Stream, TrackingConflictError, ViewRecorder
 from timeline.projections.rows import (
     CLAIM_KEY,
     DEVELOPMENT_KEY,
@@ -138,30 +138,42 @@ class _Run:
         self.projection = projection
         self.entries: dict[UUID, Entry] = {}
         self.undecoded: dict[UUID, StoredEvent] = {}  # recorded in this run, read lightly
-        self.stored: dict[UUID, list[StoredEvent]] = {}  # read from the view ahead, at once
-        self.streams: list[tuple[Any, ...]] = []
+        self.stored: dict[UUID, Stream] = {}  # read from the store ahead, at once
+        self.origins: dict[UUID, int] = {}  # each stream's first notification id
         self.claims = _Pending(CLAIM_KEY)
         self.developments = _Pending(DEVELOPMENT_KEY)
         self.registry: list[tuple[Any, ...]] = []
         self.pairs: set[tuple[str, str]] = set()
         self.preferred: set[tuple[str, str]] = set()
+        self.events: list[tuple[Any, ...]] = []
 
-    def _rows(self, entry: Entry) -> tuple[list[ClaimRow], list[DevelopmentRow]]:
+    def _rows(self, entry: Entry, origin: int) -> tuple[list[ClaimRow], list[DevelopmentRow]]:
         spans = versions(entry)
         encode = self.projection.mapper.transcoder.encode
-        return claim_rows(spans), development_rows(spans, encode)
+        return claim_rows(spans), development_rows(spans, encode, entry.development, origin)
+
+    def _keep(self, stored: StoredEvent, n: int) -> None:
+        """Keeps the event itself, where the view holds the events (in memory)."""
+        if self.projection.view.keeps_events:
+            ident = stored.originator_id
+            stream = ident if isinstance(ident, UUID) else UUID(str(ident))
+            self.events.append(
+                (n, stream.hex, stored.originator_version, stored.topic, stored.state)
+            )
 
     def add(self, event: Any, stored: StoredEvent, n: int) -> None:
         """Adds the rows of one decoded development event."""
         stream: UUID = event.originator_id
-        previous = None if isinstance(event, _Recorded) else self._current(stream)
+        if isinstance(event, _Recorded):
+            previous, self.origins[stream] = None, n
+        else:
+            previous = self._current(stream, stored.originator_version)
+        origin = self.origins[stream]
         entry = fold(previous, event)
         self.entries[stream] = entry
-        self.streams.append(
-            (n, stream.bytes, stored.originator_version, stored.topic, stored.state)
-        )
-        old_claims, old_versions = self._rows(previous) if previous is not None else ([], [])
-        new_claims, new_versions = self._rows(entry)
+        self._keep(stored, n)
+        old_claims, old_versions = self._rows(previous, origin) if previous else ([], [])
+        new_claims, new_versions = self._rows(entry, origin)
         self.claims.replace(old_claims, new_claims, n)
         self.developments.replace(old_versions, new_versions, n)
         self.pairs.update((row.actor, row.topic) for row in new_claims)
@@ -174,20 +186,21 @@ class _Run:
         ident = stored.originator_id
         stream = ident if isinstance(ident, UUID) else UUID(str(ident))
         self.undecoded[stream] = stored
-        self.streams.append(
-            (stored.id, stream.bytes, stored.originator_version, stored.topic, stored.state)
-        )
+        self.origins[stream] = stored.id
+        self._keep(stored, stored.id)
         self.claims.replace([], claims, stored.id)
         self.developments.replace([], [version], stored.id)
         self.pairs.update((row.actor, row.topic) for row in claims)
 
-    def add_registered(self, event: Any, n: int) -> None:
+    def add_registered(self, event: Any, stored: StoredEvent, n: int) -> None:
         """Adds the registry row of an actor or topic."""
         value = getattr(event, "actor", None) or event.topic
         kind = "actor" if hasattr(event, "actor") else "topic"
+        self._keep(stored, n)
         self.registry.append((kind, value.id, n, self.projection.mapper.transcoder.encode(value)))
 
-    def _current(self, stream: UUID) -> Entry:
+    def _current(self, stream: UUID, version: int) -> Entry:
+        """The stream's entry before its event `version`."""
         found = self.entries.get(stream)
         if found is not None:
             return found
@@ -195,20 +208,21 @@ class _Run:
         if stored is not None:
             return self.projection.entry_of([stored])
         ahead = self.stored.pop(stream, None)
-        if ahead is not None:
-            return self.projection.entry_of(ahead)
-        return self.projection.entry(stream)
+        if ahead is None:
+            ahead = self.projection.stream(stream, version)
+        self.origins[stream] = ahead[0]
+        return self.projection.entry_of(ahead[1])
 
     def batch(self) -> Batch:
         return Batch(
-            streams=self.streams,
             close_claims=self.claims.closes,
-            open_claims=self.claims.rows(),
+            claims=self.claims.rows(),
             close_developments=self.developments.closes,
-            open_developments=self.developments.rows(),
+            developments=self.developments.rows(),
             registry=self.registry,
             pairs=sorted(self.pairs),
             preferred=sorted(self.preferred),
+            events=self.events,
         )
 
 
@@ -237,7 +251,9 @@ class StoryProjection(Projection[ViewRecorder]):
         if isinstance(event, (_Recorded, *_CORRECTIONS)):
             run.add(event, stored, tracking.notification_id)
         elif isinstance(event, _REGISTERED):
-            run.add_registered(event, tracking.notification_id)
+            run.add_registered(event, stored, tracking.notification_id)
+        else:
+            run._keep(stored, tracking.notification_id)
 
     def process_notifications(
         self, notifications: Sequence[Notification], application_name: str, expected: int
@@ -257,7 +273,7 @@ class StoryProjection(Projection[ViewRecorder]):
         run.stored = self._corrected_streams(notifications, classes)
         for n, cls in zip(notifications, classes, strict=True):
             if light and cls is _Recorded:
-                found = recorded_rows(n.state)
+                found = recorded_rows(n.state, n.id)
                 if found is not None:
                     run.add_recorded(n, found[1], found[2])
                     continue
@@ -267,28 +283,31 @@ class StoryProjection(Projection[ViewRecorder]):
 
     def _corrected_streams(
         self, notifications: Sequence[Notification], classes: Sequence[type[Any]]
-    ) -> dict[UUID, list[StoredEvent]]:
-        """The view's copies of the streams corrected here but recorded before, read at once.
+    ) -> dict[UUID, Stream]:
+        """The streams corrected here but recorded before, as far as this run, read at once.
 
         A correction recomputes its development from the stream; reading the streams
         one by one cost a round trip each on PostgreSQL.
         """
         recorded: set[UUID] = set()
-        corrected: set[UUID] = set()
+        first: dict[UUID, int] = {}  # each corrected stream's first version in this run
         for n, cls in zip(notifications, classes, strict=True):
             if cls is _Recorded or cls in _CORRECTIONS:
                 ident = n.originator_id
                 stream = ident if isinstance(ident, UUID) else UUID(str(ident))
-                (recorded if cls is _Recorded else corrected).add(stream)
-        wanted = sorted(corrected - recorded)
-        return self.view.streams(wanted) if wanted else {}
+                if cls is _Recorded:
+                    recorded.add(stream)
+                else:
+                    first.setdefault(stream, n.originator_version)
+        wanted = sorted(set(first) - recorded)
+        return self.view.streams(wanted, before=first) if wanted else {}
 
-    def entry(self, stream: UUID) -> Entry:
-        """The entry of a stream, from the view's own copy of its events."""
-        stored = self.view.stream(stream)
-        if not stored:
-            raise TrackingConflictError(f"stream {stream} is not in the view yet")
-        return self.entry_of(stored)
+    def stream(self, stream: UUID, before: int) -> Stream:
+        """A stream's first notification id and its events of versions below `before`."""
+        found = self.view.streams([stream], before={stream: before}).get(stream)
+        if found is None:
+            raise TrackingConflictError(f"stream {stream} is not in the store as far as that")
+        return found
 
     def entry_of(self, stored: Sequence[StoredEvent]) -> Entry:
         """The entry that a development stream's stored events (in order) make."""

@@ -153,14 +153,25 @@ class DevelopmentRow(NamedTuple):
     occurred_latest: int
     source_key: str
     reliability: str
-    origins: int
-    state: bytes  # the development, as the store's transcoder encodes it
+    origins: int  # how many independent reports carry the version
+    # The version as the store's transcoder encodes it, or None when it is the
+    # development as recorded: then `origin`, the notification id of the event
+    # that recorded it, says where it is.
+    state: bytes | None
+    origin: int | None
 
 
 def development_rows(
-    spans: list[tuple[int, int, Development]], encode: Callable[[Development], bytes]
+    spans: list[tuple[int, int, Development]],
+    encode: Callable[[Development], bytes],
+    recorded: Development,
+    origin: int,
 ) -> list[DevelopmentRow]:
-    """The development rows of a development's spans (its versions)."""
+    """The development rows of a development's spans (its versions).
+
+    A version equal to `recorded` (the development as its event `origin` holds
+    it) keeps no copy of it.
+    """
     return [
         DevelopmentRow(
             development.id,
@@ -171,7 +182,7 @@ def development_rows(
             source_key(development.source.publisher),
             development.source.reliability.value,
             development.origins(),
-            encode(development),
+            *((None, origin) if development == recorded else (encode(development), None)),
         )
         for start, until, development in spans
     ]

@@ -1,30 +1,16 @@
 """Every statement of the materialised view, built once for each SQL dialect.
 
-The view's tables live beside the events (the same SQLite file, or the same
-PostgreSQL schema), each named exactly (`positions_claims`, ...), and only those
-names are ever created, cleared or dropped.  Statements are written once, with
-`{table}` names and `:name` parameters, and rendered per dialect; the as-of
-search is built from the columns `engine.rule` names for its rule.
-
-Tables:
-
-- `tracking`: the last notification id processed, by application name (the
-  view's own: SQLite's `tracking` table name is fixed per file).
-- `streams`: a copy of each development stream's stored events, so a correction
-  recomputes its development without reading the application's events.
-- `claims`: the stance claims of each version of each development, keyed
-  (actor, topic, story order, known_from, recorded_from): an as-of lookup is one
-  backwards range scan of the primary key.
-- `pairs`: every (actor, topic) ever claimed.
-- `preferred`: every (actor, topic) with a preferred claim in any version: only
-  their lookups search by rank first, which costs a sort of the pair's claims.
-- `developments`: each version of each development (what was known about it
-  during `[known_from, known_until)`), for listings, relations and exports.
-- `registry`: every registered actor and topic.
+The view's tables (`projections._schema`, where each is defined once) live beside
+the events (the same SQLite file, or the same PostgreSQL schema), each named
+exactly (`positions_claims`, ...), and only those names are ever created,
+cleared or dropped.  Statements are written once, with `{table}` names and
+`:name` parameters, and rendered per dialect; the as-of search is built from the
+columns `engine.rule` names for its rule.
 
 Rows carry the notification ids `[recorded_from, recorded_until)` during which
 they were current: they are closed, never deleted, when a later event replaces
 them, so a read pinned at a notification id is stable while the view moves on.
+The events themselves are read from the store's own table (`{events}`).
 """
 
 from __future__ import annotations
@@ -32,55 +18,60 @@ from __future__ import annotations
 import functools
 import re
 from typing import Any
+from uuid import UUID
 
 import attrs
 
-from timeline.engine import rule
+from timeline.engine import contract, rule
+from timeline.engine.aggregates import DevelopmentStream
 from timeline.engine.errors import StoreError
 from timeline.engine.rule import Scope
+from timeline.projections._schema import CLAIMS, EVENTS, TABLES, VIEW_TABLES, Table
 
 __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 
-# The version of the tables below, kept in the tracking table under `SCHEMA_ROW`.
-SCHEMA = 6  # 6: `origins` in claims and developments
+# The version of the tables, kept in the tracking table under `SCHEMA_ROW`.
+# 6: no copy of the events (`streams` gone); a version as recorded names its event.
+# 7: `origins` (independent reports) in claims and developments.
+SCHEMA = 7
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
-TABLES = ("tracking", "streams", "claims", "pairs", "developments", "registry", "preferred")
 # Tables of earlier schema versions, dropped by exact name when the view is rebuilt.
 FORMER_TABLES = ("tracking", "streams", "claims", "pairs")
 RECORDED_FOREVER = 2**62
+# Each kind of column as each dialect declares it, and as PostgreSQL's COPY sends it.
+_TYPES = {
+    "sqlite": {"text": "TEXT", "integer": "INTEGER", "blob": "BLOB"},
+    "postgresql": {"text": "text", "integer": "bigint", "blob": "bytea"},
+}
+COPY_TYPES = {"text": "text", "integer": "int8", "blob": "bytea"}
+# The topics of a development's events, current and former names.
+_DEVELOPMENT_TOPICS = ", ".join(
+    f"'{topic}'"
+    for topic in contract.topics_of(
+        DevelopmentStream.Recorded,
+        DevelopmentStream.Revised,
+        DevelopmentStream.Retracted,
+        DevelopmentStream.Ranked,
+    )
+)
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
-def _create(blob: str, integer: str, without_rowid: str) -> tuple[str, ...]:
+def _create(table: Table, types: dict[str, str], clustered: str) -> str:
+    columns = ", ".join(f"{c.name} {types[c.kind]}" for c in table.columns)
+    suffix = clustered if table.clustered else ""
     return (
-        "CREATE TABLE IF NOT EXISTS {tracking} (application_name TEXT PRIMARY KEY, "
-        f"notification_id {integer}){without_rowid}",
-        "CREATE TABLE IF NOT EXISTS {streams} ("
-        f"notification_id {integer} PRIMARY KEY, stream {blob}, version {integer}, "
-        f"topic TEXT, state {blob})",
-        "CREATE UNIQUE INDEX IF NOT EXISTS {streams_by_id} ON {streams} (stream, version)",
-        "CREATE TABLE IF NOT EXISTS {claims} ("
-        f"actor TEXT, topic TEXT, occurred_earliest {integer}, occurred_latest {integer}, "
-        f"dev_id TEXT, known_from {integer}, recorded_from {integer}, "
-        f"known_until {integer}, recorded_until {integer}, stance {integer}, occurred TEXT, "
-        f"source_key TEXT, reliability TEXT, {rule.RANK} {integer}, origins {integer}, "
-        "PRIMARY KEY (actor, topic, occurred_earliest, occurred_latest, dev_id, "
-        f"known_from, recorded_from)){without_rowid}",
-        "CREATE TABLE IF NOT EXISTS {pairs} (actor TEXT, topic TEXT, "
-        f"PRIMARY KEY (actor, topic)){without_rowid}",
-        "CREATE TABLE IF NOT EXISTS {developments} ("
-        f"dev_id TEXT, known_from {integer}, recorded_from {integer}, "
-        f"known_until {integer}, recorded_until {integer}, "
-        f"occurred_earliest {integer}, occurred_latest {integer}, "
-        f"source_key TEXT, reliability TEXT, origins {integer}, state {blob}, "
-        "UNIQUE (dev_id, known_from, recorded_from))",
-        "CREATE TABLE IF NOT EXISTS {registry} (kind TEXT, ident TEXT, "
-        f"notification_id {integer}, state {blob}, PRIMARY KEY (kind, ident))",
-        "CREATE TABLE IF NOT EXISTS {preferred} (actor TEXT, topic TEXT, "
-        f"PRIMARY KEY (actor, topic)){without_rowid}",
+        f"CREATE TABLE IF NOT EXISTS {{{table.name}}} ({columns}, "
+        f"PRIMARY KEY ({', '.join(table.key)})){suffix}"
     )
+
+
+def _insert(table: Table, *, ignore: bool = False) -> str:
+    marks = ", ".join(f":{name}" for name in table.names)
+    conflict = " ON CONFLICT DO NOTHING" if ignore else ""
+    return f"INSERT INTO {{{table.name}}} ({', '.join(table.names)}) VALUES ({marks}){conflict}"
 
 
 _ORDER = ", ".join(rule.STORY_ORDER)
@@ -122,23 +113,38 @@ def _by(possible: bool) -> str:
 
 @attrs.frozen
 class Dialect:
-    """The view's statements for one database: `sqlite` or `postgresql` (with a schema)."""
+    """The view's statements for one database: `sqlite` or `postgresql` (with a schema).
+
+    `events` is the name of the store's own events table beside the view.
+    """
 
     name: str
     schema: str | None = None
+    events: str = "stored_events"
 
     def __attrs_post_init__(self) -> None:
-        if self.schema is not None and not _IDENTIFIER.fullmatch(self.schema):
-            raise StoreError(
-                f"schema name {self.schema!r}: expected letters, digits and underscores, "
-                "starting with a letter or underscore (at most 63)"
-            )
+        for what, value in (("schema", self.schema), ("events table", self.events)):
+            if value is not None and not _IDENTIFIER.fullmatch(value):
+                raise StoreError(
+                    f"{what} name {value!r}: expected letters, digits and underscores, "
+                    "starting with a letter or underscore (at most 63)"
+                )
 
     def table(self, name: str) -> str:
-        """The exact, quoted name of one of the view's tables (or indexes)."""
-        if self.schema is None or name.endswith("_by_id"):
-            return f'"{PREFIX}{name}"'
-        return f'"{self.schema}"."{PREFIX}{name}"'
+        """The exact, quoted name of one of the view's tables, or (`events`) the store's."""
+        bare = self.events if name == "events" else f"{PREFIX}{name}"
+        if self.schema is None:
+            return f'"{bare}"'
+        return f'"{self.schema}"."{bare}"'
+
+    @property
+    def event_id(self) -> str:
+        """The column of the events table that holds the notification id."""
+        return "notification_id" if self.name == "postgresql" else "rowid"
+
+    def stream_key(self, ident: UUID) -> Any:
+        """A stream's id as the events table stores it (SQLite: hex text)."""
+        return ident if self.name == "postgresql" else ident.hex
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def render(self, statement: str, *, positional: bool = False) -> str:
@@ -147,14 +153,15 @@ class Dialect:
         Named `:name` parameters take a mapping; `positional` ones take a sequence
         in the order the names appear (each name once), for bulk writes.
         """
-        names = {t: self.table(t) for t in (*TABLES, "streams_by_id")}
-        text = statement.format(**names)
+        text = statement
         if positional:
             mark = "%s" if self.name == "postgresql" else "?"
-            return re.sub(r"(?<!:):\w+", mark, text)
-        if self.name == "postgresql":
+            text = re.sub(r"(?<!:):\w+", mark, text)
+        elif self.name == "postgresql":
             text = re.sub(r"(?<!:):(\w+)", r"%(\1)s", text)
-        return text
+        # Names go in last: a topic's text holds colons that are no parameters.
+        names = {t: self.table(t) for t in (*TABLES, "events")}
+        return text.format(**names, event_id=self.event_id, topics=_DEVELOPMENT_TOPICS)
 
     def write(self, statement: str) -> str:
         """A bulk-write statement: positional parameters, in the order written."""
@@ -163,9 +170,14 @@ class Dialect:
     @property
     def create(self) -> list[str]:
         """The statements that create the view's tables."""
-        if self.name == "postgresql":
-            return [self.render(s) for s in _create("bytea", "bigint", "")]
-        return [self.render(s) for s in _create("BLOB", "INTEGER", " WITHOUT ROWID")]
+        clustered = "" if self.name == "postgresql" else " WITHOUT ROWID"
+        types = _TYPES[self.name]
+        return [self.render(_create(t, types, clustered)) for t in VIEW_TABLES.values()]
+
+    @property
+    def create_events(self) -> str:
+        """Creates an events table shaped like SQLite's own (for the in-memory store)."""
+        return self.render(_create(EVENTS, _TYPES["sqlite"], ""))
 
     def drop(self, names: tuple[str, ...]) -> list[str]:
         """Drops exactly the named tables of the view, if they exist."""
@@ -192,9 +204,25 @@ class Dialect:
 
     # -- writing rows ---------------------------------------------------------------
 
+    @functools.lru_cache(maxsize=32)  # noqa: B019  dialects are few and live for good
+    def insert(self, table: str, *, ignore: bool = False) -> str:
+        """Inserts rows of one table, in its columns' order (`ignore`: skip existing keys)."""
+        return self.write(_insert(VIEW_TABLES[table], ignore=ignore))
+
+    @functools.lru_cache(maxsize=32)  # noqa: B019  dialects are few and live for good
+    def copy(self, table: str) -> tuple[str, tuple[str, ...]]:
+        """PostgreSQL's binary COPY of rows into one table, and the types its columns go as."""
+        columns = VIEW_TABLES[table].columns
+        names = ", ".join(c.name for c in columns)
+        statement = f"COPY {self.table(table)} ({names}) FROM STDIN (FORMAT BINARY)"
+        return statement, tuple(COPY_TYPES[c.kind] for c in columns)
+
     @property
-    def insert_streams(self) -> str:
-        return self.write("INSERT INTO {streams} VALUES (:n, :stream, :version, :topic, :state)")
+    def insert_events(self) -> str:
+        """Inserts events, each with its notification id first, into an events table."""
+        names = ", ".join(EVENTS.names)
+        marks = ", ".join("?" for _ in EVENTS.names)
+        return self.render(f"INSERT INTO {{events}} (rowid, {names}) VALUES (?, {marks})")
 
     @property
     def close_claims(self) -> str:
@@ -205,52 +233,21 @@ class Dialect:
         )
 
     @property
-    def insert_claims(self) -> str:
-        return self.write(
-            "INSERT INTO {claims} (actor, topic, occurred_earliest, occurred_latest, dev_id, "
-            "known_from, known_until, stance, occurred, source_key, reliability, rank, origins, "
-            "recorded_from, recorded_until) "
-            "VALUES (:actor, :topic, :oe, :ol, :dev_id, :known_from, :known_until, :stance, "
-            ":occurred, :source_key, :reliability, :rank, :origins, :n, :until)"
-        )
-
-    @property
-    def insert_pairs(self) -> str:
-        return self.write("INSERT INTO {pairs} VALUES (:actor, :topic) ON CONFLICT DO NOTHING")
-
-    @property
-    def insert_preferred(self) -> str:
-        return self.write("INSERT INTO {preferred} VALUES (:actor, :topic) ON CONFLICT DO NOTHING")
-
-    @property
     def close_developments(self) -> str:
         return self.write(
             "UPDATE {developments} SET recorded_until = :n WHERE dev_id = :dev_id "
             f"AND known_from = :known_from AND recorded_until = {RECORDED_FOREVER}"
         )
 
-    @property
-    def insert_developments(self) -> str:
-        return self.write(
-            "INSERT INTO {developments} (dev_id, known_from, known_until, occurred_earliest, "
-            "occurred_latest, source_key, reliability, origins, state, recorded_from, "
-            "recorded_until) VALUES (:dev_id, :known_from, :known_until, :oe, :ol, :source_key, "
-            ":reliability, :origins, :state, :n, :until)"
-        )
-
-    @property
-    def insert_registry(self) -> str:
-        # The first registration of an id stands; a later one can only repeat it.
-        return self.write(
-            "INSERT INTO {registry} VALUES (:kind, :ident, :n, :state) ON CONFLICT DO NOTHING"
-        )
-
     def clear(self) -> list[str]:
         """Empties every table but the tracking."""
         return [self.render(f"DELETE FROM {{{t}}}") for t in TABLES if t != "tracking"]
 
-    # -- reading --------------------------------------------------------------------
+    def everything(self, table: str) -> str:
+        """Every row of one table, its columns in row order."""
+        return self.render(f"SELECT {', '.join(VIEW_TABLES[table].names)} FROM {{{table}}}")
 
+    # -- reading --------------------------------------------------------------------
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def run(self, possible: bool, scope: str = "", *, ranked: bool = False) -> str:
         """The claims on `:actor`/`:topic` that count at (:day, :known, :pin), latest first.
@@ -259,7 +256,7 @@ class Dialect:
         it the search is one backwards scan of the primary key.
         """
         return self.render(
-            f"SELECT dev_id, stance, occurred, {rule.RANK} FROM {{claims}} WHERE actor = :actor "
+            f"SELECT {_CLAIMED} FROM {{claims}} WHERE actor = :actor "
             f"AND topic = :topic AND occurred_earliest <= :day AND {_by(possible)} AND "
             f"{_CURRENT} AND {_COUNTS}{scope} ORDER BY {_SEARCH if ranked else _LATEST_FIRST}"
         )
@@ -274,8 +271,8 @@ class Dialect:
             "unnest(:actors::text[], :topics::text[]) p(actor, topic)" if listed else "{pairs} p"
         )
         return self.render(
-            f"SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred, c.rank FROM {pairs} "
-            f"CROSS JOIN LATERAL (SELECT dev_id, stance, occurred, {rule.RANK} FROM {{claims}} "
+            f"SELECT p.actor, p.topic, {CLAIMS.listed(*_CLAIMED_NAMES, alias='c')} FROM {pairs} "
+            f"CROSS JOIN LATERAL (SELECT {_CLAIMED} FROM {{claims}} "
             "WHERE actor = p.actor AND topic = p.topic AND occurred_earliest <= :day AND "
             f"{_by(possible)} AND {_CURRENT} AND {_COUNTS}{scope} ORDER BY {_LATEST_FIRST} "
             f"LIMIT {limit}) c ORDER BY p.actor, p.topic"
@@ -285,7 +282,7 @@ class Dialect:
     def claims(self, scope: str = "") -> str:
         """Every claim on one pair known at :known as of :pin, in story order, ranked."""
         return self.render(
-            f"SELECT dev_id, stance, occurred, {rule.RANK} FROM {{claims}} WHERE actor = :actor "
+            f"SELECT {_CLAIMED} FROM {{claims}} WHERE actor = :actor "
             f"AND topic = :topic AND {_CURRENT}{scope} ORDER BY {_ORDER}"
         )
 
@@ -308,10 +305,16 @@ class Dialect:
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def developments(self, counted: bool, possible: bool, scope: str = "") -> str:
-        """The versions known at :known as of :pin in story order (counted: by :day too)."""
+        """The versions known at :known as of :pin in story order (counted: by :day too).
+
+        Each row is the version's own state, or (as recorded) the topic and state
+        of the event that recorded it.
+        """
         by = f" AND {_by(possible)}" if counted else ""
         return self.render(
-            f"SELECT state FROM {{developments}} WHERE {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
+            f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
+            "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
+            f"WHERE {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
         )
 
     @property
@@ -321,24 +324,35 @@ class Dialect:
             "AND notification_id <= :pin ORDER BY notification_id"
         )
 
-    @property
-    def stream(self) -> str:
-        return self.render(
-            "SELECT version, topic, state FROM {streams} WHERE stream = :stream ORDER BY version"
-        )
+    # -- the store's own events, by development stream ---------------------------------
 
     @functools.lru_cache(maxsize=64)  # noqa: B019  dialects are few and live for good
-    def streams_of(self, count: int) -> str:
-        """The stored events of `count` streams (:stream_0, ...), by stream and version."""
+    def streams_of(self, count: int, *, pinned: bool = False) -> str:
+        """The events of `count` streams (:stream_0, ...; up to :pin if `pinned`), in order."""
         marks = ", ".join(f":stream_{n}" for n in range(count))
+        pin = " AND {event_id} <= :pin" if pinned else ""
         return self.render(
-            "SELECT stream, version, topic, state FROM {streams} "
-            f"WHERE stream IN ({marks}) ORDER BY stream, version"
+            f"SELECT {_STORED} FROM {{events}} WHERE originator_id IN ({marks}){pin} "
+            "ORDER BY {event_id}"
         )
 
-    @property
-    def streams(self) -> str:
-        return self.render(
-            "SELECT stream, version, topic, state FROM {streams} WHERE notification_id <= :pin "
-            "ORDER BY notification_id"
+    @functools.lru_cache(maxsize=4)  # noqa: B019  dialects are few and live for good
+    def development_streams(self, *, corrected: bool = False) -> str:
+        """The events of every development stream up to :pin (`corrected`: of those corrected)."""
+        kept = "topic IN ({topics}) AND {event_id} <= :pin"
+        only = (
+            f" AND originator_id IN (SELECT originator_id FROM {{events}} WHERE {kept} "
+            "AND originator_version > 1)"
+            if corrected
+            else ""
         )
+        return self.render(
+            f"SELECT {_STORED} FROM {{events}} WHERE {kept}{only} ORDER BY {{event_id}}"
+        )
+
+
+# The columns a claim is read by (stance second and rank fourth, as `lookups.claimed` reads).
+_CLAIMED_NAMES = ("dev_id", "stance", "occurred", rule.RANK)
+_CLAIMED = CLAIMS.listed(*_CLAIMED_NAMES)
+# An event as read by stream: its notification id, stream, version, topic and state.
+_STORED = f"{{event_id}}, {EVENTS.listed(*EVENTS.names)}"

@@ -28,6 +28,8 @@ from timeline.projections.sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES, 
 __all__ = ["SQLiteQueries", "SQLiteViewRecorder"]
 
 DIALECT = Dialect("sqlite")
+# The start of the name of an in-memory store's view database.
+MEMORY_VIEW = "file:timeline-view-"
 # The writer's and the reader's page caches, in KiB (SQLite reads a negative size as KiB).
 CACHE_KIB = -256 * 1024
 # The reader's is SQLite's default size.  Each page a bigger cache takes in is new
@@ -77,12 +79,17 @@ def _immediate(conn: SQLiteConnection) -> Iterator[SQLiteCursor]:
 
 
 class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
-    """The view's tables in SQLite, with their own tracking table."""
+    """The view's tables in SQLite, with their own tracking table.
+
+    The in-memory store's view (a database named `MEMORY_VIEW...`) also keeps the
+    events, in a table shaped like SQLite's own, since they are not in SQL there.
+    """
 
     dialect = DIALECT
 
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        self.keeps_events = datastore.pool.db_name.startswith(MEMORY_VIEW)
         self.insert_tracking_statement = DIALECT.track
         self.select_max_tracking_id_statement = DIALECT.render(
             "SELECT MAX(notification_id) FROM {tracking} WHERE application_name = ?"
@@ -92,6 +99,18 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
         return DIALECT.create
 
     def create_table(self) -> None:
+        self._create_view()
+        if self.keeps_events:
+            with self.datastore.transaction(commit=True) as c:
+                c.execute(DIALECT.create_events)
+
+    def clear(self, application_name: str) -> None:
+        super().clear(application_name)
+        if self.keeps_events:  # only ever the in-memory store's own copy
+            with self.writing() as c:
+                c.execute(DIALECT.render("DELETE FROM {events}"))
+
+    def _create_view(self) -> None:
         # A current view needs no write: a reader opening the view then never
         # waits for (or fails on) the write lock a worker's batch holds.  A view
         # of another schema version is dropped, by its tables' exact names, and

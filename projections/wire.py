@@ -1,8 +1,9 @@
 """Claim rows read straight from a recorded development's stored JSON.
 
 Catching up spends most of its time decoding events into domain objects; a newly
-recorded development (the bulk of any log) only needs its id, two dates, its
-claims and its own JSON.  This reads just those from the JSON that eventsourcing's transcoder and
+recorded development (the bulk of any log) only needs its id, two dates and its
+claims (the development itself stays in its event, which its row names).  This
+reads just those from the JSON that eventsourcing's transcoder and
 `engine.transcodings` write, and answers None for anything of another shape, so
 the caller decodes that event the ordinary way.  A property test holds it to the
 rows computed from the fully decoded event.
@@ -10,22 +11,30 @@ rows computed from the fully decoded event.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
+
+import msgspec
 
 from timeline.engine.errors import TimelineError
 from timeline.engine.rule import source_key
 from timeline.engine.when import When
 from timeline.projections.rows import KNOWN_FOREVER, ClaimRow, DevelopmentRow
 
-__all__ = ["encode", "recorded_rows"]
+__all__ = ["recorded_rows"]
+
+
+# msgspec parses JSON to plain dicts and lists in under half json.loads's time (a
+# malformed state raises its DecodeError, a ValueError, and is then decoded in full).
+_decode = msgspec.json.Decoder().decode
 
 
 @lru_cache(maxsize=65536)
-def _when(text: str) -> When:
-    # Few distinct date texts recur across a story; a When is immutable.
-    return When(text)
+def _span(text: str) -> tuple[int, int, str]:
+    """A date's first and last day as ordinals, and its text as `When` writes it."""
+    # Few distinct date texts recur across a story, and a When's days are computed.
+    when = When(text)
+    return when.earliest.toordinal(), when.latest.toordinal(), when.text
 
 
 @lru_cache(maxsize=4096)
@@ -40,41 +49,20 @@ def _value(wrapped: Any, kind: str) -> Any:
     return wrapped["_data_"]
 
 
-def encode(value: Any) -> bytes:
-    """JSON exactly as eventsourcing's `JSONTranscoder` writes it."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-_KEY = b',"development":'
-
-
-def _json(state: bytes, development: Any) -> bytes:
-    """The development's own JSON: cut from the state where it is the last key, else encoded."""
-    # The transcoder writes the event's attributes in order, the development last; the
-    # cut is checked by its ends, and the encoding is the fallback (the same bytes).
-    start = state.rfind(_KEY)
-    if start >= 0 and state.endswith(b"}}"):
-        cut = state[start + len(_KEY) : -1]
-        if cut.startswith(b'{"_type_":"development"'):
-            return cut
-    return encode(development)
-
-
-def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | None:
+def recorded_rows(state: bytes, origin: int) -> tuple[str, list[ClaimRow], DevelopmentRow] | None:
     """The id, claim rows and development row of a stored `Recorded` event's state.
 
-    Returns None when the state is not in the expected shape.
+    `origin` is the event's notification id, where the development row finds the
+    development.  Returns None when the state is not in the expected shape.
     """
     try:
-        # Decoded to text first: json.loads would otherwise guess each state's encoding.
-        stored = json.loads(state.decode())["development"]
+        stored = _decode(state)["development"]
         data = _value(stored, "development")
         dev_id = data["id"]
         if "reports" in data:
             return None  # several reports: decoded in full, which counts their origins
-        occurred = _when(_value(data["occurred"], "when"))
-        known_from = _when(_value(data["reported"], "when")).latest.toordinal()
-        earliest, latest = occurred.earliest.toordinal(), occurred.latest.toordinal()
+        earliest, latest, occurred = _span(_value(data["occurred"], "when"))
+        known_from = _span(_value(data["reported"], "when"))[1]
         source = _value(data["source"], "source")
         publisher = _source_key(source["publisher"])
         reliability = _value(source["reliability"], "reliability")
@@ -94,7 +82,7 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
                     known_from,
                     KNOWN_FOREVER,
                     stance,
-                    occurred.text,
+                    occurred,
                     publisher,
                     reliability,
                     0,
@@ -117,6 +105,7 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
         publisher,
         reliability,
         1,
-        _json(state, stored),
+        None,
+        origin,
     )
     return dev_id, rows, version

@@ -40,9 +40,9 @@ class Decodes:
             self.count += 1
             return full(mapper, stored)
 
-        def read(state: bytes) -> Any:
+        def read(state: bytes, origin: int) -> Any:
             self.count += 1
-            return light(state)
+            return light(state, origin)
 
         monkeypatch.setattr(contract.StoreMapper, "to_domain_event", decode)
         monkeypatch.setattr(projection, "recorded_rows", read)

@@ -162,14 +162,14 @@ def test_rows_read_from_the_stored_json_equal_the_decoded_ones(development: Deve
     spans = versions(Entry(development))
     if development.reports:
         # Several reports make several versions: such an event is decoded in full.
-        assert recorded_rows(stored.state) is None
+        assert recorded_rows(stored.state, 7) is None
         return
-    assert recorded_rows(stored.state) == (
+    assert recorded_rows(stored.state, 7) == (
         development.id,
         claim_rows(spans),
-        development_rows(spans, mapper.transcoder.encode)[0],
+        development_rows(spans, mapper.transcoder.encode, development, 7)[0],
     )
-    changed = recorded_rows(stored.state.replace(b'"stanceclaim"', b'"claim"'))
+    changed = recorded_rows(stored.state.replace(b'"stanceclaim"', b'"claim"'), 7)
     # No claims: nothing of another shape to notice.
     assert changed is None or (changed[0], changed[1]) == (development.id, [])
 

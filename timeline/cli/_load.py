@@ -87,8 +87,12 @@ def _catch_up(tl: Timeline, progress: Any) -> None:
     if progress is not None:
         task = progress.add_task("updating the view", total=head - start, count="")
     step = max(1000, (head - start) // 20)
-    while (done := view.tracking_id) < head:
-        view.catch_up(until=min(done + step, head))
+    # Steps by notification id, not by the tracking: ids that rolled-back inserts
+    # took are never used, so a step may hold no event and not move the tracking.
+    target = start
+    while target < head:
+        target = min(target + step, head)
+        view.catch_up(until=target)
         if task is not None:
             done = view.tracking_id - start
             progress.update(task, completed=done, count=f"{done}/{head - start} events")

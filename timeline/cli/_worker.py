@@ -11,13 +11,16 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from timeline.cli import _options as opt
 from timeline.cli._context import App, pass_app
 from timeline.cli._dates import _Type
+
+if TYPE_CHECKING:
+    from timeline import Timeline
 
 __all__ = ["project"]
 
@@ -67,6 +70,29 @@ class Events(_Type):
         return count
 
 
+# What a server says while it stops, starts or is down: a following worker waits.
+_PASSING = ("Connection refused", "starting up", "shutting down", "not yet accepting")
+# The longest pause, in seconds, between attempts to open a store that is down.
+_MAX_PAUSE = 8.0
+
+
+def _open(app: App, stop: threading.Event, follow: bool) -> Timeline:
+    """The store; with `follow`, a server that is down or restarting is waited for."""
+    from timeline.engine.errors import StoreError
+
+    pause = 0.5
+    while True:
+        try:
+            return app.timeline()
+        except StoreError as error:
+            if not follow or not any(text in str(error) for text in _PASSING):
+                raise
+            app.out.write(f"cannot reach the store yet; retrying in {pause:g} s")
+            if stop.wait(pause):
+                raise
+            pause = min(pause * 2, _MAX_PAUSE)
+
+
 @click.command(
     short_help="Bring the materialised view up to date (a worker with --follow).",
     epilog="Example: timeline project --db postgresql://user@host/news --follow",
@@ -90,7 +116,7 @@ def project(app: App, follow: bool, interval: float, rebuild: bool, batch: int |
     # From the start: opening the store may already catch up, and a stop asked for then
     # must end the run between batches too, not kill it.
     with _stop_on_signals(stop):
-        tl = app.timeline()
+        tl = _open(app, stop, follow)
         view = tl.materialised
         if batch is not None:
             view.batch = batch

@@ -1,0 +1,118 @@
+"""The materialised view's tables, each defined once: columns, types, key.
+
+Every CREATE, INSERT, COPY and SELECT column list of the view is derived from
+these definitions (`projections.sql` renders them per dialect), so a new column
+is one edit here.  Rows are tuples in the order of a table's columns.
+
+- `tracking`: the last notification id processed, by application name (the
+  view's own: SQLite's `tracking` table name is fixed per file).
+- `claims`: the stance claims of each version of each development, keyed
+  (actor, topic, story order, known_from, recorded_from): an as-of lookup is one
+  backwards range scan of the primary key.
+- `pairs`: every (actor, topic) ever claimed.
+- `preferred`: every (actor, topic) with a preferred claim in any version.
+- `developments`: each version of each development (what was known about it
+  during `[known_from, known_until)`).  A version that is the development as
+  recorded keeps no copy of it: `origin` names the store's own event that holds
+  it; any other version keeps its encoded `state`.
+- `registry`: every registered actor and topic.
+
+The view keeps no copy of the events: a correction recomputes its development
+from the store's own events table, read by stream.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from timeline.engine import rule
+
+__all__ = ["EVENTS", "TABLES", "VIEW_TABLES", "Column", "Table"]
+
+KINDS = ("text", "integer", "blob")
+
+
+@attrs.frozen
+class Column:
+    """One column: its name and kind (`text`, `integer` or `blob`)."""
+
+    name: str
+    kind: str = attrs.field(validator=attrs.validators.in_(KINDS))
+
+
+@attrs.frozen
+class Table:
+    """One table of the view: its columns in row order, and its primary key."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    # SQLite: a table keyed by its primary key alone (WITHOUT ROWID) keeps no
+    # second copy of the key in an index of its own.
+    clustered: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        unknown = set(self.key) - set(self.names)
+        if unknown:
+            raise ValueError(f"table {self.name}: key columns {sorted(unknown)} are not columns")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The column names, in row order."""
+        return tuple(column.name for column in self.columns)
+
+    def listed(self, *names: str, alias: str = "") -> str:
+        """A column list for a SELECT, each name checked against the table's columns."""
+        unknown = [name for name in names if name not in self.names]
+        if unknown:
+            raise ValueError(f"table {self.name} has no columns {unknown}")
+        prefix = f"{alias}." if alias else ""
+        return ", ".join(f"{prefix}{name}" for name in names)
+
+
+def _columns(spec: str) -> tuple[Column, ...]:
+    """Columns from `name kind, name kind, ...`."""
+    return tuple(Column(*part.split()) for part in spec.split(","))
+
+
+TRACKING = Table(
+    "tracking", _columns("application_name text, notification_id integer"), ("application_name",)
+)
+CLAIMS = Table(
+    "claims",
+    _columns(
+        "actor text, topic text, occurred_earliest integer, occurred_latest integer, "
+        "dev_id text, known_from integer, known_until integer, stance integer, occurred text, "
+        f"source_key text, reliability text, {rule.RANK} integer, origins integer, "
+        "recorded_from integer, recorded_until integer"
+    ),
+    ("actor", "topic", "occurred_earliest", "occurred_latest", "dev_id", "known_from",
+     "recorded_from"),
+)  # fmt: skip
+PAIRS = Table("pairs", _columns("actor text, topic text"), ("actor", "topic"))
+PREFERRED = Table("preferred", _columns("actor text, topic text"), ("actor", "topic"))
+DEVELOPMENTS = Table(
+    "developments",
+    _columns(
+        "dev_id text, known_from integer, known_until integer, occurred_earliest integer, "
+        "occurred_latest integer, source_key text, reliability text, origins integer, "
+        "state blob, origin integer, recorded_from integer, recorded_until integer"
+    ),
+    ("dev_id", "known_from", "recorded_from"),
+)
+REGISTRY = Table(
+    "registry",
+    _columns("kind text, ident text, notification_id integer, state blob"),
+    ("kind", "ident"),
+)
+VIEW_TABLES = {t.name: t for t in (TRACKING, CLAIMS, PAIRS, DEVELOPMENTS, REGISTRY, PREFERRED)}
+TABLES = tuple(VIEW_TABLES)
+# The shape of SQLite's own events table (eventsourcing's `stored_events`, whose
+# rowid is the notification id): the in-memory store's view keeps its events in
+# one, since they are not in SQL otherwise.
+EVENTS = Table(
+    "events",
+    _columns("originator_id text, originator_version integer, topic text, state blob"),
+    ("originator_id", "originator_version"),
+    clustered=False,
+)
