@@ -55,7 +55,10 @@ def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQ
     if kind == "postgresql":
         from timeline.projections.postgres import open_postgres_view
 
-        return open_postgres_view(app.env, app.name)
+        # A reader on a replica never reads older than this process's own last write.
+        return open_postgres_view(
+            app.env, app.name, lambda: int(getattr(app.recorder, "last_written", 0))
+        )
     # The view has its own connections, so views taken from it stay readable
     # after the store is closed; they are released when the last view is gone.
     if kind == "sqlite":

@@ -70,16 +70,34 @@ class Timeline(SharedReads, SharedWrites):
     """
 
     def __init__(
-        self, url: str | None = None, *, password: str | None = None, schema: str | None = None
+        self,
+        url: str | None = None,
+        *,
+        password: str | None = None,
+        schema: str | None = None,
+        replica: str | None = None,
     ) -> None:
-        self.config = StoreConfig.from_url(url, password=password, schema=schema)
+        self.config = StoreConfig.from_url(url, password=password, schema=schema, replica=replica)
         self._app, self.materialised = open_store(self.config)
         self._log: EventLog | None = None
 
     @classmethod
-    def open(cls, url: str, *, password: str | None = None, schema: str | None = None) -> Timeline:
-        """Opens (creating if needed) the store at `url`; PostgreSQL may take a schema."""
-        return cls(url, password=password, schema=schema)
+    def open(
+        cls,
+        url: str,
+        *,
+        password: str | None = None,
+        schema: str | None = None,
+        replica: str | None = None,
+    ) -> Timeline:
+        """Opens (creating if needed) the store at `url`; PostgreSQL may take a schema.
+
+        `replica` (`host[:port]` or a postgresql:// URL of a hot standby of the
+        same database, also `?replica=host:port` in `url`) sends reads of the view
+        there; writes go to `url`, and a read never answers from before this
+        process's own last write (see `timeline.projections.replica`).
+        """
+        return cls(url, password=password, schema=schema, replica=replica)
 
     def close(self) -> None:
         """Releases the store's connections.
