@@ -123,6 +123,23 @@ class Timeline(SharedReads, SharedWrites):
     def __repr__(self) -> str:
         return f"Timeline({self.config.redacted_url!r})"
 
+    def copy_to(self, url: str, *, password: str | None = None, schema: str | None = None) -> int:
+        """Copies every stored event, in order and keeping ids, into the empty store at `url`.
+
+        All or nothing: a target holding any event is refused and left as it was.
+        The target's view is built when it is first read (or by `timeline project`).
+        Returns how many events were copied.
+        """
+        from timeline.bootstrap import open_application
+        from timeline.engine.copying import copy_events
+
+        config = StoreConfig.from_url(url, password=password, schema=schema)
+        target = open_application(config)
+        try:
+            return copy_events(self._app, target, f"the {config.location}")
+        finally:
+            target.close()
+
     @property
     def head(self) -> int:
         """The notification id of the last event in the store (0 when empty)."""
