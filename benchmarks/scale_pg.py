@@ -125,32 +125,49 @@ def _drop(url: str, schema: str) -> None:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-def build(url: str, schema: str, n: int) -> None:
-    """Records the store of `n` developments in `schema`, from nothing; the view waits.
-
-    The ids are canonical already, so batches go straight to the store application's
-    `record` (what `Timeline.record_many` calls once names are resolved).
-    """
-    _drop(url, schema)
+def _recorded(url: str, schema: str) -> int | None:
+    """How many events a store interrupted while building holds (None: no such store)."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    start = time.perf_counter()
+        table = f"{schema}.timeline_events"
+        if not conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()[0]:  # type: ignore[index]
+            return None
+        row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def build(url: str, schema: str, n: int) -> None:
+    """Records the store of `n` developments in `schema`; the view waits.
+
+    A build that was interrupted goes on from its last whole batch (each batch is
+    one transaction, and the story is the same for a seed).  The ids are canonical
+    already, so batches go straight to the store application's `record` (what
+    `Timeline.record_many` calls once names are resolved).
+    """
+    actors, topics = registries(n)
+    held = _recorded(url, schema)
+    if held is None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    done = max(0, (held or 0) - len(actors) - len(topics))
+    start, before = time.perf_counter(), done
     with Timeline.open(f"{url}?schema={schema}") as tl:
-        actors, topics = registries(n)
         app = tl.materialised.application
-        app.record([], actors, topics)
-        done = 0
-        for batch in developments(n):
+        if not held:
+            app.record([], actors, topics)
+        for index, batch in enumerate(developments(n)):
+            if (index + 1) * BATCH <= before:
+                continue  # recorded before the interruption
             app.record(batch)
             done += len(batch)
             if done % 250_000 == 0:
-                rate = done / (time.perf_counter() - start)
+                rate = (done - before) / (time.perf_counter() - start)
                 print(f"    {schema}: {done:,} recorded ({rate:,.0f}/s)", flush=True)
     recorded = time.perf_counter() - start
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'CREATE TABLE "{schema}".scale_built (n bigint)')
         conn.execute(f'INSERT INTO "{schema}".scale_built VALUES ({n})')
-    print(f"  recorded {schema}: {n / recorded:,.0f} dev/s ({recorded:,.0f} s)", flush=True)
+    rate = (n - before) / recorded
+    print(f"  recorded {schema}: {rate:,.0f} dev/s ({recorded:,.0f} s)", flush=True)
 
 
 def catch_up(url: str, schema: str) -> None:
@@ -271,6 +288,8 @@ def main(argv: list[str] | None = None) -> None:
         for n in sizes:
             schema = f"scale_{n}"
             if not (args.cache and _built(args.db, schema)):
+                if not args.cache:
+                    _drop(args.db, schema)
                 build(args.db, schema, n)
                 built.append(schema)
             if args.build_only:

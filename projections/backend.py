@@ -57,6 +57,7 @@ class Batch:
     registry: list[tuple[Any, ...]] = attrs.field(factory=list)
     pairs: list[tuple[str, str]] = attrs.field(factory=list)
     preferred: list[tuple[str, str]] = attrs.field(factory=list)
+    mentions: list[tuple[str, str]] = attrs.field(factory=list)  # (actor, dev_id), new ones
 
 
 def first(row: Any) -> Any:
@@ -119,6 +120,7 @@ class ViewRecorder(TrackingRecorder, ABC):
             (d.insert_registry, batch.registry),
             (d.insert_pairs, batch.pairs),
             (d.insert_preferred, batch.preferred),
+            (d.insert_mentions, batch.mentions),
         ):
             if rows:
                 c.executemany(statement, rows)

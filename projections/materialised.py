@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar
 from uuid import uuid4
 
@@ -29,6 +29,7 @@ from timeline.engine.registry import Registry
 from timeline.engine.replay import View
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.values import Actor, Development, Topic
+from timeline.engine.when import When
 from timeline.projections.backend import (
     TrackingConflictError,
     ViewBehindError,
@@ -46,6 +47,8 @@ from timeline.projections.sqlite import SQLiteQueries, SQLiteViewRecorder
 __all__ = ["LazyPositions", "Materialised"]
 
 T = TypeVar("T")
+# The most actors a listing by actor searches for by index; more read the whole listing.
+_MENTIONING_AT_ONCE = 500
 # The known-at ordinal of a read that knows everything recorded, the usual one.
 _EVERYTHING_KNOWN = known_ordinal(None)
 
@@ -258,10 +261,24 @@ class Materialised:
         day: dt.date | None = None,
         possible: bool = False,
         scope: Scope = EVERYTHING,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
     ) -> list[Development]:
-        """The developments known at `known_at` (that count at `day`, if given), in story order."""
+        """The developments known at `known_at` (that count at `day`, if given), in story order.
+
+        With `mentioning`, only (at least) those naming one of those actors whose
+        occurred span overlaps `period` (if given): an index search by actor.
+        """
         where, params = _scoped(day, known_at, pin, scope)
-        statement = self.queries.dialect.developments(day is not None, possible, where)
+        if mentioning is not None and 0 < len(mentioning) <= _MENTIONING_AT_ONCE:
+            statement = self.queries.dialect.mentioning(
+                len(mentioning), day is not None, possible, where
+            )
+            params.update({f"actor_{n}": actor for n, actor in enumerate(sorted(mentioning))})
+            params["first"] = period.earliest.toordinal() if period else 0
+            params["last"] = period.latest.toordinal() if period else dt.date.max.toordinal()
+        else:
+            statement = self.queries.dialect.developments(day is not None, possible, where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         decode = self._app.mapper.transcoder.decode
         return [decode(bytes(state)) for (state,) in rows]

@@ -158,6 +158,18 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
         ):
             if rows:
                 c.executemany(statement, rows)
+        if batch.mentions:
+            # One statement for the batch's thousands of rows; a revision may repeat one.
+            c.execute(
+                d.render(
+                    "INSERT INTO {mentions} SELECT * FROM unnest(:actors::text[], "
+                    ":dev_ids::text[]) ON CONFLICT DO NOTHING"
+                ),
+                {
+                    "actors": [actor for actor, _ in batch.mentions],
+                    "dev_ids": [dev_id for _, dev_id in batch.mentions],
+                },
+            )
         for table, rows in (
             ("streams", batch.streams),
             ("claims", batch.open_claims),

@@ -33,6 +33,7 @@ from timeline.engine import aggregates, contract
 from timeline.engine.rule import Entry
 from timeline.engine.transcodings import register_all
 from timeline.projections.backend import Batch, TrackingConflictError, ViewRecorder
+from timeline.projections.listing import mentions
 from timeline.projections.rows import (
     CLAIM_KEY,
     DEVELOPMENT_KEY,
@@ -43,7 +44,7 @@ from timeline.projections.rows import (
     development_rows,
     versions,
 )
-from timeline.projections.wire import recorded_rows
+from timeline.projections.wire import mentioned, recorded_rows
 
 __all__ = ["TOPICS", "StoryProjection", "collection_paused", "default_mapper", "fold"]
 
@@ -131,6 +132,11 @@ class _Pending:
         return [*self.done, *(tuple(row) for row in self.open.values())]
 
 
+def _named(entry: Entry) -> set[str]:
+    """Every actor any version of the entry's development names."""
+    return {actor for _, _, development in versions(entry) for actor in mentions(development)}
+
+
 class _Run:
     """The rows a run of events writes, built before writing."""
 
@@ -145,6 +151,7 @@ class _Run:
         self.registry: list[tuple[Any, ...]] = []
         self.pairs: set[tuple[str, str]] = set()
         self.preferred: set[tuple[str, str]] = set()
+        self.mentions: set[tuple[str, str]] = set()  # (actor, dev_id) new in this run
 
     def _rows(self, entry: Entry) -> tuple[list[ClaimRow], list[DevelopmentRow]]:
         spans = versions(entry)
@@ -166,6 +173,8 @@ class _Run:
         self.developments.replace(old_versions, new_versions, n)
         self.pairs.update((row.actor, row.topic) for row in new_claims)
         self.preferred.update((row.actor, row.topic) for row in new_claims if row.rank > 0)
+        named = _named(entry) - (_named(previous) if previous is not None else set())
+        self.mentions.update((actor, entry.id) for actor in named)
 
     def add_recorded(
         self, stored: Notification, claims: list[ClaimRow], version: DevelopmentRow
@@ -180,6 +189,10 @@ class _Run:
         self.claims.replace([], claims, stored.id)
         self.developments.replace([], [version], stored.id)
         self.pairs.update((row.actor, row.topic) for row in claims)
+        named = mentioned(version.state)
+        if named is None:  # not the usual shape: read it the ordinary way
+            named = _named(self.projection.entry_of([stored]))
+        self.mentions.update((actor, version.dev_id) for actor in named)
 
     def add_registered(self, event: Any, n: int) -> None:
         """Adds the registry row of an actor or topic."""
@@ -209,6 +222,7 @@ class _Run:
             registry=self.registry,
             pairs=sorted(self.pairs),
             preferred=sorted(self.preferred),
+            mentions=sorted(self.mentions),
         )
 
 

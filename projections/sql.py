@@ -21,6 +21,9 @@ Tables:
 - `developments`: each version of each development (what was known about it
   during `[known_from, known_until)`), for listings, relations and exports.
 - `registry`: every registered actor and topic.
+- `mentions`: every (actor, development id) where some version of the development
+  names the actor (as actor, target or claimant): listings and relations by actor
+  read only those developments, so their cost follows the answer, not the store.
 
 Rows carry the notification ids `[recorded_from, recorded_until)` during which
 they were current: they are closed, never deleted, when a later event replaces
@@ -42,10 +45,19 @@ from timeline.engine.rule import Scope
 __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 
 # The version of the tables below, kept in the tracking table under `SCHEMA_ROW`.
-SCHEMA = 5
+SCHEMA = 6
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
-TABLES = ("tracking", "streams", "claims", "pairs", "developments", "registry", "preferred")
+TABLES = (
+    "tracking",
+    "streams",
+    "claims",
+    "pairs",
+    "developments",
+    "registry",
+    "preferred",
+    "mentions",
+)
 # Tables of earlier schema versions, dropped by exact name when the view is rebuilt.
 FORMER_TABLES = ("tracking", "streams", "claims", "pairs")
 RECORDED_FOREVER = 2**62
@@ -80,6 +92,8 @@ def _create(blob: str, integer: str, without_rowid: str) -> tuple[str, ...]:
         f"notification_id {integer}, state {blob}, PRIMARY KEY (kind, ident))",
         "CREATE TABLE IF NOT EXISTS {preferred} (actor TEXT, topic TEXT, "
         f"PRIMARY KEY (actor, topic)){without_rowid}",
+        "CREATE TABLE IF NOT EXISTS {mentions} (actor TEXT, dev_id TEXT, "
+        f"PRIMARY KEY (actor, dev_id)){without_rowid}",
     )
 
 
@@ -236,6 +250,10 @@ class Dialect:
         )
 
     @property
+    def insert_mentions(self) -> str:
+        return self.write("INSERT INTO {mentions} VALUES (:actor, :dev_id) ON CONFLICT DO NOTHING")
+
+    @property
     def insert_registry(self) -> str:
         # The first registration of an id stands; a later one can only repeat it.
         return self.write(
@@ -309,6 +327,18 @@ class Dialect:
         by = f" AND {_by(possible)}" if counted else ""
         return self.render(
             f"SELECT state FROM {{developments}} WHERE {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
+        )
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
+    def mentioning(self, count: int, counted: bool, possible: bool, scope: str = "") -> str:
+        """`developments`, of those naming one of `count` actors (:actor_0, ...) as of :pin
+        whose occurred span overlaps [:first, :last]: an index search by actor."""
+        by = f" AND {_by(possible)}" if counted else ""
+        marks = ", ".join(f":actor_{n}" for n in range(count))
+        return self.render(
+            "SELECT state FROM {developments} WHERE dev_id IN (SELECT dev_id FROM {mentions} "
+            f"WHERE actor IN ({marks})) AND occurred_latest >= :first AND "
+            f"occurred_earliest <= :last AND {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
         )
 
     @property

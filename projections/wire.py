@@ -19,7 +19,7 @@ from timeline.engine.rule import source_key
 from timeline.engine.when import When
 from timeline.projections.rows import KNOWN_FOREVER, ClaimRow, DevelopmentRow
 
-__all__ = ["encode", "recorded_rows"]
+__all__ = ["encode", "mentioned", "recorded_rows"]
 
 
 @lru_cache(maxsize=65536)
@@ -116,3 +116,14 @@ def recorded_rows(state: bytes) -> tuple[str, list[ClaimRow], DevelopmentRow] | 
         _json(state, stored),
     )
     return dev_id, rows, version
+
+
+def mentioned(state: bytes) -> set[str] | None:
+    """The actors a development's own JSON names (actors, targets, claimants); None if odd."""
+    try:
+        data = _value(json.loads(state.decode()), "development")
+        claims = [_value(wrapped, "stanceclaim")["actor"] for wrapped in data.get("claims", ())]
+        found = {*data["actors"], *data.get("targets", ()), *claims}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return found if all(isinstance(actor, str) for actor in found) else None

@@ -10,7 +10,7 @@ answered by pure replay of the whole log instead: the oracle the tests use.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
@@ -40,7 +40,7 @@ from timeline.engine.values import (
     Revision,
     Topic,
 )
-from timeline.engine.when import WhenLike
+from timeline.engine.when import When, WhenLike
 from timeline.projections.errors import QueryError
 
 if TYPE_CHECKING:
@@ -307,11 +307,19 @@ class Timeline(SharedReads, SharedWrites):
         return view.entries(pin, view.claimed_by(key, pin))
 
     def _story(
-        self, known_at: WhenLike | None, at: int | None = None, scope: Scope = EVERYTHING
+        self,
+        known_at: WhenLike | None,
+        at: int | None = None,
+        scope: Scope = EVERYTHING,
+        *,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
     ) -> list[Development]:
         known = day_of(known_at)
         if self.materialised.enabled:
-            return self.materialised.developments(known, self._pin(at), scope=scope)
+            return self.materialised.developments(
+                known, self._pin(at), scope=scope, mentioning=mentioning, period=period
+            )
         return self._known(known, scope)
 
     def entries(self) -> list[Entry]:
