@@ -14,7 +14,8 @@ and has no LISTEN).  So:
   standby's view holds waits, for at most `wait` seconds, for the standby to
   replay that far; if it has not by then, that read goes to the primary.  So an
   answer is never older than the caller's own writes, and a lagging standby
-  costs time, never correctness.
+  costs time, never correctness; so does a statement the standby cancels
+  because its replay conflicts with it (it is asked of the primary instead).
 
 Statements are routed by the pin they carry; the few that carry none (the list
 of pairs, the pairs with preferred claims) go where every pin handed out so far
@@ -127,8 +128,15 @@ class ReplicaQueries(PostgresQueries):
             self._highest_pin = max(self._highest_pin, int(pin))
         wanted = self._highest_pin if pin is None else int(pin)
         if self._on_standby(wanted):
-            self.served["standby"] += 1
-            return super().query(statement, params)
+            try:
+                found = super().query(statement, params)
+            except psycopg.errors.SerializationFailure:
+                # Cancelled by the standby's replay (a conflict with recovery): the
+                # primary answers instead, as it would for a standby that lags.
+                found = None
+            if found is not None:
+                self.served["standby"] += 1
+                return found
         self.served["primary"] += 1
         return self.primary.query(statement, params)
 
