@@ -214,13 +214,8 @@ def _median_ms(action: Callable[[], Any], repeats: int) -> float:
     return statistics.median(samples) * 1e3
 
 
-def reads(url: str, schema: str, n: int, repeats: int, scan_limit: int) -> dict[str, float]:
-    """Median milliseconds of each read on the store of `n` developments.
-
-    `relations` and `developments --actor` read every development known (the view
-    has no index by actor yet), so above `scan_limit` they are not run (NaN), and
-    from 1M on they are timed twice only.
-    """
+def reads(url: str, schema: str, n: int, repeats: int) -> dict[str, float]:
+    """Median milliseconds of each read on the store of `n` developments."""
     rng = random.Random(7)
     pairs = [
         (actor_id(rng.randrange(TRACKED)), f"topic-{rng.randrange(TOPICS)}") for _ in range(50)
@@ -240,13 +235,12 @@ def reads(url: str, schema: str, n: int, repeats: int, scan_limit: int) -> dict[
         found["positions() (1,000 pairs)"] = _median_ms(
             lambda: tl.as_of("2015-06-30").positions(), repeats
         )
-        scans = ("relations A B --by month (21 y)", "developments --actor A, one year")
-        if n > scan_limit:
-            found.update(dict.fromkeys(scans, float("nan")))
-            return found
-        scanned = min(repeats, 2) if n >= 1_000_000 else repeats
-        found[scans[0]] = _median_ms(lambda: tl.relations(first, second, by="month"), scanned)
-        found[scans[1]] = _median_ms(lambda: tl.developments(actor=first, period="2012"), scanned)
+        found["relations A B --by month (21 y)"] = _median_ms(
+            lambda: tl.relations(first, second, by="month"), repeats
+        )
+        found["developments --actor A, one year"] = _median_ms(
+            lambda: tl.developments(actor=first, period="2012"), repeats
+        )
         sizes = (
             len(tl.relations(first, second, by="month").periods),
             len(tl.developments(actor=first, period="2012")),
@@ -276,12 +270,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="leave the stores in place")
     parser.add_argument("--build-only", action="store_true", help="build, time no read")
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats of each read")
-    parser.add_argument(
-        "--scan-limit",
-        type=int,
-        default=1_000_000,
-        help="largest store on which to time the reads that scan every development",
-    )
     args = parser.parse_args(argv)
     _ensure_database(args.db)
     sizes = [int(text) for text in args.sizes.split(",")]
@@ -300,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             catch_up(args.db, schema)
             on_disk[n] = disk(args.db, schema)
-            results[n] = reads(args.db, schema, n, args.repeats, args.scan_limit)
+            results[n] = reads(args.db, schema, n, args.repeats)
         if results:
             table(results, on_disk)
     finally:
