@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests.clusters import ReplicaPair, missing_tools, replica_pair
+from tests.integration.test_cli import environment, timeline
 from tests.strategies import agreement, fill
 from timeline import Timeline
 from timeline.engine import Stance, StanceClaim
@@ -117,3 +120,20 @@ def test_a_reader_sees_what_the_standby_replayed_without_listening(
         assert again.stance is Stance.REJECTS
         assert reader.as_of("2019-01-01").positions() == writer.as_of("2019-01-01").positions()
         assert _served(reader)["primary"] == 0
+
+
+def test_the_command_reads_a_standby_named_in_its_db_url(
+    pair: ReplicaPair, schema: str, tmp_path: Path
+) -> None:
+    with Timeline.open(f"{pair.primary_url}?schema={schema}") as writer:
+        fill(writer, [agreement()])
+        expected = writer.as_of("2019-01-01").position("TUR", "s400-purchase")
+        _until_replayed(pair, schema, writer.head)
+    env = environment(tmp_path)
+    shown = timeline(
+        env, "--db", _url(pair, schema), "positions", "--as-of", "2019-01-01", "--json"
+    )
+    assert shown.returncode == 0, shown.stderr
+    held = {(p["actor"], p["topic"]): p["stance"] for p in json.loads(shown.stdout)["positions"]}
+    assert expected is not None
+    assert held[("TUR", "s400-purchase")] == expected.stance.name.lower()
