@@ -360,9 +360,8 @@ def _flag(value: str) -> str | None:
 
 def _replica(value: str) -> str | None:
     """`host[:port]` of a hot standby, checked; the port defaults to PostgreSQL's own."""
-    host, colon, port = value.rpartition(":") if ":" in value else (value, "", "5432")
-    if not colon:
-        host = value
+    host, colon, port = value.partition(":")
+    port = port if colon else "5432"
     fine = re.fullmatch(r"[A-Za-z0-9._-]{1,253}", host) and re.fullmatch(r"[0-9]{1,5}", port)
     if not fine or not 1 <= int(port) <= 65535:
         return None

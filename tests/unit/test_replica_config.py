@@ -39,7 +39,7 @@ def test_no_replica_means_reads_from_the_primary() -> None:
     assert StoreConfig.from_url(PRIMARY).replica is None
 
 
-@pytest.mark.parametrize("bad", ["stand by", "standby:0", "standby:99999", "a/b", ""])
+@pytest.mark.parametrize("bad", ["stand by", "standby:0", "standby:99999", "standby:", "a/b", ""])
 def test_a_bad_replica_is_refused_naming_the_parameter(bad: str) -> None:
     with pytest.raises(StoreError, match="replica"):
         StoreConfig.from_url(f"{PRIMARY}&replica={bad}")
