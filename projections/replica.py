@@ -60,6 +60,9 @@ class ReplicaQueries(PostgresQueries):
         # The view's tracking on the standby, last seen; -1 until its tables are there.
         self._standby_reached = -1
         self._highest_pin = 0  # the highest pin any read has carried
+        # The lowest pin the standby was last waited for in vain: reads at it or later
+        # ask the standby once, without waiting again, until it has caught up.
+        self._lagging: int | None = None
         events = f'"{dialect.schema}"."{application_name.lower()}_events"'
         self._freshness = (
             f"SELECT (SELECT MAX(notification_id) FROM {events}), "
@@ -114,11 +117,14 @@ class ReplicaQueries(PostgresQueries):
         """Whether a read at `pin` goes to the standby: it holds `pin`, or does within `wait`."""
         if pin <= self._standby_reached:
             return True
-        deadline = time.monotonic() + self.wait
+        waited_in_vain = self._lagging is not None and pin >= self._lagging
+        deadline = time.monotonic() + (0 if waited_in_vain else self.wait)
         while True:
             if self._standby_tracking() >= pin:
+                self._lagging = None
                 return True
             if time.monotonic() >= deadline:
+                self._lagging = pin if self._lagging is None else min(self._lagging, pin)
                 return False
             time.sleep(POLL)
 

@@ -94,11 +94,13 @@ def test_a_write_the_standby_has_not_replayed_is_read_from_the_primary(
                 tl.record(agreement(id="second", occurred="2018-06", claims=[claim]))
                 before = _served(tl)["primary"]
                 held = tl.as_of("2019-01-01").position("TUR", "s400-purchase")
+                everything = tl.as_of("2019-01-01").positions()
                 assert _standby_head(pair, schema) < tl.head  # it is not there yet
             finally:
                 standby.execute("SELECT pg_wal_replay_resume()")
         assert held is not None
         assert held.stance is Stance.OPPOSES
+        assert everything[("TUR", "s400-purchase")].stance is Stance.OPPOSES
         assert _served(tl)["primary"] > before
 
 
