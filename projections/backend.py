@@ -57,7 +57,8 @@ class Batch:
     registry: list[tuple[Any, ...]] = attrs.field(factory=list)
     pairs: list[tuple[str, str]] = attrs.field(factory=list)
     preferred: list[tuple[str, str]] = attrs.field(factory=list)
-    mentions: list[tuple[str, str]] = attrs.field(factory=list)  # (actor, dev_id), new ones
+    # (actor, occurred latest, occurred earliest, dev_id): new ones.
+    mentions: list[tuple[str, int, int, str]] = attrs.field(factory=list)
 
 
 def first(row: Any) -> Any:

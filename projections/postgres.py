@@ -163,12 +163,16 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
             c.execute(
                 d.render(
                     "INSERT INTO {mentions} SELECT * FROM unnest(:actors::text[], "
-                    ":dev_ids::text[]) ON CONFLICT DO NOTHING"
+                    ":latest::int8[], :earliest::int8[], :dev_ids::text[]) "
+                    "ON CONFLICT DO NOTHING"
                 ),
-                {
-                    "actors": [actor for actor, _ in batch.mentions],
-                    "dev_ids": [dev_id for _, dev_id in batch.mentions],
-                },
+                dict(
+                    zip(
+                        ("actors", "latest", "earliest", "dev_ids"),
+                        (list(column) for column in zip(*batch.mentions, strict=True)),
+                        strict=True,
+                    )
+                ),
             )
         for table, rows in (
             ("streams", batch.streams),

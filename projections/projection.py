@@ -132,9 +132,16 @@ class _Pending:
         return [*self.done, *(tuple(row) for row in self.open.values())]
 
 
-def _named(entry: Entry) -> set[str]:
-    """Every actor any version of the entry's development names."""
-    return {actor for _, _, development in versions(entry) for actor in mentions(development)}
+Mention = tuple[str, int, int, str]  # actor, occurred latest and earliest, dev_id
+
+
+def _named(entry: Entry) -> set[Mention]:
+    """Every actor any version of the entry's development names, with that version's span."""
+    return {
+        (actor, d.occurred.latest.toordinal(), d.occurred.earliest.toordinal(), d.id)
+        for _, _, d in versions(entry)
+        for actor in mentions(d)
+    }
 
 
 class _Run:
@@ -151,7 +158,7 @@ class _Run:
         self.registry: list[tuple[Any, ...]] = []
         self.pairs: set[tuple[str, str]] = set()
         self.preferred: set[tuple[str, str]] = set()
-        self.mentions: set[tuple[str, str]] = set()  # (actor, dev_id) new in this run
+        self.mentions: set[Mention] = set()  # new in this run
 
     def _rows(self, entry: Entry) -> tuple[list[ClaimRow], list[DevelopmentRow]]:
         spans = versions(entry)
@@ -173,8 +180,7 @@ class _Run:
         self.developments.replace(old_versions, new_versions, n)
         self.pairs.update((row.actor, row.topic) for row in new_claims)
         self.preferred.update((row.actor, row.topic) for row in new_claims if row.rank > 0)
-        named = _named(entry) - (_named(previous) if previous is not None else set())
-        self.mentions.update((actor, entry.id) for actor in named)
+        self.mentions |= _named(entry) - (_named(previous) if previous is not None else set())
 
     def add_recorded(
         self, stored: Notification, claims: list[ClaimRow], version: DevelopmentRow
@@ -191,8 +197,10 @@ class _Run:
         self.pairs.update((row.actor, row.topic) for row in claims)
         named = mentioned(version.state)
         if named is None:  # not the usual shape: read it the ordinary way
-            named = _named(self.projection.entry_of([stored]))
-        self.mentions.update((actor, version.dev_id) for actor in named)
+            self.mentions |= _named(self.projection.entry_of([stored]))
+            return
+        span = (version.occurred_latest, version.occurred_earliest)
+        self.mentions.update((actor, *span, version.dev_id) for actor in named)
 
     def add_registered(self, event: Any, n: int) -> None:
         """Adds the registry row of an actor or topic."""

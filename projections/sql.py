@@ -21,9 +21,10 @@ Tables:
 - `developments`: each version of each development (what was known about it
   during `[known_from, known_until)`), for listings, relations and exports.
 - `registry`: every registered actor and topic.
-- `mentions`: every (actor, development id) where some version of the development
-  names the actor (as actor, target or claimant): listings and relations by actor
-  read only those developments, so their cost follows the answer, not the store.
+- `mentions`: every (actor, occurred span, development id) where some version of
+  the development names the actor (as actor, target or claimant) and occurred in
+  that span: listings and relations by actor (and period) search only those
+  developments by index, so their cost follows the answer, not the store.
 
 Rows carry the notification ids `[recorded_from, recorded_until)` during which
 they were current: they are closed, never deleted, when a later event replaces
@@ -45,7 +46,7 @@ from timeline.engine.rule import Scope
 __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 
 # The version of the tables below, kept in the tracking table under `SCHEMA_ROW`.
-SCHEMA = 6
+SCHEMA = 7
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
 TABLES = (
@@ -92,8 +93,9 @@ def _create(blob: str, integer: str, without_rowid: str) -> tuple[str, ...]:
         f"notification_id {integer}, state {blob}, PRIMARY KEY (kind, ident))",
         "CREATE TABLE IF NOT EXISTS {preferred} (actor TEXT, topic TEXT, "
         f"PRIMARY KEY (actor, topic)){without_rowid}",
-        "CREATE TABLE IF NOT EXISTS {mentions} (actor TEXT, dev_id TEXT, "
-        f"PRIMARY KEY (actor, dev_id)){without_rowid}",
+        f"CREATE TABLE IF NOT EXISTS {{mentions}} (actor TEXT, occurred_latest {integer}, "
+        f"occurred_earliest {integer}, dev_id TEXT, PRIMARY KEY (actor, occurred_latest, "
+        f"occurred_earliest, dev_id)){without_rowid}",
     )
 
 
@@ -251,7 +253,9 @@ class Dialect:
 
     @property
     def insert_mentions(self) -> str:
-        return self.write("INSERT INTO {mentions} VALUES (:actor, :dev_id) ON CONFLICT DO NOTHING")
+        return self.write(
+            "INSERT INTO {mentions} VALUES (:actor, :ol, :oe, :dev_id) ON CONFLICT DO NOTHING"
+        )
 
     @property
     def insert_registry(self) -> str:
@@ -337,7 +341,8 @@ class Dialect:
         marks = ", ".join(f":actor_{n}" for n in range(count))
         return self.render(
             "SELECT state FROM {developments} WHERE dev_id IN (SELECT dev_id FROM {mentions} "
-            f"WHERE actor IN ({marks})) AND occurred_latest >= :first AND "
+            f"WHERE actor IN ({marks}) AND occurred_latest >= :first AND occurred_earliest "
+            "<= :last) AND occurred_latest >= :first AND "
             f"occurred_earliest <= :last AND {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
         )
 
