@@ -7,7 +7,9 @@ transaction, under the same table lock and notification as eventsourcing's own
 inserts, so they stay all or nothing and readers never pass over a gap.
 
 It also counts the inserts this process has committed, so that a reader in the
-same process knows of them without waiting for their notification.
+same process knows of them without waiting for their notification, and keeps the
+highest notification id it wrote, which a reader on a replica waits for (its
+caller's own last write).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class BulkPostgresRecorder(PostgresApplicationRecorder):
 
     # Events per statement; smaller batches take eventsourcing's own path.
     CHUNK = 5000
+    # The highest notification id this recorder has committed (0: none yet).
+    last_written = 0
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -52,6 +56,8 @@ class BulkPostgresRecorder(PostgresApplicationRecorder):
             ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
         else:
             ids = self._insert_in_chunks(stored_events)
+        if ids:
+            self.last_written = max(self.last_written, max(ids))
         _count_commit()  # after the commit: a reader told of it must find it
         return ids
 

@@ -198,6 +198,22 @@ class StoreConfig:
         return f"{reason}{who} (waited {waited} s; add ?timeout=SECONDS to the URL to wait longer)"
 
     @property
+    def replica(self) -> StoreConfig | None:
+        """The hot standby that reads go to (same database, user and schema), if one is set."""
+        where = self.env.get("POSTGRES_REPLICA")
+        if self.kind != "postgresql" or where is None:
+            return None
+        host, _, port = where.rpartition(":")
+        env = {k: v for k, v in self.env.items() if not k.startswith("POSTGRES_REPLICA")}
+        env.update(POSTGRES_HOST=host, POSTGRES_PORT=port)
+        return StoreConfig(self._url, env, "postgresql")
+
+    @property
+    def replica_wait(self) -> float:
+        """Seconds a read on the standby waits for it to replay its caller's last write."""
+        return float(self.env.get("POSTGRES_REPLICA_WAIT", REPLICA_WAIT))
+
+    @property
     def location(self) -> str:
         """A short description of the store for messages (path, or host and database)."""
         if self.kind == "sqlite":
@@ -211,7 +227,12 @@ class StoreConfig:
 
     @classmethod
     def from_url(
-        cls, url: str | None = None, *, password: str | None = None, schema: str | None = None
+        cls,
+        url: str | None = None,
+        *,
+        password: str | None = None,
+        schema: str | None = None,
+        replica: str | None = None,
     ) -> StoreConfig:
         """Reads `memory://`, `sqlite:///path.db` or `postgresql://user@host/db`.
 
@@ -220,9 +241,12 @@ class StoreConfig:
         `?` parameters are refused.  A PostgreSQL password and schema may come in the
         URL (`user:password@`, `?password=`, `?schema=`) or as arguments, which win;
         `?connect_timeout=` and the pool settings are checked, and unknown parameters
-        refused.  Give no password at all to keep it out of `ps` and shell history:
-        the driver then gets none (an empty one counts as none), and libpq itself uses
-        `PGPASSWORD` or `~/.pgpass` (timeline never reads the environment).
+        refused.  `?replica=host[:port]` (or the `replica` argument: `host[:port]` or a
+        postgresql:// URL, whose host and port are taken) names a hot standby to read
+        from, `?replica_wait=SECONDS` how long a read waits for it.  Give no password
+        at all to keep it out of `ps` and shell history: the driver then gets none (an
+        empty one counts as none), and libpq itself uses `PGPASSWORD` or `~/.pgpass`
+        (timeline never reads the environment).
         """
         if url is None:
             url = MEMORY_URL
@@ -238,9 +262,11 @@ class StoreConfig:
             env = _postgres_env(url, password or None)
             if schema is not None:
                 env["POSTGRES_SCHEMA"] = _schema(url, schema, "the schema argument")
+            if replica is not None:
+                env["POSTGRES_REPLICA"] = _replica_argument(replica)
             return cls(url, env, "postgresql")
-        if password is not None or schema is not None:
-            raise StoreError("a password or schema applies only to postgresql:// stores")
+        if password is not None or schema is not None or replica is not None:
+            raise StoreError("a password, schema or replica applies only to postgresql:// stores")
         if name == "memory" and url[len("memory://") :] == "":
             return cls(url, {"PERSISTENCE_MODULE": "eventsourcing.popo"}, "memory")
         if name == "sqlite":
@@ -249,6 +275,30 @@ class StoreConfig:
         if name == "memory":
             raise StoreError(f"cannot open store {shown!r}: memory:// takes nothing after it")
         raise StoreError(f"cannot open store {shown!r}: {EXPECTED}")
+
+
+# How long, in seconds, a read on a replica waits for it to replay its caller's last write.
+REPLICA_WAIT = "2"
+
+
+def _replica_argument(replica: str) -> str:
+    """`host:port` of the standby a `replica` argument names (host[:port] or a URL)."""
+    if not isinstance(replica, str):
+        raise StoreError(f"replica: expected host[:port] or a postgresql:// URL, found {replica!r}")
+    where = replica
+    if _SCHEME.match(replica):
+        try:
+            parts = urlsplit(replica)
+            where = f"{parts.hostname or ''}:{parts.port or 5432}"
+        except ValueError:
+            where = ""
+    checked = _replica(where)
+    if checked is None:
+        raise StoreError(
+            f"replica {_shown(replica)!r}: expected host[:port] or a postgresql:// URL "
+            "of the hot standby (port 1 to 65535)"
+        )
+    return checked
 
 
 def _sqlite_env(url: str) -> dict[str, str]:
@@ -331,6 +381,16 @@ def _flag(value: str) -> str | None:
     return "y" if lowered in truth[0] else "n" if lowered in truth[1] else None
 
 
+def _replica(value: str) -> str | None:
+    """`host[:port]` of a hot standby, checked; the port defaults to PostgreSQL's own."""
+    host, colon, port = value.partition(":")
+    port = port if colon else "5432"
+    fine = re.fullmatch(r"[A-Za-z0-9._-]{1,253}", host) and re.fullmatch(r"[0-9]{1,5}", port)
+    if not fine or not 1 <= int(port) <= 65535:
+        return None
+    return f"{host}:{int(port)}"
+
+
 # Each query parameter a postgresql:// URL may carry: how it is read, what it must be.
 PARAMETERS: dict[str, tuple[Callable[[str], str | None], str]] = {
     "connect_timeout": (_count(1), "a whole number of seconds, at least 1"),
@@ -344,6 +404,8 @@ PARAMETERS: dict[str, tuple[Callable[[str], str | None], str]] = {
         _count(0),
         "a whole number of seconds, 0 (no limit) or more",
     ),
+    "replica": (_replica, "a hot standby's host[:port], as in replica=standby:5433"),
+    "replica_wait": (_seconds, "a number of seconds above 0"),
 }
 
 

@@ -16,6 +16,9 @@ is one edit here.  Rows are tuples in the order of a table's columns.
   recorded keeps no copy of it: `origin` names the store's own event that holds
   it; any other version keeps its encoded `state`.
 - `registry`: every registered actor and topic.
+- `mentions`: every (actor, occurred span, development id) where some version of
+  the development names the actor (as actor, target or claimant): listings and
+  relations by actor (and period) search only those developments, by index.
 
 The view keeps no copy of the events: a correction recomputes its development
 from the store's own events table, read by stream.
@@ -105,7 +108,15 @@ REGISTRY = Table(
     _columns("kind text, ident text, notification_id integer, state blob"),
     ("kind", "ident"),
 )
-VIEW_TABLES = {t.name: t for t in (TRACKING, CLAIMS, PAIRS, DEVELOPMENTS, REGISTRY, PREFERRED)}
+# Every (actor, occurred span, development) where a version names the actor.
+MENTIONS = Table(
+    "mentions",
+    _columns("actor text, occurred_latest integer, occurred_earliest integer, dev_id text"),
+    ("actor", "occurred_latest", "occurred_earliest", "dev_id"),
+)
+VIEW_TABLES = {
+    t.name: t for t in (TRACKING, CLAIMS, PAIRS, DEVELOPMENTS, REGISTRY, PREFERRED, MENTIONS)
+}
 TABLES = tuple(VIEW_TABLES)
 # The shape of SQLite's own events table (eventsourcing's `stored_events`, whose
 # rowid is the notification id): the in-memory store's view keeps its events in

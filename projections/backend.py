@@ -65,6 +65,8 @@ class Batch:
     pairs: list[tuple[str, str]] = attrs.field(factory=list)
     preferred: list[tuple[str, str]] = attrs.field(factory=list)
     events: list[tuple[Any, ...]] = attrs.field(factory=list)
+    # (actor, occurred latest, occurred earliest, dev_id): new ones.
+    mentions: list[tuple[str, int, int, str]] = attrs.field(factory=list)
 
     def inserts(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
         """Each table's new rows, by table name, in the order they are written."""
@@ -74,12 +76,13 @@ class Batch:
             ("registry", self.registry),
             ("pairs", self.pairs),
             ("preferred", self.preferred),
+            ("mentions", self.mentions),
         ]
 
 
 # Tables whose rows may repeat an existing key, which then stands: the first
-# registration of an id, and a pair seen before.
-IGNORING = frozenset({"registry", "pairs", "preferred"})
+# registration of an id, a pair seen before, and a mention a revision repeats.
+IGNORING = frozenset({"registry", "pairs", "preferred", "mentions"})
 # A stream: the notification id of its first event, and its events in order.
 Stream = tuple[int, list[StoredEvent]]
 

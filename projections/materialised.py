@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar, cast
 from uuid import UUID, uuid4
 
@@ -31,6 +31,7 @@ from timeline.engine.registry import Registry
 from timeline.engine.replay import View
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.values import Actor, Development, Topic
+from timeline.engine.when import When
 from timeline.projections.backend import (
     STREAMS_AT_ONCE,
     TrackingConflictError,
@@ -50,6 +51,8 @@ from timeline.projections.sqlite import MEMORY_VIEW, SQLiteQueries, SQLiteViewRe
 __all__ = ["LazyPositions", "Materialised"]
 
 T = TypeVar("T")
+# The most actors a listing by actor searches for by index; more read the whole listing.
+_MENTIONING_AT_ONCE = 500
 # The known-at ordinal of a read that knows everything recorded, the usual one.
 _EVERYTHING_KNOWN = known_ordinal(None)
 # The developments of one publisher, in any version.
@@ -66,7 +69,10 @@ def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQ
     if kind == "postgresql":
         from timeline.projections.postgres import open_postgres_view
 
-        return open_postgres_view(app.env, app.name)
+        # A reader on a replica never reads older than this process's own last write.
+        return open_postgres_view(
+            app.env, app.name, lambda: int(getattr(app.recorder, "last_written", 0))
+        )
     # The view has its own connections, so views taken from it stay readable
     # after the store is closed; they are released when the last view is gone.
     if kind == "sqlite":
@@ -285,10 +291,24 @@ class Materialised:
         day: dt.date | None = None,
         possible: bool = False,
         scope: Scope = EVERYTHING,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
     ) -> list[Development]:
-        """The developments known at `known_at` (that count at `day`, if given), in story order."""
+        """The developments known at `known_at` (that count at `day`, if given), in story order.
+
+        With `mentioning`, only (at least) those naming one of those actors whose
+        occurred span overlaps `period` (if given): an index search by actor.
+        """
         where, params = _scoped(day, known_at, pin, scope)
-        statement = self.queries.dialect.developments(day is not None, possible, where)
+        if mentioning is not None and 0 < len(mentioning) <= _MENTIONING_AT_ONCE:
+            statement = self.queries.dialect.mentioning(
+                len(mentioning), day is not None, possible, where
+            )
+            params.update({f"actor_{n}": actor for n, actor in enumerate(sorted(mentioning))})
+            params["first"] = period.earliest.toordinal() if period else 0
+            params["last"] = period.latest.toordinal() if period else dt.date.max.toordinal()
+        else:
+            statement = self.queries.dialect.developments(day is not None, possible, where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         return [self._development(*row) for row in rows]
 

@@ -11,7 +11,7 @@ one statement for every pair.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from typing import Any
@@ -287,8 +287,14 @@ class PostgresQueries(ViewQueries):
         return found
 
 
-def open_postgres_view(env: Mapping[str, str], application_name: str) -> tuple[Any, Any]:
-    """The view's recorder (with its own small connection pool) and reader for a store."""
+def open_postgres_view(
+    env: Mapping[str, str], application_name: str, written: Callable[[], int] = lambda: 0
+) -> tuple[Any, Any]:
+    """The view's recorder (with its own small connection pool) and reader for a store.
+
+    With a replica in `env`, the reader reads the standby, never at a position
+    older than `written` (the caller's own last write); the recorder stays on the primary.
+    """
     datastore = PostgresDatastore(
         dbname=env["POSTGRES_DBNAME"],
         host=env["POSTGRES_HOST"],
@@ -312,4 +318,12 @@ def open_postgres_view(env: Mapping[str, str], application_name: str) -> tuple[A
     config = StoreConfig("", dict(env), "postgresql")
     with config.creating():
         recorder.create_table()
-    return recorder, PostgresQueries(recorder.dialect, application_name, config)
+    queries = PostgresQueries(recorder.dialect, application_name, config)
+    standby = config.replica
+    if standby is None:
+        return recorder, queries
+    from timeline.projections.replica import ReplicaQueries
+
+    return recorder, ReplicaQueries(
+        recorder.dialect, application_name, standby, queries, written, config.replica_wait
+    )

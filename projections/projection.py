@@ -33,6 +33,7 @@ from timeline.engine import aggregates, contract
 from timeline.engine.rule import Entry
 from timeline.engine.transcodings import register_all
 from timeline.projections.backend import Batch, Stream, TrackingConflictError, ViewRecorder
+from timeline.projections.listing import mentions
 from timeline.projections.rows import (
     CLAIM_KEY,
     DEVELOPMENT_KEY,
@@ -43,7 +44,7 @@ from timeline.projections.rows import (
     development_rows,
     versions,
 )
-from timeline.projections.wire import recorded_rows
+from timeline.projections.wire import mentioned, recorded_rows
 
 __all__ = ["TOPICS", "StoryProjection", "collection_paused", "default_mapper", "fold"]
 
@@ -131,6 +132,18 @@ class _Pending:
         return [*self.done, *(tuple(row) for row in self.open.values())]
 
 
+Mention = tuple[str, int, int, str]  # actor, occurred latest and earliest, dev_id
+
+
+def _named(entry: Entry) -> set[Mention]:
+    """Every actor any version of the entry's development names, with that version's span."""
+    return {
+        (actor, d.occurred.latest.toordinal(), d.occurred.earliest.toordinal(), d.id)
+        for _, _, d in versions(entry)
+        for actor in mentions(d)
+    }
+
+
 class _Run:
     """The rows a run of events writes, built before writing."""
 
@@ -146,6 +159,7 @@ class _Run:
         self.pairs: set[tuple[str, str]] = set()
         self.preferred: set[tuple[str, str]] = set()
         self.events: list[tuple[Any, ...]] = []
+        self.mentions: set[Mention] = set()  # new in this run
 
     def _rows(self, entry: Entry, origin: int) -> tuple[list[ClaimRow], list[DevelopmentRow]]:
         spans = versions(entry)
@@ -178,6 +192,7 @@ class _Run:
         self.developments.replace(old_versions, new_versions, n)
         self.pairs.update((row.actor, row.topic) for row in new_claims)
         self.preferred.update((row.actor, row.topic) for row in new_claims if row.rank > 0)
+        self.mentions |= _named(entry) - (_named(previous) if previous is not None else set())
 
     def add_recorded(
         self, stored: Notification, claims: list[ClaimRow], version: DevelopmentRow
@@ -191,6 +206,12 @@ class _Run:
         self.claims.replace([], claims, stored.id)
         self.developments.replace([], [version], stored.id)
         self.pairs.update((row.actor, row.topic) for row in claims)
+        named = mentioned(stored.state)
+        if named is None:  # not the usual shape: read it the ordinary way
+            self.mentions |= _named(self.projection.entry_of([stored]))
+            return
+        span = (version.occurred_latest, version.occurred_earliest)
+        self.mentions.update((actor, *span, version.dev_id) for actor in named)
 
     def add_registered(self, event: Any, stored: StoredEvent, n: int) -> None:
         """Adds the registry row of an actor or topic."""
@@ -223,6 +244,7 @@ class _Run:
             pairs=sorted(self.pairs),
             preferred=sorted(self.preferred),
             events=self.events,
+            mentions=sorted(self.mentions),
         )
 
 

@@ -7,13 +7,14 @@ over either reader; `timeline.bootstrap.open_store` picks one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Protocol
 
 from timeline.engine.registry import Registry
 from timeline.engine.replay import View
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.values import Development
+from timeline.engine.when import When
 
 __all__ = ["Reads"]
 
@@ -66,8 +67,14 @@ class Reads(Protocol):
         day: dt.date | None = None,
         possible: bool = False,
         scope: Scope = EVERYTHING,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
     ) -> list[Development]:
-        """The developments known at `known_at` (that count at `day`, if given), in story order."""
+        """The developments known at `known_at` (that count at `day`, if given), in story order.
+
+        `mentioning` and `period` may narrow them to those naming one of the actors
+        and overlapping the period; a reader may give more (the caller filters).
+        """
 
     def entries(self, pin: int, dev_ids: Iterable[str] | None = None) -> list[Entry]:
         """Everything recorded about some developments (default: all)."""

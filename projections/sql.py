@@ -5,7 +5,11 @@ the events (the same SQLite file, or the same PostgreSQL schema), each named
 exactly (`positions_claims`, ...), and only those names are ever created,
 cleared or dropped.  Statements are written once, with `{table}` names and
 `:name` parameters, and rendered per dialect; the as-of search is built from the
-columns `engine.rule` names for its rule.
+columns `engine.rule` names for its rule.  A further table,
+`mentions`, holds every (actor, occurred span, development id) where some version
+of the development names the actor (as actor, target or claimant): listings and
+relations by actor (and period) search only those developments by index, so their
+cost follows the answer, not the store.
 
 Rows carry the notification ids `[recorded_from, recorded_until)` during which
 they were current: they are closed, never deleted, when a later event replaces
@@ -33,7 +37,8 @@ __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 # The version of the tables, kept in the tracking table under `SCHEMA_ROW`.
 # 6: no copy of the events (`streams` gone); a version as recorded names its event.
 # 7: `origins` (independent reports) in claims and developments.
-SCHEMA = 7
+# 8: `mentions`, the developments naming each actor, by occurred span.
+SCHEMA = 8
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
 # Tables of earlier schema versions, dropped by exact name when the view is rebuilt.
@@ -315,6 +320,21 @@ class Dialect:
             f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
             "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
             f"WHERE {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
+        )
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
+    def mentioning(self, count: int, counted: bool, possible: bool, scope: str = "") -> str:
+        """`developments`, of those naming one of `count` actors (:actor_0, ...) as of :pin
+        whose occurred span overlaps [:first, :last]: an index search by actor."""
+        by = f" AND {_by(possible)}" if counted else ""
+        marks = ", ".join(f":actor_{n}" for n in range(count))
+        return self.render(
+            f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
+            "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
+            "WHERE d.dev_id IN (SELECT dev_id FROM {mentions} "
+            f"WHERE actor IN ({marks}) AND occurred_latest >= :first AND occurred_earliest "
+            "<= :last) AND d.occurred_latest >= :first AND "
+            f"d.occurred_earliest <= :last AND {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
         )
 
     @property

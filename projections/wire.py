@@ -21,7 +21,7 @@ from timeline.engine.rule import source_key
 from timeline.engine.when import When
 from timeline.projections.rows import KNOWN_FOREVER, ClaimRow, DevelopmentRow
 
-__all__ = ["recorded_rows"]
+__all__ = ["mentioned", "recorded_rows"]
 
 
 # msgspec parses JSON to plain dicts and lists in under half json.loads's time (a
@@ -109,3 +109,15 @@ def recorded_rows(state: bytes, origin: int) -> tuple[str, list[ClaimRow], Devel
         origin,
     )
     return dev_id, rows, version
+
+
+def mentioned(state: bytes) -> set[str] | None:
+    """The actors a stored `Recorded` event's development names (actors, targets,
+    claimants); None when the state is not in the expected shape."""
+    try:
+        data = _value(_decode(state)["development"], "development")
+        claims = [_value(wrapped, "stanceclaim")["actor"] for wrapped in data.get("claims", ())]
+        found = {*data["actors"], *data.get("targets", ()), *claims}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return found if all(isinstance(actor, str) for actor in found) else None

@@ -8,7 +8,7 @@ does, but slowly and obviously right; `Timeline(reads=Replayed)` (or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from timeline._selecting import folded
 from timeline.engine.registry import Registry
@@ -24,6 +24,7 @@ from timeline.engine.rule import (
     source_key,
 )
 from timeline.engine.values import Development
+from timeline.engine.when import When
 from timeline.projections.errors import QueryError
 from timeline.projections.materialised import Materialised
 
@@ -102,8 +103,13 @@ class Replayed:
         day: dt.date | None = None,
         possible: bool = False,
         scope: Scope = EVERYTHING,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
     ) -> list[Development]:
-        """The developments known at `known_at` (that count at `day`, if given), in story order."""
+        """The developments known at `known_at` (that count at `day`, if given), in story order.
+
+        `mentioning` and `period` narrow nothing: the caller filters what it is given.
+        """
         story = self._story(known_at, pin, scope)
         if day is None:
             return story

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from timeline._selecting import Reliabilities, from_start, reliabilities, withdrawn
 from timeline.engine.registry import Registry
@@ -76,9 +76,19 @@ class SharedReads(ABC):
 
     @abstractmethod
     def _story(
-        self, known_at: WhenLike | None, at: int | None = None, scope: Scope = EVERYTHING
+        self,
+        known_at: WhenLike | None,
+        at: int | None = None,
+        scope: Scope = EVERYTHING,
+        *,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
     ) -> list[Development]:
-        """The developments known at `known_at`, as of store position `at`, in story order."""
+        """The developments known at `known_at`, as of store position `at`, in story order.
+
+        With `mentioning` (and `period`), those naming one of the actors (overlapping
+        the period) are all that is needed: a superset will do.
+        """
 
     @abstractmethod
     def corrections(
@@ -211,11 +221,12 @@ class SharedReads(ABC):
         if first == second:
             raise QueryError(f"relations of {first!r} with itself: expected two actors")
         group = registry.descendants if children else (lambda ident: [ident])
+        a_side = set(group(first))
         scope = scope_of(without_sources, only_reliability, min_reports=min_reports)
-        told = self._story(known_at, None, scope)
+        told = self._story(known_at, None, scope, mentioning=a_side)
         return relations(
             [from_start(d) for d in told] if possible else told,
-            set(group(first)),
+            a_side,
             set(group(second)),
             by=by,
             names=(first, second),
@@ -249,7 +260,13 @@ class SharedReads(ABC):
         if actor is not None:
             ident = registry.resolve("actor", actor)
             actors = registry.descendants(ident) if children else [ident]
-        told = self._story(known_at, at, scope_of(without_sources, None, min_reports=min_reports))
+        told = self._story(
+            known_at,
+            at,
+            scope_of(without_sources, None, min_reports=min_reports),
+            mentioning=actors,
+            period=None if period is None else When.coerce(period),
+        )
         if retracted:
             gone = withdrawn(self.corrections(known_at, at=at), day_of(known_at))
             told = in_story_order([*told, *gone])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
@@ -36,7 +36,7 @@ from timeline.engine.values import (
     Revision,
     Topic,
 )
-from timeline.engine.when import WhenLike
+from timeline.engine.when import When, WhenLike
 from timeline.projections.errors import QueryError
 
 if TYPE_CHECKING:
@@ -72,14 +72,28 @@ class Timeline(SharedReads, SharedWrites):
         password: str | None = None,
         schema: str | None = None,
         reads: ReadsFrom = the_view,
+        replica: str | None = None,
     ) -> None:
-        self.config = StoreConfig.from_url(url, password=password, schema=schema)
+        self.config = StoreConfig.from_url(url, password=password, schema=schema, replica=replica)
         self._app, self.materialised, self.reads = open_store(self.config, reads)
 
     @classmethod
-    def open(cls, url: str, *, password: str | None = None, schema: str | None = None) -> Timeline:
-        """Opens (creating if needed) the store at `url`; PostgreSQL may take a schema."""
-        return cls(url, password=password, schema=schema)
+    def open(
+        cls,
+        url: str,
+        *,
+        password: str | None = None,
+        schema: str | None = None,
+        replica: str | None = None,
+    ) -> Timeline:
+        """Opens (creating if needed) the store at `url`; PostgreSQL may take a schema.
+
+        `replica` (`host[:port]` or a postgresql:// URL of a hot standby of the
+        same database, also `?replica=host:port` in `url`) sends reads of the view
+        there; writes go to `url`, and a read never answers from before this
+        process's own last write (see `timeline.projections.replica`).
+        """
+        return cls(url, password=password, schema=schema, replica=replica)
 
     def close(self) -> None:
         """Closes every connection to the store, so an SQLite file is whole on disk after it.
@@ -104,6 +118,23 @@ class Timeline(SharedReads, SharedWrites):
 
     def __repr__(self) -> str:
         return f"Timeline({self.config.redacted_url!r})"
+
+    def copy_to(self, url: str, *, password: str | None = None, schema: str | None = None) -> int:
+        """Copies every stored event, in order and keeping ids, into the empty store at `url`.
+
+        All or nothing: a target holding any event is refused and left as it was.
+        The target's view is built when it is first read (or by `timeline project`).
+        Returns how many events were copied.
+        """
+        from timeline.bootstrap import open_application
+        from timeline.engine.copying import copy_events
+
+        config = StoreConfig.from_url(url, password=password, schema=schema)
+        target = open_application(config)
+        try:
+            return copy_events(self._app, target, f"the {config.location}")
+        finally:
+            target.close()
 
     @property
     def head(self) -> int:
@@ -263,9 +294,17 @@ class Timeline(SharedReads, SharedWrites):
         return self.reads.entries(pin, self.reads.claimed_by(key, pin))
 
     def _story(
-        self, known_at: WhenLike | None, at: int | None = None, scope: Scope = EVERYTHING
+        self,
+        known_at: WhenLike | None,
+        at: int | None = None,
+        scope: Scope = EVERYTHING,
+        *,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
     ) -> list[Development]:
-        return self.reads.developments(day_of(known_at), self._pin(at), scope=scope)
+        return self.reads.developments(
+            day_of(known_at), self._pin(at), scope=scope, mentioning=mentioning, period=period
+        )
 
     def entries(self) -> list[Entry]:
         """Everything recorded, one entry per development id, sorted by id."""

@@ -9,6 +9,7 @@ stand on, and the entries a branch holds.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from timeline._selecting import corrected
 from timeline._shared_reads import SharedReads, day_of
@@ -19,7 +20,7 @@ from timeline.engine.errors import UnknownDevelopmentError
 from timeline.engine.replay import View
 from timeline.engine.rule import Claimed, Entry, PairKey, Scope
 from timeline.engine.values import Development
-from timeline.engine.when import WhenLike
+from timeline.engine.when import When, WhenLike
 from timeline.projections.overlay import claims_of, entries_at, merged, story_of
 
 __all__ = ["BranchReads"]
@@ -49,12 +50,24 @@ class BranchReads(BranchState, SharedReads):
         return [*entries_at(view, pin, ids).values(), *layer.entries.values()]
 
     def _story(
-        self, known_at: WhenLike | None, at: int | None = None, scope: Scope = rule.EVERYTHING
+        self,
+        known_at: WhenLike | None,
+        at: int | None = None,
+        scope: Scope = rule.EVERYTHING,
+        *,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
     ) -> list[Development]:
-        """The developments known at `known_at`, as of store position `at`, in story order."""
+        """The developments known at `known_at`, as of store position `at`, in story order.
+
+        Those of the store may be narrowed by `mentioning` and `period`; the layer's are all
+        given (a superset will do).
+        """
         known, pin = day_of(known_at), self._at(at)
         layer = self._layer(pin)
-        real = self._view.developments(known, pin, scope=layer.outer(scope))
+        real = self._view.developments(
+            known, pin, scope=layer.outer(scope), mentioning=mentioning, period=period
+        )
         return merged(real, story_of(layer.entries.values(), known, scope))
 
     def entries(self) -> list[Entry]:

@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rank": ("timeline.cli._writes", "rank", "Write"),
     "export": ("timeline.cli._export", "export", "Exchange"),
     "import": ("timeline.cli._import", "import_", "Exchange"),
+    "copy": ("timeline.cli._copy", "copy", "Exchange"),
     "chart": ("timeline.web.cli", "chart", "Web"),
     "serve": ("timeline.web.cli", "serve", "Web"),
     "demo": ("timeline.cli._demo", "demo", "Other"),

@@ -1,0 +1,301 @@
+"""Benchmark: the reads users wait on, side by side on PostgreSQL stores of growing size.
+
+    nice -n 10 python benchmarks/scale_pg.py --sizes 100000,1000000 --keep
+    nice -n 10 python benchmarks/scale_pg.py --sizes 10000000 --keep --build-only
+    python benchmarks/scale_pg.py --sizes 100000,1000000,10000000 --cache --keep
+
+Each size is a store of its own, a schema `scale_<n>` of one database (default
+`postgresql://postgres@127.0.0.1:5432/scale_pg`, created if missing).  `--cache`
+reuses a store a previous run finished building at that size; `--keep` leaves the
+stores in place afterwards (otherwise the schemas this run built are dropped).
+
+The story grows as event data does: more actors as it grows (one per thousand
+developments, so each is actor or target of about two thousand at every size), each
+development aimed at a partner actor half of the time, and every development carrying
+one stance claim by one of 100 tracked actors on one of 10 topics (so the claims on
+each tracked pair grow with the store: a hundred at 100k, ten thousand at 10M).
+At every size it times, on the same keys: a position lookup, `positions()` of
+every tracked pair, `relations A B --by month` over all 21 years of two partners,
+and a page of `developments --actor A --from D1 --to D2` (one year of one actor),
+and prints them side by side with the ratio of the largest store to the smallest.
+Nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import psycopg
+
+from timeline import Timeline
+from timeline.engine import Actor, Development, Kind, Source, Stance, StanceClaim, Topic, When
+
+DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/scale_pg"
+BATCH = 5000  # developments per record_many
+FIRST = dt.date(2000, 1, 1).toordinal()
+LAST = dt.date(2020, 12, 31).toordinal()
+TRACKED = 100  # actors whose stance claims the story carries
+TOPICS = 10
+KINDS = list(Kind)
+STANCES = list(Stance)
+SOURCES = [Source("Reuters", "named"), Source("Sputnik", "official")]
+
+
+def actor_count(n: int) -> int:
+    """How many actors act in a story of `n` developments: one per thousand (at least two)."""
+    return max(2, n // 1000)
+
+
+def actor_id(index: int) -> str:
+    """The id of actor number `index` (tracked ones first)."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return "".join(letters[(index // 26**k) % 26] for k in (4, 3, 2, 1, 0))
+
+
+def registries(n: int) -> tuple[list[Actor], list[Topic]]:
+    """The story's actors and topics."""
+    everyone = TRACKED + actor_count(n)  # the tracked ones first, then those acting
+    actors = [Actor(actor_id(i), f"Actor {i}") for i in range(everyone)]
+    return actors, [Topic(f"topic-{t}", f"Topic {t}") for t in range(TOPICS)]
+
+
+def developments(n: int, seed: int = 1) -> Iterator[list[Development]]:
+    """The story's developments in batches of BATCH, made as they are needed."""
+    rng = random.Random(seed)
+    actors = actor_count(n)
+    stances = {(a, t): rng.choice(STANCES) for a in range(TRACKED) for t in range(TOPICS)}
+    batch: list[Development] = []
+    for index in range(n):
+        # Acting actors are numbered after the tracked ones; 2k and 2k+1 are partners.
+        first = rng.randrange(actors)
+        second = first ^ 1 if rng.random() < 0.5 else rng.randrange(actors)
+        if second == first or second >= actors:
+            second = (first + 1) % actors
+        first, second = first + TRACKED, second + TRACKED
+        key = (rng.randrange(TRACKED), rng.randrange(TOPICS))
+        if rng.random() < 0.3:
+            stances[key] = rng.choice(STANCES)
+        day = dt.date.fromordinal(rng.randint(FIRST, LAST))
+        occurred = When.day(day) if rng.random() < 0.8 else When(f"{day.year:04d}-{day.month:02d}")
+        batch.append(
+            Development(
+                id=f"e{index}",
+                occurred=occurred,
+                reported=When.day(occurred.latest + dt.timedelta(days=rng.randint(0, 30))),
+                kind=rng.choice(KINDS),
+                summary="A synthetic event.",
+                actors=(actor_id(first),),
+                targets=(actor_id(second),),
+                source=rng.choice(SOURCES),
+                claims=(StanceClaim(actor_id(key[0]), f"topic-{key[1]}", stances[key]),),
+            )
+        )
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# -- stores -------------------------------------------------------------------------------
+
+
+def _ensure_database(url: str) -> None:
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not found:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _built(url: str, schema: str) -> bool:
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT to_regclass(%s)", (f"{schema}.scale_built",)).fetchone()
+        return bool(row and row[0])
+
+
+def _drop(url: str, schema: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _recorded(url: str, schema: str) -> int | None:
+    """How many events a store interrupted while building holds (None: no such store)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        table = f"{schema}.timeline_events"
+        if not conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()[0]:  # type: ignore[index]
+            return None
+        row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def build(url: str, schema: str, n: int) -> None:
+    """Records the store of `n` developments in `schema`; the view waits.
+
+    A build that was interrupted goes on from its last whole batch (each batch is
+    one transaction, and the story is the same for a seed).  The ids are canonical
+    already, so batches go straight to the store application's `record` (what
+    `Timeline.record_many` calls once names are resolved).
+    """
+    actors, topics = registries(n)
+    held = _recorded(url, schema)
+    if held is None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+    done = max(0, (held or 0) - len(actors) - len(topics))
+    start, before = time.perf_counter(), done
+    with Timeline.open(f"{url}?schema={schema}") as tl:
+        app = tl.materialised.application
+        if not held:
+            app.record([], actors, topics)
+        for index, batch in enumerate(developments(n)):
+            if (index + 1) * BATCH <= before:
+                continue  # recorded before the interruption
+            app.record(batch)
+            done += len(batch)
+            if done % 250_000 == 0:
+                rate = (done - before) / (time.perf_counter() - start)
+                print(f"    {schema}: {done:,} recorded ({rate:,.0f}/s)", flush=True)
+    recorded = time.perf_counter() - start
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE TABLE "{schema}".scale_built (n bigint)')
+        conn.execute(f'INSERT INTO "{schema}".scale_built VALUES ({n})')
+    rate = (n - before) / recorded
+    print(f"  recorded {schema}: {rate:,.0f} dev/s ({recorded:,.0f} s)", flush=True)
+
+
+def catch_up(url: str, schema: str) -> None:
+    """Brings the store's view up to date, saying how fast when there was much to do."""
+    with Timeline.open(f"{url}?schema={schema}") as tl:
+        start = time.perf_counter()
+        count = tl.materialised.catch_up()
+        took = time.perf_counter() - start
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'ANALYZE "{schema}".positions_claims')
+        conn.execute(f'ANALYZE "{schema}".positions_developments')
+    if count:
+        print(
+            f"  view of {schema}: {count:,} events caught up, {count / took:,.0f} ev/s", flush=True
+        )
+
+
+def disk(url: str, schema: str) -> int:
+    """Bytes the schema's tables and indexes take."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+            "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = %s "
+            "AND c.relkind = 'r'",
+            (schema,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+# -- reads --------------------------------------------------------------------------------
+
+
+def _median_ms(action: Callable[[], Any], repeats: int) -> float:
+    action()  # warm: the first read of a store opens its connections
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1e3
+
+
+def reads(url: str, schema: str, n: int, repeats: int) -> dict[str, float]:
+    """Median milliseconds of each read on the store of `n` developments."""
+    rng = random.Random(7)
+    pairs = [
+        (actor_id(rng.randrange(TRACKED)), f"topic-{rng.randrange(TOPICS)}") for _ in range(50)
+    ]
+    partner = TRACKED + rng.randrange(actor_count(n) // 2) * 2
+    first, second = actor_id(partner), actor_id(partner + 1)
+    with Timeline.open(f"{url}?schema={schema}") as tl:
+        view = tl.as_of("2015-06-30")
+        picks = iter(range(10**9))
+
+        def lookup() -> None:
+            actor, topic = pairs[next(picks) % len(pairs)]
+            view.position(actor, topic)
+
+        found: dict[str, float] = {}
+        found["position lookup"] = _median_ms(lookup, repeats * 20)
+        found["positions() (1,000 pairs)"] = _median_ms(
+            lambda: tl.as_of("2015-06-30").positions(), repeats
+        )
+        found["relations A B --by month (21 y)"] = _median_ms(
+            lambda: tl.relations(first, second, by="month"), repeats
+        )
+        found["developments --actor A, one year"] = _median_ms(
+            lambda: tl.developments(actor=first, period="2012"), repeats
+        )
+        sizes = (
+            len(tl.relations(first, second, by="month").periods),
+            len(tl.developments(actor=first, period="2012")),
+        )
+    print(f"  {schema}: relations periods {sizes[0]}, one year's page {sizes[1]} developments")
+    return found
+
+
+def table(results: dict[int, dict[str, float]], bytes_on_disk: dict[int, int]) -> None:
+    """Prints every read at every size side by side, with the largest-to-smallest ratio."""
+    sizes = sorted(results)
+    head = "".join(f"{n:>14,}" for n in sizes)
+    print(f"\n{'median ms (developments ->)':<36}{head}{'ratio':>10}")
+    for label in results[sizes[0]]:
+        cells = "".join(f"{results[n][label]:>14,.2f}" for n in sizes)
+        ratio = results[sizes[-1]][label] / results[sizes[0]][label]
+        print(f"{label:<36}{cells}{ratio:>9.2f}x")
+    cells = "".join(f"{bytes_on_disk[n] / n:>14,.0f}" for n in sizes)
+    print(f"{'bytes on disk per development':<36}{cells}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--db", default=DEFAULT_DB, help="a PostgreSQL database URL")
+    parser.add_argument("--sizes", default="100000,1000000", help="developments per store")
+    parser.add_argument("--cache", action="store_true", help="reuse stores already built")
+    parser.add_argument("--keep", action="store_true", help="leave the stores in place")
+    parser.add_argument("--build-only", action="store_true", help="build, time no read")
+    parser.add_argument("--repeats", type=int, default=5, help="timed repeats of each read")
+    args = parser.parse_args(argv)
+    _ensure_database(args.db)
+    sizes = [int(text) for text in args.sizes.split(",")]
+    built: list[str] = []
+    results: dict[int, dict[str, float]] = {}
+    on_disk: dict[int, int] = {}
+    try:
+        for n in sizes:
+            schema = f"scale_{n}"
+            if not (args.cache and _built(args.db, schema)):
+                if not args.cache:
+                    _drop(args.db, schema)
+                build(args.db, schema, n)
+                built.append(schema)
+            if args.build_only:
+                continue
+            catch_up(args.db, schema)
+            on_disk[n] = disk(args.db, schema)
+            results[n] = reads(args.db, schema, n, args.repeats)
+        if results:
+            table(results, on_disk)
+    finally:
+        if not args.keep:
+            for schema in built:
+                _drop(args.db, schema)
+
+
+if __name__ == "__main__":
+    main()
