@@ -65,6 +65,8 @@ LAYER_OF = {
     "timeline.exchange": "formats",
     "timeline._export_forms": "formats",
     "timeline._import_plan": "formats",
+    "timeline._bulk_import": "formats",
+    "timeline._releases": "formats",
     "timeline.formats": "formats",
     "timeline.branch": "branch",
     "timeline.cli": "cli",
