@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -59,7 +58,7 @@ def test_version_everywhere() -> None:
         assert done.stdout == expected
 
 
-def test_help_starts_quickly_and_imports_nothing_heavy() -> None:
+def test_help_imports_nothing_heavy() -> None:
     probe = (
         "import io, sys\n"
         "from timeline.cli import Settings, run\n"
@@ -71,15 +70,7 @@ def test_help_starts_quickly_and_imports_nothing_heavy() -> None:
     found = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
-    assert found.stdout.strip() == "[]"
-    best = min(_seconds([str(TIMELINE), "--help"]) for _ in range(3))
-    assert best < 1.0  # 0.15 s on an idle machine; generous for a busy CI
-
-
-def _seconds(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=True)
-    return time.perf_counter() - started
+    assert found.stdout.strip() == "[]"  # speed itself is measured in benchmarks/, not here
 
 
 def _story(folder: Path, count: int) -> Path:

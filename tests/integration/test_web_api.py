@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -260,22 +258,24 @@ def test_a_url_opens_and_closes_its_own_store(tmp_path: Any) -> None:
         assert b'"developments":13' in answer.read()
 
 
-def test_keep_alive_answers_are_not_held_back_by_delayed_acks(story: Timeline) -> None:
+def test_keep_alive_answers_are_not_held_back_by_delayed_acks() -> None:
     # A listening socket made without IPPROTO_TCP gets no TCP_NODELAY from asyncio, and
     # then every answer on a kept-alive connection waited ~40 ms (Nagle vs delayed ACK).
-    with running(story) as base:
-        host, port = base.removeprefix("http://").split(":")
-        connection = http.client.HTTPConnection(host, int(port), timeout=10)
-        took = []
-        for _ in range(12):
-            started = time.perf_counter()
-            connection.request("GET", "/api/positions?day=2018-06-01")
-            answer = connection.getresponse()
-            answer.read()
-            took.append(time.perf_counter() - started)
-            assert answer.status == 200
-        connection.close()
-    assert sorted(took)[len(took) // 2] < 0.030
+    # What asyncio does with an accepted connection is checked, not how long it takes.
+    import asyncio.base_events
+
+    from timeline.web.server import _listen
+
+    listener = _listen("127.0.0.1", 0)
+    try:
+        assert listener.proto == socket.IPPROTO_TCP
+        with socket.create_connection(listener.getsockname(), timeout=10):
+            accepted, _ = listener.accept()
+            with accepted:
+                asyncio.base_events._set_nodelay(accepted)  # what the server's loop does
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        listener.close()
 
 
 SERVE = """
