@@ -13,7 +13,7 @@ from pathlib import Path
 
 from timeline.engine.errors import TimelineError
 
-__all__ = ["INPUT_LIMIT", "InputFileError", "read_input"]
+__all__ = ["INPUT_LIMIT", "InputFileError", "check_input", "read_input"]
 
 # The largest input read whole: a seed file, a branch, an import (JSON Lines of a
 # dataset's release).  Reading one of this size already takes several times it in memory.
@@ -44,6 +44,21 @@ def _null(found: os.stat_result) -> bool:
 
 def _size(size: int) -> str:
     return f"{size / 1024**2:,.0f} MiB" if size >= 1024**2 else f"{size:,} bytes"
+
+
+def check_input(path: str | Path) -> None:
+    """Refuses anything at `path` but a regular file (or the null device), before it is read.
+
+    For inputs read as a stream, whose size is no bound on memory.
+    """
+    # O_NONBLOCK: opening a FIFO for reading otherwise waits for a writer.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        found = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if not (stat.S_ISREG(found.st_mode) or _null(found)):
+        raise InputFileError(f"{path} is {_kind(found.st_mode)}; expected a regular file")
 
 
 def read_input(path: str | Path, *, limit: int = INPUT_LIMIT) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from timeline.engine._import_lines import Item
+from timeline.engine._input import InputFileError, check_input
 from timeline.engine.errors import LoadError
 from timeline.engine.registry import Registry
 from timeline.engine.when import When
@@ -68,6 +69,12 @@ def open_records(
     and `reported` is not given.
     """
     name = str(path)
+    try:
+        check_input(name)  # a FIFO or a device is refused before anything waits on it
+    except OSError as error:
+        if isinstance(error, InputFileError):
+            raise
+        raise LoadError([f"{name}: cannot read the file: {error.strerror or error}"]) from None
     found = _named(name, format) if format is not None else _detect(_head(name))
     if not found.own_knowledge and reported is None:
         raise missing_knowledge(name, found.name)
