@@ -111,7 +111,8 @@ def test_deeply_nested_json_in_a_branch_file_is_a_located_problem(tmp_path: Path
 
 def test_deeply_nested_json_in_an_import_is_a_located_problem(tmp_path: Path) -> None:
     path = tmp_path / "deep.jsonl"
-    path.write_text("{}\n" + '{"a":' * 50_000 + "1" + "}" * 50_000 + "\n")
+    first = '{"type": "topic", "id": "t", "description": "A topic."}'
+    path.write_text(first + "\n" + '{"a":' * 50_000 + "1" + "}" * 50_000 + "\n")
     with Timeline() as tl, pytest.raises(LoadError, match=r"deep.jsonl:2: JSON nested too deeply"):
         import_file(tl, path)
 
@@ -137,7 +138,10 @@ def _line(**fields: object) -> str:
             {"summary": "a \ud800 b"},
             "field 'summary': expected Unicode text, found a lone surrogate",
         ),
-        ({"id": "x" * 10_000}, f"field 'id': expected a slug of at most {LONGEST_ID} characters"),
+        (
+            {"id": "x" * 10_000},
+            f"field 'id': expected a slug or dataset-EVENTID of at most {LONGEST_ID} characters",
+        ),
     ],
 )
 def test_an_unstorable_text_or_a_huge_id_is_refused_by_import(

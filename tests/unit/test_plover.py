@@ -18,7 +18,7 @@ from tests.naive import NaiveStory, held_all
 from tests.strategies import ACTORS, stories
 from timeline import Timeline, seeds
 from timeline._exchange import export, snapshot
-from timeline.engine import Actor, Development, Kind, Source, Topic, When
+from timeline.engine import Actor, Development, Kind, Rank, Source, Topic, When
 from timeline.engine.coding import CODING, RECIPIENT_REQUIRED
 from timeline.formats import Item, Rejected, open_records
 from timeline.formats._plover_write import plover_records
@@ -75,8 +75,12 @@ def test_every_exported_plover_line_validates_against_the_current_manual(story: 
     approval = by_id["patriot-sale-approved"]
     assert approval["actor"][0]["sector"] == "GOV"
     assert (approval["event"], approval["context"]) == (["AGREE"], ["military"])
-    assert (approval["date"], approval["enddate"]) == ("2017-12-01", "2018-12-20")
-    assert "EDTF 2017-12/2018-12-20" in approval["comment"]
+    # The sequel's revision (known from 19 Dec 2018) dates the approval to its day.
+    assert approval["date"] == "2018-12-18"
+    assert "enddate" not in approval
+    softens = by_id["us-congress-patriot-opposition-softens"]
+    assert (softens["date"], softens["enddate"]) == ("2017-12-01", "2018-12-20")
+    assert "EDTF 2017-12/2018-12-20" in softens["comment"]
     assert by_id["s400-supply-agreement"]["event"] == ["SUPPORT"]
     statements = {d.id for d in story.developments() if d.kind is Kind.STATEMENT}
     assert statements
@@ -143,6 +147,14 @@ def test_a_development_lacking_a_required_recipient_is_written_uncoded() -> None
     assert written["timeline"]["kind"] == "delivery"
 
 
+def unranked(developments: list[Development]) -> list[Development]:
+    """The developments with every claim's rank normal."""
+    return [
+        attrs.evolve(d, claims=[attrs.evolve(c, rank=Rank.NORMAL) for c in d.claims])
+        for d in developments
+    ]
+
+
 def test_the_bundled_story_round_trips_through_plover_with_the_same_answers(
     story: Timeline, tmp_path: Path
 ) -> None:
@@ -150,14 +162,29 @@ def test_the_bundled_story_round_trips_through_plover_with_the_same_answers(
     path.write_text(export(story, "plover"), encoding="utf-8")
     with Timeline() as other:
         assert take(other, path) == []
-        assert other.developments() == story.developments()
+        # PLOVER records a development once, as last known: a ranking's ranks cannot be
+        # recorded with it (a recording's claims are normal), so they are compared unranked.
+        assert unranked(other.developments()) == unranked(story.developments())
         naive = NaiveStory()
         for development in other.developments():
             naive.record(development)
-        for day in ("2017-06-01", "2018-06-01", "2018-12-31", "2019-12-31"):
+        # A pair with a ranked claim keeps its stance; which claims it rests on may
+        # differ, as the ranking does not travel (see PLOVER_NOTES).
+        ranked = {
+            (c.actor, c.topic)
+            for d in story.developments()
+            for c in d.claims
+            if c.rank is not Rank.NORMAL
+        }
+        assert ranked  # the sequel ranks the DSCA notice's claim
+        for day in ("2017-06-01", "2018-06-01", "2018-12-31", "2019-12-31", "2020-12-31"):
             answer = held_all(story.as_of(day).positions())
-            assert held_all(other.as_of(day).positions()) == answer
-            assert naive.as_of(dt.date.fromisoformat(day), None, False) == answer
+            found = held_all(other.as_of(day).positions())
+            assert {k: v[0] for k, v in found.items()} == {k: v[0] for k, v in answer.items()}
+            assert {k: v for k, v in found.items() if k not in ranked} == {
+                k: v for k, v in answer.items() if k not in ranked
+            }
+            assert naive.as_of(dt.date.fromisoformat(day), None, False) == found
         congress = other.as_of("2019-12-31").position("USA.CONGRESS", "patriot-sale")
         before = story.as_of("2019-12-31").position("USA.CONGRESS", "patriot-sale")
         assert congress == before

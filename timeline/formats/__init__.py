@@ -71,9 +71,9 @@ def open_records(
     name = str(path)
     try:
         check_input(name)  # a FIFO or a device is refused before anything waits on it
+    except InputFileError as error:
+        raise LoadError([str(error)]) from None
     except OSError as error:
-        if isinstance(error, InputFileError):
-            raise
         raise LoadError([f"{name}: cannot read the file: {error.strerror or error}"]) from None
     found = _named(name, format) if format is not None else _detect(_head(name))
     if not found.own_knowledge and reported is None:

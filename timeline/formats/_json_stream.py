@@ -38,6 +38,8 @@ def _parsed(line: int, text: str) -> Found:
         value = _forgiving(text)
     except json.JSONDecodeError as error:
         return line, text, None, f"not JSON: {error.msg} (line {line + error.lineno - 1})"
+    except RecursionError:
+        return line, text, None, "JSON nested too deeply; expected a flat record per line"
     if not isinstance(value, dict):
         return line, text, None, "expected a JSON object"
     return line, text, value, ""
@@ -141,7 +143,10 @@ class Digest:
 
     def add(self, record: Mapping[str, Any]) -> None:
         text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        self.hash.update(("," if self.count else "").encode() + text.encode("utf-8"))
+        # A lone surrogate is refused by the values' checks, with its field: not here.
+        self.hash.update(
+            ("," if self.count else "").encode() + text.encode("utf-8", "surrogatepass")
+        )
         self.count += 1
 
     def text(self) -> str:

@@ -152,7 +152,10 @@ def _weight(line: Line, ext: Mapping[str, Any]) -> float | None:
 
 
 def _summary(data: Mapping[str, Any], ext: Mapping[str, Any], event: str | None) -> str:
-    for value in (ext.get("summary"), data.get("text"), data.get("comment")):
+    kept = ext.get("summary")
+    if isinstance(kept, str) and kept.strip():
+        return kept  # the project's own summary, exactly as it was written
+    for value in (data.get("text"), data.get("comment")):
         if isinstance(value, str) and value.strip():
             return value.strip()
     told = " ".join(_texts(data.get("event_text") or data.get("eventText")))
@@ -208,6 +211,8 @@ def read_record(actors: Actors, load: Load, line: Line, given: When | None) -> D
         reliability=reliability,
         attribution=ext.get("attribution"),
         url=cite.get("url") or None,
+        published=line.read(("timeline", "published"), When),
+        repeats=ext.get("repeats"),
     )
     development = line.build(
         (),
@@ -227,5 +232,29 @@ def read_record(actors: Actors, load: Load, line: Line, given: When | None) -> D
         mode=tuple(ext.get("mode", ())) if ext else mode,
         context=tuple(ext.get("context", ())) if ext else context,
         weight=weight,
+        reports=_reports(line, ext),
     )
     return development if isinstance(development, Development) else None
+
+
+def _reports(line: Line, ext: Mapping[str, Any]) -> tuple[Source | None, ...]:
+    """The further reports our own extension carries (PLOVER cites one source)."""
+    found = ext.get("reports")
+    if not isinstance(found, list):
+        return ()
+    reports = []
+    for i in range(len(found)):
+        at = ("timeline", "reports", i)
+        reports.append(
+            line.build(
+                at,
+                Source,
+                publisher=line.get((*at, "publisher")),
+                reliability=line.read((*at, "reliability"), Reliability.parse),
+                attribution=line.get((*at, "attribution")),
+                url=line.get((*at, "url")),
+                published=line.read((*at, "published"), When),
+                repeats=line.get((*at, "repeats")),
+            )
+        )
+    return tuple(reports)

@@ -29,6 +29,7 @@ from timeline.engine.coding import CODING, PLOVER_SECTORS, QUAD, plover_actor
 from timeline.engine.values import Actor, Development
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 from timeline.projections._timelinejs import human_date
+from timeline.projections.export import source_record
 
 __all__ = ["CODER", "Coded", "Uncoded", "actor_object", "plover_records"]
 
@@ -107,6 +108,14 @@ def _extension(development: Development) -> dict[str, Any]:
     }
     if development.occurred_as_written is not None:
         extension["occurred_as_written"] = development.occurred_as_written
+    # A source's day and the outlet it repeats, and the further reports: PLOVER's
+    # citation holds one source, so these travel here.
+    if source.published is not None:
+        extension["published"] = source.published.text
+    if source.repeats is not None:
+        extension["repeats"] = source.repeats
+    if development.reports:
+        extension["reports"] = [source_record(report) for report in development.reports]
     if source.attribution is not None:
         extension["attribution"] = source.attribution
     extension["claims"] = [

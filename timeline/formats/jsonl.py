@@ -73,6 +73,7 @@ def _read(
 
     def records() -> Iterator[Yield]:
         load = Load(path, registry)
+        wanted = None if meta is None else meta.get("sha256")
         digest, meta_line = Digest(), 0
         for index, (number, text, found, error) in enumerate(objects(path)):
             if found is None:
@@ -80,9 +81,9 @@ def _read(
             elif index == 0 and found.get("type") == "meta":
                 meta_line = number
             else:
-                digest.add(found)
+                if wanted is not None:  # only a cited snapshot is checked against its hash
+                    digest.add(found)
                 yield from _line(load, number, text, found)
-        wanted = None if meta is None else meta.get("sha256")
         if wanted is not None and wanted != (computed := digest.text()):
             yield Rejected(
                 meta_line,

@@ -33,6 +33,8 @@ PLOVER_NOTES = (
     "a PLOVER file holds developments as known when it was exported: revisions and "
     "retractions are not in it, so each development comes back as first recorded, "
     "with its corrections already applied",
+    "rankings are not in it either: a ranked claim comes back normal, so a pair whose "
+    "claims were ranked keeps its stance but may rest on other claims",
     "without the 'timeline' extension a record comes back with the kind its event "
     "type codes, occurred from date and enddate, reported on its coded_date, "
     "reliability 'named', the comment as summary and no stance claims; an actor is "
