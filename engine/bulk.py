@@ -25,7 +25,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from timeline.engine._bulk_stores import StoreTransaction, begin, recorded_id
-from timeline.engine.aggregates import DevelopmentStream, stream_id
+from timeline.engine.aggregates import ActorStream, DevelopmentStream, stream_id
 from timeline.engine.errors import RecordError, UnknownDevelopmentError
 from timeline.engine.values import Correction, Development, Ranking, check_unranked
 
@@ -185,9 +185,23 @@ def record_all(
             _check_grounds(dev_id, correction, stored, created)
             if correct(stream, correction):
                 changed[ident] = stream
+        app.written = _tally(registered, created, changed)
         bulk.write(registered)  # names before the developments that use them
         bulk.write(list(changed.values()), list(created.values()))
     return [value.id for ident, value in wanted.items() if ident in created]
+
+
+def _tally(
+    registered: Sequence[Any], created: dict[UUID, Any], changed: dict[UUID, Any]
+) -> dict[str, int]:
+    """How many actors, topics, developments and corrections a write adds (its own only)."""
+    actors = sum(1 for stream in registered if isinstance(stream, ActorStream))
+    return {
+        "actor": actors,
+        "topic": len(registered) - actors,
+        "development": len(created),
+        "correction": sum(len(stream.pending_events) for stream in changed.values()),
+    }
 
 
 def _check_grounds(

@@ -7,6 +7,7 @@ import json
 import threading
 from pathlib import Path
 
+from tests.article import article_folder
 from tests.strategies import agreement
 from timeline import Timeline, seeds
 from timeline.cli import Settings, run
@@ -37,7 +38,7 @@ def test_load_counts_its_own_writes_and_not_another_writers(tmp_path: Path) -> N
     try:
         while not written:  # the other writer is writing before the load begins
             stop.wait(0.01)
-        status, out, err = call(tmp_path, url, "--json", "load", str(seeds.path()))
+        status, out, err = call(tmp_path, url, "--json", "load", str(article_folder()))
     finally:
         stop.set()
         thread.join()

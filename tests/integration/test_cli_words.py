@@ -52,7 +52,9 @@ def test_export_warnings_are_sentences_not_python_reprs(tmp_path: Path, form: st
     assert result.returncode == 0, result.stderr
     assert "Skipped(" not in result.stderr
     assert "id=" not in result.stderr
-    assert "left out " in result.stderr
+    # PLOVER now carries every development (statements with has_event false), so the
+    # export leaves nothing out and warns of nothing.
+    assert "left out " not in result.stderr
 
 
 @pytest.mark.postgres
