@@ -272,7 +272,8 @@ def test_keep_alive_answers_are_not_held_back_by_delayed_acks() -> None:
         with socket.create_connection(listener.getsockname(), timeout=10):
             accepted, _ = listener.accept()
             with accepted:
-                asyncio.base_events._set_nodelay(accepted)  # what the server's loop does
+                loop_helpers: Any = asyncio.base_events
+                loop_helpers._set_nodelay(accepted)  # what the server's loop does
                 assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     finally:
         listener.close()
