@@ -256,9 +256,20 @@ class _Postgres(StoreTransaction):
                 yield bytes(row["state"])
 
     def commit(self) -> None:
+        from psycopg.sql import SQL
+
         from timeline.engine._postgres import _count_commit
 
+        last = 0
+        if self.appended:
+            # The table is locked: its newest id is this transaction's last event, which
+            # a reader on a replica must see before it answers this process (read-your-writes).
+            self.cursor.execute(SQL("SELECT max(notification_id) FROM {0}").format(self.table))
+            row = self.cursor.fetchone()
+            last = int(next(iter(row.values())) if isinstance(row, dict) else row[0])
         self._end(None)
+        if last:
+            self.recorder.last_written = max(getattr(self.recorder, "last_written", 0), last)
         _count_commit()  # after the commit: a reader told of it must find it
 
     def rollback(self) -> None:
