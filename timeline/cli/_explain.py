@@ -62,7 +62,8 @@ def _block(claim: Claim) -> str:
     if development.reports:
         told = development.all_reports
         lines.append(f"Reports ({len(told)}, {development.origins()} independent):")
-        lines.extend(f"  {words.report(found)}" for found in told)
+        # Without URLs, which no table cell can wrap: `show` and --json give them.
+        lines.extend(f"  {words.report(found, url=False)}" for found in told)
     lines.append(f"Why: {claim.reason}.")
     return "\n".join(lines)
 

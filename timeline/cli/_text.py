@@ -99,13 +99,14 @@ def source(development: Development) -> str:
     return f"{found.publisher} ({found.reliability}{by})"
 
 
-def report(found: Source) -> str:
-    """One report of a development: publisher, day, reliability, attribution, what it repeats."""
+def report(found: Source, *, url: bool = True) -> str:
+    """One report of a development: publisher, day, reliability, attribution, what it repeats
+    (and its URL, unless `url` is false: a table cell wraps at words, and a URL is one)."""
     day = f", {found.published.text}" if found.published is not None else ""
     by = f", {found.attribution}" if found.attribution else ""
     hand = f"; repeats {found.repeats}" if found.repeats else "; first-hand"
-    url = f" {found.url}" if found.url else ""
-    return f"{found.publisher}{day} ({found.reliability}{by}{hand}){url}"
+    link = f" {found.url}" if url and found.url else ""
+    return f"{found.publisher}{day} ({found.reliability}{by}{hand}){link}"
 
 
 def reports_json(development: Development) -> list[dict[str, Any]]:
