@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.article import article_folder
 from timeline import Development, Source, StanceClaim, Timeline, seeds
 from timeline._exchange import export
 from timeline.web import create_app, running
@@ -130,7 +131,7 @@ def test_a_huge_query_is_414(story: Timeline) -> None:
 
 def _file_store(path: Path, count: int = 13) -> Path:
     with Timeline.open(f"sqlite:///{path}") as tl:
-        tl.load(seeds.path())
+        tl.load(article_folder())  # the article's 13 developments
         for n in range(count - 13):
             tl.record(
                 Development(
@@ -247,7 +248,7 @@ def test_timelinejs_json_never_ends_a_script_element(story: Timeline) -> None:
 
 def test_a_kept_answer_is_answered_again_once_the_store_moves_on() -> None:
     tl = Timeline()
-    tl.load(seeds.path())
+    tl.load(article_folder())
     params = {"day": "2019-12-31", "actor": "TUR"}
     with TestClient(create_app(tl)) as client:
         first = client.get("/api/positions", params=params).json()["positions"]
