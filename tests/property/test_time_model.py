@@ -168,11 +168,13 @@ def test_a_revision_counts_only_once_it_is_known(
         assert expected in revised.developments(known_at=after)
     # From the knowledge day on, every position is the one a story told with the revised
     # development from the start gives: on the day asked and on the days it occurred.
-    told_so = new_timeline()
-    told_so.record_many([expected if d.id == target else d for d in story])
+    # (with every report it has: both stores count a report only from its own day)
     original = untouched.entry(target).development
+    whole = revision.apply(original)
+    told_so = new_timeline()
+    told_so.record_many([whole if d.id == target else d for d in story])
     for known in {after, max(after, original.reported.latest)}:
-        for on in {day, original.occurred.latest, expected.occurred.latest}:
+        for on in {day, original.occurred.latest, whole.occurred.latest}:
             assert snapshot(revised.as_of(on, known_at=known)) == snapshot(
                 told_so.as_of(on, known_at=known)
             ), f"as of {on}, known at {known}"
