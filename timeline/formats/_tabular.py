@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from timeline.engine.errors import LoadError
 
-__all__ = ["Row", "columns_of", "rows"]
+__all__ = ["Row", "columns_of", "first_columns", "rows"]
 
 # A row: the line it starts on, its raw text (for a rejection) and its cells.
 Row = tuple[int, str, list[str]]
@@ -20,6 +20,11 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 def columns_of(line: str, delimiter: str) -> list[str]:
     """A header line's column names, stripped of quotes and spaces."""
     return [cell.strip().strip('"').strip() for cell in line.rstrip("\r\n").split(delimiter)]
+
+
+def first_columns(lines: Sequence[str], delimiter: str) -> set[str]:
+    """The column names of a file's first line: how a headed format is recognised."""
+    return set(columns_of(lines[0], delimiter)) if lines else set()
 
 
 def rows(path: str, delimiter: str, *, quoted: bool) -> Iterator[Row]:

@@ -25,7 +25,7 @@ from timeline.formats._actors import Actors
 from timeline.formats._dates import epoch_day, written_day
 from timeline.formats._events import Cells, Event, RowError, read_rows
 from timeline.formats._records import Format, Head, Reader, Yield
-from timeline.formats._tabular import columns_of, rows
+from timeline.formats._tabular import first_columns, rows
 
 __all__ = ["ACLED", "ACLED_DELETIONS", "COLUMNS"]
 
@@ -101,8 +101,7 @@ _SUBTYPES: Mapping[str, tuple[Kind | None, str]] = {
 
 
 def _header(head: Head) -> set[str]:
-    lines = head.lines
-    return {c.casefold() for c in columns_of(lines[0], ",")} if lines else set()
+    return {column.casefold() for column in first_columns(head.lines, ",")}
 
 
 def _recognise(head: Head) -> bool:

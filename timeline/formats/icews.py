@@ -22,7 +22,7 @@ from timeline.formats._actors import Actors
 from timeline.formats._dates import iso_day
 from timeline.formats._events import Cells, Event, cameo, read_rows
 from timeline.formats._records import Format, Head, Reader, Yield, missing_knowledge
-from timeline.formats._tabular import columns_of, rows
+from timeline.formats._tabular import columns_of, first_columns, rows
 
 __all__ = ["COLUMNS", "ICEWS"]
 
@@ -52,8 +52,7 @@ _NEEDED = {"Event ID", "Event Date", "Source Name", "CAMEO Code", "Intensity"}
 
 
 def _recognise(head: Head) -> bool:
-    lines = head.lines
-    return bool(lines) and set(columns_of(lines[0], "\t")) >= _NEEDED
+    return first_columns(head.lines, "\t") >= _NEEDED
 
 
 def _code(cell: str) -> str:

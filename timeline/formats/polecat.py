@@ -24,7 +24,7 @@ from timeline.formats._actors import Actors
 from timeline.formats._dates import iso_day
 from timeline.formats._events import Cells, Event, RowError, read_rows
 from timeline.formats._records import Format, Head, Reader, Yield
-from timeline.formats._tabular import columns_of, rows
+from timeline.formats._tabular import columns_of, first_columns, rows
 
 __all__ = ["COLUMNS", "POLECAT"]
 
@@ -74,8 +74,7 @@ _NEEDED = {"Event ID", "Event Date", "Event Type", "Actor Name", "Publication Da
 
 
 def _recognise(head: Head) -> bool:
-    lines = head.lines
-    return bool(lines) and set(columns_of(lines[0], "\t")) >= _NEEDED
+    return first_columns(head.lines, "\t") >= _NEEDED
 
 
 def _split(cell: str) -> list[str]:
