@@ -24,6 +24,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType
 
+from timeline.engine._backends import Backend, backend_of
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
 from timeline.engine.contract import StoreMapper
 from timeline.engine.errors import (
@@ -77,6 +78,11 @@ class StoreApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_all(transcoder)
+
+    @property
+    def backend(self) -> Backend:
+        """The kind of store this application keeps its events in (from its settings)."""
+        return backend_of(self.env)
 
     @property
     def head(self) -> int:

@@ -24,7 +24,7 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from timeline.engine._bulk_stores import StoreTransaction, begin, recorded_id
+from timeline.engine._bulk_stores import StoreTransaction, recorded_id
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, stream_id
 from timeline.engine.errors import RecordError, UnknownDevelopmentError
 from timeline.engine.values import Correction, Development, Ranking, check_unranked
@@ -46,7 +46,7 @@ class BulkWrite:
         self._abandoned = False
 
     def __enter__(self) -> BulkWrite:
-        self._store = begin(self.app.recorder)
+        self._store = self.app.backend.begin(self.app.recorder)
         return self
 
     def __exit__(

@@ -1,4 +1,4 @@
-"""Store URLs: one string picks in-memory, SQLite or PostgreSQL persistence.
+"""Store URLs: one string picks the backend (in-memory, SQLite or PostgreSQL persistence).
 
 A password never leaves a `StoreConfig` in text: `url`, `redacted_url`, `repr` and
 every error show `***` in its place, however the URL was spelled.
@@ -6,18 +6,14 @@ every error show `***` in its place, however the URL was spelled.
 
 from __future__ import annotations
 
-import hashlib
-import math
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import Any
-from urllib.parse import quote, unquote, unquote_plus, urlsplit
-from uuid import uuid4
+from urllib.parse import quote, unquote, unquote_plus
 
 import attrs
 
+from timeline.engine._backends import Backend, backend_for
 from timeline.engine.errors import StoreError
 
 __all__ = ["StoreConfig"]
@@ -85,19 +81,35 @@ def _no_password() -> None:
     """Gives the driver no password, so libpq looks in PGPASSWORD and ~/.pgpass itself."""
 
 
+def _backend(value: Backend | str) -> Backend:
+    """The backend itself, or the one a kind's name (as `kind` shows it) stands for."""
+    if isinstance(value, Backend):
+        return value
+    found = backend_for(value)
+    if found is None:
+        raise StoreError(f"no kind of store is called {value!r}; {EXPECTED}")
+    return found
+
+
 @attrs.frozen(repr=False)
 class StoreConfig:
-    """Where the events live, as eventsourcing persistence settings.
+    """Where the events live, as eventsourcing persistence settings, and their backend.
 
     The URL as given (password included) is kept private; `url` is the redacted text.
+    The backend (`timeline.engine._backends`) answers everything that differs by kind.
     """
 
     _url: str = attrs.field(alias="url")
     env: dict[str, str] = attrs.field(eq=False)
-    kind: str  # "memory", "sqlite" or "postgresql"
+    backend: Backend = attrs.field(converter=_backend)
 
     def __repr__(self) -> str:
         return f"StoreConfig(url={self.url!r}, kind={self.kind!r})"
+
+    @property
+    def kind(self) -> str:
+        """The kind of store by name: "memory", "sqlite" or "postgresql"."""
+        return self.backend.name
 
     @property
     def url(self) -> str:
@@ -117,53 +129,15 @@ class StoreConfig:
 
     def diagnose(self) -> str | None:
         """Connects once directly to say why the server refused, or None if it did not."""
-        if self.kind != "postgresql":
-            return None
-        import psycopg
-
-        try:
-            self.connect().close()
-        except psycopg.Error as error:
-            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            # psycopg prefixes the reason with the address it tried; keep the reason.
-            return first.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
-        return None
+        return self.backend.diagnose(self)
 
     def connect(self) -> Any:
-        """A new autocommit psycopg connection to this PostgreSQL store."""
-        import psycopg
+        """A new autocommit connection to this store's database server (PostgreSQL's)."""
+        return self.backend.connect(self)
 
-        env = self.env
-        return psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            # None, not "": libpq then looks up PGPASSWORD and ~/.pgpass itself.
-            password=env["POSTGRES_PASSWORD"] or None,
-            connect_timeout=int(float(env.get("POSTGRES_CONNECT_TIMEOUT", "5"))),
-            autocommit=True,
-        )
-
-    @contextmanager
-    def creating(self) -> Iterator[None]:
-        """Holds, on PostgreSQL, a lock that serialises creating this store's tables.
-
-        Processes opening a new database at once would otherwise race to create
-        the same tables and types; elsewhere this does nothing.
-        """
-        if self.kind != "postgresql":
-            yield
-            return
-        schema = self.env.get("POSTGRES_SCHEMA", "public")
-        digest = hashlib.sha256(f"timeline/{schema}".encode()).digest()
-        key = int.from_bytes(digest[:8], "big", signed=True)
-        with self.connect() as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
-            try:
-                yield
-            finally:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    def creating(self) -> AbstractContextManager[None]:
+        """Holds, where processes may race to create this store's tables, a lock against it."""
+        return self.backend.creating(self)
 
     def holds_store(self) -> bool:
         """Whether a timeline store is there: on PostgreSQL, whether its event table is in
@@ -171,42 +145,16 @@ class StoreConfig:
 
         A server that cannot be reached answers True, so the open that follows says why.
         """
-        if self.kind != "postgresql":
-            return True
-        import psycopg
-        from psycopg import sql
-
-        schema = self.env.get("POSTGRES_SCHEMA") or "public"
-        try:
-            with self.connect() as conn:
-                name = sql.Identifier(schema, f"{APPLICATION}_events").as_string(conn)
-                row = conn.execute("SELECT to_regclass(%s)", (name,)).fetchone()
-        except psycopg.Error:
-            return True
-        return row is not None and row[0] is not None
+        return self.backend.holds_store(self)
 
     def locked(self, reason: str) -> str:
         """The reason for a lock that waited too long, with who holds it and how to wait longer."""
-        if self.kind != "sqlite" or "locked" not in reason:
-            return reason
-        from timeline.engine._locks import holders
-
-        path = self.env["SQLITE_DBNAME"]
-        held = holders(path)
-        who = f"; held by {', '.join(held)}" if held else "; another process holds its write lock"
-        waited = self.env.get("SQLITE_LOCK_TIMEOUT", SQLITE_WAIT)
-        return f"{reason}{who} (waited {waited} s; add ?timeout=SECONDS to the URL to wait longer)"
+        return self.backend.locked(self, reason)
 
     @property
     def replica(self) -> StoreConfig | None:
         """The hot standby that reads go to (same database, user and schema), if one is set."""
-        where = self.env.get("POSTGRES_REPLICA")
-        if self.kind != "postgresql" or where is None:
-            return None
-        host, _, port = where.rpartition(":")
-        env = {k: v for k, v in self.env.items() if not k.startswith("POSTGRES_REPLICA")}
-        env.update(POSTGRES_HOST=host, POSTGRES_PORT=port)
-        return StoreConfig(self._url, env, "postgresql")
+        return self.backend.replica(self)
 
     @property
     def replica_wait(self) -> float:
@@ -216,14 +164,7 @@ class StoreConfig:
     @property
     def location(self) -> str:
         """A short description of the store for messages (path, or host and database)."""
-        if self.kind == "sqlite":
-            return f"SQLite file {self.env['SQLITE_DBNAME']}"
-        if self.kind == "postgresql":
-            return (
-                f"PostgreSQL database {self.env['POSTGRES_DBNAME']!r} on "
-                f"{self.env['POSTGRES_HOST']}:{self.env['POSTGRES_PORT']}"
-            )
-        return "in-memory store"
+        return self.backend.location(self.env)
 
     @classmethod
     def from_url(
@@ -255,218 +196,14 @@ class StoreConfig:
         if not url:
             raise StoreError(f"cannot open store '': the URL is empty; {EXPECTED}")
         scheme = _SCHEME.match(url)
-        name = scheme[0][:-3].lower() if scheme else ""
-        if name in ("postgresql", "postgres"):
-            if password is not None and not isinstance(password, str):
-                raise StoreError("password: expected text")
-            env = _postgres_env(url, password or None)
-            if schema is not None:
-                env["POSTGRES_SCHEMA"] = _schema(url, schema, "the schema argument")
-            if replica is not None:
-                env["POSTGRES_REPLICA"] = _replica_argument(replica)
-            return cls(url, env, "postgresql")
-        if password is not None or schema is not None or replica is not None:
+        backend = backend_for(scheme[0][:-3].lower() if scheme else "")
+        given = password is not None or schema is not None or replica is not None
+        if given and (backend is None or not backend.server):
             raise StoreError("a password, schema or replica applies only to postgresql:// stores")
-        if name == "memory" and url[len("memory://") :] == "":
-            return cls(url, {"PERSISTENCE_MODULE": "eventsourcing.popo"}, "memory")
-        if name == "sqlite":
-            return cls(url, _sqlite_env(url), "sqlite")
-        shown = _shown(url)
-        if name == "memory":
-            raise StoreError(f"cannot open store {shown!r}: memory:// takes nothing after it")
-        raise StoreError(f"cannot open store {shown!r}: {EXPECTED}")
+        if backend is None:
+            raise StoreError(f"cannot open store {_shown(url)!r}: {EXPECTED}")
+        return cls(url, backend.settings(url, password, schema, replica), backend)
 
 
 # How long, in seconds, a read on a replica waits for it to replay its caller's last write.
 REPLICA_WAIT = "2"
-
-
-def _replica_argument(replica: str) -> str:
-    """`host:port` of the standby a `replica` argument names (host[:port] or a URL)."""
-    if not isinstance(replica, str):
-        raise StoreError(f"replica: expected host[:port] or a postgresql:// URL, found {replica!r}")
-    where = replica
-    if _SCHEME.match(replica):
-        try:
-            parts = urlsplit(replica)
-            where = f"{parts.hostname or ''}:{parts.port or 5432}"
-        except ValueError:
-            where = ""
-    checked = _replica(where)
-    if checked is None:
-        raise StoreError(
-            f"replica {_shown(replica)!r}: expected host[:port] or a postgresql:// URL "
-            "of the hot standby (port 1 to 65535)"
-        )
-    return checked
-
-
-def _sqlite_env(url: str) -> dict[str, str]:
-    # As in SQLAlchemy: sqlite:///story.db is relative, sqlite:////abs/story.db absolute.
-    shown = _shown(url)
-    path = url[len("sqlite:///") :] if url[: len("sqlite:///")].lower() == "sqlite:///" else ""
-    if not path:
-        raise StoreError(f"cannot open store {shown!r}: expected sqlite:///path/to/file.db")
-    if path == ":memory:":
-        path = f"file:timeline-{uuid4().hex}?mode=memory&cache=shared"
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
-    # SQLite would read `file:...` as a URI (mode=memory keeps nothing, mode=ro
-    # writes nothing), and eventsourcing takes any "mode=memory" as in-memory.
-    path, _, query = path.partition("?")
-    wait = _sqlite_timeout(shown, query)
-    if path[:5].lower() == "file:" or "#" in path or ":memory:" in path:
-        raise StoreError(
-            f"cannot open store {shown!r}: expected a plain file path, as in "
-            "sqlite:///path/to/file.db[?timeout=SECONDS] (SQLite URI names are not "
-            "supported; sqlite:///:memory: keeps nothing)"
-        )
-    file = Path(path).expanduser()
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StoreError(f"cannot open store {shown!r}: {error.strerror or error}") from None
-    return {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(file),
-        "SQLITE_LOCK_TIMEOUT": wait,
-    }
-
-
-# How long, in seconds, to wait for another process's write lock before saying so.
-SQLITE_WAIT = "5"
-
-
-def _sqlite_timeout(shown: str, query: str) -> str:
-    """The lock wait a `?timeout=SECONDS` asks for (the only parameter an SQLite URL takes)."""
-    if not query:
-        return SQLITE_WAIT
-    key, _, value = query.partition("=")
-    if key != "timeout" or not re.fullmatch(r"[0-9]{1,5}", value) or not 1 <= int(value) <= 86400:
-        raise StoreError(
-            f"cannot open store {shown!r}: expected no parameter, or ?timeout=SECONDS "
-            "(a whole number from 1 to 86400: how long to wait for another process's lock)"
-        )
-    return str(int(value))
-
-
-def _schema(url: str, value: str, what: str) -> str:
-    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
-        raise StoreError(
-            f"cannot open store {_shown(url)!r}: {what} is {value!r}; expected letters, "
-            "digits and underscores, starting with a letter or underscore (at most 63)"
-        )
-    return value
-
-
-def _count(low: int) -> Callable[[str], str | None]:
-    def read(value: str) -> str | None:
-        # At most ten digits: int() refuses thousands, and none of them is in range.
-        ok = re.fullmatch(r"[0-9]{1,10}", value) and low <= int(value) <= _BIGGEST
-        return str(int(value)) if ok else None
-
-    return read
-
-
-def _seconds(value: str) -> str | None:
-    try:
-        number = float(value) if re.fullmatch(r"[0-9.]{1,20}", value) else math.nan
-    except ValueError:
-        return None
-    return value if math.isfinite(number) and 0 < number <= _BIGGEST else None
-
-
-def _flag(value: str) -> str | None:
-    truth = {"y", "yes", "t", "true", "on", "1"}, {"n", "no", "f", "false", "off", "0"}
-    lowered = value.lower()
-    return "y" if lowered in truth[0] else "n" if lowered in truth[1] else None
-
-
-def _replica(value: str) -> str | None:
-    """`host[:port]` of a hot standby, checked; the port defaults to PostgreSQL's own."""
-    host, colon, port = value.partition(":")
-    port = port if colon else "5432"
-    fine = re.fullmatch(r"[A-Za-z0-9._-]{1,253}", host) and re.fullmatch(r"[0-9]{1,5}", port)
-    if not fine or not 1 <= int(port) <= 65535:
-        return None
-    return f"{host}:{int(port)}"
-
-
-# Each query parameter a postgresql:// URL may carry: how it is read, what it must be.
-PARAMETERS: dict[str, tuple[Callable[[str], str | None], str]] = {
-    "connect_timeout": (_count(1), "a whole number of seconds, at least 1"),
-    "pool_size": (_count(1), "a whole number of connections, at least 1"),
-    "max_overflow": (_count(0), "a whole number of connections, 0 or more"),
-    "max_waiting": (_count(0), "a whole number of waiting requests, 0 (no limit) or more"),
-    "conn_max_age": (_seconds, "a number of seconds above 0"),
-    "pre_ping": (_flag, "true or false"),
-    "lock_timeout": (_count(0), "a whole number of seconds, 0 (no limit) or more"),
-    "idle_in_transaction_session_timeout": (
-        _count(0),
-        "a whole number of seconds, 0 (no limit) or more",
-    ),
-    "replica": (_replica, "a hot standby's host[:port], as in replica=standby:5433"),
-    "replica_wait": (_seconds, "a number of seconds above 0"),
-}
-
-
-def _postgres_env(url: str, password: str | None) -> dict[str, str]:
-    shown, secrets = _shown(url), _secrets(url)
-    encode = "if the password holds / ? # or &, percent-encode them (%2F %3F %23 %26)"
-
-    def fail(why: str) -> StoreError:
-        # A password cut short by an unencoded / ? or # lands in the path or query.
-        return StoreError(_hide(f"cannot open store {shown!r}: {why}", secrets))
-
-    try:
-        parts = urlsplit(url)
-        port = parts.port or 5432
-    except ValueError:
-        raise fail(f"expected host:port with a port from 1 to 65535; {encode}") from None
-    if "@" in parts.path or "@" in parts.fragment:
-        raise fail(f"expected postgresql://user:password@host:port/dbname; {encode}")
-    dbname = unquote(parts.path.lstrip("/"))
-    if not dbname:
-        hint = f"; {encode}" if "@" in parts.query else ""
-        raise fail(f"expected a database name, as in postgresql://user@host:5432/dbname{hint}")
-    if parts.fragment:
-        raise fail("expected nothing after '#'")
-    env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": dbname,
-        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(port),
-        "POSTGRES_USER": unquote(parts.username or "postgres"),
-        "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_CONNECT_TIMEOUT": "5",
-    }
-    seen: set[str] = set()
-    known = ", ".join(["password", "schema", *PARAMETERS])
-    # Not parse_qsl: it reads "+" as a space, and libpq (like a password) does not.
-    for piece in (p for p in parts.query.split("&") if p):
-        key, value = (unquote(text) for text in piece.partition("=")[::2])
-        if key in seen:
-            raise fail(f"parameter {key!r} is given twice; expected it once")
-        seen.add(key)
-        if key == "password":
-            if env["POSTGRES_PASSWORD"]:
-                raise fail("a password is given twice; expected it once")
-            env["POSTGRES_PASSWORD"] = value
-        elif key == "schema":
-            env["POSTGRES_SCHEMA"] = _schema(url, value, "parameter 'schema'")
-        elif key in PARAMETERS:
-            read, expected = PARAMETERS[key]
-            checked = read(value)
-            if checked is None:
-                raise fail(f"parameter {key!r} is {value!r}; expected {expected}")
-            env[f"POSTGRES_{key.upper()}"] = checked
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise fail(f"unknown parameter {key!r}; expected one of {known}")
-        else:  # not a name: perhaps the tail of a password, so it is not shown
-            raise fail(f"a parameter that is not a name; expected one of {known}; {encode}")
-    if password is not None:
-        env["POSTGRES_PASSWORD"] = password
-    if not env["POSTGRES_PASSWORD"]:
-        # eventsourcing hands its pool password="" otherwise, which stops libpq
-        # from reading PGPASSWORD; this function gives the driver None instead.
-        env["POSTGRES_GET_PASSWORD_TOPIC"] = f"{__name__}:{_no_password.__name__}"
-    return env

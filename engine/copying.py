@@ -19,7 +19,7 @@ from eventsourcing.persistence import Notification
 from timeline.engine.application import StoreApplication
 from timeline.engine.errors import StoreError
 
-__all__ = ["PAGE", "copy_events"]
+__all__ = ["PAGE", "Copier", "Rows", "copy_events"]
 
 # Events read from the source, and written to the target, at a time.
 PAGE = 5000
@@ -59,24 +59,23 @@ def copy_events(
     `target_name` names the target in errors.  Raises `StoreError` when the target
     holds any event already (nothing is written then).
     """
-    kind = type(target.recorder).__module__
-    if "postgres" not in kind and "sqlite" not in kind:
-        raise StoreError(f"cannot copy into {target_name}: expected an SQLite or PostgreSQL store")
     copied = 0
-    with _Writing(target, target_name, postgres="postgres" in kind) as write:
+    with target.backend.copier(target, target_name) as write:
         for batch in _pages(source, page):
             write(_rows(batch))
             copied += len(batch)
     return copied
 
 
-class _Writing:
-    """A transaction on the target that is refused unless the target is empty."""
+class Copier:
+    """A transaction on the target that is refused unless the target is empty.
 
-    def __init__(self, target: StoreApplication, name: str, postgres: bool) -> None:
+    Each backend that can be copied into says how to count, insert and finish.
+    """
+
+    def __init__(self, target: StoreApplication, name: str) -> None:
         self.recorder: Any = target.recorder
         self.name = name
-        self.postgres = postgres
         self._transaction: Any = None
         self._cursor: Any = None
         self.highest = 0
@@ -84,9 +83,7 @@ class _Writing:
     def __enter__(self) -> Callable[[Rows], None]:
         self._transaction = self.recorder.datastore.transaction(commit=True)
         cursor = self._cursor = self._transaction.__enter__()
-        if self.postgres:
-            self.recorder._lock_table(cursor)  # as every insert does: no reader sees a gap
-            self.recorder._notify_channel(cursor)
+        self._prepare(cursor)
         cursor.execute(self._count())
         found = cursor.fetchone()
         held = int((found["count"] if isinstance(found, dict) else found[0]) or 0) if found else 0
@@ -99,41 +96,27 @@ class _Writing:
             raise error
         return lambda rows: self._write(cursor, rows)
 
+    def _prepare(self, cursor: Any) -> None:
+        """Whatever the store needs first inside the transaction (nothing by default)."""
+
     def _count(self) -> str:
-        table = self.recorder.events_table_name
-        if self.postgres:
-            return f'SELECT count(*) AS count FROM "{self.recorder.datastore.schema}"."{table}"'
-        return f"SELECT count(*) FROM {table}"
+        """The statement that counts the target's events."""
+        raise NotImplementedError
 
     def _write(self, cursor: Any, rows: Rows) -> None:
         if not rows:
             return
         self.highest = max(self.highest, rows[-1][0])
-        table = self.recorder.events_table_name
-        if self.postgres:
-            schema = self.recorder.datastore.schema
-            kind = self.recorder.datastore.originator_id_type
-            cursor.execute(
-                f'INSERT INTO "{schema}"."{table}" '
-                "(notification_id, originator_id, originator_version, topic, state) "
-                f"SELECT * FROM unnest(%s::bigint[], %s::{kind}[], %s::bigint[], %s::text[], "
-                "%s::bytea[])",
-                [list(column) for column in zip(*rows, strict=True)],
-            )
-        else:
-            cursor.executemany(
-                f"INSERT INTO {table} (rowid, originator_id, originator_version, topic, state) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(n, ident.hex, version, topic, state) for n, ident, version, topic, state in rows],
-            )
+        self._insert(cursor, rows)
+
+    def _insert(self, cursor: Any, rows: Rows) -> None:
+        """Inserts the rows, notification ids kept."""
+        raise NotImplementedError
+
+    def _finish(self, cursor: Any) -> None:
+        """Whatever must follow a successful copy before its commit (nothing by default)."""
 
     def __exit__(self, *exc: Any) -> None:
-        if exc[0] is None and self.postgres and self.highest:
-            # New events must number on from the copied ones.
-            schema = self.recorder.datastore.schema
-            table = self.recorder.events_table_name
-            self._cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), %s)",
-                (f'"{schema}"."{table}"', self.highest),
-            )
+        if exc[0] is None and self.highest:
+            self._finish(self._cursor)
         self._transaction.__exit__(*exc)

@@ -19,12 +19,12 @@ import functools
 import threading
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar, cast
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
 
 from timeline.engine import rule
+from timeline.engine._backends import Backend
 from timeline.engine.aggregates import stream_id
 from timeline.engine.application import StoreApplication
 from timeline.engine.registry import Registry
@@ -32,12 +32,11 @@ from timeline.engine.replay import View
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.values import Actor, Development, Topic
 from timeline.engine.when import When
+from timeline.projections._views import view_for
 from timeline.projections.backend import (
     STREAMS_AT_ONCE,
     TrackingConflictError,
     ViewBehindError,
-    ViewQueries,
-    ViewRecorder,
     streams_of,
 )
 from timeline.projections.catchup import BATCH, catch_up
@@ -46,7 +45,6 @@ from timeline.projections.lookups import LazyPositions, claimed, resolver
 from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
 from timeline.projections.sql import scoped
-from timeline.projections.sqlite import MEMORY_VIEW, SQLiteQueries, SQLiteViewRecorder
 
 __all__ = ["LazyPositions", "Materialised"]
 
@@ -64,45 +62,21 @@ _SOURCE_IDS = (
 _ANY = UUID(int=0)
 
 
-def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQueries]:
-    """The view's recorder and reader: PostgreSQL's in the store's schema, else SQLite."""
-    if kind == "postgresql":
-        from timeline.projections.postgres import open_postgres_view
-
-        # A reader on a replica never reads older than this process's own last write.
-        return open_postgres_view(
-            app.env, app.name, lambda: int(getattr(app.recorder, "last_written", 0))
-        )
-    # The view has its own connections, so views taken from it stay readable
-    # after the store is closed; they are released when the last view is gone.
-    if kind == "sqlite":
-        factory = app.factory
-        assert isinstance(factory, SQLiteFactory)
-        pool = factory.datastore.pool
-        datastore = SQLiteDatastore(db_name=pool.db_name, lock_timeout=pool.lock_timeout)
-        events: str | None = "stored_events"
-    else:
-        name = f"{MEMORY_VIEW}{uuid4().hex}?mode=memory&cache=shared"
-        datastore, events = SQLiteDatastore(db_name=name), None
-    recorder = SQLiteViewRecorder(datastore)
-    recorder.create_table()
-    queries = SQLiteQueries(
-        datastore.pool.db_name, app.name, shared_cache=kind == "memory", events_table=events
-    )
-    return recorder, queries
-
-
 class Materialised:
     """The materialised view of one store, brought up to date on read."""
 
-    def __init__(self, app: StoreApplication, kind: str, *, batch: int = BATCH) -> None:
+    def __init__(
+        self, app: StoreApplication, backend: Backend | None = None, *, batch: int = BATCH
+    ) -> None:
         self._app = app
-        self.view, self.queries = _open_storage(app, kind)
+        # Where the view lives, as the store's backend says (its application's by default).
+        self.backend = view_for(backend or app.backend)
+        self.view, self.queries = self.backend.open(app)
         self.projection = StoryProjection(self.view, mapper=app.mapper)
         self.batch = batch
         self._closed = False
         self._lock = threading.RLock()  # the catch-up and the kept registry, one at a time
-        self._head = app.recorder.max_notification_id if kind == "memory" else self.queries.head
+        self._head = self.backend.head(app, self.queries)
         self._reached = self.tracking_id  # opening reads the tracking, and no event
         self._quiet: int | None = None  # the data version at which the view was current
         # The run statements of unscoped lookups, certain and possible, ready at hand.

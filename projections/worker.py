@@ -10,20 +10,14 @@ or a crash at any point resumes exactly where the view's tracking says.
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
 
 from eventsourcing.persistence import PersistenceError
-from eventsourcing.projection import BaseProjectionRunner
 
-from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import StoreError
 from timeline.projections.materialised import Materialised
-from timeline.projections.projection import TOPICS
 
 __all__ = ["Worker"]
 
@@ -89,16 +83,14 @@ class Worker:
         return total
 
     def _work(self, stop: threading.Event) -> None:
-        with self._alone(stop):
+        backend = self.materialised.backend
+        with backend.alone(self, stop):
             if stop.is_set():
                 return
             self._catch_up(stop)
             if stop.is_set():
                 return
-            if self.config.kind == "postgresql":
-                self._subscribe(stop)
-            else:
-                self._poll(stop)
+            backend.follow(self, stop)
 
     def _catch_up(self, stop: threading.Event) -> int:
         view = self.materialised
@@ -107,56 +99,7 @@ class Worker:
             self.report(f"processed {processed} events, up to #{view.tracking_id}")
         return processed
 
-    def _poll(self, stop: threading.Event) -> None:
+    def poll(self, stop: threading.Event) -> None:
+        """Catches up every `interval` seconds until `stop` is set."""
         while not stop.wait(self.interval):
             self._catch_up(stop)
-
-    def _subscribe(self, stop: threading.Event) -> None:
-        view = self.materialised
-        before = view.projection.processed
-        # The runner builds its own application, which replaces the store's insert
-        # function; under the openers' lock, so a writer opening at that moment does
-        # not fail with "tuple concurrently updated".
-        with self.config.creating():
-            runner: BaseProjectionRunner[StoreApplication] = BaseProjectionRunner(
-                projection=view.projection,
-                application_class=StoreApplication,
-                tracking_recorder=view.view,
-                topics=TOPICS,
-                env=self.config.env,
-            )
-        self.report(f"following the store from #{view.tracking_id}")
-        with runner:
-            seen = before
-            while not stop.is_set() and not runner.is_interrupted.is_set():
-                runner.run_forever(timeout=self.interval)  # raises what the runner hit
-                if view.projection.processed != seen:
-                    seen = view.projection.processed
-                    self.report(f"processed {seen - before} events, up to #{view.tracking_id}")
-
-    @contextmanager
-    def _alone(self, stop: threading.Event) -> Iterator[None]:
-        """Holds, on PostgreSQL, the lock that lets one worker at a time work on the view."""
-        if self.config.kind != "postgresql":
-            yield
-            return
-        schema = self.config.env.get("POSTGRES_SCHEMA", "public")
-        digest = hashlib.sha256(f"timeline-worker/{schema}".encode()).digest()
-        key = int.from_bytes(digest[:8], "big", signed=True)
-        with self.config.connect() as conn:
-            said = False
-            while not _try_lock(conn, key):
-                if not said:
-                    self.report("another worker is keeping this view; waiting for it to stop")
-                    said = True
-                if stop.wait(self.interval):
-                    break
-            try:
-                yield
-            finally:
-                conn.execute("SELECT pg_advisory_unlock_all()")
-
-
-def _try_lock(conn: Any, key: int) -> bool:
-    row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
-    return bool(row and row[0])

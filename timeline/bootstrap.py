@@ -13,7 +13,6 @@ from collections.abc import Callable
 from eventsourcing.persistence import PersistenceError
 
 from timeline._replayed import Replayed
-from timeline.engine._extras import require
 from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import StoreError
@@ -33,19 +32,13 @@ def the_view(view: Materialised) -> Reads:
 
 def open_application(config: StoreConfig) -> StoreApplication:
     """The event store application for `config`, its tables created if need be."""
-    if config.kind == "postgresql":
-        require("postgres", "a postgresql:// store")
+    # The backend checks its driver first, and says what the application opens with.
+    env = config.backend.application_env(config.env)
     # One direct connection first: a refused or misnamed server fails at once with
     # the driver's reason, instead of after the connection pool's timeout.
     refused = config.diagnose()
     if refused:
         raise StoreError(f"cannot open the {config.location}: {config.redact(refused)}")
-    env = dict(config.env)
-    if config.kind == "postgresql":
-        # Inserts of any size in one transaction (eventsourcing's pipeline hangs on large ones).
-        from timeline.engine._postgres import TOPIC
-
-        env["APPLICATION_RECORDER_TOPIC"] = TOPIC
     try:
         with config.creating():
             return StoreApplication(env=env)
@@ -63,7 +56,7 @@ def open_store(
     """The application, its view and its reader; opening reads the view's tracking only."""
     app = open_application(config)
     try:
-        view = Materialised(app, config.kind)
+        view = Materialised(app, config.backend)
     except PersistenceError as error:
         app.close()
         reason = config.locked(config.redact(str(error).splitlines()[0] if str(error) else ""))

@@ -180,7 +180,7 @@ def test_event_by_event_processing_builds_the_same_tables(story: list[Developmen
         fill(tl, story)
         tl.materialised.catch_up()
         app = tl.materialised.application
-        other = Materialised(app, "memory")
+        other = Materialised(app)
         projection = StoryProjection(other.view, mapper=app.mapper)
         for notification in app.notifications():
             # The way a ProjectionRunner feeds a projection: one event at a time.

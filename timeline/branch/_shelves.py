@@ -132,13 +132,8 @@ _MEMORY: weakref.WeakKeyDictionary[Timeline, MemoryShelf] = weakref.WeakKeyDicti
 
 def default_folder(tl: Timeline) -> Path | None:
     """The folder an SQLite file store keeps its saved branches in (None: not a file)."""
-    if tl.config.kind != "sqlite":
-        return None
-    file = tl.config.env.get("SQLITE_DBNAME", "")
-    if not file or file.startswith("file:"):  # sqlite:///:memory: keeps nothing on disk
-        return None
-    path = Path(file).absolute()
-    return path.with_name(f"{path.stem}.branches")
+    path = tl.config.backend.file(tl.config.env)
+    return None if path is None else path.with_name(f"{path.stem}.branches")
 
 
 def shelf_of(tl: Timeline, folder: str | Path | None = None) -> Shelf:
@@ -148,7 +143,7 @@ def shelf_of(tl: Timeline, folder: str | Path | None = None) -> Shelf:
     found = default_folder(tl)
     if found is not None:
         return FolderShelf(found)
-    if tl.config.kind == "postgresql":
+    if tl.config.backend.server:
         raise QueryError(
             "a PostgreSQL store has no folder of its own for saved branches: pass a folder "
             "(folder=, or --folder DIR)"

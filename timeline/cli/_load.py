@@ -100,7 +100,7 @@ def _catch_up(tl: Timeline, progress: Any) -> None:
 
 def _fingerprint(tl: Timeline) -> str | None:
     """The store's own fingerprint (see `Memo`); None in memory, which is never remembered."""
-    return None if tl.config.kind == "memory" else tl.fingerprint()
+    return None if tl.config.backend.in_process else tl.fingerprint()
 
 
 def _read_for_new_store(path: Path) -> Seeds:

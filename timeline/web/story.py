@@ -154,12 +154,7 @@ def kept(endpoint: Callable[..., T]) -> Callable[..., T]:
 
 def _store_file(timeline: Timeline) -> Path | None:
     """The SQLite file the timeline reads (None: a store without a file of its own)."""
-    if timeline.config.kind != "sqlite":
-        return None
-    name = timeline.config.env.get("SQLITE_DBNAME", "")
-    if not name or name.startswith("file:") or name == ":memory:":
-        return None
-    return Path(name).absolute()
+    return timeline.config.backend.file(timeline.config.env)
 
 
 def _identity(file: Path | None) -> tuple[int, int] | None:
