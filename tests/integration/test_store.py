@@ -1,11 +1,11 @@
-"""The event store: exact transcoding, reopening files, and the same contract on every store."""
+"""The event store: exact transcoding, reopening files, strict URLs (every backend's
+contract is in `test_backends.py`)."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-import attrs
 import pendulum
 import pytest
 from eventsourcing.persistence import JSONTranscoder
@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.strategies import (
-    agreement,
     days,
     developments,
     fill,
@@ -24,7 +23,7 @@ from tests.strategies import (
     whens,
 )
 from timeline import Timeline
-from timeline.engine import Development, Retraction, Revision, Stance, StoreError, When
+from timeline.engine import Development, Retraction, Revision, StoreError
 from timeline.engine.aggregates import DevelopmentStream
 from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
@@ -79,27 +78,6 @@ def test_an_sqlite_file_reopens_with_identical_views(
 
 def _answers(view: View) -> tuple[object, ...]:
     return view.day, view.known_at, view.positions(), view.developments()
-
-
-def test_every_store_keeps_the_same_contract(timeline: Timeline, store_url: str) -> None:
-    fill(timeline, [agreement()])
-    assert timeline.record(agreement()) == "agreement"  # identical again: no-op
-    assert len(timeline.entries()) == 1
-    position = timeline.as_of("2017-12-31").position("TUR", "s400-purchase")
-    assert position is not None
-    assert position.stance is Stance.COMMITTED
-    assert not position.tentative
-    timeline.revise("agreement", reported="2019-01-10", reason="exact day", occurred="2017-12-29")
-    timeline.retract("agreement", reported="2019-02-01", reason="withdrawn")
-    assert timeline.as_of("2018-12-31", known_at="2019-01-31").position(
-        "TUR", "s400-purchase"
-    ) == attrs.evolve(position, since=When("2017-12-29"))
-    assert timeline.as_of("2018-12-31").positions() == {}
-    # The URL as given: a store's config shows it only with the password hidden.
-    reopened = Timeline.open(store_url) if timeline.config.kind != "memory" else None
-    if reopened is not None:
-        with reopened:
-            assert reopened.entries() == timeline.entries()
 
 
 def test_store_urls_are_read_strictly() -> None:
