@@ -2,15 +2,33 @@
 
 Pure replay (`timeline.engine.replay`) is the oracle; everything here answers
 exactly as it would, from tables that catch up on new events only.  `Timeline`
-offers the read models as methods; these are the values they return.
+offers the read models as methods; these are the values they return.  Names are
+loaded on first use, so importing a value does not load the view.
 """
 
-from timeline.projections.diff import Diff, Difference
-from timeline.projections.errors import QueryError
-from timeline.projections.explain import Claim, Explanation
-from timeline.projections.history import Change
-from timeline.projections.materialised import Materialised
-from timeline.projections.relations import PERIODS, Period, Relations
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from timeline.engine._lazy import lazy
+
+if TYPE_CHECKING:
+    from timeline.projections.diff import Diff, Difference
+    from timeline.projections.errors import QueryError
+    from timeline.projections.explain import Claim, Explanation
+    from timeline.projections.history import Change
+    from timeline.projections.materialised import Materialised
+    from timeline.projections.relations import PERIODS, Period, Relations
+
+_HOMES = {
+    "diff": ("Diff", "Difference"),
+    "errors": ("QueryError",),
+    "explain": ("Claim", "Explanation"),
+    "history": ("Change",),
+    "materialised": ("Materialised",),
+    "relations": ("PERIODS", "Period", "Relations"),
+}
+_MODULES = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "PERIODS",
@@ -24,3 +42,7 @@ __all__ = [
     "QueryError",
     "Relations",
 ]
+assert sorted(_MODULES) == sorted(__all__)  # the table and the list name the same values
+
+
+__getattr__ = lazy("timeline.projections", _MODULES, globals())
