@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+if TYPE_CHECKING:
+    from eventsourcing.persistence import StoredEvent
 
 __all__ = ["CHUNK", "IDLE", "LOCK_WAIT", "RECORDED_TOPIC", "StoreTransaction", "grouped"]
 
@@ -68,45 +69,9 @@ def _hex(ident: UUID | str) -> str:
 
 
 def grouped(rows: Sequence[tuple[UUID, int, str, bytes]]) -> dict[UUID, list[StoredEvent]]:
+    from eventsourcing.persistence import StoredEvent
+
     found: dict[UUID, list[StoredEvent]] = defaultdict(list)
     for ident, version, topic, state in sorted(rows, key=lambda row: (row[0], row[1])):
         found[ident].append(StoredEvent(ident, version, topic, state))
     return dict(found)
-
-
-class _Memory(StoreTransaction):
-    """The in-memory store: appended events are held here and inserted at commit."""
-
-    def __init__(self, recorder: Any) -> None:
-        self.recorder = recorder
-        self.pending: dict[UUID, list[StoredEvent]] = defaultdict(list)
-        self.order: list[StoredEvent] = []
-
-    def streams(self, idents: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
-        found = {}
-        for ident in idents:
-            events = [*self.recorder.select_events(ident), *self.pending.get(ident, ())]
-            if events:
-                found[ident] = events
-        return found
-
-    def append(self, events: Sequence[StoredEvent]) -> None:
-        for event in events:
-            self.pending[UUID(str(event.originator_id))].append(event)
-        self.order.extend(events)
-        self.appended += len(events)
-
-    def recorded_states(self) -> Iterator[bytes]:
-        for note in self.recorder.select_notifications(start=None, limit=10**12):
-            if note.topic == RECORDED_TOPIC:
-                yield bytes(note.state)
-        for event in self.order:
-            if event.topic == RECORDED_TOPIC:
-                yield event.state
-
-    def commit(self) -> None:
-        if self.order:
-            self.recorder.insert_events(self.order)
-
-    def rollback(self) -> None:
-        self.order.clear()

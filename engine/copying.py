@@ -11,13 +11,15 @@ memory stays flat in the store's size.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import Notification
-
-from timeline.engine.application import StoreApplication
 from timeline.engine.errors import StoreError
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import Notification
+
+    from timeline.engine.application import StoreApplication
 
 __all__ = ["PAGE", "Copier", "Rows", "copy_events"]
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
-
-from eventsourcing.persistence import StoredEvent
 
 from timeline.engine._backends import Backend
 from timeline.engine._bulk_stores import RECORDED_TOPIC, StoreTransaction
 from timeline.engine.config import _shown
 from timeline.engine.errors import StoreError
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import StoredEvent
 
 __all__ = ["BACKEND", "MemoryBackend"]
 

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from eventsourcing.persistence import StoredEvent
-
 from timeline.engine._backends import Backend
 from timeline.engine._bulk_stores import (
     CHUNK,
@@ -25,6 +23,8 @@ from timeline.engine.copying import Copier, Rows
 from timeline.engine.errors import StoreError
 
 if TYPE_CHECKING:
+    from eventsourcing.persistence import StoredEvent
+
     from timeline.engine.application import StoreApplication
     from timeline.engine.config import StoreConfig
 
