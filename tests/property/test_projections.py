@@ -53,6 +53,7 @@ from timeline.engine import (
 )
 from timeline.projections.backend import Batch, ViewRecorder
 from timeline.projections.catchup import catch_up
+from timeline.projections.listing import StoryKey
 from timeline.projections.projection import StoryProjection
 from timeline.projections.relations import PERIODS
 from timeline.projections.sqlite import SQLiteViewRecorder
@@ -280,6 +281,41 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
             tl, lambda t: t.developments(known_at, actor=actor, children=children, topic=topic)
         )
         assert fast == slow
+
+    @rule(
+        known_at=knowledge,
+        actor=st.none() | st.sampled_from(ACTORS),
+        topic=st.none() | st.sampled_from(TOPICS),
+        period=st.none() | days(),
+        limit=st.integers(1, 4),
+    )
+    def pages_agree(
+        self,
+        known_at: pendulum.Date | None,
+        actor: str | None,
+        topic: str | None,
+        period: pendulum.Date | None,
+        limit: int,
+    ) -> None:
+        # Page by page, the view's paged listing reads exactly the replay's pages, and
+        # together they are the whole listing.
+        tl = self.timeline
+        pages: list[Development] = []
+        after: StoryKey | None = None
+        while True:
+            fast, slow = both(
+                tl,
+                lambda t, after=after: t.developments_page(  # type: ignore[misc]
+                    known_at, after=after, limit=limit, actor=actor, topic=topic, period=period
+                ),
+            )
+            assert fast == slow
+            assert len(fast[0]) <= limit
+            pages += fast[0]
+            if fast[1] is None:
+                break
+            after = fast[1]
+        assert pages == tl.developments(known_at, actor=actor, topic=topic, period=period)
 
     @rule(
         actors=st.lists(st.sampled_from(ACTORS), min_size=2, max_size=2, unique=True),

@@ -39,6 +39,8 @@ Topic = Annotated[str, Query(description="topic slug or alias", examples=["s400-
 By = Literal["day", "week", "month", "quarter", "year"]
 Reliability = Literal["official", "named", "anonymous"]
 assert set(PERIODS) == set(get_args(By))
+# The longest page of developments answered at once.
+MOST_LISTED = 10_000
 
 
 def _required(parameter: str, value: str) -> pendulum.Date:
@@ -171,12 +173,41 @@ def developments(
     reliability: Annotated[
         list[Reliability] | None, Query(description="from sources of this reliability")
     ] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=MOST_LISTED, description="at most this many (a page)")
+    ] = None,
+    after: Annotated[
+        str | None, Query(description="with limit: the page after this one's `next`")
+    ] = None,
 ) -> dict[str, Any]:
-    """The developments known at `known_at`, in story order, filtered by what is given."""
+    """The developments known at `known_at`, in story order, filtered by what is given.
+
+    With `limit`, one page of them (after `after`), and the `next` page's cursor.
+    """
     registry, known = story.registry, params.day("known_at", known_at)
     who = None if actor is None else params.name(registry, "actor", "actor", actor)
     what = None if topic is None else params.name(registry, "topic", "topic", topic)
     span = params.when("period", period)
+    if limit is not None:
+        start = params.cursor("after", after)
+        page, following = story.read(
+            lambda tl: tl.developments_page(
+                known,
+                after=start,
+                limit=limit,
+                actor=who,
+                children=children,
+                topic=what,
+                period=span,
+                reliability=reliability or None,
+            )
+        )
+        listed = payloads.listing(page)
+        return {
+            "known_at": payloads.day(known),
+            "developments": listed,
+            "next": params.place(following),
+        }
     found = story.read(
         lambda tl: tl.developments(
             known,
