@@ -2,6 +2,7 @@
 
     nice -n 10 python benchmarks/web_scale.py [--sizes 20000,1000000] [--clients 20]
         [--seconds 20] [--cache /tmp/timeline-bench] [--baseline OTHER_VENV/bin/python]
+        [--mix page|api] [--store PATH]
 
 For each size N the synthetic story's store (`benchmarks/synthetic.py`, built once
 into the cache folder by `benchmarks/coldopen.py`'s builder and reused) is served by
@@ -81,6 +82,41 @@ def request(
     return mix[0][1]
 
 
+def page_request(
+    rng: random.Random, pairs: list[tuple[str, str]]
+) -> tuple[str, str, dict[str, str]]:
+    """One request of the page's own mix (`static/app.js`): (endpoint, path, parameters).
+
+    First paint: the story, the first page of developments for the axis, the positions
+    and the charts.  Then the sliders (positions, with a knowledge day the diff, the
+    axis's developments known then) and clicks on a position (its explanation).
+    """
+    day, known = rng.choice(DAYS), rng.choice(KNOWN)
+    actor, topic = rng.choice(pairs)
+    other = rng.choice(pairs)[0]
+    axis = {"limit": "5000", "known_at": known}
+    versus = {"d1": day, "known_at": known or "2012", "vs_known_at": "9999-12-31"}
+    why = {"actor": actor, "topic": topic, "day": day, "known_at": known}
+    year = {"actor": actor, "period": day[:4], "limit": "200"}
+    mix: list[tuple[float, tuple[str, str, dict[str, str]]]] = [
+        (0.04, ("story", "/api/story", {})),
+        (0.04, ("axis", "/api/developments", {"limit": "5000"})),
+        (0.30, ("positions", "/api/positions", {"day": day, "known_at": known})),
+        (0.10, ("diff", "/api/diff", versus)),
+        (0.06, ("axis-known", "/api/developments", axis)),
+        (0.30, ("explain", "/api/explain", why)),
+        (0.08, ("chart", "/api/charts/topic", {"topic": rng.choice(["topic-0", "topic-1"])})),
+        (0.04, ("chart-rel", "/api/charts/relations", {"a": actor, "b": other, "by": "year"})),
+        (0.04, ("actor-year", "/api/developments", year)),
+    ]  # fmt: skip
+    pick, total = rng.random() * sum(share for share, _ in mix), 0.0
+    for share, chosen in mix:
+        total += share
+        if pick < total:
+            return chosen
+    return mix[0][1]
+
+
 def _first(base: str, path: str, server: subprocess.Popen[bytes], limit: float = 1800) -> float:
     """Waits for the server, then times its first answer to `path` (seconds)."""
     deadline = time.monotonic() + limit
@@ -97,7 +133,9 @@ def _first(base: str, path: str, server: subprocess.Popen[bytes], limit: float =
     raise SystemExit(f"the server at {base} did not answer within {limit:.0f} s")
 
 
-def measure(path: Path, clients: int, seconds: float, python: str, lookups: bool) -> None:
+def measure(
+    path: Path, clients: int, seconds: float, python: str, lookups: bool, page: bool = False
+) -> None:
     """Serves the store at `path` with `python` and reports the clients' latencies."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -120,7 +158,16 @@ def measure(path: Path, clients: int, seconds: float, python: str, lookups: bool
         async def run() -> None:
             await asyncio.gather(
                 *(
-                    client_loop(n, base, until, times, errors, lambda r: request(r, pairs, lookups))
+                    client_loop(
+                        n,
+                        base,
+                        until,
+                        times,
+                        errors,
+                        (lambda r: page_request(r, pairs))
+                        if page
+                        else (lambda r: request(r, pairs, lookups)),
+                    )
                     for n in range(clients)
                 )
             )
@@ -154,13 +201,25 @@ def main(argv: list[str] | None = None) -> None:
         metavar="N",
         help="from this size on, only the reads answered by index (see `request`)",
     )
+    parser.add_argument(
+        "--mix",
+        choices=("page", "api"),
+        default="api",
+        help="page: the page's own requests (first paint, sliders, clicks; `page_request`)",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="serve this SQLite file (built for the one size given) instead of the cache's",
+    )
     args = parser.parse_args(argv)
     for n in (int(size) for size in args.sizes.split(",")):
-        path, _ = _store(args.cache, n)
+        path = args.store if args.store is not None else _store(args.cache, n)[0]
         for label, python in (("this build", sys.executable), ("baseline", args.baseline)):
             if python is not None:
                 print(f"\n== {n:,} developments, {label} ({path})", flush=True)
-                measure(path, args.clients, args.seconds, python, n >= args.lookups_from)
+                lookups = args.mix == "api" and n >= args.lookups_from
+                measure(path, args.clients, args.seconds, python, lookups, args.mix == "page")
 
 
 if __name__ == "__main__":

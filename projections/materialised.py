@@ -344,6 +344,21 @@ class Materialised:
         rows = self._pinned(pin, lambda: self.queries.query(paged, params))
         return [self._development(*row) for row in rows]
 
+    def occurred_days(self, pin: int) -> tuple[int, set[dt.date], set[dt.date]]:
+        """How many developments are known with everything recorded, as of `pin`, and the
+        distinct first and last days of their occurred spans."""
+        params = _params(None, None, pin)
+        dialect = self.queries.dialect
+        found = [
+            self._pinned(
+                pin, functools.partial(self.queries.query, dialect.occurred(column), params)
+            )
+            for column in ("occurred_earliest", "occurred_latest")
+        ]
+        count = sum(n for _, n in found[0])
+        first, last = ({dt.date.fromordinal(day) for day, _ in rows} for rows in found)
+        return count, first, last
+
     def developments_between(
         self,
         known_at: dt.date | None,

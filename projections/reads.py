@@ -94,6 +94,10 @@ class Reads(Protocol):
         is then of the narrowed ones (the caller filters what it is given).
         """
 
+    def occurred_days(self, pin: int) -> tuple[int, set[dt.date], set[dt.date]]:
+        """How many developments are known with everything recorded, and the distinct
+        first and last days of their occurred spans."""
+
     def developments_between(
         self,
         known_at: dt.date | None,

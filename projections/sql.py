@@ -370,6 +370,14 @@ class Dialect:
             f"AND {_CURRENT}{scope} ORDER BY {_ORDER}"
         )
 
+    def occurred(self, column: str) -> str:
+        """The distinct `occurred_earliest` or `occurred_latest` of the versions known at
+        :known as of :pin, and how many versions have each."""
+        assert column in ("occurred_earliest", "occurred_latest")
+        return self.render(
+            f"SELECT {column}, COUNT(*) FROM {{developments}} WHERE {_CURRENT} GROUP BY {column}"
+        )
+
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def paged(self, statement: str) -> str:
         """A `developments` or `mentioning` statement, of only the versions after the story

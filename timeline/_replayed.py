@@ -131,6 +131,13 @@ class Replayed:
         """The first `limit` developments known at `known_at` after story key `after`."""
         return listing.after(self._story(known_at, pin, scope), after)[:limit]
 
+    def occurred_days(self, pin: int) -> tuple[int, set[dt.date], set[dt.date]]:
+        """How many developments are known with everything recorded, and the distinct
+        first and last days of their occurred spans."""
+        story = self._story(None, pin, EVERYTHING)
+        spans = [d.occurred for d in story]
+        return len(story), {w.earliest for w in spans}, {w.latest for w in spans}
+
     def developments_between(
         self,
         known_at: dt.date | None,

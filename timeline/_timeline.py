@@ -294,6 +294,11 @@ class Timeline(SharedReads, SharedWrites):
         pin = self._pin()
         return self.reads.entries(pin, self.reads.claimed_by(key, pin))
 
+    def occurred_days(self) -> tuple[int, set[dt.date], set[dt.date]]:
+        """How many developments are known with everything recorded (as `developments()`
+        lists them), and the distinct first and last days of their occurred spans."""
+        return self.reads.occurred_days(self._pin())
+
     def _claiming_by(self, key: PairKey, day: dt.date) -> list[Entry]:
         """The entries of the developments that claimed the pair in a version begun by `day`."""
         pin = self._pin()

@@ -334,6 +334,14 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         assert fast == slow
 
     @rule()
+    def occurred_days_agree(self) -> None:
+        tl = self.timeline
+        fast, slow = both(tl, lambda t: t.occurred_days())
+        assert fast == slow
+        spans = [d.occurred for d in tl.developments()]
+        assert fast == (len(spans), {w.earliest for w in spans}, {w.latest for w in spans})
+
+    @rule()
     def registry_agrees(self) -> None:
         fast, slow = both(self.timeline, lambda t: t.registry)
         assert dict(fast.actors) == dict(slow.actors)

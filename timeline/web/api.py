@@ -64,14 +64,14 @@ def story(story: StoryDep) -> dict[str, Any]:
             {"id": t.id, "description": t.description, "aliases": list(t.aliases)}
             for t in registry.topics.values()
         ],
-        "developments": story.drawn("count", lambda: story.read(lambda tl: len(tl.developments()))),
+        "developments": story.drawn("count", lambda: story.read(lambda tl: tl.occurred_days()[0])),
         "position": story.read(lambda tl: tl.position),
         **story.bounds(),
     }
 
 
 @router.get("/positions", response_model=models.PositionsOut, responses=ERRORS)
-@kept
+@kept(models.PositionsOut)
 def positions(
     story: StoryDep,
     day: Day,
@@ -94,7 +94,7 @@ def positions(
 
 
 @router.get("/history", response_model=models.HistoryOut, responses=ERRORS)
-@kept
+@kept(models.HistoryOut)
 def history(
     story: StoryDep,
     actor: Actor,
@@ -118,7 +118,7 @@ def history(
 
 
 @router.get("/diff", response_model=models.DiffOut, responses=ERRORS)
-@kept
+@kept(models.DiffOut)
 def diff(
     story: StoryDep,
     d1: Day,
@@ -141,7 +141,7 @@ def diff(
 
 
 @router.get("/explain", response_model=models.ExplanationOut, responses=ERRORS)
-@kept
+@kept(models.ExplanationOut)
 def explain(
     story: StoryDep,
     actor: Actor,
@@ -160,7 +160,7 @@ def explain(
 
 
 @router.get("/developments", response_model=models.DevelopmentsOut, responses=ERRORS)
-@kept
+@kept(models.DevelopmentsOut)
 def developments(
     story: StoryDep,
     known_at: KnownAt = None,
@@ -222,7 +222,7 @@ def developments(
 
 
 @router.get("/relations", response_model=models.RelationsOut, responses=ERRORS)
-@kept
+@kept(models.RelationsOut)
 def relations(
     story: StoryDep,
     a: Actor,
