@@ -359,6 +359,20 @@ class Materialised:
         first, last = ({dt.date.fromordinal(day) for day, _ in rows} for rows in found)
         return count, first, last
 
+    def knowledge_days(self, pin: int) -> set[dt.date]:
+        """The days on which what is known about some development changes, as of `pin`.
+
+        A development never corrected has a version beginning on each of its days (its
+        report's, and each further report's, whose days differ): those are read by SQL.
+        Only the corrected ones' entries are read, for days a version may not mark.
+        """
+        statement = self.queries.dialect.knowledge_starts
+        rows = self._pinned(pin, lambda: self.queries.query(statement, {"pin": pin}))
+        days = {dt.date.fromordinal(row[0]) for row in rows}
+        for entry in self.corrected(pin):
+            days |= entry.knowledge_days()
+        return days
+
     def developments_between(
         self,
         known_at: dt.date | None,

@@ -98,6 +98,9 @@ class Reads(Protocol):
         """How many developments are known with everything recorded, and the distinct
         first and last days of their occurred spans."""
 
+    def knowledge_days(self, pin: int) -> set[dt.date]:
+        """The days on which what is known about some development changes."""
+
     def developments_between(
         self,
         known_at: dt.date | None,

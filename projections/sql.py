@@ -378,6 +378,11 @@ class Dialect:
             f"SELECT {column}, COUNT(*) FROM {{developments}} WHERE {_CURRENT} GROUP BY {column}"
         )
 
+    @property
+    def knowledge_starts(self) -> str:
+        """The distinct days on which a version of a development begins, as of :pin."""
+        return self.render(f"SELECT DISTINCT known_from FROM {{developments}} WHERE {_PINNED}")
+
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def paged(self, statement: str) -> str:
         """A `developments` or `mentioning` statement, of only the versions after the story

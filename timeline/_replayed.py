@@ -138,6 +138,10 @@ class Replayed:
         spans = [d.occurred for d in story]
         return len(story), {w.earliest for w in spans}, {w.latest for w in spans}
 
+    def knowledge_days(self, pin: int) -> set[dt.date]:
+        """The days on which what is known about some development changes."""
+        return {day for entry in self._entries(pin) for day in entry.knowledge_days()}
+
     def developments_between(
         self,
         known_at: dt.date | None,

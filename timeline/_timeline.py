@@ -299,6 +299,11 @@ class Timeline(SharedReads, SharedWrites):
         lists them), and the distinct first and last days of their occurred spans."""
         return self.reads.occurred_days(self._pin())
 
+    def knowledge_days(self) -> set[dt.date]:
+        """The days on which what is known about some development changes (the union of
+        every entry's `knowledge_days`)."""
+        return self.reads.knowledge_days(self._pin())
+
     def _claiming_by(self, key: PairKey, day: dt.date) -> list[Entry]:
         """The entries of the developments that claimed the pair in a version begun by `day`."""
         pin = self._pin()

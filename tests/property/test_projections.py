@@ -342,6 +342,13 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         assert fast == (len(spans), {w.earliest for w in spans}, {w.latest for w in spans})
 
     @rule()
+    def knowledge_days_agree(self) -> None:
+        tl = self.timeline
+        fast, slow = both(tl, lambda t: t.knowledge_days())
+        assert fast == slow
+        assert fast == {day for entry in tl.entries() for day in entry.knowledge_days()}
+
+    @rule()
     def registry_agrees(self) -> None:
         fast, slow = both(self.timeline, lambda t: t.registry)
         assert dict(fast.actors) == dict(slow.actors)

@@ -122,11 +122,10 @@ class Story:
         """The bounded days the developments span and the days what is known changes."""
 
         def days(tl: Timeline) -> dict[str, Any]:
-            # The spans' days are counted by the view's SQL; what is known when needs
-            # every development's entry (once per store position).
+            # Read by the view's SQL (and the corrected entries), once per store position.
             _, earliest, latest = tl.occurred_days()
             story = _inside(earliest | latest)
-            known = _inside(day for entry in tl.entries() for day in entry.knowledge_days())
+            known = _inside(tl.knowledge_days())
             return {
                 "first_day": story[0] if story else None,
                 "last_day": story[-1] if story else None,
