@@ -2,7 +2,7 @@
 
     nice -n 10 python benchmarks/web_scale.py [--sizes 20000,1000000] [--clients 20]
         [--seconds 20] [--cache /tmp/timeline-bench] [--baseline OTHER_VENV/bin/python]
-        [--mix page|api] [--store PATH]
+        [--mix page|api] [--store PATH] [--without chart,story]
 
 For each size N the synthetic story's store (`benchmarks/synthetic.py`, built once
 into the cache folder by `benchmarks/coldopen.py`'s builder and reused) is served by
@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.coldopen import PAIRS, _store  # noqa: E402  the cached stores' builder
 from benchmarks.synthetic import keys  # noqa: E402
-from benchmarks.web_load import client_loop, free_port, report  # noqa: E402
+from benchmarks.web_load import Pick, client_loop, free_port, report  # noqa: E402
 
 SERVER = """
 import sys
@@ -133,8 +133,26 @@ def _first(base: str, path: str, server: subprocess.Popen[bytes], limit: float =
     raise SystemExit(f"the server at {base} did not answer within {limit:.0f} s")
 
 
+def _without(pick: Pick, left_out: frozenset[str]) -> Pick:
+    """`pick`, drawing again whenever it picks an endpoint left out."""
+
+    def picking(rng: random.Random) -> tuple[str, str, dict[str, str]]:
+        while True:
+            chosen = pick(rng)
+            if chosen[0] not in left_out:
+                return chosen
+
+    return picking
+
+
 def measure(
-    path: Path, clients: int, seconds: float, python: str, lookups: bool, page: bool = False
+    path: Path,
+    clients: int,
+    seconds: float,
+    python: str,
+    lookups: bool,
+    page: bool = False,
+    left_out: frozenset[str] = frozenset(),
 ) -> None:
     """Serves the store at `path` with `python` and reports the clients' latencies."""
     port = free_port()
@@ -145,29 +163,23 @@ def measure(
     server = subprocess.Popen(command, cwd="/")
     pairs = keys(PAIRS)
     try:
-        if lookups:
+        if lookups or "story" in left_out:
             _first(base, "/api/openapi.json", server)
         else:
             first = _first(base, "/api/story", server)
             print(f"first /api/story (reads every development once): {first:.1f} s")
         times: dict[str, list[float]] = defaultdict(list)
         errors: list[str] = []
+        pick: Pick = (
+            (lambda r: page_request(r, pairs)) if page else (lambda r: request(r, pairs, lookups))
+        )
         started = time.monotonic()
         until = started + seconds
 
         async def run() -> None:
             await asyncio.gather(
                 *(
-                    client_loop(
-                        n,
-                        base,
-                        until,
-                        times,
-                        errors,
-                        (lambda r: page_request(r, pairs))
-                        if page
-                        else (lambda r: request(r, pairs, lookups)),
-                    )
+                    client_loop(n, base, until, times, errors, _without(pick, left_out))
                     for n in range(clients)
                 )
             )
@@ -212,14 +224,23 @@ def main(argv: list[str] | None = None) -> None:
         type=Path,
         help="serve this SQLite file (built for the one size given) instead of the cache's",
     )
+    parser.add_argument(
+        "--without",
+        default="",
+        metavar="NAMES",
+        help="endpoints (as the report names them) left out of the mix, comma-separated; "
+        "without `story` its first answer is not awaited either",
+    )
     args = parser.parse_args(argv)
+    left_out = frozenset(name for name in args.without.split(",") if name)
     for n in (int(size) for size in args.sizes.split(",")):
         path = args.store if args.store is not None else _store(args.cache, n)[0]
         for label, python in (("this build", sys.executable), ("baseline", args.baseline)):
             if python is not None:
                 print(f"\n== {n:,} developments, {label} ({path})", flush=True)
                 lookups = args.mix == "api" and n >= args.lookups_from
-                measure(path, args.clients, args.seconds, python, lookups, args.mix == "page")
+                page = args.mix == "page"
+                measure(path, args.clients, args.seconds, python, lookups, page, left_out)
 
 
 if __name__ == "__main__":

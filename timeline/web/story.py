@@ -36,11 +36,14 @@ class Story:
     again, so answers never come from the file that was there before.
     """
 
-    def __init__(self, timeline: Timeline, title: str | None = None, *, keep: int = 256) -> None:
+    def __init__(self, timeline: Timeline, title: str | None = None, *, keep: int = 128) -> None:
         self.timeline = timeline
         self._title = title
         self._lock = threading.RLock()
-        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
+        # Kept answers, least recently used first, in one order per kind of answer (an
+        # endpoint's, or a chart's): the many distinct explanations do not push out the
+        # few positions every reader asks for.
+        self._kept: dict[Hashable, OrderedDict[Hashable, Any]] = {}
         self._keep = keep
         self._drawing: dict[Hashable, threading.Lock] = {}
         self._file = _store_file(timeline)
@@ -98,24 +101,26 @@ class Story:
         Requests for an answer being made wait for that one instead of making it again.
         """
         full = (key, self.read(lambda tl: tl.position))
+        kind = key[0] if isinstance(key, tuple) and key else key
         with self._lock:
-            if full in self._kept:
-                self._kept.move_to_end(full)
-                return cast(T, self._kept[full])
+            kept = self._kept.setdefault(kind, OrderedDict())
+            if full in kept:
+                kept.move_to_end(full)
+                return cast(T, kept[full])
             drawing = self._drawing.setdefault(full, threading.Lock())
         with drawing:
             with self._lock:
-                if full in self._kept:
-                    return cast(T, self._kept[full])
+                if full in kept:
+                    return cast(T, kept[full])
             try:
                 made = draw()
             finally:
                 with self._lock:
                     self._drawing.pop(full, None)
             with self._lock:
-                self._kept[full] = made
-                while len(self._kept) > self._keep:
-                    self._kept.popitem(last=False)
+                kept[full] = made
+                while len(kept) > self._keep:
+                    kept.popitem(last=False)
         return made
 
     def bounds(self) -> dict[str, Any]:
