@@ -76,9 +76,9 @@ def _create(table: Table, types: dict[str, str], clustered: str) -> str:
 
 def _indexes(table: Table) -> list[str]:
     return [
-        f"CREATE INDEX IF NOT EXISTS {PREFIX}{table.name}_by_{'_'.join(columns)} "
+        f"CREATE INDEX IF NOT EXISTS {PREFIX}{table.name}_{n} "
         f"ON {{{table.name}}} ({', '.join(columns)})"
-        for columns in table.indexes
+        for n, columns in enumerate(table.indexes, start=1)
     ]
 
 
