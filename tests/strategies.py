@@ -166,14 +166,25 @@ def stories(draw: st.DrawFn, max_size: int = 8) -> list[Development]:
 
 @st.composite
 def revisions(draw: st.DrawFn) -> Revision:
-    """A correction that changes the occurred date, the claims, or both."""
-    change = draw(st.sampled_from(["occurred", "claims", "both", "summary"]))
+    """A correction that changes the occurred date, the claims, both, the text or the parties.
+
+    The parties (actors and targets, with a weight) change as a later release of
+    event data changes them.
+    """
+    change = draw(st.sampled_from(["occurred", "claims", "both", "summary", "parties"]))
+    parties = change == "parties"
+    actors = st.lists(st.sampled_from(ACTORS), min_size=1, max_size=2, unique=True)
     return Revision(
         reported=draw(bounded_whens()),
         reason="a correction",
         occurred=draw(whens()) if change in ("occurred", "both") else None,
         claims=draw(claim_sets()) if change in ("claims", "both") else None,
         summary="Corrected." if change == "summary" else None,
+        actors=draw(actors) if parties else None,
+        targets=draw(st.lists(st.sampled_from(ACTORS), max_size=2, unique=True))
+        if parties
+        else None,
+        weight=draw(st.none() | scale_weights()) if parties else None,
     )
 
 

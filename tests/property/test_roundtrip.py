@@ -56,11 +56,7 @@ def _write(tl: Timeline, story: list[Development], corrections: list[Correction]
                 dev_id,
                 reported=correction.reported,
                 reason=correction.reason,
-                occurred=correction.occurred,
-                kind=correction.kind,
-                summary=correction.summary,
-                source=correction.source,
-                claims=correction.claims,
+                **correction.changes,
             )
         elif isinstance(correction, Ranking):
             rank(tl, dev_id, correction)
