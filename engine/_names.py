@@ -93,9 +93,7 @@ def canonical_revision(revision: Revision, registry: Registry) -> Revision:
     return resolved
 
 
-def revision_names(
-    revision: Revision, registry: Registry, problems: list[NameProblem]
-) -> Revision:
+def revision_names(revision: Revision, registry: Registry, problems: list[NameProblem]) -> Revision:
     """Returns the revision with the names of its claims, actors and targets resolved.
 
     A name not found is noted in `problems` (at its field) and kept.
