@@ -488,8 +488,8 @@ class Revision:
     def __attrs_post_init__(self) -> None:
         if not self.changes:
             raise RecordError(
-                f"Revision: expected at least one of {', '.join(REVISED)} to change, "
-                "or a value cleared"
+                "Revision: expected at least one of occurred, kind, summary, source or "
+                f"claims (or {', '.join(REVISED[5:])}) to change, or a value cleared"
             )
         if self.source is not None and not isinstance(self.source, Source):
             raise RecordError(f"Revision.source: expected a Source, found {self.source!r}")

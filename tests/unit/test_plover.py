@@ -19,6 +19,7 @@ from timeline import Timeline, seeds
 from timeline._exchange import export, import_file, snapshot
 from timeline.engine import Actor, Development, Kind, Source, Topic, When
 from timeline.engine.coding import CODING, RECIPIENT_REQUIRED
+from timeline.engine.registry import Registry
 from timeline.engine.rule import Entry
 from timeline.formats import Item, Rejected, open_records
 from timeline.formats._plover_write import plover_records
@@ -266,3 +267,20 @@ def test_a_plain_plover_record_maps_its_event_type_back_to_a_kind(tmp_path: Path
         assert found["phox-2"].summary == "A warning."
         # An AID record without its recipient is read as the data says, not refused.
         assert (found["phox-3"].kind, found["phox-3"].weight) == (Kind.AID, 7.5)
+
+
+def test_a_bad_correction_in_a_records_history_is_refused_naming_its_line(
+    story: Timeline, tmp_path: Path
+) -> None:
+    meta, records = plover_lines(export(story, "plover"))
+    ranked = next(
+        i for i, r in enumerate(records) if "rankings" in r["timeline"].get("history", {})
+    )
+    records[ranked]["timeline"]["history"]["rankings"][0]["rank"] = "best"
+    del meta["sha256"]  # edited on purpose
+    path = tmp_path / "bad.plover"
+    path.write_text("".join(json.dumps(x) + "\n" for x in [meta, *records]), encoding="utf-8")
+    rejected = [r for r in open_records(path, registry=Registry()) if isinstance(r, Rejected)]
+    assert len(rejected) == 1
+    assert rejected[0].line == ranked + 2  # after the meta line
+    assert "expected a rank" in rejected[0].reason

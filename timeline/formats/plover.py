@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import attrs
+
 from timeline.engine._import_lines import Item, Line, Load
 from timeline.engine.importer import _log_value, _registrations, _resolve
 from timeline.engine.registry import Registry
@@ -68,9 +70,11 @@ def _read(
         load = Load(path, registry)
         actors = Actors(load.registry, shared=True)
         digest, meta_line = Digest(), 0
-        # Corrections in records' histories come after every record: a ranking may
-        # rest on a development written later in the file.
-        later: list[Yield] = []
+        # Corrections in records' histories come after every record, as read at the
+        # file's last line (their label names their own): a ranking may rest on a
+        # development written later in the file, and records keep the file's order.
+        later: list[Item] = []
+        number = 0
         for index, (number, text, found, error) in enumerate(objects(path)):
             if found is None:
                 yield Rejected(number, text, error)
@@ -81,7 +85,9 @@ def _read(
                 continue
             digest.add(found)
             yield from _record(actors, load, number, text, found, reported, later)
-        yield from later
+        for item in later:
+            label = f"{item.label} (in the history on line {item.line})"
+            yield attrs.evolve(item, line=max(number, item.line), label=label)
         wanted = None if meta is None else meta.get("sha256")
         if wanted is not None and wanted != (computed := digest.text()):
             yield Rejected(
@@ -117,7 +123,7 @@ def _record(
     text: str,
     data: dict[str, Any],
     reported: When | None,
-    later: list[Yield],
+    later: list[Item],
 ) -> Iterator[Yield]:
     line = Line(load, number, "record", data)
     development = read_record(actors, load, line, reported)
