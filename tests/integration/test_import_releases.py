@@ -11,9 +11,9 @@ import pytest
 
 from tests.integration.test_cli import as_json, environment, timeline
 from tests.property.test_releases import release_text
-from tests.strategies import agreement, registry_actors
+from tests.strategies import agreement, registry_actors, registry_topics
 from timeline import Timeline
-from timeline._exchange import import_file
+from timeline._exchange import export, import_file
 from timeline._replayed import Replayed
 from timeline.engine import LoadError, Stance, StanceClaim
 
@@ -218,3 +218,26 @@ def test_a_release_that_changes_an_events_parties_answers_by_each_release_day(
             after = reads.relations("RUS", "USA", by="year", known_at="2019-03-01")
             assert before != after
             assert after == tl.relations("RUS", "USA", by="year", known_at="2019-03-01")
+
+
+def test_a_value_a_later_release_no_longer_gives_is_cleared_and_the_log_keeps_it(
+    tmp_path: Path,
+) -> None:
+    first = [agreement(id="ev-1", reported="2019-01-05", coded="057", weight=8.0)]
+    second = [attrs.evolve(first[0], coded=None, weight=None, mode=("visit",))]
+    with Timeline() as tl:
+        import_file(tl, _file(tmp_path, "one.jsonl", release_text(first)), release="2019-02-01")
+        import_file(tl, _file(tmp_path, "two.jsonl", release_text(second)), release="2019-03-01")
+        revision = tl.entry("ev-1").revisions[0]
+        assert (revision.cleared, revision.mode) == (("coded", "weight"), ("visit",))
+        assert tl.developments("2019-02-01") == [first[0]]
+        assert [(d.coded, d.weight, d.mode) for d in tl.developments("2019-03-01")] == [
+            (None, None, ("visit",))
+        ]
+        log = _file(tmp_path, "log.jsonl", export(tl, "jsonl"))
+        with Timeline() as other:
+            # The bulk import appends a batch's developments before its registrations,
+            # so the log names them first: the store being read into knows the names.
+            other.record_many([], actors=registry_actors(), topics=registry_topics())
+            import_file(other, log)
+            assert other.entry("ev-1") == tl.entry("ev-1")
