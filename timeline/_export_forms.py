@@ -273,7 +273,7 @@ def as_plover(tl: Timeline, pin: int, known: dt.date | None) -> Snapshot:
     """The `plover` form: PLOVER records after a meta line of what they name and leave uncoded."""
     developments = tl.developments(known, at=pin)
     registry = tl.registry
-    entries = tl.reads.entries(pin)
+    entries = tl.reads.corrected(pin)  # only a corrected development has a history
     coded = plover_records(developments, registry.actors.get, entries, known)
     records = list(coded.records)
     named = dict.fromkeys(
