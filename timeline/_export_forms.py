@@ -279,6 +279,8 @@ def as_plover(tl: Timeline, pin: int, known: dt.date | None) -> Snapshot:
     named = dict.fromkeys(
         a["timeline_id"] for r in records for a in (*r["actor"], *r.get("recipient", []))
     )
+    # A claimant need not act in the development: it is registered too.
+    named.update(dict.fromkeys(c["actor"] for r in records for c in r["timeline"]["claims"]))
     topics = dict.fromkeys(c["topic"] for r in records for c in r["timeline"]["claims"])
     # Names only the history mentions (an earlier version's actors, claims, rankings).
     exported = {r["id"] for r in records}
