@@ -16,6 +16,7 @@ __all__ = [
     "canonical_ranking",
     "canonical_revision",
     "resolve_name",
+    "revision_names",
 ]
 
 NameProblem = tuple[str, UnknownNameError]  # (field path, error)
@@ -84,14 +85,32 @@ def canonical_development(
 
 
 def canonical_revision(revision: Revision, registry: Registry) -> Revision:
-    """Returns the revision with claim names resolved; raises on the first unknown one."""
-    if revision.claims is None:
-        return revision
+    """Returns the revision with every name resolved; raises on the first unknown one."""
     problems: list[NameProblem] = []
-    claims = canonical_claims(revision.claims, registry, problems)
+    resolved = revision_names(revision, registry, problems)
     if problems:
         raise problems[0][1]
-    return attrs.evolve(revision, claims=claims)
+    return resolved
+
+
+def revision_names(revision: Revision, registry: Registry, problems: list[NameProblem]) -> Revision:
+    """Returns the revision with the names of its claims, actors and targets resolved.
+
+    A name not found is noted in `problems` (at its field) and kept.
+    """
+    changes: dict[str, object] = {}
+    if revision.claims is not None:
+        changes["claims"] = canonical_claims(revision.claims, registry, problems)
+    for field in ("actors", "targets"):
+        names = getattr(revision, field)
+        if names is not None:
+            changes[field] = tuple(
+                _resolve(registry, "actor", name, problems, (field, i, ""))
+                for i, name in enumerate(names)
+            )
+    if all(getattr(revision, k) == v for k, v in changes.items()):
+        return revision
+    return attrs.evolve(revision, **changes)  # type: ignore[arg-type]
 
 
 def canonical_ranking(ranking: Ranking, registry: Registry) -> Ranking:

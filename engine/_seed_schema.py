@@ -80,6 +80,8 @@ revision.kind           text     one of {kinds}
 revision.summary        text     text in the project's own words
 revision.source         table    a table such as {{ publisher = "Reuters", reliability = "named" }}
 revision.claims         tables   the corrected claims, all of them ([] for none)
+revision.actors         texts    the corrected actor names, all of them, such as ["TUR"]
+revision.targets        texts    the corrected target names, all of them ([] for none)
 retraction.development  text!    the id of a development recorded before or in this load
 retraction.reported     text!    EDTF text such as "2019-02-01": when the withdrawal was public
 retraction.reason       text!    text such as "misattributed"

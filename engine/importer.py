@@ -85,6 +85,11 @@ def _strings(line: Line, path: FieldPath) -> tuple[str, ...]:
     return tuple(line.get(path, ()))
 
 
+def _optional_strings(line: Line, path: FieldPath) -> tuple[str, ...] | None:
+    found = line.get(path)
+    return None if found is None else tuple(found)
+
+
 def _source(line: Line, path: FieldPath) -> Source | None:
     if line.get(path) is None:
         return None
@@ -193,6 +198,14 @@ def _log_value(line: Line) -> Value | None:
             summary=line.get(("summary",)),
             source=source,
             claims=claims,
+            actors=_optional_strings(line, ("actors",)),
+            targets=_optional_strings(line, ("targets",)),
+            occurred_as_written=line.get(("occurred_as_written",)),
+            coded=line.get(("coded",)),
+            mode=_optional_strings(line, ("mode",)),
+            context=_optional_strings(line, ("context",)),
+            weight=line.get(("weight",)),
+            cleared=_strings(line, ("cleared",)),
         )
     return line.build((), Retraction, reported=reported, reason=line.get(("reason",)))  # type: ignore[no-any-return]
 
@@ -203,9 +216,8 @@ def _resolve(load: Load, line: Line, value: Value) -> Value | None:
     problems: list[_names.NameProblem] = []
     if isinstance(value, Development):
         resolved, problems = _names.canonical_development(value, load.registry)
-    elif isinstance(value, Revision) and value.claims is not None:
-        claims = _names.canonical_claims(value.claims, load.registry, problems)
-        resolved = attrs.evolve(value, claims=claims)
+    elif isinstance(value, Revision):
+        resolved = _names.revision_names(value, load.registry, problems)
     elif isinstance(value, Ranking) and value.actor is not None and value.topic is not None:
         actor = _names.resolve_name(load.registry, "actor", value.actor, "actor", problems)
         topic = _names.resolve_name(load.registry, "topic", value.topic, "topic", problems)

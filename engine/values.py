@@ -386,12 +386,52 @@ class Development:
         )
 
 
+# The development's optional single values a revision can reset to none (`cleared`).
+CLEARABLE = ("occurred_as_written", "coded", "weight")
+# Every field a revision can replace, in the order `Revision.changes` lists them.
+REVISED = (
+    "occurred",
+    "kind",
+    "summary",
+    "source",
+    "claims",
+    "actors",
+    "targets",
+    "occurred_as_written",
+    "coded",
+    "mode",
+    "context",
+    "weight",
+)
+
+
+def _optional_strings(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
+    return None if value is None else _strings(value)
+
+
+def _optional_actors(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _nonempty(instance, attribute, value)
+
+
+def _clearable(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    unknown = [name for name in value if name not in CLEARABLE]
+    if unknown:
+        raise RecordError(
+            f"Revision.cleared: expected names among {', '.join(CLEARABLE)}, found {unknown!r}"
+        )
+
+
 @attrs.frozen
 class Revision:
     """A correction to a development, known from its own reported date.
 
     Only the fields given (not None) replace the development's; `claims`
-    replaces the whole set of stance claims.
+    replaces the whole set of stance claims, `actors`, `targets`, `mode` and
+    `context` their whole lists (`()` for none), and `cleared` names the
+    optional values (`CLEARABLE`) it resets to none.  The fields after `claims`
+    came with event data's releases: each is stored only when set, so stores
+    written before read their revisions unchanged.
     """
 
     reported: When = attrs.field(converter=_when)
@@ -405,15 +445,40 @@ class Revision:
         converter=_optional_claims,
         validator=attrs.validators.optional(_unique_claims),
     )
+    actors: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=_optional_strings,
+        validator=_optional_actors,
+        metadata={OMIT_DEFAULT: True},
+    )
+    targets: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_optional_strings, metadata={OMIT_DEFAULT: True}
+    )
+    occurred_as_written: str | None = attrs.field(
+        default=None, validator=_optional_text, metadata={OMIT_DEFAULT: True}
+    )
+    coded: str | None = attrs.field(
+        default=None, validator=_optional_text, metadata={OMIT_DEFAULT: True}
+    )
+    mode: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_optional_strings, metadata={OMIT_DEFAULT: True}
+    )
+    context: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_optional_strings, metadata={OMIT_DEFAULT: True}
+    )
+    weight: float | None = attrs.field(
+        default=None, validator=_optional_weight, metadata={OMIT_DEFAULT: True}
+    )
+    cleared: tuple[str, ...] = attrs.field(
+        default=(), converter=_strings, validator=_clearable, metadata={OMIT_DEFAULT: True}
+    )
 
     @property
     def changes(self) -> dict[str, Any]:
-        """The fields this revision replaces, by name."""
-        return {
-            name: getattr(self, name)
-            for name in ("occurred", "kind", "summary", "source", "claims")
-            if getattr(self, name) is not None
-        }
+        """The fields this revision replaces, by name (None for a value it clears)."""
+        found = {name: getattr(self, name) for name in REVISED if getattr(self, name) is not None}
+        found.update(dict.fromkeys(self.cleared))
+        return found
 
     @property
     def order_key(self) -> tuple[Any, ...]:
@@ -423,11 +488,16 @@ class Revision:
     def __attrs_post_init__(self) -> None:
         if not self.changes:
             raise RecordError(
-                "Revision: expected at least one of occurred, kind, summary, source "
-                "or claims to change"
+                "Revision: expected at least one of occurred, kind, summary, source or "
+                f"claims (or {', '.join(REVISED[5:])}) to change, or a value cleared"
             )
         if self.source is not None and not isinstance(self.source, Source):
             raise RecordError(f"Revision.source: expected a Source, found {self.source!r}")
+        both = [name for name in self.cleared if getattr(self, name) is not None]
+        if both:
+            raise RecordError(
+                f"Revision: {', '.join(both)} both given and cleared; expected one or the other"
+            )
 
     def apply(self, development: Development) -> Development:
         """Returns `development` with this revision's changes in place."""

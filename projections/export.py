@@ -208,6 +208,15 @@ def revision_record(dev_id: str, revision: Revision) -> dict[str, Any]:
         record["source"] = source_record(revision.source)
     if revision.claims is not None:
         record["claims"] = [claim_record(claim) for claim in revision.claims]
+    # Event data's fields, each only when the revision sets it (lists may be empty).
+    for name in ("actors", "targets", "mode", "context"):
+        if getattr(revision, name) is not None:
+            record[name] = list(getattr(revision, name))
+    for name in ("occurred_as_written", "coded", "weight"):
+        if getattr(revision, name) is not None:
+            record[name] = getattr(revision, name)
+    if revision.cleared:
+        record["cleared"] = list(revision.cleared)
     return record
 
 

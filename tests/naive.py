@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -69,7 +69,11 @@ NaiveChange = tuple[dt.date, Held | None, Held | None]
 
 FIRST_DAY = dt.date(1, 1, 1)
 LAST_DAY = dt.date(9999, 12, 31)
-FIELDS = ("occurred", "kind", "summary", "source", "claims")
+# What a revision may replace (the last seven came with event data's releases).
+FIELDS = (
+    *("occurred", "kind", "summary", "source", "claims", "actors", "targets"),
+    *("occurred_as_written", "coded", "mode", "context", "weight"),
+)
 # The statuses `explain` gives the claims that count.
 COUNTED = ("winner", "supporting", "beaten")
 # The statuses `explain` gives the claims its ranks set aside.
@@ -196,6 +200,8 @@ class NaiveStory:
                 value = getattr(revision, field)
                 if value is not None:
                     result = attrs.evolve(result, **{field: value})
+            cleared: dict[str, Any] = dict.fromkeys(revision.cleared)
+            result = attrs.evolve(result, **cleared)
         reports = tuple(r for r in result.reports if known(published(r).latest))
         result = attrs.evolve(result, reports=reports)
         ranked = []

@@ -166,14 +166,25 @@ def stories(draw: st.DrawFn, max_size: int = 8) -> list[Development]:
 
 @st.composite
 def revisions(draw: st.DrawFn) -> Revision:
-    """A correction that changes the occurred date, the claims, or both."""
-    change = draw(st.sampled_from(["occurred", "claims", "both", "summary"]))
+    """A correction that changes the occurred date, the claims, both, the text or the parties.
+
+    The parties (actors and targets, with a weight) change as a later release of
+    event data changes them.
+    """
+    change = draw(st.sampled_from(["occurred", "claims", "both", "summary", "parties"]))
+    parties = change == "parties"
+    actors = st.lists(st.sampled_from(ACTORS), min_size=1, max_size=2, unique=True)
     return Revision(
         reported=draw(bounded_whens()),
         reason="a correction",
         occurred=draw(whens()) if change in ("occurred", "both") else None,
         claims=draw(claim_sets()) if change in ("claims", "both") else None,
         summary="Corrected." if change == "summary" else None,
+        actors=draw(actors) if parties else None,
+        targets=draw(st.lists(st.sampled_from(ACTORS), max_size=2, unique=True))
+        if parties
+        else None,
+        weight=draw(st.none() | scale_weights()) if parties else None,
     )
 
 
@@ -245,7 +256,28 @@ def csv_cells() -> st.SearchStrategy[str]:
 
 
 # The fields a release may change in an event it keeps (a revision's fields).
-REVISABLE = ("occurred", "kind", "summary", "source", "claims")
+REVISABLE = (
+    *("occurred", "kind", "summary", "source", "claims", "actors", "targets"),
+    *("occurred_as_written", "coded", "mode", "context", "weight"),
+)
+
+
+@st.composite
+def event_data(draw: st.DrawFn, development: Development) -> Development:
+    """The development with what event data may say of it: targets, code, mode, context, weight.
+
+    Each is often absent, so that a later release may add it, change it or drop it.
+    """
+    coded = draw(st.none() | cameo_codes())
+    return attrs.evolve(
+        development,
+        targets=draw(st.lists(st.sampled_from(ACTORS), max_size=2, unique=True)),
+        occurred_as_written=draw(st.none() | st.sampled_from(["last month", "early 2017"])),
+        coded=coded,
+        mode=draw(st.lists(st.sampled_from(["visit", "economic", "verbal"]), max_size=2)),
+        context=draw(st.lists(st.sampled_from(["military", "diplomatic"]), max_size=2)),
+        weight=draw(st.none() | scale_weights()),
+    )
 
 
 @attrs.frozen
@@ -267,8 +299,9 @@ def release_pairs(draw: st.DrawFn) -> ReleasePair:
     """A release, then a later one that keeps, changes, drops and adds events.
 
     Events are known by their release day; a change may give any field a
-    revision can change, and a new date of its own; a new event may give a date
-    before the first release (published late, as datasets do).  The first
+    revision can change (actors, targets and event data's fields included),
+    and a new date of its own; a new event may give a date before the first
+    release (published late, as datasets do).  The first
     release holds at least one event.
     """
     first_day = draw(st.dates(dt.date(2018, 1, 1), dt.date(2018, 12, 31)))
@@ -278,6 +311,7 @@ def release_pairs(draw: st.DrawFn) -> ReleasePair:
     story = draw(stories(max_size=6).filter(bool))
     # A dataset's event has one report (its own): further reports, whose days would
     # have to follow the moved `reported`, are dropped.
+    story = [draw(event_data(d)) for d in story]
     first = [attrs.evolve(d, reported=_reported_by(draw, first_day), reports=()) for d in story]
     second = []
     for old in first:
@@ -285,14 +319,14 @@ def release_pairs(draw: st.DrawFn) -> ReleasePair:
         if fate == "kept":
             second.append(old)
         elif fate == "changed":
-            new = draw(developments(ids=st.just(old.id)))
+            new = draw(developments(ids=st.just(old.id)).flatmap(event_data))
             revisable = {name: getattr(new, name) for name in REVISABLE}
             reported = _reported_by(draw, second_day)
             second.append(attrs.evolve(old, reported=reported, **revisable, reports=()))
     taken = {d.id for d in first}
     fresh = draw(st.lists(st.sampled_from([i for i in DEV_IDS if i not in taken]), unique=True))
     for ident in fresh:
-        new = draw(developments(ids=st.just(ident)))
+        new = draw(developments(ids=st.just(ident)).flatmap(event_data))
         second.append(attrs.evolve(new, reported=_reported_by(draw, second_day), reports=()))
     return ReleasePair(first_day, tuple(first), second_day, tuple(second))
 

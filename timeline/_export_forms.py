@@ -20,7 +20,7 @@ from timeline.engine.aggregates import DevelopmentStream
 from timeline.engine.importer import LOG_FORMAT, PLOVER_FORMAT
 from timeline.engine.registry import Registry
 from timeline.engine.replay import claims_on
-from timeline.engine.rule import is_known
+from timeline.engine.rule import Entry, is_known
 from timeline.engine.values import Actor, Correction, Development, Ranking, Revision, Topic
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 from timeline.formats._plover_write import plover_records
@@ -206,6 +206,18 @@ def as_csv(tl: Timeline, pin: int, known: dt.date | None, what: str) -> Snapshot
     return Snapshot("csv", body, meta)
 
 
+def _entry_names(entry: Entry) -> Iterator[tuple[str, str]]:
+    """Every (kind, name) the development or a correction of it mentions."""
+    yield from entry.development.names()
+    for revision in entry.revisions:
+        yield from (("actor", a) for a in (*(revision.actors or ()), *(revision.targets or ())))
+        for claim in revision.claims or ():
+            yield from (("actor", claim.actor), ("topic", claim.topic))
+    for ranking in entry.rankings:
+        if ranking.actor is not None and ranking.topic is not None:
+            yield from (("actor", ranking.actor), ("topic", ranking.topic))
+
+
 def _span_words(developments: list[Development]) -> str:
     """', December 2017 to 20 December 2018': the first and last known day, as written."""
     starts = [d.occurred for d in developments if d.occurred.earliest != FIRST_DAY]
@@ -261,12 +273,21 @@ def as_plover(tl: Timeline, pin: int, known: dt.date | None) -> Snapshot:
     """The `plover` form: PLOVER records after a meta line of what they name and leave uncoded."""
     developments = tl.developments(known, at=pin)
     registry = tl.registry
-    coded = plover_records(developments, registry.actors.get)
+    entries = tl.reads.corrected(pin)  # only a corrected development has a history
+    coded = plover_records(developments, registry.actors.get, entries, known)
     records = list(coded.records)
     named = dict.fromkeys(
         a["timeline_id"] for r in records for a in (*r["actor"], *r.get("recipient", []))
     )
+    # A claimant need not act in the development: it is registered too.
+    named.update(dict.fromkeys(c["actor"] for r in records for c in r["timeline"]["claims"]))
     topics = dict.fromkeys(c["topic"] for r in records for c in r["timeline"]["claims"])
+    # Names only the history mentions (an earlier version's actors, claims, rankings).
+    exported = {r["id"] for r in records}
+    for entry in entries:
+        if entry.id in exported:
+            for kind, name in _entry_names(entry):
+                (named if kind == "actor" else topics).setdefault(name, None)
     meta = {
         **_meta(PLOVER_FORMAT, pin, known, out.content_hash(records), len(records)),
         "uncoded": [{"id": s.id, "reason": s.reason} for s in coded.uncoded],

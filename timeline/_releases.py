@@ -4,10 +4,13 @@ A file imported with a release day is the dataset as published that day.  Each o
 its events the store holds already is compared with the store's version as
 published by that day (its revisions then known applied; a retraction then known
 makes it absent): the fields that differ become one `Revision` known from the
-release day.  A development's `reported` is its own knowledge time, not a field a
-release revises; fields a revision cannot carry are kept as first recorded, and
-the import's notes count them.  With `full`, every development of the dataset
-absent from the file is retracted, known from the release day.
+release day: its date, type, text and source, its actors and targets (so its
+rows name the new ones from that day), its code, mode, context and weight (a
+value the release no longer gives is cleared).  A development's `reported` is
+its own knowledge time, not a field a release revises; its further reports are
+kept as first recorded, and the import's notes count such changes.  With
+`full`, every development of the dataset absent from the file is retracted,
+known from the release day.
 
 Importing the same release again finds nothing changed and writes nothing.
 """
@@ -19,7 +22,7 @@ import datetime as dt
 import attrs
 
 from timeline.engine.rule import Entry, is_known
-from timeline.engine.values import Development, Retraction, Revision
+from timeline.engine.values import CLEARABLE, Development, Retraction, Revision
 
 __all__ = ["REVISABLE", "Release", "published", "revision_between"]
 
@@ -83,8 +86,12 @@ def revision_between(
     fixed = tuple(n for n in differ if n not in REVISABLE)
     if not changes:
         return None, fixed
+    # A value the release no longer gives is cleared: None means "unchanged" in a revision.
+    cleared = tuple(n for n in CLEARABLE if n in changes and changes[n] is None)
+    for name in cleared:
+        del changes[name]
     reason = f"changed in {release.name}"
-    return Revision(reported=release.day, reason=reason, **changes), fixed
+    return Revision(reported=release.day, reason=reason, cleared=cleared, **changes), fixed
 
 
 def first_known(development: Development, release: Release, earlier: bool) -> Development:

@@ -84,8 +84,20 @@ class SharedWrites(ABC):
         summary: str | None = None,
         source: values.Source | None = None,
         claims: Sequence[values.StanceClaim] | None = None,
+        actors: Sequence[str] | None = None,
+        targets: Sequence[str] | None = None,
+        occurred_as_written: str | None = None,
+        coded: str | None = None,
+        mode: Sequence[str] | None = None,
+        context: Sequence[str] | None = None,
+        weight: float | None = None,
+        cleared: Sequence[str] = (),
     ) -> Revision:
-        """Appends a correction known from `reported`; the same one again changes nothing."""
+        """Appends a correction known from `reported`; the same one again changes nothing.
+
+        Event data's fields (`actors` to `weight`) replace the development's when
+        given, and `cleared` names the optional values it resets (see `Revision`).
+        """
         revision = Revision(
             reported=reported,
             reason=reason,
@@ -94,6 +106,14 @@ class SharedWrites(ABC):
             summary=summary,
             source=source,
             claims=claims,
+            actors=actors,
+            targets=targets,
+            occurred_as_written=occurred_as_written,
+            coded=coded,
+            mode=mode,
+            context=context,
+            weight=weight,
+            cleared=cleared,
         )
         return self._revised(dev_id, revision)
 

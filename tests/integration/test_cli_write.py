@@ -124,6 +124,25 @@ def test_revise_and_retract_show_in_developments_and_show(env: dict[str, str]) -
     assert "* effective: none, retracted 2019-02-01: misattributed" in gone
 
 
+def test_revise_corrects_the_parties_from_a_date_on(env: dict[str, str]) -> None:
+    revised = timeline(
+        env, "revise", "patriot-sale-approved", "--reported", "2019-01-15",
+        "--reason", "recipient named", "--target", "GBR",
+    )  # fmt: skip
+    assert revised.returncode == 0, revised.stderr
+    before = as_json(timeline(env, "developments", "--actor", "GBR", "--known-at", "2019-01-14",
+                              "--json"))  # fmt: skip
+    after = as_json(timeline(env, "developments", "--actor", "GBR", "--json"))
+    assert "patriot-sale-approved" not in [d["id"] for d in before["developments"]]
+    assert "patriot-sale-approved" in [d["id"] for d in after["developments"]]
+    shown = timeline(env, "show", "patriot-sale-approved").stdout
+    assert "targets   GBR" in shown
+    both = timeline(env, "revise", "patriot-sale-approved", "--reported", "2019-01-16",
+                    "--reason", "x", "--target", "GBR", "--no-targets")  # fmt: skip
+    assert both.returncode == 2
+    assert "give --target or --no-targets, not both" in both.stderr
+
+
 def test_revise_needs_reported_and_reason(env: dict[str, str]) -> None:
     result = timeline(env, "revise", "patriot-sale-approved", "--summary", "x")
     assert result.returncode == 2

@@ -11,9 +11,10 @@ import pytest
 
 from tests.integration.test_cli import as_json, environment, timeline
 from tests.property.test_releases import release_text
-from tests.strategies import agreement, registry_actors
+from tests.strategies import agreement, registry_actors, registry_topics
 from timeline import Timeline
-from timeline._exchange import import_file
+from timeline._exchange import export, import_file
+from timeline._replayed import Replayed
 from timeline.engine import LoadError, Stance, StanceClaim
 
 FIRST = [
@@ -185,3 +186,58 @@ def test_a_full_acled_release_retracts_only_that_datasets_missing_events(tmp_pat
         later_version = revised.current("2023-04-30")
         assert later_version is not None
         assert later_version.source.publisher == "La Nacion"
+
+
+def test_a_release_that_changes_an_events_parties_answers_by_each_release_day(
+    tmp_path: Path,
+) -> None:
+    # The first release codes ev-1 as Russia's act alone; the second names the United
+    # States as its target, with the data's own weight, and drops ev-3's target.
+    first = [
+        agreement(id="ev-1", reported="2019-01-05", actors=["RUS"], claims=(), weight=2.0),
+        agreement(id="ev-3", reported="2019-01-07", actors=["USA"], targets=["RUS"], claims=()),
+    ]
+    second = [
+        attrs.evolve(first[0], targets=("USA",), weight=-4.0),
+        attrs.evolve(first[1], targets=()),
+    ]
+    with Timeline() as tl:
+        import_file(tl, _file(tmp_path, "one.jsonl", release_text(first)), release="2019-02-01")
+        report = import_file(
+            tl, _file(tmp_path, "two.jsonl", release_text(second)), release="2019-03-01"
+        )
+        assert report.revisions == 2
+        assert tl.entry("ev-3").revisions[0].targets == ()
+        for reads in (tl, tl.reading(Replayed)):
+            # Each release day lists the developments naming an actor in its own version.
+            for actor, early, late in (("USA", ["ev-3"], ["ev-1", "ev-3"]),
+                                       ("RUS", ["ev-1", "ev-3"], ["ev-1"])):  # fmt: skip
+                assert [d.id for d in reads.developments("2019-02-01", actor=actor)] == early
+                assert [d.id for d in reads.developments("2019-03-01", actor=actor)] == late
+            before = reads.relations("RUS", "USA", by="year", known_at="2019-02-01")
+            after = reads.relations("RUS", "USA", by="year", known_at="2019-03-01")
+            assert before != after
+            assert after == tl.relations("RUS", "USA", by="year", known_at="2019-03-01")
+
+
+def test_a_value_a_later_release_no_longer_gives_is_cleared_and_the_log_keeps_it(
+    tmp_path: Path,
+) -> None:
+    first = [agreement(id="ev-1", reported="2019-01-05", coded="057", weight=8.0)]
+    second = [attrs.evolve(first[0], coded=None, weight=None, mode=("visit",))]
+    with Timeline() as tl:
+        import_file(tl, _file(tmp_path, "one.jsonl", release_text(first)), release="2019-02-01")
+        import_file(tl, _file(tmp_path, "two.jsonl", release_text(second)), release="2019-03-01")
+        revision = tl.entry("ev-1").revisions[0]
+        assert (revision.cleared, revision.mode) == (("coded", "weight"), ("visit",))
+        assert tl.developments("2019-02-01") == [first[0]]
+        assert [(d.coded, d.weight, d.mode) for d in tl.developments("2019-03-01")] == [
+            (None, None, ("visit",))
+        ]
+        log = _file(tmp_path, "log.jsonl", export(tl, "jsonl"))
+        with Timeline() as other:
+            # The bulk import appends a batch's developments before its registrations,
+            # so the log names them first: the store being read into knows the names.
+            other.record_many([], actors=registry_actors(), topics=registry_topics())
+            import_file(other, log)
+            assert other.entry("ev-1") == tl.entry("ev-1")

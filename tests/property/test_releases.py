@@ -41,7 +41,14 @@ def answers(tl: Timeline, known: dt.date) -> tuple[Any, ...]:
     listing = [attrs.evolve(d, reported="2016") for d in tl.developments(known_at=known)]
     days = ["2016-06-30", "2017-12-31", "2018-12-31", "2020-12-31"]
     positions = [tl.as_of(day, known_at=known, possible=True).positions() for day in days]
-    return (listing, positions)
+    # By actor: the developments that name an actor (as actor, target or claimant) in
+    # the version then known, and the relations their weights make.
+    mentioning = [[d.id for d in tl.developments(known_at=known, actor=a)] for a in ("TUR", "USA")]
+    relations = [tl.relations(a, b, by="year", known_at=known) for a, b in _PAIRS]
+    return (listing, positions, mentioning, relations)
+
+
+_PAIRS = (("TUR", "USA"), ("RUS", "USA.STATE"))
 
 
 @given(release_pairs())

@@ -15,7 +15,7 @@ import pytest
 from timeline import Timeline
 from timeline.engine import Actor, Development, Kind, LoadError, Retraction, When
 from timeline.engine.registry import Registry
-from timeline.formats import Item, Records, Rejected, open_records
+from timeline.formats import Item, Records, Rejected, open_records, polecat
 
 DATA = Path(__file__).parents[1] / "data"
 DAY = When("2019-01-01")
@@ -233,6 +233,34 @@ def test_polecat_keeps_plover_types_wikidata_ids_and_several_actors() -> None:
     problems = rejected(found)
     assert problems[5].startswith("column 'Event Type': found 'DANCE'")
     assert problems[6].startswith("column 'Publication Date': empty")
+
+
+def test_polecat_archive_files_name_the_intensity_otherwise_and_write_none(
+    tmp_path: Path,
+) -> None:
+    # Archive files call the column Intensity; some weekly files add a Headline; a
+    # cell with no value holds the word None.
+    header = [("Intensity" if c == "Event Intensity" else c) for c in polecat.COLUMNS]
+    cells = dict.fromkeys([*header, "Headline"], "None")
+    cells.update(
+        {
+            "Event ID": "e-1",
+            "Event Date": "2018-01-02",
+            "Event Type": "THREATEN",
+            "Intensity": "-4.0",
+            "Actor Name": "Turkey",
+            "Actor Country": "TUR",
+            "Publication Date": "2018-01-03",
+            "Headline": "Turkey threatens",
+        }
+    )
+    path = tmp_path / "ngecEvents-2018-Jan.txt"
+    path.write_text("\t".join(cells) + "\n" + "\t".join(cells.values()) + "\n")
+    found = read("", reported=None, path=path)
+    assert rejected(found) == {}
+    threat = developments(found)["polecat-e-1"]
+    assert (threat.weight, threat.targets, threat.mode, threat.context) == (-4.0, (), (), ())
+    assert threat.source.publisher == "POLECAT"  # Source was None
 
 
 # -- PLOVER ---------------------------------------------------------------------------

@@ -91,3 +91,19 @@ def test_a_bad_correction_refuses_the_whole_load(tl: Timeline, tmp_path: Path) -
     assert "expected at least one of occurred, kind, summary, source or claims" in problems
     assert len(raised.value.problems) == 3
     assert tl.head == head
+
+
+def test_a_seed_revision_names_the_parties_by_their_names(tl: Timeline, tmp_path: Path) -> None:
+    file = tmp_path / "parties.toml"
+    file.write_text(
+        '[[revision]]\ndevelopment = "patriot-sale-approved"\nreported = "2019-01-15"\n'
+        'reason = "recipient named"\ntargets = ["Congress"]\n'
+    )
+    tl.load(file)
+    revision = tl.entry("patriot-sale-approved").revisions[-1]
+    assert revision.targets == ("USA.CONGRESS",)  # the name resolved to its id
+    before = tl.entry("patriot-sale-approved").current("2019-01-14")
+    after = tl.entry("patriot-sale-approved").current("2019-01-15")
+    assert before is not None
+    assert after is not None
+    assert (before.targets, after.targets) == (("TUR",), ("USA.CONGRESS",))

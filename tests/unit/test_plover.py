@@ -14,12 +14,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.naive import NaiveStory, held_all
 from tests.strategies import ACTORS, stories
 from timeline import Timeline, seeds
-from timeline._exchange import export, snapshot
-from timeline.engine import Actor, Development, Kind, Rank, Source, Topic, When
+from timeline._exchange import export, import_file, snapshot
+from timeline.engine import Actor, Development, Kind, Source, Topic, When
 from timeline.engine.coding import CODING, RECIPIENT_REQUIRED
+from timeline.engine.registry import Registry
+from timeline.engine.rule import Entry
 from timeline.formats import Item, Rejected, open_records
 from timeline.formats._plover_write import plover_records
 
@@ -147,12 +148,18 @@ def test_a_development_lacking_a_required_recipient_is_written_uncoded() -> None
     assert written["timeline"]["kind"] == "delivery"
 
 
-def unranked(developments: list[Development]) -> list[Development]:
-    """The developments with every claim's rank normal."""
-    return [
-        attrs.evolve(d, claims=[attrs.evolve(c, rank=Rank.NORMAL) for c in d.claims])
-        for d in developments
-    ]
+def knowledge_days(tl: Timeline) -> list[dt.date | None]:
+    """Every day on which what is known changes, the day before it, and no day at all."""
+    days = {day for entry in tl.entries() for day in entry.knowledge_days()}
+    return [None, *sorted(days | {day - dt.timedelta(days=1) for day in days})]
+
+
+def answers(tl: Timeline, known: dt.date | None) -> tuple[Any, ...]:
+    """Everything a store says as known on `known`: listing, positions with evidence."""
+    days = ("2017-06-01", "2018-06-01", "2018-12-31", "2019-12-31", "2020-12-31")
+    positions = [tl.as_of(day, known_at=known).positions() for day in days]
+    possible = [tl.as_of(day, known_at=known, possible=True).positions() for day in days]
+    return (tl.developments(known), positions, possible)
 
 
 def test_the_bundled_story_round_trips_through_plover_with_the_same_answers(
@@ -160,34 +167,65 @@ def test_the_bundled_story_round_trips_through_plover_with_the_same_answers(
 ) -> None:
     path = tmp_path / "story.plover"
     path.write_text(export(story, "plover"), encoding="utf-8")
+    corrected = story.corrections()
+    # The sequel ranks the DSCA notice's claim; the story revises some developments.
+    assert any(e.rankings for e in corrected)
+    assert any(e.revisions for e in corrected)
+    assert_same_answers(story, path)
+
+
+def assert_same_answers(story: Timeline, path: Path) -> None:
+    """A store importing `path` answers as `story` does, on every knowledge day."""
     with Timeline() as other:
-        assert take(other, path) == []
-        # PLOVER records a development once, as last known: a ranking's ranks cannot be
-        # recorded with it (a recording's claims are normal), so they are compared unranked.
-        assert unranked(other.developments()) == unranked(story.developments())
-        naive = NaiveStory()
-        for development in other.developments():
-            naive.record(development)
-        # A pair with a ranked claim keeps its stance; which claims it rests on may
-        # differ, as the ranking does not travel (see PLOVER_NOTES).
-        ranked = {
-            (c.actor, c.topic)
-            for d in story.developments()
-            for c in d.claims
-            if c.rank is not Rank.NORMAL
-        }
-        assert ranked  # the sequel ranks the DSCA notice's claim
-        for day in ("2017-06-01", "2018-06-01", "2018-12-31", "2019-12-31", "2020-12-31"):
-            answer = held_all(story.as_of(day).positions())
-            found = held_all(other.as_of(day).positions())
-            assert {k: v[0] for k, v in found.items()} == {k: v[0] for k, v in answer.items()}
-            assert {k: v for k, v in found.items() if k not in ranked} == {
-                k: v for k, v in answer.items() if k not in ranked
-            }
-            assert naive.as_of(dt.date.fromisoformat(day), None, False) == found
+        import_file(other, path)
+        # Each development and every correction of it, as recorded (in any order).
+        assert [normalised(e) for e in other.entries()] == [normalised(e) for e in story.entries()]
+        for known in knowledge_days(story):
+            assert answers(other, known) == answers(story, known), known
         congress = other.as_of("2019-12-31").position("USA.CONGRESS", "patriot-sale")
-        before = story.as_of("2019-12-31").position("USA.CONGRESS", "patriot-sale")
-        assert congress == before
+        assert congress == story.as_of("2019-12-31").position("USA.CONGRESS", "patriot-sale")
+
+
+def test_a_retraction_and_a_revision_of_the_parties_round_trip_through_plover(
+    tmp_path: Path,
+) -> None:
+    with Timeline() as tl:
+        tl.load(seeds.path())
+        first, second = (d.id for d in tl.developments()[:2])
+        tl.retract(first, reported="2020-03-01", reason="misattributed")
+        tl.revise(second, reported="2020-04-01", reason="recoded", targets=["RUS"], weight=-3)
+        path = tmp_path / "corrected.plover"
+        path.write_text(export(tl, "plover"), encoding="utf-8")
+        meta, records = plover_lines(path.read_text(encoding="utf-8"))
+        for record in records:
+            EVENT.validate(record)
+        withdrawn = next(r for r in records if r["id"] == first)
+        assert (withdrawn["has_event"], withdrawn["event"]) == (False, [])
+        assert first in {u["id"] for u in meta["uncoded"]}
+        assert_same_answers(tl, path)
+
+
+def normalised(entry: Entry) -> tuple[Any, ...]:
+    """An entry with its corrections sorted: the order of recording is not an answer."""
+    return (
+        entry.development,
+        sorted(entry.revisions, key=repr),
+        sorted(entry.retractions, key=repr),
+        sorted(entry.rankings, key=repr),
+    )
+
+
+def test_a_plover_export_as_known_on_a_day_reads_back_as_the_story_then(
+    story: Timeline, tmp_path: Path
+) -> None:
+    known = dt.date(2019, 1, 1)
+    path = tmp_path / "then.plover"
+    path.write_text(export(story, "plover", known_at=known), encoding="utf-8")
+    with Timeline() as other:
+        import_file(other, path)
+        for day in [d for d in knowledge_days(story) if d is not None and d <= known]:
+            assert answers(other, day) == answers(story, day), day
+        assert answers(other, None) == answers(story, known)
 
 
 def test_event_data_round_trips_through_plover(tmp_path: Path) -> None:
@@ -229,3 +267,20 @@ def test_a_plain_plover_record_maps_its_event_type_back_to_a_kind(tmp_path: Path
         assert found["phox-2"].summary == "A warning."
         # An AID record without its recipient is read as the data says, not refused.
         assert (found["phox-3"].kind, found["phox-3"].weight) == (Kind.AID, 7.5)
+
+
+def test_a_bad_correction_in_a_records_history_is_refused_naming_its_line(
+    story: Timeline, tmp_path: Path
+) -> None:
+    meta, records = plover_lines(export(story, "plover"))
+    ranked = next(
+        i for i, r in enumerate(records) if "rankings" in r["timeline"].get("history", {})
+    )
+    records[ranked]["timeline"]["history"]["rankings"][0]["rank"] = "best"
+    del meta["sha256"]  # edited on purpose
+    path = tmp_path / "bad.plover"
+    path.write_text("".join(json.dumps(x) + "\n" for x in [meta, *records]), encoding="utf-8")
+    rejected = [r for r in open_records(path, registry=Registry()) if isinstance(r, Rejected)]
+    assert len(rejected) == 1
+    assert rejected[0].line == ranked + 2  # after the meta line
+    assert "expected a rank" in rejected[0].reason

@@ -125,6 +125,10 @@ def _revision_rows(revision: Revision) -> list[list[str]]:
             shown = "; ".join(f"{c.actor} {c.stance} {c.topic}" for c in value) or "none"
         elif name == "source":
             shown = f"{value.publisher} ({value.reliability})"
+        elif isinstance(value, tuple):  # actors, targets, mode, context
+            shown = ", ".join(value) or "none"
+        elif value is None:  # a value the revision clears
+            shown = "none"
         else:
             shown = str(value)
         rows.append([name, shown])

@@ -118,6 +118,12 @@ def add(app: App, /, file: str | None, **given: Any) -> None:
     app.say({"id": stored.id, "added": bool(new)}, text)
 
 
+def _targets(names: tuple[str, ...], none: bool) -> tuple[str, ...] | None:
+    if none and names:
+        raise click.UsageError("give --target or --no-targets, not both")
+    return () if none else (names or None)
+
+
 def _claims(tl: Timeline, texts: tuple[str, ...], none: bool) -> list[StanceClaim] | None:
     from timeline.cli._drafts import claims_from
 
@@ -140,6 +146,11 @@ def _claims(tl: Timeline, texts: tuple[str, ...], none: bool) -> list[StanceClai
 @click.option("--occurred", metavar="D", help="The corrected date (EDTF, or 'last month').")
 @click.option("--kind", type=click.Choice(KINDS), help="The corrected kind.")
 @click.option("--summary", help="The corrected summary.")
+@click.option("--actor", "actors", multiple=True, metavar="A",
+              help="Who acted, corrected (repeatable; replaces all).")  # fmt: skip
+@click.option("--target", "targets", multiple=True, metavar="A",
+              help="At whom, corrected (repeatable; replaces all).")  # fmt: skip
+@click.option("--no-targets", is_flag=True, help="The development has no target.")
 @_source_options
 @_claim_option
 @click.option("--no-claims", is_flag=True, help="The development makes no stance claims.")
@@ -148,7 +159,8 @@ def _claims(tl: Timeline, texts: tuple[str, ...], none: bool) -> list[StanceClai
 @pass_app
 def revise(app: App, /, dev_id: str, reported: DayArg, reason: str, **given: Any) -> None:
     """Record a correction of development ID, known from --reported on: only the fields
-    given change (--claim replaces all claims; source options change the source).
+    given change (--claim, --actor and --target replace all of theirs; source options
+    change the source).
     Earlier states of knowledge are kept: --known-at before the date still shows the
     original. The same correction again changes nothing."""
     tl = app.timeline(write=True)
@@ -161,6 +173,8 @@ def revise(app: App, /, dev_id: str, reported: DayArg, reason: str, **given: Any
 
         changes["occurred"] = occurred_from(occurred, reported.when)
     changes["claims"] = _claims(tl, given.pop("claims"), given.pop("no_claims"))
+    changes["actors"] = given.pop("actors") or None
+    changes["targets"] = _targets(given.pop("targets"), given.pop("no_targets"))
     changes["source"] = source_from(current.source, given)
     before = len(entry.revisions)
     tl.revise(dev_id, reported=reported.when, reason=reason, **changes)

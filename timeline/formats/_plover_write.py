@@ -16,22 +16,37 @@ coded event.  What PLOVER cannot say travels in the `timeline` extension on the
 record (the kind, the EDTF dates, summary, reliability, claims, and the data's
 code, mode, context and weight) and `timeline_id` on each actor, which the manual
 allows ("Providers should feel free to include named fields beyond those provided").
+
+A record codes the development as known when exported; its `timeline.history`
+carries what was recorded about it since (`Story.history`): the development as
+first recorded when a revision changed it, and its revisions, retractions and
+rankings, each with its own reported date, so that it reads back to the same
+answers on every knowledge day.  A development retracted by then is written too,
+as its last version, with `has_event` false: PLOVER has no retracted event.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
 
 from timeline.engine.coding import CODING, PLOVER_SECTORS, QUAD, plover_actor
+from timeline.engine.rule import Entry, is_known, story_key_of
 from timeline.engine.values import Actor, Development
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 from timeline.projections._timelinejs import human_date
-from timeline.projections.export import source_record
+from timeline.projections.export import (
+    development_record,
+    ranking_record,
+    retraction_record,
+    revision_record,
+    source_record,
+)
 
-__all__ = ["CODER", "Coded", "Uncoded", "actor_object", "plover_records"]
+__all__ = ["CODER", "Coded", "Uncoded", "actor_object", "history", "plover_records"]
 
 CODER = "timeline"
 Find = Callable[[str], Actor | None]
@@ -183,12 +198,73 @@ def _record(development: Development, find: Find, coded: bool) -> dict[str, Any]
     return record
 
 
-def plover_records(developments: Iterable[Development], find: Find = _none) -> Coded:
-    """One PLOVER record per development, in the order given (see the module notes)."""
+def plover_records(
+    developments: Iterable[Development],
+    find: Find = _none,
+    entries: Iterable[Entry] = (),
+    known: dt.date | None = None,
+) -> Coded:
+    """One PLOVER record per development, in the order given (see the module notes).
+
+    `entries` give what was recorded about them, as known on `known`: their
+    history travels with each record, and those retracted by then are written too,
+    each placed in story order.
+    """
+    found = {entry.id: entry for entry in entries}
+    told = {d.id: d for d in developments}
+    withdrawn = []
+    for entry in found.values():
+        if entry.id not in told and is_known(entry.development.reported, known):
+            last = Entry(entry.development, entry.revisions, (), entry.rankings).as_known(known)
+            if last is not None:
+                withdrawn.append(last)
+    ids = {*told, *(d.id for d in withdrawn)}
+    ordered = list(told.values())
+    if withdrawn:  # placed among the rest in story order
+        ordered = sorted([*ordered, *withdrawn], key=story_key_of)
     records, uncoded = [], []
-    for development in developments:
-        reason = _why_not(development)
+    for development in ordered:
+        kept = found.get(development.id)
+        past = history(kept, known, ids) if kept is not None else {}
+        reason = _RETRACTED if past.get("retractions") else _why_not(development)
         if reason is not None:
             uncoded.append(Uncoded(development.id, reason))
-        records.append(_record(development, find, reason is None))
+        record = _record(development, find, reason is None)
+        if past:
+            record["timeline"]["history"] = past
+        records.append(record)
     return Coded(tuple(records), tuple(uncoded))
+
+
+_RETRACTED = "retracted: PLOVER has no withdrawn event (the retraction is in timeline.history)"
+
+
+def history(entry: Entry, known: dt.date | None, ids: set[str]) -> dict[str, Any]:
+    """What was recorded about a development after it, as known on `known` (empty: nothing).
+
+    A ranking grounded in a development not exported keeps its rank, not its `by`.
+    """
+    revisions = [r for r in entry.revisions if is_known(r.reported, known)]
+    retractions = [r for r in entry.retractions if is_known(r.reported, known)]
+    rankings = [r for r in entry.rankings if is_known(r.reported, known)]
+    found: dict[str, Any] = {}
+    if revisions:
+        first = entry.development
+        found["recorded"] = development_record(
+            first if known is None else first.reports_known(known)
+        )
+        found["revisions"] = [_without_id(revision_record(entry.id, r)) for r in revisions]
+    if retractions:
+        found["retractions"] = [_without_id(retraction_record(entry.id, r)) for r in retractions]
+    if rankings:
+        found["rankings"] = [
+            _without_id(
+                ranking_record(entry.id, attrs.evolve(r, by=None) if r.by not in ids else r)
+            )
+            for r in rankings
+        ]
+    return found
+
+
+def _without_id(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k != "development"}

@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import attrs
+
 from timeline.engine._import_lines import Item, Line, Load
-from timeline.engine.importer import _registrations, _resolve
+from timeline.engine.importer import _log_value, _registrations, _resolve
 from timeline.engine.registry import Registry
 from timeline.engine.values import Development
 from timeline.engine.when import When
@@ -30,11 +32,10 @@ from timeline.formats._records import Format, Head, Reader, Rejected, Yield, mis
 __all__ = ["PLOVER", "PLOVER_NOTES"]
 
 PLOVER_NOTES = (
-    "a PLOVER file holds developments as known when it was exported: revisions and "
-    "retractions are not in it, so each development comes back as first recorded, "
-    "with its corrections already applied",
-    "rankings are not in it either: a ranked claim comes back normal, so a pair whose "
-    "claims were ranked keeps its stance but may rest on other claims",
+    "a PLOVER record codes a development as known when it was exported; its revisions, "
+    "retractions and rankings travel in the 'timeline' extension (timeline.history), "
+    "so timeline's own export reads back to the same answers on every knowledge day, "
+    "and a record without them comes back as written, uncorrected and unranked",
     "without the 'timeline' extension a record comes back with the kind its event "
     "type codes, occurred from date and enddate, reported on its coded_date, "
     "reliability 'named', the comment as summary and no stance claims; an actor is "
@@ -69,6 +70,11 @@ def _read(
         load = Load(path, registry)
         actors = Actors(load.registry, shared=True)
         digest, meta_line = Digest(), 0
+        # Corrections in records' histories come after every record, as read at the
+        # file's last line (their label names their own): a ranking may rest on a
+        # development written later in the file, and records keep the file's order.
+        later: list[Item] = []
+        number = 0
         for index, (number, text, found, error) in enumerate(objects(path)):
             if found is None:
                 yield Rejected(number, text, error)
@@ -78,7 +84,10 @@ def _read(
                 yield from _registered(load, number, found)
                 continue
             digest.add(found)
-            yield from _record(actors, load, number, text, found, reported)
+            yield from _record(actors, load, number, text, found, reported, later)
+        for item in later:
+            label = f"{item.label} (in the history on line {item.line})"
+            yield attrs.evolve(item, line=max(number, item.line), label=label)
         wanted = None if meta is None else meta.get("sha256")
         if wanted is not None and wanted != (computed := digest.text()):
             yield Rejected(
@@ -114,17 +123,62 @@ def _record(
     text: str,
     data: dict[str, Any],
     reported: When | None,
+    later: list[Item],
 ) -> Iterator[Yield]:
     line = Line(load, number, "record", data)
     development = read_record(actors, load, line, reported)
     resolved = None if development is None else _resolve(load, line, development)
     yield from actors.pending(number)
-    if load.problems or not isinstance(resolved, Development):
+    past = _history(load, number, resolved, data.get("timeline"))
+    if load.problems or not isinstance(resolved, Development) or past is None:
         reasons = "; ".join(_reason(m) for _, m in load.problems) or "cannot be read"
         load.problems.clear()
         yield Rejected(number, text, reasons)
         return
-    yield Item(number, f"development {resolved.id!r}", resolved)
+    first, corrections = past
+    yield Item(number, f"development {first.id!r}", first)
+    later.extend(corrections)
+
+
+_CORRECTIONS = {"revisions": "revision", "retractions": "retraction", "rankings": "ranking"}
+
+
+def _history(
+    load: Load, number: int, development: Any, extension: Any
+) -> tuple[Development, list[Item]] | None:
+    """The development as first recorded and its corrections, from `timeline.history`.
+
+    Without a history the record's development is the one recorded; None when
+    the history has problems (reported on the load).
+    """
+    past = extension.get("history") if isinstance(extension, dict) else None
+    if not isinstance(development, Development) or past is None:
+        return None if not isinstance(development, Development) else (development, [])
+    if not isinstance(past, dict):
+        load.add(number, "field 'timeline.history': expected an object")
+        return None
+    first: Any = development
+    if "recorded" in past:
+        data = past["recorded"]
+        line = Line(load, number, "development", data if isinstance(data, dict) else {})
+        found = _log_value(line)
+        first = None if found is None else _resolve(load, line, found)
+    items = []
+    for key, kind in _CORRECTIONS.items():
+        for data in past.get(key) or ():
+            if not isinstance(data, dict):
+                load.add(number, f"field 'timeline.history.{key}': expected objects")
+                continue
+            line = Line(load, number, kind, {"development": development.id, **data})
+            value = _log_value(line)
+            value = None if value is None else _resolve(load, line, value)
+            if value is not None:
+                items.append(Item(number, line.label, value, development.id))
+    if isinstance(first, Development) and first.id != development.id:
+        load.add(number, f"field 'timeline.history.recorded.id': expected {development.id!r}")
+    if not isinstance(first, Development) or load.problems:
+        return None
+    return first, items
 
 
 PLOVER = Format("plover", None, True, _recognise, _read)

@@ -1,12 +1,23 @@
 """POLECAT's weekly release files: tab-separated, one event a row, with a header line.
 
-Written from the POLECAT data description (its columns are listed in `COLUMNS`).
 POLECAT codes PLOVER directly: Event Type is a PLOVER type, Event Mode and Contexts
 its mode and contexts, and Event Intensity (a PLOVER score, -10..+10) the weight
 for relations.  The id is `polecat-EVENT_ID`; occurred is Event Date and reported is
 Publication Date (the day the story was published, when it could first be known).
 Actors keep their names, countries, sectors and Wikidata ids; several actors in one
 cell are separated by semicolons.
+
+The columns (`COLUMNS`) are those of the files POLECAT publishes on Harvard
+Dataverse (POLECAT Weekly Data, https://doi.org/10.7910/DVN/AJGVIT; its
+documentation is https://doi.org/10.7910/DVN/LMFPIP, produced by the Program on
+Geostrategic Risk with Leidos), as three independent readers of the real files
+write their header: the 40 names, with `District` and `Province` for the place's
+parts; the intensity column is `Intensity` in some files and `Event Intensity`
+in others, and some weekly files add `Headline`, `Event Text`, `Feed` and
+`Story ID` (all read by name, extras ignored; Andreas Beger's notes on the
+misformatted files: https://andybeger.com/blog/2024-05-21-polecat-event-data).
+A cell with no value is written `None`, and read as empty.
+See tests/data/README.md for where each was found.
 """
 
 from __future__ import annotations
@@ -26,7 +37,7 @@ from timeline.formats._events import Cells, Event, RowError, read_rows
 from timeline.formats._records import Format, Head, Reader, Yield
 from timeline.formats._tabular import columns_of, first_columns, rows
 
-__all__ = ["COLUMNS", "POLECAT"]
+__all__ = ["COLUMNS", "INTENSITY", "POLECAT"]
 
 COLUMNS = (
     "Event ID",
@@ -54,8 +65,8 @@ COLUMNS = (
     "Wikipedia Recipient ID",
     "Placename",
     "City",
-    "Address",
-    "State",
+    "District",
+    "Province",
     "Country",
     "Latitude",
     "Longitude",
@@ -71,6 +82,8 @@ COLUMNS = (
     "Version",
 )
 _NEEDED = {"Event ID", "Event Date", "Event Type", "Actor Name", "Publication Date"}
+# The intensity column's names: the weekly files of 2023 on, and earlier archive files.
+INTENSITY = ("Event Intensity", "Intensity")
 
 
 def _recognise(head: Head) -> bool:
@@ -111,7 +124,7 @@ def _development(actors: Actors, cells: Cells) -> Development:
         raise RowError(
             f"column 'Event Type': found {event!r}; expected a PLOVER type such as 'ACCUSE'"
         )
-    weight = cells.number("Event Intensity")
+    weight = next((cells.number(c) for c in INTENSITY if cells.get(c)), None)
     who = _actors(actors, cells, "Actor", "Wikipedia Actor ID")
     if not who:
         raise RowError("column 'Actor Name': empty; expected the name of the actor who acted")
@@ -149,10 +162,15 @@ def _read(
         missing = sorted(_NEEDED - set(columns))
         if missing:
             raise LoadError([f"{path}:{header[0]}: header: missing columns {', '.join(missing)}"])
-        cells = ((line, text, Cells(columns, row)) for line, text, row in found)
+        cells = ((line, text, Cells(columns, _given(row))) for line, text, row in found)
         yield from read_rows(cells, actors, lambda c: _read_one(actors, c))
 
     return None, _NOTES, records
+
+
+def _given(row: list[str]) -> list[str]:
+    """The row with POLECAT's written-out `None` (no value) as an empty cell."""
+    return ["" if cell.strip() == "None" else cell for cell in row]
 
 
 def _read_one(actors: Actors, cells: Cells) -> Development | Item:
@@ -160,7 +178,8 @@ def _read_one(actors: Actors, cells: Cells) -> Development | Item:
 
 
 _NOTES = (
-    "POLECAT: reported is Publication Date; relations weigh each event by its Event Intensity",
+    "POLECAT: reported is Publication Date; relations weigh each event by its Event Intensity "
+    "(or Intensity)",
 )
 
 POLECAT = Format("polecat", "polecat", True, _recognise, _read)
