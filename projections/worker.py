@@ -1,10 +1,10 @@
 """A projection worker: catches the view up in bulk, then follows the store.
 
-On PostgreSQL it follows by subscription (eventsourcing's projection runner over
-LISTEN/NOTIFY), so new events arrive as they are committed; SQLite has no
+On PostgreSQL it follows by LISTEN/NOTIFY, each notification starting a batched
+catch-up of everything new, so new events arrive as they are committed; SQLite has no
 subscriptions, so there it polls.  One worker works on a view at a time: on
 PostgreSQL a second one waits on an advisory lock until the first stops.  Every
-batch and every event is written with its tracking in one transaction, so a stop
+batch is written with its tracking in one transaction, so a stop
 or a crash at any point resumes exactly where the view's tracking says.
 """
 
@@ -17,13 +17,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import PersistenceError
-from eventsourcing.projection import BaseProjectionRunner
 
-from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import StoreError
 from timeline.projections.materialised import Materialised
-from timeline.projections.projection import TOPICS
 
 __all__ = ["Worker"]
 
@@ -112,27 +109,24 @@ class Worker:
             self._catch_up(stop)
 
     def _subscribe(self, stop: threading.Event) -> None:
-        view = self.materialised
-        before = view.projection.processed
-        # The runner builds its own application, which replaces the store's insert
-        # function; under the openers' lock, so a writer opening at that moment does
-        # not fail with "tuple concurrently updated".
-        with self.config.creating():
-            runner: BaseProjectionRunner[StoreApplication] = BaseProjectionRunner(
-                projection=view.projection,
-                application_class=StoreApplication,
-                tracking_recorder=view.view,
-                topics=TOPICS,
-                env=self.config.env,
-            )
-        self.report(f"following the store from #{view.tracking_id}")
-        with runner:
-            seen = before
-            while not stop.is_set() and not runner.is_interrupted.is_set():
-                runner.run_forever(timeout=self.interval)  # raises what the runner hit
-                if view.projection.processed != seen:
-                    seen = view.projection.processed
-                    self.report(f"processed {seen - before} events, up to #{view.tracking_id}")
+        """Follows by LISTEN: each notification, or a quiet interval, starts a batched catch-up.
+
+        A bulk write commits many thousands of events at once; catching them up in
+        pages of `catchup.BATCH`, each page one transaction, keeps pace with it where
+        processing them one event per transaction (eventsourcing's runner) fell behind.
+        """
+        from psycopg.sql import SQL, Identifier
+
+        channel = self.materialised.application.recorder.channel_name
+        with self.config.connect() as conn:
+            # Listening before catching up: nothing committed in between goes unnoticed.
+            conn.execute(SQL("LISTEN {0}").format(Identifier(channel)))
+            self._catch_up(stop)
+            self.report(f"following the store from #{self.materialised.tracking_id}")
+            while not stop.is_set():
+                for _ in conn.notifies(timeout=self.interval, stop_after=1):
+                    pass  # what was notified is read from the view's tracking on
+                self._catch_up(stop)
 
     @contextmanager
     def _alone(self, stop: threading.Event) -> Iterator[None]:
