@@ -117,7 +117,8 @@ class Worker:
         """
         from psycopg.sql import SQL, Identifier
 
-        channel = self.materialised.application.recorder.channel_name
+        recorder: Any = self.materialised.application.recorder  # a PostgreSQL recorder
+        channel = recorder.channel_name
         with self.config.connect() as conn:
             # Listening before catching up: nothing committed in between goes unnoticed.
             conn.execute(SQL("LISTEN {0}").format(Identifier(channel)))
