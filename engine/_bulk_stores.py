@@ -28,6 +28,8 @@ _CHUNK = 500
 _RECORDED_ID = re.compile(rb'"development":\{"_type_":"development","_data_":\{"id":"([^"\\]*)"')
 # Seconds a bulk write on SQLite waits for another writer (say a long import) to commit.
 LOCK_WAIT = 600.0
+# The page cache of a bulk write on SQLite, in KiB (as `PRAGMA cache_size` takes it).
+BULK_CACHE_KIB = -64 * 1024
 # Seconds a PostgreSQL bulk write may spend between two of its statements.
 IDLE = 600
 RECORDED_TOPIC = "timeline.engine.aggregates:DevelopmentStream.Recorded"
@@ -67,6 +69,11 @@ def recorded_id(state: bytes) -> str | None:
 
 def _hex(ident: UUID | str) -> str:
     return ident.hex if isinstance(ident, UUID) else ident
+
+
+def _hex_of(ident: Any) -> str:
+    """The stream id as SQLite stores it (a UUID's 32 hex digits)."""
+    return ident.hex if type(ident) is UUID else UUID(str(ident)).hex
 
 
 def _grouped(rows: Sequence[tuple[UUID, int, str, bytes]]) -> dict[UUID, list[StoredEvent]]:
@@ -123,6 +130,10 @@ class _SQLite(StoreTransaction):
         connection = self._connected.__enter__()
         self.raw = connection._sqlite_conn
         self.cursor = self.raw.cursor()
+        # A larger page cache for the write, so the stream index's pages that its many
+        # inserts touch stay in memory; the connection's own size is restored after.
+        self._cache = self.cursor.execute("PRAGMA cache_size").fetchone()[0]
+        self.cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
         try:
             self._begin()
         except BaseException:
@@ -158,10 +169,7 @@ class _SQLite(StoreTransaction):
         self.cursor.executemany(
             f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "
             "VALUES (?, ?, ?, ?)",
-            [
-                (UUID(str(e.originator_id)).hex, e.originator_version, e.topic, e.state)
-                for e in events
-            ],
+            [(_hex_of(e.originator_id), e.originator_version, e.topic, e.state) for e in events],
         )
         self.appended += len(events)
 
@@ -185,7 +193,10 @@ class _SQLite(StoreTransaction):
             self._release()
 
     def _release(self) -> None:
-        self._connected.__exit__(None, None, None)
+        try:
+            self.cursor.execute(f"PRAGMA cache_size = {int(self._cache)}")
+        finally:
+            self._connected.__exit__(None, None, None)
 
 
 class _Postgres(StoreTransaction):
