@@ -56,6 +56,8 @@ class StoredEvents:
             and transcoder.encoder.key_separator == ":"
             and not transcoder.encoder.ensure_ascii
             and transcoder.encoder.allow_nan
+            and not transcoder.encoder.sort_keys
+            and transcoder.encoder.indent is None
         )
         self._by_type: dict[type, Callable[[Any], str]] = {
             str: _text,
