@@ -9,7 +9,9 @@ Lines (and, with `--datasets`, in each dataset format with a sample under
 run: imports it with `timeline._exchange.import_file` into a new SQLite file (and
 a new PostgreSQL schema), and saves the same developments with plain eventsourcing
 (`app.save(*aggregates)` in batches of 1,000: the anchor).  It prints events/s,
-the import's share of the anchor's rate, and each child's peak RSS.  With
+the import's share of the anchor's rate, and each child's peak RSS; beside
+them, the rate and the ratio by this process's CPU time (a busy machine's
+waits are not in it, nor, on PostgreSQL, the server's work).  With
 `--load N` it also writes N developments as a seed file and compares what
 `timeline load` does with a new store (read the seeds once, `record_many`) with
 reading them and saving plainly.  Nothing here is a test; the targets are printed
@@ -140,7 +142,7 @@ def child_load(path: str, url: str, plain: bool) -> dict[str, Any]:
     from timeline.engine.loader import read_seeds
     from timeline.engine.registry import Registry
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     seeds = read_seeds(Path(path), Registry())
     if plain:
         app = StoreApplication(env=StoreConfig.from_url(url).env)
@@ -154,9 +156,9 @@ def child_load(path: str, url: str, plain: bool) -> dict[str, Any]:
     else:
         with Timeline.open(url) as tl:
             tl.record_many(seeds.developments, actors=seeds.actors, topics=seeds.topics)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     events = len(seeds.developments) + len(seeds.actors) + len(seeds.topics)
-    return {"events": events, "seconds": seconds, "rss": _peak_mb()}
+    return {"events": events, "seconds": seconds, "cpu": cpu, "rss": _peak_mb()}
 
 
 def load_versus_save(n: int, folder: Path) -> None:
@@ -181,11 +183,11 @@ def child_import(path: str, url: str, fmt: str | None) -> dict[str, Any]:
     from timeline._exchange import import_file
 
     with Timeline.open(url) as tl:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = import_file(tl, path, format=fmt, reported="2024-01-01")
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     events = report.added + len(report.actors) + len(report.topics) + report.revisions
-    return {"events": events, "seconds": seconds, "rss": _peak_mb()}
+    return {"events": events, "seconds": seconds, "cpu": cpu, "rss": _peak_mb()}
 
 
 def child_anchor(n: int, url: str) -> dict[str, Any]:
@@ -195,7 +197,7 @@ def child_anchor(n: int, url: str) -> dict[str, Any]:
     from timeline.engine.values import Actor, Topic
 
     app = StoreApplication(env=StoreConfig.from_url(url).env)
-    events, batch, seconds = 0, [], 0.0
+    events, batch, seconds, cpu = 0, [], 0.0, 0.0
     for value in _developments(n):
         if isinstance(value, Actor):
             batch.append(ActorStream(actor=value))
@@ -204,17 +206,19 @@ def child_anchor(n: int, url: str) -> dict[str, Any]:
         else:
             batch.append(DevelopmentStream(development=value))
         if len(batch) >= BATCH:
-            started = time.perf_counter()
+            started, began = time.perf_counter(), time.process_time()
             app.save(*batch)
             seconds += time.perf_counter() - started
+            cpu += time.process_time() - began
             events, batch = events + len(batch), []
     if batch:
-        started = time.perf_counter()
+        started, began = time.perf_counter(), time.process_time()
         app.save(*batch)
         seconds += time.perf_counter() - started
+        cpu += time.process_time() - began
         events += len(batch)
     app.close()
-    return {"events": events, "seconds": seconds, "rss": _peak_mb()}
+    return {"events": events, "seconds": seconds, "cpu": cpu, "rss": _peak_mb()}
 
 
 def _run_child(*args: str) -> dict[str, Any]:
@@ -254,6 +258,11 @@ def _print(label: str, result: dict[str, Any], anchor: dict[str, Any] | None, ta
     rate = result["events"] / result["seconds"]
     line = f"  {label:<34}{result['events']:>10,} ev {rate:>10,.0f} ev/s"
     line += f"  peak RSS {result['rss']:>6,.0f} MB"
+    line += f"  ({result['events'] / result['cpu']:,.0f} ev/CPU-s"
+    if anchor is not None:
+        by_cpu = (result["events"] / result["cpu"]) / (anchor["events"] / anchor["cpu"])
+        line += f", {by_cpu:.2f}x by CPU"
+    line += ")"
     if anchor is not None:
         ratio = rate / (anchor["events"] / anchor["seconds"])
         line += f"  {ratio:.2f}x the anchor"

@@ -66,7 +66,7 @@ class Fields(ABC):
 
     def clean(self, prefix: FieldPath = ()) -> bool:
         """Whether no problem was found at or below `prefix`."""
-        return not any(path[: len(prefix)] == prefix for path in self.bad)
+        return not self.bad or not any(path[: len(prefix)] == prefix for path in self.bad)
 
     def get(self, path: FieldPath, default: Any = None) -> Any:
         """The value at `path` if it was found well-formed, else `default`."""
@@ -76,6 +76,8 @@ class Fields(ABC):
                 value = value[step]
             except (KeyError, IndexError, TypeError):
                 return default
+        if not self.bad:  # the usual record: nothing flagged, nothing to look through
+            return value
         flagged = any(path[: len(bad)] == bad for bad in self.bad)
         return default if flagged else value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -133,6 +134,12 @@ COMMON = {"type", "recorded"}  # keys every log line may carry besides its own
 _SLUG_PART = re.compile(r"[^a-z0-9]+")
 
 
+@functools.cache
+def _required(schema: str) -> tuple[tuple[str, str], ...]:
+    """A schema's required keys, each with the example its problem names."""
+    return tuple((key, spec[2]) for key, spec in SCHEMAS[schema].items() if spec[1])
+
+
 @attrs.frozen
 class Item:
     """One value read from a line, with where it was found."""
@@ -195,14 +202,15 @@ class Line(Fields):
         """Reports unknown keys, missing fields and values of the wrong shape."""
         keys = SCHEMAS[schema]
         for key, value in data.items():
-            if key in keys:
-                self.shape((*path, key), value, *keys[key][::2])
+            spec = keys.get(key)
+            if spec is not None:
+                self.shape((*path, key), value, spec[0], spec[2])
             elif not (path == () and key in COMMON):
                 close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}?" if close else f"expected {', '.join(keys)}"
                 self.problem((*path, key), f"unknown key {key!r}; {hint}")
-        for key, (_shape, required, example) in keys.items():
-            if required and data.get(key) is None and (*path, key) not in self.bad:
+        for key, example in _required(schema):
+            if data.get(key) is None and (*path, key) not in self.bad:
                 found = "missing" if key not in data else "found null"
                 self.problem((*path, key), f"{found}; expected {example}")
 

@@ -79,6 +79,16 @@ class AttrsByFields(Transcoding):
         # so what those stores hold and what is written now keep one shape.
         self._omitted = {f.name: f.default for f in fields if f.metadata.get(values.OMIT_DEFAULT)}
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The stored keys, in their stored order."""
+        return tuple(self._fields)
+
+    @property
+    def omitted(self) -> dict[str, Any]:
+        """The fields left out when at their default, with that default."""
+        return dict(self._omitted)
+
     def encode(self, obj: Any) -> dict[str, Any]:
         found = {name: getattr(obj, name) for name in self._fields}
         for name, default in self._omitted.items():

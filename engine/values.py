@@ -54,6 +54,11 @@ _DEVELOPMENT_ID = re.compile(
 _ACTOR_ID = re.compile(r"[A-Z]{3}[A-Z0-9]{0,9}(?:\.[A-Z0-9]+(?:_[A-Z0-9]+)*)*")
 
 
+# Each enum's members by the plain texts and numbers already parsed into them.
+_PARSED: dict[type[enum.Enum], dict[object, Any]] = {}
+_KEPT = 256
+
+
 class _Named(enum.Enum):
     """An enum read from its name or value, case-insensitively, with a clear error."""
 
@@ -61,10 +66,18 @@ class _Named(enum.Enum):
     def parse(cls, value: object) -> Self:
         if isinstance(value, cls):
             return value
+        # Texts and numbers read before are looked up: an import parses millions.
+        known = _PARSED.setdefault(cls, {})
+        plain = type(value) is str or type(value) is int
+        if plain and value in known:
+            found: Self = known[value]
+            return found
         for member in cls:
             if value == member.value or (
                 isinstance(value, str) and value.strip().lower() == member.name.lower()
             ):
+                if plain and len(known) < _KEPT:  # spellings vary without end
+                    known[value] = member
                 return member
         choices = ", ".join(member.name.lower() for member in cls)
         raise RecordError(f"expected a {cls.__name__.lower()} ({choices}), found {value!r}")

@@ -1,10 +1,10 @@
 """A projection worker: catches the view up in bulk, then follows the store.
 
-On PostgreSQL it follows by subscription (eventsourcing's projection runner over
-LISTEN/NOTIFY), so new events arrive as they are committed; SQLite has no
+On PostgreSQL it follows by LISTEN/NOTIFY, each notification starting a batched
+catch-up of everything new, so new events arrive as they are committed; SQLite has no
 subscriptions, so there it polls.  One worker works on a view at a time: on
 PostgreSQL a second one waits on an advisory lock until the first stops.  Every
-batch and every event is written with its tracking in one transaction, so a stop
+batch is written with its tracking in one transaction, so a stop
 or a crash at any point resumes exactly where the view's tracking says.
 """
 
@@ -87,12 +87,13 @@ class Worker:
         with backend.alone(self, stop):
             if stop.is_set():
                 return
-            self._catch_up(stop)
+            self.catch_up(stop)
             if stop.is_set():
                 return
             backend.follow(self, stop)
 
-    def _catch_up(self, stop: threading.Event) -> int:
+    def catch_up(self, stop: threading.Event) -> int:
+        """Catches the view up on everything new, in batches, and says how many it processed."""
         view = self.materialised
         processed = view.catch_up(stop=stop)
         if processed:
@@ -102,4 +103,4 @@ class Worker:
     def poll(self, stop: threading.Event) -> None:
         """Catches up every `interval` seconds until `stop` is set."""
         while not stop.wait(self.interval):
-            self._catch_up(stop)
+            self.catch_up(stop)

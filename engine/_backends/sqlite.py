@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["BACKEND", "SQLITE_WAIT", "SQLiteBackend"]
 
+# The page cache of a bulk write, in KiB (as `PRAGMA cache_size` takes it).
+BULK_CACHE_KIB = -64 * 1024
+
 
 class SQLiteBackend(Backend):
     """A store in one SQLite file (or, for `sqlite:///:memory:`, a shared in-memory database)."""
@@ -126,6 +129,10 @@ class SQLiteTransaction(StoreTransaction):
         connection = self._connected.__enter__()
         self.raw = connection._sqlite_conn
         self.cursor = self.raw.cursor()
+        # A larger page cache for the write, so the stream index's pages that its many
+        # inserts touch stay in memory; the connection's own size is restored after.
+        self._cache = self.cursor.execute("PRAGMA cache_size").fetchone()[0]
+        self.cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
         try:
             self._begin()
         except BaseException:
@@ -161,10 +168,7 @@ class SQLiteTransaction(StoreTransaction):
         self.cursor.executemany(
             f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "
             "VALUES (?, ?, ?, ?)",
-            [
-                (UUID(str(e.originator_id)).hex, e.originator_version, e.topic, e.state)
-                for e in events
-            ],
+            [(_hex_of(e.originator_id), e.originator_version, e.topic, e.state) for e in events],
         )
         self.appended += len(events)
 
@@ -188,7 +192,15 @@ class SQLiteTransaction(StoreTransaction):
             self._release()
 
     def _release(self) -> None:
-        self._connected.__exit__(None, None, None)
+        try:
+            self.cursor.execute(f"PRAGMA cache_size = {int(self._cache)}")
+        finally:
+            self._connected.__exit__(None, None, None)
+
+
+def _hex_of(ident: Any) -> str:
+    """The stream id as SQLite stores it (a UUID's 32 hex digits)."""
+    return ident.hex if type(ident) is UUID else UUID(str(ident)).hex
 
 
 class SQLiteCopier(Copier):

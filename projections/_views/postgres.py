@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from timeline.engine.application import StoreApplication
 from timeline.projections._views import ViewBackend
 from timeline.projections.backend import ViewQueries, ViewRecorder
 
 if TYPE_CHECKING:
+    from timeline.engine.application import StoreApplication
     from timeline.projections.worker import Worker
 
 __all__ = ["VIEW", "PostgresView"]
@@ -52,32 +52,24 @@ class PostgresView(ViewBackend):
                 conn.execute("SELECT pg_advisory_unlock_all()")
 
     def follow(self, worker: Worker, stop: threading.Event) -> None:
-        """Follows by subscription (eventsourcing's projection runner), as events commit."""
-        from eventsourcing.projection import BaseProjectionRunner
+        """Follows by LISTEN: each notification, or a quiet interval, starts a batched catch-up.
 
-        from timeline.projections.projection import TOPICS
+        A bulk write commits many thousands of events at once; catching them up in
+        pages of `catchup.BATCH`, each page one transaction, keeps pace with it where
+        processing them one event per transaction (eventsourcing's runner) fell behind.
+        """
+        from psycopg.sql import SQL, Identifier
 
-        view = worker.materialised
-        before = view.projection.processed
-        # The runner builds its own application, which replaces the store's insert
-        # function; under the openers' lock, so a writer opening at that moment does
-        # not fail with "tuple concurrently updated".
-        with worker.config.creating():
-            runner: BaseProjectionRunner[StoreApplication] = BaseProjectionRunner(
-                projection=view.projection,
-                application_class=StoreApplication,
-                tracking_recorder=view.view,
-                topics=TOPICS,
-                env=worker.config.env,
-            )
-        worker.report(f"following the store from #{view.tracking_id}")
-        with runner:
-            seen = before
-            while not stop.is_set() and not runner.is_interrupted.is_set():
-                runner.run_forever(timeout=worker.interval)  # raises what the runner hit
-                if view.projection.processed != seen:
-                    seen = view.projection.processed
-                    worker.report(f"processed {seen - before} events, up to #{view.tracking_id}")
+        recorder: Any = worker.materialised.application.recorder  # a PostgreSQL recorder
+        with worker.config.connect() as conn:
+            # Listening before catching up: nothing committed in between goes unnoticed.
+            conn.execute(SQL("LISTEN {0}").format(Identifier(recorder.channel_name)))
+            worker.catch_up(stop)
+            worker.report(f"following the store from #{worker.materialised.tracking_id}")
+            while not stop.is_set():
+                for _ in conn.notifies(timeout=worker.interval, stop_after=1):
+                    pass  # what was notified is read from the view's tracking on
+                worker.catch_up(stop)
 
 
 def _try_lock(conn: Any, key: int) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.workload import SHARED, recorded_ids, write
+from tests.workload import SHARED, development, recorded_ids, write
 from timeline import Timeline
 from timeline.bootstrap import Replayed
 
@@ -187,6 +187,40 @@ def test_one_worker_keeps_a_view_and_a_second_waits_for_it(postgres_url: str) ->
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=30)
     assert second.returncode == 0
+    assert_view_equals_replay(postgres_url)
+
+
+def _next_processed(lines: queue.Queue[str], seconds: float = 60) -> str:
+    """The next line a worker prints about events it processed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if line.startswith("processed "):
+            return line
+    raise AssertionError("timed out waiting for the worker to process events")
+
+
+@pytest.mark.slow
+def test_a_following_worker_takes_a_bulk_write_in_one_batch(postgres_url: str) -> None:
+    write(postgres_url, 0, 10, shared=0)
+    follower = worker(postgres_url, "--follow", "--interval", "0.1")
+    try:
+        lines = _lines(follower)
+        _expect(lines, "following the store")
+        with Timeline.open(postgres_url) as tl:
+            before = tl.head
+            tl.record_many([development(f"bulk-{n}", n) for n in range(3000)])
+            written = tl.head - before
+        # One bulk write commits at once: the worker catches all of it up together,
+        # where following one event per transaction reported it piece by piece.
+        assert _next_processed(lines).startswith(f"processed {written} events")
+    finally:
+        follower.send_signal(signal.SIGTERM)
+        follower.wait(timeout=30)
+    assert follower.returncode == 0
     assert_view_equals_replay(postgres_url)
 
 

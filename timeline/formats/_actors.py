@@ -15,6 +15,7 @@ from timeline.formats._countries import UNKNOWN, country_code, country_name
 __all__ = ["Actors"]
 
 _NOT_WORD = re.compile(r"[^A-Z0-9]+")
+_REMEMBERED = 200_000  # answers kept by `Actors.find`, so memory stays bounded
 _LONGEST = 40  # characters of a name kept in an id; longer names are cut and hashed
 
 
@@ -47,6 +48,10 @@ class Actors:
         self.registry = registry if shared else Registry(registry.actors.values(), ())
         self._wikidata = {a.wikidata: a.id for a in registry.actors.values() if a.wikidata}
         self._new: list[Actor] = []
+        # What `find` answered from an actor already registered (by name, not by a
+        # Wikidata id, which a later actor may claim): the registry only grows, so the
+        # same question gets the same answer, and a dataset repeats its names.
+        self._found: dict[tuple[object, ...], str] = {}
 
     def pending(self, line: int) -> Iterator[Item]:
         """The actors made since the last call, as items of `line`."""
@@ -64,6 +69,10 @@ class Actors:
         roles: tuple[str, ...] = (),
     ) -> str:
         """The id of the actor a record names (made and registered if new)."""
+        asked = (name, country, sector, wikidata, roles)
+        found = self._found.get(asked)
+        if found is not None:
+            return found
         name = " ".join(name.split())
         if wikidata and wikidata in self._wikidata:
             return self._wikidata[wikidata]
@@ -89,6 +98,8 @@ class Actors:
                 return ident
             shown = (name, f"{name} ({code})", f"{name} ({ident})")
             if itself or any(_same(existing.name, n) for n in shown):
+                if not wikidata and len(self._found) < _REMEMBERED:
+                    self._found[asked] = ident
                 return ident
         raise AssertionError("unreachable: a hashed id names one name")
 

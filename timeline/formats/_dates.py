@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from timeline.engine.when import When
@@ -57,6 +58,7 @@ def written_day(text: str) -> When:
     raise CellError("expected a date as YYYY-MM-DD or as '12 April 2019'")
 
 
+@functools.lru_cache(maxsize=65536)  # a dataset's rows share few days; a When is frozen
 def _day(year: str, month: str, day: str) -> When:
     try:
         return When.day(dt.date(int(year), int(month), int(day)))

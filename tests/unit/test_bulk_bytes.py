@@ -1,0 +1,92 @@
+"""The bulk path stores the very bytes the normal path stores, event by event."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.strategies import developments, rankings, retractions, revisions
+from timeline import Timeline
+from timeline._exchange import import_file
+from timeline.engine import Development
+from timeline.engine._encode import StoredEvents
+from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
+from timeline.engine.application import StoreApplication, correct
+from timeline.engine.errors import NotRetractableError, RecordError
+from timeline.engine.values import Actor, Correction, Topic
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+# The instant an event was recorded: the one part of its state two writes never share.
+_INSTANT = re.compile(rb'"timestamp":\{"_type_":"datetime_iso","_data_":"[^"]*"\}')
+
+
+def _masked(state: bytes) -> bytes:
+    return _INSTANT.sub(b'"timestamp":"-"', state)
+
+
+@given(
+    developments(),
+    st.lists(revisions() | retractions() | rankings(grounds=()), max_size=4),
+    st.text(max_size=12),
+)
+def test_stored_events_are_the_mappers_bytes(
+    development: Development, corrections: list[Correction], name: str
+) -> None:
+    app = StoreApplication(env={})
+    stream = DevelopmentStream(development=development)
+    for correction in corrections:
+        try:
+            correct(stream, correction)
+        except (NotRetractableError, RecordError):  # refused: it adds no event
+            continue
+    streams: list[Any] = [stream]
+    if name.strip():  # names with control characters, quotes and non-ASCII text
+        streams.append(ActorStream(actor=Actor("AAA", name.strip())))
+        streams.append(TopicStream(topic=Topic("t", name.strip())))
+    fast = StoredEvents(app.mapper)
+    assert fast.usable
+    for aggregate in streams:
+        for event in aggregate.collect_events():
+            assert fast(event) == app.mapper.to_stored_event(event)
+
+
+def _events(app: StoreApplication) -> list[tuple[Any, ...]]:
+    return [
+        (n.originator_id, n.originator_version, n.topic, _masked(bytes(n.state)))
+        for n in app.notifications()
+    ]
+
+
+def _saved_plainly(events: list[Any]) -> StoreApplication:
+    """A store where each stream of `events` is made by its own constructor and saved."""
+    app = StoreApplication(env={})
+    streams: list[Any] = []
+    for event in events:
+        value = getattr(event, "development", None) or getattr(event, "actor", None)
+        value = value or event.topic
+        if isinstance(value, Development):
+            streams.append(DevelopmentStream(development=value))
+        elif isinstance(value, Actor):
+            streams.append(ActorStream(actor=value))
+        else:
+            streams.append(TopicStream(topic=value))
+    for stream in streams:
+        app.save(stream)
+    return app
+
+
+def test_an_imported_file_is_stored_as_plainly_saved_streams_are(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bulk.db'}"
+    with Timeline.open(url) as tl:
+        for name in ("gdelt-events.tsv", "acled-events.csv", "polecat-events.tsv"):
+            import_file(tl, DATA / name, skip_bad=True, rejects=tmp_path / f"{name}.rejects")
+        bulk = tl.materialised.application
+        written = _events(bulk)
+        decoded = [bulk.mapper.to_domain_event(n) for n in bulk.notifications()]
+    assert len(written) > 20
+    plain = _saved_plainly(decoded)
+    assert _events(plain) == written
