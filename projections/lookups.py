@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from timeline.engine import rule
 from timeline.engine.registry import NameKind, Registry
 from timeline.engine.rule import EVERYTHING, Claimed, PairKey, Position, Scope
 from timeline.engine.values import Rank, Stance
@@ -19,7 +22,7 @@ from timeline.engine.when import When
 if TYPE_CHECKING:
     from timeline.projections.materialised import Materialised
 
-__all__ = ["LazyPositions", "claimed", "resolver"]
+__all__ = ["LazyPositions", "claimed", "positions_of", "resolver"]
 
 T = TypeVar("T")
 
@@ -33,6 +36,8 @@ def _when(text: str) -> When:
     return When(text)
 
 
+# A row of `projections.winning`'s statements begins with its pair.
+_PAIR = itemgetter(0, 1)
 # Stances by stored value: a dict look-up, not an enum call, for each row read.
 _STANCES = {stance.value: stance for stance in Stance}
 
@@ -42,6 +47,21 @@ def claimed(row: tuple[Any, ...]) -> Claimed:
     dev_id, stance, occurred, tier = row
     rank = Rank.NORMAL if tier == 0 else Rank.of_tier(tier)
     return Claimed(dev_id, _when(occurred), _STANCES.get(stance) or Stance(stance), rank)
+
+
+def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey, Position]:
+    """The positions, sorted by pair, that rows of every pair's winning run make.
+
+    Each row is (actor, topic, dev_id, stance, occurred, rank), a pair's rows
+    together and in story order (`projections.winning`).
+    """
+    found: dict[PairKey, Position] = {}
+    for key, group in groupby(rows, _PAIR):
+        run = [claimed(row[2:]) for row in group]
+        held = rule.position(key, run, day)
+        if held is not None:
+            found[key] = held
+    return dict(sorted(found.items()))
 
 
 def resolver(registry: Registry, kind: NameKind) -> Callable[[str], str]:

@@ -42,7 +42,7 @@ from timeline.projections.backend import (
 )
 from timeline.projections.catchup import BATCH, catch_up
 from timeline.projections.errors import ClosedError
-from timeline.projections.lookups import LazyPositions, claimed, resolver
+from timeline.projections.lookups import LazyPositions, claimed, positions_of, resolver
 from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
 from timeline.projections.sql import scoped
@@ -212,8 +212,20 @@ class Materialised:
     ) -> Position | None:
         """One position, read with one index search."""
         # The commonest read of all, so it builds one parameter dict and no closure.
-        where, params = _scoped(day, known_at, pin, scope)
-        params["actor"], params["topic"] = key
+        if scope is EVERYTHING:
+            where, params = (
+                "",
+                {
+                    "day": day.toordinal(),
+                    "known": _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at),
+                    "pin": pin,
+                    "actor": key[0],
+                    "topic": key[1],
+                },
+            )
+        else:
+            where, params = _scoped(day, known_at, pin, scope)
+            params["actor"], params["topic"] = key
         if key in self.preferred(pin):
             statement = self.queries.dialect.run(possible, where, ranked=True)
         elif where:
@@ -226,7 +238,9 @@ class Materialised:
             # Rebuilt or reset elsewhere since it was last seen: catch up, read again.
             self.catch_up()
             rows = self._run(statement, params, pin)
-        return rule.position(key, rule.winning_run(map(claimed, rows)), day)
+        # The rows are the winning run already (`run_rows` ends it by the rule's
+        # `leading_run`), latest first: the run in story order is their reverse.
+        return rule.position(key, [claimed(row) for row in reversed(rows)], day)
 
     def _run(self, statement: str, params: dict[str, Any], pin: int) -> list[tuple[Any, ...]]:
         rows = self.queries.run_rows(statement, params)
@@ -242,21 +256,10 @@ class Materialised:
         pin: int,
         scope: Scope = EVERYTHING,
     ) -> dict[PairKey, Position]:
-        """Every position at once."""
+        """Every position at once: each pair's winning run read in one statement."""
         where, params = _scoped(day, known_at, pin, scope)
-
-        def read() -> dict[PairKey, Position]:
-            keys = [tuple(row) for row in self.queries.query(self.queries.dialect.pairs, {})]
-            found = {}
-            preferred = self.preferred(pin)
-            for key, rows in self.queries.runs(keys, params, possible, where, preferred):
-                run = rule.winning_run(map(claimed, rows))
-                held = rule.position(key, run, day)
-                if held is not None:
-                    found[key] = held
-            return dict(sorted(found.items()))
-
-        return self._pinned(pin, read)
+        statement = self.queries.winning_statement(possible, where)
+        return self._pinned(pin, lambda: positions_of(self.queries.query(statement, params), day))
 
     def preferred(self, pin: int) -> frozenset[PairKey]:
         """The pairs with a preferred claim (in some version) as of `pin`, or later."""
