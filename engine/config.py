@@ -6,7 +6,6 @@ every error show `***` in its place, however the URL was spelled.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -156,6 +155,8 @@ class StoreConfig:
             yield
             return
         schema = self.env.get("POSTGRES_SCHEMA", "public")
+        import hashlib  # only here: slow to import
+
         digest = hashlib.sha256(f"timeline/{schema}".encode()).digest()
         key = int.from_bytes(digest[:8], "big", signed=True)
         with self.connect() as conn:

@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import threading
 from collections.abc import Callable, Collection, Iterable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID, uuid4
 
 from eventsourcing.persistence import StoredEvent
@@ -40,13 +40,14 @@ from timeline.projections.backend import (
     ViewRecorder,
     streams_of,
 )
-from timeline.projections.catchup import BATCH, catch_up
 from timeline.projections.errors import ClosedError
 from timeline.projections.lookups import LazyPositions, claimed, positions_of, resolver
-from timeline.projections.projection import StoryProjection
 from timeline.projections.rows import known_ordinal
 from timeline.projections.sql import scoped
 from timeline.projections.sqlite import MEMORY_VIEW, SQLiteQueries, SQLiteViewRecorder
+
+if TYPE_CHECKING:
+    from timeline.projections.projection import StoryProjection
 
 __all__ = ["LazyPositions", "Materialised"]
 
@@ -95,10 +96,9 @@ def _open_storage(app: StoreApplication, kind: str) -> tuple[ViewRecorder, ViewQ
 class Materialised:
     """The materialised view of one store, brought up to date on read."""
 
-    def __init__(self, app: StoreApplication, kind: str, *, batch: int = BATCH) -> None:
+    def __init__(self, app: StoreApplication, kind: str, *, batch: int | None = None) -> None:
         self._app = app
         self.view, self.queries = _open_storage(app, kind)
-        self.projection = StoryProjection(self.view, mapper=app.mapper)
         self.batch = batch
         self._closed = False
         self._lock = threading.RLock()  # the catch-up and the kept registry, one at a time
@@ -112,6 +112,14 @@ class Materialised:
         self._resolvers: tuple[Registry, Callable[[str], str], Callable[[str], str]] | None = None
         self._preferred: frozenset[PairKey] = frozenset()
         self._preferred_at = -1
+
+    @functools.cached_property
+    def projection(self) -> StoryProjection:
+        """What turns events into the view's rows: made when first needed, since a view
+        that is current (the usual open) processes nothing."""
+        from timeline.projections.projection import StoryProjection
+
+        return StoryProjection(self.view, mapper=self._app.mapper)
 
     @property
     def application(self) -> StoreApplication:
@@ -133,8 +141,11 @@ class Materialised:
 
         With `stop`, it stops between batches once the event is set.
         """
+        from timeline.projections.catchup import BATCH, catch_up
+
         with self._lock:
-            count = catch_up(self._app, self.projection, until=until, batch=self.batch, stop=stop)
+            batch = BATCH if self.batch is None else self.batch
+            count = catch_up(self._app, self.projection, until=until, batch=batch, stop=stop)
             self._reached = self.tracking_id
         return count
 

@@ -29,6 +29,8 @@ _NORMAL = Rank.NORMAL.tier
 _LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
 _STORY = ", ".join(rule.STORY_ORDER)
 _CLAIM = f"dev_id, stance, occurred, {rule.RANK}"
+# The columns of story order that a claim's row does not already hold.
+_ORDERED = ", ".join(column for column in rule.STORY_ORDER if column not in _CLAIM.split(", "))
 
 
 def _counted(possible: bool, scope: str, alias: str = "") -> str:
@@ -111,7 +113,7 @@ def postgres_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
         "LEFT JOIN LATERAL (SELECT occurred_earliest AS oe, occurred_latest AS ol, dev_id AS id "
         f"FROM {{claims}} WHERE {pair} AND {counted} AND {rule.RANK} = h.r0 "
         f"AND stance <> w.s0 {latest}) b ON true "
-        f"CROSS JOIN LATERAL (SELECT {_CLAIM}, {_STORY} FROM {{claims}} WHERE {pair} "
+        f"CROSS JOIN LATERAL (SELECT {_CLAIM}, {_ORDERED} FROM {{claims}} WHERE {pair} "
         f"AND {counted} AND {rule.RANK} = h.r0 AND ({_STORY}) > "
         "(coalesce(b.oe, -1), coalesce(b.ol, -1), coalesce(b.id, ''))) c "
         f"ORDER BY p.actor, p.topic, {', '.join(f'c.{c}' for c in rule.STORY_ORDER)}"
