@@ -115,6 +115,8 @@ def postgres_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
         f"AND stance <> w.s0 {latest}) b ON true "
         f"CROSS JOIN LATERAL (SELECT {_CLAIM}, {_ORDERED} FROM {{claims}} WHERE {pair} "
         f"AND {counted} AND {rule.RANK} = h.r0 AND ({_STORY}) > "
-        "(coalesce(b.oe, -1), coalesce(b.ol, -1), coalesce(b.id, ''))) c "
+        # OFFSET 0 keeps the run's search after the break's: pulled up into the join,
+        # it was planned first, and the searches before it ran once per claim.
+        "(coalesce(b.oe, -1), coalesce(b.ol, -1), coalesce(b.id, '')) OFFSET 0) c "
         f"ORDER BY p.actor, p.topic, {', '.join(f'c.{c}' for c in rule.STORY_ORDER)}"
     )

@@ -42,10 +42,11 @@ def the_view(view: Materialised) -> Reads:
 
 def open_application(config: StoreConfig) -> StoreApplication:
     """The event store application for `config`, its tables created if need be."""
-    from timeline.engine._extras import require
     from timeline.engine.application import StoreApplication
 
     if config.kind == "postgresql":
+        from timeline.engine._extras import require
+
         require("postgres", "a postgresql:// store")
     # One direct connection first: a refused or misnamed server fails at once with
     # the driver's reason, instead of after the connection pool's timeout.
