@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -126,6 +126,10 @@ class LazyPositions(Mapping[PairKey, Position]):
 
     def __iter__(self) -> Iterator[PairKey]:
         return iter(self._load())
+
+    def items(self) -> ItemsView[PairKey, Position]:
+        # Every position at once, not each looked up again by key.
+        return self._load().items()
 
     def __len__(self) -> int:
         return len(self._load())
