@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -22,7 +22,7 @@ from timeline.engine.when import When
 if TYPE_CHECKING:
     from timeline.projections.materialised import Materialised
 
-__all__ = ["LazyPositions", "claimed", "positions_of", "resolver"]
+__all__ = ["LazyPositions", "claimed", "held_by", "positions_of", "resolver"]
 
 T = TypeVar("T")
 
@@ -49,6 +49,17 @@ def claimed(row: tuple[Any, ...]) -> Claimed:
     return Claimed(dev_id, _when(occurred), _STANCES.get(stance) or Stance(stance), rank)
 
 
+def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Position | None:
+    """The position that rows (dev_id, stance, occurred, rank) of a winning run, in story
+    order, make (`rule.position`, with no `Claimed` made for each row)."""
+    if not rows:
+        return None
+    winner = rows[-1]
+    stance = _STANCES.get(winner[1]) or Stance(winner[1])
+    evidence = tuple(row[0] for row in rows)
+    return rule.held(key, stance, _when(rows[0][2]), evidence, _when(winner[2]), day)
+
+
 def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey, Position]:
     """The positions, sorted by pair, that rows of every pair's winning run make.
 
@@ -57,8 +68,7 @@ def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey,
     """
     found: dict[PairKey, Position] = {}
     for key, group in groupby(rows, _PAIR):
-        run = [claimed(row[2:]) for row in group]
-        held = rule.position(key, run, day)
+        held = held_by(key, [row[2:] for row in group], day)
         if held is not None:
             found[key] = held
     return dict(sorted(found.items()))

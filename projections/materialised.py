@@ -41,7 +41,7 @@ from timeline.projections.backend import (
     streams_of,
 )
 from timeline.projections.errors import ClosedError
-from timeline.projections.lookups import LazyPositions, claimed, positions_of, resolver
+from timeline.projections.lookups import LazyPositions, claimed, held_by, positions_of, resolver
 from timeline.projections.rows import known_ordinal
 from timeline.projections.sql import scoped
 from timeline.projections.sqlite import MEMORY_VIEW, SQLiteQueries, SQLiteViewRecorder
@@ -237,7 +237,8 @@ class Materialised:
         else:
             where, params = _scoped(day, known_at, pin, scope)
             params["actor"], params["topic"] = key
-        if key in self.preferred(pin):
+        preferred = self._preferred if pin <= self._preferred_at else self.preferred(pin)
+        if key in preferred:
             statement = self.queries.dialect.run(possible, where, ranked=True)
         elif where:
             statement = self.queries.dialect.run(possible, where)
@@ -251,7 +252,7 @@ class Materialised:
             rows = self._run(statement, params, pin)
         # The rows are the winning run already (`run_rows` ends it by the rule's
         # `leading_run`), latest first: the run in story order is their reverse.
-        return rule.position(key, [claimed(row) for row in reversed(rows)], day)
+        return held_by(key, rows[::-1], day)
 
     def _run(self, statement: str, params: dict[str, Any], pin: int) -> list[tuple[Any, ...]]:
         rows = self.queries.run_rows(statement, params)
