@@ -18,6 +18,7 @@ follows the pairs and their runs, not the claims behind them.  Rows come as
 from __future__ import annotations
 
 import functools
+import sqlite3
 
 from timeline.engine import rule
 from timeline.engine.values import Rank
@@ -26,6 +27,9 @@ from timeline.projections.sql import Dialect
 __all__ = ["postgres_runs", "sqlite_runs"]
 
 _NORMAL = Rank.NORMAL.tier
+# SQLite before 3.35 has no MATERIALIZED hint: the statement is the same without it,
+# if slower (each step's search may then be repeated).
+_MATERIALIZED = " MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35) else ""
 _LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
 _STORY = ", ".join(rule.STORY_ORDER)
 _CLAIM = f"dev_id, stance, occurred, {rule.RANK}"
@@ -78,13 +82,14 @@ def sqlite_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
     pair = "actor = h.actor AND topic = h.topic"
     key = "c.occurred_earliest, c.occurred_latest, c.dev_id"
     return dialect.render(
-        "WITH heads(actor, topic, r0) AS MATERIALIZED ("
+        f"WITH heads(actor, topic, r0) AS{_MATERIALIZED} ("
         f"SELECT p.actor, p.topic, {_ranks(counted, 'actor = p.actor AND topic = p.topic')} "
         "FROM {pairs} p LEFT JOIN {preferred} f ON f.actor = p.actor AND f.topic = p.topic), "
-        "firsts(actor, topic, r0, s0) AS MATERIALIZED (SELECT h.actor, h.topic, h.r0, "
+        f"firsts(actor, topic, r0, s0) AS{_MATERIALIZED} (SELECT h.actor, h.topic, h.r0, "
         f"(SELECT stance FROM {{claims}} WHERE {pair} AND {counted} AND {rule.RANK} = h.r0 "
         f"ORDER BY {_LATEST_FIRST} LIMIT 1) FROM heads h), "
-        "breaks(actor, topic, r0, oe, ol, id) AS MATERIALIZED (SELECT h.actor, h.topic, h.r0, "
+        f"breaks(actor, topic, r0, oe, ol, id) AS{_MATERIALIZED} (SELECT h.actor, h.topic, "
+        "h.r0, "
         "c.occurred_earliest, c.occurred_latest, c.dev_id FROM firsts h "
         "LEFT JOIN {claims} c ON c.actor = h.actor AND c.topic = h.topic "
         f"AND ({key}) = (SELECT occurred_earliest, occurred_latest, dev_id FROM {{claims}} "
