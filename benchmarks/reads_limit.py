@@ -251,7 +251,7 @@ def _ratio(result: dict[str, float], figure: str, anchor: str) -> str:
 
 
 def _row(label: str, anchor: str, cells: list[str]) -> str:
-    return f"{label:<48}" + "".join(f"{c:>12}" for c in cells) + f"   {anchor}"
+    return f"{label:<60}" + "".join(f"{c:>12}" for c in cells) + f"   {anchor}"
 
 
 def main(argv: list[str] | None = None) -> None:
