@@ -2,6 +2,7 @@
 
     nice -n 10 python benchmarks/web_scale.py [--sizes 20000,1000000] [--clients 20]
         [--seconds 20] [--cache /tmp/timeline-bench] [--baseline OTHER_VENV/bin/python]
+        [--mix page|api] [--store PATH] [--without chart,story]
 
 For each size N the synthetic story's store (`benchmarks/synthetic.py`, built once
 into the cache folder by `benchmarks/coldopen.py`'s builder and reused) is served by
@@ -37,7 +38,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.coldopen import PAIRS, _store  # noqa: E402  the cached stores' builder
 from benchmarks.synthetic import keys  # noqa: E402
-from benchmarks.web_load import client_loop, free_port, report  # noqa: E402
+from benchmarks.web_load import Pick, client_loop, free_port, report  # noqa: E402
 
 SERVER = """
 import sys
@@ -81,6 +82,41 @@ def request(
     return mix[0][1]
 
 
+def page_request(
+    rng: random.Random, pairs: list[tuple[str, str]]
+) -> tuple[str, str, dict[str, str]]:
+    """One request of the page's own mix (`static/app.js`): (endpoint, path, parameters).
+
+    First paint: the story, the first page of developments for the axis, the positions
+    and the charts.  Then the sliders (positions, with a knowledge day the diff, the
+    axis's developments known then) and clicks on a position (its explanation).
+    """
+    day, known = rng.choice(DAYS), rng.choice(KNOWN)
+    actor, topic = rng.choice(pairs)
+    other = rng.choice(pairs)[0]
+    axis = {"limit": "5000", "known_at": known}
+    versus = {"d1": day, "known_at": known or "2012", "vs_known_at": "9999-12-31"}
+    why = {"actor": actor, "topic": topic, "day": day, "known_at": known}
+    year = {"actor": actor, "period": day[:4], "limit": "200"}
+    mix: list[tuple[float, tuple[str, str, dict[str, str]]]] = [
+        (0.04, ("story", "/api/story", {})),
+        (0.04, ("axis", "/api/developments", {"limit": "5000"})),
+        (0.30, ("positions", "/api/positions", {"day": day, "known_at": known})),
+        (0.10, ("diff", "/api/diff", versus)),
+        (0.06, ("axis-known", "/api/developments", axis)),
+        (0.30, ("explain", "/api/explain", why)),
+        (0.08, ("chart", "/api/charts/topic", {"topic": rng.choice(["topic-0", "topic-1"])})),
+        (0.04, ("chart-rel", "/api/charts/relations", {"a": actor, "b": other, "by": "year"})),
+        (0.04, ("actor-year", "/api/developments", year)),
+    ]  # fmt: skip
+    pick, total = rng.random() * sum(share for share, _ in mix), 0.0
+    for share, chosen in mix:
+        total += share
+        if pick < total:
+            return chosen
+    return mix[0][1]
+
+
 def _first(base: str, path: str, server: subprocess.Popen[bytes], limit: float = 1800) -> float:
     """Waits for the server, then times its first answer to `path` (seconds)."""
     deadline = time.monotonic() + limit
@@ -97,7 +133,27 @@ def _first(base: str, path: str, server: subprocess.Popen[bytes], limit: float =
     raise SystemExit(f"the server at {base} did not answer within {limit:.0f} s")
 
 
-def measure(path: Path, clients: int, seconds: float, python: str, lookups: bool) -> None:
+def _without(pick: Pick, left_out: frozenset[str]) -> Pick:
+    """`pick`, drawing again whenever it picks an endpoint left out."""
+
+    def picking(rng: random.Random) -> tuple[str, str, dict[str, str]]:
+        while True:
+            chosen = pick(rng)
+            if chosen[0] not in left_out:
+                return chosen
+
+    return picking
+
+
+def measure(
+    path: Path,
+    clients: int,
+    seconds: float,
+    python: str,
+    lookups: bool,
+    page: bool = False,
+    left_out: frozenset[str] = frozenset(),
+) -> None:
     """Serves the store at `path` with `python` and reports the clients' latencies."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -107,20 +163,23 @@ def measure(path: Path, clients: int, seconds: float, python: str, lookups: bool
     server = subprocess.Popen(command, cwd="/")
     pairs = keys(PAIRS)
     try:
-        if lookups:
+        if lookups or "story" in left_out:
             _first(base, "/api/openapi.json", server)
         else:
             first = _first(base, "/api/story", server)
             print(f"first /api/story (reads every development once): {first:.1f} s")
         times: dict[str, list[float]] = defaultdict(list)
         errors: list[str] = []
+        pick: Pick = (
+            (lambda r: page_request(r, pairs)) if page else (lambda r: request(r, pairs, lookups))
+        )
         started = time.monotonic()
         until = started + seconds
 
         async def run() -> None:
             await asyncio.gather(
                 *(
-                    client_loop(n, base, until, times, errors, lambda r: request(r, pairs, lookups))
+                    client_loop(n, base, until, times, errors, _without(pick, left_out))
                     for n in range(clients)
                 )
             )
@@ -154,13 +213,34 @@ def main(argv: list[str] | None = None) -> None:
         metavar="N",
         help="from this size on, only the reads answered by index (see `request`)",
     )
+    parser.add_argument(
+        "--mix",
+        choices=("page", "api"),
+        default="api",
+        help="page: the page's own requests (first paint, sliders, clicks; `page_request`)",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="serve this SQLite file (built for the one size given) instead of the cache's",
+    )
+    parser.add_argument(
+        "--without",
+        default="",
+        metavar="NAMES",
+        help="endpoints (as the report names them) left out of the mix, comma-separated; "
+        "without `story` its first answer is not awaited either",
+    )
     args = parser.parse_args(argv)
+    left_out = frozenset(name for name in args.without.split(",") if name)
     for n in (int(size) for size in args.sizes.split(",")):
-        path, _ = _store(args.cache, n)
+        path = args.store if args.store is not None else _store(args.cache, n)[0]
         for label, python in (("this build", sys.executable), ("baseline", args.baseline)):
             if python is not None:
                 print(f"\n== {n:,} developments, {label} ({path})", flush=True)
-                measure(path, args.clients, args.seconds, python, n >= args.lookups_from)
+                lookups = args.mix == "api" and n >= args.lookups_from
+                page = args.mix == "page"
+                measure(path, args.clients, args.seconds, python, lookups, page, left_out)
 
 
 if __name__ == "__main__":

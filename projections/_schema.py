@@ -12,9 +12,10 @@ is one edit here.  Rows are tuples in the order of a table's columns.
 - `pairs`: every (actor, topic) ever claimed.
 - `preferred`: every (actor, topic) with a preferred claim in any version.
 - `developments`: each version of each development (what was known about it
-  during `[known_from, known_until)`).  A version that is the development as
-  recorded keeps no copy of it: `origin` names the store's own event that holds
-  it; any other version keeps its encoded `state`.
+  during `[known_from, known_until)`), indexed in story order too (for pages).
+  A version that is the development as recorded keeps no copy of it: `origin`
+  names the store's own event that holds it; any other version keeps its
+  encoded `state`.
 - `registry`: every registered actor and topic.
 - `mentions`: every (actor, occurred span, development id) where some version of
   the development names the actor (as actor, target or claimant): listings and
@@ -53,9 +54,11 @@ class Table:
     # SQLite: a table keyed by its primary key alone (WITHOUT ROWID) keeps no
     # second copy of the key in an index of its own.
     clustered: bool = True
+    # Further indexes, each a tuple of column names.
+    indexes: tuple[tuple[str, ...], ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        unknown = set(self.key) - set(self.names)
+        unknown = set(self.key).union(*self.indexes) - set(self.names)
         if unknown:
             raise ValueError(f"table {self.name}: key columns {sorted(unknown)} are not columns")
 
@@ -102,6 +105,8 @@ DEVELOPMENTS = Table(
         "state blob, origin integer, recorded_from integer, recorded_until integer"
     ),
     ("dev_id", "known_from", "recorded_from"),
+    # Story order: a page of the listing walks it, reading only the page.
+    indexes=(("occurred_earliest", "occurred_latest", "dev_id"),),
 )
 REGISTRY = Table(
     "registry",

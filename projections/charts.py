@@ -61,6 +61,13 @@ class Reads(Protocol):
 
     def entries(self) -> list[Entry]: ...
 
+    def corrections(self, known_at: WhenLike | None = ...) -> list[Entry]: ...
+
+
+def _retracted(reads: Reads) -> list[Entry]:
+    """The entries with a retraction, by id: of the corrected ones only, not every entry."""
+    return [entry for entry in reads.corrections() if entry.retractions]
+
 
 @attrs.frozen
 class Step:
@@ -305,8 +312,7 @@ def topic_chart(
     registry = reads.registry
     ident = registry.resolve("topic", topic)
     known = _known_day(known_at)
-    entries = reads.entries() if entries is None else entries
-    retracted = [e for e in entries if e.retractions]
+    retracted = _retracted(reads) if entries is None else [e for e in entries if e.retractions]
     charted = []
     claimants = set(_pairs(reads, ident, known))
     claimants |= {
@@ -330,7 +336,7 @@ def comparison(
     reads: Reads, topic: str, *, known_at: WhenLike, day: WhenLike | None = None
 ) -> Comparison:
     """The topic's chart as known at `known_at` beside the chart as known now."""
-    entries = reads.entries()
+    entries = _retracted(reads)
     then = topic_chart(reads, topic, known_at=known_at, day=day, entries=entries)
     now = topic_chart(reads, topic, day=day, entries=entries)
     # One time axis for both, from the panels that have data: an empty panel (nothing

@@ -57,16 +57,26 @@ def _start(claim: Claimed, possible: bool) -> pendulum.Date:
     return claim.occurred.earliest if possible else claim.occurred.latest
 
 
-def _causes(
-    counted: list[Claimed], day: dt.date, after: Position | None, possible: bool
-) -> tuple[str, ...]:
-    # Claims that began to count this day, and winning-run claims confirmed today.
-    evidence = after.evidence if after is not None else ()
-    return tuple(
-        c.dev_id
-        for c in counted
-        if _start(c, possible) == day or (c.occurred.latest == day and c.dev_id in evidence)
-    )
+class _Causes:
+    """The claims that began to count on a day, and the winning-run claims confirmed that
+    day, in the counted claims' search order: looked up by day, not searched for."""
+
+    def __init__(self, pending: list[Claimed], possible: bool) -> None:
+        self.starting: dict[dt.date, list[int]] = {}
+        self.ending: dict[dt.date, list[int]] = {}
+        for index, claim in enumerate(pending):
+            self.starting.setdefault(_start(claim, possible), []).append(index)
+            self.ending.setdefault(claim.occurred.latest, []).append(index)
+        self.pending = pending
+
+    def on(self, day: dt.date, after: Position | None) -> tuple[str, ...]:
+        # Every claim found has begun to count by `day` (its start is on or before its
+        # end), so it is among those counted; equal search keys keep their counted order.
+        evidence = after.evidence if after is not None else ()
+        found = set(self.starting.get(day, ()))
+        found.update(i for i in self.ending.get(day, ()) if self.pending[i].dev_id in evidence)
+        ordered = sorted(found, key=lambda i: (self.pending[i].search_key, i))
+        return tuple(self.pending[i].dev_id for i in ordered)
 
 
 def history(
@@ -81,6 +91,7 @@ def history(
     claimed = [c for c in claims if rule.counts(c.rank)]
     pending = sorted(claimed, key=lambda c: _start(c, possible))
     days = sorted({_start(c, possible) for c in claimed} | {c.occurred.latest for c in claimed})
+    causes = _Causes(pending, possible)
     counted: list[Claimed] = []
     changes: list[Change] = []
     before: Position | None = None
@@ -91,6 +102,6 @@ def history(
             index += 1
         after = rule.position(key, rule.winning_run(reversed(counted)), day)
         if after != before:
-            changes.append(Change(day, before, after, _causes(counted, day, after, possible)))
+            changes.append(Change(day, before, after, causes.on(day, after)))
             before = after
     return changes

@@ -7,7 +7,22 @@ from collections.abc import Collection, Iterable
 from timeline.engine.values import Development, Reliability
 from timeline.engine.when import When
 
-__all__ = ["mentions", "select"]
+__all__ = ["StoryKey", "after", "mentions", "select", "story_key"]
+
+# Where a development stands in story order: its occurred span's first and last days
+# (as ordinals) and its id, as the view's rows order it.
+StoryKey = tuple[int, int, str]
+
+
+def story_key(development: Development) -> StoryKey:
+    """The development's `StoryKey`."""
+    occurred = development.occurred
+    return occurred.earliest.toordinal(), occurred.latest.toordinal(), development.id
+
+
+def after(story: Iterable[Development], key: StoryKey | None) -> list[Development]:
+    """The developments of `story` after `key` in story order (None: all)."""
+    return [d for d in story if key is None or story_key(d) > key]
 
 
 def mentions(development: Development) -> set[str]:

@@ -41,6 +41,7 @@ from timeline.projections.backend import (
     streams_of,
 )
 from timeline.projections.errors import ClosedError
+from timeline.projections.listing import StoryKey
 from timeline.projections.lookups import LazyPositions, claimed, held_by, positions_of, resolver
 from timeline.projections.rows import known_ordinal
 from timeline.projections.sql import scoped
@@ -327,6 +328,86 @@ class Materialised:
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         return [self._development(*row) for row in rows]
 
+    def developments_page(
+        self,
+        known_at: dt.date | None,
+        pin: int,
+        after: StoryKey | None,
+        limit: int,
+        *,
+        scope: Scope = EVERYTHING,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
+    ) -> list[Development]:
+        """The first `limit` of `developments` (without `day`) after story key `after`.
+
+        With `mentioning` (and `period`), only (at least) those naming one of the actors
+        (overlapping the period); the page is then of those, in story order.
+        """
+        where, params = _scoped(None, known_at, pin, scope)
+        dialect = self.queries.dialect
+        if mentioning is not None and 0 < len(mentioning) <= _MENTIONING_AT_ONCE:
+            statement = dialect.mentioning(len(mentioning), False, False, where)
+            params.update({f"actor_{n}": actor for n, actor in enumerate(sorted(mentioning))})
+            params["first"] = period.earliest.toordinal() if period else 0
+            params["last"] = period.latest.toordinal() if period else dt.date.max.toordinal()
+        else:
+            statement = dialect.developments(False, False, where)
+        earliest, latest, dev_id = after if after is not None else (-1, -1, "")
+        params.update(after_earliest=earliest, after_latest=latest, after_id=dev_id, limit=limit)
+        paged = dialect.paged(statement)
+        rows = self._pinned(pin, lambda: self.queries.query(paged, params))
+        return [self._development(*row) for row in rows]
+
+    def occurred_days(self, pin: int) -> tuple[int, set[dt.date], set[dt.date]]:
+        """How many developments are known with everything recorded, as of `pin`, and the
+        distinct first and last days of their occurred spans."""
+        params = _params(None, None, pin)
+        dialect = self.queries.dialect
+        found = [
+            self._pinned(
+                pin, functools.partial(self.queries.query, dialect.occurred(column), params)
+            )
+            for column in ("occurred_earliest", "occurred_latest")
+        ]
+        count = sum(n for _, n in found[0])
+        first, last = ({dt.date.fromordinal(day) for day, _ in rows} for rows in found)
+        return count, first, last
+
+    def knowledge_days(self, pin: int) -> set[dt.date]:
+        """The days on which what is known about some development changes, as of `pin`.
+
+        A development never corrected has a version beginning on each of its days (its
+        report's, and each further report's, whose days differ): those are read by SQL.
+        Only the corrected ones' entries are read, for days a version may not mark.
+        """
+        statement = self.queries.dialect.knowledge_starts
+        rows = self._pinned(pin, lambda: self.queries.query(statement, {"pin": pin}))
+        days = {dt.date.fromordinal(row[0]) for row in rows}
+        for entry in self.corrected(pin):
+            days |= entry.knowledge_days()
+        return days
+
+    def developments_between(
+        self,
+        known_at: dt.date | None,
+        pin: int,
+        first: Collection[str],
+        second: Collection[str],
+        *,
+        scope: Scope = EVERYTHING,
+    ) -> list[Development]:
+        """The developments known at `known_at` naming one of `first` and one of `second`
+        (in any version), in story order: an intersection of two index searches by actor."""
+        if not 0 < len(first) <= _MENTIONING_AT_ONCE or not 0 < len(second) <= _MENTIONING_AT_ONCE:
+            return self.developments(known_at, pin, scope=scope, mentioning=first)
+        where, params = _scoped(None, known_at, pin, scope)
+        statement = self.queries.dialect.mentioning_both(len(first), len(second), where)
+        params.update({f"actor_{n}": actor for n, actor in enumerate(sorted(first))})
+        params.update({f"other_{n}": actor for n, actor in enumerate(sorted(second))})
+        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
+        return [self._development(*row) for row in rows]
+
     def _development(self, state: Any, topic: str | None, recorded: Any) -> Development:
         """A version from its own state, or from the event that recorded it."""
         if state is not None:
@@ -394,6 +475,12 @@ class Materialised:
         """The ids of developments that ever claimed the pair, as of `pin`."""
         params = {"actor": key[0], "topic": key[1], "pin": pin}
         statement = self.queries.dialect.claimed_by
+        return [r[0] for r in self._pinned(pin, lambda: self.queries.query(statement, params))]
+
+    def claimed_by_day(self, key: PairKey, day: dt.date, pin: int) -> list[str]:
+        """The ids of developments that claimed the pair in a version begun by `day`."""
+        params = {"actor": key[0], "topic": key[1], "day": day.toordinal(), "pin": pin}
+        statement = self.queries.dialect.claimed_by_day
         return [r[0] for r in self._pinned(pin, lambda: self.queries.query(statement, params))]
 
     def corrected(self, pin: int) -> list[Entry]:

@@ -15,6 +15,7 @@ from timeline.engine.replay import View
 from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.values import Development
 from timeline.engine.when import When
+from timeline.projections.listing import StoryKey
 
 __all__ = ["Reads"]
 
@@ -74,6 +75,50 @@ class Reads(Protocol):
 
         `mentioning` and `period` may narrow them to those naming one of the actors
         and overlapping the period; a reader may give more (the caller filters).
+        """
+
+    def developments_page(
+        self,
+        known_at: dt.date | None,
+        pin: int,
+        after: StoryKey | None,
+        limit: int,
+        *,
+        scope: Scope = EVERYTHING,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
+    ) -> list[Development]:
+        """The first `limit` of `developments` (without `day`) after story key `after`.
+
+        `mentioning` and `period` may narrow those paged as in `developments`: the page
+        is then of the narrowed ones (the caller filters what it is given).
+        """
+
+    def occurred_days(self, pin: int) -> tuple[int, set[dt.date], set[dt.date]]:
+        """How many developments are known with everything recorded, and the distinct
+        first and last days of their occurred spans."""
+
+    def knowledge_days(self, pin: int) -> set[dt.date]:
+        """The days on which what is known about some development changes."""
+
+    def developments_between(
+        self,
+        known_at: dt.date | None,
+        pin: int,
+        first: Collection[str],
+        second: Collection[str],
+        *,
+        scope: Scope = EVERYTHING,
+    ) -> list[Development]:
+        """The developments known at `known_at` naming one of `first` and one of `second`.
+
+        A reader may give more (the caller filters), in story order.
+        """
+
+    def claimed_by_day(self, key: PairKey, day: dt.date, pin: int) -> list[str]:
+        """The ids of developments that claimed the pair in a version begun by `day`.
+
+        A reader may give more: these are all an explanation as of `day` can show.
         """
 
     def entries(self, pin: int, dev_ids: Iterable[str] | None = None) -> list[Entry]:

@@ -38,7 +38,8 @@ __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 # 6: no copy of the events (`streams` gone); a version as recorded names its event.
 # 7: `origins` (independent reports) in claims and developments.
 # 8: `mentions`, the developments naming each actor, by occurred span.
-SCHEMA = 8
+# 9: `developments` indexed in story order.
+SCHEMA = 9
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
 # Tables of earlier schema versions, dropped by exact name when the view is rebuilt.
@@ -71,6 +72,14 @@ def _create(table: Table, types: dict[str, str], clustered: str) -> str:
         f"CREATE TABLE IF NOT EXISTS {{{table.name}}} ({columns}, "
         f"PRIMARY KEY ({', '.join(table.key)})){suffix}"
     )
+
+
+def _indexes(table: Table) -> list[str]:
+    return [
+        f"CREATE INDEX IF NOT EXISTS {PREFIX}{table.name}_{n} "
+        f"ON {{{table.name}}} ({', '.join(columns)})"
+        for n, columns in enumerate(table.indexes, start=1)
+    ]
 
 
 def _insert(table: Table, *, ignore: bool = False) -> str:
@@ -177,7 +186,8 @@ class Dialect:
         """The statements that create the view's tables."""
         clustered = "" if self.name == "postgresql" else " WITHOUT ROWID"
         types = _TYPES[self.name]
-        return [self.render(_create(t, types, clustered)) for t in VIEW_TABLES.values()]
+        tables = [self.render(_create(t, types, clustered)) for t in VIEW_TABLES.values()]
+        return tables + [self.render(i) for t in VIEW_TABLES.values() for i in _indexes(t)]
 
     @property
     def create_events(self) -> str:
@@ -308,6 +318,15 @@ class Dialect:
             f"AND {_PINNED} ORDER BY dev_id"
         )
 
+    @property
+    def claimed_by_day(self) -> str:
+        """The developments that claim the pair in a version begun by :day, as of :pin:
+        a range scan of the claims' primary key."""
+        return self.render(
+            "SELECT DISTINCT dev_id FROM {claims} WHERE actor = :actor AND topic = :topic "
+            f"AND occurred_earliest <= :day AND {_PINNED} ORDER BY dev_id"
+        )
+
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def developments(self, counted: bool, possible: bool, scope: str = "") -> str:
         """The versions known at :known as of :pin in story order (counted: by :day too).
@@ -336,6 +355,45 @@ class Dialect:
             "<= :last) AND d.occurred_latest >= :first AND "
             f"d.occurred_earliest <= :last AND {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
         )
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
+    def mentioning_both(self, count: int, others: int, scope: str = "") -> str:
+        """`developments` of those naming one of `count` actors (:actor_0, ...) and one of
+        `others` (:other_0, ...) as of :pin: two index searches by actor, intersected."""
+        marks = ", ".join(f":actor_{n}" for n in range(count))
+        other = ", ".join(f":other_{n}" for n in range(others))
+        return self.render(
+            f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
+            "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
+            f"WHERE d.dev_id IN (SELECT dev_id FROM {{mentions}} WHERE actor IN ({marks}) "
+            f"INTERSECT SELECT dev_id FROM {{mentions}} WHERE actor IN ({other})) "
+            f"AND {_CURRENT}{scope} ORDER BY {_ORDER}"
+        )
+
+    def occurred(self, column: str) -> str:
+        """The distinct `occurred_earliest` or `occurred_latest` of the versions known at
+        :known as of :pin, and how many versions have each."""
+        assert column in ("occurred_earliest", "occurred_latest")
+        return self.render(
+            f"SELECT {column}, COUNT(*) FROM {{developments}} WHERE {_CURRENT} GROUP BY {column}"
+        )
+
+    @property
+    def knowledge_starts(self) -> str:
+        """The distinct days on which a version of a development begins, as of :pin."""
+        return self.render(f"SELECT DISTINCT known_from FROM {{developments}} WHERE {_PINNED}")
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
+    def paged(self, statement: str) -> str:
+        """A `developments` or `mentioning` statement, of only the versions after the story
+        key (:after_earliest, :after_latest, :after_id), the first :limit of them."""
+        head, order = statement.rsplit(" ORDER BY ", 1)
+        after = self.render(
+            " AND (d.occurred_earliest > :after_earliest OR (d.occurred_earliest = "
+            ":after_earliest AND (d.occurred_latest > :after_latest OR (d.occurred_latest = "
+            ":after_latest AND d.dev_id > :after_id))))"
+        )
+        return f"{head}{after} ORDER BY {order} LIMIT {self.render(':limit')}"
 
     @property
     def registry(self) -> str:

@@ -25,7 +25,9 @@ from timeline.engine.rule import (
 )
 from timeline.engine.values import Development
 from timeline.engine.when import When
+from timeline.projections import listing
 from timeline.projections.errors import QueryError
+from timeline.projections.listing import StoryKey
 from timeline.projections.materialised import Materialised
 
 __all__ = ["Replayed"]
@@ -114,6 +116,47 @@ class Replayed:
         if day is None:
             return story
         return [d for d in story if occurred_by(d.occurred, day, possible=possible)]
+
+    def developments_page(
+        self,
+        known_at: dt.date | None,
+        pin: int,
+        after: StoryKey | None,
+        limit: int,
+        *,
+        scope: Scope = EVERYTHING,
+        mentioning: Collection[str] | None = None,
+        period: When | None = None,
+    ) -> list[Development]:
+        """The first `limit` developments known at `known_at` after story key `after`."""
+        return listing.after(self._story(known_at, pin, scope), after)[:limit]
+
+    def occurred_days(self, pin: int) -> tuple[int, set[dt.date], set[dt.date]]:
+        """How many developments are known with everything recorded, and the distinct
+        first and last days of their occurred spans."""
+        story = self._story(None, pin, EVERYTHING)
+        spans = [d.occurred for d in story]
+        return len(story), {w.earliest for w in spans}, {w.latest for w in spans}
+
+    def knowledge_days(self, pin: int) -> set[dt.date]:
+        """The days on which what is known about some development changes."""
+        return {day for entry in self._entries(pin) for day in entry.knowledge_days()}
+
+    def developments_between(
+        self,
+        known_at: dt.date | None,
+        pin: int,
+        first: Collection[str],
+        second: Collection[str],
+        *,
+        scope: Scope = EVERYTHING,
+    ) -> list[Development]:
+        """Every development known at `known_at`: the caller keeps those naming both sides."""
+        return self._story(known_at, pin, scope)
+
+    def claimed_by_day(self, key: PairKey, day: dt.date, pin: int) -> list[str]:
+        """The ids of developments that ever claimed the pair (the day narrows nothing)."""
+        return self.claimed_by(key, pin)
 
     def entries(self, pin: int, dev_ids: Iterable[str] | None = None) -> list[Entry]:
         """Everything recorded about some developments (default: all)."""

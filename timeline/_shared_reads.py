@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from timeline.engine.rule import EVERYTHING, Scope, in_story_order
 from timeline.engine.when import When, WhenLike, as_day
+from timeline.projections import listing
+from timeline.projections.errors import QueryError
+from timeline.projections.listing import StoryKey, select
 
 if TYPE_CHECKING:
     from timeline._selecting import Reliabilities
@@ -31,6 +34,9 @@ if TYPE_CHECKING:
 # none of them, nor the replay, so `from timeline import Timeline` stays quick.
 
 __all__ = ["SharedReads", "day_of", "scope_of"]
+
+# The most developments a page reads from the store at once while it filters them.
+_LARGEST_READ = 20_000
 
 
 def scope_of(
@@ -102,6 +108,31 @@ class SharedReads(ABC):
         self, known_at: WhenLike | None = None, *, at: int | None = None
     ) -> list[Entry]:
         """The entries with a correction known at `known_at`, as the store stood at `at`."""
+
+    def _claiming_by(self, key: PairKey, day: dt.date) -> list[Entry]:
+        """`_claiming`, of which only the developments claiming the pair in a version begun
+        by `day` are needed (a superset will do)."""
+        return self._claiming(key)
+
+    def _story_between(
+        self, known_at: WhenLike | None, scope: Scope, first: set[str], second: set[str]
+    ) -> list[Development]:
+        """`_story`, of which only the developments naming one of `first` and one of `second`
+        are needed (a superset will do)."""
+        return self._story(known_at, None, scope, mentioning=first)
+
+    def _story_page(
+        self,
+        known_at: WhenLike | None,
+        after: StoryKey | None,
+        limit: int,
+        *,
+        mentioning: Collection[str] | None,
+        period: When | None,
+    ) -> list[Development]:
+        """The first `limit` of `_story(known_at, mentioning=..., period=...)` after `after`."""
+        story = self._story(known_at, mentioning=mentioning, period=period)
+        return listing.after(story, after)[:limit]
 
     # -- the reads ----------------------------------------------------------------------
 
@@ -198,13 +229,13 @@ class SharedReads(ABC):
         min_reports: int = 1,
     ) -> Explanation:
         """The developments behind a position, the rule that chose it, and what it beat."""
-        key = self._pair(actor, topic)
+        key, day = self._pair(actor, topic), as_day(as_of)
         from timeline.projections.explain import explain
 
         return explain(
-            self._claiming(key),
+            self._claiming_by(key, day),
             *key,
-            as_day(as_of),
+            day,
             known_at=day_of(known_at),
             possible=possible,
             scope=scope_of(without_sources, only_reliability, min_reports=min_reports),
@@ -230,7 +261,6 @@ class SharedReads(ABC):
         (the start of its span, when it has one), so spans with no end count too.
         """
         from timeline._selecting import from_start
-        from timeline.projections.errors import QueryError
         from timeline.projections.relations import relations
 
         registry = self.registry
@@ -238,13 +268,13 @@ class SharedReads(ABC):
         if first == second:
             raise QueryError(f"relations of {first!r} with itself: expected two actors")
         group = registry.descendants if children else (lambda ident: [ident])
-        a_side = set(group(first))
+        a_side, b_side = set(group(first)), set(group(second))
         scope = scope_of(without_sources, only_reliability, min_reports=min_reports)
-        told = self._story(known_at, None, scope, mentioning=a_side)
+        told = self._story_between(known_at, scope, a_side, b_side)
         return relations(
             [from_start(d) for d in told] if possible else told,
             a_side,
-            set(group(second)),
+            b_side,
             by=by,
             names=(first, second),
             known_at=day_of(known_at),
@@ -273,7 +303,6 @@ class SharedReads(ABC):
         those retracted by `known_at`, each as last known before its retraction.
         """
         from timeline._selecting import reliabilities, withdrawn
-        from timeline.projections.listing import select
 
         registry = self.registry
         actors = None
@@ -297,3 +326,46 @@ class SharedReads(ABC):
             period=None if period is None else When.coerce(period),
             reliability=reliabilities(reliability),
         )
+
+    def developments_page(
+        self,
+        known_at: WhenLike | None = None,
+        *,
+        after: StoryKey | None = None,
+        limit: int = 1000,
+        actor: str | None = None,
+        children: bool = False,
+        topic: str | None = None,
+        period: WhenLike | None = None,
+        reliability: Reliabilities = None,
+    ) -> tuple[list[Development], StoryKey | None]:
+        """The first `limit` of `developments(known_at, ...)` after story key `after`, and the
+        key to ask the next page after (None: there is no more).
+
+        The page is read in story order from the store, `limit` (then more) at a time,
+        and filtered as it is read, so its cost follows the page, not the story.
+        """
+        from timeline._selecting import reliabilities
+
+        if limit < 1:
+            raise QueryError(f"a page of {limit} developments: expected at least 1")
+        registry = self.registry
+        actors = None
+        if actor is not None:
+            ident = registry.resolve("actor", actor)
+            actors = registry.descendants(ident) if children else [ident]
+        span = None if period is None else When.coerce(period)
+        what = None if topic is None else registry.resolve("topic", topic)
+        kept: list[Development] = []
+        asked, cursor = limit, after
+        while True:
+            told = self._story_page(known_at, cursor, asked, mentioning=actors, period=span)
+            chosen = select(
+                told, actors=actors, topic=what, period=span, reliability=reliabilities(reliability)
+            )
+            kept += chosen[: limit - len(kept)]
+            if len(kept) == limit:
+                return kept, listing.story_key(kept[-1])
+            if len(told) < asked:
+                return kept, None
+            cursor, asked = listing.story_key(told[-1]), min(4 * asked, _LARGEST_READ)

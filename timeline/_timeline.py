@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from timeline.engine.rule import Claimed, Entry, PairKey, Scope
     from timeline.engine.values import Correction, Development, Ranking, Retraction, Revision, Topic
     from timeline.engine.when import When, WhenLike
+    from timeline.projections.listing import StoryKey
 
 # The store, the view and the loader are imported when first opened or used:
 # importing the facade loads none of them.
@@ -304,6 +305,42 @@ class Timeline(SharedReads, SharedWrites):
         """The entries of every development that ever claimed the pair."""
         pin = self._pin()
         return self.reads.entries(pin, self.reads.claimed_by(key, pin))
+
+    def occurred_days(self) -> tuple[int, set[dt.date], set[dt.date]]:
+        """How many developments are known with everything recorded (as `developments()`
+        lists them), and the distinct first and last days of their occurred spans."""
+        return self.reads.occurred_days(self._pin())
+
+    def knowledge_days(self) -> set[dt.date]:
+        """The days on which what is known about some development changes (the union of
+        every entry's `knowledge_days`)."""
+        return self.reads.knowledge_days(self._pin())
+
+    def _claiming_by(self, key: PairKey, day: dt.date) -> list[Entry]:
+        """The entries of the developments that claimed the pair in a version begun by `day`."""
+        pin = self._pin()
+        return self.reads.entries(pin, self.reads.claimed_by_day(key, day, pin))
+
+    def _story_page(
+        self,
+        known_at: WhenLike | None,
+        after: StoryKey | None,
+        limit: int,
+        *,
+        mentioning: Collection[str] | None,
+        period: When | None,
+    ) -> list[Development]:
+        """A page of the story after `after`, read by the view in story order with a limit."""
+        return self.reads.developments_page(
+            day_of(known_at), self._pin(), after, limit, mentioning=mentioning, period=period
+        )
+
+    def _story_between(
+        self, known_at: WhenLike | None, scope: Scope, first: set[str], second: set[str]
+    ) -> list[Development]:
+        """The developments known at `known_at` naming one of `first` and one of `second`."""
+        pin = self._pin()
+        return self.reads.developments_between(day_of(known_at), pin, first, second, scope=scope)
 
     def _story(
         self,

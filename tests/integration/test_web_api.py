@@ -173,12 +173,35 @@ BAD: list[tuple[str, dict[str, str], int, str]] = [
     ("/api/developments", {"reliability": "rumour"}, 400, "reliability"),
     ("/api/developments", {"period": "someday"}, 400, "period"),
     ("/api/developments", {"topic": "nothing"}, 404, "topic"),
+    ("/api/developments", {"limit": "0"}, 400, "limit"),
+    ("/api/developments", {"limit": "2", "after": "then"}, 400, "after"),
     ("/api/charts/topic", {"topic": "s400-purchase", "format": "gif"}, 400, "format"),
     ("/api/charts/topic", {"topic": "s400-purchase", "day": "then"}, 400, "day"),
     ("/api/charts/compare", {"topic": "s400-purchase", "known_at": ""}, 400, "known_at"),
     ("/api/charts/relations", {"a": "TUR", "b": "TUR"}, 400, "b"),
     ("/api/chart-data/topic", {"topic": "nope"}, 404, "topic"),
 ]
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"known_at": "2018-12-20"}, {"actor": "TUR", "period": "2018"}, {"topic": "x"}]
+)
+def test_pages_of_developments_follow_one_another_to_the_whole_listing(
+    client: TestClient, params: dict[str, str]
+) -> None:
+    params = {**params, "topic": "s400-purchase"} if "topic" in params else params
+    whole = client.get("/api/developments", params=params).json()
+    assert whole["next"] is None
+    pages, after = [], ""
+    while True:
+        page = client.get("/api/developments", params={**params, "limit": 3, "after": after}).json()
+        assert len(page["developments"]) <= 3
+        pages += page["developments"]
+        if page["next"] is None:
+            break
+        after = page["next"]
+    assert pages == whole["developments"]
+    assert len(pages) > 3 or params  # the unfiltered listing takes several pages
 
 
 @pytest.mark.parametrize(("path", "params", "status", "parameter"), BAD)

@@ -53,6 +53,7 @@ from timeline.engine import (
 )
 from timeline.projections.backend import Batch, ViewRecorder
 from timeline.projections.catchup import catch_up
+from timeline.projections.listing import StoryKey
 from timeline.projections.projection import StoryProjection
 from timeline.projections.relations import PERIODS
 from timeline.projections.sqlite import SQLiteViewRecorder
@@ -282,6 +283,41 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         assert fast == slow
 
     @rule(
+        known_at=knowledge,
+        actor=st.none() | st.sampled_from(ACTORS),
+        topic=st.none() | st.sampled_from(TOPICS),
+        period=st.none() | days(),
+        limit=st.integers(1, 4),
+    )
+    def pages_agree(
+        self,
+        known_at: pendulum.Date | None,
+        actor: str | None,
+        topic: str | None,
+        period: pendulum.Date | None,
+        limit: int,
+    ) -> None:
+        # Page by page, the view's paged listing reads exactly the replay's pages, and
+        # together they are the whole listing.
+        tl = self.timeline
+        pages: list[Development] = []
+        after: StoryKey | None = None
+        while True:
+            fast, slow = both(
+                tl,
+                lambda t, after=after: t.developments_page(  # type: ignore[misc]
+                    known_at, after=after, limit=limit, actor=actor, topic=topic, period=period
+                ),
+            )
+            assert fast == slow
+            assert len(fast[0]) <= limit
+            pages += fast[0]
+            if fast[1] is None:
+                break
+            after = fast[1]
+        assert pages == tl.developments(known_at, actor=actor, topic=topic, period=period)
+
+    @rule(
         actors=st.lists(st.sampled_from(ACTORS), min_size=2, max_size=2, unique=True),
         by=st.sampled_from(sorted(PERIODS)),
         known_at=knowledge,
@@ -296,6 +332,21 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
             tl, lambda t: t.relations(a, b, by=by, known_at=known_at, children=children)
         )
         assert fast == slow
+
+    @rule()
+    def occurred_days_agree(self) -> None:
+        tl = self.timeline
+        fast, slow = both(tl, lambda t: t.occurred_days())
+        assert fast == slow
+        spans = [d.occurred for d in tl.developments()]
+        assert fast == (len(spans), {w.earliest for w in spans}, {w.latest for w in spans})
+
+    @rule()
+    def knowledge_days_agree(self) -> None:
+        tl = self.timeline
+        fast, slow = both(tl, lambda t: t.knowledge_days())
+        assert fast == slow
+        assert fast == {day for entry in tl.entries() for day in entry.knowledge_days()}
 
     @rule()
     def registry_agrees(self) -> None:

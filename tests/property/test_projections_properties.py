@@ -25,9 +25,9 @@ from tests.strategies import (
 )
 from timeline import Timeline
 from timeline.bootstrap import Replayed, the_view
-from timeline.engine import Development, Entry, Position, aggregates
+from timeline.engine import Development, Entry, Position, aggregates, rule
 from timeline.engine.replay import claims_on, fold_positions, known_developments
-from timeline.engine.rule import occurred_by
+from timeline.engine.rule import Claimed, occurred_by
 from timeline.engine.when import LAST_DAY
 from timeline.projections.diff import Diff, diff_positions
 from timeline.projections.errors import ClosedError
@@ -129,6 +129,36 @@ def test_history_changes_exactly_where_the_naive_model_does(
     claims = claims_on(known_developments(story, known_at), pair)
     changes = history(claims, *pair, possible=possible)
     check_history(model, changes, pair, known_at, possible, probes)
+
+
+def _searched_causes(
+    claims: list[Claimed], day: dt.date, after: Position | None, possible: bool
+) -> tuple[str, ...]:
+    """A change's causes by searching every counted claim, in search order (the reference)."""
+    counted = sorted(
+        (c for c in claims if rule.counts(c.rank) and _begun(c, possible) <= day),
+        key=lambda c: c.search_key,
+    )
+    evidence = after.evidence if after is not None else ()
+    return tuple(
+        c.dev_id
+        for c in counted
+        if _begun(c, possible) == day or (c.occurred.latest == day and c.dev_id in evidence)
+    )
+
+
+def _begun(claim: Claimed, possible: bool) -> dt.date:
+    return claim.occurred.earliest if possible else claim.occurred.latest
+
+
+@given(corrected_stories(), pairs, st.booleans(), st.data())
+def test_history_names_as_causes_the_claims_a_search_of_the_counted_ones_finds(
+    story: list[Entry], pair: tuple[str, str], possible: bool, data: st.DataObject
+) -> None:
+    known_at = data.draw(maybe_near(naive_of(story)), label="known_at")
+    claims = claims_on(known_developments(story, known_at), pair)
+    for change in history(claims, *pair, possible=possible):
+        assert change.causes == _searched_causes(claims, change.day, change.after, possible)
 
 
 @given(corrected_stories(), pairs, st.booleans(), st.data())

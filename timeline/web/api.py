@@ -39,6 +39,8 @@ Topic = Annotated[str, Query(description="topic slug or alias", examples=["s400-
 By = Literal["day", "week", "month", "quarter", "year"]
 Reliability = Literal["official", "named", "anonymous"]
 assert set(PERIODS) == set(get_args(By))
+# The longest page of developments answered at once.
+MOST_LISTED = 10_000
 
 
 def _required(parameter: str, value: str) -> pendulum.Date:
@@ -62,14 +64,14 @@ def story(story: StoryDep) -> dict[str, Any]:
             {"id": t.id, "description": t.description, "aliases": list(t.aliases)}
             for t in registry.topics.values()
         ],
-        "developments": story.drawn("count", lambda: story.read(lambda tl: len(tl.developments()))),
+        "developments": story.drawn("count", lambda: story.read(lambda tl: tl.occurred_days()[0])),
         "position": story.read(lambda tl: tl.position),
         **story.bounds(),
     }
 
 
 @router.get("/positions", response_model=models.PositionsOut, responses=ERRORS)
-@kept
+@kept(models.PositionsOut)
 def positions(
     story: StoryDep,
     day: Day,
@@ -92,7 +94,7 @@ def positions(
 
 
 @router.get("/history", response_model=models.HistoryOut, responses=ERRORS)
-@kept
+@kept(models.HistoryOut)
 def history(
     story: StoryDep,
     actor: Actor,
@@ -116,7 +118,7 @@ def history(
 
 
 @router.get("/diff", response_model=models.DiffOut, responses=ERRORS)
-@kept
+@kept(models.DiffOut)
 def diff(
     story: StoryDep,
     d1: Day,
@@ -139,7 +141,7 @@ def diff(
 
 
 @router.get("/explain", response_model=models.ExplanationOut, responses=ERRORS)
-@kept
+@kept(models.ExplanationOut)
 def explain(
     story: StoryDep,
     actor: Actor,
@@ -158,7 +160,7 @@ def explain(
 
 
 @router.get("/developments", response_model=models.DevelopmentsOut, responses=ERRORS)
-@kept
+@kept(models.DevelopmentsOut)
 def developments(
     story: StoryDep,
     known_at: KnownAt = None,
@@ -171,12 +173,41 @@ def developments(
     reliability: Annotated[
         list[Reliability] | None, Query(description="from sources of this reliability")
     ] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=MOST_LISTED, description="at most this many (a page)")
+    ] = None,
+    after: Annotated[
+        str | None, Query(description="with limit: the page after this one's `next`")
+    ] = None,
 ) -> dict[str, Any]:
-    """The developments known at `known_at`, in story order, filtered by what is given."""
+    """The developments known at `known_at`, in story order, filtered by what is given.
+
+    With `limit`, one page of them (after `after`), and the `next` page's cursor.
+    """
     registry, known = story.registry, params.day("known_at", known_at)
     who = None if actor is None else params.name(registry, "actor", "actor", actor)
     what = None if topic is None else params.name(registry, "topic", "topic", topic)
     span = params.when("period", period)
+    if limit is not None:
+        start = params.cursor("after", after)
+        page, following = story.read(
+            lambda tl: tl.developments_page(
+                known,
+                after=start,
+                limit=limit,
+                actor=who,
+                children=children,
+                topic=what,
+                period=span,
+                reliability=reliability or None,
+            )
+        )
+        listed = payloads.listing(page)
+        return {
+            "known_at": payloads.day(known),
+            "developments": listed,
+            "next": params.place(following),
+        }
     found = story.read(
         lambda tl: tl.developments(
             known,
@@ -191,7 +222,7 @@ def developments(
 
 
 @router.get("/relations", response_model=models.RelationsOut, responses=ERRORS)
-@kept
+@kept(models.RelationsOut)
 def relations(
     story: StoryDep,
     a: Actor,

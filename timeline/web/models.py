@@ -138,6 +138,10 @@ class DevelopmentsOut(BaseModel):
 
     known_at: str | None
     developments: list[DevelopmentOut]
+    next: str | None = Field(
+        default=None,
+        description="with limit: the `after` of the next page (null: this page is the last)",
+    )
 
 
 class PositionOut(BaseModel):

@@ -10,8 +10,9 @@ import pendulum
 from timeline.engine.errors import TimelineError, UnknownNameError
 from timeline.engine.registry import NameKind, Registry
 from timeline.engine.when import When
+from timeline.projections.listing import StoryKey
 
-__all__ = ["ParameterError", "blame", "day", "name", "when"]
+__all__ = ["ParameterError", "blame", "cursor", "day", "name", "place", "when"]
 
 T = TypeVar("T")
 
@@ -49,6 +50,22 @@ def when(parameter: str, value: str | None) -> When | None:
         return When(value.strip())
     except (TimelineError, ValueError, OverflowError) as error:
         raise ParameterError(parameter, _text(error)) from None
+
+
+def cursor(parameter: str, value: str | None) -> StoryKey | None:
+    """A place in story order as `place` writes it (`EARLIEST.LATEST.ID`), or None."""
+    if value is None or not value:
+        return None
+    earliest, _, rest = value.partition(".")
+    latest, _, ident = rest.partition(".")
+    if not (earliest.isdigit() and latest.isdigit() and ident):
+        raise ParameterError(parameter, "expected the `next` of an earlier page")
+    return int(earliest), int(latest), ident
+
+
+def place(key: StoryKey | None) -> str | None:
+    """A place in story order as a cursor for `cursor` to read (None: none)."""
+    return None if key is None else f"{key[0]}.{key[1]}.{key[2]}"
 
 
 def name(registry: Registry, kind: NameKind, parameter: str, value: str) -> str:

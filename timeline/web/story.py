@@ -11,7 +11,8 @@ from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from fastapi import Request
+from fastapi import Request, Response
+from pydantic import BaseModel
 
 from timeline.engine.errors import StoreError
 from timeline.engine.registry import Registry
@@ -39,7 +40,10 @@ class Story:
         self.timeline = timeline
         self._title = title
         self._lock = threading.RLock()
-        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
+        # Kept answers, least recently used first, in one order per kind of answer (an
+        # endpoint's, or a chart's): the many distinct explanations do not push out the
+        # few positions every reader asks for.
+        self._kept: dict[Hashable, OrderedDict[Hashable, Any]] = {}
         self._keep = keep
         self._drawing: dict[Hashable, threading.Lock] = {}
         self._file = _store_file(timeline)
@@ -97,37 +101,40 @@ class Story:
         Requests for an answer being made wait for that one instead of making it again.
         """
         full = (key, self.read(lambda tl: tl.position))
+        kind = key[0] if isinstance(key, tuple) and key else key
         with self._lock:
-            if full in self._kept:
-                self._kept.move_to_end(full)
-                return cast(T, self._kept[full])
+            kept = self._kept.setdefault(kind, OrderedDict())
+            if full in kept:
+                kept.move_to_end(full)
+                return cast(T, kept[full])
             drawing = self._drawing.setdefault(full, threading.Lock())
         with drawing:
             with self._lock:
-                if full in self._kept:
-                    return cast(T, self._kept[full])
+                if full in kept:
+                    return cast(T, kept[full])
             try:
                 made = draw()
             finally:
                 with self._lock:
                     self._drawing.pop(full, None)
             with self._lock:
-                self._kept[full] = made
-                while len(self._kept) > self._keep:
-                    self._kept.popitem(last=False)
+                kept[full] = made
+                while len(kept) > self._keep:
+                    kept.popitem(last=False)
         return made
 
     def bounds(self) -> dict[str, Any]:
         """The bounded days the developments span and the days what is known changes."""
 
         def days(tl: Timeline) -> dict[str, Any]:
-            spans = [d.occurred for d in tl.developments()]
-            story = _inside([w.earliest for w in spans] + [w.latest for w in spans])
-            known = _inside(day for entry in tl.entries() for day in entry.knowledge_days())
+            # Read by the view's SQL (and the corrected entries), once per store position.
+            _, earliest, latest = tl.occurred_days()
+            story = _inside(earliest | latest)
+            known = _inside(tl.knowledge_days())
             return {
                 "first_day": story[0] if story else None,
                 "last_day": story[-1] if story else None,
-                "story_days": _inside(w.latest for w in spans),
+                "story_days": _inside(latest),
                 "first_reported": known[0] if known else None,
                 "last_reported": known[-1] if known else None,
                 "knowledge_days": known,
@@ -137,19 +144,34 @@ class Story:
         return self.drawn("bounds", lambda: self.read(days))
 
 
-def kept(endpoint: Callable[..., T]) -> Callable[..., T]:
-    """An API endpoint whose answers are kept per store position and parameters.
+def kept(
+    model: type[BaseModel],
+) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., Response]]:
+    """An API endpoint whose answers, JSON in the shape of `model`, are kept per store
+    position and parameters.
 
     Many readers of one page ask the same questions (its first view above all): each
     is answered once per store position, and again only when the store moves on.
+    The answer is kept encoded, so a kept answer is sent as it is, not encoded again.
     """
 
-    @functools.wraps(endpoint)
-    def answer(story: Story, **params: Any) -> T:
-        key = (endpoint.__name__, repr(sorted(params.items())))
-        return story.drawn(key, lambda: endpoint(story=story, **params))
+    def keeping(endpoint: Callable[..., dict[str, Any]]) -> Callable[..., Response]:
+        @functools.wraps(endpoint)
+        def answer(story: Story, **params: Any) -> Response:
+            key = (endpoint.__name__, repr(sorted(params.items())))
 
-    return answer
+            def encoded() -> bytes:
+                return (
+                    model.model_validate(endpoint(story=story, **params))
+                    .model_dump_json(by_alias=True)
+                    .encode()
+                )
+
+            return Response(story.drawn(key, encoded), media_type="application/json")
+
+        return answer
+
+    return keeping
 
 
 def _store_file(timeline: Timeline) -> Path | None:

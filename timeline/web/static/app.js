@@ -5,8 +5,10 @@ import { clearPanel, showDevelopment, showError, showExplanation } from "./expla
 import { debounce, el, fmtDay, fmtWhen, getJson, isAbort, query, toIso, toNumber } from "./util.js";
 
 const $ = (id) => document.getElementById(id);
+// The most developments the axis is sent at once (the first, in story order).
+const AXIS_MOST = 5000;
 const state = { day: 0, known: null, possible: false, topic: null, a: null, b: null, by: "month", selected: null, dev: null };
-const story = { names: new Map(), actors: [], topics: [], all: [], known: [], lo: 0, hi: 1, kLo: 0, kHi: 1, first: null, last: null, firstReported: null };
+const story = { names: new Map(), actors: [], topics: [], all: [], known: [], lo: 0, hi: 1, kLo: 0, kHi: 1, first: null, last: null, firstReported: null, knownMore: false };
 
 function knownIso() {
   return state.known === null ? null : toIso(state.known);
@@ -153,12 +155,16 @@ async function refreshChanges() {
 
 async function refreshAxis(refetch) {
   try {
-    if (refetch) story.known = (await getJson("developments", "api/developments", { known_at: knownIso() })).developments;
+    if (refetch) {
+      const answer = await getJson("developments", "api/developments", { known_at: knownIso(), limit: AXIS_MOST });
+      story.known = answer.developments; story.knownMore = answer.next !== null;
+    }
     drawAxis($("axis"), { developments: story.known, first: story.first, last: story.last, day: state.day, selected: state.dev, onSelect: selectDevelopment });
     $("axis").dataset.known = knownIso() ?? "now";
     const note = $("axis-note");
-    note.hidden = story.known.length > 0;
-    note.textContent = state.known === null ? "No developments recorded." : `Nothing had been reported by ${fmtDay(knownIso())}.`;
+    note.hidden = story.known.length > 0 && !story.knownMore;
+    if (story.knownMore) note.textContent = `Showing the first ${story.known.length.toLocaleString("en")} developments in story order.`;
+    else note.textContent = state.known === null ? "No developments recorded." : `Nothing had been reported by ${fmtDay(knownIso())}.`;
   } catch (error) {
     if (!isAbort(error)) $("axis-note").textContent = `Could not load developments: ${error.message}`;
   }
@@ -291,7 +297,9 @@ async function start() {
   $("dek").textContent = `${info.developments} developments · ${info.actors.length} actors · ${info.topics.length} topics. Each actor's position on each topic, as of a day, as known on a day.`;
   story.actors = info.actors; story.topics = info.topics;
   story.names = new Map(info.actors.map((a) => [a.id, a.name]));
-  story.all = (await getJson("all", "api/developments")).developments;
+  // A page, not the whole story: a store of a million developments would send hundreds of MB.
+  const listed = await getJson("all", "api/developments", { limit: AXIS_MOST });
+  story.all = listed.developments; story.knownMore = listed.next !== null;
   story.known = story.all;
   const today = toNumber(new Date().toISOString().slice(0, 10));
   story.first = info.first_day ? toNumber(info.first_day) : null;
