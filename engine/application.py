@@ -8,7 +8,6 @@ aliases is the read side's business (the registry read model).
 
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -98,6 +97,8 @@ class StoreApplication(Application[UUID]):
         head = self.head
         if head == 0:
             return None
+        import hashlib  # only here: slow to import
+
         found = hashlib.sha256(str(head).encode())
         for start in (1, head):
             for note in self.recorder.select_notifications(start=start, limit=1):

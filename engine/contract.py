@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import typing
-from importlib import metadata
 from typing import Any
 from uuid import UUID
 
@@ -89,6 +88,9 @@ def resolve(topic: str) -> type[Any]:
 
 
 def _version() -> str:
+    # Imported only to name the version in an error: it is slow to import.
+    from importlib import metadata
+
     try:
         return metadata.version("timeline-engine")
     except metadata.PackageNotFoundError:  # a source tree that is not installed

@@ -59,6 +59,7 @@ __all__ = [
     "Position",
     "Scope",
     "counts",
+    "held",
     "in_story_order",
     "is_known",
     "leading_run",
@@ -334,11 +335,19 @@ def position(key: PairKey, run: Sequence[Claimed], day: dt.date) -> Position | N
     if not run:
         return None
     winner = run[-1]
-    return Position(
-        actor=key[0],
-        topic=key[1],
-        stance=winner.stance,
-        since=run[0].occurred,
-        evidence=tuple(claim.dev_id for claim in run),
-        tentative=not winner.occurred.ended_by(day),
-    )
+    evidence = tuple(claim.dev_id for claim in run)
+    return held(key, winner.stance, run[0].occurred, evidence, winner.occurred, day)
+
+
+def held(
+    key: PairKey,
+    stance: Stance,
+    since: When,
+    evidence: tuple[str, ...],
+    occurred: When,
+    day: dt.date,
+) -> Position:
+    """The position of a winning run: its winner's stance, since its first claim occurred,
+    on its claims in story order; tentative while the winner (`occurred`) has not ended by
+    `day`."""
+    return Position(key[0], key[1], stance, since, evidence, not occurred.ended_by(day))

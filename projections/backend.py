@@ -249,6 +249,17 @@ class ViewQueries(ABC):
         if self.reached() < pin:
             raise ViewBehindError(f"the view has not reached notification {pin}")
 
+    def winning_statement(self, possible: bool, scope: str = "") -> str:
+        """The statement that reads every pair's winning run at once (`projections.winning`)."""
+        raise NotImplementedError
+
+    def winning_runs(
+        self, params: Mapping[str, Any], possible: bool, scope: str = ""
+    ) -> list[tuple[Any, ...]]:
+        """Every pair's winning run, in one statement: rows of (actor, topic, dev_id,
+        stance, occurred, rank), each pair's run in story order."""
+        return self.query(self.winning_statement(possible, scope), params)
+
     def runs(
         self,
         keys: Sequence[tuple[str, str]],

@@ -19,10 +19,9 @@ PLOVER, which both writes developments and reads the view, lives with its reader
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.engine import (
     Actor,
@@ -49,8 +48,10 @@ from timeline.projections._tables import (
     safe_cell,
     write_csv,
 )
-from timeline.projections._timelinejs import document, headline, human_date
 from timeline.projections.history import Change
+
+if TYPE_CHECKING:
+    from timeline.projections._timelinejs import headline, human_date
 
 __all__ = [
     "CHANGE_DATES",
@@ -92,6 +93,8 @@ def content_hash(data: Any) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     raw = data if isinstance(data, bytes) else canonical(data)
+    import hashlib  # only here: slow to import
+
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
@@ -269,6 +272,8 @@ def timelinejs(
     `name` gives an actor's display name from its id (default: the id itself);
     `corrections` the (reported, reason) of each correction known, by development id.
     """
+    from timeline.projections._timelinejs import document
+
     return document(
         developments, title=title, title_text=title_text, name=name, corrections=corrections
     )
@@ -294,3 +299,13 @@ def export(developments: Iterable[Development], form: str, *, title: str = "time
     if form == "timelinejs":
         return timelinejs(developments, title=title)
     return [development_record(d) for d in developments]
+
+
+def __getattr__(name: str) -> Any:
+    """`headline` and `human_date`, imported on first use (the TimelineJS writer is slow
+    to import, and most exports never need it)."""
+    if name in ("headline", "human_date"):
+        from timeline.projections import _timelinejs
+
+        return getattr(_timelinejs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

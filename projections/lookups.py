@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from timeline.engine import rule
 from timeline.engine.registry import NameKind, Registry
 from timeline.engine.rule import EVERYTHING, Claimed, PairKey, Position, Scope
 from timeline.engine.values import Rank, Stance
@@ -19,7 +22,7 @@ from timeline.engine.when import When
 if TYPE_CHECKING:
     from timeline.projections.materialised import Materialised
 
-__all__ = ["LazyPositions", "claimed", "resolver"]
+__all__ = ["LazyPositions", "claimed", "held_by", "positions_of", "resolver"]
 
 T = TypeVar("T")
 
@@ -33,6 +36,8 @@ def _when(text: str) -> When:
     return When(text)
 
 
+# A row of `projections.winning`'s statements begins with its pair.
+_PAIR = itemgetter(0, 1)
 # Stances by stored value: a dict look-up, not an enum call, for each row read.
 _STANCES = {stance.value: stance for stance in Stance}
 
@@ -42,6 +47,31 @@ def claimed(row: tuple[Any, ...]) -> Claimed:
     dev_id, stance, occurred, tier = row
     rank = Rank.NORMAL if tier == 0 else Rank.of_tier(tier)
     return Claimed(dev_id, _when(occurred), _STANCES.get(stance) or Stance(stance), rank)
+
+
+def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Position | None:
+    """The position that rows (dev_id, stance, occurred, rank) of a winning run, in story
+    order, make (`rule.position`, with no `Claimed` made for each row)."""
+    if not rows:
+        return None
+    winner = rows[-1]
+    stance = _STANCES.get(winner[1]) or Stance(winner[1])
+    evidence = tuple(row[0] for row in rows)
+    return rule.held(key, stance, _when(rows[0][2]), evidence, _when(winner[2]), day)
+
+
+def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey, Position]:
+    """The positions, sorted by pair, that rows of every pair's winning run make.
+
+    Each row is (actor, topic, dev_id, stance, occurred, rank), a pair's rows
+    together and in story order (`projections.winning`).
+    """
+    found: dict[PairKey, Position] = {}
+    for key, group in groupby(rows, _PAIR):
+        held = held_by(key, [row[2:] for row in group], day)
+        if held is not None:
+            found[key] = held
+    return dict(sorted(found.items()))
 
 
 def resolver(registry: Registry, kind: NameKind) -> Callable[[str], str]:
@@ -106,6 +136,10 @@ class LazyPositions(Mapping[PairKey, Position]):
 
     def __iter__(self) -> Iterator[PairKey]:
         return iter(self._load())
+
+    def items(self) -> ItemsView[PairKey, Position]:
+        # Every position at once, not each looked up again by key.
+        return self._load().items()
 
     def __len__(self) -> int:
         return len(self._load())

@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import threading
 from collections.abc import Callable, Collection, Iterable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -39,13 +39,14 @@ from timeline.projections.backend import (
     ViewBehindError,
     streams_of,
 )
-from timeline.projections.catchup import BATCH, catch_up
 from timeline.projections.errors import ClosedError
 from timeline.projections.listing import StoryKey
-from timeline.projections.lookups import LazyPositions, claimed, resolver
-from timeline.projections.projection import StoryProjection
+from timeline.projections.lookups import LazyPositions, claimed, held_by, positions_of, resolver
 from timeline.projections.rows import known_ordinal
 from timeline.projections.sql import scoped
+
+if TYPE_CHECKING:
+    from timeline.projections.projection import StoryProjection
 
 __all__ = ["LazyPositions", "Materialised"]
 
@@ -67,13 +68,12 @@ class Materialised:
     """The materialised view of one store, brought up to date on read."""
 
     def __init__(
-        self, app: StoreApplication, backend: Backend | None = None, *, batch: int = BATCH
+        self, app: StoreApplication, backend: Backend | None = None, *, batch: int | None = None
     ) -> None:
         self._app = app
         # Where the view lives, as the store's backend says (its application's by default).
         self.backend = view_for(backend or app.backend)
         self.view, self.queries = self.backend.open(app)
-        self.projection = StoryProjection(self.view, mapper=app.mapper)
         self.batch = batch
         self._closed = False
         self._lock = threading.RLock()  # the catch-up and the kept registry, one at a time
@@ -87,6 +87,14 @@ class Materialised:
         self._resolvers: tuple[Registry, Callable[[str], str], Callable[[str], str]] | None = None
         self._preferred: frozenset[PairKey] = frozenset()
         self._preferred_at = -1
+
+    @functools.cached_property
+    def projection(self) -> StoryProjection:
+        """What turns events into the view's rows: made when first needed, since a view
+        that is current (the usual open) processes nothing."""
+        from timeline.projections.projection import StoryProjection
+
+        return StoryProjection(self.view, mapper=self._app.mapper)
 
     @property
     def application(self) -> StoreApplication:
@@ -108,8 +116,11 @@ class Materialised:
 
         With `stop`, it stops between batches once the event is set.
         """
+        from timeline.projections.catchup import BATCH, catch_up
+
         with self._lock:
-            count = catch_up(self._app, self.projection, until=until, batch=self.batch, stop=stop)
+            batch = BATCH if self.batch is None else self.batch
+            count = catch_up(self._app, self.projection, until=until, batch=batch, stop=stop)
             self._reached = self.tracking_id
         return count
 
@@ -187,9 +198,22 @@ class Materialised:
     ) -> Position | None:
         """One position, read with one index search."""
         # The commonest read of all, so it builds one parameter dict and no closure.
-        where, params = _scoped(day, known_at, pin, scope)
-        params["actor"], params["topic"] = key
-        if key in self.preferred(pin):
+        if scope is EVERYTHING:
+            where, params = (
+                "",
+                {
+                    "day": day.toordinal(),
+                    "known": _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at),
+                    "pin": pin,
+                    "actor": key[0],
+                    "topic": key[1],
+                },
+            )
+        else:
+            where, params = _scoped(day, known_at, pin, scope)
+            params["actor"], params["topic"] = key
+        preferred = self._preferred if pin <= self._preferred_at else self.preferred(pin)
+        if key in preferred:
             statement = self.queries.dialect.run(possible, where, ranked=True)
         elif where:
             statement = self.queries.dialect.run(possible, where)
@@ -201,7 +225,9 @@ class Materialised:
             # Rebuilt or reset elsewhere since it was last seen: catch up, read again.
             self.catch_up()
             rows = self._run(statement, params, pin)
-        return rule.position(key, rule.winning_run(map(claimed, rows)), day)
+        # The rows are the winning run already (`run_rows` ends it by the rule's
+        # `leading_run`), latest first: the run in story order is their reverse.
+        return held_by(key, rows[::-1], day)
 
     def _run(self, statement: str, params: dict[str, Any], pin: int) -> list[tuple[Any, ...]]:
         rows = self.queries.run_rows(statement, params)
@@ -217,21 +243,10 @@ class Materialised:
         pin: int,
         scope: Scope = EVERYTHING,
     ) -> dict[PairKey, Position]:
-        """Every position at once."""
+        """Every position at once: each pair's winning run read in one statement."""
         where, params = _scoped(day, known_at, pin, scope)
-
-        def read() -> dict[PairKey, Position]:
-            keys = [tuple(row) for row in self.queries.query(self.queries.dialect.pairs, {})]
-            found = {}
-            preferred = self.preferred(pin)
-            for key, rows in self.queries.runs(keys, params, possible, where, preferred):
-                run = rule.winning_run(map(claimed, rows))
-                held = rule.position(key, run, day)
-                if held is not None:
-                    found[key] = held
-            return dict(sorted(found.items()))
-
-        return self._pinned(pin, read)
+        statement = self.queries.winning_statement(possible, where)
+        return self._pinned(pin, lambda: positions_of(self.queries.query(statement, params), day))
 
     def preferred(self, pin: int) -> frozenset[PairKey]:
         """The pairs with a preferred claim (in some version) as of `pin`, or later."""

@@ -24,6 +24,7 @@ from timeline.engine import rule
 from timeline.projections.backend import RUN_MARK, ViewQueries, ViewRecorder
 from timeline.projections.errors import ClosedError
 from timeline.projections.sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES, Dialect
+from timeline.projections.winning import sqlite_runs
 
 __all__ = ["SQLiteQueries", "SQLiteViewRecorder"]
 
@@ -219,12 +220,36 @@ class SQLiteQueries(ViewQueries):
 
     def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         # Steps the cursor only as far as the winning run: a pair may hold many claims.
+        # The commonest read of all: on the shared connection it takes the lock
+        # itself, with no context managers made per call.
+        if self._closed or not (
+            self._shared_cache or threading.current_thread() is threading.main_thread()
+        ):
+            return self._run_rows_elsewhere(statement, params)
+        with self._lock:
+            try:
+                cursor = self._connection.execute(statement, params)
+            except sqlite3.ProgrammingError as error:
+                if "closed" not in str(error):
+                    raise
+                raise ClosedError("the store is closed: open it again to read") from None
+            try:
+                return rule.leading_run(cursor, RUN_MARK)
+            finally:
+                cursor.close()
+
+    def _run_rows_elsewhere(
+        self, statement: str, params: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
         with self._reading() as connection:
             cursor = connection.execute(statement, params)
             try:
                 return rule.leading_run(cursor, RUN_MARK)
             finally:
                 cursor.close()
+
+    def winning_statement(self, possible: bool, scope: str = "") -> str:
+        return sqlite_runs(self.dialect, possible, scope)
 
     def head(self) -> int:
         assert self._events is not None, "an in-memory store's head comes from its recorder"

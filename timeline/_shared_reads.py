@@ -11,20 +11,27 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
 
-from timeline._selecting import Reliabilities, from_start, reliabilities, withdrawn
-from timeline.engine.registry import Registry
-from timeline.engine.replay import View
-from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope, in_story_order
-from timeline.engine.values import Development
+from timeline.engine.rule import EVERYTHING, Scope, in_story_order
 from timeline.engine.when import When, WhenLike, as_day
 from timeline.projections import listing
-from timeline.projections.diff import Diff, diff_of
 from timeline.projections.errors import QueryError
-from timeline.projections.explain import Explanation, explain
-from timeline.projections.history import Change, history
 from timeline.projections.listing import StoryKey, select
-from timeline.projections.relations import Relations, relations
+
+if TYPE_CHECKING:
+    from timeline._selecting import Reliabilities
+    from timeline.engine.registry import Registry
+    from timeline.engine.replay import View
+    from timeline.engine.rule import Claimed, Entry, PairKey
+    from timeline.engine.values import Development
+    from timeline.projections.diff import Diff
+    from timeline.projections.explain import Explanation
+    from timeline.projections.history import Change
+    from timeline.projections.relations import Relations
+
+# The read models are imported where they are used: importing the facade loads
+# none of them, nor the replay, so `from timeline import Timeline` stays quick.
 
 __all__ = ["SharedReads", "day_of", "scope_of"]
 
@@ -45,6 +52,8 @@ def scope_of(
         return EVERYTHING  # the usual read, with no Scope to build
     if isinstance(without_sources, str):
         without_sources = [without_sources]
+    from timeline._selecting import reliabilities
+
     trusted = reliabilities(only_reliability if only_reliability is not None else reliability)
     return Scope(without_sources=without_sources, only_reliability=trusted, min_reports=min_reports)
 
@@ -172,6 +181,8 @@ class SharedReads(ABC):
         """The change points of one position over story time, as known at `known_at`."""
         key = self._pair(actor, topic)
         scope = scope_of(without_sources, only_reliability, min_reports=min_reports)
+        from timeline.projections.history import history
+
         return history(self._claims(key, day_of(known_at), scope), *key, possible=possible)
 
     def diff(
@@ -191,6 +202,8 @@ class SharedReads(ABC):
         `d2` defaults to `d1` and `vs_known_at` to `known_at`; at least one must be
         given.  To compare against everything recorded, pass `vs_known_at="9999"`.
         """
+        from timeline.projections.diff import diff_of
+
         return diff_of(
             self.as_of,
             d1,
@@ -217,6 +230,8 @@ class SharedReads(ABC):
     ) -> Explanation:
         """The developments behind a position, the rule that chose it, and what it beat."""
         key, day = self._pair(actor, topic), as_day(as_of)
+        from timeline.projections.explain import explain
+
         return explain(
             self._claiming_by(key, day),
             *key,
@@ -245,6 +260,9 @@ class SharedReads(ABC):
         end of its span); with `possible`, in the one where it may first have occurred
         (the start of its span, when it has one), so spans with no end count too.
         """
+        from timeline._selecting import from_start
+        from timeline.projections.relations import relations
+
         registry = self.registry
         first, second = (registry.resolve("actor", name) for name in (a, b))
         if first == second:
@@ -284,6 +302,8 @@ class SharedReads(ABC):
         `at` lists them as the store stood at an earlier position; `retracted` adds
         those retracted by `known_at`, each as last known before its retraction.
         """
+        from timeline._selecting import reliabilities, withdrawn
+
         registry = self.registry
         actors = None
         if actor is not None:
@@ -325,6 +345,8 @@ class SharedReads(ABC):
         The page is read in story order from the store, `limit` (then more) at a time,
         and filtered as it is read, so its cost follows the page, not the story.
         """
+        from timeline._selecting import reliabilities
+
         if limit < 1:
             raise QueryError(f"a page of {limit} developments: expected at least 1")
         registry = self.registry

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from timeline.engine import values
-from timeline.engine.loader import Seeds
 from timeline.engine.values import Actor, Development, Ranking, Retraction, Revision, Topic
-from timeline.engine.when import WhenLike
+
+if TYPE_CHECKING:
+    from timeline.engine.loader import Seeds
+    from timeline.engine.when import WhenLike
 
 __all__ = ["SharedWrites"]
 
@@ -52,6 +55,8 @@ class SharedWrites(ABC):
         """Registers an actor (an `Actor`, or its id and name); returns its id."""
         if not isinstance(actor, Actor):
             actor = Actor(actor, name or actor, tuple(aliases), list(people))
+        from timeline.engine.loader import Seeds
+
         self._add(Seeds(actors=(actor,)))
         return actor.id
 
@@ -65,11 +70,15 @@ class SharedWrites(ABC):
         """Registers a topic (a `Topic`, or its slug and description); returns its slug."""
         if not isinstance(topic, Topic):
             topic = Topic(topic, description or topic, tuple(aliases))
+        from timeline.engine.loader import Seeds
+
         self._add(Seeds(topics=(topic,)))
         return topic.id
 
     def record(self, development: Development) -> str:
         """Appends a development; recording identical content again changes nothing."""
+        from timeline.engine.loader import Seeds
+
         self._add(Seeds(developments=(development,)))
         return development.id
 

@@ -16,32 +16,26 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
-from timeline._selecting import corrected
 from timeline._shared_reads import SharedReads, day_of
 from timeline._shared_writes import SharedWrites
-from timeline.bootstrap import ReadsFrom, open_store, the_view
-from timeline.engine import _names
-from timeline.engine.config import StoreConfig
+from timeline.bootstrap import the_view
 from timeline.engine.errors import LoadError, UnknownNameError
-from timeline.engine.loader import Seeds, read_seeds
-from timeline.engine.registry import Registry
-from timeline.engine.replay import View
-from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Scope
-from timeline.engine.values import (
-    Actor,
-    Correction,
-    Development,
-    Ranking,
-    Retraction,
-    Revision,
-    Topic,
-)
-from timeline.engine.when import When, WhenLike
-from timeline.projections.errors import QueryError
-from timeline.projections.listing import StoryKey
+from timeline.engine.rule import EVERYTHING
+from timeline.engine.values import Actor
 
 if TYPE_CHECKING:
+    from timeline.bootstrap import ReadsFrom
     from timeline.branch import Branch
+    from timeline.engine.loader import Seeds
+    from timeline.engine.registry import Registry
+    from timeline.engine.replay import View
+    from timeline.engine.rule import Claimed, Entry, PairKey, Scope
+    from timeline.engine.values import Correction, Development, Ranking, Retraction, Revision, Topic
+    from timeline.engine.when import When, WhenLike
+    from timeline.projections.listing import StoryKey
+
+# The store, the view and the loader are imported when first opened or used:
+# importing the facade loads none of them.
 
 __all__ = ["Timeline"]
 
@@ -75,6 +69,9 @@ class Timeline(SharedReads, SharedWrites):
         reads: ReadsFrom = the_view,
         replica: str | None = None,
     ) -> None:
+        from timeline.bootstrap import open_store
+        from timeline.engine.config import StoreConfig
+
         self.config = StoreConfig.from_url(url, password=password, schema=schema, replica=replica)
         self._app, self.materialised, self.reads = open_store(self.config, reads)
 
@@ -128,6 +125,7 @@ class Timeline(SharedReads, SharedWrites):
         Returns how many events were copied.
         """
         from timeline.bootstrap import open_application
+        from timeline.engine.config import StoreConfig
         from timeline.engine.copying import copy_events
 
         config = StoreConfig.from_url(url, password=password, schema=schema)
@@ -173,6 +171,8 @@ class Timeline(SharedReads, SharedWrites):
         recorded before or in this call.  Names are resolved to ids first; returns the
         ids of the developments that were new.
         """
+        from timeline.engine.loader import Seeds
+
         given = Seeds(tuple(actors), tuple(topics), tuple(developments), tuple(corrections))
         return self._add(given)
 
@@ -186,6 +186,8 @@ class Timeline(SharedReads, SharedWrites):
         Names never change what they stand for, so a registry that is behind the
         store can only fail to know a name: only then does the view catch up.
         """
+        from timeline.engine.registry import Registry
+
         view = self.reads
         recorded: list[Actor | Topic] = []  # registered, but not yet read by the view
         for _attempt in range(_NAMES_AHEAD):
@@ -210,6 +212,8 @@ class Timeline(SharedReads, SharedWrites):
 
     def _record(self, known: Registry, seeds: Seeds) -> list[str]:
         """Records `seeds` with names resolved through `known`; the ids of new developments."""
+        from timeline.engine import _names
+
         staged, new_actors, new_topics = known.staged(seeds.actors, seeds.topics)
         resolved = []
         for development in seeds.developments:
@@ -225,6 +229,8 @@ class Timeline(SharedReads, SharedWrites):
 
     def _revised(self, dev_id: str, revision: Revision) -> Revision:
         """Appends a revision, its names resolved, to the development's stream."""
+        from timeline.engine import _names
+
         revision = self._resolving(lambda known: _names.canonical_revision(revision, known))
         self._app.revise(dev_id, revision)
         return revision
@@ -235,12 +241,16 @@ class Timeline(SharedReads, SharedWrites):
 
     def _ranked(self, dev_id: str, ranking: Ranking) -> Ranking:
         """Appends a ranking, its names resolved, to the development's stream."""
+        from timeline.engine import _names
+
         ranking = self._resolving(lambda known: _names.canonical_ranking(ranking, known))
         self._app.rank(dev_id, ranking)
         return ranking
 
     def load(self, path: str | Path) -> list[str]:
         """Loads seed files (a file or a folder), all or nothing; returns the new ids."""
+        from timeline.engine.loader import read_seeds
+
         stored: set[str] = set()
 
         def recorded(dev_ids: Sequence[str]) -> dict[str, Development]:
@@ -271,6 +281,8 @@ class Timeline(SharedReads, SharedWrites):
         now = self.reads.current()
         if at is None:
             return now
+        from timeline.projections.errors import QueryError
+
         if not 0 <= at <= now:
             raise QueryError(f"store position {at}: expected a position from 0 to {now}")
         return at
@@ -354,6 +366,8 @@ class Timeline(SharedReads, SharedWrites):
 
         Only the corrected streams are read (from the view's copy of the streams).
         """
+        from timeline._selecting import corrected
+
         return corrected(self.reads.corrected(self._pin(at)), day_of(known_at))
 
     def branch(

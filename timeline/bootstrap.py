@@ -9,20 +9,30 @@ place that joins `timeline.engine` (the write side) with `timeline.projections`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from eventsourcing.persistence import PersistenceError
-
-from timeline._replayed import Replayed
-from timeline.engine.application import StoreApplication
-from timeline.engine.config import StoreConfig
 from timeline.engine.errors import StoreError
-from timeline.projections.materialised import Materialised
-from timeline.projections.reads import Reads
+
+if TYPE_CHECKING:
+    from timeline._replayed import Replayed
+    from timeline.engine.application import StoreApplication
+    from timeline.engine.config import StoreConfig
+    from timeline.projections.materialised import Materialised
+    from timeline.projections.reads import Reads
 
 __all__ = ["ReadsFrom", "Replayed", "open_application", "open_store", "the_view"]
 
 # What answers a store's reads, made from its materialised view.
-ReadsFrom = Callable[[Materialised], Reads]
+ReadsFrom = Callable[["Materialised"], "Reads"]
+
+
+def __getattr__(name: str) -> Any:
+    """`Replayed`, imported on first use: importing the facade loads no replay."""
+    if name == "Replayed":
+        from timeline._replayed import Replayed
+
+        return Replayed
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def the_view(view: Materialised) -> Reads:
@@ -32,6 +42,8 @@ def the_view(view: Materialised) -> Reads:
 
 def open_application(config: StoreConfig) -> StoreApplication:
     """The event store application for `config`, its tables created if need be."""
+    from timeline.engine.application import StoreApplication
+
     # The backend checks its driver first, and says what the application opens with.
     env = config.backend.application_env(config.env)
     # One direct connection first: a refused or misnamed server fails at once with
@@ -54,6 +66,10 @@ def open_store(
     config: StoreConfig, reads: ReadsFrom = the_view
 ) -> tuple[StoreApplication, Materialised, Reads]:
     """The application, its view and its reader; opening reads the view's tracking only."""
+    from eventsourcing.persistence import PersistenceError
+
+    from timeline.projections.materialised import Materialised
+
     app = open_application(config)
     try:
         view = Materialised(app, config.backend)

@@ -118,7 +118,8 @@ def positions(
         "as_of": as_of.day.isoformat(),
         "known_at": None if known_at is None else known_at.day.isoformat(),
         "possible": possible,
-        "positions": [words.position_json(p) for p in held],
+        # Only JSON output shows the document: a table need not import its writer.
+        "positions": [words.position_json(p) for p in held] if app.form == "json" else [],
     }
     app.show(
         document,

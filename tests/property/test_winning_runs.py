@@ -1,0 +1,102 @@
+"""`positions()` reads every pair's winning run in one statement: it must give what the
+per-pair lookups give, and what the pure replay gives, on any story."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from pathlib import Path
+
+import pendulum
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.strategies import (
+    DEV_IDS,
+    PAIRS,
+    days,
+    fill,
+    rank,
+    rankings,
+    retractions,
+    revisions,
+    stories,
+)
+from timeline import Timeline
+from timeline.bootstrap import Replayed
+from timeline.engine import Development, Ranking, Retraction, Revision
+from timeline.engine.errors import TimelineError
+
+PUBLISHERS = ("Sputnik", "Bloomberg", "Reuters")
+corrections = st.lists(
+    st.tuples(st.sampled_from(DEV_IDS), st.one_of(revisions(), rankings(), retractions())),
+    max_size=6,
+)
+knowledge = st.none() | days()
+scopes = st.fixed_dictionaries(
+    {},
+    optional={
+        "without_sources": st.lists(st.sampled_from(PUBLISHERS), max_size=1),
+        "min_reports": st.integers(1, 2),
+    },
+)
+
+
+def _correct(tl: Timeline, dev_id: str, correction: Revision | Ranking | Retraction) -> None:
+    """Applies a correction to a development recorded in `tl`, unless it is refused."""
+    with suppress(TimelineError):  # refused: retracted, a pair never claimed, ...
+        if isinstance(correction, Revision):
+            tl.revise(dev_id, reported=correction.reported, reason="r", **correction.changes)
+        elif isinstance(correction, Ranking):
+            rank(tl, dev_id, correction)
+        else:
+            tl.retract(dev_id, reported=correction.reported, reason="withdrawn")
+
+
+def _story(tl: Timeline, story: list[Development], changes: list[tuple[str, object]]) -> None:
+    fill(tl, story)
+    recorded = {development.id for development in story}
+    for dev_id, correction in changes:
+        if dev_id in recorded:
+            _correct(tl, dev_id, correction)  # type: ignore[arg-type]
+
+
+@given(
+    story=stories(max_size=10),
+    changes=corrections,
+    day=days(),
+    known_at=knowledge,
+    possible=st.booleans(),
+    scope=scopes,
+)
+def test_every_position_at_once_is_each_position_alone_and_the_replay(
+    story: list[Development],
+    changes: list[tuple[str, object]],
+    day: pendulum.Date,
+    known_at: pendulum.Date | None,
+    possible: bool,
+    scope: dict[str, object],
+) -> None:
+    with Timeline() as tl:
+        _story(tl, story, changes)
+        view = tl.as_of(day, known_at, possible=possible, **scope)  # type: ignore[arg-type]
+        every = view.positions()
+        alone = {pair: view.position(*pair) for pair in PAIRS}
+        assert every == {pair: held for pair, held in alone.items() if held is not None}
+        assert list(every) == sorted(every)
+        replayed = tl.reading(Replayed).as_of(day, known_at, possible=possible, **scope)  # type: ignore[arg-type]
+        assert every == replayed.positions()
+
+
+@given(story=stories(max_size=6), changes=corrections, day=days(), possible=st.booleans())
+def test_a_file_store_reads_every_position_as_the_replay_does(
+    tmp_path_factory: object,
+    story: list[Development],
+    changes: list[tuple[str, object]],
+    day: pendulum.Date,
+    possible: bool,
+) -> None:
+    folder = Path(tmp_path_factory.mktemp("runs"))  # type: ignore[attr-defined]
+    with Timeline.open(f"sqlite:///{folder / 'story.db'}") as tl:
+        _story(tl, story, changes)
+        every = tl.as_of(day, possible=possible).positions()
+        assert every == tl.reading(Replayed).as_of(day, possible=possible).positions()
