@@ -34,10 +34,10 @@ from benchmarks.synthetic import Story, story
 from timeline import Timeline
 from timeline.bootstrap import Replayed
 from timeline.engine import When
+from timeline.engine._application import StoreApplication
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
-from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
-from timeline.projections.projection import collection_paused
+from timeline.projections._projection import collection_paused
 
 BATCH = 1000  # developments per record_many / save
 

@@ -207,8 +207,8 @@ def _raw_probe(
     import datetime as dt
     import sqlite3
 
-    from timeline.projections.rows import known_ordinal
-    from timeline.projections.sql import Dialect
+    from timeline.projections._rows import known_ordinal
+    from timeline.projections._sql import Dialect
 
     statement = Dialect("sqlite").run(possible=False)
     known = known_ordinal(None)

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from timeline.engine._cameo import CROSSWALK
-from timeline.engine.registry import Registry
+from timeline.engine._registry import Registry
 from timeline.formats import open_records
 from timeline.formats.gdelt import COLUMNS
 

@@ -81,7 +81,7 @@ def _new_id(original: str, i: int) -> str:
 
 def _readable(header: list[str], row: list[str], dialect: str) -> bool:
     """Whether the format's reader takes a sample row (the samples hold bad ones on purpose)."""
-    from timeline.engine.registry import Registry
+    from timeline.engine._registry import Registry
     from timeline.engine.when import When
     from timeline.formats import Item, open_records
 
@@ -136,11 +136,11 @@ def write_seeds(n: int, path: Path) -> None:
 def child_load(path: str, url: str, plain: bool) -> dict[str, Any]:
     """Reads seeds and records them (as `timeline load` into a new store), or saves plainly."""
     from timeline import Timeline
+    from timeline.engine._application import StoreApplication
+    from timeline.engine._loader import read_seeds
+    from timeline.engine._registry import Registry
     from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
-    from timeline.engine.application import StoreApplication
     from timeline.engine.config import StoreConfig
-    from timeline.engine.loader import read_seeds
-    from timeline.engine.registry import Registry
 
     started, cpu = time.perf_counter(), time.process_time()
     seeds = read_seeds(Path(path), Registry())
@@ -191,8 +191,8 @@ def child_import(path: str, url: str, fmt: str | None) -> dict[str, Any]:
 
 
 def child_anchor(n: int, url: str) -> dict[str, Any]:
+    from timeline.engine._application import StoreApplication
     from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
-    from timeline.engine.application import StoreApplication
     from timeline.engine.config import StoreConfig
     from timeline.engine.values import Actor, Topic
 

@@ -104,7 +104,7 @@ def _winner_sql(dialect: Any, *, whole: bool = True) -> str:
     PostgreSQL searches each pair by LATERAL; SQLite, which has none, finds the
     winner by a scalar subquery and (for its row) joins it back by its key.
     """
-    from timeline.projections import winning
+    from timeline.projections import _winning as winning
 
     counted = winning._counted(False, "")
     latest = f"ORDER BY {winning._LATEST_FIRST} LIMIT 1"
@@ -146,8 +146,8 @@ def _positions(tl: Any, day: str) -> Any:
 def reads(url: str, raw: Callable[[str, dict[str, Any]], list[Any]], n: int) -> dict[str, float]:
     """Lookups and positions() through the API beside the same SQL run raw."""
     from timeline import Timeline
-    from timeline.projections.rows import known_ordinal
-    from timeline.projections.winning import postgres_runs, sqlite_runs
+    from timeline.projections._rows import known_ordinal
+    from timeline.projections._winning import postgres_runs, sqlite_runs
 
     found: dict[str, list[float]] = {}
     with Timeline.open(url) as tl:

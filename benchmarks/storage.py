@@ -47,8 +47,8 @@ from benchmarks.bench import Clock, _raw_read
 from benchmarks.synthetic import story
 from timeline import Timeline
 from timeline.engine.config import StoreConfig
-from timeline.projections.projection import collection_paused
-from timeline.projections.sql import FORMER_TABLES, PREFIX, TABLES
+from timeline.projections._projection import collection_paused
+from timeline.projections._sql import FORMER_TABLES, PREFIX, TABLES
 
 BATCH = 1000
 

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 from timeline.engine._lazy import lazy
 
 if TYPE_CHECKING:
-    from timeline.engine.application import StoreApplication
+    from timeline.engine._application import StoreApplication
+    from timeline.engine._registry import Registry
+    from timeline.engine._replay import EventLog, View
+    from timeline.engine._rule import Entry, Position
     from timeline.engine.errors import (
         ConflictError,
         DateError,
@@ -25,9 +28,6 @@ if TYPE_CHECKING:
         UnknownDevelopmentError,
         UnknownNameError,
     )
-    from timeline.engine.registry import Registry
-    from timeline.engine.replay import EventLog, View
-    from timeline.engine.rule import Entry, Position
     from timeline.engine.values import (
         Actor,
         Development,
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from timeline.engine.when import Precision, When
 
 _HOMES = {
-    "application": ("StoreApplication",),
+    "_application": ("StoreApplication",),
     "errors": (
         "ConflictError",
         "DateError",
@@ -59,9 +59,9 @@ _HOMES = {
         "UnknownDevelopmentError",
         "UnknownNameError",
     ),
-    "registry": ("Registry",),
-    "replay": ("EventLog", "View"),
-    "rule": ("Entry", "Position"),
+    "_registry": ("Registry",),
+    "_replay": ("EventLog", "View"),
+    "_rule": ("Entry", "Position"),
     "values": (
         "Actor",
         "Development",

@@ -20,7 +20,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
-from timeline.engine.transcodings import AttrsByFields
+from timeline.engine._transcodings import AttrsByFields
 
 __all__ = ["StoredEvents"]
 

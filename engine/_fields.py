@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 
 import attrs
 
+from timeline.engine._registry import Registry
 from timeline.engine.errors import RecordError
-from timeline.engine.registry import Registry
 from timeline.engine.values import Actor, Topic
 
 __all__ = ["TEXT", "TEXTS", "FieldPath", "Fields", "Shapes", "field_name", "register"]

@@ -12,8 +12,8 @@ import attrs
 
 from timeline.engine._fields import TEXT, TEXTS, Fields, Shapes, register
 from timeline.engine._fields import FieldPath as FieldPath
+from timeline.engine._registry import Registry
 from timeline.engine.errors import DateError, RecordError, UnknownNameError
-from timeline.engine.registry import Registry
 from timeline.engine.values import (
     Actor,
     Development,

@@ -1,4 +1,4 @@
-"""PLOVER records read back into developments (see `timeline.engine.importer`)."""
+"""PLOVER records read back into developments (see `timeline.engine._importer`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from timeline.engine._coding import CODING, PLOVER_TYPES, RECIPIENT_REQUIRED, kind_of
 from timeline.engine._import_lines import (
     _SLUG_PART,
     OBJECTS,
@@ -16,7 +17,6 @@ from timeline.engine._import_lines import (
     _describe,
     claims_of,
 )
-from timeline.engine.coding import CODING, PLOVER_TYPES, RECIPIENT_REQUIRED, kind_of
 from timeline.engine.errors import RecordError, UnknownNameError
 from timeline.engine.values import (
     Actor,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
+from timeline.engine._registry import Registry
 from timeline.engine.errors import UnknownNameError
-from timeline.engine.registry import Registry
 from timeline.engine.values import Correction, Development, Ranking, Revision, StanceClaim
 
 __all__ = [

@@ -4,7 +4,7 @@ Aggregate ids are name-based UUIDs of the stable ids, so every writer derives th
 same stream for the same development and recording it twice cannot fork it.
 Each stream's command methods hold its invariants (one original, no duplicate
 correction, at most one retraction); story-time questions are never answered by
-folding a stream, whose order is the order of recording (see `engine.rule`).
+folding a stream, whose order is the order of recording (see `engine._rule`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from eventsourcing.domain import Aggregate, event
 
 from timeline.engine import values
 from timeline.engine._described import different
+from timeline.engine._rule import Entry
 from timeline.engine.errors import DuplicateError, NotRetractableError, RecordError
-from timeline.engine.rule import Entry
 
 __all__ = [
     "ActorStream",

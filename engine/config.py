@@ -23,7 +23,7 @@ EXPECTED = "expected memory://, sqlite:///path/to/file.db or postgresql://user@h
 # The store application's name, which eventsourcing's PostgreSQL recorder puts in the
 # name of the events table (`timeline_events`).
 APPLICATION = "timeline"
-# The rule projections/sql.py applies to the schema it puts into SQL.
+# The rule projections/_sql.py applies to the schema it puts into SQL.
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _BIGGEST = 2**31 - 1  # what the driver and server take as a count or timeout

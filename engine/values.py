@@ -108,7 +108,7 @@ class Reliability(_Named):
 
 
 class Kind(_Named):
-    """What kind of development it is; `engine.coding` maps kinds to CAMEO and PLOVER."""
+    """What kind of development it is; `engine._coding` maps kinds to CAMEO and PLOVER."""
 
     STATEMENT = "statement"
     AGREEMENT = "agreement"
@@ -121,7 +121,7 @@ class Kind(_Named):
     THREAT = "threat"
     SANCTION = "sanction"
     # The kinds of the rest of the field's event types (PLOVER's and CAMEO's roots),
-    # for developments imported from event data: see `engine.coding`.
+    # for developments imported from event data: see `engine._coding`.
     APPEAL = "appeal"
     CONSULTATION = "consultation"
     SUPPORT = "support"

@@ -1,6 +1,6 @@
 """timeline's read side: the materialised view of a store and the read models on it.
 
-Pure replay (`timeline.engine.replay`) is the oracle; everything here answers
+Pure replay (`timeline.engine._replay`) is the oracle; everything here answers
 exactly as it would, from tables that catch up on new events only.  `Timeline`
 offers the read models as methods; these are the values they return.  Names are
 loaded on first use, so importing a value does not load the view.
@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING
 from timeline.engine._lazy import lazy
 
 if TYPE_CHECKING:
-    from timeline.projections.diff import Diff, Difference
+    from timeline.projections._diff import Diff, Difference
+    from timeline.projections._explain import Claim, Explanation
+    from timeline.projections._history import Change
+    from timeline.projections._materialised import Materialised
+    from timeline.projections._relations import PERIODS, Period, Relations
     from timeline.projections.errors import QueryError
-    from timeline.projections.explain import Claim, Explanation
-    from timeline.projections.history import Change
-    from timeline.projections.materialised import Materialised
-    from timeline.projections.relations import PERIODS, Period, Relations
 
 _HOMES = {
-    "diff": ("Diff", "Difference"),
+    "_diff": ("Diff", "Difference"),
     "errors": ("QueryError",),
-    "explain": ("Claim", "Explanation"),
-    "history": ("Change",),
-    "materialised": ("Materialised",),
-    "relations": ("PERIODS", "Period", "Relations"),
+    "_explain": ("Claim", "Explanation"),
+    "_history": ("Change",),
+    "_materialised": ("Materialised",),
+    "_relations": ("PERIODS", "Period", "Relations"),
 }
 _MODULES = {name: module for module, names in _HOMES.items() for name in names}
 

@@ -1,7 +1,7 @@
 """The materialised view's tables, each defined once: columns, types, key.
 
 Every CREATE, INSERT, COPY and SELECT column list of the view is derived from
-these definitions (`projections.sql` renders them per dialect), so a new column
+these definitions (`projections._sql` renders them per dialect), so a new column
 is one edit here.  Rows are tuples in the order of a table's columns.
 
 - `tracking`: the last notification id processed, by application name (the
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import attrs
 
-from timeline.engine import rule
+from timeline.engine import _rule as rule
 
 __all__ = ["EVENTS", "TABLES", "VIEW_TABLES", "Column", "Table"]
 

@@ -3,7 +3,7 @@
 `sources` reads the position of one (actor, topic) pair again without each source
 that contributes a counted claim to it (`Scope(without=...)`) and without each
 publisher (`Scope(without_sources=...)`), from the materialised view at one store
-position (`pin`); `projections.impact` re-exports what is here.
+position (`pin`); `projections._impact` re-exports what is here.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 
 import attrs
 
-from timeline.engine.rule import Claimed, PairKey, Position, Scope, occurred_by, source_key
+from timeline.engine._rule import Claimed, PairKey, Position, Scope, occurred_by, source_key
 from timeline.engine.values import Development, Reliability, Stance
 from timeline.engine.when import When
-from timeline.projections.reads import Reads
+from timeline.projections._reads import Reads
 
 __all__ = [
     "Contribution",

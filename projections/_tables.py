@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from timeline.engine import Development, When
 from timeline.engine.when import FIRST_DAY, LAST_DAY
-from timeline.projections.history import Change
+from timeline.projections._history import Change
 
 __all__ = [
     "CHANGE_COLUMNS",

@@ -19,13 +19,13 @@ from typing import Protocol
 import attrs
 import pendulum
 
-from timeline.engine.registry import Registry
-from timeline.engine.replay import View
-from timeline.engine.rule import Entry, PairKey
+from timeline.engine._registry import Registry
+from timeline.engine._replay import View
+from timeline.engine._rule import Entry, PairKey
 from timeline.engine.values import Retraction, Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When, WhenLike
-from timeline.projections.history import Change
-from timeline.projections.relations import Relations
+from timeline.projections._history import Change
+from timeline.projections._relations import Relations
 
 __all__ = [
     "Band",

@@ -37,6 +37,7 @@ from timeline.engine import (
     Topic,
     When,
 )
+from timeline.projections._history import Change
 from timeline.projections._tables import (
     CHANGE_COLUMNS,
     CHANGE_DATES,
@@ -48,7 +49,6 @@ from timeline.projections._tables import (
     safe_cell,
     write_csv,
 )
-from timeline.projections.history import Change
 
 if TYPE_CHECKING:
     from timeline.projections._timelinejs import headline, human_date

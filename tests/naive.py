@@ -3,8 +3,8 @@
 It keeps what was recorded in dictionaries and answers as-of questions by brute
 force, straight from the rules below, so the engine can be checked against it.
 It uses only the engine's value types (developments, revisions, retractions and
-their `When` spans), never `engine.replay` or `engine.rule`; the engine states
-the same rules in the docstring of `engine/rule.py`.
+their `When` spans), never `engine._replay` or `engine._rule`; the engine states
+the same rules in the docstring of `engine/_rule.py`.
 
 For `as_of(D, known_at=K, possible)`:
 
@@ -56,9 +56,9 @@ from timeline.engine import (
 
 if TYPE_CHECKING:
     from timeline.engine import Position
-    from timeline.projections.diff import Diff
-    from timeline.projections.explain import Explanation
-    from timeline.projections.history import Change
+    from timeline.projections._diff import Diff
+    from timeline.projections._explain import Explanation
+    from timeline.projections._history import Change
 
 Pair = tuple[str, str]
 # A position as the model gives it: stance, since (EDTF text), evidence ids, tentative.

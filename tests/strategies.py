@@ -26,7 +26,7 @@ from timeline.engine import (
     When,
 )
 from timeline.engine._cameo import CROSSWALK
-from timeline.engine.coding import OLDER_TYPES, PLOVER_TYPES
+from timeline.engine._coding import OLDER_TYPES, PLOVER_TYPES
 
 ACTORS = ("TUR", "USA", "RUS", "USA.STATE", "RUS.KREMLIN")
 TOPICS = ("s400-purchase", "patriot-sale", "f35-participation")

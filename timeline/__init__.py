@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from timeline import exchange
     from timeline._timeline import Timeline
     from timeline.branch import Branch
+    from timeline.engine._replay import View
+    from timeline.engine._rule import Position
     from timeline.engine.errors import TimelineError
-    from timeline.engine.replay import View
-    from timeline.engine.rule import Position
     from timeline.engine.values import (
         Actor,
         Development,
@@ -70,10 +70,10 @@ __all__ = [
 _HOMES = {
     "Actor": "engine.values",
     "Kind": "engine.values",
-    "Position": "engine.rule",
+    "Position": "engine._rule",
     "Reliability": "engine.values",
     "Topic": "engine.values",
-    "View": "engine.replay",
+    "View": "engine._replay",
     "Branch": "branch",
     "Development": "engine.values",
     "Rank": "engine.values",

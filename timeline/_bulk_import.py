@@ -2,7 +2,7 @@
 
 Records are read lazily (`timeline.formats.open_records`) and planned a batch
 at a time against the streams they touch, read in a few statements through the
-write's own transaction (`engine.bulk.BulkWrite`), so memory stays flat in the
+write's own transaction (`engine._bulk.BulkWrite`), so memory stays flat in the
 file's size.  Each stream's own commands decide new, identical or conflicting.
 Every problem is collected with its line; unless `skip_bad`, any problem rolls
 the whole import back.  With `skip_bad`, the good records are written and each
@@ -21,12 +21,12 @@ from typing import IO, Any
 
 from timeline._import_plan import ImportPlan
 from timeline._releases import Release, first_known, published, revision_between
+from timeline.engine._application import StoreApplication
+from timeline.engine._bulk import BulkWrite
 from timeline.engine._import_lines import Item
+from timeline.engine._rule import Entry
 from timeline.engine.aggregates import stream_id
-from timeline.engine.application import StoreApplication
-from timeline.engine.bulk import BulkWrite
 from timeline.engine.errors import LoadError, NotRetractableError
-from timeline.engine.rule import Entry
 from timeline.engine.values import Actor, Correction, Development, Ranking, Retraction, Topic
 
 __all__ = ["BATCH", "Tally", "import_records"]

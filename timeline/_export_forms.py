@@ -16,17 +16,17 @@ from uuid import UUID
 import attrs
 
 from timeline.engine import aggregates
+from timeline.engine._importer import LOG_FORMAT, PLOVER_FORMAT
+from timeline.engine._registry import Registry
+from timeline.engine._replay import claims_on
+from timeline.engine._rule import Entry, is_known
 from timeline.engine.aggregates import DevelopmentStream
-from timeline.engine.importer import LOG_FORMAT, PLOVER_FORMAT
-from timeline.engine.registry import Registry
-from timeline.engine.replay import claims_on
-from timeline.engine.rule import Entry, is_known
 from timeline.engine.values import Actor, Correction, Development, Ranking, Revision, Topic
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 from timeline.formats._plover_write import plover_records
 from timeline.projections import export as out
+from timeline.projections._history import Change, history
 from timeline.projections._timelinejs import point_words
-from timeline.projections.history import Change, history
 
 if TYPE_CHECKING:
     from timeline._timeline import Timeline

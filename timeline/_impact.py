@@ -18,9 +18,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from timeline.engine.when import WhenLike, as_day
-from timeline.projections.impact import Impact, Sources
-from timeline.projections.impact import impact as _impact
-from timeline.projections.impact import sources as _sources
+from timeline.projections._impact import Impact, Sources
+from timeline.projections._impact import impact as _impact
+from timeline.projections._impact import sources as _sources
 
 if TYPE_CHECKING:
     from timeline._timeline import Timeline

@@ -12,11 +12,11 @@ from uuid import UUID
 import attrs
 from eventsourcing.application import AggregateNotFoundError
 
+from timeline.engine._application import StoreApplication
+from timeline.engine._application import correct as _correct
+from timeline.engine._importer import Item
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
-from timeline.engine.application import StoreApplication
-from timeline.engine.application import correct as _correct
 from timeline.engine.errors import NotRetractableError, RecordError
-from timeline.engine.importer import Item
 from timeline.engine.values import Actor, Correction, Development, Ranking, Revision, Topic
 
 __all__ = ["ImportPlan"]

@@ -21,7 +21,7 @@ import datetime as dt
 
 import attrs
 
-from timeline.engine.rule import Entry, is_known
+from timeline.engine._rule import Entry, is_known
 from timeline.engine.values import CLEARABLE, Development, Retraction, Revision
 
 __all__ = ["REVISABLE", "Release", "published", "revision_between"]

@@ -1,6 +1,6 @@
 """The pure replay as a store's reader: every answer folded from the whole log, the oracle.
 
-It answers the questions of `timeline.projections.reads.Reads` as the materialised view
+It answers the questions of `timeline.projections._reads.Reads` as the materialised view
 does, but slowly and obviously right; `Timeline(reads=Replayed)` (or
 `tl.reading(Replayed)`) reads through it, and the tests compare the two.
 """
@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 
 from timeline._selecting import folded
-from timeline.engine.registry import Registry
-from timeline.engine.replay import EventLog, View, claims_on, fold_positions, known_developments
-from timeline.engine.rule import (
+from timeline.engine._registry import Registry
+from timeline.engine._replay import EventLog, View, claims_on, fold_positions, known_developments
+from timeline.engine._rule import (
     EVERYTHING,
     Claimed,
     Entry,
@@ -25,10 +25,10 @@ from timeline.engine.rule import (
 )
 from timeline.engine.values import Development
 from timeline.engine.when import When
-from timeline.projections import listing
+from timeline.projections import _listing as listing
+from timeline.projections._listing import StoryKey
+from timeline.projections._materialised import Materialised
 from timeline.projections.errors import QueryError
-from timeline.projections.listing import StoryKey
-from timeline.projections.materialised import Materialised
 
 __all__ = ["Replayed"]
 

@@ -7,9 +7,9 @@ from collections.abc import Collection
 
 import attrs
 
-from timeline.engine.registry import Registry
-from timeline.engine.replay import View, fold_positions
-from timeline.engine.rule import Entry, is_known
+from timeline.engine._registry import Registry
+from timeline.engine._replay import View, fold_positions
+from timeline.engine._rule import Entry, is_known
 from timeline.engine.values import Development, Ranking, Reliability, Retraction, Revision
 from timeline.engine.when import FIRST_DAY, When
 

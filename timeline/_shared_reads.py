@@ -13,22 +13,22 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
-from timeline.engine.rule import EVERYTHING, Scope, in_story_order
+from timeline.engine._rule import EVERYTHING, Scope, in_story_order
 from timeline.engine.when import When, WhenLike, as_day
-from timeline.projections import listing
+from timeline.projections import _listing as listing
+from timeline.projections._listing import StoryKey, select
 from timeline.projections.errors import QueryError
-from timeline.projections.listing import StoryKey, select
 
 if TYPE_CHECKING:
     from timeline._selecting import Reliabilities
-    from timeline.engine.registry import Registry
-    from timeline.engine.replay import View
-    from timeline.engine.rule import Claimed, Entry, PairKey
+    from timeline.engine._registry import Registry
+    from timeline.engine._replay import View
+    from timeline.engine._rule import Claimed, Entry, PairKey
     from timeline.engine.values import Development
-    from timeline.projections.diff import Diff
-    from timeline.projections.explain import Explanation
-    from timeline.projections.history import Change
-    from timeline.projections.relations import Relations
+    from timeline.projections._diff import Diff
+    from timeline.projections._explain import Explanation
+    from timeline.projections._history import Change
+    from timeline.projections._relations import Relations
 
 # The read models are imported where they are used: importing the facade loads
 # none of them, nor the replay, so `from timeline import Timeline` stays quick.
@@ -181,7 +181,7 @@ class SharedReads(ABC):
         """The change points of one position over story time, as known at `known_at`."""
         key = self._pair(actor, topic)
         scope = scope_of(without_sources, only_reliability, min_reports=min_reports)
-        from timeline.projections.history import history
+        from timeline.projections._history import history
 
         return history(self._claims(key, day_of(known_at), scope), *key, possible=possible)
 
@@ -202,7 +202,7 @@ class SharedReads(ABC):
         `d2` defaults to `d1` and `vs_known_at` to `known_at`; at least one must be
         given.  To compare against everything recorded, pass `vs_known_at="9999"`.
         """
-        from timeline.projections.diff import diff_of
+        from timeline.projections._diff import diff_of
 
         return diff_of(
             self.as_of,
@@ -230,7 +230,7 @@ class SharedReads(ABC):
     ) -> Explanation:
         """The developments behind a position, the rule that chose it, and what it beat."""
         key, day = self._pair(actor, topic), as_day(as_of)
-        from timeline.projections.explain import explain
+        from timeline.projections._explain import explain
 
         return explain(
             self._claiming_by(key, day),
@@ -254,14 +254,14 @@ class SharedReads(ABC):
         only_reliability: Reliabilities = None,
         min_reports: int = 1,
     ) -> Relations:
-        """Two actors' cooperation–conflict score per period (see `projections.relations`).
+        """Two actors' cooperation–conflict score per period (see `projections._relations`).
 
         A development falls in the period by whose end it had certainly occurred (the
         end of its span); with `possible`, in the one where it may first have occurred
         (the start of its span, when it has one), so spans with no end count too.
         """
         from timeline._selecting import from_start
-        from timeline.projections.relations import relations
+        from timeline.projections._relations import relations
 
         registry = self.registry
         first, second = (registry.resolve("actor", name) for name in (a, b))

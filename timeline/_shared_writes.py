@@ -15,7 +15,7 @@ from timeline.engine import values
 from timeline.engine.values import Actor, Development, Ranking, Retraction, Revision, Topic
 
 if TYPE_CHECKING:
-    from timeline.engine.loader import Seeds
+    from timeline.engine._loader import Seeds
     from timeline.engine.when import WhenLike
 
 __all__ = ["SharedWrites"]
@@ -55,7 +55,7 @@ class SharedWrites(ABC):
         """Registers an actor (an `Actor`, or its id and name); returns its id."""
         if not isinstance(actor, Actor):
             actor = Actor(actor, name or actor, tuple(aliases), list(people))
-        from timeline.engine.loader import Seeds
+        from timeline.engine._loader import Seeds
 
         self._add(Seeds(actors=(actor,)))
         return actor.id
@@ -70,14 +70,14 @@ class SharedWrites(ABC):
         """Registers a topic (a `Topic`, or its slug and description); returns its slug."""
         if not isinstance(topic, Topic):
             topic = Topic(topic, description or topic, tuple(aliases))
-        from timeline.engine.loader import Seeds
+        from timeline.engine._loader import Seeds
 
         self._add(Seeds(topics=(topic,)))
         return topic.id
 
     def record(self, development: Development) -> str:
         """Appends a development; recording identical content again changes nothing."""
-        from timeline.engine.loader import Seeds
+        from timeline.engine._loader import Seeds
 
         self._add(Seeds(developments=(development,)))
         return development.id

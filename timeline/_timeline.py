@@ -19,20 +19,20 @@ from typing import TYPE_CHECKING, TypeVar
 from timeline._shared_reads import SharedReads, day_of
 from timeline._shared_writes import SharedWrites
 from timeline.bootstrap import the_view
+from timeline.engine._rule import EVERYTHING
 from timeline.engine.errors import LoadError, UnknownNameError
-from timeline.engine.rule import EVERYTHING
 from timeline.engine.values import Actor
 
 if TYPE_CHECKING:
     from timeline.bootstrap import ReadsFrom
     from timeline.branch import Branch
-    from timeline.engine.loader import Seeds
-    from timeline.engine.registry import Registry
-    from timeline.engine.replay import View
-    from timeline.engine.rule import Claimed, Entry, PairKey, Scope
+    from timeline.engine._loader import Seeds
+    from timeline.engine._registry import Registry
+    from timeline.engine._replay import View
+    from timeline.engine._rule import Claimed, Entry, PairKey, Scope
     from timeline.engine.values import Correction, Development, Ranking, Retraction, Revision, Topic
     from timeline.engine.when import When, WhenLike
-    from timeline.projections.listing import StoryKey
+    from timeline.projections._listing import StoryKey
 
 # The store, the view and the loader are imported when first opened or used:
 # importing the facade loads none of them.
@@ -89,7 +89,7 @@ class Timeline(SharedReads, SharedWrites):
         `replica` (`host[:port]` or a postgresql:// URL of a hot standby of the
         same database, also `?replica=host:port` in `url`) sends reads of the view
         there; writes go to `url`, and a read never answers from before this
-        process's own last write (see `timeline.projections.replica`).
+        process's own last write (see `timeline.projections._replica`).
         """
         return cls(url, password=password, schema=schema, replica=replica)
 
@@ -125,8 +125,8 @@ class Timeline(SharedReads, SharedWrites):
         Returns how many events were copied.
         """
         from timeline.bootstrap import open_application
+        from timeline.engine._copying import copy_events
         from timeline.engine.config import StoreConfig
-        from timeline.engine.copying import copy_events
 
         config = StoreConfig.from_url(url, password=password, schema=schema)
         target = open_application(config)
@@ -171,7 +171,7 @@ class Timeline(SharedReads, SharedWrites):
         recorded before or in this call.  Names are resolved to ids first; returns the
         ids of the developments that were new.
         """
-        from timeline.engine.loader import Seeds
+        from timeline.engine._loader import Seeds
 
         given = Seeds(tuple(actors), tuple(topics), tuple(developments), tuple(corrections))
         return self._add(given)
@@ -186,7 +186,7 @@ class Timeline(SharedReads, SharedWrites):
         Names never change what they stand for, so a registry that is behind the
         store can only fail to know a name: only then does the view catch up.
         """
-        from timeline.engine.registry import Registry
+        from timeline.engine._registry import Registry
 
         view = self.reads
         recorded: list[Actor | Topic] = []  # registered, but not yet read by the view
@@ -249,7 +249,7 @@ class Timeline(SharedReads, SharedWrites):
 
     def load(self, path: str | Path) -> list[str]:
         """Loads seed files (a file or a folder), all or nothing; returns the new ids."""
-        from timeline.engine.loader import read_seeds
+        from timeline.engine._loader import read_seeds
 
         stored: set[str] = set()
 

@@ -15,10 +15,10 @@ from timeline.engine.errors import StoreError
 
 if TYPE_CHECKING:
     from timeline._replayed import Replayed
-    from timeline.engine.application import StoreApplication
+    from timeline.engine._application import StoreApplication
     from timeline.engine.config import StoreConfig
-    from timeline.projections.materialised import Materialised
-    from timeline.projections.reads import Reads
+    from timeline.projections._materialised import Materialised
+    from timeline.projections._reads import Reads
 
 __all__ = ["ReadsFrom", "Replayed", "open_application", "open_store", "the_view"]
 
@@ -42,7 +42,7 @@ def the_view(view: Materialised) -> Reads:
 
 def open_application(config: StoreConfig) -> StoreApplication:
     """The event store application for `config`, its tables created if need be."""
-    from timeline.engine.application import StoreApplication
+    from timeline.engine._application import StoreApplication
 
     # The backend checks its driver first, and says what the application opens with.
     env = config.backend.application_env(config.env)
@@ -68,7 +68,7 @@ def open_store(
     """The application, its view and its reader; opening reads the view's tracking only."""
     from eventsourcing.persistence import PersistenceError
 
-    from timeline.projections.materialised import Materialised
+    from timeline.projections._materialised import Materialised
 
     app = open_application(config)
     try:

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from timeline.engine.errors import StoreError
 
 if TYPE_CHECKING:
+    from timeline.engine._application import StoreApplication
     from timeline.engine._bulk_stores import StoreTransaction
-    from timeline.engine.application import StoreApplication
+    from timeline.engine._copying import Copier
     from timeline.engine.config import StoreConfig
-    from timeline.engine.copying import Copier
 
 __all__ = ["MODULES", "Backend", "backend_for", "backend_of"]
 

@@ -14,16 +14,16 @@ from uuid import UUID
 from timeline.engine._backends import Backend
 from timeline.engine._backends._postgres_url import postgres_env, replica_argument, schema_name
 from timeline.engine._bulk_stores import CHUNK, IDLE, RECORDED_TOPIC, StoreTransaction, grouped
+from timeline.engine._copying import Copier, Rows
 from timeline.engine.config import (
     APPLICATION,
 )
-from timeline.engine.copying import Copier, Rows
 from timeline.engine.errors import StoreError
 
 if TYPE_CHECKING:
     from eventsourcing.persistence import StoredEvent
 
-    from timeline.engine.application import StoreApplication
+    from timeline.engine._application import StoreApplication
     from timeline.engine.config import StoreConfig
 
 __all__ = ["BACKEND", "PostgresBackend"]

@@ -18,14 +18,14 @@ from timeline.engine._bulk_stores import (
     StoreTransaction,
     grouped,
 )
+from timeline.engine._copying import Copier, Rows
 from timeline.engine.config import _shown
-from timeline.engine.copying import Copier, Rows
 from timeline.engine.errors import StoreError
 
 if TYPE_CHECKING:
     from eventsourcing.persistence import StoredEvent
 
-    from timeline.engine.application import StoreApplication
+    from timeline.engine._application import StoreApplication
     from timeline.engine.config import StoreConfig
 
 __all__ = ["BACKEND", "SQLITE_WAIT", "SQLiteBackend"]

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import threading
 
+    from timeline.engine._application import StoreApplication
     from timeline.engine._backends import Backend
-    from timeline.engine.application import StoreApplication
-    from timeline.projections.backend import ViewQueries, ViewRecorder
-    from timeline.projections.worker import Worker
+    from timeline.projections._backend import ViewQueries, ViewRecorder
+    from timeline.projections._worker import Worker
 
 __all__ = ["MODULES", "ViewBackend", "view_for"]
 

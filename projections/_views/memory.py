@@ -7,10 +7,10 @@ from uuid import uuid4
 
 from eventsourcing.sqlite import SQLiteDatastore
 
-from timeline.engine.application import StoreApplication
+from timeline.engine._application import StoreApplication
+from timeline.projections._backend import ViewQueries, ViewRecorder
+from timeline.projections._sqlite import MEMORY_VIEW, SQLiteQueries, SQLiteViewRecorder
 from timeline.projections._views import ViewBackend
-from timeline.projections.backend import ViewQueries, ViewRecorder
-from timeline.projections.sqlite import MEMORY_VIEW, SQLiteQueries, SQLiteViewRecorder
 
 __all__ = ["VIEW", "MemoryView"]
 

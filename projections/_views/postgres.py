@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from timeline.projections._backend import ViewQueries, ViewRecorder
 from timeline.projections._views import ViewBackend
-from timeline.projections.backend import ViewQueries, ViewRecorder
 
 if TYPE_CHECKING:
-    from timeline.engine.application import StoreApplication
-    from timeline.projections.worker import Worker
+    from timeline.engine._application import StoreApplication
+    from timeline.projections._worker import Worker
 
 __all__ = ["VIEW", "PostgresView"]
 
@@ -26,7 +26,7 @@ class PostgresView(ViewBackend):
     """The view in the store's PostgreSQL schema (read from a hot standby when one is set)."""
 
     def open(self, app: StoreApplication) -> tuple[ViewRecorder, ViewQueries]:
-        from timeline.projections.postgres import open_postgres_view
+        from timeline.projections._postgres import open_postgres_view
 
         # A reader on a replica never reads older than this process's own last write.
         return open_postgres_view(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteFactory
 
-from timeline.engine.application import StoreApplication
+from timeline.engine._application import StoreApplication
+from timeline.projections._backend import ViewQueries, ViewRecorder
+from timeline.projections._sqlite import SQLiteQueries, SQLiteViewRecorder
 from timeline.projections._views import ViewBackend
-from timeline.projections.backend import ViewQueries, ViewRecorder
-from timeline.projections.sqlite import SQLiteQueries, SQLiteViewRecorder
 
 __all__ = ["VIEW", "SQLiteView"]
 

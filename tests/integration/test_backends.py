@@ -22,12 +22,12 @@ from tests.strategies import agreement, fill, registry_actors, registry_topics
 from timeline import Timeline, seeds
 from timeline.bootstrap import open_application
 from timeline.engine import Actor, DuplicateError, Stance, StanceClaim, StoreError, When
+from timeline.engine._application import StoreApplication
 from timeline.engine._backends import Backend, backend_for
+from timeline.engine._bulk import BulkWrite
+from timeline.engine._copying import copy_events
 from timeline.engine.aggregates import stream_id
-from timeline.engine.application import StoreApplication
-from timeline.engine.bulk import BulkWrite
 from timeline.engine.config import StoreConfig
-from timeline.engine.copying import copy_events
 from timeline.projections._views import view_for
 
 

@@ -64,7 +64,7 @@ def test_help_imports_nothing_heavy() -> None:
         "from timeline.cli import Settings, run\n"
         "from pathlib import Path\n"
         "run(['--help'], Settings(None, Path('/nonexistent')), io.StringIO(), io.StringIO())\n"
-        "heavy = ('rich', 'timeline.projections.materialised', 'timeline._timeline', 'sqlite3')\n"
+        "heavy = ('rich', 'timeline.projections._materialised', 'timeline._timeline', 'sqlite3')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     found = subprocess.run(
@@ -182,7 +182,7 @@ def test_views_and_registries_print_readably() -> None:
         assert "TUR" in repr(tl.registry)
 
 
-@pytest.mark.xfail(not EFFECTIVE, reason="Entry.effective: engine/rule.py, asked of the lead")
+@pytest.mark.xfail(not EFFECTIVE, reason="Entry.effective: engine/_rule.py, asked of the lead")
 def test_an_entry_offers_its_effective_development() -> None:
     from timeline import Timeline
 

@@ -10,7 +10,7 @@ import pytest
 from tests.integration.test_cli import environment, timeline
 from timeline import Timeline, seeds
 from timeline.cli._compare import what_changed
-from timeline.projections.diff import Difference
+from timeline.projections._diff import Difference
 
 
 def test_explain_says_a_claim_that_does_not_count_was_outranked(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from tests.integration.test_cli import environment, timeline
 from tests.strategies import fill, stories
 from timeline import Timeline, seeds
 from timeline.engine import Development
-from timeline.engine.copying import copy_events
+from timeline.engine._copying import copy_events
 
 DAYS = ("2017-06-30", "2018-06-01", "2019-01-01", "2019-12-31")
 

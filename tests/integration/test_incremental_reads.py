@@ -12,12 +12,12 @@ import pytest
 from tests.article import article_folder
 from tests.strategies import agreement
 from timeline import Timeline
-from timeline.engine import contract
-from timeline.projections import projection
-from timeline.projections.backend import ViewQueries
-from timeline.projections.postgres import PostgresQueries
-from timeline.projections.sqlite import SQLiteQueries
-from timeline.projections.wire import recorded_rows
+from timeline.engine import _contract as contract
+from timeline.projections import _projection as projection
+from timeline.projections._backend import ViewQueries
+from timeline.projections._postgres import PostgresQueries
+from timeline.projections._sqlite import SQLiteQueries
+from timeline.projections._wire import recorded_rows
 
 WRITER = """
 import sys

@@ -11,7 +11,7 @@ from tests.strategies import ACTORS, TOPICS, agreement, registry_actors, registr
 from timeline import Timeline
 from timeline.bootstrap import Replayed
 from timeline.engine import Stance, StanceClaim
-from timeline.projections.postgres import LOOKUP_LIMIT, RUN_LIMIT
+from timeline.projections._postgres import LOOKUP_LIMIT, RUN_LIMIT
 
 # Run lengths either side of every limit a read fetches by: a single lookup's, the
 # first statement of `positions()`, and its second (eight times as long).

@@ -10,7 +10,7 @@ import pytest
 
 from tests.strategies import agreement, fill
 from timeline import Timeline
-from timeline.projections.sqlite import DIALECT
+from timeline.projections._sqlite import DIALECT
 
 USER_TABLES = ("positions2024", "positions_mine", "positions_")
 
@@ -67,7 +67,7 @@ def test_rebuilding_a_postgres_view_keeps_the_users_tables(postgres_url: str) ->
 @pytest.mark.parametrize("name", ["ok; DROP TABLE x", 'q"uote', "", "1st"])
 def test_a_schema_name_that_is_not_an_identifier_is_refused(name: str) -> None:
     from timeline.engine.errors import StoreError
-    from timeline.projections.sql import Dialect
+    from timeline.projections._sql import Dialect
 
     with pytest.raises(StoreError, match="schema name"):
         Dialect("postgresql", name)

@@ -16,7 +16,7 @@ from tests.integration.test_cli import environment, timeline
 from tests.strategies import agreement, fill
 from timeline import Timeline
 from timeline.engine import Stance, StanceClaim
-from timeline.projections.replica import ReplicaQueries
+from timeline.projections._replica import ReplicaQueries
 
 
 @pytest.fixture(scope="session")

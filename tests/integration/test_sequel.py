@@ -12,8 +12,8 @@ import pytest
 
 from tests.upgrade import answers
 from timeline import Timeline, seeds
-from timeline.engine.loader import Seeds, read_seeds
-from timeline.engine.registry import Registry
+from timeline.engine._loader import Seeds, read_seeds
+from timeline.engine._registry import Registry
 
 HERE = Path(__file__).parent
 ARTICLE = ("actors.toml", "topics.toml", "developments.toml")

@@ -24,11 +24,11 @@ from tests.strategies import (
 )
 from timeline import Timeline
 from timeline.engine import Development, Retraction, Revision, StoreError
+from timeline.engine._application import StoreApplication
+from timeline.engine._replay import View
+from timeline.engine._transcodings import register_all
 from timeline.engine.aggregates import DevelopmentStream
-from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
-from timeline.engine.replay import View
-from timeline.engine.transcodings import register_all
 
 
 def transcoder() -> JSONTranscoder:

@@ -44,11 +44,11 @@ from eventsourcing.utils import Environment, get_topic
 from tests.conftest import POSTGRES_URL
 from tests.strategies import agreement, fill
 from timeline import Timeline
-from timeline.projections.backend import Batch, TrackingConflictError, ViewRecorder
-from timeline.projections.catchup import catch_up
-from timeline.projections.projection import StoryProjection
-from timeline.projections.sql import SCHEMA, SCHEMA_ROW
-from timeline.projections.sqlite import SQLiteViewRecorder
+from timeline.projections._backend import Batch, TrackingConflictError, ViewRecorder
+from timeline.projections._catchup import catch_up
+from timeline.projections._projection import StoryProjection
+from timeline.projections._sql import SCHEMA, SCHEMA_ROW
+from timeline.projections._sqlite import SQLiteViewRecorder
 
 needs_postgres = pytest.mark.skipif(
     not POSTGRES_URL, reason="TIMELINE_TEST_POSTGRES_URL is not set: no PostgreSQL server to test"
@@ -112,7 +112,7 @@ def postgres_datastore(schema: str) -> Any:
 
 
 def postgres_subclass() -> type[TrackingRecorder]:
-    from timeline.projections.postgres import PostgresViewRecorder
+    from timeline.projections._postgres import PostgresViewRecorder
 
     class PostgresViewRecorderSubclass(PostgresViewRecorder):
         """A subclass, for the factory's 'recorder class given' code paths."""
@@ -178,7 +178,7 @@ class TestPostgresViewRecorderTracking(es.TrackingRecorderTestCase):
         drop_schema(self.schema)
 
     def create_recorder(self) -> TrackingRecorder:
-        from timeline.projections.postgres import PostgresViewRecorder
+        from timeline.projections._postgres import PostgresViewRecorder
 
         datastore = postgres_datastore(self.schema)
         self.datastores.append(datastore)
@@ -248,7 +248,7 @@ class TestPostgresFactoryBuildsTheViewRecorder(es.InfrastructureFactoryTestCase[
         return PostgresApplicationRecorder
 
     def expected_tracking_recorder_class(self) -> type[TrackingRecorder]:
-        from timeline.projections.postgres import PostgresViewRecorder
+        from timeline.projections._postgres import PostgresViewRecorder
 
         return PostgresViewRecorder
 
@@ -261,7 +261,7 @@ class TestPostgresFactoryBuildsTheViewRecorder(es.InfrastructureFactoryTestCase[
         return PostgresProcessRecorder
 
     def setUp(self) -> None:
-        from timeline.projections.postgres import PostgresViewRecorder
+        from timeline.projections._postgres import PostgresViewRecorder
 
         self.schema = create_schema()
         self.env = Environment(
@@ -331,7 +331,7 @@ def test_eventsourcings_sqlite_factory_builds_a_working_view_recorder(tmp_path: 
 
 @needs_postgres
 def test_eventsourcings_postgres_factory_builds_a_working_view_recorder() -> None:
-    from timeline.projections.postgres import PostgresViewRecorder
+    from timeline.projections._postgres import PostgresViewRecorder
 
     schema = create_schema()
     try:

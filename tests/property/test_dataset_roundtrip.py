@@ -26,8 +26,8 @@ from tests.strategies import (
 )
 from timeline.engine import Actor, Development, Kind, When
 from timeline.engine._cameo import ROOTS
-from timeline.engine.coding import cameo_kind, kind_of
-from timeline.engine.registry import Registry
+from timeline.engine._coding import cameo_kind, kind_of
+from timeline.engine._registry import Registry
 from timeline.formats import Item, Rejected, acled, gdelt, icews, open_records, polecat
 from timeline.formats._plover_write import plover_records
 

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from tests import strategies
 from timeline import seeds
 from timeline.engine import LoadError, TimelineError, When
-from timeline.engine.loader import SCHEMAS, read_seeds
-from timeline.engine.registry import Registry
+from timeline.engine._loader import SCHEMAS, read_seeds
+from timeline.engine._registry import Registry
 from timeline.engine.values import Kind, Reliability, Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 

@@ -20,14 +20,14 @@ from timeline import Timeline
 from timeline._impact import impact, sources
 from timeline.bootstrap import Replayed
 from timeline.engine import Development, Retraction, Revision
-from timeline.engine.replay import fold_positions
-from timeline.engine.rule import source_key
-from timeline.projections.diff import diff_positions
-from timeline.projections.explain import COUNTED
-from timeline.projections.history import Change
-from timeline.projections.impact import ChangeImpact, PeriodImpact
-from timeline.projections.listing import mentions
-from timeline.projections.relations import PERIODS, Period
+from timeline.engine._replay import fold_positions
+from timeline.engine._rule import source_key
+from timeline.projections._diff import diff_positions
+from timeline.projections._explain import COUNTED
+from timeline.projections._history import Change
+from timeline.projections._impact import ChangeImpact, PeriodImpact
+from timeline.projections._listing import mentions
+from timeline.projections._relations import PERIODS, Period
 
 PUBLISHERS = ("Sputnik", "Bloomberg", "Reuters")
 PAIRS = sorted(product(ACTORS, TOPICS))
@@ -123,7 +123,7 @@ def _agree(
     possible: bool,
     by: str,
 ) -> None:
-    from timeline.projections.impact import Impact
+    from timeline.projections._impact import Impact
 
     assert isinstance(found, Impact)
     now = full.as_of(day, known_at, possible=possible).positions()

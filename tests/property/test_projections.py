@@ -51,15 +51,15 @@ from timeline.engine import (
     Revision,
     Topic,
 )
-from timeline.projections.backend import Batch, ViewRecorder
-from timeline.projections.catchup import catch_up
-from timeline.projections.listing import StoryKey
-from timeline.projections.projection import StoryProjection
-from timeline.projections.relations import PERIODS
-from timeline.projections.sqlite import SQLiteViewRecorder
+from timeline.projections._backend import Batch, ViewRecorder
+from timeline.projections._catchup import catch_up
+from timeline.projections._listing import StoryKey
+from timeline.projections._projection import StoryProjection
+from timeline.projections._relations import PERIODS
+from timeline.projections._sqlite import SQLiteViewRecorder
 
 if TYPE_CHECKING:
-    from timeline.projections.postgres import PostgresViewRecorder
+    from timeline.projections._postgres import PostgresViewRecorder
 
 T = TypeVar("T")
 pairs = st.tuples(st.sampled_from(ACTORS), st.sampled_from(TOPICS))
@@ -89,7 +89,7 @@ def countdown() -> None:
 
 def postgres_crashing_recorder() -> type[PostgresViewRecorder]:
     """The PostgreSQL recorder that crashes like `CrashingRecorder` (psycopg loads late)."""
-    from timeline.projections.postgres import PostgresViewRecorder
+    from timeline.projections._postgres import PostgresViewRecorder
 
     class CrashingPostgresRecorder(PostgresViewRecorder):
         def write_rows(self, c: Any, batch: Batch) -> None:
@@ -394,7 +394,7 @@ class PostgresMaterialisedAgreesWithReplay(MaterialisedAgreesWithReplay):
         return f"{POSTGRES_URL.split('?')[0]}?schema={self.schema}"
 
     def recorder(self, datastore: Any, *, crashing: bool = False) -> ViewRecorder:
-        from timeline.projections.postgres import PostgresViewRecorder
+        from timeline.projections._postgres import PostgresViewRecorder
 
         return (postgres_crashing_recorder() if crashing else PostgresViewRecorder)(datastore)
 

@@ -25,20 +25,21 @@ from tests.strategies import (
 )
 from timeline import Timeline
 from timeline.bootstrap import Replayed, the_view
-from timeline.engine import Development, Entry, Position, aggregates, rule
-from timeline.engine.replay import claims_on, fold_positions, known_developments
-from timeline.engine.rule import Claimed, occurred_by
+from timeline.engine import Development, Entry, Position, aggregates
+from timeline.engine import _rule as rule
+from timeline.engine._replay import claims_on, fold_positions, known_developments
+from timeline.engine._rule import Claimed, occurred_by
 from timeline.engine.when import LAST_DAY
-from timeline.projections.diff import Diff, diff_positions
+from timeline.projections._diff import Diff, diff_positions
+from timeline.projections._explain import explain
+from timeline.projections._history import history
+from timeline.projections._materialised import Materialised
+from timeline.projections._projection import StoryProjection, default_mapper
+from timeline.projections._rows import KNOWN_FOREVER, claim_rows, development_rows, versions
+from timeline.projections._sql import SCHEMA
+from timeline.projections._sqlite import SQLiteViewRecorder
+from timeline.projections._wire import recorded_rows
 from timeline.projections.errors import ClosedError
-from timeline.projections.explain import explain
-from timeline.projections.history import history
-from timeline.projections.materialised import Materialised
-from timeline.projections.projection import StoryProjection, default_mapper
-from timeline.projections.rows import KNOWN_FOREVER, claim_rows, development_rows, versions
-from timeline.projections.sql import SCHEMA
-from timeline.projections.sqlite import SQLiteViewRecorder
-from timeline.projections.wire import recorded_rows
 
 pairs = st.sampled_from(CROWDED_PAIRS) | st.tuples(st.sampled_from(ACTORS), st.sampled_from(TOPICS))
 

@@ -24,7 +24,7 @@ from tests.strategies import (
 )
 from timeline import Timeline
 from timeline.engine import Development, Rank, Retraction, Revision, Stance, View, When
-from timeline.engine.transcodings import AttrsByFields, register_all
+from timeline.engine._transcodings import AttrsByFields, register_all
 
 
 def new_timeline() -> Timeline:

@@ -11,8 +11,8 @@ import pytest
 
 from timeline import Timeline
 from timeline.engine import DateError, LoadError, RecordError, When
-from timeline.engine.loader import read_seeds
-from timeline.engine.registry import Registry
+from timeline.engine._loader import read_seeds
+from timeline.engine._registry import Registry
 from timeline.engine.values import Actor, Person, Topic
 
 ACTOR = '[[actor]]\nid = "TUR"\nname = "Turkey"\naliases = ["Ankara"]\n'

@@ -13,9 +13,9 @@ from hypothesis import given
 from tests.strategies import developments
 from timeline import Timeline
 from timeline.engine import Development
+from timeline.engine._bulk import BulkWrite
 from timeline.engine._bulk_stores import recorded_id
 from timeline.engine.aggregates import DevelopmentStream, stream_id
-from timeline.engine.bulk import BulkWrite
 
 
 def _state(state: bytes) -> list[tuple[str, object]]:

@@ -13,9 +13,9 @@ from tests.strategies import developments, rankings, retractions, revisions
 from timeline import Timeline
 from timeline._exchange import import_file
 from timeline.engine import Development
+from timeline.engine._application import StoreApplication, correct
 from timeline.engine._encode import StoredEvents
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
-from timeline.engine.application import StoreApplication, correct
 from timeline.engine.errors import NotRetractableError, RecordError
 from timeline.engine.values import Actor, Correction, Topic
 

@@ -14,8 +14,8 @@ from timeline import Timeline
 from timeline.engine import Development, Retraction, Revision, Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 from timeline.projections import charts
-from timeline.projections.history import Change
-from timeline.projections.relations import PERIODS
+from timeline.projections._history import Change
+from timeline.projections._relations import PERIODS
 
 
 @pytest.fixture(scope="module")

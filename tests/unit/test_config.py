@@ -148,7 +148,7 @@ def test_a_given_password_goes_to_the_driver() -> None:
 def test_the_event_store_opens_with_pgpassword_alone(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from timeline.engine.application import StoreApplication
+    from timeline.engine._application import StoreApplication
 
     parts = urlsplit(postgres_url)
     if not parts.password:

@@ -14,7 +14,7 @@ import pytest
 
 from timeline import Timeline
 from timeline.engine import Actor, Development, Kind, LoadError, Retraction, When
-from timeline.engine.registry import Registry
+from timeline.engine._registry import Registry
 from timeline.formats import Item, Records, Rejected, open_records, polecat
 
 DATA = Path(__file__).parents[1] / "data"

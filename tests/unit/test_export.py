@@ -22,7 +22,7 @@ from timeline.engine import (
     StanceClaim,
     When,
 )
-from timeline.engine.coding import CODING
+from timeline.engine._coding import CODING
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 from timeline.formats._plover_write import plover_records
 from timeline.projections.export import development_record, export, timelinejs

@@ -19,7 +19,7 @@ from tests.strategies import stories
 from timeline import Timeline
 from timeline._exchange import FORMATS, export, import_file, snapshot
 from timeline.engine import Development, Kind, LoadError, Source, When
-from timeline.engine.coding import CODING, cameo_kind, kind_of, plover_actor
+from timeline.engine._coding import CODING, cameo_kind, kind_of, plover_actor
 from timeline.projections._slides import LONG_HEADLINE, split_headline
 from timeline.projections._timelinejs import HEADLINE, headline
 from timeline.projections.errors import QueryError

@@ -18,7 +18,7 @@ import sys
 sys.modules["timeline.projections"] = None  # any import of the read side now fails
 sys.modules["timeline._timeline"] = None
 from timeline.engine import Development, EventLog, Source, StanceClaim, StoreApplication
-from timeline.engine.replay import fold_positions, known_developments
+from timeline.engine._replay import fold_positions, known_developments
 from timeline.engine.values import Actor, Topic
 
 app = StoreApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
@@ -155,19 +155,19 @@ def test_each_module_imports_only_what_its_layer_allows(path: Path) -> None:
 @pytest.mark.parametrize(
     ("module", "source"),
     [
-        ("timeline.engine.rule", "from timeline.projections.sql import x"),
-        ("timeline.engine.rule", "def f():\n    import timeline.branch"),
-        ("timeline.engine.rule", "from timeline import Timeline"),
-        ("timeline.projections.sql", "from timeline._shared_reads import x"),
-        ("timeline.projections.sql", "from timeline.cli._options import x"),
-        ("timeline.projections.sql", "from timeline.web import app"),
+        ("timeline.engine._rule", "from timeline.projections._sql import x"),
+        ("timeline.engine._rule", "def f():\n    import timeline.branch"),
+        ("timeline.engine._rule", "from timeline import Timeline"),
+        ("timeline.projections._sql", "from timeline._shared_reads import x"),
+        ("timeline.projections._sql", "from timeline.cli._options import x"),
+        ("timeline.projections._sql", "from timeline.web import app"),
         ("timeline.branch._reads", "from timeline import cli"),
         ("timeline._shared_reads", "from timeline.branch import Branch"),
         ("timeline.cli._reads", "from timeline.web.api import app"),
         ("timeline.cli._reads", "from timeline._shared_writes import x"),
         ("timeline.web.api", "from timeline.branch import Branch"),
         ("timeline.seeds", "from timeline.engine import When"),
-        ("timeline.engine.rule", "from timeline.nowhere import x"),
+        ("timeline.engine._rule", "from timeline.nowhere import x"),
     ],
 )
 def test_an_import_outside_the_layer_is_reported(module: str, source: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from timeline import Timeline, seeds
 from timeline._exchange import export
 from timeline.engine import Development, LoadError
-from timeline.engine.registry import Registry
+from timeline.engine._registry import Registry
 from timeline.formats import FORMATS, Item, Records, Rejected, open_records
 
 

@@ -18,9 +18,9 @@ from tests.strategies import ACTORS, stories
 from timeline import Timeline, seeds
 from timeline._exchange import export, import_file, snapshot
 from timeline.engine import Actor, Development, Kind, Source, Topic, When
-from timeline.engine.coding import CODING, RECIPIENT_REQUIRED
-from timeline.engine.registry import Registry
-from timeline.engine.rule import Entry
+from timeline.engine._coding import CODING, RECIPIENT_REQUIRED
+from timeline.engine._registry import Registry
+from timeline.engine._rule import Entry
 from timeline.formats import Item, Rejected, open_records
 from timeline.formats._plover_write import plover_records
 

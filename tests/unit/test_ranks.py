@@ -15,8 +15,8 @@ from tests.strategies import agreement, registry_actors, registry_topics
 from timeline import Timeline
 from timeline.bootstrap import Replayed
 from timeline.engine import Rank, Ranking, RecordError, StanceClaim
+from timeline.engine._contract import WRITTEN_BY
 from timeline.engine.aggregates import DevelopmentStream
-from timeline.engine.contract import WRITTEN_BY
 from timeline.engine.errors import UnknownDevelopmentError
 
 SENATOR = "us-senator-scrap-s400"

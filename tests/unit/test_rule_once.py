@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.strategies import stories, whens
-from timeline.engine import rule
-from timeline.engine.rule import Claimed
+from timeline.engine import _rule as rule
+from timeline.engine._rule import Claimed
 from timeline.engine.values import Development, Rank, Stance
-from timeline.projections.backend import RUN_MARK
+from timeline.projections._backend import RUN_MARK
 
 claims = st.builds(
     Claimed,

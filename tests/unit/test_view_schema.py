@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from timeline.projections._schema import VIEW_TABLES, Column, Table
-from timeline.projections.sql import PREFIX, Dialect
+from timeline.projections._sql import PREFIX, Dialect
 
 SQLITE = Dialect("sqlite")
 POSTGRES = Dialect("postgresql", "story", "storeapplication_events")

@@ -13,7 +13,7 @@ import pytest
 from tests.upgrade.answers import answers
 from timeline import Timeline
 from timeline.bootstrap import Replayed
-from timeline.engine import contract
+from timeline.engine import _contract as contract
 from timeline.engine.errors import StoreError
 
 HERE = Path(__file__).parent

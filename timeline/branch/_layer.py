@@ -13,14 +13,14 @@ from typing import Any
 
 import attrs
 
+from timeline.engine._loader import Seeds
+from timeline.engine._registry import Registry
+from timeline.engine._rule import Entry, Scope
 from timeline.engine.aggregates import check_ranking, check_retraction
 from timeline.engine.errors import NotRetractableError
-from timeline.engine.loader import Seeds
-from timeline.engine.registry import Registry
-from timeline.engine.rule import Entry, Scope
 from timeline.engine.values import Ranking, Retraction, Revision
-from timeline.projections.materialised import Materialised
-from timeline.projections.overlay import entries_at
+from timeline.projections._materialised import Materialised
+from timeline.projections._overlay import entries_at
 
 __all__ = ["Correction", "Layer", "layer_at", "with_correction"]
 

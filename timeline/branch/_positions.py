@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 
 from timeline.branch._layer import Layer
-from timeline.engine import rule
-from timeline.engine.replay import View
-from timeline.engine.rule import PairKey, Position, Scope, occurred_by
+from timeline.engine import _rule as rule
+from timeline.engine._replay import View
+from timeline.engine._rule import PairKey, Position, Scope, occurred_by
 from timeline.engine.values import Development
-from timeline.projections.materialised import Materialised
-from timeline.projections.overlay import claims_of, counted, merged, story_of
+from timeline.projections._materialised import Materialised
+from timeline.projections._overlay import claims_of, counted, merged, story_of
 
 __all__ = ["Positions", "counted_developments", "layered_view"]
 

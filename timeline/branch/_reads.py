@@ -15,13 +15,13 @@ from timeline._selecting import corrected
 from timeline._shared_reads import SharedReads, day_of
 from timeline.branch._positions import layered_view
 from timeline.branch._state import BranchState
-from timeline.engine import rule
+from timeline.engine import _rule as rule
+from timeline.engine._replay import View
+from timeline.engine._rule import Claimed, Entry, PairKey, Scope
 from timeline.engine.errors import UnknownDevelopmentError
-from timeline.engine.replay import View
-from timeline.engine.rule import Claimed, Entry, PairKey, Scope
 from timeline.engine.values import Development
 from timeline.engine.when import When, WhenLike
-from timeline.projections.overlay import claims_of, entries_at, merged, story_of
+from timeline.projections._overlay import claims_of, entries_at, merged, story_of
 
 __all__ = ["BranchReads"]
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from timeline.engine.importer import LOG_FORMAT, read_text
-from timeline.engine.loader import Seeds
+from timeline.engine._importer import LOG_FORMAT, read_text
+from timeline.engine._loader import Seeds
 from timeline.engine.values import Actor, Development, Ranking, Retraction, Revision, Topic
 from timeline.projections import export as out
 from timeline.projections.errors import QueryError

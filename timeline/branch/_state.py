@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from timeline.branch._layer import Correction, Layer, layer_at
-from timeline.engine.loader import Seeds
-from timeline.engine.registry import Registry
+from timeline.engine._loader import Seeds
+from timeline.engine._registry import Registry
 from timeline.engine.values import Actor, Development, Topic
 from timeline.projections.errors import QueryError
 
 if TYPE_CHECKING:
     from timeline._timeline import Timeline
-    from timeline.projections.materialised import Materialised
+    from timeline.projections._materialised import Materialised
 
 __all__ = ["BranchState"]
 

@@ -18,12 +18,12 @@ from timeline._shared_writes import SharedWrites
 from timeline.branch._layer import Correction, with_correction
 from timeline.branch._state import BranchState
 from timeline.engine import _names
+from timeline.engine._loader import Seeds, read_seeds
+from timeline.engine._registry import Registry
+from timeline.engine._rule import Entry
 from timeline.engine.errors import DuplicateError, RecordError, UnknownDevelopmentError
-from timeline.engine.loader import Seeds, read_seeds
-from timeline.engine.registry import Registry
-from timeline.engine.rule import Entry
 from timeline.engine.values import Actor, Development, Ranking, Retraction, Revision, Topic
-from timeline.projections.overlay import entries_at
+from timeline.projections._overlay import entries_at
 
 __all__ = ["BranchWrites", "new_in"]
 

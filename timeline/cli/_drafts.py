@@ -111,8 +111,8 @@ def development_from_options(tl: Timeline, given: dict[str, Any]) -> Development
 def development_from_file(tl: Timeline, file: str) -> Development:
     """The one [[development]] of a TOML file (or of stdin, for '-'), checked as `load` does."""
     from timeline.engine._input import read_input
+    from timeline.engine._loader import read_seeds
     from timeline.engine.errors import LoadError
-    from timeline.engine.loader import read_seeds
 
     name = "<stdin>" if file == "-" else file
     if file == "-":

@@ -15,7 +15,7 @@ from timeline.cli._scope import read_scope, scope_options
 from timeline.cli._whatif import opened, what_if
 
 if TYPE_CHECKING:
-    from timeline.projections.explain import Claim
+    from timeline.projections._explain import Claim
 
 __all__ = ["explain"]
 

@@ -17,7 +17,7 @@ from timeline.cli._whatif import opened, what_if
 
 if TYPE_CHECKING:
     from timeline.engine import When
-    from timeline.projections.history import Change
+    from timeline.projections._history import Change
 
 __all__ = ["history"]
 

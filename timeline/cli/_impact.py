@@ -30,7 +30,7 @@ from timeline.cli._scope import ReadScope, read_scope, scope_options
 
 if TYPE_CHECKING:
     from timeline import Timeline
-    from timeline.projections.impact import Impact, PeriodImpact
+    from timeline.projections._impact import Impact, PeriodImpact
 
 __all__ = [
     "ReadScope",

@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from timeline.engine import Position
-    from timeline.projections.diff import Difference
-    from timeline.projections.history import Change
-    from timeline.projections.impact import ChangeImpact, Impact, PeriodImpact
-    from timeline.projections.relations import Period
+    from timeline.projections._diff import Difference
+    from timeline.projections._history import Change
+    from timeline.projections._impact import ChangeImpact, Impact, PeriodImpact
+    from timeline.projections._relations import Period
 
 __all__ = [
     "change_words",

@@ -17,7 +17,7 @@ from timeline.cli._writes import forecasts
 
 if TYPE_CHECKING:
     from timeline import Timeline
-    from timeline.engine.loader import Seeds
+    from timeline.engine._loader import Seeds
 
 __all__ = ["load"]
 
@@ -109,8 +109,8 @@ def _read_for_new_store(path: Path) -> Seeds:
     A new store has no names and no developments, so what is read here is what a
     load into it would read: the seeds are recorded as read, never parsed twice.
     """
-    from timeline.engine.loader import read_seeds
-    from timeline.engine.registry import Registry
+    from timeline.engine._loader import read_seeds
+    from timeline.engine._registry import Registry
 
     return read_seeds(path, Registry())
 

@@ -146,7 +146,7 @@ def corrections(entry: Entry | None, known: dt.date | None) -> list[dict[str, An
     """The revisions, rankings and retractions of an entry known at `known`, as JSON."""
     if entry is None:
         return []
-    from timeline.engine.rule import is_known
+    from timeline.engine._rule import is_known
 
     found: list[dict[str, Any]] = [
         {

@@ -19,7 +19,7 @@ from timeline.cli._render import Column, stance_style
 
 if TYPE_CHECKING:
     from timeline.engine import Position
-    from timeline.projections.impact import Contribution, Sources, SourceShare
+    from timeline.projections._impact import Contribution, Sources, SourceShare
 
 __all__ = ["sources", "sources_json"]
 
@@ -55,7 +55,7 @@ def _without(position: Position | None, without: Position | None, differs: bool)
         return "same"
     if position is None or without is None or position.stance != without.stance:
         return held(without)
-    from timeline.projections.diff import Difference
+    from timeline.projections._diff import Difference
 
     moved = difference_words(
         Difference(position.actor, position.topic, "changed", position, without)

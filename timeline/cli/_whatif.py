@@ -27,7 +27,7 @@ from timeline.cli._render import Column
 if TYPE_CHECKING:
     from timeline import Timeline
     from timeline.branch import Branch
-    from timeline.engine.loader import Seeds
+    from timeline.engine._loader import Seeds
 
 __all__ = ["branch", "opened", "what_if"]
 

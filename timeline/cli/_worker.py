@@ -2,7 +2,7 @@
 
 It stops cleanly on SIGTERM or Ctrl-C: every batch is written with its tracking in
 one transaction, so a stop (or a crash) at any point resumes exactly where the
-view's tracking says on the next start (see `timeline.projections.worker`).
+view's tracking says on the next start (see `timeline.projections._worker`).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def project(app: App, follow: bool, interval: float, rebuild: bool, batch: int |
     """Process the events recorded since the view's tracking into the materialised
     positions. With --follow, keep processing new events until stopped (SIGTERM or
     Ctrl-C); a restart resumes exactly where it stopped."""
-    from timeline.projections.worker import Worker
+    from timeline.projections._worker import Worker
 
     stop = threading.Event()
     # From the start: opening the store may already catch up, and a stop asked for then

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from timeline.engine._import_lines import Item
 from timeline.engine._input import InputFileError, check_input
+from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
-from timeline.engine.registry import Registry
 from timeline.engine.when import When
 from timeline.formats._records import HEAD_BYTES, Format, Head, Records, Rejected, missing_knowledge
 from timeline.formats.acled import ACLED, ACLED_DELETIONS

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from timeline.engine._import_lines import Item
-from timeline.engine.registry import Registry
+from timeline.engine._registry import Registry
 from timeline.engine.values import Actor
 from timeline.formats._countries import UNKNOWN, country_code, country_name
 

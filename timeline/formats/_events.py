@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from timeline.engine import _cameo
+from timeline.engine._coding import cameo_kind
 from timeline.engine._import_lines import Item
-from timeline.engine.coding import cameo_kind
 from timeline.engine.errors import DateError, RecordError
 from timeline.engine.values import Development, Kind, Reliability, Source
 from timeline.engine.when import When

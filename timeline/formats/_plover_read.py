@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from timeline.engine._coding import cameo_kind, current_type, kind_of
 from timeline.engine._import_lines import _SLUG_PART, OBJECTS, Line, Load, _describe, claims_of
-from timeline.engine.coding import cameo_kind, current_type, kind_of
 from timeline.engine.errors import RecordError
 from timeline.engine.values import Development, Kind, Reliability, Source, StanceClaim
 from timeline.engine.when import When

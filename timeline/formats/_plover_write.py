@@ -33,8 +33,8 @@ from typing import Any
 
 import attrs
 
-from timeline.engine.coding import CODING, PLOVER_SECTORS, QUAD, plover_actor
-from timeline.engine.rule import Entry, is_known, story_key_of
+from timeline.engine._coding import CODING, PLOVER_SECTORS, QUAD, plover_actor
+from timeline.engine._rule import Entry, is_known, story_key_of
 from timeline.engine.values import Actor, Development
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 from timeline.projections._timelinejs import human_date

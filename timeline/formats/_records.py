@@ -8,8 +8,8 @@ from typing import Any
 import attrs
 
 from timeline.engine._import_lines import Item
+from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
-from timeline.engine.registry import Registry
 from timeline.engine.when import When
 
 __all__ = ["HEAD_BYTES", "Format", "Head", "Records", "Rejected", "Yield"]

@@ -17,8 +17,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from timeline.engine._import_lines import Item
+from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
-from timeline.engine.registry import Registry
 from timeline.engine.values import Development, Kind, Retraction
 from timeline.engine.when import When
 from timeline.formats._actors import Actors

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from timeline.engine._import_lines import Item
-from timeline.engine.registry import Registry
+from timeline.engine._registry import Registry
 from timeline.engine.values import Development
 from timeline.engine.when import When
 from timeline.formats._actors import Actors

@@ -15,8 +15,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from timeline.engine._import_lines import CORRECTING, LOG_TYPES, Item, Line, Load, _describe
-from timeline.engine.importer import LOG_FORMAT, _log_value, _resolve
-from timeline.engine.registry import Registry
+from timeline.engine._importer import LOG_FORMAT, _log_value, _resolve
+from timeline.engine._registry import Registry
 from timeline.engine.values import Actor, Topic
 from timeline.engine.when import When
 from timeline.formats._json_head import first_object

@@ -19,8 +19,8 @@ from typing import Any
 import attrs
 
 from timeline.engine._import_lines import Item, Line, Load
-from timeline.engine.importer import _log_value, _registrations, _resolve
-from timeline.engine.registry import Registry
+from timeline.engine._importer import _log_value, _registrations, _resolve
+from timeline.engine._registry import Registry
 from timeline.engine.values import Development
 from timeline.engine.when import When
 from timeline.formats._actors import Actors

@@ -25,10 +25,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from timeline.engine._coding import current_type, kind_of
 from timeline.engine._import_lines import Item
-from timeline.engine.coding import current_type, kind_of
+from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
-from timeline.engine.registry import Registry
 from timeline.engine.values import Development
 from timeline.engine.when import When
 from timeline.formats._actors import Actors

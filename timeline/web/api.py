@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, get_args
 import pendulum
 from fastapi import APIRouter, Depends, Query
 
-from timeline.projections.relations import PERIODS
+from timeline.projections._relations import PERIODS
 from timeline.web import models, params, payloads
 from timeline.web.story import Story, kept, story_of
 

@@ -81,7 +81,7 @@ def _store_faults() -> list[type[Exception]]:
     from eventsourcing.persistence import PersistenceError
 
     from timeline.engine.errors import StoreError
-    from timeline.projections.backend import TrackingConflictError, ViewBehindError
+    from timeline.projections._backend import TrackingConflictError, ViewBehindError
     from timeline.projections.errors import ClosedError
 
     found: list[type[Exception]] = [StoreError, ClosedError, ViewBehindError]

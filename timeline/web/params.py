@@ -7,10 +7,10 @@ from typing import TypeVar
 
 import pendulum
 
+from timeline.engine._registry import NameKind, Registry
 from timeline.engine.errors import TimelineError, UnknownNameError
-from timeline.engine.registry import NameKind, Registry
 from timeline.engine.when import When
-from timeline.projections.listing import StoryKey
+from timeline.projections._listing import StoryKey
 
 __all__ = ["ParameterError", "blame", "cursor", "day", "name", "place", "when"]
 

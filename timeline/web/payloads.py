@@ -8,14 +8,14 @@ from typing import Any
 
 import attrs
 
-from timeline.engine.rule import Position
+from timeline.engine._rule import Position
 from timeline.engine.values import Development, Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When
-from timeline.projections.diff import Diff
-from timeline.projections.explain import Explanation
+from timeline.projections._diff import Diff
+from timeline.projections._explain import Explanation
+from timeline.projections._history import Change
+from timeline.projections._relations import Relations
 from timeline.projections.export import development_record, position_record
-from timeline.projections.history import Change
-from timeline.projections.relations import Relations
 
 __all__ = [
     "change",

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from fastapi import Request, Response
 from pydantic import BaseModel
 
+from timeline.engine._registry import Registry
 from timeline.engine.errors import StoreError
-from timeline.engine.registry import Registry
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 
 if TYPE_CHECKING:

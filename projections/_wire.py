@@ -4,7 +4,7 @@ Catching up spends most of its time decoding events into domain objects; a newly
 recorded development (the bulk of any log) only needs its id, two dates and its
 claims (the development itself stays in its event, which its row names).  This
 reads just those from the JSON that eventsourcing's transcoder and
-`engine.transcodings` write, and answers None for anything of another shape, so
+`engine._transcodings` write, and answers None for anything of another shape, so
 the caller decodes that event the ordinary way.  A property test holds it to the
 rows computed from the fully decoded event.
 """
@@ -16,10 +16,10 @@ from typing import Any
 
 import msgspec
 
+from timeline.engine._rule import source_key
 from timeline.engine.errors import TimelineError
-from timeline.engine.rule import source_key
 from timeline.engine.when import When
-from timeline.projections.rows import KNOWN_FOREVER, ClaimRow, DevelopmentRow
+from timeline.projections._rows import KNOWN_FOREVER, ClaimRow, DevelopmentRow
 
 __all__ = ["mentioned", "recorded_rows"]
 

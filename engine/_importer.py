@@ -8,7 +8,7 @@ store recorded it) is provenance and is not read back.
 
 A PLOVER file holds one PLOVER event per line (see `projections._plover`), after an
 optional meta line that may register the actors and topics its records name.
-PLOVER event types are read back to kinds by `engine.coding.kind_of`; our own
+PLOVER event types are read back to kinds by `engine._coding.kind_of`; our own
 records carry a `timeline` extension that gives the kind, the EDTF dates, the
 summary and the claims exactly.  What a PLOVER file cannot bring back is listed in
 `PLOVER_NOTES`.
@@ -51,8 +51,8 @@ from timeline.engine._import_plover import (
     _plover_value,
 )
 from timeline.engine._input import read_input
+from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
-from timeline.engine.registry import Registry
 from timeline.engine.values import (
     Actor,
     Development,

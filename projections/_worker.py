@@ -17,7 +17,7 @@ from eventsourcing.persistence import PersistenceError
 
 from timeline.engine.config import StoreConfig
 from timeline.engine.errors import StoreError
-from timeline.projections.materialised import Materialised
+from timeline.projections._materialised import Materialised
 
 __all__ = ["Worker"]
 

@@ -31,7 +31,7 @@ from timeline.engine.errors import RecordError, UnknownDevelopmentError
 from timeline.engine.values import Correction, Development, Ranking, check_unranked
 
 if TYPE_CHECKING:
-    from timeline.engine.application import StoreApplication
+    from timeline.engine._application import StoreApplication
 
 __all__ = ["BulkWrite", "record_all"]
 
@@ -161,7 +161,7 @@ def record_all(
     other content is refused by its stream's `check_same` (nothing is written);
     `make(ident, value)` makes the new stream of an actor or topic.
     """
-    from timeline.engine.application import correct
+    from timeline.engine._application import correct
 
     with BulkWrite(app) as bulk:
         grounds = [c.by for _, c in corrections if isinstance(c, Ranking) and c.by is not None]

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
-from timeline.engine import rule
-from timeline.engine.rule import Claimed, Position
+from timeline.engine import _rule as rule
+from timeline.engine._rule import Claimed, Position
 
 __all__ = ["Change", "history"]
 

@@ -28,10 +28,15 @@ from typing import Any
 
 import attrs
 
+from timeline.engine._rule import EVERYTHING, PairKey, Position, Scope, in_story_order, source_key
 from timeline.engine.errors import UnknownDevelopmentError
-from timeline.engine.rule import EVERYTHING, PairKey, Position, Scope, in_story_order, source_key
 from timeline.engine.values import Development
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When
+from timeline.projections._diff import Difference, diff_positions
+from timeline.projections._history import Change, history
+from timeline.projections._listing import mentions
+from timeline.projections._reads import Reads
+from timeline.projections._relations import PERIODS, Period, involves, relations
 from timeline.projections._sources import (
     Contribution,
     PublisherShare,
@@ -40,12 +45,7 @@ from timeline.projections._sources import (
     sources,
     without_ids,
 )
-from timeline.projections.diff import Difference, diff_positions
 from timeline.projections.errors import QueryError
-from timeline.projections.history import Change, history
-from timeline.projections.listing import mentions
-from timeline.projections.reads import Reads
-from timeline.projections.relations import PERIODS, Period, involves, relations
 
 __all__ = [
     "ChangeImpact",

@@ -20,11 +20,11 @@ from eventsourcing.sqlite import (
     SQLiteTrackingRecorder,
 )
 
-from timeline.engine import rule
-from timeline.projections.backend import RUN_MARK, ViewQueries, ViewRecorder
+from timeline.engine import _rule as rule
+from timeline.projections._backend import RUN_MARK, ViewQueries, ViewRecorder
+from timeline.projections._sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES, Dialect
+from timeline.projections._winning import sqlite_runs
 from timeline.projections.errors import ClosedError
-from timeline.projections.sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES, Dialect
-from timeline.projections.winning import sqlite_runs
 
 __all__ = ["SQLiteQueries", "SQLiteViewRecorder"]
 

@@ -10,12 +10,12 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 from typing import Protocol
 
-from timeline.engine.registry import Registry
-from timeline.engine.replay import View
-from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
+from timeline.engine._registry import Registry
+from timeline.engine._replay import View
+from timeline.engine._rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.values import Development
 from timeline.engine.when import When
-from timeline.projections.listing import StoryKey
+from timeline.projections._listing import StoryKey
 
 __all__ = ["Reads"]
 

@@ -19,7 +19,7 @@ from timeline.engine.errors import StoreError
 if TYPE_CHECKING:
     from eventsourcing.persistence import Notification
 
-    from timeline.engine.application import StoreApplication
+    from timeline.engine._application import StoreApplication
 
 __all__ = ["PAGE", "Copier", "Rows", "copy_events"]
 

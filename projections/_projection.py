@@ -29,12 +29,13 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.projection import Projection
 
-from timeline.engine import aggregates, contract
-from timeline.engine.rule import Entry
-from timeline.engine.transcodings import register_all
-from timeline.projections.backend import Batch, Stream, TrackingConflictError, ViewRecorder
-from timeline.projections.listing import mentions
-from timeline.projections.rows import (
+from timeline.engine import _contract as contract
+from timeline.engine import aggregates
+from timeline.engine._rule import Entry
+from timeline.engine._transcodings import register_all
+from timeline.projections._backend import Batch, Stream, TrackingConflictError, ViewRecorder
+from timeline.projections._listing import mentions
+from timeline.projections._rows import (
     CLAIM_KEY,
     DEVELOPMENT_KEY,
     RECORDED_FOREVER,
@@ -44,7 +45,7 @@ from timeline.projections.rows import (
     development_rows,
     versions,
 )
-from timeline.projections.wire import mentioned, recorded_rows
+from timeline.projections._wire import mentioned, recorded_rows
 
 __all__ = ["TOPICS", "StoryProjection", "collection_paused", "default_mapper", "fold"]
 

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from timeline.engine.replay import fold_positions
-from timeline.engine.rule import (
+from timeline.engine._replay import fold_positions
+from timeline.engine._rule import (
     EVERYTHING,
     Entry,
     Position,
@@ -26,7 +26,7 @@ from timeline.engine.rule import (
     story_key_of,
 )
 from timeline.engine.values import Development, Rank, Ranking, Stance
-from timeline.projections.rows import day_of, known_ordinal, versions
+from timeline.projections._rows import day_of, known_ordinal, versions
 
 __all__ = ["Claim", "Explanation", "explain"]
 

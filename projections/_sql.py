@@ -5,7 +5,7 @@ the events (the same SQLite file, or the same PostgreSQL schema), each named
 exactly (`positions_claims`, ...), and only those names are ever created,
 cleared or dropped.  Statements are written once, with `{table}` names and
 `:name` parameters, and rendered per dialect; the as-of search is built from the
-columns `engine.rule` names for its rule.  A further table,
+columns `engine._rule` names for its rule.  A further table,
 `mentions`, holds every (actor, occurred span, development id) where some version
 of the development names the actor (as actor, target or claimant): listings and
 relations by actor (and period) search only those developments by index, so their
@@ -26,10 +26,11 @@ from uuid import UUID
 
 import attrs
 
-from timeline.engine import contract, rule
+from timeline.engine import _contract as contract
+from timeline.engine import _rule as rule
+from timeline.engine._rule import Scope
 from timeline.engine.aggregates import DevelopmentStream
 from timeline.engine.errors import StoreError
-from timeline.engine.rule import Scope
 from timeline.projections._schema import CLAIMS, EVENTS, TABLES, VIEW_TABLES, Table
 
 __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]

@@ -23,30 +23,30 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from timeline.engine import rule
+from timeline.engine import _rule as rule
+from timeline.engine._application import StoreApplication
 from timeline.engine._backends import Backend
+from timeline.engine._registry import Registry
+from timeline.engine._replay import View
+from timeline.engine._rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.aggregates import stream_id
-from timeline.engine.application import StoreApplication
-from timeline.engine.registry import Registry
-from timeline.engine.replay import View
-from timeline.engine.rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine.values import Actor, Development, Topic
 from timeline.engine.when import When
-from timeline.projections._views import view_for
-from timeline.projections.backend import (
+from timeline.projections._backend import (
     STREAMS_AT_ONCE,
     TrackingConflictError,
     ViewBehindError,
     streams_of,
 )
+from timeline.projections._listing import StoryKey
+from timeline.projections._lookups import LazyPositions, claimed, held_by, positions_of, resolver
+from timeline.projections._rows import known_ordinal
+from timeline.projections._sql import scoped
+from timeline.projections._views import view_for
 from timeline.projections.errors import ClosedError
-from timeline.projections.listing import StoryKey
-from timeline.projections.lookups import LazyPositions, claimed, held_by, positions_of, resolver
-from timeline.projections.rows import known_ordinal
-from timeline.projections.sql import scoped
 
 if TYPE_CHECKING:
-    from timeline.projections.projection import StoryProjection
+    from timeline.projections._projection import StoryProjection
 
 __all__ = ["LazyPositions", "Materialised"]
 
@@ -92,7 +92,7 @@ class Materialised:
     def projection(self) -> StoryProjection:
         """What turns events into the view's rows: made when first needed, since a view
         that is current (the usual open) processes nothing."""
-        from timeline.projections.projection import StoryProjection
+        from timeline.projections._projection import StoryProjection
 
         return StoryProjection(self.view, mapper=self._app.mapper)
 
@@ -116,7 +116,7 @@ class Materialised:
 
         With `stop`, it stops between batches once the event is set.
         """
-        from timeline.projections.catchup import BATCH, catch_up
+        from timeline.projections._catchup import BATCH, catch_up
 
         with self._lock:
             batch = BATCH if self.batch is None else self.batch

@@ -21,7 +21,7 @@ import heapq
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from timeline.engine.rule import (
+from timeline.engine._rule import (
     EVERYTHING,
     Claimed,
     Entry,
@@ -32,7 +32,7 @@ from timeline.engine.rule import (
     story_key_of,
 )
 from timeline.engine.values import Development
-from timeline.projections.materialised import Materialised
+from timeline.projections._materialised import Materialised
 
 __all__ = ["claims_of", "counted", "entries_at", "merged", "story_of"]
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import pendulum
 
-from timeline.engine.rule import Entry, source_key
+from timeline.engine._rule import Entry, source_key
 from timeline.engine.values import Development
 from timeline.engine.when import LAST_DAY
 
@@ -73,7 +73,7 @@ class ClaimRow(NamedTuple):
     known_until: int
     stance: int
     occurred: str  # the EDTF text, which becomes a position's `since`
-    source_key: str  # the publisher, as `engine.rule.source_key` compares it
+    source_key: str  # the publisher, as `engine._rule.source_key` compares it
     reliability: str
     rank: int  # `Rank.tier`: 1 preferred, 0 normal, -1 deprecated
     origins: int  # how many independent reports carry the version (`Development.origins`)

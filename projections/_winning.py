@@ -1,6 +1,6 @@
 """Every pair's winning run in one statement, for SQLite and for PostgreSQL.
 
-`engine.rule` says which claims make a position: of the claims on a pair that
+`engine._rule` says which claims make a position: of the claims on a pair that
 count, searched by rank (higher first) and then latest first, the first one and
 those after it of the same stance and rank, unbroken (`rule.winning_run`).  A run
 never spans two ranks, so it is found among the claims of the pair's highest
@@ -20,9 +20,9 @@ from __future__ import annotations
 import functools
 import sqlite3
 
-from timeline.engine import rule
+from timeline.engine import _rule as rule
 from timeline.engine.values import Rank
-from timeline.projections.sql import Dialect
+from timeline.projections._sql import Dialect
 
 __all__ = ["postgres_runs", "sqlite_runs"]
 

@@ -31,9 +31,9 @@ from typing import Any
 import psycopg
 
 from timeline.engine.config import StoreConfig
-from timeline.projections.backend import ViewBehindError
-from timeline.projections.postgres import PostgresQueries
-from timeline.projections.sql import Dialect
+from timeline.projections._backend import ViewBehindError
+from timeline.projections._postgres import PostgresQueries
+from timeline.projections._sql import Dialect
 
 __all__ = ["ReplicaQueries"]
 

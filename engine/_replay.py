@@ -1,6 +1,6 @@
 """Pure replay: the as-of fold over everything recorded, the oracle for every view.
 
-It follows `engine.rule` exactly and reads the whole event log, so it is what the
+It follows `engine._rule` exactly and reads the whole event log, so it is what the
 tests compare the projections against, never the path a user waits on.
 """
 
@@ -15,7 +15,7 @@ from uuid import UUID
 import attrs
 
 from timeline.engine import aggregates
-from timeline.engine.rule import (
+from timeline.engine._rule import (
     Claimed,
     Entry,
     PairKey,

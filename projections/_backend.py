@@ -4,8 +4,8 @@ A backend is two objects: a `ViewRecorder` (an eventsourcing tracking recorder,
 so eventsourcing's factory and `ProjectionRunner` can build and drive it) that
 writes a batch of rows with its tracking in one transaction, and a `ViewQueries`
 that runs pinned read statements on a connection of its own.  Each backend module
-(`projections.sqlite`, `projections.postgres`) only opens connections and
-transactions; the statements come from `projections.sql`.
+(`projections._sqlite`, `projections._postgres`) only opens connections and
+transactions; the statements come from `projections._sql`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from uuid import UUID
 import attrs
 from eventsourcing.persistence import StoredEvent, TrackingRecorder
 
-from timeline.engine import rule
+from timeline.engine import _rule as rule
 from timeline.engine.errors import TimelineError
-from timeline.projections.sql import TABLES, Dialect
+from timeline.projections._sql import TABLES, Dialect
 
 __all__ = [
     "Batch",
@@ -250,7 +250,7 @@ class ViewQueries(ABC):
             raise ViewBehindError(f"the view has not reached notification {pin}")
 
     def winning_statement(self, possible: bool, scope: str = "") -> str:
-        """The statement that reads every pair's winning run at once (`projections.winning`)."""
+        """The statement that reads every pair's winning run at once (`projections._winning`)."""
         raise NotImplementedError
 
     def winning_runs(

@@ -12,8 +12,8 @@ from typing import Any
 
 import attrs
 
-from timeline.engine.replay import View
-from timeline.engine.rule import PairKey, Position
+from timeline.engine._replay import View
+from timeline.engine._rule import PairKey, Position
 from timeline.projections.errors import QueryError
 
 __all__ = ["Diff", "Difference", "diff_of", "diff_positions"]

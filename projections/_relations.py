@@ -2,7 +2,7 @@
 
 Each development weighs by the data's own measure when it has one (ICEWS Intensity,
 GDELT GoldsteinScale: `Development.weight`), else by its kind's Goldstein weight
-(`engine.coding.CODING`), from -10 most conflictual to +10 most cooperative.  A
+(`engine._coding.CODING`), from -10 most conflictual to +10 most cooperative.  A
 development counts for the pair (A, B) when one of them is among its actors and the
 other among its actors or targets, or when both make stance claims in it; with
 `children`, an actor's organs (`USA.CONGRESS` for `USA`) stand for it, but an organ never pairs with
@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 import attrs
 import pendulum
 
-from timeline.engine.coding import weight_of
+from timeline.engine._coding import weight_of
 from timeline.engine.values import Development
 from timeline.engine.when import LAST_DAY
 from timeline.projections.errors import QueryError

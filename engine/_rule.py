@@ -20,7 +20,7 @@ For `as_of(D, known_at=K, possible=False)`:
   that ends in it, and the position is tentative when the winner has only
   possibly occurred.
 
-The pure replay (`engine.replay`) and every projection use these functions; the
+The pure replay (`engine._replay`) and every projection use these functions; the
 projections' SQL searches the same rule over day ordinals, with its columns named
 by `STORY_ORDER`, `KNOWN_SPAN`, `CERTAIN_BY`, `POSSIBLE_BY` and `RANK`.
 """

@@ -1,6 +1,6 @@
 """What a lookup of the materialised view makes of its rows: claims, names, positions.
 
-Kept apart from `projections.materialised`, which runs the reads; everything here
+Kept apart from `projections._materialised`, which runs the reads; everything here
 is on the path of every single lookup, so each step is as short as it can be.
 """
 
@@ -13,14 +13,14 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from timeline.engine import rule
-from timeline.engine.registry import NameKind, Registry
-from timeline.engine.rule import EVERYTHING, Claimed, PairKey, Position, Scope
+from timeline.engine import _rule as rule
+from timeline.engine._registry import NameKind, Registry
+from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
 from timeline.engine.values import Rank, Stance
 from timeline.engine.when import When
 
 if TYPE_CHECKING:
-    from timeline.projections.materialised import Materialised
+    from timeline.projections._materialised import Materialised
 
 __all__ = ["LazyPositions", "claimed", "held_by", "positions_of", "resolver"]
 
@@ -36,7 +36,7 @@ def _when(text: str) -> When:
     return When(text)
 
 
-# A row of `projections.winning`'s statements begins with its pair.
+# A row of `projections._winning`'s statements begins with its pair.
 _PAIR = itemgetter(0, 1)
 # Stances by stored value: a dict look-up, not an enum call, for each row read.
 _STANCES = {stance.value: stance for stance in Stance}
@@ -64,7 +64,7 @@ def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey,
     """The positions, sorted by pair, that rows of every pair's winning run make.
 
     Each row is (actor, topic, dev_id, stance, occurred, rank), a pair's rows
-    together and in story order (`projections.winning`).
+    together and in story order (`projections._winning`).
     """
     found: dict[PairKey, Position] = {}
     for key, group in groupby(rows, _PAIR):

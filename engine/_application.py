@@ -24,16 +24,16 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment, EnvType
 
 from timeline.engine._backends import Backend, backend_of
+from timeline.engine._contract import StoreMapper
+from timeline.engine._rule import Entry
+from timeline.engine._transcodings import register_all
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
-from timeline.engine.contract import StoreMapper
 from timeline.engine.errors import (
     ConflictError,
     DuplicateError,
     RecordError,
     UnknownDevelopmentError,
 )
-from timeline.engine.rule import Entry
-from timeline.engine.transcodings import register_all
 from timeline.engine.values import (
     Actor,
     Correction,
@@ -132,7 +132,7 @@ class StoreApplication(Application[UUID]):
         other content is refused; a correction already there is skipped.  Returns
         the ids of the developments that were new.
         """
-        from timeline.engine.bulk import record_all
+        from timeline.engine._bulk import record_all
 
         wanted = _unique([*actors, *topics, *developments])
         # The bulk write holds the store's write lock while it reads the streams, so

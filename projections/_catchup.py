@@ -20,8 +20,8 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification, OperationalError
 
-from timeline.projections.backend import TrackingConflictError
-from timeline.projections.projection import StoryProjection, collection_paused
+from timeline.projections._backend import TrackingConflictError
+from timeline.projections._projection import StoryProjection, collection_paused
 
 __all__ = ["BATCH", "catch_up"]
 

@@ -22,11 +22,11 @@ from eventsourcing.utils import resolve_topic
 from psycopg import Connection, Notify
 from psycopg.sql import SQL, Composed, Identifier
 
-from timeline.engine import rule
+from timeline.engine import _rule as rule
+from timeline.engine._application import StoreApplication
 from timeline.engine._postgres import committed
-from timeline.engine.application import StoreApplication
 from timeline.engine.config import StoreConfig
-from timeline.projections.backend import (
+from timeline.projections._backend import (
     IGNORING,
     RUN_MARK,
     Batch,
@@ -34,7 +34,7 @@ from timeline.projections.backend import (
     ViewRecorder,
     first,
 )
-from timeline.projections.sql import (
+from timeline.projections._sql import (
     FORMER_TABLES,
     PREFIX,
     SCHEMA,
@@ -42,7 +42,7 @@ from timeline.projections.sql import (
     TABLES,
     Dialect,
 )
-from timeline.projections.winning import postgres_runs
+from timeline.projections._winning import postgres_runs
 
 __all__ = ["PostgresQueries", "PostgresViewRecorder", "open_postgres_view"]
 
@@ -351,7 +351,7 @@ def open_postgres_view(
     standby = config.replica
     if standby is None:
         return recorder, queries
-    from timeline.projections.replica import ReplicaQueries
+    from timeline.projections._replica import ReplicaQueries
 
     return recorder, ReplicaQueries(
         recorder.dialect, application_name, standby, queries, written, config.replica_wait

@@ -14,6 +14,7 @@ import attrs
 from timeline.engine import values
 from timeline.engine._fields import FieldPath, Fields, Shapes, register
 from timeline.engine._input import read_input
+from timeline.engine._registry import NameKind, Registry
 from timeline.engine._seed_lines import KINDS, SeedFile, describe, seed_paths
 
 # The format's schema lived here before `_seed_schema`: its names are still read from here.
@@ -29,7 +30,6 @@ from timeline.engine._seed_schema import TEXT as TEXT
 from timeline.engine._seed_schema import TEXTS as TEXTS
 from timeline.engine._seed_schema import Readers as Readers
 from timeline.engine.errors import DateError, LoadError, RecordError, UnknownNameError
-from timeline.engine.registry import NameKind, Registry
 from timeline.engine.values import (
     Actor,
     Development,
