@@ -3,6 +3,11 @@ that say what to write instead."""
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import timeline
@@ -70,3 +75,35 @@ def test_a_day_first_date_in_the_library_names_the_edtf_to_write(text: str, advi
     with pytest.raises(DateError, match=advice.replace(".", r"\.")) as error:
         When(text)
     assert "exactly one '/'" not in str(error.value)
+
+
+# The modules of engine/ and projections/ a user may import by name; everything else is
+# private (`_name.py`) and reached through the packages' re-exports, as attrs does.
+PUBLIC_MODULES = {
+    "engine": {"aggregates", "config", "errors", "values", "when"},
+    "projections": {"charts", "errors", "export"},
+}
+ROOT = Path(timeline.__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("folder", sorted(PUBLIC_MODULES))
+def test_only_the_curated_modules_are_public(folder: str) -> None:
+    found = {p.stem for p in (ROOT / folder).glob("*.py") if not p.stem.startswith("_")}
+    assert found == PUBLIC_MODULES[folder]
+
+
+@pytest.mark.parametrize("package", ["timeline.engine", "timeline.projections"])
+def test_a_package_re_exports_its_values_on_first_use_only(package: str) -> None:
+    probe = (
+        "import importlib, sys\n"
+        f"package = importlib.import_module({package!r})\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({package!r} + '._')))\n"
+        "print(all(getattr(package, name) is not None for name in package.__all__))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    loaded, resolved = done.stdout.splitlines()
+    # Importing the package loads none of its implementation modules (the lazy
+    # loader itself aside); each name in `__all__` then resolves.
+    assert set(ast.literal_eval(loaded)) <= {"timeline.engine._lazy"}
+    assert resolved == "True"
