@@ -26,7 +26,7 @@ from eventsourcing.utils import get_topic
 
 from timeline.engine._bulk_stores import StoreTransaction, recorded_id
 from timeline.engine._encode import StoredEvents
-from timeline.engine.aggregates import ActorStream, DevelopmentStream, stream_id
+from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
 from timeline.engine.errors import RecordError, UnknownDevelopmentError
 from timeline.engine.values import Correction, Development, Ranking, check_unranked
 
@@ -94,15 +94,20 @@ class BulkWrite:
         return found
 
     def write(self, aggregates: Sequence[Any], created: Sequence[Any] = ()) -> int:
-        """Appends the `created` events, then the aggregates' pending events; returns how many.
+        """Appends the names' events, the `created` events, then the other aggregates'
+        pending events; returns how many.
 
         `created` holds creation events made by `recorded` for streams that need no
         aggregate (most of a bulk import's); the aggregates may include streams
-        folded from them.
+        folded from them.  Names come first so that the store's log, read in order
+        (as the JSON Lines export writes it), registers each name before its use.
         """
         to_stored = self._stored  # the mapper's bytes, made faster
-        events = [to_stored(e) for e in created]
-        events += [to_stored(e) for aggregate in aggregates for e in aggregate.collect_events()]
+        names = [a for a in aggregates if isinstance(a, ActorStream | TopicStream)]
+        others = [a for a in aggregates if not isinstance(a, ActorStream | TopicStream)]
+        events = [to_stored(e) for aggregate in names for e in aggregate.collect_events()]
+        events += [to_stored(e) for e in created]
+        events += [to_stored(e) for aggregate in others for e in aggregate.collect_events()]
         if events:
             self.store.append(events)
         return len(events)
