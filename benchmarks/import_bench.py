@@ -6,7 +6,7 @@
 For each size it writes a file of that many developments in the project's JSON
 Lines (and, with `--datasets`, in each dataset format with a sample under
 `tests/data`, its rows repeated under new ids), then in a fresh child process per
-run: imports it with `timeline._exchange.import_file` into a new SQLite file (and
+run: imports it with `timeline.formats._exchange.import_file` into a new SQLite file (and
 a new PostgreSQL schema), and saves the same developments with plain eventsourcing
 (`app.save(*aggregates)` in batches of 1,000: the anchor).  It prints events/s,
 the import's share of the anchor's rate, and each child's peak RSS; beside
@@ -180,7 +180,7 @@ def _peak_mb() -> float:
 
 def child_import(path: str, url: str, fmt: str | None) -> dict[str, Any]:
     from timeline import Timeline
-    from timeline._exchange import import_file
+    from timeline.formats._exchange import import_file
 
     with Timeline.open(url) as tl:
         started, cpu = time.perf_counter(), time.process_time()

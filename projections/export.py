@@ -1,7 +1,7 @@
 """Exports of the story: JSON records, the lossless log's lines, TimelineJS 3, CSV.
 
 These functions turn values into JSON-ready data or text and never read a store;
-`timeline._exchange` reads a `Timeline` at one store position and wraps their
+`timeline.formats._exchange` reads a `Timeline` at one store position and wraps their
 output as a citable snapshot (position, knowledge day and content hash).
 
 - `development_record` and the other `*_record` functions: one value as JSON data

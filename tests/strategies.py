@@ -307,7 +307,7 @@ def release_pairs(draw: st.DrawFn) -> ReleasePair:
     first_day = draw(st.dates(dt.date(2018, 1, 1), dt.date(2018, 12, 31)))
     second_day = first_day + dt.timedelta(days=draw(st.integers(1, 400)))
     # Not empty: a store holding none of a dataset's events cannot tell that an
-    # earlier release of it was imported (see `timeline._releases.first_known`).
+    # earlier release of it was imported (see `timeline.formats._releases.first_known`).
     story = draw(stories(max_size=6).filter(bool))
     # A dataset's event has one report (its own): further reports, whose days would
     # have to follow the moved `reported`, are dropped.

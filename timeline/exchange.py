@@ -1,6 +1,6 @@
 """Exports of a `Timeline` as citable snapshots, and imports of the project's log and PLOVER.
 
-The public home of `timeline._exchange` (see it, and `docs/exports.md`, for every
+The public home of `timeline.formats._exchange` (see it, and `docs/exports.md`, for every
 form and field):
 
     from timeline import Timeline, exchange, seeds
@@ -14,7 +14,7 @@ form and field):
 
 from __future__ import annotations
 
-from timeline._exchange import (
+from timeline.formats._exchange import (
     FORMATS,
     WHAT,
     ImportReport,

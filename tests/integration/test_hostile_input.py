@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from tests.strategies import agreement, fill
 from timeline import Timeline, TimelineError, seeds
-from timeline._exchange import export, import_file
 from timeline.cli import Settings, run
 from timeline.engine._checks import LONGEST_ID
 from timeline.engine._input import InputFileError, read_input
 from timeline.engine.errors import LoadError
+from timeline.formats._exchange import export, import_file
 
 # The characters `str.splitlines` splits at besides "\n" and "\r\n", which JSON writes raw.
 SEPARATORS = "\u2028\u2029\u0085\x0b\x0c\x1c\x1d\x1e\r"

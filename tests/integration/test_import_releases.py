@@ -13,9 +13,9 @@ from tests.integration.test_cli import as_json, environment, timeline
 from tests.property.test_releases import release_text
 from tests.strategies import agreement, registry_actors
 from timeline import Timeline
-from timeline._exchange import export, import_file
 from timeline._replayed import Replayed
 from timeline.engine import LoadError, Stance, StanceClaim
+from timeline.formats._exchange import export, import_file
 
 FIRST = [
     agreement(id="ev-1", reported="2019-01-05"),

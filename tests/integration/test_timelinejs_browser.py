@@ -20,8 +20,8 @@ import pytest
 from tests.article import article_folder
 from tests.browser import Page, serve
 from timeline import Timeline
-from timeline._exchange import export
 from timeline.engine import Actor, Development, Source, Topic
+from timeline.formats._exchange import export
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from tests.article import article_folder
 from timeline import Development, Source, StanceClaim, Timeline, seeds
-from timeline._exchange import export
+from timeline.formats._exchange import export
 from timeline.web import create_app, running
 from timeline.web.hosts import Hosts
 

@@ -46,7 +46,6 @@ from tests.strategies import (
     stories,
 )
 from timeline import Timeline
-from timeline._exchange import import_file
 from timeline.bootstrap import Replayed
 from timeline.branch import Branch, FolderShelf
 from timeline.engine import (
@@ -67,6 +66,7 @@ from timeline.engine.errors import (
     UnknownDevelopmentError,
     UnknownNameError,
 )
+from timeline.formats._exchange import import_file
 from timeline.projections.errors import QueryError
 
 Correction = tuple[str, Revision | Retraction | Ranking]

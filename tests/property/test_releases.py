@@ -14,8 +14,8 @@ from hypothesis import given
 
 from tests.strategies import ReleasePair, registry_actors, registry_topics, release_pairs
 from timeline import Timeline
-from timeline._exchange import import_file
 from timeline.engine import Development
+from timeline.formats._exchange import import_file
 from timeline.projections.export import actor_record, development_record, topic_record
 
 

@@ -23,8 +23,8 @@ from tests.strategies import (
     stories,
 )
 from timeline import Timeline
-from timeline._exchange import export, import_file
 from timeline.engine import Development, Ranking, Retraction, Revision
+from timeline.formats._exchange import export, import_file
 
 Correction = tuple[str, Revision | Retraction | Ranking]
 

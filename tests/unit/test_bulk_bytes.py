@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from tests.strategies import developments, rankings, retractions, revisions
 from timeline import Timeline
-from timeline._exchange import import_file
 from timeline.engine import Development
 from timeline.engine._application import StoreApplication, correct
 from timeline.engine._encode import StoredEvents
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
 from timeline.engine.errors import NotRetractableError, RecordError
 from timeline.engine.values import Actor, Correction, Topic
+from timeline.formats._exchange import import_file
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 # The instant an event was recorded: the one part of its state two writes never share.

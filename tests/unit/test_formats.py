@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from tests.article import article_folder
 from tests.strategies import stories
 from timeline import Timeline
-from timeline._exchange import FORMATS, export, import_file, snapshot
 from timeline.engine import Development, Kind, LoadError, Source, When
 from timeline.engine._coding import CODING, cameo_kind, kind_of, plover_actor
+from timeline.formats._exchange import FORMATS, export, import_file, snapshot
 from timeline.projections._slides import LONG_HEADLINE, split_headline
 from timeline.projections._timelinejs import HEADLINE, headline
 from timeline.projections.errors import QueryError

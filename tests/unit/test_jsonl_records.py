@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from timeline import Timeline, seeds
-from timeline._exchange import export
 from timeline.engine import Actor, Development, Topic
 from timeline.engine._registry import Registry
 from timeline.engine.values import Ranking, Retraction, Revision
 from timeline.formats import Item, Rejected, open_records
+from timeline.formats._exchange import export
 
 
 def _story() -> Timeline:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from timeline import Timeline, seeds
-from timeline._exchange import export
 from timeline.engine import Development, LoadError
 from timeline.engine._registry import Registry
 from timeline.formats import FORMATS, Item, Records, Rejected, open_records
+from timeline.formats._exchange import export
 
 
 def _registry() -> Registry:

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from tests.strategies import ACTORS, stories
 from timeline import Timeline, seeds
-from timeline._exchange import export, import_file, snapshot
 from timeline.engine import Actor, Development, Kind, Source, Topic, When
 from timeline.engine._coding import CODING, RECIPIENT_REQUIRED
 from timeline.engine._registry import Registry
 from timeline.engine._rule import Entry
 from timeline.formats import Item, Rejected, open_records
+from timeline.formats._exchange import export, import_file, snapshot
 from timeline.formats._plover_write import plover_records
 
 SCHEMA = json.loads(

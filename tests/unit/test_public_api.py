@@ -27,7 +27,7 @@ def test_the_public_types_are_importable_from_timeline() -> None:
     assert isinstance(tl.registry.topics["s400-purchase"], Topic)
     assert Kind.parse("statement") is Kind.STATEMENT
     assert Reliability.parse("named") is Reliability.NAMED
-    assert exchange.export(tl, "json") == timeline._exchange.export(tl, "json")
+    assert exchange.export(tl, "json") == timeline.formats._exchange.export(tl, "json")
     for name in timeline.__all__:
         assert getattr(timeline, name) is not None
 

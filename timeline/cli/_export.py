@@ -1,4 +1,7 @@
-"""`export`: the story in other tools' formats (`timeline._exchange`); `import` is `_import`."""
+"""`export`: the story in other tools' formats (`timeline.formats._exchange`).
+
+`import` is `_import`.
+"""
 
 from __future__ import annotations
 
@@ -68,7 +71,7 @@ def export(
     Every export carries the store position, a content hash and the knowledge day it
     was made with, so `--at POSITION` reproduces it byte for byte later.
     """
-    from timeline._exchange import snapshot
+    from timeline.formats._exchange import snapshot
 
     known = None if known_at is None else known_at.day
     made = snapshot(app.timeline(), form, known_at=known, at=at, title=title, what=what)

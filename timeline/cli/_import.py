@@ -17,7 +17,7 @@ from timeline.cli._load import _catch_up, _progress
 
 if TYPE_CHECKING:
     from timeline import Timeline
-    from timeline._exchange import ImportReport
+    from timeline.formats._exchange import ImportReport
 
 __all__ = ["import_"]
 
@@ -90,7 +90,7 @@ def import_(
     rejects: Path | None,
 ) -> None:
     """Imports a file."""
-    from timeline._exchange import import_file
+    from timeline.formats._exchange import import_file
 
     _check(full, release, skip_bad, rejects)
     started = time.monotonic()

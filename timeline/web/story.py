@@ -81,7 +81,7 @@ class Story:
         """The headline: the title given, else the story's own (its main topic's description)."""
         if self._title:
             return self._title
-        from timeline._export_forms import default_title
+        from timeline.formats._export_forms import default_title
 
         return self.read(lambda tl: default_title(tl.developments(), tl.registry))
 

@@ -1,7 +1,7 @@
 """Exports of a `Timeline` as citable snapshots, and imports of the project's log and PLOVER.
 
     from timeline import Timeline, seeds
-    from timeline._exchange import export, import_file
+    from timeline.formats._exchange import export, import_file
 
     tl = Timeline()
     tl.load(seeds.path())
@@ -42,8 +42,12 @@ from typing import IO, Any
 
 import attrs
 
-from timeline._bulk_import import import_records
-from timeline._export_forms import (
+from timeline._timeline import Timeline
+from timeline.engine.errors import LoadError
+from timeline.engine.when import When, WhenLike, as_day
+from timeline.formats import open_records
+from timeline.formats._bulk_import import import_records
+from timeline.formats._export_forms import (
     Snapshot,
     as_csv,
     as_json,
@@ -51,11 +55,7 @@ from timeline._export_forms import (
     as_plover,
     as_timelinejs,
 )
-from timeline._releases import Release
-from timeline._timeline import Timeline
-from timeline.engine.errors import LoadError
-from timeline.engine.when import When, WhenLike, as_day
-from timeline.formats import open_records
+from timeline.formats._releases import Release
 from timeline.projections.errors import QueryError
 
 __all__ = [

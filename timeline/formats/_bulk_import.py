@@ -8,7 +8,7 @@ Every problem is collected with its line; unless `skip_bad`, any problem rolls
 the whole import back.  With `skip_bad`, the good records are written and each
 rejected one is written to `rejects` (JSON Lines: line, reason, and the record's
 text when the reader had it).  With a `Release`, stored events become revisions
-and, with `full`, absent ones retractions (`timeline._releases`).
+and, with `full`, absent ones retractions (`timeline.formats._releases`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from timeline._import_plan import ImportPlan
-from timeline._releases import Release, first_known, published, revision_between
 from timeline.engine._application import StoreApplication
 from timeline.engine._bulk import BulkWrite
 from timeline.engine._import_lines import Item
@@ -28,6 +26,8 @@ from timeline.engine._rule import Entry
 from timeline.engine.aggregates import stream_id
 from timeline.engine.errors import LoadError, NotRetractableError
 from timeline.engine.values import Actor, Correction, Development, Ranking, Retraction, Topic
+from timeline.formats._import_plan import ImportPlan
+from timeline.formats._releases import Release, first_known, published, revision_between
 
 __all__ = ["BATCH", "Tally", "import_records"]
 

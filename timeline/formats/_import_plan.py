@@ -1,6 +1,6 @@
 """The plan of an import: the streams it changes, checked against the store, all or nothing.
 
-The bulk import (`timeline._bulk_import`) plans each batch of a file's records
+The bulk import (`timeline.formats._bulk_import`) plans each batch of a file's records
 here, against the streams the batch touches, and appends the changed ones.
 """
 

@@ -1,6 +1,6 @@
 """The export forms of a `Timeline`, each read at one store position as a `Snapshot`.
 
-`timeline._exchange.snapshot` checks the form and the position and calls the
+`timeline.formats._exchange.snapshot` checks the form and the position and calls the
 function of the form here; the module notes there say what each form holds.
 """
 
