@@ -55,7 +55,10 @@ def test_the_wheel_holds_only_the_timeline_package(tmp_path: Path) -> None:
     for expected in (
         "timeline/py.typed",
         "timeline/engine/when.py",
-        "timeline/projections/materialised.py",
+        "timeline/projections/_materialised.py",
+        "timeline/engine/_backends/sqlite.py",
+        "timeline/projections/_views/postgres.py",
+        "timeline/formats/_exchange.py",
         "timeline/seeds/FORMAT.md",
         "timeline/seeds/developments.toml",
         "timeline/__main__.py",
