@@ -137,8 +137,9 @@ class ViewRecorder(TrackingRecorder, ABC):
             if c.fetchone() is None:
                 raise TrackingConflictError(f"notification {last} was already processed")
 
-    def write_rows(self, c: Any, batch: Batch) -> None:
-        """Writes a batch's rows; closes first, so a row reopened with the same key stays open."""
+    def close_rows(self, c: Any, batch: Batch) -> None:
+        """Closes the rows a batch ends, before any is written, so a row reopened with the
+        same key stays open."""
         d = self.dialect
         for statement, rows in (
             (d.close_claims, batch.close_claims),
@@ -146,6 +147,11 @@ class ViewRecorder(TrackingRecorder, ABC):
         ):
             if rows:
                 c.executemany(statement, rows)
+
+    def write_rows(self, c: Any, batch: Batch) -> None:
+        """Writes a batch's rows, after closing those it ends."""
+        d = self.dialect
+        self.close_rows(c, batch)
         for table, rows in batch.inserts():
             if rows:
                 c.executemany(d.insert(table, ignore=table in IGNORING), rows)

@@ -135,12 +135,7 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
     def write_rows(self, c: Any, batch: Batch) -> None:
         """Closes rows statement by statement, then COPYs the new rows in bulk."""
         d = self.dialect
-        for statement, rows in (
-            (d.close_claims, batch.close_claims),
-            (d.close_developments, batch.close_developments),
-        ):
-            if rows:
-                c.executemany(statement, rows)
+        self.close_rows(c, batch)
         for table, rows in batch.inserts():
             if not rows:
                 continue

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from timeline.engine.errors import LoadError
 
-__all__ = ["Row", "columns_of", "first_columns", "rows"]
+__all__ = ["Row", "columns_of", "first_columns", "headed", "rows"]
 
 # A row: the line it starts on, its raw text (for a rejection) and its cells.
 Row = tuple[int, str, list[str]]
@@ -25,6 +25,24 @@ def columns_of(line: str, delimiter: str) -> list[str]:
 def first_columns(lines: Sequence[str], delimiter: str) -> set[str]:
     """The column names of a file's first line: how a headed format is recognised."""
     return set(columns_of(lines[0], delimiter)) if lines else set()
+
+
+def headed(
+    path: str, needed: Collection[str], dataset: str
+) -> tuple[dict[str, int], Iterator[Row]] | None:
+    """A tab-separated file's column positions by name and its rows after the header
+    (None for an empty file); a header without a needed column is one `LoadError`."""
+    found = rows(path, "\t", quoted=False)
+    header = next(found, None)
+    if header is None:
+        return None
+    columns = {name: i for i, name in enumerate(columns_of(header[1], "\t"))}
+    missing = sorted(set(needed) - set(columns))
+    if missing:
+        raise LoadError(
+            [f"{path}:{header[0]}: header: missing columns {', '.join(missing)} of {dataset}"]
+        )
+    return columns, found
 
 
 def rows(path: str, delimiter: str, *, quoted: bool) -> Iterator[Row]:

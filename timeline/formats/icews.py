@@ -15,14 +15,13 @@ from typing import Any
 
 from timeline.engine._import_lines import Item
 from timeline.engine._registry import Registry
-from timeline.engine.errors import LoadError
 from timeline.engine.values import Development
 from timeline.engine.when import When
 from timeline.formats._actors import Actors
 from timeline.formats._dates import iso_day
 from timeline.formats._events import Cells, Event, cameo, read_rows
 from timeline.formats._records import Format, Head, Reader, Yield, missing_knowledge
-from timeline.formats._tabular import columns_of, first_columns, rows
+from timeline.formats._tabular import first_columns, headed
 
 __all__ = ["COLUMNS", "ICEWS"]
 
@@ -106,16 +105,10 @@ def _read(
 
     def records() -> Iterator[Yield]:
         actors = Actors(registry)
-        found = rows(path, "\t", quoted=False)
-        header = next(found, None)
-        if header is None:
+        file = headed(path, _NEEDED, "ICEWS")
+        if file is None:
             return
-        columns = {name: i for i, name in enumerate(columns_of(header[1], "\t"))}
-        missing = sorted(_NEEDED - set(columns))
-        if missing:
-            raise LoadError(
-                [f"{path}:{header[0]}: header: missing columns {', '.join(missing)} of ICEWS"]
-            )
+        columns, found = file
         cells = ((line, text, Cells(columns, row)) for line, text, row in found)
         yield from read_rows(cells, actors, lambda c: _read_one(actors, c, known))
 

@@ -28,14 +28,13 @@ from typing import Any
 from timeline.engine._coding import current_type, kind_of
 from timeline.engine._import_lines import Item
 from timeline.engine._registry import Registry
-from timeline.engine.errors import LoadError
 from timeline.engine.values import Development
 from timeline.engine.when import When
 from timeline.formats._actors import Actors
 from timeline.formats._dates import iso_day
 from timeline.formats._events import Cells, Event, RowError, read_rows
 from timeline.formats._records import Format, Head, Reader, Yield
-from timeline.formats._tabular import columns_of, first_columns, rows
+from timeline.formats._tabular import first_columns, headed
 
 __all__ = ["COLUMNS", "INTENSITY", "POLECAT"]
 
@@ -154,14 +153,10 @@ def _read(
 ) -> tuple[Mapping[str, Any] | None, tuple[str, ...], Reader]:
     def records() -> Iterator[Yield]:
         actors = Actors(registry)
-        found = rows(path, "\t", quoted=False)
-        header = next(found, None)
-        if header is None:
+        file = headed(path, _NEEDED, "POLECAT")
+        if file is None:
             return
-        columns = {name: i for i, name in enumerate(columns_of(header[1], "\t"))}
-        missing = sorted(_NEEDED - set(columns))
-        if missing:
-            raise LoadError([f"{path}:{header[0]}: header: missing columns {', '.join(missing)}"])
+        columns, found = file
         cells = ((line, text, Cells(columns, _given(row))) for line, text, row in found)
         yield from read_rows(cells, actors, lambda c: _read_one(actors, c))
 
