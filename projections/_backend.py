@@ -11,8 +11,7 @@ transactions; the statements come from `projections._sql`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from operator import itemgetter
 from typing import Any
@@ -265,27 +264,6 @@ class ViewQueries(ABC):
         """Every pair's winning run, in one statement: rows of (actor, topic, dev_id,
         stance, occurred, rank), each pair's run in story order."""
         return self.query(self.winning_statement(possible, scope), params)
-
-    def runs(
-        self,
-        keys: Sequence[tuple[str, str]],
-        params: Mapping[str, Any],
-        possible: bool,
-        scope: str = "",
-        preferred: AbstractSet[tuple[str, str]] = frozenset(),
-    ) -> Iterator[tuple[tuple[str, str], list[tuple[Any, ...]]]]:
-        """Each pair's counted claims in search order (a statement per pair by default).
-
-        The pairs in `preferred` (those with a preferred claim) are searched by rank first.
-        """
-        plain, ranked = (
-            self.dialect.run(possible, scope),
-            self.dialect.run(possible, scope, ranked=True),
-        )
-        for actor, topic in keys:
-            statement = ranked if (actor, topic) in preferred else plain
-            found = self.run_rows(statement, {**params, "actor": actor, "topic": topic})
-            yield (actor, topic), found
 
 
 def streams_of(rows: Sequence[tuple[Any, ...]]) -> dict[UUID, Stream]:

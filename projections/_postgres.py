@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,13 +21,11 @@ from eventsourcing.utils import resolve_topic
 from psycopg import Connection, Notify
 from psycopg.sql import SQL, Composed, Identifier
 
-from timeline.engine import _rule as rule
 from timeline.engine._application import StoreApplication
 from timeline.engine._postgres import committed
 from timeline.engine.config import StoreConfig
 from timeline.projections._backend import (
     IGNORING,
-    RUN_MARK,
     Batch,
     ViewQueries,
     ViewRecorder,
@@ -46,10 +43,8 @@ from timeline.projections._winning import postgres_runs
 
 __all__ = ["PostgresQueries", "PostgresViewRecorder", "open_postgres_view"]
 
-# Rows of each pair's run fetched at once by `positions()`; longer runs are read again.
-RUN_LIMIT = 8
-# The same for a single lookup: most winning runs are one or two claims long, and
-# each row the server fetches is a heap page visited.
+# Rows of a single lookup's run fetched at once: most winning runs are one or two
+# claims long, and each row the server fetches is a heap page visited.
 LOOKUP_LIMIT = 4
 # The tables whose new rows are COPYed in (binary: no text escaping of the states).
 _COPIED = ("claims", "developments")
@@ -254,61 +249,6 @@ class PostgresQueries(ViewQueries):
                 self._connection.close()
                 self._connection = None
                 self._cursor_of = None
-
-    def runs(
-        self,
-        keys: Sequence[tuple[str, str]],
-        params: Mapping[str, Any],
-        possible: bool,
-        scope: str = "",
-        preferred: AbstractSet[tuple[str, str]] = frozenset(),
-    ) -> Iterator[tuple[tuple[str, str], list[tuple[Any, ...]]]]:
-        """Every pair's counted claims in search order, in one statement (some pairs again).
-
-        Runs that may go on past the limit are read again, together, with a limit
-        eight times as long, until each has ended; pairs with a preferred claim
-        (ranks reorder their search) are read again on their own.
-        """
-        wanted = set(keys)
-        limit, listed = RUN_LIMIT, None
-        while True:
-            found = self._latest(params, possible, scope, limit, listed)
-            longer = []
-            for key, rows in found.items():
-                if key not in wanted:
-                    continue
-                if key in preferred:
-                    whole = {**params, "actor": key[0], "topic": key[1]}
-                    pair = self.dialect.run(possible, scope, ranked=True)
-                    yield key, ViewQueries.run_rows(self, pair, whole)
-                elif len(rows) == limit == len(rule.leading_run(rows, RUN_MARK)):
-                    longer.append(key)  # the run may go on past the limit
-                else:
-                    yield key, rows
-            if not longer:
-                return
-            limit, listed = limit * 8, longer
-
-    def _latest(
-        self,
-        params: Mapping[str, Any],
-        possible: bool,
-        scope: str,
-        limit: int,
-        listed: Sequence[tuple[str, str]] | None,
-    ) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
-        """The latest `limit` counted claims of every pair, or of the `listed` ones."""
-        statement = self.dialect.runs(possible, limit, scope, listed=listed is not None)
-        if listed is not None:
-            params = {
-                **params,
-                "actors": [actor for actor, _ in listed],
-                "topics": [topic for _, topic in listed],
-            }
-        found: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
-        for actor, topic, *row in self.query(statement, params):
-            found.setdefault((actor, topic), []).append(tuple(row))
-        return found
 
 
 def open_postgres_view(

@@ -278,23 +278,6 @@ class Dialect:
         )
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
-    def runs(self, possible: bool, limit: int, scope: str = "", *, listed: bool = False) -> str:
-        """The latest `limit` counted claims of every pair, in one statement (PostgreSQL).
-
-        `listed` reads only the pairs given as the arrays `:actors` and `:topics`.
-        """
-        pairs = (
-            "unnest(:actors::text[], :topics::text[]) p(actor, topic)" if listed else "{pairs} p"
-        )
-        return self.render(
-            f"SELECT p.actor, p.topic, {CLAIMS.listed(*_CLAIMED_NAMES, alias='c')} FROM {pairs} "
-            f"CROSS JOIN LATERAL (SELECT {_CLAIMED} FROM {{claims}} "
-            "WHERE actor = p.actor AND topic = p.topic AND occurred_earliest <= :day AND "
-            f"{_by(possible)} AND {_CURRENT} AND {_COUNTS}{scope} ORDER BY {_LATEST_FIRST} "
-            f"LIMIT {limit}) c ORDER BY p.actor, p.topic"
-        )
-
-    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def claims(self, scope: str = "") -> str:
         """Every claim on one pair known at :known as of :pin, in story order, ranked."""
         return self.render(

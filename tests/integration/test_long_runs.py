@@ -11,13 +11,12 @@ from tests.strategies import ACTORS, TOPICS, agreement, registry_actors, registr
 from timeline import Timeline
 from timeline.bootstrap import Replayed
 from timeline.engine import Stance, StanceClaim
-from timeline.projections._postgres import LOOKUP_LIMIT, RUN_LIMIT
+from timeline.projections._postgres import LOOKUP_LIMIT
 
-# Run lengths either side of every limit a read fetches by: a single lookup's, the
-# first statement of `positions()`, and its second (eight times as long).
-LENGTHS = sorted(
-    {1, 2} | {n + d for n in (LOOKUP_LIMIT, RUN_LIMIT, 8 * RUN_LIMIT) for d in (-1, 0, 1)}
-)
+# Run lengths either side of the rows a single lookup fetches at first, and of longer
+# runs (8 and 64 claims: the limits `positions()` once read by, before it read each
+# pair's winning run in one statement).
+LENGTHS = sorted({1, 2} | {n + d for n in (LOOKUP_LIMIT, 8, 64) for d in (-1, 0, 1)})
 PAIRS = list(itertools.product(ACTORS, TOPICS))
 START = dt.date(2001, 1, 1)
 DAYS = [START + dt.timedelta(days=n) for n in (0, 3, 9, 70, 400)]
