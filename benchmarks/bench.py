@@ -37,7 +37,6 @@ from timeline.engine import When
 from timeline.engine._application import StoreApplication
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
 from timeline.engine.config import StoreConfig
-from timeline.projections._catchup import BATCH as CATCH_UP_PAGE
 from timeline.projections._projection import collection_paused
 
 BATCH = 1000  # developments per record_many / save
@@ -152,7 +151,7 @@ def _raw_read(url: str, page: int, clock: Clock) -> int:
 
 def catch_up(tl: Timeline, url: str, kind: str, rounds: int) -> None:
     """Times the view's rebuild from zero against a raw read of the log (best of `rounds`)."""
-    page = tl.materialised.batch or CATCH_UP_PAGE  # None: the catch-up's own page
+    page = tl.materialised.page
     built: list[Clock] = []
     raw: list[Clock] = []
     processed = count = 0

@@ -47,7 +47,6 @@ from benchmarks.bench import Clock, _raw_read
 from benchmarks.synthetic import story
 from timeline import Timeline
 from timeline.engine.config import StoreConfig
-from timeline.projections._catchup import BATCH as CATCH_UP_PAGE
 from timeline.projections._projection import collection_paused
 from timeline.projections._sql import FORMER_TABLES, PREFIX, TABLES
 
@@ -112,7 +111,7 @@ def _catch_up(url: str, rounds: int) -> tuple[float, float, float, float]:
     nor a database server's work)."""
     ours, raw, ours_cpu, raw_cpu = [], [], [], []
     with Timeline.open(url) as tl:
-        page = tl.materialised.batch or CATCH_UP_PAGE  # None: the catch-up's own page
+        page = tl.materialised.page
         for _ in range(rounds):
             gc.collect()
             clock = Clock()

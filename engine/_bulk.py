@@ -193,8 +193,7 @@ def record_all(
             if correct(stream, correction):
                 changed[ident] = stream
         app.written = _tally(registered, created, changed)
-        bulk.write(registered)  # names before the developments that use them
-        bulk.write(list(changed.values()), list(created.values()))
+        bulk.write([*registered, *changed.values()], list(created.values()))
     return [value.id for ident, value in wanted.items() if ident in created]
 
 

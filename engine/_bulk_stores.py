@@ -64,10 +64,6 @@ def recorded_id(state: bytes) -> str | None:
     return None if found is None else found[1].decode("utf-8")
 
 
-def _hex(ident: UUID | str) -> str:
-    return ident.hex if isinstance(ident, UUID) else ident
-
-
 def grouped(rows: Sequence[tuple[UUID, int, str, bytes]]) -> dict[UUID, list[StoredEvent]]:
     from eventsourcing.persistence import StoredEvent
 

@@ -258,13 +258,6 @@ class ViewQueries(ABC):
         """The statement that reads every pair's winning run at once (`projections._winning`)."""
         raise NotImplementedError
 
-    def winning_runs(
-        self, params: Mapping[str, Any], possible: bool, scope: str = ""
-    ) -> list[tuple[Any, ...]]:
-        """Every pair's winning run, in one statement: rows of (actor, topic, dev_id,
-        stance, occurred, rank), each pair's run in story order."""
-        return self.query(self.winning_statement(possible, scope), params)
-
 
 def streams_of(rows: Sequence[tuple[Any, ...]]) -> dict[UUID, Stream]:
     """Streams from rows of (notification id, stream, version, topic, state) in order."""

@@ -111,16 +111,22 @@ class Materialised:
         """The notification id the view was last seen to have processed, not read again."""
         return self._reached
 
+    @property
+    def page(self) -> int:
+        """How many events a catch-up reads and writes at a time (`batch`, else the default)."""
+        from timeline.projections._catchup import BATCH
+
+        return BATCH if self.batch is None else self.batch
+
     def catch_up(self, until: int | None = None, *, stop: threading.Event | None = None) -> int:
         """Processes events recorded since the view's tracking; returns how many.
 
         With `stop`, it stops between batches once the event is set.
         """
-        from timeline.projections._catchup import BATCH, catch_up
+        from timeline.projections._catchup import catch_up
 
         with self._lock:
-            batch = BATCH if self.batch is None else self.batch
-            count = catch_up(self._app, self.projection, until=until, batch=batch, stop=stop)
+            count = catch_up(self._app, self.projection, until=until, batch=self.page, stop=stop)
             self._reached = self.tracking_id
         return count
 

@@ -82,12 +82,3 @@ def _quoted(file: Iterator[str], delimiter: str) -> Iterator[Row]:
         if any(cell.strip() for cell in cells):
             yield start, text, cells
         start = reader.line_num + 1
-
-
-def header_index(names: Sequence[str]) -> dict[str, int]:
-    """Column positions by name, compared without case, spaces or underscores."""
-    return {_key(name): i for i, name in enumerate(names)}
-
-
-def _key(name: str) -> str:
-    return "".join(name.casefold().replace("_", " ").split())
