@@ -93,12 +93,18 @@ def history(
     days = sorted({_start(c, possible) for c in claimed} | {c.occurred.latest for c in claimed})
     causes = _Causes(pending, possible)
     counted: list[Claimed] = []
+    # The counted claims' search keys, side by side: each key is made once, not at
+    # every comparison of every insertion (thousands of claims on a pair at scale).
+    ordered: list[tuple[object, ...]] = []
     changes: list[Change] = []
     before: Position | None = None
     index = 0
     for day in days:
         while index < len(pending) and _start(pending[index], possible) <= day:
-            bisect.insort(counted, pending[index], key=lambda claim: claim.search_key)
+            claim = pending[index]
+            at = bisect.bisect_right(ordered, claim.search_key)  # as insort_right does
+            ordered.insert(at, claim.search_key)
+            counted.insert(at, claim)
             index += 1
         after = rule.position(key, rule.winning_run(reversed(counted)), day)
         if after != before:

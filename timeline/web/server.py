@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
 import socket
 import threading
 import time
@@ -62,24 +66,85 @@ def serve(
     title: str | None = None,
     log_level: str = "info",
     public_names: Sequence[str] = (),
+    workers: int = 1,
 ) -> None:
     """Serves the page and its API on host:port (loopback by default) until interrupted.
 
     It answers requests sent to the address it listens on (and `localhost` on
     loopback), and to `public_names`: any other `Host` is refused (DNS rebinding).
+    With `workers` above 1 (`store` then a URL), that many processes answer from the
+    one listening socket, each reading the store on its own, so reads use every core.
     """
-    timeline, opened = _open(store)
+    if workers < 1:
+        raise ServeError(f"workers: expected 1 or more, got {workers}")
+    if workers > 1 and not isinstance(store, str):
+        raise ServeError("several workers each open the store: give its URL, not a Timeline")
+    timeline, opened = (None, False) if workers > 1 else _open(store)
     sock = _listen(host, port)
     try:
         shown = f"[{host}]" if ":" in host else host
         named = repr(title) if title else "the story"
         print(f"timeline: serving {named} on http://{shown}:{sock.getsockname()[1]}/", flush=True)
         hosts = Hosts.serving(host, public_names)
-        _server(timeline, title, log_level, hosts).run(sockets=[sock])
+        if timeline is None:
+            assert isinstance(store, str)
+            _supervise(store, sock, workers, title, log_level, hosts)
+        else:
+            _server(timeline, title, log_level, hosts).run(sockets=[sock])
     finally:
         sock.close()
-        if opened:
+        if opened and timeline is not None:
             timeline.close()
+
+
+def _supervise(
+    url: str, sock: socket.socket, workers: int, title: str | None, log_level: str, hosts: Hosts
+) -> None:
+    """Runs `workers` worker processes on `sock` until interrupted or one of them ends."""
+    from timeline._timeline import Timeline
+
+    # The view catches up here, once, before the workers open the store to read it.
+    with Timeline.open(url) as caught_up:
+        caught_up.position  # noqa: B018  reading the position catches the view up
+    context = multiprocessing.get_context("spawn")  # no copied SQLite handles or threads
+    started = [
+        context.Process(target=_work, args=(url, sock, title, log_level, hosts), daemon=True)
+        for _ in range(workers)
+    ]
+    for process in started:
+        process.start()
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        multiprocessing.connection.wait([p.sentinel for p in started])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for process in started:
+            if process.is_alive() and process.pid is not None:
+                os.kill(process.pid, signal.SIGINT)  # uvicorn's graceful shutdown
+        for process in started:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+
+
+def _work(url: str, sock: socket.socket, title: str | None, log_level: str, hosts: Hosts) -> None:
+    """One worker process: opens the store, makes the page's first answer, then serves."""
+    from timeline._timeline import Timeline
+    from timeline.web.api import story
+
+    with Timeline.open(url) as timeline:
+        app = create_app(timeline, title=title, hosts=hosts)
+        # The page's first request, made before this worker takes any: the story's days
+        # read every development once, and a request should not wait for that.
+        story(app.state.story)
+        config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
+        uvicorn.Server(config).run(sockets=[sock])
 
 
 @contextmanager
