@@ -59,7 +59,7 @@ def topic_image(
         )
         return render.to_bytes(render.topic_figure(chart, day=marked), format)
 
-    return _image(story.drawn(("topic", what, known, marked, format), draw), format)
+    return _image(story.drawn(("topic", what, known, marked, format), draw, shared=True), format)
 
 
 @router.get("/charts/compare", response_class=Response, responses=IMAGES)
@@ -80,7 +80,7 @@ def compare_image(
         pair = story.read(lambda tl: charts.comparison(tl, what, known_at=known, day=marked))
         return render.to_bytes(render.comparison_figure(pair, day=marked), format)
 
-    return _image(story.drawn(("compare", what, known, marked, format), draw), format)
+    return _image(story.drawn(("compare", what, known, marked, format), draw, shared=True), format)
 
 
 @router.get("/charts/relations", response_class=Response, responses=IMAGES)
@@ -104,7 +104,9 @@ def relations_image(
         figure = render.relations_figure(charts.relations_chart(found), names=names)
         return render.to_bytes(figure, format)
 
-    return _image(story.drawn(("relations", first, second, by, known, format), draw), format)
+    return _image(
+        story.drawn(("relations", first, second, by, known, format), draw, shared=True), format
+    )
 
 
 @router.get("/chart-data/topic", responses=ERRORS)

@@ -7,10 +7,12 @@ import multiprocessing.connection
 import os
 import signal
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
@@ -101,50 +103,62 @@ def _supervise(
     url: str, sock: socket.socket, workers: int, title: str | None, log_level: str, hosts: Hosts
 ) -> None:
     """Runs `workers` worker processes on `sock` until interrupted or one of them ends."""
-    from timeline._timeline import Timeline
-
-    # The view catches up here, once, before the workers open the store to read it.
-    with Timeline.open(url) as caught_up:
-        caught_up.position  # noqa: B018  reading the position catches the view up
-    context = multiprocessing.get_context("spawn")  # no copied SQLite handles or threads
-    started = [
-        context.Process(target=_work, args=(url, sock, title, log_level, hosts), daemon=True)
-        for _ in range(workers)
-    ]
-    for process in started:
-        process.start()
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        multiprocessing.connection.wait([p.sentinel for p in started])
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    with tempfile.TemporaryDirectory(prefix="timeline-serve-") as folder:
+        _prepare(url, Path(folder), title, hosts)
+        context = multiprocessing.get_context("spawn")  # no copied SQLite handles or threads
+        arguments = (url, sock, Path(folder), title, log_level, hosts)
+        started = [context.Process(target=_work, args=arguments) for _ in range(workers)]
         for process in started:
-            if process.is_alive() and process.pid is not None:
-                os.kill(process.pid, signal.SIGINT)  # uvicorn's graceful shutdown
-        for process in started:
-            process.join(timeout=10)
-            if process.is_alive():
-                process.kill()
+            process.start()
+        previous = signal.signal(signal.SIGTERM, _interrupted)
+        try:
+            multiprocessing.connection.wait([p.sentinel for p in started])
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            _stop(started)
 
 
-def _work(url: str, sock: socket.socket, title: str | None, log_level: str, hosts: Hosts) -> None:
-    """One worker process: opens the store, makes the page's first answer, then serves."""
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _prepare(url: str, folder: Path, title: str | None, hosts: Hosts) -> None:
+    """Catches the view up and makes the page's first answer, once for every worker."""
     from timeline._timeline import Timeline
     from timeline.web.api import story
 
     with Timeline.open(url) as timeline:
-        app = create_app(timeline, title=title, hosts=hosts)
-        # The page's first request, made before this worker takes any: the story's days
-        # read every development once, and a request should not wait for that.
-        story(app.state.story)
-        config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
-        uvicorn.Server(config).run(sockets=[sock])
+        # The story's days read every development once: no request should wait for it.
+        story(create_app(timeline, title=title, hosts=hosts, shared=folder).state.story)
+
+
+def _stop(started: Sequence[multiprocessing.process.BaseProcess]) -> None:
+    """Asks each worker to finish its requests and end (uvicorn's SIGTERM), then ends it."""
+    for process in started:
+        if process.is_alive() and process.pid is not None:
+            os.kill(process.pid, signal.SIGTERM)
+    for process in started:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _work(
+    url: str, sock: socket.socket, folder: Path, title: str | None, log_level: str, hosts: Hosts
+) -> None:
+    """One worker process: opens the store and serves from it, sharing kept answers."""
+    from timeline._timeline import Timeline
+
+    try:
+        with Timeline.open(url) as timeline:
+            app = create_app(timeline, title=title, hosts=hosts, shared=folder)
+            config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
+            uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C reaches every process of the terminal's group
+        pass
 
 
 @contextmanager
