@@ -8,6 +8,7 @@ answers and the charts) are shared through a folder, so each is made once for al
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -138,3 +139,22 @@ def test_an_answer_in_bytes_is_made_once_for_every_story_sharing_a_folder(
         "bytes four",
         "bytes five",
     ]
+
+
+def test_the_first_paint_is_made_once_before_the_workers_start(store: str, tmp_path: Path) -> None:
+    from timeline.web import server
+
+    script = (Path(server.__file__).parent / "static" / "app.js").read_text()
+    match = re.search(r"const AXIS_MOST = (\d+);", script)
+    assert match is not None
+    assert dict(server.FIRST_PAINT)["/api/developments"] == f"limit={match[1]}"
+    server._prepare(store, tmp_path, "S-400")
+    made = sorted(tmp_path.glob("*.bytes"))
+    assert len(made) == len(server.FIRST_PAINT)
+    with Timeline.open(store) as tl:
+        with TestClient(create_app(tl, title="S-400", shared=tmp_path)) as warm:
+            answers = [warm.get(f"{path}?{query}").json() for path, query in server.FIRST_PAINT]
+        assert sorted(tmp_path.glob("*.bytes")) == made  # read from the folder, not made
+        with TestClient(create_app(tl, title="S-400")) as cold:
+            for (path, query), answer in zip(server.FIRST_PAINT, answers, strict=True):
+                assert cold.get(f"{path}?{query}").json() == answer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
+from starlette.types import ASGIApp, Message, Scope
 
 from timeline.engine.errors import TimelineError
 from timeline.web.app import create_app
@@ -104,7 +106,7 @@ def _supervise(
 ) -> None:
     """Runs `workers` worker processes on `sock` until interrupted or one of them ends."""
     with tempfile.TemporaryDirectory(prefix="timeline-serve-") as folder:
-        _prepare(url, Path(folder), title, hosts)
+        _prepare(url, Path(folder), title)
         context = multiprocessing.get_context("spawn")  # no copied SQLite handles or threads
         arguments = (url, sock, Path(folder), title, log_level, hosts)
         started = [context.Process(target=_work, args=arguments) for _ in range(workers)]
@@ -124,14 +126,51 @@ def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _prepare(url: str, folder: Path, title: str | None, hosts: Hosts) -> None:
-    """Catches the view up and makes the page's first answer, once for every worker."""
+# The page's first requests (`static/app.js`: the story, then the axis's first page of
+# AXIS_MOST developments), answered once before the workers start.
+FIRST_PAINT = (("/api/story", ""), ("/api/developments", "limit=5000"))
+
+
+def _prepare(url: str, folder: Path, title: str | None) -> None:
+    """Catches the view up and makes the page's first answers, once for every worker."""
     from timeline._timeline import Timeline
-    from timeline.web.api import story
 
     with Timeline.open(url) as timeline:
         # The story's days read every development once: no request should wait for it.
-        story(create_app(timeline, title=title, hosts=hosts, shared=folder).state.story)
+        app = create_app(timeline, title=title, shared=folder)
+        for path, query in FIRST_PAINT:
+            status = asyncio.run(_asked(app, path, query))
+            if status != 200:
+                raise ServeError(f"the store could not answer {path}: HTTP {status}")
+
+
+async def _asked(app: ASGIApp, path: str, query: str) -> int:
+    """Sends the app one GET request, as a server would; its answer's status."""
+    scope: Scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query.encode(),
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 0),
+    }
+    statuses: list[int] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(int(message["status"]))
+
+    await app(scope, receive, send)
+    return statuses[0]
 
 
 def _stop(started: Sequence[multiprocessing.process.BaseProcess]) -> None:
