@@ -7,12 +7,14 @@ answers and the charts) are shared through a folder, so each is made once for al
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,10 @@ def test_workers_answer_as_one_process_does_and_all_stop_on_sigterm(store: str) 
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=30)
     assert code in (0, -signal.SIGTERM)
+    # multiprocessing's resource tracker ends when it sees its parent gone, a moment later.
+    deadline = time.monotonic() + 10
+    while [pid for pid in workers if _alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not [pid for pid in workers if _alive(pid)]
 
 
@@ -158,3 +164,18 @@ def test_the_first_paint_is_made_once_before_the_workers_start(store: str, tmp_p
         with TestClient(create_app(tl, title="S-400")) as cold:
             for (path, query), answer in zip(server.FIRST_PAINT, answers, strict=True):
                 assert cold.get(f"{path}?{query}").json() == answer
+
+
+def test_the_shared_folder_keeps_at_most_its_bytes_the_latest_written(tmp_path: Path) -> None:
+    from timeline.web.story import _Shared
+
+    shared = _Shared(tmp_path, most=8_000)
+    for n in range(40):
+        answer = bytes([n]) * 1000
+        assert shared.made(("answer", n), functools.partial(bytes, answer)) == answer
+        held = sum(path.stat().st_size for path in tmp_path.glob("*.bytes"))
+        assert held <= 8_000 + 8_000 // 8 + 1000
+    assert sum(path.stat().st_size for path in tmp_path.glob("*.bytes")) >= 4_000
+    # The latest answer is still kept (read, not made), an early one is made again.
+    assert shared.made(("answer", 39), lambda: b"made again") == bytes([39]) * 1000
+    assert shared.made(("answer", 0), lambda: b"made again") == b"made again"

@@ -164,10 +164,14 @@ class Story:
 
 class _Shared:
     """Answers in bytes kept as files in a folder that several processes share: the first
-    to need one makes it under a file lock, the others wait for it and read it."""
+    to need one makes it under a file lock, the others wait for it and read it.
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    The folder holds at most about `most` bytes: the answers written longest ago go first.
+    """
+
+    def __init__(self, folder: Path, most: int = 256 * 1024 * 1024) -> None:
+        self.folder, self.most = folder, most
+        self._unchecked = 0  # bytes this process wrote since it last measured the folder
 
     def made(self, key: Hashable, make: Callable[[], T]) -> T:
         """The bytes kept for `key`, made by `make` unless some process already has."""
@@ -184,7 +188,30 @@ class _Shared:
                 written = path.with_suffix(f".{os.getpid()}")
                 written.write_bytes(made)
                 written.replace(path)
+                self._unchecked += len(made)
+        if self._unchecked > self.most // 8:
+            self._unchecked = 0
+            self.prune()
         return made
+
+    def prune(self) -> None:
+        """Removes the answers written longest ago until the folder holds 3/4 of `most`."""
+        found = []
+        for path in self.folder.glob("*.bytes"):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # another process pruned it meanwhile
+                continue
+            found.append((stat.st_mtime_ns, stat.st_size, path))
+        total = sum(size for _, size, _ in found)
+        for _, size, path in sorted(found):
+            if total <= self.most * 3 // 4:
+                break
+            # A process reading it meanwhile still reads it whole; one asking later makes
+            # it again (its lock file goes too, so two may: the answer is the same).
+            path.unlink(missing_ok=True)
+            path.with_suffix(".lock").unlink(missing_ok=True)
+            total -= size
 
 
 def kept(
