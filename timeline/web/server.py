@@ -105,20 +105,23 @@ def _supervise(
     url: str, sock: socket.socket, workers: int, title: str | None, log_level: str, hosts: Hosts
 ) -> None:
     """Runs `workers` worker processes on `sock` until interrupted or one of them ends."""
+    main = threading.current_thread() is threading.main_thread()  # where signals are caught
     with tempfile.TemporaryDirectory(prefix="timeline-serve-") as folder:
-        _prepare(url, Path(folder), title)
-        context = multiprocessing.get_context("spawn")  # no copied SQLite handles or threads
-        arguments = (url, sock, Path(folder), title, log_level, hosts)
-        started = [context.Process(target=_work, args=arguments) for _ in range(workers)]
-        for process in started:
-            process.start()
-        previous = signal.signal(signal.SIGTERM, _interrupted)
+        previous = signal.signal(signal.SIGTERM, _interrupted) if main else None
+        started: list[multiprocessing.process.BaseProcess] = []
         try:
+            _prepare(url, Path(folder), title)
+            context = multiprocessing.get_context("spawn")  # no copied SQLite handles
+            arguments = (url, sock, Path(folder), title, log_level, hosts)
+            started += [context.Process(target=_work, args=arguments) for _ in range(workers)]
+            for process in started:
+                process.start()
             multiprocessing.connection.wait([p.sentinel for p in started])
         except KeyboardInterrupt:
             pass
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            if main:
+                signal.signal(signal.SIGTERM, previous)
             _stop(started)
 
 
