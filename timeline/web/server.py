@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -142,7 +143,9 @@ def _prepare(url: str, folder: Path, title: str | None) -> None:
         # The story's days read every development once: no request should wait for it.
         app = create_app(timeline, title=title, shared=folder)
         for path, query in FIRST_PAINT:
-            status = asyncio.run(_asked(app, path, query))
+            # On a thread of its own: the caller may be running an event loop already.
+            with concurrent.futures.ThreadPoolExecutor(1) as thread:
+                status = thread.submit(asyncio.run, _asked(app, path, query)).result()
             if status != 200:
                 raise ServeError(f"the store could not answer {path}: HTTP {status}")
 
