@@ -28,6 +28,7 @@ from timeline.engine._contract import StoreMapper
 from timeline.engine._rule import Entry
 from timeline.engine._transcodings import register_all
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
+from timeline.engine.config import APPLICATION
 from timeline.engine.errors import (
     ConflictError,
     DuplicateError,
@@ -60,7 +61,7 @@ def _backoff(attempt: int) -> None:
 class StoreApplication(Application[UUID]):
     """The application whose aggregates hold developments, actors and topics."""
 
-    name = "timeline"
+    name = APPLICATION
     # What this application's last `record` wrote: actors, topics, developments and
     # corrections by count (another writer's events in between are not among them).
     written: dict[str, int] | None = None

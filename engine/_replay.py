@@ -14,7 +14,6 @@ from uuid import UUID
 
 import attrs
 
-from timeline.engine import aggregates
 from timeline.engine._rule import (
     Claimed,
     Entry,
@@ -176,6 +175,10 @@ class EventLog:
 
     def apply(self, event: Any) -> None:
         """Folds one domain event into the log."""
+        # Imported here: the aggregates load eventsourcing, which `View` (the read of a
+        # current view) does without; only the pure replay folds events.
+        from timeline.engine import aggregates
+
         if isinstance(event, aggregates.DevelopmentStream.Recorded):
             self.developments[event.development.id] = Entry(event.development)
             self._ids[event.originator_id] = event.development.id

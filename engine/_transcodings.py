@@ -1,22 +1,50 @@
-"""Transcodings that let eventsourcing's JSON transcoder store the domain values exactly."""
+"""Transcodings that let eventsourcing's JSON transcoder store the domain values exactly.
+
+They are written against a base of their own, shaped as eventsourcing's `Transcoding`
+(which its transcoder asks nothing more of), so that `decode_state` can read a stored
+value without importing eventsourcing: a read of a current view needs no more.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+import json
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import pendulum
-from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from timeline.engine import values
 from timeline.engine.when import When
 
-__all__ = ["TRANSCODINGS", "register_all"]
+if TYPE_CHECKING:
+    from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+__all__ = ["TRANSCODINGS", "UnknownStateError", "decode_state", "register", "register_all"]
 
 
-class WhenAsText(Transcoding):
+class UnknownStateError(ValueError):
+    """A stored value names a transcoding this module does not hold (eventsourcing's own)."""
+
+
+class Coding(ABC):
+    """How one kind of value is stored: under `name`, as what `encode` gives (JSON)."""
+
+    type: type[Any]
+    name: str
+
+    @abstractmethod
+    def encode(self, obj: Any) -> Any:
+        """The value as JSON data."""
+
+    @abstractmethod
+    def decode(self, data: Any) -> Any:
+        """The value from its JSON data."""
+
+
+class WhenAsText(Coding):
     """Stores a `When` as its canonical EDTF text."""
 
     type = When
@@ -29,7 +57,7 @@ class WhenAsText(Transcoding):
         return When(data)
 
 
-class DateAsISO(Transcoding):
+class DateAsISO(Coding):
     """Stores a calendar date (plain or pendulum) as ISO text."""
 
     def __init__(self, kind: type[dt.date], name: str) -> None:
@@ -46,7 +74,7 @@ class DateAsISO(Transcoding):
         return day
 
 
-class EnumByValue(Transcoding):
+class EnumByValue(Coding):
     """Stores an enum member as its value."""
 
     def __init__(self, kind: type[enum.Enum]) -> None:
@@ -61,7 +89,7 @@ class EnumByValue(Transcoding):
         return member
 
 
-class AttrsByFields(Transcoding):
+class AttrsByFields(Coding):
     """Stores an attrs value as its fields; nested values are transcoded in turn.
 
     The stored keys are the attribute names (`_x` for a private field), as they
@@ -117,7 +145,7 @@ def _without_blank_aliases(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "aliases": kept}
 
 
-TRANSCODINGS: tuple[Transcoding, ...] = (
+TRANSCODINGS: tuple[Coding, ...] = (
     WhenAsText(),
     DateAsISO(dt.date, "date"),
     DateAsISO(pendulum.Date, "pendulum_date"),
@@ -139,7 +167,40 @@ TRANSCODINGS: tuple[Transcoding, ...] = (
 )
 
 
+def register(transcoder: JSONTranscoder, transcoding: Coding) -> None:
+    """Registers one transcoding on eventsourcing's `transcoder`."""
+    # eventsourcing's transcoder asks a transcoding for its type, name, encode and
+    # decode only, which `Coding` has, as its `Transcoding` declares them.
+    transcoder.register(cast("Transcoding", transcoding))
+
+
 def register_all(transcoder: JSONTranscoder) -> None:
     """Registers every transcoding the domain needs on `transcoder`."""
     for transcoding in TRANSCODINGS:
-        transcoder.register(transcoding)
+        register(transcoder, transcoding)
+
+
+_BY_NAME = {transcoding.name: transcoding for transcoding in TRANSCODINGS}
+
+
+def _decoded(found: dict[str, Any]) -> Any:
+    # As eventsourcing's JSONTranscoder decodes: a mapping of exactly `_type_` and
+    # `_data_` is a transcoded value, any other mapping is itself.
+    if len(found) != 2 or "_type_" not in found or "_data_" not in found:
+        return found
+    transcoding = _BY_NAME.get(found["_type_"])
+    if transcoding is None:
+        raise UnknownStateError(f"no transcoding here for {found['_type_']!r}")
+    return transcoding.decode(found["_data_"])
+
+
+_DECODER = json.JSONDecoder(object_hook=_decoded)
+
+
+def decode_state(data: bytes) -> Any:
+    """A value stored by eventsourcing's JSON transcoder with these transcodings, decoded.
+
+    Raises `UnknownStateError` for a value of a transcoding eventsourcing registers
+    itself (a UUID, a decimal, a datetime): decode that through the application.
+    """
+    return _DECODER.decode(data.decode("utf8"))

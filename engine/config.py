@@ -21,7 +21,7 @@ __all__ = ["StoreConfig"]
 MEMORY_URL = "memory://"
 EXPECTED = "expected memory://, sqlite:///path/to/file.db or postgresql://user@host:5432/db"
 # The store application's name, which eventsourcing's PostgreSQL recorder puts in the
-# name of the events table (`timeline_events`).
+# name of the events table (`timeline_events`), and the view tracks its progress by.
 APPLICATION = "timeline"
 # The rule projections/_sql.py applies to the schema it puts into SQL.
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")

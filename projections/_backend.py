@@ -13,39 +13,38 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
 import attrs
-from eventsourcing.persistence import StoredEvent, TrackingRecorder
+from eventsourcing.persistence import TrackingRecorder
 
-from timeline.engine import _rule as rule
-from timeline.engine.errors import TimelineError
+from timeline.projections._queries import (
+    RUN_MARK,
+    STREAMS_AT_ONCE,
+    Row,
+    Stream,
+    TrackingConflictError,
+    ViewBehindError,
+    ViewQueries,
+    first,
+    streams_of,
+)
 from timeline.projections._sql import TABLES, Dialect
 
 __all__ = [
+    "RUN_MARK",
+    "STREAMS_AT_ONCE",
     "Batch",
+    "Row",
+    "Stream",
     "TrackingConflictError",
     "ViewBehindError",
     "ViewQueries",
     "ViewRecorder",
+    "first",
+    "streams_of",
 ]
-
-Row = Sequence[Any]
-# Streams read in one statement by `ViewRecorder.streams` (well under SQLite's limit
-# of parameters per statement).
-STREAMS_AT_ONCE = 500
-# A run statement's row is (dev_id, stance, occurred, rank): its stance and rank end a run.
-RUN_MARK = itemgetter(1, 3)
-
-
-class TrackingConflictError(TimelineError, RuntimeError):
-    """Another writer moved the view's tracking since this batch was read."""
-
-
-class ViewBehindError(TimelineError, RuntimeError):
-    """The view has not processed the notification a read is pinned at."""
 
 
 @attrs.define
@@ -82,15 +81,6 @@ class Batch:
 # Tables whose rows may repeat an existing key, which then stands: the first
 # registration of an id, a pair seen before, and a mention a revision repeats.
 IGNORING = frozenset({"registry", "pairs", "preferred", "mentions"})
-# A stream: the notification id of its first event, and its events in order.
-Stream = tuple[int, list[StoredEvent]]
-
-
-def first(row: Any) -> Any:
-    """The first column of a row, whether the driver gives tuples or mappings."""
-    if row is None:
-        return None
-    return next(iter(row.values())) if isinstance(row, Mapping) else row[0]
 
 
 class ViewRecorder(TrackingRecorder, ABC):
@@ -209,64 +199,3 @@ def _sortable(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _plain(value: Any) -> Any:
     return bytes(value) if isinstance(value, memoryview) else value
-
-
-class ViewQueries(ABC):
-    """Runs the view's read statements on a connection of its own; safe across threads."""
-
-    dialect: Dialect
-    application_name: str
-
-    @abstractmethod
-    def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """The rows of one read statement, run as its own (autocommit) transaction."""
-
-    def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """The rows of a run statement (stance second, rank fourth) up to the run's end.
-
-        Only the winning run is needed; the rest of a pair's claims are never fetched.
-        """
-        return rule.leading_run(self.query(statement, params), RUN_MARK)
-
-    @abstractmethod
-    def head(self) -> int:
-        """The notification id of the store's last event (0 when empty)."""
-
-    def version(self) -> int | None:
-        """A number that changes whenever any other connection commits (None: not known).
-
-        A read that finds it unchanged since the store was last found fully
-        processed need not ask for the head again.
-        """
-        return None
-
-    @abstractmethod
-    def close(self) -> None:
-        """Closes the connection."""
-
-    def reached(self) -> int:
-        """The last notification id the view has processed (0 for none)."""
-        rows = self.query(self.dialect.tracked, {"application_name": self.application_name})
-        return int(rows[0][0]) if rows else 0
-
-    def check(self, pin: int) -> None:
-        """Raises `ViewBehindError` unless the view holds notification `pin`."""
-        if self.reached() < pin:
-            raise ViewBehindError(f"the view has not reached notification {pin}")
-
-    def winning_statement(self, possible: bool, scope: str = "") -> str:
-        """The statement that reads every pair's winning run at once (`projections._winning`)."""
-        raise NotImplementedError
-
-
-def streams_of(rows: Sequence[tuple[Any, ...]]) -> dict[UUID, Stream]:
-    """Streams from rows of (notification id, stream, version, topic, state) in order."""
-    found: dict[UUID, Stream] = {}
-    for n, stream, version, topic, state in rows:
-        ident = stream if isinstance(stream, UUID) else UUID(str(stream))
-        event = StoredEvent(ident, version, topic, bytes(state))
-        if ident in found:
-            found[ident][1].append(event)
-        else:
-            found[ident] = (n, [event])
-    return found

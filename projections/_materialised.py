@@ -21,25 +21,23 @@ from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-
 from timeline.engine import _rule as rule
-from timeline.engine._application import StoreApplication
 from timeline.engine._backends import Backend
 from timeline.engine._registry import Registry
 from timeline.engine._replay import View
 from timeline.engine._rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
-from timeline.engine.aggregates import stream_id
+from timeline.engine._transcodings import UnknownStateError, decode_state
 from timeline.engine.values import Actor, Development, Topic
 from timeline.engine.when import When
-from timeline.projections._backend import (
+from timeline.projections._listing import StoryKey
+from timeline.projections._lookups import LazyPositions, claimed, held_by, positions_of, resolver
+from timeline.projections._queries import (
     STREAMS_AT_ONCE,
     TrackingConflictError,
     ViewBehindError,
+    ViewQueries,
     streams_of,
 )
-from timeline.projections._listing import StoryKey
-from timeline.projections._lookups import LazyPositions, claimed, held_by, positions_of, resolver
 from timeline.projections._rows import known_ordinal
 from timeline.projections._sql import scoped
 from timeline.projections._views import view_for
@@ -47,6 +45,8 @@ from timeline.projections._winning import tentative_pairs
 from timeline.projections.errors import ClosedError
 
 if TYPE_CHECKING:
+    from timeline.engine._application import StoreApplication
+    from timeline.projections._backend import ViewRecorder
     from timeline.projections._projection import StoryProjection
 
 __all__ = ["LazyPositions", "Materialised"]
@@ -71,15 +71,42 @@ class Materialised:
     def __init__(
         self, app: StoreApplication, backend: Backend | None = None, *, batch: int | None = None
     ) -> None:
-        self._app = app
+        self._opened: StoreApplication | None = app
+        self._open_app: Callable[[], StoreApplication] = lambda: app
         # Where the view lives, as the store's backend says (its application's by default).
         self.backend = view_for(backend or app.backend)
         self.view, self.queries = self.backend.open(app)
+        self._head = self.backend.head(app, self.queries)
+        self._start(batch, reached=self.tracking_id)  # opening reads the tracking, no event
+
+    @classmethod
+    def deferred(
+        cls,
+        open_app: Callable[[], StoreApplication],
+        backend: Backend,
+        queries: ViewQueries,
+        *,
+        batch: int | None = None,
+    ) -> Materialised:
+        """A view read through `queries` alone, whose store application `open_app` makes
+        when first needed: to catch up, to decode a stored value, or to write.
+
+        `queries` come from the backend's `open_reads`: a current view is then read with
+        no event store application, and no eventsourcing, at all.
+        """
+        self = cls.__new__(cls)
+        self._opened, self._open_app = None, open_app
+        self.backend = view_for(backend)
+        self.queries = queries
+        self._head = queries.head  # as the base backend does: SQL on the events table
+        self._start(batch, reached=queries.reached())
+        return self
+
+    def _start(self, batch: int | None, *, reached: int) -> None:
         self.batch = batch
         self._closed = False
         self._lock = threading.RLock()  # the catch-up and the kept registry, one at a time
-        self._head = self.backend.head(app, self.queries)
-        self._reached = self.tracking_id  # opening reads the tracking, and no event
+        self._reached = reached
         self._quiet: int | None = None  # the data version at which the view was current
         # The run statements of unscoped lookups, certain and possible, ready at hand.
         self._runs = (self.queries.dialect.run(False), self.queries.dialect.run(True))
@@ -88,6 +115,25 @@ class Materialised:
         self._resolvers: tuple[Registry, Callable[[str], str], Callable[[str], str]] | None = None
         self._preferred: frozenset[PairKey] = frozenset()
         self._preferred_at = -1
+
+    @property
+    def _app(self) -> StoreApplication:
+        """The store application, opened now if this view was opened without it."""
+        if self._opened is None:
+            with self._lock:
+                if self._opened is None:
+                    self._opened = self._open_app()
+        return self._opened
+
+    @property
+    def opened_application(self) -> StoreApplication | None:
+        """The store application if it has been opened (None: the view has not needed it)."""
+        return self._opened
+
+    @functools.cached_property
+    def view(self) -> ViewRecorder:
+        """The view's recorder, made when first needed (opened with the application)."""
+        return self.backend.recorder(self._app)
 
     @functools.cached_property
     def projection(self) -> StoryProjection:
@@ -173,7 +219,8 @@ class Materialised:
         """Releases the view's connections now; views taken from it can no longer read."""
         self._closed = True
         self.queries.close()
-        self.view.datastore.close()
+        if "view" in self.__dict__:  # a recorder was made: release its connections
+            self.view.datastore.close()
 
     def _retrying(self, read: Callable[[], T]) -> T:
         try:
@@ -401,10 +448,20 @@ class Materialised:
 
     def _development(self, state: Any, topic: str | None, recorded: Any) -> Development:
         """A version from its own state, or from the event that recorded it."""
+        from eventsourcing.persistence import StoredEvent
+
         if state is not None:
-            return cast(Development, self._app.mapper.transcoder.decode(bytes(state)))
+            return cast(Development, self._decode_state(bytes(state)))
         event = self._app.mapper.to_domain_event(StoredEvent(_ANY, 1, topic or "", bytes(recorded)))
         return cast(Development, cast(Any, event).development)
+
+    def _decode_state(self, state: bytes) -> Any:
+        """A value the view keeps as its stored state: read without the application, unless
+        it holds a value only the application's transcoder knows."""
+        try:
+            return decode_state(state)
+        except UnknownStateError:
+            return self._app.mapper.transcoder.decode(state)
 
     def registry(self, pin: int) -> Registry:
         """The actors and topics registered as of `pin` (read incrementally)."""
@@ -421,9 +478,8 @@ class Materialised:
                     self.queries.dialect.registry, {"pin": pin, "after": self._registry_at}
                 ),
             )
-            decode = self._app.mapper.transcoder.decode
             for kind, state in rows:
-                value = decode(bytes(state))
+                value = self._decode_state(bytes(state))
                 _register(self._registry, kind, value)
             self._registry_at = pin
         return self._registry
@@ -433,6 +489,8 @@ class Materialised:
 
         All developments are read as of `pin`; some, with every event recorded now.
         """
+        from timeline.engine.aggregates import stream_id
+
         if dev_ids is None:
             return self.stream_entries(pin)
         wanted = [stream_id("development", dev_id) for dev_id in dev_ids]
@@ -447,6 +505,8 @@ class Materialised:
 
     def entries_at(self, pin: int, dev_ids: Iterable[str]) -> dict[str, Entry]:
         """The entries of those of `dev_ids` recorded by `pin`, with only their events to it."""
+        from timeline.engine.aggregates import stream_id
+
         wanted = [stream_id("development", dev_id) for dev_id in dict.fromkeys(dev_ids)]
         dialect, found = self.queries.dialect, {}
         for start in range(0, len(wanted), STREAMS_AT_ONCE):

@@ -26,10 +26,8 @@ from uuid import UUID
 
 import attrs
 
-from timeline.engine import _contract as contract
 from timeline.engine import _rule as rule
 from timeline.engine._rule import Scope
-from timeline.engine.aggregates import DevelopmentStream
 from timeline.engine.errors import StoreError
 from timeline.projections._schema import CLAIMS, EVENTS, TABLES, VIEW_TABLES, Table
 
@@ -52,16 +50,28 @@ _TYPES = {
     "postgresql": {"text": "text", "integer": "bigint", "blob": "bytea"},
 }
 COPY_TYPES = {"text": "text", "integer": "int8", "blob": "bytea"}
-# The topics of a development's events, current and former names.
-_DEVELOPMENT_TOPICS = ", ".join(
-    f"'{topic}'"
-    for topic in contract.topics_of(
-        DevelopmentStream.Recorded,
-        DevelopmentStream.Revised,
-        DevelopmentStream.Retracted,
-        DevelopmentStream.Ranked,
+
+
+@functools.cache
+def _development_topics() -> str:
+    """The topics of a development's events, current and former names, as SQL literals.
+
+    Made on first need, since the aggregates import eventsourcing, which a read of
+    a current view does without.
+    """
+    from timeline.engine import _contract as contract
+    from timeline.engine.aggregates import DevelopmentStream
+
+    return ", ".join(
+        f"'{topic}'"
+        for topic in contract.topics_of(
+            DevelopmentStream.Recorded,
+            DevelopmentStream.Revised,
+            DevelopmentStream.Retracted,
+            DevelopmentStream.Ranked,
+        )
     )
-)
+
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
@@ -176,7 +186,8 @@ class Dialect:
             text = re.sub(r"(?<!:):(\w+)", r"%(\1)s", text)
         # Names go in last: a topic's text holds colons that are no parameters.
         names = {t: self.table(t) for t in (*TABLES, "events")}
-        return text.format(**names, event_id=self.event_id, topics=_DEVELOPMENT_TOPICS)
+        topics = _development_topics() if "{topics}" in text else ""
+        return text.format(**names, event_id=self.event_id, topics=topics)
 
     def write(self, statement: str) -> str:
         """A bulk-write statement: positional parameters, in the order written."""

@@ -7,8 +7,7 @@ share this one implementation with real transactions.
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,36 +19,14 @@ from eventsourcing.sqlite import (
     SQLiteTrackingRecorder,
 )
 
-from timeline.engine import _rule as rule
-from timeline.projections._backend import RUN_MARK, ViewQueries, ViewRecorder
-from timeline.projections._sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES, Dialect
-from timeline.projections._winning import sqlite_runs
-from timeline.projections.errors import ClosedError
+from timeline.projections._backend import ViewRecorder
+from timeline.projections._sql import FORMER_TABLES, SCHEMA, SCHEMA_ROW, TABLES
+from timeline.projections._sqlite_reads import DIALECT, MEMORY_VIEW, SQLiteQueries
 
-__all__ = ["SQLiteQueries", "SQLiteViewRecorder"]
+__all__ = ["DIALECT", "MEMORY_VIEW", "SQLiteQueries", "SQLiteViewRecorder"]
 
-DIALECT = Dialect("sqlite")
-# The start of the name of an in-memory store's view database.
-MEMORY_VIEW = "file:timeline-view-"
-# The writer's and the reader's page caches, in KiB (SQLite reads a negative size as KiB).
+# The writer's page cache, in KiB (SQLite reads a negative size as KiB).
 CACHE_KIB = -256 * 1024
-# The reader's is SQLite's default size.  Each page a bigger cache takes in is new
-# memory, faulted in on first touch, until the cache is full: that cost a cold
-# reader more per lookup (measured: 16 MiB, ~4 us more at a million developments)
-# than it saved, since random lookups land on new leaf pages anyway and the upper
-# levels of the claims index fit in 2 MiB.
-READER_CACHE_KIB = -2 * 1024
-
-
-@contextmanager
-def _open() -> Iterator[None]:
-    """Says that the store was closed, for a view read after `Timeline.close()`."""
-    try:
-        yield
-    except sqlite3.ProgrammingError as error:
-        if "closed" not in str(error):
-            raise
-        raise ClosedError("the store is closed: open it again to read") from None
 
 
 @contextmanager
@@ -154,124 +131,3 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
     def reading(self) -> Iterator[Any]:
         with self.datastore.transaction(commit=False) as c:
             yield c
-
-
-class SQLiteQueries(ViewQueries):
-    """Pinned reads of the view through one SQLite connection of its own.
-
-    A single statement in autocommit mode is its own read transaction, so a
-    lookup is one indexed query and no transaction overhead.
-    """
-
-    dialect = DIALECT
-
-    def __init__(
-        self,
-        db_name: str,
-        application_name: str,
-        *,
-        shared_cache: bool,
-        events_table: str | None = "stored_events",
-    ) -> None:
-        self._db_name, self._shared_cache = db_name, shared_cache
-        self._connection = self._connect()
-        self._lock = threading.Lock()
-        self._versions: sqlite3.Cursor | None = None
-        self._events = events_table
-        self.application_name = application_name
-        # A file's readers on other threads (a web server's) each query through a
-        # connection of their own, so their statements run side by side in SQLite.
-        self._local = threading.local()
-        self._others: list[sqlite3.Connection] = []
-        self._closed = False
-
-    def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            self._db_name, uri=True, check_same_thread=False, isolation_level=None
-        )
-        connection.execute(f"PRAGMA cache_size = {READER_CACHE_KIB}")
-        if self._shared_cache:
-            # In a shared-cache (in-memory) database a reader would otherwise be
-            # locked out while a batch is written; the pin hides uncommitted rows,
-            # which always come from notifications after the committed tracking.
-            connection.execute("PRAGMA read_uncommitted = 1")
-        return connection
-
-    @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection: the first thread's is shared, under the lock."""
-        if self._closed:
-            raise ClosedError("the store is closed: open it again to read")
-        if self._shared_cache or threading.current_thread() is threading.main_thread():
-            with self._lock, _open():
-                yield self._connection
-            return
-        mine: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if mine is None:
-            with self._lock:
-                mine = self._local.connection = self._connect()
-                self._others.append(mine)
-        with _open():
-            yield mine
-
-    def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        with self._reading() as connection:
-            return connection.execute(statement, params).fetchall()
-
-    def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        # Steps the cursor only as far as the winning run: a pair may hold many claims.
-        # The commonest read of all: on the shared connection it takes the lock
-        # itself, with no context managers made per call.
-        if self._closed or not (
-            self._shared_cache or threading.current_thread() is threading.main_thread()
-        ):
-            return self._run_rows_elsewhere(statement, params)
-        with self._lock:
-            try:
-                cursor = self._connection.execute(statement, params)
-            except sqlite3.ProgrammingError as error:
-                if "closed" not in str(error):
-                    raise
-                raise ClosedError("the store is closed: open it again to read") from None
-            try:
-                return rule.leading_run(cursor, RUN_MARK)
-            finally:
-                cursor.close()
-
-    def _run_rows_elsewhere(
-        self, statement: str, params: Mapping[str, Any]
-    ) -> list[tuple[Any, ...]]:
-        with self._reading() as connection:
-            cursor = connection.execute(statement, params)
-            try:
-                return rule.leading_run(cursor, RUN_MARK)
-            finally:
-                cursor.close()
-
-    def winning_statement(self, possible: bool, scope: str = "") -> str:
-        return sqlite_runs(self.dialect, possible, scope)
-
-    def head(self) -> int:
-        assert self._events is not None, "an in-memory store's head comes from its recorder"
-        with self._lock:
-            row = self._connection.execute(f"SELECT MAX(rowid) FROM {self._events}").fetchone()
-        return int(row[0] or 0)
-
-    def version(self) -> int | None:
-        if self._events is None:
-            return None  # in memory the events are not in SQLite: nothing to watch
-        # SQLite's data version changes on this connection whenever any other
-        # connection (of any process) commits; this one only reads, so every
-        # write to the file (events or the view's rows) changes it.
-        with self._lock:
-            if self._versions is None:
-                self._versions = self._connection.cursor()  # asked once per read: kept
-            row = self._versions.execute("PRAGMA data_version").fetchone()
-        return int(row[0])
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            for connection in (self._connection, *self._others):
-                connection.close()
-            self._others.clear()

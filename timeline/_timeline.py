@@ -26,6 +26,7 @@ from timeline.engine.values import Actor
 if TYPE_CHECKING:
     from timeline.bootstrap import ReadsFrom
     from timeline.branch import Branch
+    from timeline.engine._application import StoreApplication
     from timeline.engine._loader import Seeds
     from timeline.engine._registry import Registry
     from timeline.engine._replay import View
@@ -73,7 +74,7 @@ class Timeline(SharedReads, SharedWrites):
         from timeline.engine.config import StoreConfig
 
         self.config = StoreConfig.from_url(url, password=password, schema=schema, replica=replica)
-        self._app, self.materialised, self.reads = open_store(self.config, reads)
+        self.materialised, self.reads = open_store(self.config, reads)
 
     @classmethod
     def open(
@@ -100,8 +101,16 @@ class Timeline(SharedReads, SharedWrites):
         the file: a copy of the file made afterwards holds every write.  Views taken
         before can no longer read.
         """
+        opened = self.materialised.opened_application  # none, if only a current view was read
         self.materialised.close()
-        self._app.close()
+        if opened is not None:
+            opened.close()
+
+    @property
+    def _app(self) -> StoreApplication:
+        """The store application: opened with the store, or on first need after reading a
+        current view without it (see `timeline.bootstrap.open_store`)."""
+        return self.materialised.application
 
     def __enter__(self) -> Timeline:
         return self

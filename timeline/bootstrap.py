@@ -62,17 +62,35 @@ def open_application(config: StoreConfig) -> StoreApplication:
         raise StoreError(f"cannot open the {config.location}: {reason}") from None
 
 
-def open_store(
-    config: StoreConfig, reads: ReadsFrom = the_view
-) -> tuple[StoreApplication, Materialised, Reads]:
-    """The application, its view and its reader; opening reads the view's tracking only."""
+def open_store(config: StoreConfig, reads: ReadsFrom = the_view) -> tuple[Materialised, Reads]:
+    """The view and its reader; opening reads the view's tracking only.
+
+    Where the backend can read its view without the event store application (an
+    SQLite file whose view is there), the application is opened when first needed:
+    to catch up on new events, or to write.  A read of a current view then loads no
+    eventsourcing.  `view.application` is the application either way.
+    """
+    from timeline.engine.config import APPLICATION
+    from timeline.projections._materialised import Materialised
+    from timeline.projections._views import view_for
+
+    queries = view_for(config.backend).open_reads(config.env, APPLICATION)
+    if queries is not None:
+        view = Materialised.deferred(lambda: open_application(config), config.backend, queries)
+        return view, reads(view)
+    view = _open_view(config)
+    return view, reads(view)
+
+
+def _open_view(config: StoreConfig) -> Materialised:
+    """The application and its view, opened together (the view made or rebuilt if need be)."""
     from eventsourcing.persistence import PersistenceError
 
     from timeline.projections._materialised import Materialised
 
     app = open_application(config)
     try:
-        view = Materialised(app, config.backend)
+        return Materialised(app, config.backend)
     except PersistenceError as error:
         app.close()
         reason = config.locked(config.redact(str(error).splitlines()[0] if str(error) else ""))
@@ -80,4 +98,3 @@ def open_store(
     except Exception:
         app.close()
         raise
-    return app, view, reads(view)

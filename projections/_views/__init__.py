@@ -37,6 +37,21 @@ class ViewBackend:
         """The view's recorder and reader for the store `app` keeps its events in."""
         raise NotImplementedError
 
+    def recorder(self, app: StoreApplication) -> ViewRecorder:
+        """The view's recorder (its tables made or rebuilt if need be) for the store `app`."""
+        recorder, queries = self.open(app)
+        queries.close()
+        return recorder
+
+    def open_reads(self, env: dict[str, str], application_name: str) -> ViewQueries | None:
+        """The view's reader alone, opened without the store's application, where the view
+        is there to read (else None: the view needs the full open).
+
+        A read of a current view then loads no eventsourcing; the application is made
+        when there is something to catch up, or a write.
+        """
+        return None
+
     def head(self, app: StoreApplication, queries: ViewQueries) -> Callable[[], int | None]:
         """What tells the store's last notification id, as cheaply as the store allows."""
         return queries.head

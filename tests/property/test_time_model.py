@@ -24,7 +24,7 @@ from tests.strategies import (
 )
 from timeline import Timeline
 from timeline.engine import Development, Rank, Retraction, Revision, Stance, View, When
-from timeline.engine._transcodings import AttrsByFields, register_all
+from timeline.engine._transcodings import AttrsByFields, register, register_all
 
 
 def new_timeline() -> Timeline:
@@ -233,7 +233,7 @@ def test_attrs_values_with_private_fields_round_trip_through_the_transcoder(
 ) -> None:
     coder = JSONTranscoder()
     register_all(coder)
-    coder.register(AttrsByFields(Annotated))
+    register(coder, AttrsByFields(Annotated))
     value = Annotated(note, stance, when, heft=weight)
     decoded = coder.decode(coder.encode({"value": value, "nested": [development]}))
     assert decoded == {"value": value, "nested": [development]}
