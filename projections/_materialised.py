@@ -121,6 +121,8 @@ class Materialised:
         """The store application, opened now if this view was opened without it."""
         if self._opened is None:
             with self._lock:
+                if self._closed:  # opening one now would outlive the store's close
+                    raise ClosedError("the store is closed: open it again to read")
                 if self._opened is None:
                     self._opened = self._open_app()
         return self._opened
