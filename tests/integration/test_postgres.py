@@ -151,7 +151,7 @@ def test_the_view_keeps_days_in_32_bits_and_stances_in_16(postgres_url: str) -> 
             "WHERE table_schema = %s AND table_name = 'positions_claims' ORDER BY ordinal_position",
             (schema,),
         ).fetchall()
-    types = dict(rows)
+    types: dict[str, str] = dict(rows)
     assert types["occurred_earliest"] == types["known_until"] == "integer"
     assert types["stance"] == types["rank"] == "smallint"
     assert types["recorded_from"] == "bigint"
