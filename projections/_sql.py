@@ -244,6 +244,17 @@ class Dialect:
         statement = f"COPY {self.table(table)} ({names}) FROM STDIN (FORMAT BINARY)"
         return statement, tuple(COPY_TYPES[c.kind] for c in columns)
 
+    @functools.lru_cache(maxsize=32)  # noqa: B019  dialects are few and live for good
+    def insert_new(self, table: str) -> str:
+        """PostgreSQL: inserts rows given as one array per column, skipping existing keys."""
+        columns = VIEW_TABLES[table].columns
+        arrays = ", ".join(f"%s::{_TYPES['postgresql'][c.kind]}[]" for c in columns)
+        names = ", ".join(c.name for c in columns)
+        return (
+            f"INSERT INTO {self.table(table)} ({names}) SELECT * FROM unnest({arrays}) "
+            "ON CONFLICT DO NOTHING"
+        )
+
     @property
     def insert_events(self) -> str:
         """Inserts events, each with its notification id first, into an events table."""
