@@ -107,7 +107,9 @@ def _source(line: Line, path: FieldPath) -> Source | None:
 
 
 def _reports(line: Line) -> tuple[Source | None, ...]:
-    found = line.get(("reports",)) or ()
+    found = line.get(("reports",))
+    if not found:  # most developments have one report, their source
+        return ()
     return tuple(_source(line, ("reports", i)) for i in range(len(found)))
 
 
