@@ -18,7 +18,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
+from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
 from timeline.engine._transcodings import AttrsByFields, EnumByValue, WhenAsText
@@ -145,6 +145,8 @@ class StoredEvents:
             return texts.__getitem__
         if type(transcoding) is WhenAsText:
             return lambda value: head + _text(value.text) + "}"
+        if type(transcoding) is DatetimeAsISO:  # every event's timestamp
+            return lambda value: head + _text(value.isoformat()) + "}"
         if type(transcoding) is not AttrsByFields:
             encode = transcoding.encode
             return lambda value: head + self._value(encode(value)) + "}"

@@ -22,6 +22,7 @@ edited is refused.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -81,6 +82,16 @@ __all__ = [
 # -- reading the project's records ------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
+def _when_of_text(text: str) -> When:
+    return When(text)
+
+
+def _when(value: Any) -> When:
+    """A `When` of a field's value; a file repeats its dates, and a `When` is frozen."""
+    return _when_of_text(value) if type(value) is str else When(value)
+
+
 def _strings(line: Line, path: FieldPath) -> tuple[str, ...]:
     return tuple(line.get(path, ()))
 
@@ -101,7 +112,7 @@ def _source(line: Line, path: FieldPath) -> Source | None:
         reliability=reliability,
         attribution=line.get((*path, "attribution")),
         url=line.get((*path, "url")),
-        published=line.read((*path, "published"), When),
+        published=line.read((*path, "published"), _when),
         repeats=line.get((*path, "repeats")),
     )
 
@@ -153,8 +164,8 @@ def _log_value(line: Line) -> Value | None:
             description=line.get(("description",)),
             aliases=_strings(line, ("aliases",)),
         )
-    occurred = line.read(("occurred",), When)
-    reported = line.read(("reported",), When)
+    occurred = line.read(("occurred",), _when)
+    reported = line.read(("reported",), _when)
     kind_value = line.read(("kind",), Kind.parse)
     source = _source(line, ("source",))
     claims = claims_of(line, ("claims",))
