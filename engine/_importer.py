@@ -22,7 +22,6 @@ edited is refused.
 from __future__ import annotations
 
 import difflib
-import functools
 import hashlib
 import json
 import re
@@ -52,6 +51,8 @@ from timeline.engine._import_plover import (
     _plover_value,
 )
 from timeline.engine._input import read_input
+from timeline.engine._quick_lines import quick_development
+from timeline.engine._quick_lines import when_of as _when
 from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
 from timeline.engine.values import (
@@ -67,7 +68,6 @@ from timeline.engine.values import (
     Source,
     Topic,
 )
-from timeline.engine.when import When
 
 __all__ = [
     "LOG_FORMAT",
@@ -80,16 +80,6 @@ __all__ = [
 ]
 
 # -- reading the project's records ------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=65536)
-def _when_of_text(text: str) -> When:
-    return When(text)
-
-
-def _when(value: Any) -> When:
-    """A `When` of a field's value; a file repeats its dates, and a `When` is frozen."""
-    return _when_of_text(value) if type(value) is str else When(value)
 
 
 def _strings(line: Line, path: FieldPath) -> tuple[str, ...]:
@@ -141,6 +131,15 @@ def _people(line: Line) -> list[Person]:
 
 def _log_value(line: Line) -> Value | None:
     """The value a log line holds, or None when it has problems (reported)."""
+    if line.kind == "development":  # most lines: a sound one is made without the walk
+        quick = quick_development(line.data)
+        if quick is not None:
+            return quick
+    return _walked_value(line)
+
+
+def _walked_value(line: Line) -> Value | None:
+    """`_log_value` by the field-by-field walk, which words every problem it finds."""
     kind = line.kind
     line.check(kind, line.data)
     if kind == "actor":
