@@ -2,7 +2,7 @@
 
     nice -n 10 python benchmarks/web_scale.py [--sizes 20000,1000000] [--clients 20]
         [--seconds 20] [--cache /tmp/timeline-bench] [--baseline OTHER_VENV/bin/python]
-        [--mix page|api] [--store PATH] [--without chart,story]
+        [--mix page|api] [--store PATH] [--without chart,story] [--workers N]
 
 For each size N the synthetic story's store (`benchmarks/synthetic.py`, built once
 into the cache folder by `benchmarks/coldopen.py`'s builder and reused) is served by
@@ -17,14 +17,17 @@ the story, and the topic charts (drawn once per topic, then kept); from
 (positions, explain, history, diff), since the others read every development.
 The unfiltered listing of every development is always left out: at a million
 developments its answer alone is hundreds of megabytes.  Printed per N: requests,
-requests/s, p50, p90, p99 and the maximum latency, overall and per endpoint, and the
-errors (any answer other than 200).  Nothing here is a test; it stops by itself.
+requests/s, p50, p90, p99 and the maximum latency, overall and per endpoint, the
+errors (any answer other than 200), and the server's CPU time over the run (its
+process and its workers', from /proc) per request answered.  Nothing here is a test;
+it stops by itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import subprocess
 import sys
@@ -43,8 +46,11 @@ from benchmarks.web_load import Pick, client_loop, free_port, report  # noqa: E4
 SERVER = """
 import sys
 from timeline.web import serve
-serve(sys.argv[1], "127.0.0.1", int(sys.argv[2]), title="synthetic", log_level="warning")
+workers = int(sys.argv[3])
+more = {"workers": workers} if workers > 1 else {}  # a build from before workers has none
+serve(sys.argv[1], "127.0.0.1", int(sys.argv[2]), title="synthetic", log_level="warning", **more)
 """
+TICK = os.sysconf("SC_CLK_TCK")
 DAYS = [f"{y}-{m:02d}-15" for y in range(2001, 2021, 2) for m in (3, 9)]
 KNOWN = ["", "", "2010-06-30", "2015-12-31", "2019-01-01"]
 
@@ -133,6 +139,20 @@ def _first(base: str, path: str, server: subprocess.Popen[bytes], limit: float =
     raise SystemExit(f"the server at {base} did not answer within {limit:.0f} s")
 
 
+def _cpu(pid: int) -> float:
+    """CPU seconds (user and system) of process `pid` and its living children (workers)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name (field 2) may hold spaces: split after its closing ")".
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / TICK
+    return total
+
+
 def _without(pick: Pick, left_out: frozenset[str]) -> Pick:
     """`pick`, drawing again whenever it picks an endpoint left out."""
 
@@ -153,13 +173,14 @@ def measure(
     lookups: bool,
     page: bool = False,
     left_out: frozenset[str] = frozenset(),
+    workers: int = 1,
 ) -> None:
     """Serves the store at `path` with `python` and reports the clients' latencies."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # From "/": a `python -c` process imports from its working folder first, and this
     # checkout's `timeline/` folder must not stand in for the interpreter's own build.
-    command = [python, "-c", SERVER, f"sqlite:///{path}", str(port)]
+    command = [python, "-c", SERVER, f"sqlite:///{path}", str(port), str(workers)]
     server = subprocess.Popen(command, cwd="/")
     pairs = keys(PAIRS)
     try:
@@ -173,7 +194,7 @@ def measure(
         pick: Pick = (
             (lambda r: page_request(r, pairs)) if page else (lambda r: request(r, pairs, lookups))
         )
-        started = time.monotonic()
+        started, spent = time.monotonic(), _cpu(server.pid)
         until = started + seconds
 
         async def run() -> None:
@@ -185,7 +206,13 @@ def measure(
             )
 
         asyncio.run(run())
-        report(times, errors, time.monotonic() - started, clients)
+        spent, elapsed = _cpu(server.pid) - spent, time.monotonic() - started
+        report(times, errors, elapsed, clients)
+        answered = sum(len(values) for values in times.values())
+        print(
+            f"server CPU: {spent:.1f} s in {elapsed:.1f} s ({spent / elapsed:.2f} cores busy), "
+            f"{1000 * spent / max(1, answered):.1f} ms per request"
+        )
     finally:
         server.terminate()
         try:
@@ -231,6 +258,12 @@ def main(argv: list[str] | None = None) -> None:
         help="endpoints (as the report names them) left out of the mix, comma-separated; "
         "without `story` its first answer is not awaited either",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="serve with this many worker processes (`serve(..., workers=N)`)",
+    )
     args = parser.parse_args(argv)
     left_out = frozenset(name for name in args.without.split(",") if name)
     for n in (int(size) for size in args.sizes.split(",")):
@@ -240,7 +273,9 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"\n== {n:,} developments, {label} ({path})", flush=True)
                 lookups = args.mix == "api" and n >= args.lookups_from
                 page = args.mix == "page"
-                measure(path, args.clients, args.seconds, python, lookups, page, left_out)
+                measure(
+                    path, args.clients, args.seconds, python, lookups, page, left_out, args.workers
+                )
 
 
 if __name__ == "__main__":

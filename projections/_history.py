@@ -61,13 +61,15 @@ class _Causes:
     """The claims that began to count on a day, and the winning-run claims confirmed that
     day, in the counted claims' search order: looked up by day, not searched for."""
 
-    def __init__(self, pending: list[Claimed], possible: bool) -> None:
+    def __init__(
+        self, pending: list[Claimed], keys: list[tuple[object, ...]], possible: bool
+    ) -> None:
         self.starting: dict[dt.date, list[int]] = {}
         self.ending: dict[dt.date, list[int]] = {}
         for index, claim in enumerate(pending):
             self.starting.setdefault(_start(claim, possible), []).append(index)
             self.ending.setdefault(claim.occurred.latest, []).append(index)
-        self.pending = pending
+        self.pending, self.keys = pending, keys
 
     def on(self, day: dt.date, after: Position | None) -> tuple[str, ...]:
         # Every claim found has begun to count by `day` (its start is on or before its
@@ -75,7 +77,7 @@ class _Causes:
         evidence = after.evidence if after is not None else ()
         found = set(self.starting.get(day, ()))
         found.update(i for i in self.ending.get(day, ()) if self.pending[i].dev_id in evidence)
-        ordered = sorted(found, key=lambda i: (self.pending[i].search_key, i))
+        ordered = sorted(found, key=lambda i: (self.keys[i], i))
         return tuple(self.pending[i].dev_id for i in ordered)
 
 
@@ -91,14 +93,20 @@ def history(
     claimed = [c for c in claims if rule.counts(c.rank)]
     pending = sorted(claimed, key=lambda c: _start(c, possible))
     days = sorted({_start(c, possible) for c in claimed} | {c.occurred.latest for c in claimed})
-    causes = _Causes(pending, possible)
+    # Each claim's search key, made once: a pair has thousands of claims at scale, and
+    # the keys are compared at every insertion and sorted by every day's causes.
+    keys = [claim.search_key for claim in pending]
+    causes = _Causes(pending, keys, possible)
     counted: list[Claimed] = []
+    ordered: list[tuple[object, ...]] = []  # the counted claims' keys, side by side
     changes: list[Change] = []
     before: Position | None = None
     index = 0
     for day in days:
         while index < len(pending) and _start(pending[index], possible) <= day:
-            bisect.insort(counted, pending[index], key=lambda claim: claim.search_key)
+            at = bisect.bisect_right(ordered, keys[index])  # as insort_right does
+            ordered.insert(at, keys[index])
+            counted.insert(at, pending[index])
             index += 1
         after = rule.position(key, rule.winning_run(reversed(counted)), day)
         if after != before:

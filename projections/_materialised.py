@@ -43,6 +43,7 @@ from timeline.projections._lookups import LazyPositions, claimed, held_by, posit
 from timeline.projections._rows import known_ordinal
 from timeline.projections._sql import scoped
 from timeline.projections._views import view_for
+from timeline.projections._winning import tentative_pairs
 from timeline.projections.errors import ClosedError
 
 if TYPE_CHECKING:
@@ -253,6 +254,16 @@ class Materialised:
         where, params = _scoped(day, known_at, pin, scope)
         statement = self.queries.winning_statement(possible, where)
         return self._pinned(pin, lambda: positions_of(self.queries.query(statement, params), day))
+
+    def tentative_pairs(
+        self, day: dt.date, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
+    ) -> list[PairKey]:
+        """The pairs, sorted, whose position counting what possibly occurred is tentative:
+        one statement, one index search per pair, no position built."""
+        where, params = _scoped(day, known_at, pin, scope)
+        statement = tentative_pairs(self.queries.dialect, where)
+        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
+        return [(actor, topic) for actor, topic in rows]
 
     def preferred(self, pin: int) -> frozenset[PairKey]:
         """The pairs with a preferred claim (in some version) as of `pin`, or later."""

@@ -55,6 +55,11 @@ class Reads(Protocol):
     ) -> Position | None:
         """One (actor, topic) position as of `day`, as known at `known_at`."""
 
+    def tentative_pairs(
+        self, day: dt.date, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
+    ) -> list[PairKey]:
+        """The pairs, sorted, whose position counting what possibly occurred is tentative."""
+
     def claims(
         self, key: PairKey, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
     ) -> list[Claimed]:

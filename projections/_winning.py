@@ -24,7 +24,7 @@ from timeline.engine import _rule as rule
 from timeline.engine.values import Rank
 from timeline.projections._sql import Dialect
 
-__all__ = ["postgres_runs", "sqlite_runs"]
+__all__ = ["postgres_runs", "sqlite_runs", "tentative_pairs"]
 
 _NORMAL = Rank.NORMAL.tier
 # SQLite before 3.35 has no MATERIALIZED hint: the statement is the same without it,
@@ -124,4 +124,25 @@ def postgres_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
         # it was planned first, and the searches before it ran once per claim.
         "(coalesce(b.oe, -1), coalesce(b.ol, -1), coalesce(b.id, '')) OFFSET 0) c "
         f"ORDER BY p.actor, p.topic, {', '.join(f'c.{c}' for c in rule.STORY_ORDER)}"
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def tentative_pairs(dialect: Dialect, scope: str = "") -> str:
+    """The pairs, sorted, whose winner among the claims that possibly count has not ended
+    by :day: those whose position is tentative, one index search each.
+
+    The winner is the first claim in search order (`rule.search_order`): latest first
+    (a backwards scan of the key), or by rank first for a pair that ever had a preferred
+    claim; its position is tentative when its occurred span ends after the day.
+    """
+    counted = _counted(True, scope)
+    pair = "actor = p.actor AND topic = p.topic"
+    first = f"SELECT {rule.CERTAIN_BY} FROM {{claims}} WHERE {pair} AND {counted} ORDER BY"
+    return dialect.render(
+        "SELECT p.actor, p.topic FROM {pairs} p LEFT JOIN {preferred} f "
+        "ON f.actor = p.actor AND f.topic = p.topic "
+        f"WHERE CASE WHEN f.actor IS NULL THEN ({first} {_LATEST_FIRST} LIMIT 1) "
+        f"ELSE ({first} {rule.RANK} DESC, {_LATEST_FIRST} LIMIT 1) END > :day "
+        "ORDER BY p.actor, p.topic"
     )

@@ -12,6 +12,7 @@ A relations chart is one `Bar` per period of `relations(...)`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Protocol
@@ -26,6 +27,7 @@ from timeline.engine.values import Retraction, Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When, WhenLike
 from timeline.projections._history import Change
 from timeline.projections._relations import Relations
+from timeline.projections._rows import versions
 
 __all__ = [
     "Band",
@@ -192,13 +194,14 @@ def series(
     a claim that may have happened, repeating what has certainly happened, casts no doubt.
     """
     steps: list[Step] = []
+    days = [change.day for change in certain]
     for i, change in enumerate(possible):
         after = change.after
         if after is None:  # with fixed knowledge a position never ends; kept for safety
             continue
         end = possible[i + 1].day if i + 1 < len(possible) else None
         step = Step(change.day, end, after.stance, after.tentative, after.since, after.evidence)
-        steps += _doubted(step, certain) if step.tentative else [step]
+        steps += _doubted(step, certain, days) if step.tentative else [step]
     bands = []
     for change in certain:
         after, before = change.after, change.before
@@ -210,25 +213,28 @@ def series(
     return Series(actor, name, index, tuple(steps), tuple(bands), tuple(markers))
 
 
-def _certain_stance(certain: Sequence[Change], day: dt.date) -> Stance | None:
-    """The stance the certain history holds on `day`, or None when it holds none."""
-    found = None
-    for change in certain:
-        if change.day > day:
-            break
-        found = None if change.after is None else change.after.stance
-    return found
+def _certain_stance(
+    certain: Sequence[Change], days: Sequence[dt.date], day: dt.date
+) -> Stance | None:
+    """The stance the certain history holds on `day`, or None when it holds none.
+
+    `days` are the certain history's change days, in order (as it lists them).
+    """
+    at = bisect.bisect_right(days, day)
+    after = certain[at - 1].after if at else None
+    return None if after is None else after.stance
 
 
-def _doubted(step: Step, certain: Sequence[Change]) -> list[Step]:
+def _doubted(step: Step, certain: Sequence[Change], days: Sequence[pendulum.Date]) -> list[Step]:
     """`step` cut where the certain history changes, each piece tentative only where the
     certain history holds another stance (or none); adjacent pieces alike are joined."""
-    cuts = [c.day for c in certain if step.start < c.day and (step.end is None or c.day < step.end)]
-    bounds = [step.start, *cuts]
+    first = bisect.bisect_right(days, step.start)
+    last = len(days) if step.end is None else bisect.bisect_left(days, step.end)
+    bounds = [step.start, *days[first:last]]
     pieces: list[Step] = []
     for i, start in enumerate(bounds):
         end = bounds[i + 1] if i + 1 < len(bounds) else step.end
-        doubt = _certain_stance(certain, start) != step.stance
+        doubt = _certain_stance(certain, days, start) != step.stance
         if pieces and pieces[-1].tentative == doubt:
             pieces[-1] = attrs.evolve(pieces[-1], end=end)
         else:
@@ -296,6 +302,12 @@ def _pairs(reads: Reads, topic: str, known_at: dt.date | None) -> list[str]:
     return [actor for actor, on in every if on == topic]
 
 
+def _claimants(entry: Entry, topic: str) -> set[str]:
+    """The actors claiming on `topic` in any version of the entry, as recorded or as known."""
+    states = [entry.development, *(development for _, _, development in versions(entry))]
+    return {claim.actor for state in states for claim in state.claims if claim.topic == topic}
+
+
 def _known_day(known_at: WhenLike | None) -> dt.date | None:
     return None if known_at is None else When.coerce(known_at).latest
 
@@ -318,8 +330,14 @@ def topic_chart(
     claimants |= {
         claim.actor for e in retracted for claim in e.development.claims if claim.topic == ident
     }
+    # Each actor's markers are searched among the retracted entries that claim for it
+    # in some version, not among all of them: thousands at scale, for each actor.
+    retracting: dict[str, list[Entry]] = {}
+    for entry in retracted:
+        for actor in _claimants(entry, ident):
+            retracting.setdefault(actor, []).append(entry)
     for index, actor in enumerate(registry.actors):
-        markers = retracted_markers(retracted, (actor, ident), known)
+        markers = retracted_markers(retracting.get(actor, ()), (actor, ident), known)
         if actor not in claimants:
             continue
         possible = reads.history(actor, ident, known_at=known, possible=True)

@@ -91,6 +91,13 @@ class Replayed:
         counted = self.developments(known_at, pin, day=day, possible=possible, scope=scope)
         return fold_positions(counted, day, possible=possible).get(key)
 
+    def tentative_pairs(
+        self, day: dt.date, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
+    ) -> list[PairKey]:
+        """The pairs, sorted, whose position counting what possibly occurred is tentative."""
+        held = self.as_of(day, known_at, True, pin=pin, scope=scope).positions()
+        return [key for key, position in held.items() if position.tentative]
+
     def claims(
         self, key: PairKey, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
     ) -> list[Claimed]:

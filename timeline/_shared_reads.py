@@ -79,6 +79,12 @@ class SharedReads(ABC):
     ) -> View:
         """The story as of `on`, as known on `known`, at store position `at` (None: now)."""
 
+    def _tentative(self, on: dt.date, known: dt.date | None, scope: Scope) -> list[PairKey]:
+        """The pairs, sorted, whose position as of `on` counting what possibly occurred is
+        tentative (as `as_of(on, known, possible=True)` has them)."""
+        held = self._as_of(on, known, True, None, scope).positions()
+        return [key for key, position in held.items() if position.tentative]
+
     @abstractmethod
     def _claims(self, key: PairKey, known: dt.date | None, scope: Scope) -> list[Claimed]:
         """Every claim on the pair known at `known`, in scope, in story order."""
@@ -166,6 +172,20 @@ class SharedReads(ABC):
         on, known = as_day(day), day_of(known_at)
         scope = scope_of(without_sources, only_reliability, reliability, min_reports)
         return self._as_of(on, known, possible, at, scope)
+
+    def _tentative_pairs(
+        self,
+        day: WhenLike,
+        known_at: WhenLike | None = None,
+        *,
+        without_sources: Iterable[str] = (),
+        reliability: Reliabilities = None,
+        min_reports: int = 1,
+    ) -> list[PairKey]:
+        """The pairs, sorted, whose position in `as_of(day, known_at, possible=True, ...)`
+        is tentative, found without building the positions (the command's hint)."""
+        scope = scope_of(without_sources, None, reliability, min_reports)
+        return self._tentative(as_day(day), day_of(known_at), scope)
 
     def history(
         self,

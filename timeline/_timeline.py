@@ -298,6 +298,11 @@ class Timeline(SharedReads, SharedWrites):
         """The reader's answer as of `on` (at store position `at`)."""
         return self.reads.as_of(on, known, possible, pin=self._pin(at), scope=scope)
 
+    def _tentative(self, on: dt.date, known: dt.date | None, scope: Scope) -> list[PairKey]:
+        """The pairs whose position counting what possibly occurred is tentative, read by
+        the reader in one statement."""
+        return self.reads.tentative_pairs(on, known, self._pin(), scope)
+
     def _claims(self, key: PairKey, known_at: dt.date | None, scope: Scope) -> list[Claimed]:
         return self.reads.claims(key, known_at, self._pin(), scope)
 

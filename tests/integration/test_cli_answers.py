@@ -46,6 +46,27 @@ def test_a_thin_certain_view_points_at_possible(env: dict[str, str]) -> None:
     assert "committed (tentative)" in with_possible.stdout
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [(), ("--actor", "USA", "--children"), ("--topic", "s400-purchase"), ("--actor", "TUR")],
+)
+def test_the_possible_hint_counts_the_tentative_positions_the_filters_keep(
+    env: dict[str, str], filters: tuple[str, ...]
+) -> None:
+    # The hint is read apart from the listing (one search per pair): it must count what
+    # `--possible` then lists as tentative, under the same filters.
+    day = ("--as-of", "2018-06-30")
+    listed = as_json(timeline(env, "demo", "positions", *day, *filters, "--possible", "--json"))
+    tentative = sum(1 for position in listed["positions"] if position["tentative"])
+    assert tentative > 0
+    hinted = re.search(
+        r"hint: (\d+) positions? rests? on",
+        " ".join(timeline(env, "demo", "positions", *day, *filters).stderr.split()),
+    )
+    assert hinted is not None
+    assert int(hinted.group(1)) == tentative
+
+
 def test_empty_answers_repeat_every_filter(env: dict[str, str]) -> None:
     shown = demo(
         env, "positions", "--as-of", "2018-12-31", "--known-at", "2018-12-01",

@@ -7,7 +7,7 @@ from contextlib import suppress
 from pathlib import Path
 
 import pendulum
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import (
@@ -100,3 +100,31 @@ def test_a_file_store_reads_every_position_as_the_replay_does(
         _story(tl, story, changes)
         every = tl.as_of(day, possible=possible).positions()
         assert every == tl.reading(Replayed).as_of(day, possible=possible).positions()
+
+
+@settings(max_examples=150)
+@given(
+    story=stories(max_size=10),
+    changes=corrections,
+    data=st.data(),
+    known_at=knowledge,
+    scope=scopes,
+)
+def test_the_tentative_pairs_are_those_of_the_possible_positions_and_the_replay(
+    story: list[Development],
+    changes: list[tuple[str, object]],
+    data: st.DataObject,
+    known_at: pendulum.Date | None,
+    scope: dict[str, object],
+) -> None:
+    # One search per pair (its first claim in search order, preferred ranks first)
+    # must name exactly the pairs whose position, possibly occurred counted, is tentative.
+    # Days on the ends of the story's spans reach the edges of "possibly" and "certainly".
+    ends = [day for d in story for day in (d.occurred.earliest, d.occurred.latest)]
+    day = data.draw(st.sampled_from(ends) | days() if ends else days())
+    with Timeline() as tl:
+        _story(tl, story, changes)
+        found = tl._tentative_pairs(day, known_at, **scope)  # type: ignore[arg-type]
+        held = tl.as_of(day, known_at, possible=True, **scope).positions()  # type: ignore[arg-type]
+        assert found == [pair for pair, position in held.items() if position.tentative]
+        assert found == tl.reading(Replayed)._tentative_pairs(day, known_at, **scope)  # type: ignore[arg-type]

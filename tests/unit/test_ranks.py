@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from eventsourcing.utils import get_topic
 
 from tests.article import article_folder
-from tests.strategies import agreement, registry_actors, registry_topics
+from tests.strategies import agreement, fill, registry_actors, registry_topics
 from timeline import Timeline
 from timeline.bootstrap import Replayed
 from timeline.engine import Rank, Ranking, RecordError, StanceClaim
@@ -183,3 +184,20 @@ def test_a_ranking_is_returned_with_its_names_resolved_by_store_and_branch(
     kept = story.rank("s400-supply-agreement", "preferred", **given)
     assert (ranked.actor, ranked.topic) == TURKEY
     assert ranked == kept
+
+
+def test_a_preferred_winner_decides_whether_a_position_is_tentative(timeline: Timeline) -> None:
+    # A later normal claim that may have happened by the day is tentative, unless an
+    # earlier preferred claim outranks it: the one search per pair takes ranks first.
+    later = agreement(
+        id="talks", occurred="2018", claims=[StanceClaim("TUR", "s400-purchase", "supports")]
+    )
+    fill(timeline, [agreement(), later])
+    day = dt.date(2018, 6, 1)
+    assert timeline._tentative_pairs(day) == [TURKEY]
+    timeline.rank("agreement", "preferred", reported="2019-03-01", reason="signed")
+    held = timeline.as_of(day, possible=True).position(*TURKEY)
+    assert held is not None
+    assert (held.evidence, held.tentative) == (("agreement",), False)
+    assert timeline._tentative_pairs(day) == []
+    assert timeline._tentative_pairs(day, dt.date(2019, 2, 1)) == [TURKEY]

@@ -62,6 +62,30 @@ def _held(
     return [p for p in found if topic is None or p.topic == topic]
 
 
+def _tentative(
+    tl: Timeline | Branch,
+    as_of: DayArg,
+    known_at: DayArg | None,
+    chosen: tuple[str | None, bool, str | None, Sequence[str]],
+) -> list[tuple[str, str]]:
+    """The pairs of the listing whose position counting what possibly occurred is tentative:
+    read without building the positions themselves."""
+    actor, children, topic, reliability = chosen
+    pairs = tl._tentative_pairs(
+        as_of.day,
+        None if known_at is None else known_at.day,
+        without_sources=read_scope().without_sources,
+        reliability=read_scope().reliability(reliability),
+        min_reports=read_scope().min_reports,
+    )
+    actors = None if actor is None else set(tl.registry.descendants(actor) if children else [actor])
+    return [
+        (a, t)
+        for a, t in pairs
+        if (actors is None or a in actors) and (topic is None or t == topic)
+    ]
+
+
 @click.command(
     short_help="Every actor's position on every topic as of a day.",
     epilog="Examples: timeline positions --as-of 2018-12-31 --actor USA --children; "
@@ -107,7 +131,7 @@ def positions(
     ) + read_scope().words  # fmt: skip
     hints = []
     if not possible and app.form == "table":
-        tentative = [p for p in _held(tl, as_of, known_at, True, chosen) if p.tentative]
+        tentative = _tentative(tl, as_of, known_at, chosen)
         if tentative:
             count = len(tentative)
             hints.append(

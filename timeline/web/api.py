@@ -51,6 +51,7 @@ def _required(parameter: str, value: str) -> pendulum.Date:
 
 
 @router.get("/story", response_model=models.StoryOut)
+@kept(models.StoryOut)
 def story(story: StoryDep) -> dict[str, Any]:
     """The story's title, actors and topics, and the days its developments span."""
     registry = story.registry

@@ -162,13 +162,18 @@ class _Headers:
 
 
 def create_app(
-    timeline: Timeline, *, title: str | None = None, hosts: Hosts | None = None
+    timeline: Timeline,
+    *,
+    title: str | None = None,
+    hosts: Hosts | None = None,
+    shared: Path | None = None,
 ) -> FastAPI:
     """The app answering from `timeline`; it only reads.
 
     `title` is the page's headline, by default the story's own.  With `hosts` it
     answers only requests whose `Host` they admit (`serve` always passes them);
-    without, any `Host`, as a test client or another server in front asks.
+    without, any `Host`, as a test client or another server in front asks.  Apps in
+    several processes serving one store keep their answers in the `shared` folder.
     """
     app = FastAPI(
         title=f"{title or 'Story'} — timeline API",
@@ -181,7 +186,7 @@ def create_app(
         docs_url=None,  # the interactive docs load scripts from a CDN; the page is offline
         redoc_url=None,
     )
-    app.state.story = Story(timeline, title)
+    app.state.story = Story(timeline, title, shared=shared)
     app.add_exception_handler(ParameterError, _parameter)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)

@@ -6,10 +6,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from timeline.engine._rule import Entry
 from timeline.projections import charts
 from timeline.web import payloads, render
 from timeline.web.api import ERRORS, Actor, By, KnownAt, StoryDep, Topic
 from timeline.web.params import ParameterError, blame, day, name
+from timeline.web.story import Story
 
 __all__ = ["router"]
 
@@ -29,6 +31,15 @@ def _image(content: bytes, form: str) -> Response:
     return Response(content, media_type=MEDIA[form], headers={"Cache-Control": "no-cache"})
 
 
+def _retracted(story: Story) -> list[Entry]:
+    """The store's retracted entries, read once per store position for every topic chart."""
+
+    def read() -> list[Entry]:
+        return story.read(lambda tl: [entry for entry in tl.corrections() if entry.retractions])
+
+    return story.drawn("retracted", read)
+
+
 @router.get("/charts/topic", response_class=Response, responses=IMAGES)
 def topic_image(
     story: StoryDep,
@@ -42,10 +53,13 @@ def topic_image(
     known, marked = day("known_at", known_at), day("day", day_)
 
     def draw() -> bytes:
-        chart = story.read(lambda tl: charts.topic_chart(tl, what, known_at=known, day=marked))
+        entries = _retracted(story)
+        chart = story.read(
+            lambda tl: charts.topic_chart(tl, what, known_at=known, day=marked, entries=entries)
+        )
         return render.to_bytes(render.topic_figure(chart, day=marked), format)
 
-    return _image(story.drawn(("topic", what, known, marked, format), draw), format)
+    return _image(story.drawn(("topic", what, known, marked, format), draw, shared=True), format)
 
 
 @router.get("/charts/compare", response_class=Response, responses=IMAGES)
@@ -66,7 +80,7 @@ def compare_image(
         pair = story.read(lambda tl: charts.comparison(tl, what, known_at=known, day=marked))
         return render.to_bytes(render.comparison_figure(pair, day=marked), format)
 
-    return _image(story.drawn(("compare", what, known, marked, format), draw), format)
+    return _image(story.drawn(("compare", what, known, marked, format), draw, shared=True), format)
 
 
 @router.get("/charts/relations", response_class=Response, responses=IMAGES)
@@ -90,7 +104,9 @@ def relations_image(
         figure = render.relations_figure(charts.relations_chart(found), names=names)
         return render.to_bytes(figure, format)
 
-    return _image(story.drawn(("relations", first, second, by, known, format), draw), format)
+    return _image(
+        story.drawn(("relations", first, second, by, known, format), draw, shared=True), format
+    )
 
 
 @router.get("/chart-data/topic", responses=ERRORS)

@@ -172,9 +172,23 @@ def relations(
     multiple=True,
     help="Also answer requests for this host name (the server's own DNS name); repeatable.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes answering requests, each reading the store (use the machine's cores).",
+)
 @opt.store
 @pass_app
-def serve(app: App, host: str, port: int, title: str | None, public_names: tuple[str, ...]) -> None:
+def serve(
+    app: App,
+    host: str,
+    port: int,
+    title: str | None,
+    public_names: tuple[str, ...],
+    workers: int,
+) -> None:
     """Serve a page with the developments on a time axis, 'as of' and 'as known at'
     sliders, every position with its explanation, and the charts; and the JSON API
     it reads (OpenAPI at /api/openapi.json). Read-only; stop with Ctrl-C. Only requests
@@ -189,4 +203,12 @@ def serve(app: App, host: str, port: int, title: str | None, public_names: tuple
         loopback = host == "localhost"
     if not loopback:
         app.warn(f"serving on {host}: anyone who can reach it can read the whole store")
-    serving(app.timeline(), host, port, title=title, public_names=public_names)
+    if workers == 1:
+        serving(app.timeline(), host, port, title=title, public_names=public_names)
+        return
+    store = app.store
+    if store.role == "demo":
+        raise click.UsageError("--workers needs a store of its own (--db): the demo's is one")
+    app.timeline()  # a missing or unreadable store is refused here, as for any read
+    app.close()  # each worker opens the store itself
+    serving(store.url, host, port, title=title, public_names=public_names, workers=workers)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
+from starlette.types import ASGIApp, Message, Scope
 
 from timeline.engine.errors import TimelineError
 from timeline.web.app import create_app
@@ -62,24 +71,139 @@ def serve(
     title: str | None = None,
     log_level: str = "info",
     public_names: Sequence[str] = (),
+    workers: int = 1,
 ) -> None:
     """Serves the page and its API on host:port (loopback by default) until interrupted.
 
     It answers requests sent to the address it listens on (and `localhost` on
     loopback), and to `public_names`: any other `Host` is refused (DNS rebinding).
+    With `workers` above 1 (`store` then a URL), that many processes answer from the
+    one listening socket, each reading the store on its own, so reads use every core.
     """
-    timeline, opened = _open(store)
+    if workers < 1:
+        raise ServeError(f"workers: expected 1 or more, got {workers}")
+    if workers > 1 and not isinstance(store, str):
+        raise ServeError("several workers each open the store: give its URL, not a Timeline")
+    timeline, opened = (None, False) if workers > 1 else _open(store)
     sock = _listen(host, port)
     try:
         shown = f"[{host}]" if ":" in host else host
         named = repr(title) if title else "the story"
         print(f"timeline: serving {named} on http://{shown}:{sock.getsockname()[1]}/", flush=True)
         hosts = Hosts.serving(host, public_names)
-        _server(timeline, title, log_level, hosts).run(sockets=[sock])
+        if timeline is None:
+            assert isinstance(store, str)
+            _supervise(store, sock, workers, title, log_level, hosts)
+        else:
+            _server(timeline, title, log_level, hosts).run(sockets=[sock])
     finally:
         sock.close()
-        if opened:
+        if opened and timeline is not None:
             timeline.close()
+
+
+def _supervise(
+    url: str, sock: socket.socket, workers: int, title: str | None, log_level: str, hosts: Hosts
+) -> None:
+    """Runs `workers` worker processes on `sock` until interrupted or one of them ends."""
+    main = threading.current_thread() is threading.main_thread()  # where signals are caught
+    with tempfile.TemporaryDirectory(prefix="timeline-serve-") as folder:
+        previous = signal.signal(signal.SIGTERM, _interrupted) if main else None
+        started: list[multiprocessing.process.BaseProcess] = []
+        try:
+            _prepare(url, Path(folder), title)
+            context = multiprocessing.get_context("spawn")  # no copied SQLite handles
+            arguments = (url, sock, Path(folder), title, log_level, hosts)
+            started += [context.Process(target=_work, args=arguments) for _ in range(workers)]
+            for process in started:
+                process.start()
+            multiprocessing.connection.wait([p.sentinel for p in started])
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if main:
+                signal.signal(signal.SIGTERM, previous)
+            _stop(started)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+# The page's first requests (`static/app.js`: the story, then the axis's first page of
+# AXIS_MOST developments), answered once before the workers start.
+FIRST_PAINT = (("/api/story", ""), ("/api/developments", "limit=5000"))
+
+
+def _prepare(url: str, folder: Path, title: str | None) -> None:
+    """Catches the view up and makes the page's first answers, once for every worker."""
+    from timeline._timeline import Timeline
+
+    with Timeline.open(url) as timeline:
+        # The story's days read every development once: no request should wait for it.
+        app = create_app(timeline, title=title, shared=folder)
+        for path, query in FIRST_PAINT:
+            # On a thread of its own: the caller may be running an event loop already.
+            with concurrent.futures.ThreadPoolExecutor(1) as thread:
+                status = thread.submit(asyncio.run, _asked(app, path, query)).result()
+            if status != 200:
+                raise ServeError(f"the store could not answer {path}: HTTP {status}")
+
+
+async def _asked(app: ASGIApp, path: str, query: str) -> int:
+    """Sends the app one GET request, as a server would; its answer's status."""
+    scope: Scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query.encode(),
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 0),
+    }
+    statuses: list[int] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(int(message["status"]))
+
+    await app(scope, receive, send)
+    return statuses[0]
+
+
+def _stop(started: Sequence[multiprocessing.process.BaseProcess]) -> None:
+    """Asks each worker to finish its requests and end (uvicorn's SIGTERM), then ends it."""
+    for process in started:
+        if process.is_alive() and process.pid is not None:
+            os.kill(process.pid, signal.SIGTERM)
+    for process in started:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+def _work(
+    url: str, sock: socket.socket, folder: Path, title: str | None, log_level: str, hosts: Hosts
+) -> None:
+    """One worker process: opens the store and serves from it, sharing kept answers."""
+    from timeline._timeline import Timeline
+
+    try:
+        with Timeline.open(url) as timeline:
+            app = create_app(timeline, title=title, hosts=hosts, shared=folder)
+            config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
+            uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C reaches every process of the terminal's group
+        pass
 
 
 @contextmanager

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
+import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -36,7 +39,14 @@ class Story:
     again, so answers never come from the file that was there before.
     """
 
-    def __init__(self, timeline: Timeline, title: str | None = None, *, keep: int = 128) -> None:
+    def __init__(
+        self,
+        timeline: Timeline,
+        title: str | None = None,
+        *,
+        keep: int = 128,
+        shared: Path | None = None,
+    ) -> None:
         self.timeline = timeline
         self._title = title
         self._lock = threading.RLock()
@@ -48,6 +58,8 @@ class Story:
         self._drawing: dict[Hashable, threading.Lock] = {}
         self._file = _store_file(timeline)
         self._identity = _identity(self._file)
+        # Worker processes serving one store keep their encoded answers in one folder too.
+        self._shared = None if shared is None else _Shared(shared)
 
     def read(self, read: Callable[[Timeline], T]) -> T:
         """Runs `read` on the timeline (the store's file opened again if it was replaced)."""
@@ -95,10 +107,11 @@ class Story:
         actors = self.registry.actors
         return lambda ident: actors[ident].name if ident in actors else ident
 
-    def drawn(self, key: Hashable, draw: Callable[[], T]) -> T:
+    def drawn(self, key: Hashable, draw: Callable[[], T], *, shared: bool = False) -> T:
         """A chart's bytes (or any answer), made once per store position and kept.
 
-        Requests for an answer being made wait for that one instead of making it again.
+        Requests for an answer being made wait for that one instead of making it again;
+        a `shared` answer (bytes) is made once by every process serving the store.
         """
         full = (key, self.read(lambda tl: tl.position))
         kind = key[0] if isinstance(key, tuple) and key else key
@@ -113,7 +126,12 @@ class Story:
                 if full in kept:
                     return cast(T, kept[full])
             try:
-                made = draw()
+                if shared and self._shared is not None:
+                    # The file's identity: a store file replaced under the server may
+                    # reach the same position with other answers.
+                    made = self._shared.made((full, self._identity), draw)
+                else:
+                    made = draw()
             finally:
                 with self._lock:
                     self._drawing.pop(full, None)
@@ -144,6 +162,58 @@ class Story:
         return self.drawn("bounds", lambda: self.read(days))
 
 
+class _Shared:
+    """Answers in bytes kept as files in a folder that several processes share: the first
+    to need one makes it under a file lock, the others wait for it and read it.
+
+    The folder holds at most about `most` bytes: the answers written longest ago go first.
+    """
+
+    def __init__(self, folder: Path, most: int = 256 * 1024 * 1024) -> None:
+        self.folder, self.most = folder, most
+        self._unchecked = 0  # bytes this process wrote since it last measured the folder
+
+    def made(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The bytes kept for `key`, made by `make` unless some process already has."""
+        name = hashlib.sha256(repr(key).encode()).hexdigest()
+        path = self.folder / f"{name}.bytes"
+        with open(self.folder / f"{name}.lock", "wb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            try:
+                return cast(T, path.read_bytes())
+            except FileNotFoundError:
+                pass
+            made = make()
+            if isinstance(made, bytes):
+                written = path.with_suffix(f".{os.getpid()}")
+                written.write_bytes(made)
+                written.replace(path)
+                self._unchecked += len(made)
+        if self._unchecked > self.most // 8:
+            self._unchecked = 0
+            self.prune()
+        return made
+
+    def prune(self) -> None:
+        """Removes the answers written longest ago until the folder holds 3/4 of `most`."""
+        found = []
+        for path in self.folder.glob("*.bytes"):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # another process pruned it meanwhile
+                continue
+            found.append((stat.st_mtime_ns, stat.st_size, path))
+        total = sum(size for _, size, _ in found)
+        for _, size, path in sorted(found):
+            if total <= self.most * 3 // 4:
+                break
+            # A process reading it meanwhile still reads it whole; one asking later makes
+            # it again (its lock file goes too, so two may: the answer is the same).
+            path.unlink(missing_ok=True)
+            path.with_suffix(".lock").unlink(missing_ok=True)
+            total -= size
+
+
 def kept(
     model: type[BaseModel],
 ) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., Response]]:
@@ -167,7 +237,8 @@ def kept(
                     .encode()
                 )
 
-            return Response(story.drawn(key, encoded), media_type="application/json")
+            answer = story.drawn(key, encoded, shared=True)
+            return Response(answer, media_type="application/json")
 
         return answer
 
