@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -71,8 +72,6 @@ def test_events_recorded_by_another_process_are_caught_up_before_answering(
 def test_a_view_of_another_schema_is_rebuilt_and_a_missing_store_still_says_so(
     tmp_path: Path,
 ) -> None:
-    import sqlite3
-
     url = _store(tmp_path)
     with sqlite3.connect(tmp_path / "story.db") as connection:  # as an older version left it
         connection.execute(
@@ -80,7 +79,8 @@ def test_a_view_of_another_schema_is_rebuilt_and_a_missing_store_still_says_so(
             "WHERE application_name = '__schema__'"
         )
     out, probe = _run("--db", url, "--json", "positions", "--as-of", DAY)
-    assert probe["status"] == 0 and probe["eventsourcing"]  # the full open rebuilt it
+    assert probe["status"] == 0
+    assert probe["eventsourcing"]  # the full open rebuilt it
     assert json.loads(out)["positions"]
     missing = timeline(environment(tmp_path), "--db", str(tmp_path / "nope.db"), "positions")
     assert missing.returncode == 1
