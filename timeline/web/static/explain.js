@@ -54,7 +54,7 @@ function claimItem(c) {
 function earlierButton(list, answer, fetchEarlier) {
   const button = el("button", { type: "button", class: "link more" });
   let earlier = answer.earlier;
-  const label = () => { button.textContent = `Show earlier claims (${earlier} of ${answer.total} not shown)`; };
+  const label = () => { button.textContent = `Show earlier claims (${answer.total - earlier} of ${answer.total} not shown)`; };
   label();
   button.onclick = async () => {
     button.disabled = true;
