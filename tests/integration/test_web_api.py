@@ -193,14 +193,15 @@ def test_pages_of_an_explanation_joined_are_the_whole_explanation(
     names = {a.id: a.name for a in story.registry.actors.values()}
     for actor in names:
         for topic in story.registry.topics:
-            asked = {"actor": actor, "topic": topic, "day": day}
+            asked: dict[str, Any] = {"actor": actor, "topic": topic, "day": day}
             whole = get(client, "/api/explain", **asked, limit=10_000)
             found = story.explain(actor, topic, day)
             assert [c["development"]["id"] for c in whole["claims"]] == [
                 c.development.id for c in found.claims
             ]
             assert (whole["total"], whole["skip"], whole["earlier"]) == (len(found.claims), 0, None)
-            joined, skip = [], 0
+            joined: list[Any] = []
+            skip: int | None = 0
             while skip is not None:
                 page = get(client, "/api/explain", **asked, limit=limit, skip=skip)
                 assert len(page["claims"]) == min(limit, len(found.claims) - skip)

@@ -220,7 +220,9 @@ def test_the_web_pages_of_an_explanation_joined_are_the_whole_explanation(
         found = tl.explain(*pair, day, known_at=known_at, possible=possible)
         whole = ExplanationOut.model_validate(payloads.explanation(found, str)).model_dump()
         assert (whole["total"], whole["earlier"]) == (len(found.claims), None)
-        joined, skip, pages = [], 0, 0
+        joined: list[object] = []
+        skip: int | None = 0
+        pages = 0
         while skip is not None:
             page = ExplanationOut.model_validate(
                 payloads.explanation(found, str, skip=skip, limit=limit)
