@@ -3,11 +3,14 @@
     nice -n 10 python benchmarks/scale_pg.py --sizes 100000,1000000 --keep
     nice -n 10 python benchmarks/scale_pg.py --sizes 10000000 --keep --build-only
     python benchmarks/scale_pg.py --sizes 100000,1000000,10000000 --cache --keep
+    python benchmarks/scale_pg.py --sizes 100000,1000000,10000000 --cache --keep --unfinished
 
 Each size is a store of its own, a schema `scale_<n>` of one database (default
 `postgresql://postgres@127.0.0.1:5432/scale_pg`, created if missing).  `--cache`
 reuses a store a previous run finished building at that size; `--keep` leaves the
 stores in place afterwards (otherwise the schemas this run built are dropped).
+`--unfinished` times a store whose build was stopped as far as it got, labelled by
+the developments it holds (its actors and partners are those of the full size).
 
 The story grows as event data does: more actors as it grows (one per thousand
 developments, so each is actor or target of about two thousand at every size), each
@@ -69,42 +72,72 @@ def registries(n: int) -> tuple[list[Actor], list[Topic]]:
     return actors, [Topic(f"topic-{t}", f"Topic {t}") for t in range(TOPICS)]
 
 
-def developments(n: int, seed: int = 1) -> Iterator[list[Development]]:
-    """The story's developments in batches of BATCH, made as they are needed."""
+def developments(n: int, seed: int = 1, *, skip: int = 0) -> Iterator[list[Development]]:
+    """The story's developments in batches of BATCH, made as they are needed.
+
+    The first `skip` batches are drawn (the story is the same for a seed) but
+    neither made nor yielded: a build resumed after millions goes on at once.
+    """
     rng = random.Random(seed)
     actors = actor_count(n)
     stances = {(a, t): rng.choice(STANCES) for a in range(TRACKED) for t in range(TOPICS)}
     batch: list[Development] = []
     for index in range(n):
-        # Acting actors are numbered after the tracked ones; 2k and 2k+1 are partners.
-        first = rng.randrange(actors)
-        second = first ^ 1 if rng.random() < 0.5 else rng.randrange(actors)
-        if second == first or second >= actors:
-            second = (first + 1) % actors
-        first, second = first + TRACKED, second + TRACKED
-        key = (rng.randrange(TRACKED), rng.randrange(TOPICS))
-        if rng.random() < 0.3:
-            stances[key] = rng.choice(STANCES)
-        day = dt.date.fromordinal(rng.randint(FIRST, LAST))
-        occurred = When.day(day) if rng.random() < 0.8 else When(f"{day.year:04d}-{day.month:02d}")
-        batch.append(
-            Development(
-                id=f"e{index}",
-                occurred=occurred,
-                reported=When.day(occurred.latest + dt.timedelta(days=rng.randint(0, 30))),
-                kind=rng.choice(KINDS),
-                summary="A synthetic event.",
-                actors=(actor_id(first),),
-                targets=(actor_id(second),),
-                source=rng.choice(SOURCES),
-                claims=(StanceClaim(actor_id(key[0]), f"topic-{key[1]}", stances[key]),),
-            )
-        )
+        drawn = _draw(rng, actors, stances)
+        if index < skip * BATCH:
+            continue
+        batch.append(_development(index, *drawn))
         if len(batch) == BATCH:
             yield batch
             batch = []
     if batch:
         yield batch
+
+
+Drawn = tuple[int, int, tuple[int, int], Stance, dt.date, bool, int, Kind, Source]
+
+
+def _draw(rng: random.Random, actors: int, stances: dict[tuple[int, int], Stance]) -> Drawn:
+    """The random choices that make one development, in the order they were always drawn."""
+    # Acting actors are numbered after the tracked ones; 2k and 2k+1 are partners.
+    first = rng.randrange(actors)
+    second = first ^ 1 if rng.random() < 0.5 else rng.randrange(actors)
+    if second == first or second >= actors:
+        second = (first + 1) % actors
+    key = (rng.randrange(TRACKED), rng.randrange(TOPICS))
+    if rng.random() < 0.3:
+        stances[key] = rng.choice(STANCES)
+    day = dt.date.fromordinal(rng.randint(FIRST, LAST))
+    by_day = rng.random() < 0.8
+    late = rng.randint(0, 30)
+    kind, source = rng.choice(KINDS), rng.choice(SOURCES)
+    return first + TRACKED, second + TRACKED, key, stances[key], day, by_day, late, kind, source
+
+
+def _development(
+    index: int,
+    first: int,
+    second: int,
+    key: tuple[int, int],
+    stance: Stance,
+    day: dt.date,
+    by_day: bool,
+    late: int,
+    kind: Kind,
+    source: Source,
+) -> Development:
+    occurred = When.day(day) if by_day else When(f"{day.year:04d}-{day.month:02d}")
+    return Development(
+        id=f"e{index}",
+        occurred=occurred,
+        reported=When.day(occurred.latest + dt.timedelta(days=late)),
+        kind=kind,
+        summary="A synthetic event.",
+        actors=(actor_id(first),),
+        targets=(actor_id(second),),
+        source=source,
+        claims=(StanceClaim(actor_id(key[0]), f"topic-{key[1]}", stance),),
+    )
 
 
 # -- stores -------------------------------------------------------------------------------
@@ -158,9 +191,8 @@ def build(url: str, schema: str, n: int) -> None:
         app = tl.materialised.application
         if not held:
             app.record([], actors, topics)
-        for index, batch in enumerate(developments(n)):
-            if (index + 1) * BATCH <= before:
-                continue  # recorded before the interruption
+        # The batches recorded before an interruption are skipped.
+        for batch in developments(n, skip=before // BATCH):
             app.record(batch)
             done += len(batch)
             if done % 250_000 == 0:
@@ -270,6 +302,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="leave the stores in place")
     parser.add_argument("--build-only", action="store_true", help="build, time no read")
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats of each read")
+    parser.add_argument(
+        "--unfinished",
+        action="store_true",
+        help="time reads on a store whose build was stopped, as far as it got (with --cache)",
+    )
     args = parser.parse_args(argv)
     _ensure_database(args.db)
     sizes = [int(text) for text in args.sizes.split(",")]
@@ -279,6 +316,16 @@ def main(argv: list[str] | None = None) -> None:
     try:
         for n in sizes:
             schema = f"scale_{n}"
+            held = _recorded(args.db, schema) if args.unfinished else None
+            if held is not None and not _built(args.db, schema):
+                # Labelled by the developments it holds; drawn as the story of `n` is.
+                actors, topics = registries(n)
+                size = held - len(actors) - len(topics)
+                print(f"  {schema}: unfinished, {size:,} developments held", flush=True)
+                catch_up(args.db, schema)
+                on_disk[size] = disk(args.db, schema)
+                results[size] = reads(args.db, schema, n, args.repeats)
+                continue
             if not (args.cache and _built(args.db, schema)):
                 if not args.cache:
                     _drop(args.db, schema)

@@ -14,13 +14,14 @@ the mapper itself, so what is stored never differs from the normal path's.
 from __future__ import annotations
 
 import json.encoder
+import operator
 from collections.abc import Callable
 from typing import Any
 
-from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
+from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
-from timeline.engine._transcodings import AttrsByFields
+from timeline.engine._transcodings import AttrsByFields, EnumByValue, WhenAsText
 
 __all__ = ["StoredEvents"]
 
@@ -84,22 +85,32 @@ class StoredEvents:
         topic = self._topics.get(kind)
         if topic is None:
             topic = self._topics[kind] = get_topic(kind)
-        state = dict(vars(event))
-        originator_id = state.pop("originator_id")
-        originator_version = state.pop("originator_version")
+        # The state as the mapper has it: every attribute but the two it keeps apart.
+        state = vars(event)
         class_version = getattr(kind, "class_version", 1)
-        if class_version > 1:
-            state["class_version"] = class_version
         try:
-            encoded = self._dict(state).encode("utf8")
+            encoded = self._state(state, class_version).encode("utf8")
         except _UnusualError:
             return self.mapper.to_stored_event(event)
         return StoredEvent(
-            originator_id=originator_id,
-            originator_version=originator_version,
+            originator_id=state["originator_id"],
+            originator_version=state["originator_version"],
             topic=topic,
             state=encoded,
         )
+
+    def _state(self, state: dict[str, Any], class_version: int) -> str:
+        """The JSON text of an event's state, without its originator id and version."""
+        parts = []
+        for key, value in state.items():
+            if key == "originator_id" or key == "originator_version":
+                continue
+            if type(key) is not str:
+                raise _UnusualError(type(key))
+            parts.append(_text(key) + ":" + self._value(value))
+        if class_version > 1:  # the mapper adds it last
+            parts.append('"class_version":' + int.__repr__(class_version))
+        return "{" + ",".join(parts) + "}"
 
     def _value(self, value: Any) -> str:
         write = self._by_type.get(type(value))
@@ -108,8 +119,12 @@ class StoredEvents:
         return write(value)
 
     def _list(self, values: list[Any] | tuple[Any, ...]) -> str:
-        if all(type(v) is str for v in values):  # the usual list: ids, modes, names
+        if not values:
+            return "[]"
+        try:  # the usual list, of texts (ids, modes, names): the escaping refuses others
             return "[" + ",".join(map(_text, values)) + "]"
+        except TypeError:
+            pass
         return "[" + ",".join([self._value(v) for v in values]) + "]"
 
     def _dict(self, values: dict[Any, Any]) -> str:
@@ -123,22 +138,36 @@ class StoredEvents:
     def _transcoded(self, transcoding: Any) -> Callable[[Any], str]:
         """The writer of one transcoded type: `{"_type_": name, "_data_": its data}`."""
         head = '{"_type_":' + _text(transcoding.name) + ',"_data_":'
+        if type(transcoding) is EnumByValue:
+            # An enum has few members: each one's text is made once, then looked up.
+            members: Any = transcoding.type
+            texts = {m: head + self._value(transcoding.encode(m)) + "}" for m in members}
+            return texts.__getitem__
+        if type(transcoding) is WhenAsText:
+            return lambda value: head + _text(value.text) + "}"
+        if type(transcoding) is DatetimeAsISO:  # every event's timestamp
+            return lambda value: head + _text(value.isoformat()) + "}"
         if type(transcoding) is not AttrsByFields:
             encode = transcoding.encode
             return lambda value: head + self._value(encode(value)) + "}"
-        fields = [
-            (name, _text(name) + ":", transcoding.omitted.get(name, _MISSING))
-            for name in transcoding.fields
-        ]
-
+        names = transcoding.fields
+        keys = [_text(name) + ":" for name in names]
+        defaults = [transcoding.omitted.get(name, _MISSING) for name in names]
+        # One C call fetches every field (attrgetter of one name gives the value itself).
+        getter = operator.attrgetter(*names)
+        single = len(names) == 1
         by_type = self._by_type
 
         def write(value: Any) -> str:
+            found = getter(value)
+            fields = (found,) if single else found
             parts = []
-            for name, key, default in fields:
-                field = getattr(value, name)
+            for key, default, field in zip(keys, defaults, fields, strict=True):
                 if default is not _MISSING and field == default:
                     continue  # left out at its default, as AttrsByFields does
+                if type(field) is str:  # most fields: written without a lookup
+                    parts.append(key + _text(field))
+                    continue
                 writer = by_type.get(type(field))
                 if writer is None:
                     raise _UnusualError(type(field))

@@ -33,6 +33,12 @@ class Shapes:
     tables: str  # and for an array of them
     a_table: str  # a nested table, as a problem names what it expected
     describe: Callable[[Any], str]
+    # The Python type each shape wants (made once: every field of every record asks).
+    types: dict[str, type[Any]] = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        wanted = {TEXT: str, TEXTS: list, self.table: dict, self.tables: list}
+        object.__setattr__(self, "types", wanted)
 
 
 def field_name(path: FieldPath) -> str:
@@ -71,11 +77,11 @@ class Fields(ABC):
     def get(self, path: FieldPath, default: Any = None) -> Any:
         """The value at `path` if it was found well-formed, else `default`."""
         value: Any = self.data
-        for step in path:
-            try:
+        try:
+            for step in path:
                 value = value[step]
-            except (KeyError, IndexError, TypeError):
-                return default
+        except (KeyError, IndexError, TypeError):
+            return default
         if not self.bad:  # the usual record: nothing flagged, nothing to look through
             return value
         flagged = any(path[: len(bad)] == bad for bad in self.bad)
@@ -84,11 +90,10 @@ class Fields(ABC):
     def shape(self, path: FieldPath, value: Any, shape: str, example: str) -> None:
         """Reports a value, or an element of it, of the wrong shape; checks the tables in it."""
         shapes = self.SHAPES
-        wanted = {TEXT: str, TEXTS: list, shapes.table: dict, shapes.tables: list}[shape]
-        if not isinstance(value, wanted):
+        if not isinstance(value, shapes.types[shape]):
             self.problem(path, f"found {shapes.describe(value)}; expected {example}")
         elif shape in (TEXTS, shapes.tables):
-            item = str if shape == TEXTS else dict
+            item: type[Any] = str if shape == TEXTS else dict
             for i, element in enumerate(value):
                 if not isinstance(element, item):
                     what = "text" if shape == TEXTS else shapes.a_table

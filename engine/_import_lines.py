@@ -204,6 +204,8 @@ class Line(Fields):
         for key, value in data.items():
             spec = keys.get(key)
             if spec is not None:
+                if type(value) is str and spec[0] == TEXT:
+                    continue  # the usual field, sound as it is: no call for it
                 self.shape((*path, key), value, spec[0], spec[2])
             elif not (path == () and key in COMMON):
                 close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
@@ -226,8 +228,17 @@ class Line(Fields):
 
     def get(self, path: FieldPath, default: Any = None) -> Any:
         """The value at `path` if it was found well-formed and not null, else `default`."""
-        value = super().get(path)
-        return default if value is None else value
+        value: Any = self.data
+        try:
+            for step in path:
+                value = value[step]
+        except (KeyError, IndexError, TypeError):
+            return default
+        if value is None:
+            return default
+        if self.bad and any(path[: len(bad)] == bad for bad in self.bad):
+            return default  # below a field found to have a problem
+        return value
 
     def read(self, path: FieldPath, reader: Callable[[Any], Any]) -> Any:
         """The value at `path` read by `reader`, reporting why it cannot be read."""

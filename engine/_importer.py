@@ -51,6 +51,8 @@ from timeline.engine._import_plover import (
     _plover_value,
 )
 from timeline.engine._input import read_input
+from timeline.engine._quick_lines import quick_development
+from timeline.engine._quick_lines import when_of as _when
 from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
 from timeline.engine.values import (
@@ -66,7 +68,6 @@ from timeline.engine.values import (
     Source,
     Topic,
 )
-from timeline.engine.when import When
 
 __all__ = [
     "LOG_FORMAT",
@@ -101,13 +102,15 @@ def _source(line: Line, path: FieldPath) -> Source | None:
         reliability=reliability,
         attribution=line.get((*path, "attribution")),
         url=line.get((*path, "url")),
-        published=line.read((*path, "published"), When),
+        published=line.read((*path, "published"), _when),
         repeats=line.get((*path, "repeats")),
     )
 
 
 def _reports(line: Line) -> tuple[Source | None, ...]:
-    found = line.get(("reports",)) or ()
+    found = line.get(("reports",))
+    if not found:  # most developments have one report, their source
+        return ()
     return tuple(_source(line, ("reports", i)) for i in range(len(found)))
 
 
@@ -128,6 +131,15 @@ def _people(line: Line) -> list[Person]:
 
 def _log_value(line: Line) -> Value | None:
     """The value a log line holds, or None when it has problems (reported)."""
+    if line.kind == "development":  # most lines: a sound one is made without the walk
+        quick = quick_development(line.data)
+        if quick is not None:
+            return quick
+    return _walked_value(line)
+
+
+def _walked_value(line: Line) -> Value | None:
+    """`_log_value` by the field-by-field walk, which words every problem it finds."""
     kind = line.kind
     line.check(kind, line.data)
     if kind == "actor":
@@ -151,8 +163,8 @@ def _log_value(line: Line) -> Value | None:
             description=line.get(("description",)),
             aliases=_strings(line, ("aliases",)),
         )
-    occurred = line.read(("occurred",), When)
-    reported = line.read(("reported",), When)
+    occurred = line.read(("occurred",), _when)
+    reported = line.read(("reported",), _when)
     kind_value = line.read(("kind",), Kind.parse)
     source = _source(line, ("source",))
     claims = claims_of(line, ("claims",))

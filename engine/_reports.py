@@ -18,6 +18,8 @@ def sources(value: Iterable[Any]) -> tuple[Any, ...]:
 def check_reports(development: Any) -> None:
     """Raises `RecordError` unless each further report is a dated `Source`, none
     published before the development's `reported` (its earliest report), no two the same."""
+    if not development.reports:  # most developments: their source is their one report
+        return
     from timeline.engine.values import Source
 
     seen: set[tuple[str, str | None]] = set()

@@ -316,8 +316,10 @@ def _unique_claims(
 
 
 def _optional_weight(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and -10 <= value <= 10
-    if value is not None and not ok:
+    if value is None:
+        return
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and -10 <= value <= 10
+    if not ok:
         raise RecordError(
             f"{type(instance).__name__}.{attribute.name}: expected a number from -10 "
             f"(most conflictual) to +10 (most cooperative), found {value!r}"

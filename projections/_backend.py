@@ -66,6 +66,9 @@ class Batch:
     events: list[tuple[Any, ...]] = attrs.field(factory=list)
     # (actor, occurred latest, occurred earliest, dev_id): new ones.
     mentions: list[tuple[str, int, int, str]] = attrs.field(factory=list)
+    # Mentions of developments first recorded in this batch: a stream is recorded
+    # once, so no row of the view has their keys yet, and they need no check.
+    first_mentions: list[tuple[str, int, int, str]] = attrs.field(factory=list)
 
     def inserts(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
         """Each table's new rows, by table name, in the order they are written."""
@@ -75,6 +78,7 @@ class Batch:
             ("registry", self.registry),
             ("pairs", self.pairs),
             ("preferred", self.preferred),
+            ("mentions", self.first_mentions),
             ("mentions", self.mentions),
         ]
 
@@ -101,6 +105,9 @@ class ViewRecorder(TrackingRecorder, ABC):
     # Whether catching up reads the next page while a batch is written: worth it
     # where writing mostly waits on a server.
     reads_ahead = False
+    # Events a catch-up reads and writes at a time, unless told: commits dominate
+    # SQLite's write cost, so its pages are large.
+    page = 50000
     # Whether the view's database keeps the events too (only where they are not in SQL).
     keeps_events = False
 

@@ -6,15 +6,18 @@ tracking and writes each page's rows with the page's tracking in one transaction
 Pages are written one after another: a writer thread overlapping the next page's
 decoding was tried and lost, since binding each row's values needs Python's lock.
 Where a write mostly waits on a database server (PostgreSQL), the next page is
-read meanwhile by a thread of its own (`ViewRecorder.reads_ahead`); on SQLite that
-was measured and did not help.
+read meanwhile by a thread of its own (`ViewRecorder.reads_ahead`), and a page's
+write runs in another while the next page's rows are computed: the server's COPY
+and index upkeep overlap this process's decoding.  On SQLite that was measured and
+did not help.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -47,9 +50,10 @@ def catch_up(
     the view on meanwhile, it goes on from that writer's tracking.
     """
     if not projection.view.reads_ahead:
-        return _catch_up(app, projection, _ReadAhead(app, until, batch, None), until, stop)
-    with ThreadPoolExecutor(1, thread_name_prefix="timeline-read-ahead") as reader:
-        return _catch_up(app, projection, _ReadAhead(app, until, batch, reader), until, stop)
+        return _Writes(app, projection, None).run(_ReadAhead(app, until, batch, None), until, stop)
+    with ThreadPoolExecutor(2, thread_name_prefix="timeline-catch-up") as threads:
+        pages = _ReadAhead(app, until, batch, threads)
+        return _Writes(app, projection, threads).run(pages, until, stop)
 
 
 class _ReadAhead:
@@ -83,36 +87,74 @@ class _ReadAhead:
         return page
 
 
-def _catch_up(
-    app: Application[UUID],
-    projection: StoryProjection,
-    pages: _ReadAhead,
-    until: int | None,
-    stop: threading.Event | None,
-) -> int:
-    processed = conflicts = locked = 0
-    while stop is None or not stop.is_set():
-        start = projection.view.max_tracking_id(app.name) or 0
-        if until is not None and start >= until:
-            return processed
+class _Writes:
+    """Writes pages in order, each only once the one before is committed.
+
+    With a `writer`, a page's write runs there while the caller prepares the next
+    page; the next page is prepared from the events alone (never from the view),
+    so it is the same whether the write before it has finished or not, and it is
+    written only if that write succeeded.
+    """
+
+    def __init__(
+        self, app: Application[UUID], projection: StoryProjection, writer: Executor | None
+    ) -> None:
+        self._app, self._projection, self._writer = app, projection, writer
+        self._pending: tuple[Future[None], int] | None = None
+
+    def _settle(self) -> int:
+        """Waits for the write under way; returns how many notifications it wrote."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return 0
+        pending[0].result()
+        return pending[1]
+
+    def _write(self, page: Sequence[Notification], expected: int) -> int:
+        """Writes (or starts writing) one page's rows; returns how many were written now."""
+        run = self._projection.prepare(page)
+        settled = self._settle()
+        write = functools.partial(self._projection.write, run, page, self._app.name, expected)
+        if self._writer is None:
+            write()
+            return settled + len(page)
+        self._pending = (self._writer.submit(write), len(page))
+        return settled
+
+    def run(self, pages: _ReadAhead, until: int | None, stop: threading.Event | None) -> int:
+        """Processes pages until none is left (or `until`, or `stop`); returns how many."""
         try:
-            with collection_paused():
-                page = pages.page(start)
-                if not page:
-                    return processed
-                projection.process_notifications(page, app.name, expected=start)
-        except TrackingConflictError:
-            # Another writer moved the view on: read its tracking and go on from there.
-            conflicts += 1
-            if conflicts > PATIENCE:
-                raise
-            continue
-        except OperationalError:
-            # The write lock was held past the store's wait (each write waits for it):
-            # try once more, then say so, rather than wait without end.
-            locked += 1
-            if locked > 1:
-                raise
-            continue
-        processed += len(page)
-    return processed
+            return self._run(pages, until, stop)
+        finally:
+            if self._pending is not None:  # an error came first: let the write end
+                wait([self._pending[0]])
+
+    def _run(self, pages: _ReadAhead, until: int | None, stop: threading.Event | None) -> int:
+        processed = conflicts = locked = 0
+        start: int | None = None  # None: read where the view's tracking is
+        while True:
+            try:
+                if start is None:
+                    start = self._projection.view.max_tracking_id(self._app.name) or 0
+                ended = (stop is not None and stop.is_set()) or (
+                    until is not None and start >= until
+                )
+                with collection_paused():
+                    page = () if ended else pages.page(start)
+                    if not page:
+                        return processed + self._settle()
+                    processed += self._write(page, start)
+                start = page[-1].id
+            except TrackingConflictError:
+                # Another writer moved the view on: read its tracking and go on from there.
+                conflicts += 1
+                if conflicts > PATIENCE:
+                    raise
+                start = None
+            except OperationalError:
+                # The write lock was held past the store's wait (each write waits for it):
+                # try once more, then say so, rather than wait without end.
+                locked += 1
+                if locked > 1:
+                    raise
+                start = None

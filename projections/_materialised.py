@@ -114,10 +114,8 @@ class Materialised:
 
     @property
     def page(self) -> int:
-        """How many events a catch-up reads and writes at a time (`batch`, else the default)."""
-        from timeline.projections._catchup import BATCH
-
-        return BATCH if self.batch is None else self.batch
+        """How many events a catch-up reads and writes at a time (`batch`, else the view's)."""
+        return self.view.page if self.batch is None else self.batch
 
     def catch_up(self, until: int | None = None, *, stop: threading.Event | None = None) -> int:
         """Processes events recorded since the view's tracking; returns how many.

@@ -46,16 +46,15 @@ __all__ = ["PostgresQueries", "PostgresViewRecorder", "open_postgres_view"]
 # Rows of a single lookup's run fetched at once: most winning runs are one or two
 # claims long, and each row the server fetches is a heap page visited.
 LOOKUP_LIMIT = 4
-# The tables whose new rows are COPYed in (binary: no text escaping of the states).
-_COPIED = ("claims", "developments")
-# Rows from which a table that skips existing keys is filled through a staged COPY.
-_STAGED = 1000
 
 
 class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
     """The view's tables in PostgreSQL, tracked in `positions_tracking`."""
 
     reads_ahead = True  # a batch's COPY mostly waits on the server
+    # Smaller pages than SQLite's: a commit costs little here, and the more pages,
+    # the more of each page's write overlaps the next page's decoding.
+    page = 10000
 
     def __init__(
         self,
@@ -94,6 +93,10 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
     @contextmanager
     def writing(self) -> Iterator[Any]:
         with self.datastore.transaction(commit=True) as c:
+            # The view is made from the events, and its rows commit with their tracking:
+            # a commit a crash loses is redone from the tracking before, so a write
+            # need not wait for the server's disk.
+            c.execute("SET LOCAL synchronous_commit = off")
             yield c
 
     def clear(self, application_name: str) -> None:
@@ -128,43 +131,39 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
         return int(first(c.fetchone()) or 0)
 
     def write_rows(self, c: Any, batch: Batch) -> None:
-        """Closes rows statement by statement, then COPYs the new rows in bulk."""
+        """Closes rows statement by statement, then writes the new rows in bulk: COPY where
+        no key can be there already, else one statement of column arrays per table."""
         d = self.dialect
         self.close_rows(c, batch)
         for table, rows in batch.inserts():
             if not rows:
                 continue
-            if table in IGNORING and len(rows) >= _STAGED:
-                _copy_new(c, d, table, rows)
+            if rows is batch.first_mentions:
+                _copy(c, d, table, rows)  # no key there yet: no check needed
                 continue
-            if table not in _COPIED:
-                c.executemany(d.insert(table, ignore=table in IGNORING), rows)
-                continue
-            statement, types = d.copy(table)
-            with c.copy(statement) as copy:
-                copy.set_types(list(types))
-                for row in rows:
-                    copy.write_row(row)
+            if table in IGNORING:
+                _insert_new(c, d, table, rows)
+            else:
+                _copy(c, d, table, rows)
 
 
-def _copy_new(c: Any, d: Dialect, table: str, rows: Sequence[Any]) -> None:
-    """COPYs rows into a temporary table, then adds those whose key is not there yet.
-
-    A catch-up adds a mention or more for each development: one statement each,
-    even pipelined, cost twice what COPY does, and COPY alone cannot skip a key
-    the table holds already.
-    """
+def _copy(c: Any, d: Dialect, table: str, rows: Sequence[Any]) -> None:
+    """COPYs rows into one of the view's tables (binary: no text escaping of the states)."""
     statement, types = d.copy(table)
-    target = d.table(table)
-    stage = f'"timeline_stage_{table}"'
-    names = statement[statement.index("(") + 1 : statement.index(")")]
-    # Emptied at each commit; made once per connection, like the target's columns.
-    c.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (LIKE {target}) ON COMMIT DELETE ROWS")
-    with c.copy(statement.replace(target, stage, 1)) as copy:
+    with c.copy(statement) as copy:
         copy.set_types(list(types))
         for row in rows:
             copy.write_row(row)
-    c.execute(f"INSERT INTO {target} ({names}) SELECT {names} FROM {stage} ON CONFLICT DO NOTHING")
+
+
+def _insert_new(c: Any, d: Dialect, table: str, rows: Sequence[Any]) -> None:
+    """Adds the rows whose key is not in the table yet, in one statement of column arrays.
+
+    COPY cannot skip a key the table holds already; a statement per row, even
+    pipelined, cost twice what COPY does; and COPY through a temporary table
+    cost a truncation of it at every commit.
+    """
+    c.execute(d.insert_new(table), [list(column) for column in zip(*rows, strict=True)])
 
 
 class PostgresQueries(ViewQueries):

@@ -161,6 +161,7 @@ class _Run:
         self.preferred: set[tuple[str, str]] = set()
         self.events: list[tuple[Any, ...]] = []
         self.mentions: set[Mention] = set()  # new in this run
+        self.first_mentions: set[Mention] = set()  # of developments recorded in this run
 
     def _rows(self, entry: Entry, origin: int) -> tuple[list[ClaimRow], list[DevelopmentRow]]:
         spans = versions(entry)
@@ -209,10 +210,10 @@ class _Run:
         self.pairs.update((row.actor, row.topic) for row in claims)
         named = mentioned(stored.state)
         if named is None:  # not the usual shape: read it the ordinary way
-            self.mentions |= _named(self.projection.entry_of([stored]))
+            self.first_mentions |= _named(self.projection.entry_of([stored]))
             return
         span = (version.occurred_latest, version.occurred_earliest)
-        self.mentions.update((actor, *span, version.dev_id) for actor in named)
+        self.first_mentions.update((actor, *span, version.dev_id) for actor in named)
 
     def add_registered(self, event: Any, stored: StoredEvent, n: int) -> None:
         """Adds the registry row of an actor or topic."""
@@ -245,7 +246,9 @@ class _Run:
             pairs=sorted(self.pairs),
             preferred=sorted(self.preferred),
             events=self.events,
-            mentions=sorted(self.mentions),
+            # A correction may name again what its development's first version named.
+            mentions=sorted(self.mentions - self.first_mentions),
+            first_mentions=sorted(self.first_mentions),
         )
 
 
@@ -282,7 +285,12 @@ class StoryProjection(Projection[ViewRecorder]):
         self, notifications: Sequence[Notification], application_name: str, expected: int
     ) -> None:
         """Processes notifications after `expected` in one transaction with their tracking."""
-        run = self.prepare(notifications)
+        self.write(self.prepare(notifications), notifications, application_name, expected)
+
+    def write(
+        self, run: _Run, notifications: Sequence[Notification], application_name: str, expected: int
+    ) -> None:
+        """Writes rows `prepare` computed, with their tracking, if the view is at `expected`."""
         self.view.write(run.batch(), application_name, expected, notifications[-1].id)
         self.processed += len(notifications)
 

@@ -33,12 +33,15 @@ from timeline.engine import _rule as rule
 
 __all__ = ["EVENTS", "TABLES", "VIEW_TABLES", "Column", "Table"]
 
-KINDS = ("text", "integer", "blob")
+# `integer` holds 64 bits (notification ids); `int4` 32 (a day's ordinal, a count);
+# `int2` 16 (a stance, a rank).  SQLite stores every integer as small as its value;
+# PostgreSQL stores each at its declared width, so narrow ones keep its rows small.
+KINDS = ("text", "integer", "int4", "int2", "blob")
 
 
 @attrs.frozen
 class Column:
-    """One column: its name and kind (`text`, `integer` or `blob`)."""
+    """One column: its name and kind (`text`, `integer`, `int4`, `int2` or `blob`)."""
 
     name: str
     kind: str = attrs.field(validator=attrs.validators.in_(KINDS))
@@ -87,9 +90,9 @@ TRACKING = Table(
 CLAIMS = Table(
     "claims",
     _columns(
-        "actor text, topic text, occurred_earliest integer, occurred_latest integer, "
-        "dev_id text, known_from integer, known_until integer, stance integer, occurred text, "
-        f"source_key text, reliability text, {rule.RANK} integer, origins integer, "
+        "actor text, topic text, occurred_earliest int4, occurred_latest int4, "
+        "dev_id text, known_from int4, known_until int4, stance int2, occurred text, "
+        f"source_key text, reliability text, {rule.RANK} int2, origins int4, "
         "recorded_from integer, recorded_until integer"
     ),
     ("actor", "topic", "occurred_earliest", "occurred_latest", "dev_id", "known_from",
@@ -100,8 +103,8 @@ PREFERRED = Table("preferred", _columns("actor text, topic text"), ("actor", "to
 DEVELOPMENTS = Table(
     "developments",
     _columns(
-        "dev_id text, known_from integer, known_until integer, occurred_earliest integer, "
-        "occurred_latest integer, source_key text, reliability text, origins integer, "
+        "dev_id text, known_from int4, known_until int4, occurred_earliest int4, "
+        "occurred_latest int4, source_key text, reliability text, origins int4, "
         "state blob, origin integer, recorded_from integer, recorded_until integer"
     ),
     ("dev_id", "known_from", "recorded_from"),
@@ -116,7 +119,7 @@ REGISTRY = Table(
 # Every (actor, occurred span, development) where a version names the actor.
 MENTIONS = Table(
     "mentions",
-    _columns("actor text, occurred_latest integer, occurred_earliest integer, dev_id text"),
+    _columns("actor text, occurred_latest int4, occurred_earliest int4, dev_id text"),
     ("actor", "occurred_latest", "occurred_earliest", "dev_id"),
 )
 VIEW_TABLES = {

@@ -40,7 +40,9 @@ __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 # 7: `origins` (independent reports) in claims and developments.
 # 8: `mentions`, the developments naming each actor, by occurred span.
 # 9: `developments` indexed in story order.
-SCHEMA = 9
+# 10: PostgreSQL: days, counts, stances and ranks in 32 or 16 bits, columns laid out
+#     widest first (no alignment padding).
+SCHEMA = 10
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
 # Tables of earlier schema versions, dropped by exact name when the view is rebuilt.
@@ -48,10 +50,15 @@ FORMER_TABLES = ("tracking", "streams", "claims", "pairs")
 RECORDED_FOREVER = 2**62
 # Each kind of column as each dialect declares it, and as PostgreSQL's COPY sends it.
 _TYPES = {
-    "sqlite": {"text": "TEXT", "integer": "INTEGER", "blob": "BLOB"},
-    "postgresql": {"text": "text", "integer": "bigint", "blob": "bytea"},
-}
-COPY_TYPES = {"text": "text", "integer": "int8", "blob": "bytea"}
+    "sqlite": {"text": "TEXT", "integer": "INTEGER", "int4": "INTEGER", "int2": "INTEGER",
+               "blob": "BLOB"},
+    "postgresql": {"text": "text", "integer": "bigint", "int4": "integer", "int2": "smallint",
+                   "blob": "bytea"},
+}  # fmt: skip
+COPY_TYPES = {"text": "text", "integer": "int8", "int4": "int4", "int2": "int2", "blob": "bytea"}
+# PostgreSQL aligns an 8-byte column at 8 bytes, and so on: laid out widest first, a
+# row wastes no padding (statements name their columns, so the layout is free).
+_WIDEST_FIRST = {"integer": 0, "int4": 1, "int2": 2, "text": 3, "blob": 4}
 # The topics of a development's events, current and former names.
 _DEVELOPMENT_TOPICS = ", ".join(
     f"'{topic}'"
@@ -66,8 +73,9 @@ _DEVELOPMENT_TOPICS = ", ".join(
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
-def _create(table: Table, types: dict[str, str], clustered: str) -> str:
-    columns = ", ".join(f"{c.name} {types[c.kind]}" for c in table.columns)
+def _create(table: Table, types: dict[str, str], clustered: str, *, packed: bool = False) -> str:
+    laid = sorted(table.columns, key=lambda c: _WIDEST_FIRST[c.kind]) if packed else table.columns
+    columns = ", ".join(f"{c.name} {types[c.kind]}" for c in laid)
     suffix = clustered if table.clustered else ""
     return (
         f"CREATE TABLE IF NOT EXISTS {{{table.name}}} ({columns}, "
@@ -187,7 +195,10 @@ class Dialect:
         """The statements that create the view's tables."""
         clustered = "" if self.name == "postgresql" else " WITHOUT ROWID"
         types = _TYPES[self.name]
-        tables = [self.render(_create(t, types, clustered)) for t in VIEW_TABLES.values()]
+        packed = self.name == "postgresql"
+        tables = [
+            self.render(_create(t, types, clustered, packed=packed)) for t in VIEW_TABLES.values()
+        ]
         return tables + [self.render(i) for t in VIEW_TABLES.values() for i in _indexes(t)]
 
     @property
@@ -232,6 +243,17 @@ class Dialect:
         names = ", ".join(c.name for c in columns)
         statement = f"COPY {self.table(table)} ({names}) FROM STDIN (FORMAT BINARY)"
         return statement, tuple(COPY_TYPES[c.kind] for c in columns)
+
+    @functools.lru_cache(maxsize=32)  # noqa: B019  dialects are few and live for good
+    def insert_new(self, table: str) -> str:
+        """PostgreSQL: inserts rows given as one array per column, skipping existing keys."""
+        columns = VIEW_TABLES[table].columns
+        arrays = ", ".join(f"%s::{_TYPES['postgresql'][c.kind]}[]" for c in columns)
+        names = ", ".join(c.name for c in columns)
+        return (
+            f"INSERT INTO {self.table(table)} ({names}) SELECT * FROM unnest({arrays}) "
+            "ON CONFLICT DO NOTHING"
+        )
 
     @property
     def insert_events(self) -> str:

@@ -55,7 +55,7 @@ class PostgresView(ViewBackend):
         """Follows by LISTEN: each notification, or a quiet interval, starts a batched catch-up.
 
         A bulk write commits many thousands of events at once; catching them up in
-        pages of `catchup.BATCH`, each page one transaction, keeps pace with it where
+        pages of the view's `page`, each page one transaction, keeps pace with it where
         processing them one event per transaction (eventsourcing's runner) fell behind.
         """
         from psycopg.sql import SQL, Identifier

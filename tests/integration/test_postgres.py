@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
+from typing import Any
 
 import pytest
 
@@ -83,3 +85,75 @@ def test_reading_ahead_builds_the_view_a_page_at_a_time_builds(
         assert view.rebuild() == tl.head
         assert view.view.dump() == ahead
         assert tl.as_of("2019-12-31").position("TUR", "s400-purchase") is not None
+
+
+@pytest.mark.postgres
+def test_a_page_is_written_while_the_next_page_is_prepared(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each page's write waits (bounded) until the next page's rows are being computed:
+    # written one after the other, the first write would wait in vain.
+    from timeline.projections._projection import StoryProjection
+
+    with Timeline.open(postgres_url) as tl:
+        tl.record_many(
+            [agreement(id=f"d{n}", occurred=f"2019-{n % 12 + 1:02d}") for n in range(12)],
+            actors=registry_actors(),
+            topics=registry_topics(),
+        )
+        tl.retract("d1", reported="2020-01-01", reason="withdrawn")
+        view = tl.materialised
+        view.batch = 4
+        prepared = threading.Condition()
+        pages: list[int] = []  # the first notification id of each page prepared
+        overlapped: list[bool] = []
+        prepare, write = StoryProjection.prepare, StoryProjection.write
+
+        def preparing(self: StoryProjection, notifications: Any) -> Any:
+            with prepared:
+                pages.append(notifications[0].id)
+                prepared.notify_all()
+            return prepare(self, notifications)
+
+        def writing(self: StoryProjection, run: Any, page: Any, name: str, expected: int) -> None:
+            if page[-1].id < tl.head:  # a page follows: is it prepared meanwhile?
+                with prepared:
+                    overlapped.append(
+                        prepared.wait_for(lambda: pages[-1] > page[-1].id, timeout=30)
+                    )
+            write(self, run, page, name, expected)
+
+        monkeypatch.setattr(StoryProjection, "prepare", preparing)
+        monkeypatch.setattr(StoryProjection, "write", writing)
+        assert view.rebuild() == tl.head
+        assert overlapped
+        assert all(overlapped)
+        monkeypatch.undo()
+        pipelined = view.view.dump()
+        monkeypatch.setattr(type(view.view), "reads_ahead", False)
+        assert view.rebuild() == tl.head
+        assert view.view.dump() == pipelined
+
+
+@pytest.mark.postgres
+def test_the_view_keeps_days_in_32_bits_and_stances_in_16(postgres_url: str) -> None:
+    # Narrow columns laid out widest first keep PostgreSQL's rows free of padding.
+    import psycopg
+
+    base, _, schema = postgres_url.partition("?schema=")
+    with Timeline.open(postgres_url) as tl:
+        tl.record_many([agreement()], actors=registry_actors(), topics=registry_topics())
+        position = tl.as_of("2019-12-31").position("TUR", "s400-purchase")
+    assert position is not None
+    with psycopg.connect(base, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = %s AND table_name = 'positions_claims' ORDER BY ordinal_position",
+            (schema,),
+        ).fetchall()
+    types: dict[str, str] = dict(rows)
+    assert types["occurred_earliest"] == types["known_until"] == "integer"
+    assert types["stance"] == types["rank"] == "smallint"
+    assert types["recorded_from"] == "bigint"
+    widths = {"bigint": 0, "integer": 1, "smallint": 2, "text": 3}
+    assert [widths[t] for _, t in rows] == sorted(widths[t] for _, t in rows)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -52,6 +53,37 @@ def test_stored_events_are_the_mappers_bytes(
     for aggregate in streams:
         for event in aggregate.collect_events():
             assert fast(event) == app.mapper.to_stored_event(event)
+
+
+# Text as event data holds it: non-ASCII, quotes, backslashes, control characters.
+_TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12).filter(str.strip)
+
+
+@st.composite
+def _event_data(draw: st.DrawFn) -> Development:
+    """A development as a dataset reader makes one: every event-data field may be set."""
+    development: Development = draw(developments())
+    weight = st.floats(-10, 10, allow_nan=False) | st.integers(-10, 10)
+    return attrs.evolve(
+        development,
+        summary=draw(_TEXT),
+        targets=tuple(draw(st.lists(_TEXT, max_size=2, unique=True))),
+        coded=draw(st.none() | _TEXT),
+        mode=tuple(draw(st.lists(_TEXT, max_size=2))),
+        context=tuple(draw(st.lists(_TEXT, max_size=2))),
+        weight=draw(st.none() | weight),
+        occurred_as_written=draw(st.none() | _TEXT),
+    )
+
+
+@given(_event_data())
+def test_event_data_is_stored_as_the_mapper_stores_it(development: Development) -> None:
+    # The encoder's shortcuts (texts without a lookup, lists of texts joined at once,
+    # enum members' text made once, numbers by repr) against the mapper's own JSON.
+    app = StoreApplication(env={})
+    fast = StoredEvents(app.mapper)
+    for event in DevelopmentStream(development=development).collect_events():
+        assert fast(event) == app.mapper.to_stored_event(event)
 
 
 def _events(app: StoreApplication) -> list[tuple[Any, ...]]:

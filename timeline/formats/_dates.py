@@ -37,6 +37,7 @@ def iso_day(text: str) -> When:
     return _day(*found.groups())
 
 
+@functools.lru_cache(maxsize=65536)  # a release's rows share few change times
 def epoch_day(text: str) -> When:
     """Seconds since 1970-01-01 UTC (ACLED's timestamp) as the UTC day they fall in."""
     if not re.fullmatch(r"\d{1,12}(?:\.\d+)?", text):
