@@ -27,6 +27,7 @@ from timeline.engine._rule import (
 )
 from timeline.engine.values import Development, Rank, Ranking, Stance
 from timeline.projections._rows import day_of, known_ordinal, versions
+from timeline.projections.errors import QueryError
 
 __all__ = ["Claim", "Explanation", "explain"]
 
@@ -71,6 +72,19 @@ class Explanation:
     def competing(self) -> tuple[Claim, ...]:
         """The claims that did not set the position: beaten, or not counted and why."""
         return tuple(c for c in self.claims if c.status not in ("supporting", "winner"))
+
+    def latest(self, skip: int, limit: int) -> tuple[tuple[Claim, ...], int | None]:
+        """Up to `limit` claims before the `skip` latest, in story order, and the `skip` of
+        the page of earlier ones (None: there are none).
+
+        The latest claims come first because the winner and its run end there: a page
+        shows what set the position however long the pair's history is.
+        """
+        if skip < 0 or limit < 1:
+            raise QueryError(f"a page skips 0 or more claims and shows 1 or more: {skip}, {limit}")
+        end = max(0, len(self.claims) - skip)
+        start = max(0, end - limit)
+        return self.claims[start:end], (len(self.claims) - start if start > 0 else None)
 
 
 def _source(development: Development) -> str:

@@ -164,6 +164,8 @@ BAD: list[tuple[str, dict[str, str], int, str]] = [
     ("/api/history", {"actor": "TUR", "topic": "moon-landing"}, 404, "topic"),
     ("/api/explain", {"actor": "TUR", "topic": "s400-purchase"}, 400, "day"),
     ("/api/explain", {"actor": "TUR", "topic": "s400-purchase", "day": "x"}, 400, "day"),
+    ("/api/explain", {"actor": "TUR", "topic": "USA", "day": "2018", "limit": "0"}, 400, "limit"),
+    ("/api/explain", {"actor": "TUR", "topic": "USA", "day": "2018", "skip": "-1"}, 400, "skip"),
     ("/api/diff", {"d1": "2018"}, 400, "d2"),
     ("/api/diff", {"d1": "2018", "d2": "20x8"}, 400, "d2"),
     ("/api/diff", {"d1": "2018", "vs_known_at": "later"}, 400, "vs_known_at"),
@@ -181,6 +183,31 @@ BAD: list[tuple[str, dict[str, str], int, str]] = [
     ("/api/charts/relations", {"a": "TUR", "b": "TUR"}, 400, "b"),
     ("/api/chart-data/topic", {"topic": "nope"}, 404, "topic"),
 ]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5])
+@pytest.mark.parametrize("day", ["2018-06-30", "2018-12-31"])
+def test_pages_of_an_explanation_joined_are_the_whole_explanation(
+    client: TestClient, story: Timeline, day: str, limit: int
+) -> None:
+    names = {a.id: a.name for a in story.registry.actors.values()}
+    for actor in names:
+        for topic in story.registry.topics:
+            asked: dict[str, Any] = {"actor": actor, "topic": topic, "day": day}
+            whole = get(client, "/api/explain", **asked, limit=10_000)
+            found = story.explain(actor, topic, day)
+            assert [c["development"]["id"] for c in whole["claims"]] == [
+                c.development.id for c in found.claims
+            ]
+            assert (whole["total"], whole["skip"], whole["earlier"]) == (len(found.claims), 0, None)
+            joined: list[Any] = []
+            skip: int | None = 0
+            while skip is not None:
+                page = get(client, "/api/explain", **asked, limit=limit, skip=skip)
+                assert len(page["claims"]) == min(limit, len(found.claims) - skip)
+                assert {**page, "claims": [], "skip": 0, "earlier": None} == {**whole, "claims": []}
+                joined[:0], skip = page["claims"], page["earlier"]
+            assert joined == whole["claims"]
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ import pytest
 from tests.article import article_folder
 from tests.browser import Page
 from timeline import Timeline, seeds
+from timeline.engine import Development, Source, StanceClaim
 from timeline.web import running
 
 if TYPE_CHECKING:
@@ -43,6 +44,28 @@ def bundled() -> Iterator[str]:
     tl = Timeline()
     tl.load(seeds.path())
     with running(tl, title="Turkey's S-400 purchase") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def crowded() -> Iterator[str]:
+    """The app on the article's story and 50 more statements of Turkey on the purchase."""
+    tl = Timeline()
+    tl.load(article_folder())
+    tl.record_many(
+        Development(
+            id=f"tur-statement-{n:02d}",
+            occurred=f"2018-01-{1 + n % 28:02d}" if n < 28 else f"2018-02-{n - 27:02d}",
+            reported="2018-12-20",
+            kind="statement",
+            summary=f"Statement number {n}.",
+            actors=["TUR"],
+            source=Source("Wire", "named"),
+            claims=[StanceClaim("TUR", "s400-purchase", "committed")],
+        )
+        for n in range(50)
+    )
+    with running(tl, title="Crowded") as url:
         yield url
 
 
@@ -151,6 +174,31 @@ def test_clicking_a_position_shows_its_explanation(page: Page) -> None:
     page.page.wait_for_selector(
         '#explain .claim[data-status="winner"][data-development="s400-supply-agreement"]'
     )
+
+
+def test_a_long_explanation_shows_its_latest_claims_and_fetches_earlier_ones(
+    browser: Browser, crowded: str
+) -> None:
+    for page in _opened(browser, crowded):
+        slide(page, "day", "2018-12-31")
+        page.page.click(f"{TURKEY} .chip")
+        panel = page.page.locator("#explain")
+        page.page.wait_for_selector('#explain[data-actor="TUR"] .claim[data-status="winner"]')
+        claims = panel.locator(".claim")
+        # 52 claims: the latest 40 are shown, the winner among them, in story order.
+        assert claims.count() == 40
+        assert claims.nth(39).get_attribute("data-development") == "cavusoglu-keeps-s400-deal"
+        more = panel.locator("button.more")
+        assert "12 of 52 not shown" in more.inner_text()
+        shown = [claims.nth(i).get_attribute("data-development") for i in range(40)]
+        more.click()
+        page.page.wait_for_function(
+            "() => document.querySelectorAll('#explain .claim').length === 52"
+        )
+        assert panel.locator("button.more").count() == 0
+        every = [claims.nth(i).get_attribute("data-development") for i in range(52)]
+        assert every[12:] == shown
+        assert every[0] == "s400-supply-agreement"
 
 
 def test_the_charts_load_for_the_selected_topic(whole: Page, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from hypothesis import event, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from timeline.cli._plain import plain_table
@@ -32,6 +32,8 @@ def drawn_by_rich(names: list[str], rows: list[list[str]], header: bool, width: 
 
 
 @given(tables())
+# Hidden names still take part in fitting the table to the terminal.
+@example((["0000000000", "0"], [["0", "0"]], False, 12))
 def test_a_plain_table_is_the_one_rich_draws(
     table: tuple[list[str], list[list[str]], bool, int],
 ) -> None:

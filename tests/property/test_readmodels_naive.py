@@ -49,6 +49,8 @@ from timeline.engine import (
     StanceClaim,
     When,
 )
+from timeline.web import payloads
+from timeline.web.models import ExplanationOut
 
 PATHS = ("materialised", "replay")
 # Two pairs on one topic: a crowded story's claims all fall on them.
@@ -206,6 +208,34 @@ def test_explain_gives_the_naive_winner_and_justifies_every_status(
         assert (found.actor, found.topic, found.day) == (*pair, day)
         assert (found.known_at, found.possible) == (known_at, possible)
         check_explanation(model, found)
+
+
+@given(corrected_stories(), pairs, st.booleans(), st.integers(1, 4), st.data())
+def test_the_web_pages_of_an_explanation_joined_are_the_whole_explanation(
+    story: Story, pair: tuple[str, str], possible: bool, limit: int, data: st.DataObject
+) -> None:
+    with recorded(story, "materialised") as (tl, model):
+        day = data.draw(near(model), label="day")
+        known_at = data.draw(maybe_near(model), label="known_at")
+        found = tl.explain(*pair, day, known_at=known_at, possible=possible)
+        whole = ExplanationOut.model_validate(payloads.explanation(found, str)).model_dump()
+        assert (whole["total"], whole["earlier"]) == (len(found.claims), None)
+        joined: list[object] = []
+        skip: int | None = 0
+        pages = 0
+        while skip is not None:
+            page = ExplanationOut.model_validate(
+                payloads.explanation(found, str, skip=skip, limit=limit)
+            ).model_dump()
+            assert (page["skip"], page["total"]) == (skip, len(found.claims))
+            assert 0 < len(page["claims"]) <= limit or page["total"] == 0
+            assert {k: v for k, v in page.items() if k not in ("claims", "skip", "earlier")} == {
+                k: v for k, v in whole.items() if k not in ("claims", "skip", "earlier")
+            }
+            joined[:0] = page["claims"]
+            skip, pages = page["earlier"], pages + 1
+        assert joined == whole["claims"]
+        assert pages == max(1, -(-len(found.claims) // limit))
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -68,7 +68,14 @@ NAMES = st.one_of(
 OPERATIONS: dict[str, dict[str, st.SearchStrategy[str]]] = {
     "/api/positions": {"day": TEXT, "known_at": TEXT, "actor": NAMES, "possible": NAMES},
     "/api/history": {"actor": NAMES, "topic": NAMES, "known_at": TEXT},
-    "/api/explain": {"actor": NAMES, "topic": NAMES, "day": TEXT, "known_at": TEXT},
+    "/api/explain": {
+        "actor": NAMES,
+        "topic": NAMES,
+        "day": TEXT,
+        "known_at": TEXT,
+        "limit": TEXT,
+        "skip": TEXT,
+    },
     "/api/diff": {"d1": TEXT, "d2": TEXT, "known_at": TEXT, "vs_known_at": TEXT},
     "/api/developments": {"known_at": TEXT, "period": TEXT, "actor": NAMES, "topic": NAMES},
     "/api/relations": {"a": NAMES, "b": NAMES, "by": NAMES, "known_at": TEXT},

@@ -28,7 +28,7 @@ def test_rows_written_in_column_order_read_back_as_written() -> None:
     conn = sqlite3.connect(":memory:")
     for statement in SQLITE.create:
         conn.execute(statement)
-    samples = {"text": "t", "integer": 7, "blob": b"\x00b"}
+    samples = {"text": "t", "integer": 7, "int4": 5, "int2": 3, "blob": b"\x00b"}
     for name, table in VIEW_TABLES.items():
         row = tuple(samples[column.kind] for column in table.columns)
         conn.execute(SQLITE.insert(name), row)

@@ -32,7 +32,10 @@ def plain_table(
     # Each column but the last is padded by one space on its right, and one space
     # divides each from the next.
     padded = [w + 1 for w in widths[:-1]] + widths[-1:]
-    if sum(padded) + len(padded) - 1 > width or 0 in widths:
+    # The renderer fits the columns by their names too, shown or not: a table whose
+    # names alone would not fit is laid out by `rich` with fixed widths.
+    named = [max(w, len(name)) for w, name in zip(widths, names, strict=True)]
+    if sum(named) + 2 * (len(named) - 1) > width or 0 in widths:
         return None
     lines = []
     if header:

@@ -41,6 +41,9 @@ Reliability = Literal["official", "named", "anonymous"]
 assert set(PERIODS) == set(get_args(By))
 # The longest page of developments answered at once.
 MOST_LISTED = 10_000
+# The claims an explanation's page shows unless asked for more: at a million developments
+# a pair's history holds hundreds, and the page needs the latest few.
+CLAIMS_SHOWN = 40
 
 
 def _required(parameter: str, value: str) -> pendulum.Date:
@@ -150,14 +153,25 @@ def explain(
     day: Day,
     known_at: KnownAt = None,
     possible: Possible = False,
+    limit: Annotated[
+        int, Query(ge=1, le=MOST_LISTED, description="at most this many claims (a page)")
+    ] = CLAIMS_SHOWN,
+    skip: Annotated[
+        int, Query(ge=0, description="after this many of the latest claims (a page's `earlier`)")
+    ] = 0,
 ) -> dict[str, Any]:
-    """The developments behind a position, the rule that chose it, and the claims it beat."""
+    """The developments behind a position, the rule that chose it, and the claims it beat.
+
+    The claims come a page at a time, latest first (the winner and its run end there):
+    the `limit` claims before the `skip` latest, in story order, with the `skip` of the
+    page of `earlier` ones.
+    """
     registry, on = story.registry, _required("day", day)
     known = params.day("known_at", known_at)
     who = params.name(registry, "actor", "actor", actor)
     what = params.name(registry, "topic", "topic", topic)
     found = story.read(lambda tl: tl.explain(who, what, on, known_at=known, possible=possible))
-    return payloads.explanation(found, story.names())
+    return payloads.explanation(found, story.names(), skip=skip, limit=limit)
 
 
 @router.get("/developments", response_model=models.DevelopmentsOut, responses=ERRORS)

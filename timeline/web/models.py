@@ -235,7 +235,14 @@ class ExplanationOut(BaseModel):
     possible: bool
     position: PositionOut | None
     rule: str
-    claims: list[ClaimOut]
+    claims: list[ClaimOut] = Field(
+        description="in story order: every claim, or one page of them (see `skip`)"
+    )
+    total: int = Field(description="how many claims the whole explanation lists")
+    skip: int = Field(description="how many of the latest claims come after this page")
+    earlier: int | None = Field(
+        description="the `skip` of the page of earlier claims; null: this page reaches the first"
+    )
 
 
 class PeriodOut(BaseModel):

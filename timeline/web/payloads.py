@@ -98,8 +98,12 @@ def diff(value: Diff, names: Names) -> dict[str, Any]:
     }
 
 
-def explanation(value: Explanation, names: Names) -> dict[str, Any]:
-    """The rule, the position and every claim with its status and reason."""
+def explanation(
+    value: Explanation, names: Names, *, skip: int = 0, limit: int | None = None
+) -> dict[str, Any]:
+    """The rule, the position and the claims with their status and reason: every claim,
+    or with `limit` the page of them before the `skip` latest (see `Explanation.latest`)."""
+    shown, earlier = value.latest(skip, limit or max(1, len(value.claims)))
     return {
         "actor": value.actor,
         "topic": value.topic,
@@ -116,8 +120,11 @@ def explanation(value: Explanation, names: Names) -> dict[str, Any]:
                 "reason": c.reason,
                 "development": development(c.development),
             }
-            for c in value.claims
+            for c in shown
         ],
+        "total": len(value.claims),
+        "skip": skip,
+        "earlier": earlier,
     }
 
 

@@ -201,8 +201,10 @@ async function refreshExplain() {
   if (!state.selected) return;
   const [actor, topic] = state.selected.split("|");
   try {
-    const answer = await getJson("explain", "api/explain", { actor, topic, day: toIso(state.day), known_at: knownIso(), possible: state.possible });
-    showExplanation($("explain"), answer, story.names, closePanel);
+    const asked = { actor, topic, day: toIso(state.day), known_at: knownIso(), possible: state.possible };
+    const answer = await getJson("explain", "api/explain", asked);
+    const earlier = (skip) => getJson("explain-earlier", "api/explain", { ...asked, skip });
+    showExplanation($("explain"), answer, story.names, closePanel, earlier);
     if (state.reveal) { state.reveal = false; bringIntoView($("explain")); }
   } catch (error) {
     if (!isAbort(error)) showError($("explain"), error.message);

@@ -38,8 +38,41 @@ function closeButton(onClose) {
   return el("button", { type: "button", class: "link close", onclick: onClose }, "close");
 }
 
-/** Shows an explanation (the JSON of /api/explain). */
-export function showExplanation(panel, explanation, names, onClose) {
+function claimItem(c) {
+  return el("li", { class: `claim ${c.status}`, "data-status": c.status, "data-development": c.development.id },
+    el("div", { class: "status" }, `${STATUS[c.status] ?? c.status} · ${c.stance}`),
+    el("p", { class: "summary-text" }, c.development.summary),
+    c.quote ? el("blockquote", {}, `“${c.quote}”`) : null,
+    source(c.development.source),
+    reports(c.development),
+    dates(c.development),
+    el("p", { class: "reason" }, `${c.development.id}: ${c.reason}`));
+}
+
+/** A button that fetches the page of claims before those shown (`earlier` is its `skip`)
+ * with `fetchEarlier(skip)` and puts them at the top of `list`, until the first is shown. */
+function earlierButton(list, answer, fetchEarlier) {
+  const button = el("button", { type: "button", class: "link more" });
+  let earlier = answer.earlier;
+  const label = () => { button.textContent = `Show earlier claims (${answer.total - earlier} of ${answer.total} not shown)`; };
+  label();
+  button.onclick = async () => {
+    button.disabled = true;
+    try {
+      const page = await fetchEarlier(earlier);
+      list.prepend(...page.claims.map(claimItem));
+      earlier = page.earlier;
+      if (earlier === null || earlier === undefined) button.remove(); else label();
+    } finally {
+      button.disabled = false;
+    }
+  };
+  return button;
+}
+
+/** Shows an explanation (the JSON of /api/explain): one page of its claims, the latest,
+ * and a button for earlier ones when there are more (fetched by `fetchEarlier(skip)`). */
+export function showExplanation(panel, explanation, names, onClose, fetchEarlier) {
   const { position } = explanation;
   const known = explanation.known_at ? `as known at ${fmtDay(explanation.known_at)}` : "as known now";
   panel.dataset.actor = explanation.actor;
@@ -51,22 +84,18 @@ export function showExplanation(panel, explanation, names, onClose) {
       el("span", {}, `since ${fmtWhen(position.since)}`),
       position.tentative ? el("span", { class: "chip-mini tentative" }, "tentative") : null)
     : el("div", { class: "verdict" }, el("span", { class: "muted" }, "No position"));
-  const claims = explanation.claims.map((c) =>
-    el("li", { class: `claim ${c.status}`, "data-status": c.status, "data-development": c.development.id },
-      el("div", { class: "status" }, `${STATUS[c.status] ?? c.status} · ${c.stance}`),
-      el("p", { class: "summary-text" }, c.development.summary),
-      c.quote ? el("blockquote", {}, `“${c.quote}”`) : null,
-      source(c.development.source),
-      reports(c.development),
-      dates(c.development),
-      el("p", { class: "reason" }, `${c.development.id}: ${c.reason}`)));
+  const claims = explanation.claims.map(claimItem);
+  const list = claims.length ? el("ol", {}, claims) : null;
+  const more = list && explanation.earlier != null && fetchEarlier
+    ? earlierButton(list, explanation, fetchEarlier) : null;
   panel.replaceChildren(
     closeButton(onClose),
     el("h3", {}, `${names.get(explanation.actor) ?? explanation.actor} on ${explanation.topic}`),
     el("p", { class: "when" }, `As of ${fmtDay(explanation.day)}, ${known}`),
     verdict,
     el("p", { class: "rule" }, explanation.rule),
-    claims.length ? el("ol", {}, claims) : el("p", { class: "muted" }, "No claims bear on this day."),
+    more,
+    list ?? el("p", { class: "muted" }, "No claims bear on this day."),
   );
 }
 
