@@ -228,17 +228,10 @@ class Line(Fields):
 
     def get(self, path: FieldPath, default: Any = None) -> Any:
         """The value at `path` if it was found well-formed and not null, else `default`."""
-        value: Any = self.data
-        try:
-            for step in path:
-                value = value[step]
-        except (KeyError, IndexError, TypeError):
-            return default
-        if value is None:
-            return default
-        if self.bad and any(path[: len(bad)] == bad for bad in self.bad):
-            return default  # below a field found to have a problem
-        return value
+        # Sound development lines take the quick path (`_quick_lines`), so this walk is
+        # not the import's hot path: it reuses the base class's search.
+        value = super().get(path)
+        return default if value is None else value
 
     def read(self, path: FieldPath, reader: Callable[[Any], Any]) -> Any:
         """The value at `path` read by `reader`, reporting why it cannot be read."""

@@ -42,6 +42,16 @@ def _position_row(position: Position) -> list[str]:
     ]
 
 
+def _scoped(reliability: Sequence[str]) -> dict[str, Any]:
+    """The read scope's keywords of a positions read (`as_of` and the tentative pairs)."""
+    scope = read_scope()
+    return {
+        "without_sources": scope.without_sources,
+        "reliability": scope.reliability(reliability),
+        "min_reports": scope.min_reports,
+    }
+
+
 def _held(
     tl: Timeline | Branch,
     as_of: DayArg,
@@ -50,14 +60,8 @@ def _held(
     chosen: tuple[str | None, bool, str | None, Sequence[str]],
 ) -> list[Position]:
     actor, children, topic, reliability = chosen
-    view = tl.as_of(
-        as_of.day,
-        None if known_at is None else known_at.day,
-        possible=possible,
-        without_sources=read_scope().without_sources,
-        reliability=read_scope().reliability(reliability),
-        min_reports=read_scope().min_reports,
-    )
+    day, known = as_of.day, None if known_at is None else known_at.day
+    view = tl.as_of(day, known, possible=possible, **_scoped(reliability))
     found = view.positions(actor, children=children).values()
     return [p for p in found if topic is None or p.topic == topic]
 
@@ -71,13 +75,8 @@ def _tentative(
     """The pairs of the listing whose position counting what possibly occurred is tentative:
     read without building the positions themselves."""
     actor, children, topic, reliability = chosen
-    pairs = tl._tentative_pairs(
-        as_of.day,
-        None if known_at is None else known_at.day,
-        without_sources=read_scope().without_sources,
-        reliability=read_scope().reliability(reliability),
-        min_reports=read_scope().min_reports,
-    )
+    day, known = as_of.day, None if known_at is None else known_at.day
+    pairs = tl._tentative_pairs(day, known, **_scoped(reliability))
     actors = None if actor is None else set(tl.registry.descendants(actor) if children else [actor])
     return [
         (a, t)
