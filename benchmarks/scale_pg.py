@@ -4,6 +4,7 @@
     nice -n 10 python benchmarks/scale_pg.py --sizes 10000000 --keep --build-only
     python benchmarks/scale_pg.py --sizes 100000,1000000,10000000 --cache --keep
     python benchmarks/scale_pg.py --sizes 100000,1000000,10000000 --cache --keep --unfinished
+    nice -n 10 python benchmarks/scale_pg.py --cluster /tmp/scale-cluster --sizes 10000000 --keep
 
 Each size is a store of its own, a schema `scale_<n>` of one database (default
 `postgresql://postgres@127.0.0.1:5432/scale_pg`, created if missing).  `--cache`
@@ -11,6 +12,10 @@ reuses a store a previous run finished building at that size; `--keep` leaves th
 stores in place afterwards (otherwise the schemas this run built are dropped).
 `--unfinished` times a store whose build was stopped as far as it got, labelled by
 the developments it holds (its actors and partners are those of the full size).
+`--cluster DIR` runs the stores on a PostgreSQL server of the benchmark's own instead,
+made in DIR with `initdb` on first use and sized for a bulk load (`BULK_SETTINGS`),
+started on a free port, kept with its data between runs (so `--cache` finds its
+stores) and stopped at the end unless `--keep-running`; the database is `--db`'s name.
 
 The story grows as event data does: more actors as it grows (one per thousand
 developments, so each is actor or target of about two thousand at every size), each
@@ -40,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg
 
+from tests.clusters import cluster_port, free_port, init_cluster, start_cluster, stop_cluster
 from timeline import Timeline
 from timeline.engine import Actor, Development, Kind, Source, Stance, StanceClaim, Topic, When
 
@@ -52,6 +58,21 @@ TOPICS = 10
 KINDS = list(Kind)
 STANCES = list(Stance)
 SOURCES = [Source("Reuters", "named"), Source("Sputnik", "official")]
+
+# The own server's settings (`--cluster`) for a bulk load of 10M developments on a machine of
+# 24 GB and 2 cores: the events table's random-UUID primary key stays in shared buffers, and
+# checkpoints come by time, not by a full log, so few pages are written whole to the log.
+BULK_SETTINGS = {
+    "shared_buffers": "6GB",
+    "max_wal_size": "32GB",
+    "min_wal_size": "2GB",
+    "checkpoint_timeout": "30min",
+    "checkpoint_completion_target": "0.9",
+    "wal_compression": "on",
+    "synchronous_commit": "off",
+    "maintenance_work_mem": "1GB",
+    "log_checkpoints": "on",
+}
 
 
 def actor_count(n: int) -> int:
@@ -233,6 +254,39 @@ def disk(url: str, schema: str) -> int:
     return int(row[0]) if row else 0
 
 
+# -- the own server -----------------------------------------------------------------------
+
+
+def own_server(folder: Path) -> tuple[int, bool]:
+    """Makes (first time) and starts the cluster in `folder/data`; its port, and whether this
+    call started it (a cluster already running is used as it is)."""
+    data = folder / "data"
+    running = cluster_port(data)
+    if running is not None:
+        return running, False
+    if not (data / "PG_VERSION").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = "".join(f"{name} = '{value}'\n" for name, value in BULK_SETTINGS.items())
+        local = f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{folder}'\n"
+        init_cluster(data, f"\n# scale_pg.py --cluster\n{local}{settings}")
+    port = free_port()
+    start_cluster(data, folder / "server.log", port=port)
+    return port, True
+
+
+def server_settings(url: str) -> str:
+    """The server's settings that a bulk load depends on, as one line."""
+    names = [*BULK_SETTINGS, "fsync", "full_page_writes", "wal_level", "server_version"]
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", (names,)
+        ).fetchall()
+    found = {
+        name: f"{setting}{'' if unit is None else ' x ' + unit}" for name, setting, unit in rows
+    }
+    return ", ".join(f"{name}={found[name]}" for name in names if name in found)
+
+
 # -- reads --------------------------------------------------------------------------------
 
 
@@ -303,12 +357,34 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--build-only", action="store_true", help="build, time no read")
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats of each read")
     parser.add_argument(
+        "--cluster", type=Path, help="run on a server of our own in this folder (made if new)"
+    )
+    parser.add_argument(
+        "--keep-running", action="store_true", help="leave the --cluster server running"
+    )
+    parser.add_argument(
         "--unfinished",
         action="store_true",
         help="time reads on a store whose build was stopped, as far as it got (with --cache)",
     )
     args = parser.parse_args(argv)
+    stop_after: Path | None = None
+    if args.cluster is not None:
+        port, started = own_server(args.cluster.resolve())
+        if started and not args.keep_running:
+            stop_after = args.cluster.resolve() / "data"
+        args.db = f"postgresql://postgres@127.0.0.1:{port}/{args.db.rpartition('/')[2]}"
+    try:
+        run(args)
+    finally:
+        if stop_after is not None:
+            stop_cluster(stop_after)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Builds, catches up and times the stores the arguments ask for."""
     _ensure_database(args.db)
+    print(f"server {args.db}: {server_settings(args.db)}", flush=True)
     sizes = [int(text) for text in args.sizes.split(",")]
     built: list[str] = []
     results: dict[int, dict[str, float]] = {}

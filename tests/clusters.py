@@ -1,8 +1,10 @@
-"""A throwaway PostgreSQL primary and hot standby on free local ports, for replica tests.
+"""PostgreSQL clusters of our own on free local ports, made with the server's own tools.
 
-Made with the server's own tools (`initdb`, `pg_basebackup -R`, `pg_ctl`) under a
-temporary folder, never touching any other cluster; stopped and deleted on exit,
-even when the block fails.  As root the tools run as the `postgres` user.
+`replica_pair` is a throwaway primary and hot standby for replica tests (`initdb`,
+`pg_basebackup -R`, `pg_ctl`) under a temporary folder, never touching any other
+cluster; stopped and deleted on exit, even when the block fails.  `init_cluster`,
+`start_cluster` and `stop_cluster` are its steps, also used by benchmarks that keep
+a cluster of their own between runs.  As root the tools run as the `postgres` user.
 """
 
 from __future__ import annotations
@@ -20,7 +22,16 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["ReplicaPair", "missing_tools", "replica_pair"]
+__all__ = [
+    "ReplicaPair",
+    "cluster_port",
+    "free_port",
+    "init_cluster",
+    "missing_tools",
+    "replica_pair",
+    "start_cluster",
+    "stop_cluster",
+]
 
 BIN = Path(os.environ.get("TIMELINE_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 TOOLS = ("initdb", "pg_ctl", "pg_basebackup")
@@ -56,15 +67,51 @@ def missing_tools() -> str | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A local TCP port nothing listens on just now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _run(*command: str) -> None:
+def _run(*command: str, timeout: float = 120) -> None:
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run([*as_postgres, *command], check=True, capture_output=True, timeout=120)
+    subprocess.run([*as_postgres, *command], check=True, capture_output=True, timeout=timeout)
+
+
+def init_cluster(folder: Path, settings: str) -> None:
+    """Makes a new cluster in `folder` (which must not exist) with `settings` appended to its
+    `postgresql.conf`; as root, the folder's parent is given to the `postgres` user."""
+    if os.geteuid() == 0:
+        shutil.chown(folder.parent, "postgres", "postgres")
+    _run(str(BIN / "initdb"), "-D", str(folder), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+    with (folder / "postgresql.conf").open("a") as conf:
+        conf.write(settings)
+
+
+def start_cluster(folder: Path, log: Path, *, port: int | None = None) -> None:
+    """Starts the cluster in `folder`, logging to `log`, on `port` if given (else its own)."""
+    options = ["-o", f"-p {port}"] if port is not None else []
+    _run(str(BIN / "pg_ctl"), "-D", str(folder), "-l", str(log), *options, "-w", "start")
+
+
+def stop_cluster(folder: Path, *, mode: str = "fast") -> None:
+    """Stops the cluster in `folder` (`fast` lets it write a checkpoint; `immediate` does not)."""
+    _run(str(BIN / "pg_ctl"), "-D", str(folder), "-m", mode, "-w", "stop", timeout=600)
+
+
+def cluster_port(folder: Path) -> int | None:
+    """The port the cluster in `folder` listens on while it runs, or None if it is stopped."""
+    pid_file = folder / "postmaster.pid"
+    try:
+        lines = pid_file.read_text().splitlines()
+    except FileNotFoundError:
+        return None
+    try:
+        os.kill(int(lines[0]), 0)
+    except (ProcessLookupError, ValueError, IndexError):
+        return None
+    return int(lines[3]) if len(lines) > 3 else None
 
 
 def _settings(port: int, sockets: Path) -> str:
@@ -82,19 +129,11 @@ def replica_pair() -> Iterator[ReplicaPair]:
     primary, standby = root / "primary", root / "standby"
     started: list[Path] = []
     try:
-        if os.geteuid() == 0:
-            shutil.chown(root, "postgres", "postgres")
-        pair = ReplicaPair(_free_port(), _free_port())
-        _run(
-            str(BIN / "initdb"), "-D", str(primary), "-U", "postgres", "--auth=trust", "-E", "UTF8"
-        )
-        with (primary / "postgresql.conf").open("a") as conf:
-            conf.write(_settings(pair.primary_port, root))
+        pair = ReplicaPair(free_port(), free_port())
+        init_cluster(primary, _settings(pair.primary_port, root))
         with (primary / "pg_hba.conf").open("a") as hba:
             hba.write("\nhost replication postgres 127.0.0.1/32 trust\n")
-        _run(
-            str(BIN / "pg_ctl"), "-D", str(primary), "-l", str(root / "primary.log"), "-w", "start"
-        )
+        start_cluster(primary, root / "primary.log")
         started.append(primary)
         _run(
             str(BIN / "pg_basebackup"),
@@ -103,9 +142,7 @@ def replica_pair() -> Iterator[ReplicaPair]:
         )
         with (standby / "postgresql.auto.conf").open("a") as conf:
             conf.write(f"\nport = {pair.standby_port}\n")
-        _run(
-            str(BIN / "pg_ctl"), "-D", str(standby), "-l", str(root / "standby.log"), "-w", "start"
-        )
+        start_cluster(standby, root / "standby.log")
         started.append(standby)
         _wait_streaming(pair)
         yield pair
@@ -113,7 +150,7 @@ def replica_pair() -> Iterator[ReplicaPair]:
         for folder in reversed(started):
             # One already gone is fine: its folder goes below all the same.
             with contextlib.suppress(subprocess.SubprocessError):
-                _run(str(BIN / "pg_ctl"), "-D", str(folder), "-m", "immediate", "-w", "stop")
+                stop_cluster(folder, mode="immediate")
         shutil.rmtree(root, ignore_errors=True)
 
 
