@@ -278,13 +278,8 @@ def server_settings(url: str) -> str:
     """The server's settings that a bulk load depends on, as one line."""
     names = [*BULK_SETTINGS, "fsync", "full_page_writes", "wal_level", "server_version"]
     with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", (names,)
-        ).fetchall()
-    found = {
-        name: f"{setting}{'' if unit is None else ' x ' + unit}" for name, setting, unit in rows
-    }
-    return ", ".join(f"{name}={found[name]}" for name in names if name in found)
+        shown = [conn.execute("SELECT current_setting(%s)", (name,)).fetchone() for name in names]
+    return ", ".join(f"{name}={row[0]}" for name, row in zip(names, shown, strict=True) if row)
 
 
 # -- reads --------------------------------------------------------------------------------
