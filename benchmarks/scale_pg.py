@@ -45,9 +45,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg
 
+from benchmarks.bench import Clock, _raw_read
 from tests.clusters import cluster_port, free_port, init_cluster, start_cluster, stop_cluster
 from timeline import Timeline
 from timeline.engine import Actor, Development, Kind, Source, Stance, StanceClaim, Topic, When
+from timeline.projections._projection import collection_paused
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/scale_pg"
 BATCH = 5000  # developments per record_many
@@ -242,6 +244,26 @@ def catch_up(url: str, schema: str) -> None:
         )
 
 
+def rebuild(url: str, schema: str) -> None:
+    """Times the view's rebuild from zero beside a raw read + decode of the same events
+    (`storage.py`'s anchor), the collector paused for both, and prints the two rates."""
+    store = f"{url}?schema={schema}"
+    ours, raw = Clock(), Clock()
+    with Timeline.open(store) as tl:
+        page = tl.materialised.page
+        with collection_paused(), ours.timing():
+            processed = tl.materialised.rebuild()
+    with collection_paused():
+        count = _raw_read(store, page, raw)
+    print(
+        f"  view of {schema} rebuilt from zero: {processed / ours.wall:,.0f} ev/s "
+        f"({processed:,} events, {ours.wall:,.0f} s; CPU {processed / ours.cpu:,.0f} ev/s); "
+        f"raw read + decode {count / raw.wall:,.0f} ev/s (CPU {count / raw.cpu:,.0f}); "
+        f"ratio {(processed / ours.wall) / (count / raw.wall):.2f}x",
+        flush=True,
+    )
+
+
 def disk(url: str, schema: str) -> int:
     """Bytes the schema's tables and indexes take."""
     with psycopg.connect(url, autocommit=True) as conn:
@@ -355,6 +377,11 @@ def main(argv: list[str] | None = None) -> None:
         "--cluster", type=Path, help="run on a server of our own in this folder (made if new)"
     )
     parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="after the reads, time the view's rebuild from zero beside a raw read + decode",
+    )
+    parser.add_argument(
         "--keep-running", action="store_true", help="leave the --cluster server running"
     )
     parser.add_argument(
@@ -407,6 +434,8 @@ def run(args: argparse.Namespace) -> None:
             catch_up(args.db, schema)
             on_disk[n] = disk(args.db, schema)
             results[n] = reads(args.db, schema, n, args.repeats)
+            if args.rebuild:
+                rebuild(args.db, schema)
         if results:
             table(results, on_disk)
     finally:
