@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psycopg
 
 from benchmarks.bench import Clock, _raw_read
+from engine.aggregates import stream_id
 from tests.clusters import cluster_port, free_port, init_cluster, start_cluster, stop_cluster
 from timeline import Timeline
 from timeline.engine import Actor, Development, Kind, Source, Stance, StanceClaim, Topic, When
@@ -95,11 +97,13 @@ def registries(n: int) -> tuple[list[Actor], list[Topic]]:
     return actors, [Topic(f"topic-{t}", f"Topic {t}") for t in range(TOPICS)]
 
 
-def developments(n: int, seed: int = 1, *, skip: int = 0) -> Iterator[list[Development]]:
-    """The story's developments in batches of BATCH, made as they are needed.
+def developments(
+    n: int, seed: int = 1, *, only: Container[int] | None = None
+) -> Iterator[tuple[int, list[Development]]]:
+    """The story's developments in batches of BATCH, numbered, made as they are needed.
 
-    The first `skip` batches are drawn (the story is the same for a seed) but
-    neither made nor yielded: a build resumed after millions goes on at once.
+    With `only`, just the batches of those numbers: the others are drawn (the story is
+    the same for a seed) but neither made nor yielded.
     """
     rng = random.Random(seed)
     actors = actor_count(n)
@@ -107,14 +111,13 @@ def developments(n: int, seed: int = 1, *, skip: int = 0) -> Iterator[list[Devel
     batch: list[Development] = []
     for index in range(n):
         drawn = _draw(rng, actors, stances)
-        if index < skip * BATCH:
+        number = index // BATCH
+        if only is not None and number not in only:
             continue
         batch.append(_development(index, *drawn))
-        if len(batch) == BATCH:
-            yield batch
+        if len(batch) == BATCH or index == n - 1:
+            yield number, batch
             batch = []
-    if batch:
-        yield batch
 
 
 Drawn = tuple[int, int, tuple[int, int], Stance, dt.date, bool, int, Kind, Source]
@@ -195,38 +198,84 @@ def _recorded(url: str, schema: str) -> int | None:
     return int(row[0]) if row else 0
 
 
-def build(url: str, schema: str, n: int) -> None:
+def missing(url: str, schema: str, n: int) -> list[int]:
+    """The numbers of the story's batches the store does not hold yet.
+
+    Each batch is one transaction, so its first development's stream tells whether
+    it is there: a build interrupted anywhere, by any of its writers, goes on with
+    exactly the batches it lacks.
+    """
+    count = -(-n // BATCH)
+    firsts = {stream_id("development", f"e{number * BATCH}"): number for number in range(count)}
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            f'SELECT originator_id FROM "{schema}".timeline_events WHERE originator_id = ANY(%s)',
+            (list(firsts),),
+        ).fetchall()
+    held = {firsts[row[0]] for row in rows}
+    return [number for number in range(count) if number not in held]
+
+
+def _write(url: str, schema: str, n: int, batches: list[int], writer: int) -> None:
+    """One writer's part of a build: the batches numbered in `batches`, in order."""
+    wanted, done, start = set(batches), 0, time.perf_counter()
+    with Timeline.open(f"{url}?schema={schema}") as tl:
+        app = tl.materialised.application
+        for _, batch in developments(n, only=wanted):
+            app.record(batch)
+            done += len(batch)
+            if done % 250_000 == 0:
+                rate = done / (time.perf_counter() - start)
+                print(
+                    f"    {schema} writer {writer}: {done:,} recorded ({rate:,.0f}/s)", flush=True
+                )
+
+
+def build(url: str, schema: str, n: int, writers: int = 1) -> None:
     """Records the store of `n` developments in `schema`; the view waits.
 
-    A build that was interrupted goes on from its last whole batch (each batch is
+    A build that was interrupted goes on with the batches it lacks (each batch is
     one transaction, and the story is the same for a seed).  The ids are canonical
     already, so batches go straight to the store application's `record` (what
-    `Timeline.record_many` calls once names are resolved).
+    `Timeline.record_many` calls once names are resolved).  With several `writers`,
+    each is a process of its own recording every `writers`-th missing batch, so
+    batches land in the store slightly out of the story's order.
     """
     actors, topics = registries(n)
     held = _recorded(url, schema)
     if held is None:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA "{schema}"')
-    done = max(0, (held or 0) - len(actors) - len(topics))
-    start, before = time.perf_counter(), done
-    with Timeline.open(f"{url}?schema={schema}") as tl:
-        app = tl.materialised.application
-        if not held:
-            app.record([], actors, topics)
-        # The batches recorded before an interruption are skipped.
-        for batch in developments(n, skip=before // BATCH):
-            app.record(batch)
-            done += len(batch)
-            if done % 250_000 == 0:
-                rate = (done - before) / (time.perf_counter() - start)
-                print(f"    {schema}: {done:,} recorded ({rate:,.0f}/s)", flush=True)
+    if not held:
+        with Timeline.open(f"{url}?schema={schema}") as tl:
+            tl.materialised.application.record([], actors, topics)
+    todo = missing(url, schema, n)
+    left = sum(min(BATCH, n - number * BATCH) for number in todo)
+    start = time.perf_counter()
+    if writers == 1:
+        _write(url, schema, n, todo, 0)
+    else:
+        fork = multiprocessing.get_context("fork")
+        parts = [
+            fork.Process(target=_write, args=(url, schema, n, todo[k::writers], k))
+            for k in range(writers)
+        ]
+        for part in parts:
+            part.start()
+        for part in parts:
+            part.join()
+        if any(part.exitcode for part in parts) or missing(url, schema, n):
+            raise SystemExit(f"{schema}: a writer failed; run again to go on")
     recorded = time.perf_counter() - start
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'CREATE TABLE "{schema}".scale_built (n bigint)')
         conn.execute(f'INSERT INTO "{schema}".scale_built VALUES ({n})')
-    rate = (n - before) / recorded
-    print(f"  recorded {schema}: {rate:,.0f} dev/s ({recorded:,.0f} s)", flush=True)
+    rate = left / recorded
+    print(
+        f"  recorded {schema}: {left:,} developments, {rate:,.0f} dev/s ({recorded:,.0f} s, "
+        f"{writers} writer{'s' if writers > 1 else ''})",
+        flush=True,
+    )
 
 
 def catch_up(url: str, schema: str) -> None:
@@ -377,6 +426,9 @@ def main(argv: list[str] | None = None) -> None:
         "--cluster", type=Path, help="run on a server of our own in this folder (made if new)"
     )
     parser.add_argument(
+        "--writers", type=int, default=1, help="processes recording a build's batches"
+    )
+    parser.add_argument(
         "--rebuild",
         action="store_true",
         help="after the reads, time the view's rebuild from zero beside a raw read + decode",
@@ -427,7 +479,7 @@ def run(args: argparse.Namespace) -> None:
             if not (args.cache and _built(args.db, schema)):
                 if not args.cache:
                     _drop(args.db, schema)
-                build(args.db, schema, n)
+                build(args.db, schema, n, args.writers)
                 built.append(schema)
             if args.build_only:
                 continue
