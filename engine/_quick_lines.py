@@ -79,10 +79,7 @@ def _sound(schema: str, data: Mapping[str, Any], common: frozenset[str] = frozen
                 return False
         elif value is not None and not test(value):
             return False
-    for key in required:
-        if data.get(key) is None:
-            return False
-    return True
+    return all(data.get(key) is not None for key in required)
 
 
 _TOP = frozenset(COMMON)

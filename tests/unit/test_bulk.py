@@ -55,5 +55,7 @@ def test_a_stream_id_is_the_name_based_uuid_of_its_id(kind: str, ident: str) -> 
         wanted.version,
         wanted.variant,
     )
-    assert made == wanted and hash(made) == hash(wanted) and str(made) == str(wanted)
+    assert made == wanted
+    assert hash(made) == hash(wanted)
+    assert str(made) == str(wanted)
     assert pickle.loads(pickle.dumps(made)) == wanted
