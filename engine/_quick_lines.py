@@ -32,12 +32,16 @@ def when_of(value: Any) -> When:
     return _when_of_text(value) if type(value) is str else When(value)
 
 
+_STR, _DICT = frozenset({str}), frozenset({dict})
+
+
 def _texts(value: Any) -> bool:
-    return type(value) is list and all(type(v) is str for v in value)
+    # Every item's exact type is str: the set of their types, made in C, is at most {str}.
+    return type(value) is list and {*map(type, value)} <= _STR
 
 
 def _objects(value: Any) -> bool:
-    return type(value) is list and all(type(v) is dict for v in value)
+    return type(value) is list and {*map(type, value)} <= _DICT
 
 
 def _number(value: Any) -> bool:
@@ -79,7 +83,8 @@ def _sound(schema: str, data: Mapping[str, Any], common: frozenset[str] = frozen
                 return False
         elif value is not None and not test(value):
             return False
-    return all(data.get(key) is not None for key in required)
+    # Every required key given and not null (a parsed JSON value equals None only if null).
+    return None not in map(data.get, required)
 
 
 _TOP = frozenset(COMMON)
