@@ -4,7 +4,8 @@
     nice -n 10 python benchmarks/scale_pg.py --sizes 10000000 --keep --build-only
     python benchmarks/scale_pg.py --sizes 100000,1000000,10000000 --cache --keep
     python benchmarks/scale_pg.py --sizes 100000,1000000,10000000 --cache --keep --unfinished
-    nice -n 10 python benchmarks/scale_pg.py --cluster /tmp/scale-cluster --sizes 10000000 --keep
+    nice -n 10 python benchmarks/scale_pg.py --cluster /tmp/scale-cluster --sizes 10000000 --keep \
+        --build-only --writers 3 --keep-running
 
 Each size is a store of its own, a schema `scale_<n>` of one database (default
 `postgresql://postgres@127.0.0.1:5432/scale_pg`, created if missing).  `--cache`
@@ -16,6 +17,9 @@ the developments it holds (its actors and partners are those of the full size).
 made in DIR with `initdb` on first use and sized for a bulk load (`BULK_SETTINGS`),
 started on a free port, kept with its data between runs (so `--cache` finds its
 stores) and stopped at the end unless `--keep-running`; the database is `--db`'s name.
+`--writers N` records a build in N processes, each every N-th batch still missing
+(read from the store, so any interrupted build goes on).  `--rebuild` times, after
+the reads, the view's rebuild from zero beside a raw read + decode of the events.
 
 The story grows as event data does: more actors as it grows (one per thousand
 developments, so each is actor or target of about two thousand at every size), each
