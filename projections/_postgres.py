@@ -78,11 +78,23 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
             if first(c.fetchone()) is not None:
                 c.execute(self.dialect.tracked, {"application_name": SCHEMA_ROW})
                 if first(c.fetchone()) == SCHEMA:
+                    missing = self._missing_indexes(c)
+                    if missing:  # a first catch-up stopped before it built them
+                        for name in missing:
+                            c.execute(self.dialect.secondary[name])
                     return
             for statement in self.dialect.drop(tuple(dict.fromkeys((*TABLES, *FORMER_TABLES)))):
                 c.execute(statement)
         super().create_table()
         self.insert_tracking_schema()
+
+    def _missing_indexes(self, c: Any) -> list[str]:
+        missing = []
+        for name in self.dialect.secondary:
+            c.execute("SELECT to_regclass(%s)", (self.dialect.index(name),))
+            if first(c.fetchone()) is None:
+                missing.append(name)
+        return missing
 
     def insert_tracking_schema(self) -> None:
         with self.datastore.transaction(commit=True) as c:

@@ -20,8 +20,9 @@ from timeline.engine._rule import source_key
 from timeline.engine.errors import TimelineError
 from timeline.engine.when import When
 from timeline.projections._rows import KNOWN_FOREVER, ClaimRow, DevelopmentRow
+from timeline.projections._schema import RELIABILITY_CODES
 
-__all__ = ["mentioned", "recorded_rows"]
+__all__ = ["recorded_rows"]
 
 
 # msgspec parses JSON to plain dicts and lists in under half json.loads's time (a
@@ -49,11 +50,15 @@ def _value(wrapped: Any, kind: str) -> Any:
     return wrapped["_data_"]
 
 
-def recorded_rows(state: bytes, origin: int) -> tuple[str, list[ClaimRow], DevelopmentRow] | None:
-    """The id, claim rows and development row of a stored `Recorded` event's state.
+def recorded_rows(
+    state: bytes, origin: int
+) -> tuple[str, list[ClaimRow], DevelopmentRow, set[str]] | None:
+    """The id, claim rows, development row and named actors of a stored `Recorded` event's
+    state, from one parse of its JSON.
 
     `origin` is the event's notification id, where the development row finds the
-    development.  Returns None when the state is not in the expected shape.
+    development; the actors are those it names (actors, targets, claimants), which
+    `mentions` keeps.  Returns None when the state is not in the expected shape.
     """
     try:
         stored = _decode(state)["development"]
@@ -65,7 +70,7 @@ def recorded_rows(state: bytes, origin: int) -> tuple[str, list[ClaimRow], Devel
         known_from = _span(_value(data["reported"], "when"))[1]
         source = _value(data["source"], "source")
         publisher = _source_key(source["publisher"])
-        reliability = _value(source["reliability"], "reliability")
+        reliability = RELIABILITY_CODES[_value(source["reliability"], "reliability")]
         rows = []
         for wrapped in data["claims"]:
             claim = _value(wrapped, "stanceclaim")
@@ -89,12 +94,12 @@ def recorded_rows(state: bytes, origin: int) -> tuple[str, list[ClaimRow], Devel
                     1,
                 )
             )
+        named = {*data["actors"], *data.get("targets", ()), *(row.actor for row in rows)}
     except (AttributeError, KeyError, TypeError, ValueError, TimelineError):
         return None
-    texts = [dev_id, *(r.actor for r in rows), *(r.topic for r in rows)]
-    if not all(isinstance(t, str) for t in texts) or any(type(r.stance) is not int for r in rows):
+    if not isinstance(dev_id, str) or not all(isinstance(actor, str) for actor in named):
         return None
-    if not isinstance(reliability, str):
+    if not all(isinstance(r.topic, str) and type(r.stance) is int for r in rows):
         return None
     version = DevelopmentRow(
         dev_id,
@@ -105,19 +110,7 @@ def recorded_rows(state: bytes, origin: int) -> tuple[str, list[ClaimRow], Devel
         publisher,
         reliability,
         1,
-        None,
+        b"",
         origin,
     )
-    return dev_id, rows, version
-
-
-def mentioned(state: bytes) -> set[str] | None:
-    """The actors a stored `Recorded` event's development names (actors, targets,
-    claimants); None when the state is not in the expected shape."""
-    try:
-        data = _value(_decode(state)["development"], "development")
-        claims = [_value(wrapped, "stanceclaim")["actor"] for wrapped in data.get("claims", ())]
-        found = {*data["actors"], *data.get("targets", ()), *claims}
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return None
-    return found if all(isinstance(actor, str) for actor in found) else None
+    return dev_id, rows, version, named
