@@ -246,11 +246,14 @@ class _Run:
         return self.projection.entry_of(ahead[1])
 
     def batch(self) -> Batch:
+        # Rows go in in key order: each page of a table's b-tree (SQLite's clustered
+        # tables, PostgreSQL's indexes) is then visited once per batch, in order, where
+        # rows in the order of their events would visit them at random.
         return Batch(
             close_claims=self.claims.closes,
-            claims=self.claims.rows(),
+            claims=sorted(self.claims.rows()),
             close_developments=self.developments.closes,
-            developments=self.developments.rows(),
+            developments=sorted(self.developments.rows()),
             registry=self.registry,
             pairs=sorted(self.pairs),
             preferred=sorted(self.preferred),
