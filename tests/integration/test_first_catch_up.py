@@ -136,7 +136,7 @@ def test_a_first_catch_up_stopped_midway_leaves_a_store_the_next_open_completes(
 
         monkeypatch.setattr(StoryProjection, "write", dying)
         # Killed: nothing after the kill runs, so the indexes are not built on the way out.
-        monkeypatch.setattr(ViewRecorder, "build_indexes", lambda self: None)
+        monkeypatch.setattr(type(view.view), "build_indexes", lambda self: None)
         with pytest.raises(KeyboardInterrupt):
             view.rebuild()
         monkeypatch.undo()
