@@ -239,6 +239,31 @@ def test_the_web_pages_of_an_explanation_joined_are_the_whole_explanation(
 
 
 @pytest.mark.parametrize("path", PATHS)
+@given(corrected_stories(), pairs, st.booleans(), st.integers(0, 6), st.integers(1, 4), st.data())
+def test_a_page_read_on_its_own_is_the_slice_of_the_whole_explanation(
+    path: str,
+    story: Story,
+    pair: tuple[str, str],
+    possible: bool,
+    skip: int,
+    limit: int,
+    data: st.DataObject,
+) -> None:
+    # `explain_page` decodes only what the page shows, the rest stood in for by the
+    # view's claim rows: the page must be the very slice of the whole explanation.
+    with recorded(story, path) as (tl, model):
+        day = data.draw(near(model), label="day")
+        known_at = data.draw(maybe_near(model), label="known_at")
+        whole = tl.explain(*pair, day, known_at=known_at, possible=possible)
+        page = tl.explain_page(
+            *pair, day, known_at=known_at, possible=possible, skip=skip, limit=limit
+        )
+        assert payloads.explanation_page(page, str) == payloads.explanation(
+            whole, str, skip=skip, limit=limit
+        )
+
+
+@pytest.mark.parametrize("path", PATHS)
 @given(
     corrected_stories(),
     st.none() | st.sampled_from(ACTORS),
