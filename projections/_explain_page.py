@@ -9,16 +9,19 @@ view's claim row of such a development holds all the rule reads of it (its id,
 occurred span, report day and stance), so a stand-in made from the row takes its
 place; the developments with more than one version, or another rank, are decoded.
 
-The explanation is made once with the stand-ins, to find the claims the page shows
-and the winner (which the rule's text describes); those are decoded, and it is made
-again.  A stand-in differs from its development only in what no status, order or
-count depends on (summary, source, quote), and no stand-in is left on the page or as
-the winner: the page is the same slice of the same whole explanation.
+The latest developments by their rows (most likely the page) are decoded with the
+corrected ones, and the explanation is made with stand-ins for the others; should
+the page or the winner (which the rule's text describes) fall on a stand-in after
+all, those are decoded and it is made again.  A stand-in differs from its development
+only in what no status, order or count depends on (summary, source, quote), and no
+stand-in is left on the page or as the winner: the page is the same slice of the same
+whole explanation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from typing import cast
 
@@ -77,11 +80,26 @@ def _plain(spans: list[ClaimSpan]) -> bool:
     return span.versions == 1 and span.known_until == KNOWN_FOREVER and span.rank == _NORMAL
 
 
+@functools.lru_cache(maxsize=1 << 15)
+def _when(text: str) -> When:
+    """A span read from its text, kept: stories repeat their days, and a `When` is a value."""
+    return When(text)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _reported(known_from: int) -> When:
+    return When.day(day_of(known_from))
+
+
 def _stand_in(span: ClaimSpan, claim: StanceClaim) -> Entry:
-    made = _StandIn(span.dev_id, When(span.occurred), When.day(day_of(span.known_from)), (claim,))
+    made = _StandIn(span.dev_id, _when(span.occurred), _reported(span.known_from), (claim,))
     # The rule reads a development's id, occurred, reported, claims and reports (and
     # kind and source in texts of claims that are decoded before they are shown).
     return Entry(cast(Development, made))
+
+
+def _key(span: ClaimSpan) -> tuple[int, int, str]:
+    return (span.occurred_earliest, span.occurred_latest, span.dev_id)
 
 
 def explain_page(
@@ -106,6 +124,11 @@ def explain_page(
     for span in spans:
         rows.setdefault(span.dev_id, []).append(span)
     standing = {dev_id for dev_id, found in rows.items() if _plain(found)}
+    # Each plain development's one row gives a claim (counted, uncertain or unknown, as
+    # the rule finds), so the page is most likely the latest of them: decoded at once,
+    # the explanation is made once.
+    latest = sorted(standing, key=lambda i: _key(rows[i][0]))[-(skip + limit) :]
+    standing.difference_update(latest)
     entries = {entry.id: entry for entry in decode([i for i in rows if i not in standing])}
     claims = {stance.value: StanceClaim(actor, topic, stance) for stance in Stance}
     for dev_id in standing:
