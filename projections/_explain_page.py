@@ -28,6 +28,7 @@ from typing import cast
 import attrs
 
 from timeline.engine._rule import Entry
+from timeline.engine.errors import StoreError
 from timeline.engine.values import Development, Kind, Rank, Source, Stance, StanceClaim
 from timeline.engine.when import When
 from timeline.projections._explain import Explanation, explain
@@ -150,6 +151,9 @@ def explain_page(
         missing = sorted({dev_id for dev_id in shown if dev_id in standing})
         if not missing:
             return page
-        for entry in decode(missing):
-            entries[entry.id] = entry
+        decoded = {entry.id: entry for entry in decode(missing)}
+        if len(decoded) < len(missing):
+            lost = ", ".join(sorted(set(missing) - set(decoded)))
+            raise StoreError(f"the view has claim rows of developments the store lacks: {lost}")
+        entries.update(decoded)
         standing.difference_update(missing)
