@@ -8,9 +8,11 @@ with everyone else's load; the CPU time a request costs the server does not.  Th
 app is served in this process (`fastapi.testclient`), the first `/api/story` is
 answered untimed, then each endpoint of the page's mix (`web_scale.page_request`'s
 parameters, from one seed, so every build is asked the same) is asked `--count`
-times: requests/answers kept by the server (the same question twice) are counted
-apart.  Printed per endpoint: the mean CPU milliseconds per request (this process,
-every thread) and the median wall time.  With `--baseline`, the same script runs
+times: answers kept by the server (the same question twice) are counted apart.
+`chart-day` (not asked unless named: at a million developments a topic chart takes
+seconds) is the topic chart of one topic on the slider's days.  Printed per endpoint:
+the mean CPU milliseconds per request (this process, every thread) and the median
+wall time.  With `--baseline`, the same script runs
 under that interpreter (another build of timeline) right after, on the same store.
 Nothing here is a test; it stops by itself.
 """
@@ -58,6 +60,8 @@ def ask(rng: random.Random, kind: str, pairs: list[tuple[str, str]]) -> tuple[st
             {"d1": day, "known_at": known or "2012", "vs_known_at": "9999-12-31"},
         ),
         "actor-year": ("/api/developments", {"actor": actor, "period": day[:4], "limit": "200"}),
+        # The page's topic chart as its slider moves: one topic, a day at a time.
+        "chart-day": ("/api/charts/topic", {"topic": "topic-0", "day": day}),
     }
     return asked[kind]
 
