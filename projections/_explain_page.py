@@ -114,12 +114,15 @@ def explain_page(
     possible: bool,
     skip: int,
     limit: int,
+    ahead: int | None = None,
 ) -> ExplanationPage:
     """`page_of(explain(...), skip, limit)`, decoding only the developments it shows.
 
     `spans` are the claim rows on the pair of (a superset of) the developments that
     claim it in a version begun by `day`; `decode` gives the entries of developments
-    by id.  Only for a whole store (no scope): a scope reads what a row lacks.
+    by id.  Only for a whole store (no scope): a scope reads what a row lacks.  `ahead`
+    of the latest plain developments are decoded before the first pass (default: the
+    `skip + limit` a page reaches back; tests ask 0, so that stand-ins are made).
     """
     rows: dict[str, list[ClaimSpan]] = {}
     for span in spans:
@@ -128,7 +131,8 @@ def explain_page(
     # Each plain development's one row gives a claim (counted, uncertain or unknown, as
     # the rule finds), so the page is most likely the latest of them: decoded at once,
     # the explanation is made once.
-    latest = sorted(standing, key=lambda i: _key(rows[i][0]))[-(skip + limit) :]
+    ahead = skip + limit if ahead is None else ahead
+    latest = sorted(standing, key=lambda i: _key(rows[i][0]))[len(standing) - ahead :]
     standing.difference_update(latest)
     entries = {entry.id: entry for entry in decode([i for i in rows if i not in standing])}
     claims = {stance.value: StanceClaim(actor, topic, stance) for stance in Stance}
