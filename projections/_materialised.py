@@ -38,7 +38,7 @@ from timeline.projections._queries import (
     ViewQueries,
     streams_of,
 )
-from timeline.projections._rows import known_ordinal
+from timeline.projections._rows import ClaimSpan, known_ordinal
 from timeline.projections._sql import scoped
 from timeline.projections._views import view_for
 from timeline.projections._winning import tentative_pairs
@@ -533,6 +533,13 @@ class Materialised:
         params = {"actor": key[0], "topic": key[1], "day": day.toordinal(), "pin": pin}
         statement = self.queries.dialect.claimed_by_day
         return [r[0] for r in self._pinned(pin, lambda: self.queries.query(statement, params))]
+
+    def claim_spans_by_day(self, key: PairKey, day: dt.date, pin: int) -> list[ClaimSpan]:
+        """The versions claiming the pair that `claimed_by_day` finds, one row each."""
+        params = {"actor": key[0], "topic": key[1], "day": day.toordinal(), "pin": pin}
+        statement = self.queries.dialect.claim_spans_by_day
+        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
+        return [ClaimSpan(*row) for row in rows]
 
     def corrected(self, pin: int) -> list[Entry]:
         """The entries of the streams with a revision, ranking or retraction, as of `pin`."""

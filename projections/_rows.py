@@ -28,8 +28,10 @@ __all__ = [
     "KNOWN_FOREVER",
     "RECORDED_FOREVER",
     "ClaimRow",
+    "ClaimSpan",
     "DevelopmentRow",
     "claim_rows",
+    "claim_spans",
     "day_of",
     "development_rows",
     "known_ordinal",
@@ -78,6 +80,40 @@ class ClaimRow(NamedTuple):
     reliability: int  # its code (`RELIABILITY_CODES`)
     rank: int  # `Rank.tier`: 1 preferred, 0 normal, -1 deprecated
     origins: int  # how many independent reports carry the version (`Development.origins`)
+
+
+class ClaimSpan(NamedTuple):
+    """A claim row as an explanation's page reads it: one version's claim on one pair."""
+
+    dev_id: str
+    occurred_earliest: int
+    occurred_latest: int
+    known_from: int
+    known_until: int
+    stance: int
+    occurred: str
+    rank: int
+    versions: int  # how many versions the development has, claiming the pair or not
+
+
+def claim_spans(entry: Entry, key: tuple[str, str]) -> list[ClaimSpan]:
+    """The entry's claim rows on the pair `key`, as the view holds them."""
+    spans = versions(entry)
+    return [
+        ClaimSpan(
+            row.dev_id,
+            row.occurred_earliest,
+            row.occurred_latest,
+            row.known_from,
+            row.known_until,
+            row.stance,
+            row.occurred,
+            row.rank,
+            len(spans),
+        )
+        for row in claim_rows(spans)
+        if (row.actor, row.topic) == key
+    ]
 
 
 def versions(entry: Entry) -> list[tuple[int, int, Development]]:

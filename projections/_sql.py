@@ -397,6 +397,23 @@ class Dialect:
             f"AND occurred_earliest <= :day AND {_PINNED} ORDER BY dev_id"
         )
 
+    @property
+    def claim_spans_by_day(self) -> str:
+        """`claimed_by_day`'s claim rows themselves: each development's versions that claim
+        the pair, with their story key, knowledge span, stance, occurred text and rank, and
+        how many versions the development has in all (a search of its primary key)."""
+        versions = (
+            "SELECT COUNT(*) FROM {developments} v WHERE v.dev_id = c.dev_id "
+            "AND v.recorded_from <= :pin AND v.recorded_until > :pin"
+        )
+        return self.render(
+            "SELECT c.dev_id, c.occurred_earliest, c.occurred_latest, c.known_from, "
+            f"c.known_until, c.stance, c.occurred, c.{rule.RANK}, ({versions}) "
+            "FROM {claims} c WHERE c.actor = :actor AND c.topic = :topic "
+            "AND c.occurred_earliest <= :day AND c.recorded_from <= :pin "
+            "AND c.recorded_until > :pin"
+        )
+
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
     def developments(self, counted: bool, possible: bool, scope: str = "") -> str:
         """The versions known at :known as of :pin in story order (counted: by :day too).
