@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from operator import itemgetter
@@ -26,6 +27,8 @@ __all__ = ["LazyPositions", "claimed", "held_by", "positions_of", "resolver"]
 
 T = TypeVar("T")
 
+# Fixes a view's pin at its first read, one thread at a time (held for an instant).
+_FIXING = threading.Lock()
 # Names each view resolver remembers at most (names asked for, not registered ones).
 _REMEMBERED = 4096
 
@@ -99,7 +102,14 @@ def resolver(registry: Registry, kind: NameKind) -> Callable[[str], str]:
 
 
 class LazyPositions(Mapping[PairKey, Position]):
-    """Positions looked up one at a time, or all at once when iterated."""
+    """Positions looked up one at a time, or all at once when iterated.
+
+    Given no pin, the positions are pinned at their first read: at the store
+    position the view has caught up to by then (the first lookup finds it in its
+    own statement).  Every later read, by any thread, is answered at that one
+    position, as PostgreSQL's repeatable-read snapshot is taken at a transaction's
+    first statement, not at its start.
+    """
 
     def __init__(
         self,
@@ -107,12 +117,27 @@ class LazyPositions(Mapping[PairKey, Position]):
         day: dt.date,
         known_at: dt.date | None,
         possible: bool,
-        pin: int,
+        pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> None:
         self._source = materialised
-        self._args = (day, known_at, possible, pin, scope)
+        self._day, self._known_at, self._possible, self._scope = day, known_at, possible, scope
+        self._pin = pin
         self._all: dict[PairKey, Position] | None = None
+
+    def pin(self) -> int:
+        """The store position every read of these positions is answered at (fixed now,
+        as the view has caught up to, if no read has fixed it yet)."""
+        if self._pin is not None:
+            return self._pin
+        return self._fix(self._source.current())
+
+    def _fix(self, pin: int) -> int:
+        """Fixes the pin at `pin` unless another thread's read fixed it first; the pin."""
+        with _FIXING:
+            if self._pin is None:
+                self._pin = pin
+            return self._pin
 
     def __getitem__(self, key: PairKey) -> Position:
         found = self.get(key)
@@ -130,13 +155,29 @@ class LazyPositions(Mapping[PairKey, Position]):
         # raise and catch for a position that is not held.
         if self._all is not None:
             found = self._all.get(key)
+        elif self._pin is not None:
+            found = self._source.position(
+                key, self._day, self._known_at, self._possible, self._pin, self._scope
+            )
         else:
-            found = self._source.position(key, *self._args)
+            found = self._first(key)
         return default if found is None else found
+
+    def _first(self, key: PairKey) -> Position | None:
+        """The first read: one lookup that also finds the position it is fresh at."""
+        args = (self._day, self._known_at, self._possible)
+        found, pin = self._source.first_position(key, *args, self._scope)
+        fixed = self._fix(pin)
+        if fixed != pin:  # another thread's first read came first, at another position
+            found = self._source.position(key, *args, fixed, self._scope)
+        return found
 
     def _load(self) -> dict[PairKey, Position]:
         if self._all is None:
-            self._all = self._source.positions(*self._args)
+            pin = self.pin()
+            self._all = self._source.positions(
+                self._day, self._known_at, self._possible, pin, self._scope
+            )
         return self._all
 
     def __iter__(self) -> Iterator[PairKey]:

@@ -23,10 +23,11 @@ from uuid import UUID
 
 from timeline.engine import _rule as rule
 from timeline.engine._backends import Backend
-from timeline.engine._registry import Registry
+from timeline.engine._registry import NameKind, Registry
 from timeline.engine._replay import View
 from timeline.engine._rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine._transcodings import UnknownStateError, decode_state
+from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Actor, Development, Topic
 from timeline.engine.when import When
 from timeline.projections._listing import StoryKey
@@ -251,6 +252,53 @@ class Materialised:
         scope: Scope = EVERYTHING,
     ) -> Position | None:
         """One position, read with one index search."""
+        statement, params = self._lookup(key, day, known_at, possible, pin, scope)
+        try:
+            rows = self._run(statement, params, pin)
+        except ViewBehindError:
+            # Rebuilt or reset elsewhere since it was last seen: catch up, read again.
+            self.catch_up()
+            rows = self._run(statement, params, pin)
+        # The rows are the winning run already (`run_rows` ends it by the rule's
+        # `leading_run`), latest first: the run in story order is their reverse.
+        return held_by(key, rows[::-1], day)
+
+    def first_position(
+        self,
+        key: PairKey,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        scope: Scope = EVERYTHING,
+    ) -> tuple[Position | None, int]:
+        """One position as the store stands now, and the store position it was read at.
+
+        The lookup's own statement reads the store's head beside its rows, in the
+        same read transaction: when the view already held that head, the rows are
+        the answer now, with no statement of its own to find the view current.
+        Otherwise (or where the store cannot say so in the statement) the view
+        catches up first and the lookup runs at the new position.
+        """
+        pin = self._reached  # a position the view holds (read once: threads move it on)
+        statement, params = self._lookup(key, day, known_at, possible, pin, scope)
+        headed = self.queries.headed(statement)
+        if headed is not None:
+            rows = self.queries.run_rows(headed, params)
+            if rows and rows[0][-1] <= pin:  # every event is in the view: fresh
+                return held_by(key, rows[::-1], day), pin
+        pin = self.current()
+        return self.position(key, day, known_at, possible, pin, scope), pin
+
+    def _lookup(
+        self,
+        key: PairKey,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        pin: int,
+        scope: Scope,
+    ) -> tuple[str, dict[str, Any]]:
+        """The run statement of one lookup and its parameters."""
         # The commonest read of all, so it builds one parameter dict and no closure.
         if scope is EVERYTHING:
             where, params = (
@@ -273,15 +321,7 @@ class Materialised:
             statement = self.queries.dialect.run(possible, where)
         else:
             statement = self._runs[possible]
-        try:
-            rows = self._run(statement, params, pin)
-        except ViewBehindError:
-            # Rebuilt or reset elsewhere since it was last seen: catch up, read again.
-            self.catch_up()
-            rows = self._run(statement, params, pin)
-        # The rows are the winning run already (`run_rows` ends it by the rule's
-        # `leading_run`), latest first: the run in story order is their reverse.
-        return held_by(key, rows[::-1], day)
+        return statement, params
 
     def _run(self, statement: str, params: dict[str, Any], pin: int) -> list[tuple[Any, ...]]:
         rows = self.queries.run_rows(statement, params)
@@ -552,28 +592,65 @@ class Materialised:
         known_at: dt.date | None,
         possible: bool,
         *,
-        pin: int,
+        pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> View:
-        """A lazy view: each position is looked up when asked for, as of `pin`."""
-        registry = self.registry(pin)
+        """A lazy view: each position is looked up when asked for, as of `pin`.
+
+        With `pin` None the view is pinned at its first read, at the store position
+        the view has then caught up to (see `LazyPositions`): every read of it is
+        answered at that one position.
+        """
+        if self._closed:  # no read fixes the pin yet: say so now, not at the first one
+            raise ClosedError("the store is closed: open it again to read")
+        registry = self.registry(self._reached if pin is None else pin)
         if self._resolvers is None or self._resolvers[0] is not registry:
             # Made once per registry (which grows in place), not once per view.
             self._resolvers = (registry, resolver(registry, "actor"), resolver(registry, "topic"))
         _, resolve_actor, resolve_topic = self._resolvers
+        positions = LazyPositions(self, day, known_at, possible, pin, scope)
+        if pin is None:
+            # A name the registry does not know yet may be registered by the view's
+            # pin, fixed by this read: the view's own registry is asked then.
+            resolve_actor = functools.partial(_resolve, self, positions, "actor", resolve_actor)
+            resolve_topic = functools.partial(_resolve, self, positions, "topic", resolve_topic)
         return View(
             day=day,
             known_at=known_at,
             possible=possible,
             source="materialised",
-            positions=LazyPositions(self, day, known_at, possible, pin, scope),
+            positions=positions,
             developments=lambda: self.developments(
-                known_at, pin, day=day, possible=possible, scope=scope
+                known_at, positions.pin(), day=day, possible=possible, scope=scope
             ),
             resolve_actor=resolve_actor,
             resolve_topic=resolve_topic,
-            descendants=registry.descendants,
+            descendants=(
+                functools.partial(_descendants, self, positions)
+                if pin is None
+                else registry.descendants
+            ),
         )
+
+
+def _resolve(
+    materialised: Materialised,
+    positions: LazyPositions,
+    kind: NameKind,
+    known: Callable[[str], str],
+    name: str,
+) -> str:
+    """A name's id, resolved through the registry as far as the view has read, else
+    through the registry at the view's own pin (fixed now, if no read has fixed it)."""
+    try:
+        return known(name)
+    except UnknownNameError:
+        return materialised.registry(positions.pin()).resolve(kind, name)
+
+
+def _descendants(materialised: Materialised, positions: LazyPositions, actor: str) -> list[str]:
+    """An actor and those below it, registered as of the view's pin (fixed now if need be)."""
+    return materialised.registry(positions.pin()).descendants(actor)
 
 
 def _scoped(

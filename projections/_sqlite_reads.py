@@ -65,6 +65,7 @@ class SQLiteQueries(ViewQueries):
         self._lock = threading.Lock()
         self._versions: sqlite3.Cursor | None = None
         self._events = events_table
+        self._headed: dict[str, str] = {}  # run statements with the head beside, by statement
         self.application_name = application_name
         # A file's readers on other threads (a web server's) each query through a
         # connection of their own, so their statements run side by side in SQLite.
@@ -137,6 +138,14 @@ class SQLiteQueries(ViewQueries):
 
     def winning_statement(self, possible: bool, scope: str = "") -> str:
         return sqlite_runs(self.dialect, possible, scope)
+
+    def headed(self, statement: str) -> str | None:
+        found = self._headed.get(statement)
+        if found is None and self._events is not None:
+            # The last event's rowid: the end of the table's b-tree, one descent.
+            head = f", (SELECT MAX(rowid) FROM {self._events}) FROM "
+            found = self._headed[statement] = statement.replace(" FROM ", head, 1)
+        return found
 
     def head(self) -> int:
         assert self._events is not None, "an in-memory store's head comes from its recorder"

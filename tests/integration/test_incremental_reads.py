@@ -79,7 +79,9 @@ def test_opening_a_store_whose_view_is_behind_still_decodes_nothing(tmp_path: Pa
         with Timeline.open(url) as tl:
             assert decodes.count == 0
             assert tl.materialised.tracking_id == 0
-            tl.as_of("2018-12-31")
+            view = tl.as_of("2018-12-31")
+            assert decodes.count == 0  # a view is pinned at its first read, not before
+            assert view.position("TUR", "s400-purchase") is not None
             assert decodes.count == tl.head  # the first read decodes what is new, once
 
 
@@ -95,6 +97,7 @@ def test_a_reader_sees_another_process_writes_decoding_only_those(
         subprocess.run([sys.executable, "-c", WRITER, store], check=True, cwd=root)
         processed = reader.materialised.projection.processed
         after = reader.as_of("2019-12-31")
+        assert after.position("TUR", "s400-purchase") is not None  # its first read: caught up
         new = reader.head - head
         assert new == 7
         assert decodes.count == new
