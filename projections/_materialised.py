@@ -6,8 +6,10 @@ notification id with the view's tracking (one indexed query) and processes only
 the events after it (in batches of `BATCH`, one transaction each).  A worker
 process (`timeline project --follow`) may keep the view current instead.
 
-Every read is pinned at the notification id the view had processed when it was
-asked, so a `View` keeps answering as of its own moment while the view moves on.
+Every read is pinned at a notification id the view has processed, so a `View` keeps
+answering as of its own moment while the view moves on: the moment of its first read
+(`first_position`, whose statement reads the store's head beside its rows on SQLite:
+one read transaction finds the view current and answers), not of `as_of()`.
 The view lives beside the events: in the same SQLite file or PostgreSQL schema,
 or, for the in-memory store, in a private in-memory SQLite database.
 """
