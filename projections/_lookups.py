@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
+from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Rank, Stance
 from timeline.engine.when import When
 
@@ -53,14 +54,17 @@ def claimed(row: tuple[Any, ...]) -> Claimed:
 
 
 def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Position | None:
-    """The position that rows (dev_id, stance, occurred, rank) of a winning run, in story
-    order, make (`rule.position`, with no `Claimed` made for each row)."""
+    """The position that rows (dev_id, stance, occurred, rank) of a winning run, latest
+    first as a run statement gives them, make (`rule.position` on the run in story
+    order, with no `Claimed` made for each row and no row copied)."""
     if not rows:
         return None
-    winner = rows[-1]
+    winner = rows[0]
     stance = _STANCES.get(winner[1]) or Stance(winner[1])
-    evidence = tuple(row[0] for row in rows)
-    return rule.held(key, stance, _when(rows[0][2]), evidence, _when(winner[2]), day)
+    if len(rows) == 1:
+        return rule.held(key, stance, _when(winner[2]), (winner[0],), _when(winner[2]), day)
+    evidence = tuple([row[0] for row in reversed(rows)])
+    return rule.held(key, stance, _when(rows[-1][2]), evidence, _when(winner[2]), day)
 
 
 def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey, Position]:
@@ -82,8 +86,11 @@ def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey,
     return dict(sorted(found.items()))
 
 
-def resolver(registry: Registry, kind: NameKind) -> Callable[[str], str]:
-    """Resolves names of one kind, remembering those asked for before.
+def resolver(
+    registry: Registry, kind: NameKind, refreshed: Callable[[], Registry] | None = None
+) -> Callable[[str], str]:
+    """Resolves names of one kind, remembering those asked for before; a name `registry`
+    does not know is looked up in the registry `refreshed` gives, if given.
 
     A name, once registered, never stands for another id, and a registry only
     grows, so a name resolved once resolves the same for as long as it lives.
@@ -93,7 +100,12 @@ def resolver(registry: Registry, kind: NameKind) -> Callable[[str], str]:
     def resolve(name: str) -> str:
         ident = known.get(name)
         if ident is None:
-            ident = registry.resolve(kind, name)  # raises for a name not registered
+            try:
+                ident = registry.resolve(kind, name)  # raises for a name not registered
+            except UnknownNameError:
+                if refreshed is None:
+                    raise
+                ident = refreshed().resolve(kind, name)  # raises if still not registered
             if len(known) < _REMEMBERED:
                 known[name] = ident
         return ident
@@ -110,6 +122,8 @@ class LazyPositions(Mapping[PairKey, Position]):
     position, as PostgreSQL's repeatable-read snapshot is taken at a transaction's
     first statement, not at its start.
     """
+
+    __slots__ = ("_all", "_day", "_known_at", "_pin", "_possible", "_scope", "_source")
 
     def __init__(
         self,

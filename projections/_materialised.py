@@ -25,11 +25,10 @@ from uuid import UUID
 
 from timeline.engine import _rule as rule
 from timeline.engine._backends import Backend
-from timeline.engine._registry import NameKind, Registry
+from timeline.engine._registry import Registry
 from timeline.engine._replay import View
 from timeline.engine._rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine._transcodings import UnknownStateError, decode_state
-from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Actor, Development, Topic
 from timeline.engine.when import When
 from timeline.projections._listing import StoryKey
@@ -262,8 +261,8 @@ class Materialised:
             self.catch_up()
             rows = self._run(statement, params, pin)
         # The rows are the winning run already (`run_rows` ends it by the rule's
-        # `leading_run`), latest first: the run in story order is their reverse.
-        return held_by(key, rows[::-1], day)
+        # `leading_run`), latest first.
+        return held_by(key, rows, day)
 
     def first_position(
         self,
@@ -287,7 +286,7 @@ class Materialised:
         if headed is not None:
             rows = self.queries.run_rows(headed, params)
             if rows and rows[0][-1] <= pin:  # every event is in the view: fresh
-                return held_by(key, rows[::-1], day), pin
+                return held_by(key, rows, day), pin
         pin = self.current()
         return self.position(key, day, known_at, possible, pin, scope), pin
 
@@ -588,6 +587,10 @@ class Materialised:
         self.queries.check(pin)
         return [row[0] for row in rows]
 
+    def _registry_now(self) -> Registry:
+        """The registry as the store stands now (the view caught up)."""
+        return self.registry(self.current())
+
     def as_of(
         self,
         day: dt.date,
@@ -607,15 +610,16 @@ class Materialised:
             raise ClosedError("the store is closed: open it again to read")
         registry = self.registry(self._reached if pin is None else pin)
         if self._resolvers is None or self._resolvers[0] is not registry:
-            # Made once per registry (which grows in place), not once per view.
-            self._resolvers = (registry, resolver(registry, "actor"), resolver(registry, "topic"))
+            # Made once per registry (which grows in place), not once per view.  A name
+            # the registry does not know yet is looked up again with the view caught up
+            # (a view is pinned at its first read, then or later: the name is known there).
+            self._resolvers = (
+                registry,
+                resolver(registry, "actor", self._registry_now),
+                resolver(registry, "topic", self._registry_now),
+            )
         _, resolve_actor, resolve_topic = self._resolvers
         positions = LazyPositions(self, day, known_at, possible, pin, scope)
-        if pin is None:
-            # A name the registry does not know yet may be registered by the view's
-            # pin, fixed by this read: the view's own registry is asked then.
-            resolve_actor = functools.partial(_resolve, self, positions, "actor", resolve_actor)
-            resolve_topic = functools.partial(_resolve, self, positions, "topic", resolve_topic)
         return View(
             day=day,
             known_at=known_at,
@@ -633,21 +637,6 @@ class Materialised:
                 else registry.descendants
             ),
         )
-
-
-def _resolve(
-    materialised: Materialised,
-    positions: LazyPositions,
-    kind: NameKind,
-    known: Callable[[str], str],
-    name: str,
-) -> str:
-    """A name's id, resolved through the registry as far as the view has read, else
-    through the registry at the view's own pin (fixed now, if no read has fixed it)."""
-    try:
-        return known(name)
-    except UnknownNameError:
-        return materialised.registry(positions.pin()).resolve(kind, name)
 
 
 def _descendants(materialised: Materialised, positions: LazyPositions, actor: str) -> list[str]:
