@@ -127,10 +127,11 @@ def test_a_reader_asks_for_the_head_only_after_a_commit(
 
     monkeypatch.setattr(queries, "head", counted)
     with Timeline.open(store) as reader, Timeline.open(store) as writer:
-        reader.as_of("2019-12-31")
+        reader.as_of("2019-12-31").position("TUR", "s400-purchase")
         asked = heads
         for _ in range(3):
-            reader.as_of("2019-12-31")
+            reader.as_of("2019-12-31").position("TUR", "s400-purchase")
+            reader.as_of("2019-12-31").developments()
         assert heads == asked  # nothing committed: the head is not asked again
 
         writer.record(agreement(id="by-the-writer", occurred="2019-03"))
