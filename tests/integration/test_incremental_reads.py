@@ -127,7 +127,10 @@ def test_a_reader_asks_for_the_head_only_after_a_commit(
 
     monkeypatch.setattr(queries, "head", counted)
     with Timeline.open(store) as reader, Timeline.open(store) as writer:
+        # A lookup finds the view current in its own statement; other reads by the
+        # data version, which the first of them reads beside the head.
         reader.as_of("2019-12-31").position("TUR", "s400-purchase")
+        reader.as_of("2019-12-31").developments()
         asked = heads
         for _ in range(3):
             reader.as_of("2019-12-31").position("TUR", "s400-purchase")
