@@ -33,9 +33,34 @@ from timeline.engine.values import Correction, Development, Ranking, check_unran
 if TYPE_CHECKING:
     from timeline.engine._application import StoreApplication
 
-__all__ = ["BulkWrite", "record_all"]
+__all__ = ["BulkWrite", "Creation", "record_all"]
 
 _DEVELOPMENT_TOPIC = get_topic(DevelopmentStream)
+_RECORDED: Any = DevelopmentStream.Recorded  # its fields are the aggregate's arguments
+
+
+class Creation:
+    """A new development's stream as recorded: its creation event's fields, event unmade."""
+
+    __slots__ = ("development", "ident", "timestamp")
+
+    def __init__(self, ident: UUID, development: Development, timestamp: Any) -> None:
+        self.ident, self.development, self.timestamp = ident, development, timestamp
+
+    def event(self) -> Any:
+        """The creation event, as `DevelopmentStream(development=...)` makes it."""
+        return _RECORDED(
+            originator_id=self.ident,
+            originator_version=1,
+            timestamp=self.timestamp,
+            originator_topic=_DEVELOPMENT_TOPIC,
+            development=self.development,
+        )
+
+    def mutate(self, aggregate: None) -> DevelopmentStream:
+        """The new stream's aggregate, for a command on it."""
+        made: DevelopmentStream = self.event().mutate(aggregate)
+        return made
 
 
 class BulkWrite:
@@ -97,7 +122,7 @@ class BulkWrite:
         """Appends the names' events, the `created` events, then the other aggregates'
         pending events; returns how many.
 
-        `created` holds creation events made by `recorded` for streams that need no
+        `created` holds the creations made by `recorded` for streams that need no
         aggregate (most of a bulk import's); the aggregates may include streams
         folded from them.  Names come first so that the store's log, read in order
         (as the JSON Lines export writes it), registers each name before its use.
@@ -106,27 +131,21 @@ class BulkWrite:
         names = [a for a in aggregates if isinstance(a, ActorStream | TopicStream)]
         others = [a for a in aggregates if not isinstance(a, ActorStream | TopicStream)]
         events = [to_stored(e) for aggregate in names for e in aggregate.collect_events()]
-        events += [to_stored(e) for e in created]
+        events += [to_stored.creation(made) for made in created]
         events += [to_stored(e) for aggregate in others for e in aggregate.collect_events()]
         if events:
             self.store.append(events)
         return len(events)
 
-    def recorded(self, ident: UUID, development: Development) -> Any:
-        """The creation event of a new development's stream, as its constructor makes it.
+    def recorded(self, ident: UUID, development: Development) -> Creation:
+        """The creation of a new development's stream, as its constructor would make it.
 
-        Made without the aggregate (whose construction costs more than the event);
-        `event.mutate(None)` gives the aggregate when a command needs it.
+        Made without the aggregate or even its event (whose construction costs more
+        than the stored bytes, written straight from the development by `write`);
+        `mutate(None)` gives the aggregate when a command needs it.
         """
         check_unranked(development.claims, f"development {development.id!r}")
-        created: Any = DevelopmentStream.Recorded  # its fields are the aggregate's arguments
-        return created(
-            originator_id=ident,
-            originator_version=1,
-            timestamp=DevelopmentStream.Recorded.create_timestamp(),
-            originator_topic=_DEVELOPMENT_TOPIC,
-            development=development,
-        )
+        return Creation(ident, development, _RECORDED.create_timestamp())
 
     def recorded_ids(self, prefix: str) -> Generator[str, None, None]:
         """The id of every development recorded (in this write too) that starts with `prefix`."""

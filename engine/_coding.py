@@ -23,6 +23,7 @@ while the 2021 crosswalk's line 242 writes COERCE.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -345,6 +346,9 @@ def kind_of(event: str, context: tuple[str, ...] = (), mode: tuple[str, ...] = (
     return _BY_TYPE[event]
 
 
+# A dataset names a few hundred codes a million times: each is read once (bounded, as
+# a file of junk codes could name any number).
+@functools.lru_cache(maxsize=4096)
 def cameo_kind(code: str) -> tuple[Kind, tuple[str, ...], tuple[str, ...]] | None:
     """The kind, PLOVER modes and contexts of a CAMEO event code, or None if it is none.
 

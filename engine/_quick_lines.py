@@ -32,12 +32,16 @@ def when_of(value: Any) -> When:
     return _when_of_text(value) if type(value) is str else When(value)
 
 
+_STR, _DICT = frozenset({str}), frozenset({dict})
+
+
 def _texts(value: Any) -> bool:
-    return type(value) is list and all(type(v) is str for v in value)
+    # Every item's exact type is str: the set of their types, made in C, is at most {str}.
+    return type(value) is list and {*map(type, value)} <= _STR
 
 
 def _objects(value: Any) -> bool:
-    return type(value) is list and all(type(v) is dict for v in value)
+    return type(value) is list and {*map(type, value)} <= _DICT
 
 
 def _number(value: Any) -> bool:
@@ -53,24 +57,34 @@ _IS: dict[str, Callable[[Any], bool]] = {
     OBJECTS: _objects,
     NUMBER: _number,
 }
-# Per schema: each key's shape test, and the keys that must be there (not null).
+# Per schema: its text keys, each other key's shape test, and the keys that must be
+# there (not null).
 _SHAPES = {
-    name: ({key: _IS[spec[0]] for key, spec in keys.items()}, [k for k, s in keys.items() if s[1]])
+    name: (
+        frozenset(key for key, spec in keys.items() if spec[0] == TEXT),
+        {key: _IS[spec[0]] for key, spec in keys.items() if spec[0] != TEXT},
+        [k for k, s in keys.items() if s[1]],
+    )
     for name, keys in SCHEMAS.items()
 }
 
 
 def _sound(schema: str, data: Mapping[str, Any], common: frozenset[str] = frozenset()) -> bool:
     """Whether every key is known, every value null or of its shape, every required one given."""
-    shapes, required = _SHAPES[schema]
+    texts, tests, required = _SHAPES[schema]
     for key, value in data.items():
-        test = shapes.get(key)
+        if key in texts:  # most keys: a text, or null
+            if type(value) is str or value is None:
+                continue
+            return False
+        test = tests.get(key)
         if test is None:
             if key not in common:
                 return False
         elif value is not None and not test(value):
             return False
-    return all(data.get(key) is not None for key in required)
+    # Every required key given and not null (a parsed JSON value equals None only if null).
+    return None not in map(data.get, required)
 
 
 _TOP = frozenset(COMMON)

@@ -69,18 +69,19 @@ def test_the_quick_path_makes_what_the_walk_makes_or_declines(data: dict[str, An
         assert walked == quick
 
 
+@pytest.mark.parametrize("value", ["x", None])  # null too: the walk names the key anyway
 @pytest.mark.parametrize(
     ("where", "key"), [((), "nonsense"), (("source",), "extra"), (("claims", 0), "extra")]
 )
 def test_an_unknown_key_anywhere_sends_the_line_to_the_walk(
-    where: tuple[Any, ...], key: str
+    where: tuple[Any, ...], key: str, value: str | None
 ) -> None:
     root: dict[str, Any] = {"type": "development", **development_record(agreement())}
     assert quick_development(root) is not None
     place: Any = root
     for step in where:
         place = place[step]
-    place[key] = "x"
+    place[key] = value
     assert quick_development(root) is None
 
 

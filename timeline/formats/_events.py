@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
@@ -74,6 +75,7 @@ def cameo(column: str, code: str) -> tuple[Kind, tuple[str, ...], tuple[str, ...
     return found
 
 
+@functools.lru_cache(maxsize=4096)  # as `cameo_kind`: few codes, named often
 def cameo_label(code: str) -> str:
     """The label of a CAMEO code's root ("consult" for 042)."""
     root = _cameo.root_of(code)
