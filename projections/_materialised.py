@@ -287,6 +287,14 @@ class Materialised:
             rows = self.queries.run_rows(headed, params)
             if rows and rows[0][-1] <= pin:  # every event is in the view: fresh
                 return held_by(key, rows, day), pin
+            if not rows and self.current() == pin:
+                # Nothing found, and the view found current since at the same pin: no
+                # event came before the read either.  As `_run` checks, the view holds it.
+                try:
+                    self.queries.check(pin)
+                    return None, pin
+                except ViewBehindError:
+                    self.catch_up()
         pin = self.current()
         return self.position(key, day, known_at, possible, pin, scope), pin
 
