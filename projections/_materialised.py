@@ -499,7 +499,7 @@ class Materialised:
         """A version from its own state, or from the event that recorded it."""
         from eventsourcing.persistence import StoredEvent
 
-        if state is not None:
+        if state:  # an empty state: the version as recorded, in its event
             return cast(Development, self._decode_state(bytes(state)))
         event = self._app.mapper.to_domain_event(StoredEvent(_ANY, 1, topic or "", bytes(recorded)))
         return cast(Development, cast(Any, event).development)
