@@ -40,10 +40,11 @@ class Reads(Protocol):
         known_at: dt.date | None,
         possible: bool,
         *,
-        pin: int,
+        pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> View:
-        """The story as of `day`, as known at `known_at`."""
+        """The story as of `day`, as known at `known_at` (`pin` None: at the position the
+        reader has caught up to when the view is first read)."""
 
     def position(
         self,

@@ -72,10 +72,12 @@ class Replayed:
         known_at: dt.date | None,
         possible: bool,
         *,
-        pin: int,
+        pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> View:
-        """The story as of `day`, as known at `known_at`, folded from every development."""
+        """The story as of `day`, as known at `known_at`, folded from every development
+        (as of `pin`; None: as the store stands now)."""
+        pin = self.current() if pin is None else pin
         counted = self.developments(known_at, pin, day=day, possible=possible, scope=scope)
         return folded(tuple(counted), day, known_at, possible, "replay", self.registry(pin))
 
