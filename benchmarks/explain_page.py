@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=40)
     args = parser.parse_args(argv)
     rng, pairs = random.Random(3), keys(PAIRS)
-    cpu = {"read": 0.0, "whole": 0.0, "page": 0.0}
+    cpu = {"read": 0.0, "whole": 0.0, "page": 0.0, "alone": 0.0}
     size = {"whole": 0, "page": 0}
     claims = 0
     with Timeline.open(f"sqlite:///{args.store}") as tl:
@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> None:
             done = time.process_time()
             page = encoded(payloads.explanation(found, str, limit=args.limit))
             paged = time.process_time()
+            alone = tl.explain_page(actor, topic, day, limit=args.limit)
+            own = encoded(payloads.explanation_page(alone, str))
+            cpu["alone"] += time.process_time() - paged
+            if own != page:
+                raise SystemExit(f"explain_page({actor}, {topic}, {day}) is not the page")
             cpu["read"] += read - start
             cpu["whole"] += done - read
             cpu["page"] += paged - done
@@ -70,6 +75,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"answer bytes: whole {whole_kb:.0f} KB, page {page_kb:.0f} KB")
     ratio = (cpu["read"] + cpu["page"]) / (cpu["read"] + cpu["whole"])
     print(f"page answer / whole answer, CPU: {ratio:.2f}")
+    ratio = cpu["alone"] / (cpu["read"] + cpu["page"])
+    print(f"page read on its own (explain_page) / whole read and page, CPU: {ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from operator import itemgetter
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
+from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Rank, Stance
 from timeline.engine.when import When
 
@@ -26,6 +28,8 @@ __all__ = ["LazyPositions", "claimed", "held_by", "positions_of", "resolver"]
 
 T = TypeVar("T")
 
+# Fixes a view's pin at its first read, one thread at a time (held for an instant).
+_FIXING = threading.Lock()
 # Names each view resolver remembers at most (names asked for, not registered ones).
 _REMEMBERED = 4096
 
@@ -50,14 +54,17 @@ def claimed(row: tuple[Any, ...]) -> Claimed:
 
 
 def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Position | None:
-    """The position that rows (dev_id, stance, occurred, rank) of a winning run, in story
-    order, make (`rule.position`, with no `Claimed` made for each row)."""
+    """The position that rows (dev_id, stance, occurred, rank) of a winning run, latest
+    first as a run statement gives them, make (`rule.position` on the run in story
+    order, with no `Claimed` made for each row and no row copied)."""
     if not rows:
         return None
-    winner = rows[-1]
+    winner = rows[0]
     stance = _STANCES.get(winner[1]) or Stance(winner[1])
-    evidence = tuple(row[0] for row in rows)
-    return rule.held(key, stance, _when(rows[0][2]), evidence, _when(winner[2]), day)
+    if len(rows) == 1:
+        return rule.held(key, stance, _when(winner[2]), (winner[0],), _when(winner[2]), day)
+    evidence = tuple([row[0] for row in reversed(rows)])
+    return rule.held(key, stance, _when(rows[-1][2]), evidence, _when(winner[2]), day)
 
 
 def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey, Position]:
@@ -79,8 +86,11 @@ def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey,
     return dict(sorted(found.items()))
 
 
-def resolver(registry: Registry, kind: NameKind) -> Callable[[str], str]:
-    """Resolves names of one kind, remembering those asked for before.
+def resolver(
+    registry: Registry, kind: NameKind, refreshed: Callable[[], Registry] | None = None
+) -> Callable[[str], str]:
+    """Resolves names of one kind, remembering those asked for before; a name `registry`
+    does not know is looked up in the registry `refreshed` gives, if given.
 
     A name, once registered, never stands for another id, and a registry only
     grows, so a name resolved once resolves the same for as long as it lives.
@@ -90,7 +100,12 @@ def resolver(registry: Registry, kind: NameKind) -> Callable[[str], str]:
     def resolve(name: str) -> str:
         ident = known.get(name)
         if ident is None:
-            ident = registry.resolve(kind, name)  # raises for a name not registered
+            try:
+                ident = registry.resolve(kind, name)  # raises for a name not registered
+            except UnknownNameError:
+                if refreshed is None:
+                    raise
+                ident = refreshed().resolve(kind, name)  # raises if still not registered
             if len(known) < _REMEMBERED:
                 known[name] = ident
         return ident
@@ -99,7 +114,16 @@ def resolver(registry: Registry, kind: NameKind) -> Callable[[str], str]:
 
 
 class LazyPositions(Mapping[PairKey, Position]):
-    """Positions looked up one at a time, or all at once when iterated."""
+    """Positions looked up one at a time, or all at once when iterated.
+
+    Given no pin, the positions are pinned at their first read: at the store
+    position the view has caught up to by then (the first lookup finds it in its
+    own statement).  Every later read, by any thread, is answered at that one
+    position, as PostgreSQL's repeatable-read snapshot is taken at a transaction's
+    first statement, not at its start.
+    """
+
+    __slots__ = ("_all", "_day", "_known_at", "_pin", "_possible", "_scope", "_source")
 
     def __init__(
         self,
@@ -107,12 +131,27 @@ class LazyPositions(Mapping[PairKey, Position]):
         day: dt.date,
         known_at: dt.date | None,
         possible: bool,
-        pin: int,
+        pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> None:
         self._source = materialised
-        self._args = (day, known_at, possible, pin, scope)
+        self._day, self._known_at, self._possible, self._scope = day, known_at, possible, scope
+        self._pin = pin
         self._all: dict[PairKey, Position] | None = None
+
+    def pin(self) -> int:
+        """The store position every read of these positions is answered at (fixed now,
+        as the view has caught up to, if no read has fixed it yet)."""
+        if self._pin is not None:
+            return self._pin
+        return self._fix(self._source.current())
+
+    def _fix(self, pin: int) -> int:
+        """Fixes the pin at `pin` unless another thread's read fixed it first; the pin."""
+        with _FIXING:
+            if self._pin is None:
+                self._pin = pin
+            return self._pin
 
     def __getitem__(self, key: PairKey) -> Position:
         found = self.get(key)
@@ -130,13 +169,29 @@ class LazyPositions(Mapping[PairKey, Position]):
         # raise and catch for a position that is not held.
         if self._all is not None:
             found = self._all.get(key)
+        elif self._pin is not None:
+            found = self._source.position(
+                key, self._day, self._known_at, self._possible, self._pin, self._scope
+            )
         else:
-            found = self._source.position(key, *self._args)
+            found = self._first(key)
         return default if found is None else found
+
+    def _first(self, key: PairKey) -> Position | None:
+        """The first read: one lookup that also finds the position it is fresh at."""
+        args = (self._day, self._known_at, self._possible)
+        found, pin = self._source.first_position(key, *args, self._scope)
+        fixed = self._fix(pin)
+        if fixed != pin:  # another thread's first read came first, at another position
+            found = self._source.position(key, *args, fixed, self._scope)
+        return found
 
     def _load(self) -> dict[PairKey, Position]:
         if self._all is None:
-            self._all = self._source.positions(*self._args)
+            pin = self.pin()
+            self._all = self._source.positions(
+                self._day, self._known_at, self._possible, pin, self._scope
+            )
         return self._all
 
     def __iter__(self) -> Iterator[PairKey]:

@@ -6,8 +6,10 @@ notification id with the view's tracking (one indexed query) and processes only
 the events after it (in batches of `BATCH`, one transaction each).  A worker
 process (`timeline project --follow`) may keep the view current instead.
 
-Every read is pinned at the notification id the view had processed when it was
-asked, so a `View` keeps answering as of its own moment while the view moves on.
+Every read is pinned at a notification id the view has processed, so a `View` keeps
+answering as of its own moment while the view moves on: the moment of its first read
+(`first_position`, whose statement reads the store's head beside its rows on SQLite:
+one read transaction finds the view current and answers), not of `as_of()`.
 The view lives beside the events: in the same SQLite file or PostgreSQL schema,
 or, for the in-memory store, in a private in-memory SQLite database.
 """
@@ -38,7 +40,7 @@ from timeline.projections._queries import (
     ViewQueries,
     streams_of,
 )
-from timeline.projections._rows import known_ordinal
+from timeline.projections._rows import ClaimSpan, known_ordinal
 from timeline.projections._sql import scoped
 from timeline.projections._views import view_for
 from timeline.projections._winning import tentative_pairs
@@ -251,6 +253,61 @@ class Materialised:
         scope: Scope = EVERYTHING,
     ) -> Position | None:
         """One position, read with one index search."""
+        statement, params = self._lookup(key, day, known_at, possible, pin, scope)
+        try:
+            rows = self._run(statement, params, pin)
+        except ViewBehindError:
+            # Rebuilt or reset elsewhere since it was last seen: catch up, read again.
+            self.catch_up()
+            rows = self._run(statement, params, pin)
+        # The rows are the winning run already (`run_rows` ends it by the rule's
+        # `leading_run`), latest first.
+        return held_by(key, rows, day)
+
+    def first_position(
+        self,
+        key: PairKey,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        scope: Scope = EVERYTHING,
+    ) -> tuple[Position | None, int]:
+        """One position as the store stands now, and the store position it was read at.
+
+        The lookup's own statement reads the store's head beside its rows, in the
+        same read transaction: when the view already held that head, the rows are
+        the answer now, with no statement of its own to find the view current.
+        Otherwise (or where the store cannot say so in the statement) the view
+        catches up first and the lookup runs at the new position.
+        """
+        pin = self._reached  # a position the view holds (read once: threads move it on)
+        statement, params = self._lookup(key, day, known_at, possible, pin, scope)
+        headed = self.queries.headed(statement)
+        if headed is not None:
+            rows = self.queries.run_rows(headed, params)
+            if rows and rows[0][-1] <= pin:  # every event is in the view: fresh
+                return held_by(key, rows, day), pin
+            if not rows and self.current() == pin:
+                # Nothing found, and the view found current since at the same pin: no
+                # event came before the read either.  As `_run` checks, the view holds it.
+                try:
+                    self.queries.check(pin)
+                    return None, pin
+                except ViewBehindError:
+                    self.catch_up()
+        pin = self.current()
+        return self.position(key, day, known_at, possible, pin, scope), pin
+
+    def _lookup(
+        self,
+        key: PairKey,
+        day: dt.date,
+        known_at: dt.date | None,
+        possible: bool,
+        pin: int,
+        scope: Scope,
+    ) -> tuple[str, dict[str, Any]]:
+        """The run statement of one lookup and its parameters."""
         # The commonest read of all, so it builds one parameter dict and no closure.
         if scope is EVERYTHING:
             where, params = (
@@ -273,15 +330,7 @@ class Materialised:
             statement = self.queries.dialect.run(possible, where)
         else:
             statement = self._runs[possible]
-        try:
-            rows = self._run(statement, params, pin)
-        except ViewBehindError:
-            # Rebuilt or reset elsewhere since it was last seen: catch up, read again.
-            self.catch_up()
-            rows = self._run(statement, params, pin)
-        # The rows are the winning run already (`run_rows` ends it by the rule's
-        # `leading_run`), latest first: the run in story order is their reverse.
-        return held_by(key, rows[::-1], day)
+        return statement, params
 
     def _run(self, statement: str, params: dict[str, Any], pin: int) -> list[tuple[Any, ...]]:
         rows = self.queries.run_rows(statement, params)
@@ -450,7 +499,7 @@ class Materialised:
         """A version from its own state, or from the event that recorded it."""
         from eventsourcing.persistence import StoredEvent
 
-        if state is not None:
+        if state:  # an empty state: the version as recorded, in its event
             return cast(Development, self._decode_state(bytes(state)))
         event = self._app.mapper.to_domain_event(StoredEvent(_ANY, 1, topic or "", bytes(recorded)))
         return cast(Development, cast(Any, event).development)
@@ -534,6 +583,13 @@ class Materialised:
         statement = self.queries.dialect.claimed_by_day
         return [r[0] for r in self._pinned(pin, lambda: self.queries.query(statement, params))]
 
+    def claim_spans_by_day(self, key: PairKey, day: dt.date, pin: int) -> list[ClaimSpan]:
+        """The versions claiming the pair that `claimed_by_day` finds, one row each."""
+        params = {"actor": key[0], "topic": key[1], "day": day.toordinal(), "pin": pin}
+        statement = self.queries.dialect.claim_spans_by_day
+        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
+        return [ClaimSpan(*row) for row in rows]
+
     def corrected(self, pin: int) -> list[Entry]:
         """The entries of the streams with a revision, ranking or retraction, as of `pin`."""
         return self.stream_entries(pin, corrected=True)
@@ -546,34 +602,61 @@ class Materialised:
         self.queries.check(pin)
         return [row[0] for row in rows]
 
+    def _registry_now(self) -> Registry:
+        """The registry as the store stands now (the view caught up)."""
+        return self.registry(self.current())
+
     def as_of(
         self,
         day: dt.date,
         known_at: dt.date | None,
         possible: bool,
         *,
-        pin: int,
+        pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> View:
-        """A lazy view: each position is looked up when asked for, as of `pin`."""
-        registry = self.registry(pin)
+        """A lazy view: each position is looked up when asked for, as of `pin`.
+
+        With `pin` None the view is pinned at its first read, at the store position
+        the view has then caught up to (see `LazyPositions`): every read of it is
+        answered at that one position.
+        """
+        if self._closed:  # no read fixes the pin yet: say so now, not at the first one
+            raise ClosedError("the store is closed: open it again to read")
+        registry = self.registry(self._reached if pin is None else pin)
         if self._resolvers is None or self._resolvers[0] is not registry:
-            # Made once per registry (which grows in place), not once per view.
-            self._resolvers = (registry, resolver(registry, "actor"), resolver(registry, "topic"))
+            # Made once per registry (which grows in place), not once per view.  A name
+            # the registry does not know yet is looked up again with the view caught up
+            # (a view is pinned at its first read, then or later: the name is known there).
+            self._resolvers = (
+                registry,
+                resolver(registry, "actor", self._registry_now),
+                resolver(registry, "topic", self._registry_now),
+            )
         _, resolve_actor, resolve_topic = self._resolvers
+        positions = LazyPositions(self, day, known_at, possible, pin, scope)
         return View(
             day=day,
             known_at=known_at,
             possible=possible,
             source="materialised",
-            positions=LazyPositions(self, day, known_at, possible, pin, scope),
+            positions=positions,
             developments=lambda: self.developments(
-                known_at, pin, day=day, possible=possible, scope=scope
+                known_at, positions.pin(), day=day, possible=possible, scope=scope
             ),
             resolve_actor=resolve_actor,
             resolve_topic=resolve_topic,
-            descendants=registry.descendants,
+            descendants=(
+                functools.partial(_descendants, self, positions)
+                if pin is None
+                else registry.descendants
+            ),
         )
+
+
+def _descendants(materialised: Materialised, positions: LazyPositions, actor: str) -> list[str]:
+    """An actor and those below it, registered as of the view's pin (fixed now if need be)."""
+    return materialised.registry(positions.pin()).descendants(actor)
 
 
 def _scoped(

@@ -31,6 +31,7 @@ from timeline.projections._backend import (
     ViewRecorder,
     first,
 )
+from timeline.projections._schema import VIEW_TABLES
 from timeline.projections._sql import (
     FORMER_TABLES,
     PREFIX,
@@ -42,6 +43,9 @@ from timeline.projections._sql import (
 from timeline.projections._winning import postgres_runs
 
 __all__ = ["PostgresQueries", "PostgresViewRecorder", "open_postgres_view"]
+
+# The tables with secondary indexes, which a first catch-up builds after its rows.
+INDEXED = tuple(name for name, table in VIEW_TABLES.items() if table.indexes)
 
 # Rows of a single lookup's run fetched at once: most winning runs are one or two
 # claims long, and each row the server fetches is a heap page visited.
@@ -78,11 +82,34 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
             if first(c.fetchone()) is not None:
                 c.execute(self.dialect.tracked, {"application_name": SCHEMA_ROW})
                 if first(c.fetchone()) == SCHEMA:
+                    if self._missing_indexes(c):  # a first catch-up stopped before it built them
+                        self._build_missing(c)
                     return
             for statement in self.dialect.drop(tuple(dict.fromkeys((*TABLES, *FORMER_TABLES)))):
                 c.execute(statement)
         super().create_table()
         self.insert_tracking_schema()
+
+    def build_indexes(self) -> None:
+        with self.writing() as c:
+            self._build_missing(c)
+
+    def _build_missing(self, c: Any) -> None:
+        # Two builders at once (a catch-up ending, another process opening the view) would
+        # both pass IF NOT EXISTS, and one fail on the catalog's unique name: a lock that
+        # conflicts with itself (and with writes) makes them take turns.
+        for table in INDEXED:
+            c.execute(f"LOCK TABLE {self.dialect.table(table)} IN SHARE ROW EXCLUSIVE MODE")
+        for name in self._missing_indexes(c):
+            c.execute(self.dialect.secondary[name])
+
+    def _missing_indexes(self, c: Any) -> list[str]:
+        missing = []
+        for name in self.dialect.secondary:
+            c.execute("SELECT to_regclass(%s)", (self.dialect.index(name),))
+            if first(c.fetchone()) is None:
+                missing.append(name)
+        return missing
 
     def insert_tracking_schema(self) -> None:
         with self.datastore.transaction(commit=True) as c:

@@ -45,7 +45,7 @@ from timeline.projections._rows import (
     development_rows,
     versions,
 )
-from timeline.projections._wire import mentioned, recorded_rows
+from timeline.projections._wire import recorded_rows
 
 __all__ = ["TOPICS", "StoryProjection", "collection_paused", "default_mapper", "fold"]
 
@@ -101,7 +101,8 @@ class _Pending:
 
     def __init__(self, key_size: int) -> None:
         self.key_size = key_size
-        self.open: dict[tuple[Any, ...], list[Any]] = {}
+        # Each open row as it is written: its fields, recorded from, recorded until.
+        self.open: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.done: list[tuple[Any, ...]] = []
         self.closes: list[tuple[Any, ...]] = []
 
@@ -117,7 +118,14 @@ class _Pending:
         gone = set(old) if old else ()
         for row in new:
             if row not in gone:
-                self.open[row[: self.key_size]] = [*row, n, RECORDED_FOREVER]
+                self.open[row[: self.key_size]] = (*row, n, RECORDED_FOREVER)
+
+    def add(self, new: Sequence[tuple[Any, ...]], n: int) -> None:
+        """Opens the rows of `new` (`replace` with nothing old, on the hot path)."""
+        opened = self.open
+        size = self.key_size
+        for row in new:
+            opened[row[:size]] = (*row, n, RECORDED_FOREVER)
 
     def _close(self, key: tuple[Any, ...], n: int) -> None:
         pending = self.open.pop(key, None)
@@ -125,12 +133,11 @@ class _Pending:
             self.closes.append((n, *key))
         else:
             # Opened earlier in this batch: it is written already closed.
-            pending[-1] = n
-            self.done.append(tuple(pending))
+            self.done.append((*pending[:-1], n))
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Every row to insert: its fields, then recorded from and until."""
-        return [*self.done, *(tuple(row) for row in self.open.values())]
+        return [*self.done, *self.open.values()]
 
 
 Mention = tuple[str, int, int, str]  # actor, occurred latest and earliest, dev_id
@@ -197,23 +204,25 @@ class _Run:
         self.mentions |= _named(entry) - (_named(previous) if previous is not None else set())
 
     def add_recorded(
-        self, stored: Notification, claims: list[ClaimRow], version: DevelopmentRow
+        self,
+        stored: Notification,
+        claims: list[ClaimRow],
+        version: DevelopmentRow,
+        named: set[str],
     ) -> None:
-        """Adds a newly recorded development whose rows were read from its JSON."""
+        """Adds a newly recorded development whose rows (and the actors it names) were
+        read from its JSON."""
         ident = stored.originator_id
         stream = ident if isinstance(ident, UUID) else UUID(str(ident))
+        n = stored.id
         self.undecoded[stream] = stored
-        self.origins[stream] = stored.id
-        self._keep(stored, stored.id)
-        self.claims.replace([], claims, stored.id)
-        self.developments.replace([], [version], stored.id)
+        self.origins[stream] = n
+        self._keep(stored, n)
+        self.claims.add(claims, n)
+        self.developments.add((version,), n)
         self.pairs.update((row.actor, row.topic) for row in claims)
-        named = mentioned(stored.state)
-        if named is None:  # not the usual shape: read it the ordinary way
-            self.first_mentions |= _named(self.projection.entry_of([stored]))
-            return
-        span = (version.occurred_latest, version.occurred_earliest)
-        self.first_mentions.update((actor, *span, version.dev_id) for actor in named)
+        span = (version.occurred_latest, version.occurred_earliest, version.dev_id)
+        self.first_mentions.update((actor, *span) for actor in named)
 
     def add_registered(self, event: Any, stored: StoredEvent, n: int) -> None:
         """Adds the registry row of an actor or topic."""
@@ -237,11 +246,14 @@ class _Run:
         return self.projection.entry_of(ahead[1])
 
     def batch(self) -> Batch:
+        # Rows go in in key order: each page of a table's b-tree (SQLite's clustered
+        # tables, PostgreSQL's indexes) is then visited once per batch, in order, where
+        # rows in the order of their events would visit them at random.
         return Batch(
             close_claims=self.claims.closes,
-            claims=self.claims.rows(),
+            claims=sorted(self.claims.rows()),
             close_developments=self.developments.closes,
-            developments=self.developments.rows(),
+            developments=sorted(self.developments.rows()),
             registry=self.registry,
             pairs=sorted(self.pairs),
             preferred=sorted(self.preferred),
@@ -306,7 +318,7 @@ class StoryProjection(Projection[ViewRecorder]):
             if light and cls is _Recorded:
                 found = recorded_rows(n.state, n.id)
                 if found is not None:
-                    run.add_recorded(n, found[1], found[2])
+                    run.add_recorded(n, found[1], found[2], found[3])
                     continue
             event = self.mapper.to_domain_event(n)
             self._add(run, event, n, Tracking("", n.id))

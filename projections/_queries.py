@@ -75,6 +75,11 @@ class ViewQueries(ABC):
         """
         return rule.leading_run(self.query(statement, params), RUN_MARK)
 
+    def headed(self, statement: str) -> str | None:
+        """`statement` (a SELECT) with one more, last column on each row: the store's head,
+        read in the same transaction as its rows (None: the store cannot say so there)."""
+        return None
+
     @abstractmethod
     def head(self) -> int:
         """The notification id of the store's last event (0 when empty)."""

@@ -16,6 +16,7 @@ from timeline.engine._rule import EVERYTHING, Claimed, Entry, PairKey, Position,
 from timeline.engine.values import Development
 from timeline.engine.when import When
 from timeline.projections._listing import StoryKey
+from timeline.projections._rows import ClaimSpan
 
 __all__ = ["Reads"]
 
@@ -39,10 +40,11 @@ class Reads(Protocol):
         known_at: dt.date | None,
         possible: bool,
         *,
-        pin: int,
+        pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> View:
-        """The story as of `day`, as known at `known_at`."""
+        """The story as of `day`, as known at `known_at` (`pin` None: at the position the
+        reader has caught up to when the view is first read)."""
 
     def position(
         self,
@@ -125,6 +127,10 @@ class Reads(Protocol):
 
         A reader may give more: these are all an explanation as of `day` can show.
         """
+
+    def claim_spans_by_day(self, key: PairKey, day: dt.date, pin: int) -> list[ClaimSpan]:
+        """The claim rows on the pair of the developments `claimed_by_day` gives (a reader
+        that gives more developments gives their rows too), in no particular order."""
 
     def entries(self, pin: int, dev_ids: Iterable[str] | None = None) -> list[Entry]:
         """Everything recorded about some developments (default: all)."""

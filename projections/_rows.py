@@ -22,13 +22,16 @@ import pendulum
 from timeline.engine._rule import Entry, source_key
 from timeline.engine.values import Development
 from timeline.engine.when import LAST_DAY
+from timeline.projections._schema import RELIABILITY_CODES
 
 __all__ = [
     "KNOWN_FOREVER",
     "RECORDED_FOREVER",
     "ClaimRow",
+    "ClaimSpan",
     "DevelopmentRow",
     "claim_rows",
+    "claim_spans",
     "day_of",
     "development_rows",
     "known_ordinal",
@@ -74,9 +77,43 @@ class ClaimRow(NamedTuple):
     stance: int
     occurred: str  # the EDTF text, which becomes a position's `since`
     source_key: str  # the publisher, as `engine._rule.source_key` compares it
-    reliability: str
+    reliability: int  # its code (`RELIABILITY_CODES`)
     rank: int  # `Rank.tier`: 1 preferred, 0 normal, -1 deprecated
     origins: int  # how many independent reports carry the version (`Development.origins`)
+
+
+class ClaimSpan(NamedTuple):
+    """A claim row as an explanation's page reads it: one version's claim on one pair."""
+
+    dev_id: str
+    occurred_earliest: int
+    occurred_latest: int
+    known_from: int
+    known_until: int
+    stance: int
+    occurred: str
+    rank: int
+    versions: int  # how many versions the development has, claiming the pair or not
+
+
+def claim_spans(entry: Entry, key: tuple[str, str]) -> list[ClaimSpan]:
+    """The entry's claim rows on the pair `key`, as the view holds them."""
+    spans = versions(entry)
+    return [
+        ClaimSpan(
+            row.dev_id,
+            row.occurred_earliest,
+            row.occurred_latest,
+            row.known_from,
+            row.known_until,
+            row.stance,
+            row.occurred,
+            row.rank,
+            len(spans),
+        )
+        for row in claim_rows(spans)
+        if (row.actor, row.topic) == key
+    ]
 
 
 def versions(entry: Entry) -> list[tuple[int, int, Development]]:
@@ -109,7 +146,7 @@ def claim_rows(spans: list[tuple[int, int, Development]]) -> list[ClaimRow]:
         earliest = development.occurred.earliest.toordinal()
         latest = development.occurred.latest.toordinal()
         publisher = source_key(development.source.publisher)
-        reliability = development.source.reliability.value
+        reliability = RELIABILITY_CODES[development.source.reliability.value]
         origins = development.origins()
         for claim in development.claims:
             row = ClaimRow(
@@ -152,13 +189,13 @@ class DevelopmentRow(NamedTuple):
     occurred_earliest: int
     occurred_latest: int
     source_key: str
-    reliability: str
+    reliability: int  # its code (`RELIABILITY_CODES`)
     origins: int  # how many independent reports carry the version
-    # The version as the store's transcoder encodes it, or None when it is the
+    # The version as the store's transcoder encodes it, or empty when it is the
     # development as recorded: then `origin`, the notification id of the event
-    # that recorded it, says where it is.
-    state: bytes | None
-    origin: int | None
+    # that recorded it, says where it is (else 0: no column is NULL).
+    state: bytes
+    origin: int
 
 
 def development_rows(
@@ -180,9 +217,9 @@ def development_rows(
             development.occurred.earliest.toordinal(),
             development.occurred.latest.toordinal(),
             source_key(development.source.publisher),
-            development.source.reliability.value,
+            RELIABILITY_CODES[development.source.reliability.value],
             development.origins(),
-            *((None, origin) if development == recorded else (encode(development), None)),
+            *((b"", origin) if development == recorded else (encode(development), 0)),
         )
         for start, until, development in spans
     ]

@@ -14,15 +14,24 @@ is one edit here.  Rows are tuples in the order of a table's columns.
 - `developments`: each version of each development (what was known about it
   during `[known_from, known_until)`), indexed in story order too (for pages).
   A version that is the development as recorded keeps no copy of it: `origin`
-  names the store's own event that holds it; any other version keeps its
-  encoded `state`.
+  names the store's own event that holds it (and `state` is empty); any other
+  version keeps its encoded `state` (and `origin` is 0).  No column is ever NULL:
+  a PostgreSQL row with a NULL carries a bitmap that costs it 8 bytes.
 - `registry`: every registered actor and topic.
 - `mentions`: every (actor, occurred span, development id) where some version of
   the development names the actor (as actor, target or claimant): listings and
   relations by actor (and period) search only those developments, by index.
 
 The view keeps no copy of the events: a correction recomputes its development
-from the store's own events table, read by stream.
+from the store's own events table, read by stream.  A reliability is kept as its
+small code (`RELIABILITY_CODES`), not its name.
+
+PostgreSQL keeps `claims` and `developments` in heaps without a primary key: each
+has one plain index on the leading columns every read and every close searches
+by (`searched_by`), narrower than the whole key; rows are written exactly once
+(their tracking says so), so no key needs checking.  SQLite keeps each table
+clustered by its whole key.  Secondary `indexes` are built after the rows when a
+catch-up fills an empty view (`projections._catchup`).
 """
 
 from __future__ import annotations
@@ -31,7 +40,10 @@ import attrs
 
 from timeline.engine import _rule as rule
 
-__all__ = ["EVENTS", "TABLES", "VIEW_TABLES", "Column", "Table"]
+__all__ = ["EVENTS", "RELIABILITY_CODES", "TABLES", "VIEW_TABLES", "Column", "Table"]
+
+# Each reliability (`Reliability.value`) as the view stores it: 2 bytes, not its name.
+RELIABILITY_CODES = {"official": 1, "named": 2, "anonymous": 3}
 
 # `integer` holds 64 bits (notification ids); `int4` 32 (a day's ordinal, a count);
 # `int2` 16 (a stance, a rank).  SQLite stores every integer as small as its value;
@@ -59,8 +71,12 @@ class Table:
     clustered: bool = True
     # Further indexes, each a tuple of column names.
     indexes: tuple[tuple[str, ...], ...] = ()
+    # PostgreSQL: no primary key, but a plain index on these leading key columns.
+    searched_by: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
+        if self.searched_by != self.key[: len(self.searched_by)]:
+            raise ValueError(f"table {self.name}: searched_by must lead its key")
         unknown = set(self.key).union(*self.indexes) - set(self.names)
         if unknown:
             raise ValueError(f"table {self.name}: key columns {sorted(unknown)} are not columns")
@@ -92,11 +108,12 @@ CLAIMS = Table(
     _columns(
         "actor text, topic text, occurred_earliest int4, occurred_latest int4, "
         "dev_id text, known_from int4, known_until int4, stance int2, occurred text, "
-        f"source_key text, reliability text, {rule.RANK} int2, origins int4, "
+        f"source_key text, reliability int2, {rule.RANK} int2, origins int4, "
         "recorded_from integer, recorded_until integer"
     ),
     ("actor", "topic", "occurred_earliest", "occurred_latest", "dev_id", "known_from",
      "recorded_from"),
+    searched_by=("actor", "topic", "occurred_earliest", "occurred_latest", "dev_id"),
 )  # fmt: skip
 PAIRS = Table("pairs", _columns("actor text, topic text"), ("actor", "topic"))
 PREFERRED = Table("preferred", _columns("actor text, topic text"), ("actor", "topic"))
@@ -104,10 +121,11 @@ DEVELOPMENTS = Table(
     "developments",
     _columns(
         "dev_id text, known_from int4, known_until int4, occurred_earliest int4, "
-        "occurred_latest int4, source_key text, reliability text, origins int4, "
+        "occurred_latest int4, source_key text, reliability int2, origins int4, "
         "state blob, origin integer, recorded_from integer, recorded_until integer"
     ),
     ("dev_id", "known_from", "recorded_from"),
+    searched_by=("dev_id",),
     # Story order: a page of the listing walks it, reading only the page.
     indexes=(("occurred_earliest", "occurred_latest", "dev_id"),),
 )

@@ -29,7 +29,14 @@ import attrs
 from timeline.engine import _rule as rule
 from timeline.engine._rule import Scope
 from timeline.engine.errors import StoreError
-from timeline.projections._schema import CLAIMS, EVENTS, TABLES, VIEW_TABLES, Table
+from timeline.projections._schema import (
+    CLAIMS,
+    EVENTS,
+    RELIABILITY_CODES,
+    TABLES,
+    VIEW_TABLES,
+    Table,
+)
 
 __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 
@@ -40,7 +47,10 @@ __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 # 9: `developments` indexed in story order.
 # 10: PostgreSQL: days, counts, stances and ranks in 32 or 16 bits, columns laid out
 #     widest first (no alignment padding).
-SCHEMA = 10
+# 11: reliabilities as codes, no NULLs in `developments` (empty state, origin 0);
+#     PostgreSQL: `claims` and `developments` searched by a plain index on their
+#     leading key columns, without a primary key.
+SCHEMA = 11
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
 # Tables of earlier schema versions, dropped by exact name when the view is rebuilt.
@@ -84,8 +94,12 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
 def _create(table: Table, types: dict[str, str], clustered: str, *, packed: bool = False) -> str:
+    """A table; `packed` (PostgreSQL): widest columns first, and searched by a plain
+    index (`Table.searched_by`, made by `_searched`) rather than a primary key."""
     laid = sorted(table.columns, key=lambda c: _WIDEST_FIRST[c.kind]) if packed else table.columns
     columns = ", ".join(f"{c.name} {types[c.kind]}" for c in laid)
+    if packed and table.searched_by:
+        return f"CREATE TABLE IF NOT EXISTS {{{table.name}}} ({columns})"
     suffix = clustered if table.clustered else ""
     return (
         f"CREATE TABLE IF NOT EXISTS {{{table.name}}} ({columns}, "
@@ -93,12 +107,23 @@ def _create(table: Table, types: dict[str, str], clustered: str, *, packed: bool
     )
 
 
-def _indexes(table: Table) -> list[str]:
+def _searched(table: Table) -> list[str]:
+    """PostgreSQL: the plain index a table without a primary key is searched by."""
+    if not table.searched_by:
+        return []
     return [
-        f"CREATE INDEX IF NOT EXISTS {PREFIX}{table.name}_{n} "
+        f"CREATE INDEX IF NOT EXISTS {PREFIX}{table.name}_key "
+        f"ON {{{table.name}}} ({', '.join(table.searched_by)})"
+    ]
+
+
+def _indexes(table: Table) -> dict[str, str]:
+    """A table's secondary indexes, each statement by the index's name."""
+    return {
+        f"{PREFIX}{table.name}_{n}": f"CREATE INDEX IF NOT EXISTS {PREFIX}{table.name}_{n} "
         f"ON {{{table.name}}} ({', '.join(columns)})"
         for n, columns in enumerate(table.indexes, start=1)
-    ]
+    }
 
 
 def _insert(table: Table, *, ignore: bool = False) -> str:
@@ -124,7 +149,11 @@ def scoped(scope: Scope) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {}
     for column, values, keep in (
         ("source_key", sorted(scope.without_sources), False),
-        ("reliability", sorted(r.value for r in scope.only_reliability or ()), True),
+        (
+            "reliability",
+            sorted(RELIABILITY_CODES[r.value] for r in scope.only_reliability or ()),
+            True,
+        ),
         ("dev_id", sorted(scope.without), False),
     ):
         if not values and not (keep and scope.only_reliability is not None):
@@ -203,14 +232,38 @@ class Dialect:
 
     @property
     def create(self) -> list[str]:
-        """The statements that create the view's tables."""
+        """The statements that create the view's tables and their indexes."""
         clustered = "" if self.name == "postgresql" else " WITHOUT ROWID"
         types = _TYPES[self.name]
         packed = self.name == "postgresql"
         tables = [
             self.render(_create(t, types, clustered, packed=packed)) for t in VIEW_TABLES.values()
         ]
-        return tables + [self.render(i) for t in VIEW_TABLES.values() for i in _indexes(t)]
+        searched = [self.render(i) for t in VIEW_TABLES.values() for i in _searched(t)]
+        return tables + (searched if packed else []) + list(self.secondary.values())
+
+    @property
+    def secondary(self) -> dict[str, str]:
+        """The statements that create the secondary indexes, by index name: no write
+        needs them, so a catch-up into an empty view builds them after its rows."""
+        return {
+            name: self.render(statement)
+            for table in VIEW_TABLES.values()
+            for name, statement in _indexes(table).items()
+        }
+
+    def index(self, name: str) -> str:
+        """The exact, quoted name of one of the view's indexes (in the view's schema)."""
+        return f'"{name}"' if self.schema is None else f'"{self.schema}"."{name}"'
+
+    def drop_index(self, name: str) -> str:
+        """Drops one of the view's indexes, by its exact name, if it exists."""
+        return f"DROP INDEX IF EXISTS {self.index(name)}"
+
+    @property
+    def any_development(self) -> str:
+        """A row if the view holds any development's version."""
+        return self.render("SELECT 1 FROM {developments} LIMIT 1")
 
     @property
     def create_events(self) -> str:
@@ -342,6 +395,23 @@ class Dialect:
         return self.render(
             "SELECT DISTINCT dev_id FROM {claims} WHERE actor = :actor AND topic = :topic "
             f"AND occurred_earliest <= :day AND {_PINNED} ORDER BY dev_id"
+        )
+
+    @property
+    def claim_spans_by_day(self) -> str:
+        """`claimed_by_day`'s claim rows themselves: each development's versions that claim
+        the pair, with their story key, knowledge span, stance, occurred text and rank, and
+        how many versions the development has in all (a search of its primary key)."""
+        versions = (
+            "SELECT COUNT(*) FROM {developments} v WHERE v.dev_id = c.dev_id "
+            "AND v.recorded_from <= :pin AND v.recorded_until > :pin"
+        )
+        return self.render(
+            "SELECT c.dev_id, c.occurred_earliest, c.occurred_latest, c.known_from, "
+            f"c.known_until, c.stance, c.occurred, c.{rule.RANK}, ({versions}) "
+            "FROM {claims} c WHERE c.actor = :actor AND c.topic = :topic "
+            "AND c.occurred_earliest <= :day AND c.recorded_from <= :pin "
+            "AND c.recorded_until > :pin"
         )
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good

@@ -94,7 +94,7 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
         # of another schema version is dropped, by its tables' exact names, and
         # rebuilt from the events on the next read.
         with self.datastore.transaction(commit=False) as c:
-            if self._schema(c) == SCHEMA:
+            if self._schema(c) == SCHEMA and self._indexed(c):
                 return
         with self.datastore.get_connection(commit=True) as conn, _immediate(conn) as c:
             if self._schema(c) != SCHEMA:
@@ -106,6 +106,16 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
                 DIALECT.render("INSERT OR REPLACE INTO {tracking} VALUES (?, ?)"),
                 (SCHEMA_ROW, SCHEMA),
             )
+
+    def _indexed(self, c: SQLiteCursor) -> bool:
+        """Whether every secondary index is there (a first catch-up that stopped before
+        building them leaves them for the next open to build)."""
+        names = tuple(DIALECT.secondary)
+        marks = ", ".join("?" for _ in names)
+        c.execute(
+            f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ({marks})", names
+        )
+        return int(c.fetchone()[0]) == len(names)
 
     def _schema(self, c: SQLiteCursor) -> int | None:
         try:

@@ -10,6 +10,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from threading import get_ident
 from typing import Any
 
 from timeline.engine import _rule as rule
@@ -65,10 +66,12 @@ class SQLiteQueries(ViewQueries):
         self._lock = threading.Lock()
         self._versions: sqlite3.Cursor | None = None
         self._events = events_table
+        self._headed: dict[str, str] = {}  # run statements with the head beside, by statement
         self.application_name = application_name
         # A file's readers on other threads (a web server's) each query through a
         # connection of their own, so their statements run side by side in SQLite.
         self._local = threading.local()
+        self._main = threading.main_thread().ident  # whose reads share the first connection
         self._others: list[sqlite3.Connection] = []
         self._closed = False
 
@@ -89,7 +92,7 @@ class SQLiteQueries(ViewQueries):
         """This thread's connection: the first thread's is shared, under the lock."""
         if self._closed:
             raise ClosedError("the store is closed: open it again to read")
-        if self._shared_cache or threading.current_thread() is threading.main_thread():
+        if self._shared_cache or get_ident() == self._main:
             with self._lock, _open():
                 yield self._connection
             return
@@ -109,9 +112,7 @@ class SQLiteQueries(ViewQueries):
         # Steps the cursor only as far as the winning run: a pair may hold many claims.
         # The commonest read of all: on the shared connection it takes the lock
         # itself, with no context managers made per call.
-        if self._closed or not (
-            self._shared_cache or threading.current_thread() is threading.main_thread()
-        ):
+        if self._closed or not (self._shared_cache or get_ident() == self._main):
             return self._run_rows_elsewhere(statement, params)
         with self._lock:
             try:
@@ -137,6 +138,14 @@ class SQLiteQueries(ViewQueries):
 
     def winning_statement(self, possible: bool, scope: str = "") -> str:
         return sqlite_runs(self.dialect, possible, scope)
+
+    def headed(self, statement: str) -> str | None:
+        found = self._headed.get(statement)
+        if found is None and self._events is not None:
+            # The last event's rowid: the end of the table's b-tree, one descent.
+            head = f", (SELECT MAX(rowid) FROM {self._events}) FROM "
+            found = self._headed[statement] = statement.replace(" FROM ", head, 1)
+        return found
 
     def head(self) -> int:
         assert self._events is not None, "an in-memory store's head comes from its recorder"

@@ -40,6 +40,7 @@ __all__ = [
     "Step",
     "TopicChart",
     "comparison",
+    "on_day",
     "relations_chart",
     "retracted_markers",
     "series",
@@ -348,6 +349,13 @@ def topic_chart(
     start, end = _domain(charted, _known_day(day))
     description = registry.topics[ident].description
     return TopicChart(ident, description, known, start, end, tuple(charted))
+
+
+def on_day(chart: TopicChart, day: WhenLike | None) -> TopicChart:
+    """`chart` as `topic_chart(..., day=day)` makes it: only its domain depends on `day`,
+    so a chart read once serves every day a page's slider asks for."""
+    start, end = _domain(chart.series, _known_day(day))
+    return attrs.evolve(chart, start=start, end=end)
 
 
 def comparison(

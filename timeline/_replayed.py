@@ -28,6 +28,7 @@ from timeline.engine.when import When
 from timeline.projections import _listing as listing
 from timeline.projections._listing import StoryKey
 from timeline.projections._materialised import Materialised
+from timeline.projections._rows import ClaimSpan, claim_spans
 from timeline.projections.errors import QueryError
 
 __all__ = ["Replayed"]
@@ -71,10 +72,12 @@ class Replayed:
         known_at: dt.date | None,
         possible: bool,
         *,
-        pin: int,
+        pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> View:
-        """The story as of `day`, as known at `known_at`, folded from every development."""
+        """The story as of `day`, as known at `known_at`, folded from every development
+        (as of `pin`; None: as the store stands now)."""
+        pin = self.current() if pin is None else pin
         counted = self.developments(known_at, pin, day=day, possible=possible, scope=scope)
         return folded(tuple(counted), day, known_at, possible, "replay", self.registry(pin))
 
@@ -164,6 +167,10 @@ class Replayed:
     def claimed_by_day(self, key: PairKey, day: dt.date, pin: int) -> list[str]:
         """The ids of developments that ever claimed the pair (the day narrows nothing)."""
         return self.claimed_by(key, pin)
+
+    def claim_spans_by_day(self, key: PairKey, day: dt.date, pin: int) -> list[ClaimSpan]:
+        """The claim rows on the pair of every development that ever claimed it."""
+        return [span for entry in self._entries(pin) for span in claim_spans(entry, key)]
 
     def entries(self, pin: int, dev_ids: Iterable[str] | None = None) -> list[Entry]:
         """Everything recorded about some developments (default: all)."""

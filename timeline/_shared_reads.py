@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from timeline.engine.values import Development
     from timeline.projections._diff import Diff
     from timeline.projections._explain import Explanation
+    from timeline.projections._explain_page import ExplanationPage
     from timeline.projections._history import Change
     from timeline.projections._relations import Relations
 
@@ -260,6 +261,24 @@ class SharedReads(ABC):
             possible=possible,
             scope=scope_of(without_sources, only_reliability, min_reports=min_reports),
         )
+
+    def explain_page(
+        self,
+        actor: str,
+        topic: str,
+        as_of: WhenLike,
+        *,
+        known_at: WhenLike | None = None,
+        possible: bool = False,
+        skip: int = 0,
+        limit: int = 40,
+    ) -> ExplanationPage:
+        """A page of `explain(...)`: up to `limit` of its claims before the `skip` latest,
+        in story order (the winner and its run end the first page), with their count."""
+        from timeline.projections._explain_page import page_of
+
+        found = self.explain(actor, topic, as_of, known_at=known_at, possible=possible)
+        return page_of(found, skip, limit)
 
     def relations(
         self,

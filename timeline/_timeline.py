@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from timeline.engine._rule import Claimed, Entry, PairKey, Scope
     from timeline.engine.values import Correction, Development, Ranking, Retraction, Revision, Topic
     from timeline.engine.when import When, WhenLike
+    from timeline.projections._explain_page import ExplanationPage
     from timeline.projections._listing import StoryKey
 
 # The store, the view and the loader are imported when first opened or used:
@@ -304,8 +305,10 @@ class Timeline(SharedReads, SharedWrites):
     def _as_of(
         self, on: dt.date, known: dt.date | None, possible: bool, at: int | None, scope: Scope
     ) -> View:
-        """The reader's answer as of `on` (at store position `at`)."""
-        return self.reads.as_of(on, known, possible, pin=self._pin(at), scope=scope)
+        """The reader's answer as of `on` (at store position `at`; by default, the position
+        the reader has caught up to at the view's first read)."""
+        pin = None if at is None else self._pin(at)
+        return self.reads.as_of(on, known, possible, pin=pin, scope=scope)
 
     def _tentative(self, on: dt.date, known: dt.date | None, scope: Scope) -> list[PairKey]:
         """The pairs whose position counting what possibly occurred is tentative, read by
@@ -329,6 +332,38 @@ class Timeline(SharedReads, SharedWrites):
         """The days on which what is known about some development changes (the union of
         every entry's `knowledge_days`)."""
         return self.reads.knowledge_days(self._pin())
+
+    def explain_page(
+        self,
+        actor: str,
+        topic: str,
+        as_of: WhenLike,
+        *,
+        known_at: WhenLike | None = None,
+        possible: bool = False,
+        skip: int = 0,
+        limit: int = 40,
+    ) -> ExplanationPage:
+        """A page of `explain(...)`, decoding only the developments it shows: the others'
+        statuses come from the view's claim rows (see `projections._explain_page`)."""
+        from timeline.engine.when import as_day
+        from timeline.projections._explain_page import explain_page
+        from timeline.projections.errors import QueryError
+
+        if skip < 0 or limit < 1:
+            raise QueryError(f"a page skips 0 or more claims and shows 1 or more: {skip}, {limit}")
+        key, day = self._pair(actor, topic), as_day(as_of)
+        pin = self._pin()
+        return explain_page(
+            self.reads.claim_spans_by_day(key, day, pin),
+            lambda dev_ids: self.reads.entries(pin, dev_ids),
+            *key,
+            day,
+            known_at=day_of(known_at),
+            possible=possible,
+            skip=skip,
+            limit=limit,
+        )
 
     def _claiming_by(self, key: PairKey, day: dt.date) -> list[Entry]:
         """The entries of the developments that claimed the pair in a version begun by `day`."""

@@ -9,11 +9,13 @@ why, when `TIMELINE_TEST_POSTGRES_URL` is unset.  A new backend adds a subclass 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
 import attrs
+import pendulum
 import pytest
 from eventsourcing.persistence import Notification
 
@@ -28,6 +30,7 @@ from timeline.engine._bulk import BulkWrite
 from timeline.engine._copying import copy_events
 from timeline.engine.aggregates import stream_id
 from timeline.engine.config import StoreConfig
+from timeline.projections._explain_page import explain_page, page_of
 from timeline.projections._views import view_for
 
 
@@ -238,6 +241,47 @@ class BackendContract:
             claim = StanceClaim("TUR", "s400-purchase", "opposes")
             target.record(agreement(id="after-the-move", occurred="2019-06", claims=[claim]))
             assert target.head == source.head + 1
+
+    def test_a_page_of_an_explanation_is_the_slice_of_the_whole_one(
+        self, timeline: Timeline
+    ) -> None:
+        # `explain_page` reads the view's claim rows (its own statement on each backend)
+        # and decodes only what the page shows; the page is the whole answer's slice.
+        timeline.load(Path(seeds.__file__).parent)
+        timeline.revise(
+            "s400-supply-agreement", reported="2019-02-01", reason="a later report", occurred="2017"
+        )
+        timeline.retract("patriot-sale-approved", reported="2019-03-01", reason="withdrawn")
+        shown = 0
+        for actor in ("TUR", "USA", "RUS"):
+            for topic in timeline.registry.topics:
+                for known_at in (None, "2018-06-30", "2019-02-15"):
+                    whole = timeline.explain(actor, topic, "2019-12-31", known_at=known_at)
+                    for skip, limit in ((0, 40), (0, 1), (1, 2)):
+                        page = timeline.explain_page(
+                            actor, topic, "2019-12-31", known_at=known_at, skip=skip, limit=limit
+                        )
+                        assert page == page_of(whole, skip, limit)
+                        # Every plain development stood in for until shown: in a
+                        # story this small, the page would decode them all.
+                        pin, key = timeline.reads.current(), (actor, topic)
+                        day = pendulum.Date(2019, 12, 31)
+                        known = None if known_at is None else When(known_at).latest
+                        stood_in = explain_page(
+                            timeline.reads.claim_spans_by_day(key, day, pin),
+                            functools.partial(timeline.reads.entries, pin),
+                            actor,
+                            topic,
+                            day,
+                            known_at=known,
+                            possible=False,
+                            skip=skip,
+                            limit=limit,
+                            ahead=0,
+                        )
+                        assert stood_in == page
+                        shown += len(page.explanation.claims)
+        assert shown > 0
 
     def test_a_store_that_holds_events_is_refused_a_copy_and_left_as_it_was(
         self, source: Timeline, url: str

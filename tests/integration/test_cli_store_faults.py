@@ -25,7 +25,7 @@ def _env(home: Path) -> dict[str, str]:
 def _story(db: Path) -> int:
     with Timeline.open(f"sqlite:///{db}") as tl:
         tl.load(article_folder())
-        tl.as_of("2019")
+        tl.as_of("2019").positions()  # read: the view catches up
         head = tl.head
     with sqlite3.connect(db) as conn:  # everything into the file itself, none in the WAL
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -27,7 +27,7 @@ def test_rebuilding_an_sqlite_view_keeps_the_users_tables(tmp_path: Path) -> Non
     db = tmp_path / "story.db"
     with Timeline.open(f"sqlite:///{db}") as tl:
         fill(tl, [agreement(reported="2018-12-20")])
-        tl.as_of("2019")
+        tl.as_of("2019").positions()  # read: the view catches up
     with sqlite3.connect(db) as conn:
         for name in USER_TABLES:
             conn.execute(f'CREATE TABLE "{name}" (note TEXT)')
@@ -45,7 +45,7 @@ def test_rebuilding_a_postgres_view_keeps_the_users_tables(postgres_url: str) ->
     schema = postgres_url.rsplit("schema=", 1)[1]
     with Timeline.open(postgres_url) as tl:
         fill(tl, [agreement(reported="2018-12-20")])
-        tl.as_of("2019")
+        tl.as_of("2019").positions()  # read: the view catches up
     base = postgres_url.split("?")[0]
     with psycopg.connect(base, autocommit=True) as conn:
         for name in USER_TABLES:

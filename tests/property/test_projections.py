@@ -248,18 +248,42 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         assert fast == slow
         assert fast.position == tl.as_of(day, known_at, possible=possible).position(*pair)
 
-    @rule(day=days(), known_at=knowledge, development=developments())
+    @rule(day=days(), known_at=knowledge, development=developments(), pair=pairs)
     def a_view_keeps_its_moment(
-        self, day: pendulum.Date, known_at: pendulum.Date | None, development: Development
+        self,
+        day: pendulum.Date,
+        known_at: pendulum.Date | None,
+        development: Development,
+        pair: tuple[str, str],
     ) -> None:
         tl = self.timeline
         fast, slow = both(tl, lambda t: t.as_of(day, known_at))
+        # A view's moment is its first read (one lookup), not the as_of() call.
+        assert fast.position(*pair) == slow.position(*pair)
         try:
             tl.record(development)
             tl.revise(development.id, reported="2019", reason="r", summary="Later.")
         except DuplicateError:
             pass
         assert tl.as_of(day, known_at).source == "materialised"  # caught up past `fast`
+        assert fast.positions() == slow.positions()
+        assert fast.developments() == slow.developments()
+        assert fast.position(*pair) == slow.position(*pair)
+
+    @rule(day=days(), known_at=knowledge, development=developments(), pair=pairs)
+    def a_view_answers_as_of_its_first_read(
+        self,
+        day: pendulum.Date,
+        known_at: pendulum.Date | None,
+        development: Development,
+        pair: tuple[str, str],
+    ) -> None:
+        tl = self.timeline
+        fast = tl.as_of(day, known_at)
+        with suppress(DuplicateError):
+            tl.record(development)  # after the as_of() call, before the view's first read
+        slow = tl.reading(Replayed).as_of(day, known_at)
+        assert fast.position(*pair) == slow.position(*pair)
         assert fast.positions() == slow.positions()
         assert fast.developments() == slow.developments()
 

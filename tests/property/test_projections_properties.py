@@ -33,6 +33,7 @@ from timeline.engine.when import LAST_DAY
 from timeline.projections._diff import Diff, diff_positions
 from timeline.projections._explain import explain
 from timeline.projections._history import history
+from timeline.projections._listing import mentions
 from timeline.projections._materialised import Materialised
 from timeline.projections._projection import StoryProjection, default_mapper
 from timeline.projections._rows import KNOWN_FOREVER, claim_rows, development_rows, versions
@@ -199,6 +200,7 @@ def test_rows_read_from_the_stored_json_equal_the_decoded_ones(development: Deve
         development.id,
         claim_rows(spans),
         development_rows(spans, mapper.transcoder.encode, development, 7)[0],
+        mentions(development),
     )
     changed = recorded_rows(stored.state.replace(b'"stanceclaim"', b'"claim"'), 7)
     # No claims: nothing of another shape to notice.

@@ -49,6 +49,7 @@ from timeline.engine import (
     StanceClaim,
     When,
 )
+from timeline.projections._explain_page import ExplanationPage, explain_page
 from timeline.web import payloads
 from timeline.web.models import ExplanationOut
 
@@ -236,6 +237,58 @@ def test_the_web_pages_of_an_explanation_joined_are_the_whole_explanation(
             skip, pages = page["earlier"], pages + 1
         assert joined == whole["claims"]
         assert pages == max(1, -(-len(found.claims) // limit))
+
+
+def stood_in_page(
+    tl: Timeline,
+    pair: tuple[str, str],
+    day: pendulum.Date,
+    known_at: pendulum.Date | None,
+    possible: bool,
+    skip: int,
+    limit: int,
+) -> ExplanationPage:
+    """`tl.explain_page(...)` with no development decoded ahead of the first pass."""
+    pin = tl.reads.current()
+    return explain_page(
+        tl.reads.claim_spans_by_day(pair, day, pin),
+        lambda dev_ids: tl.reads.entries(pin, dev_ids),
+        *pair,
+        day,
+        known_at=known_at,
+        possible=possible,
+        skip=skip,
+        limit=limit,
+        ahead=0,
+    )
+
+
+@pytest.mark.parametrize("path", PATHS)
+@given(corrected_stories(), pairs, st.booleans(), st.integers(0, 6), st.integers(1, 4), st.data())
+def test_a_page_read_on_its_own_is_the_slice_of_the_whole_explanation(
+    path: str,
+    story: Story,
+    pair: tuple[str, str],
+    possible: bool,
+    skip: int,
+    limit: int,
+    data: st.DataObject,
+) -> None:
+    # `explain_page` decodes only what the page shows, the rest stood in for by the
+    # view's claim rows: the page must be the very slice of the whole explanation.
+    with recorded(story, path) as (tl, model):
+        day = data.draw(near(model), label="day")
+        known_at = data.draw(maybe_near(model), label="known_at")
+        whole = tl.explain(*pair, day, known_at=known_at, possible=possible)
+        page = tl.explain_page(
+            *pair, day, known_at=known_at, possible=possible, skip=skip, limit=limit
+        )
+        assert payloads.explanation_page(page, str) == payloads.explanation(
+            whole, str, skip=skip, limit=limit
+        )
+        # And with every plain development stood in for until it is shown (at a
+        # million, most are; in a story this small, the page would decode them all).
+        assert stood_in_page(tl, pair, day, known_at, possible, skip, limit) == page
 
 
 @pytest.mark.parametrize("path", PATHS)

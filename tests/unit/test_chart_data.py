@@ -239,3 +239,16 @@ def test_a_comparison_with_an_empty_side_spans_the_other_sides_data(story: Timel
     assert (pair.then.start, pair.then.end) == (alone.start, alone.end)
     assert (pair.now.start, pair.now.end) == (alone.start, alone.end)
     assert pair.then.start.year == 2017
+
+
+@pytest.mark.parametrize("known_at", [None, "2018-06-30"])
+@pytest.mark.parametrize("day", [None, "1990-01-01", "2018-12-18", "2019-07", "2040-01-01"])
+def test_a_chart_read_once_serves_every_day(
+    story: Timeline, known_at: str | None, day: str | None
+) -> None:
+    # The web page reads a topic's chart once per knowledge day and moves its domain to
+    # each day the slider asks for: that must be the chart read for the day itself.
+    for topic in story.registry.topics:
+        undated = charts.topic_chart(story, topic, known_at=known_at)
+        dated = charts.topic_chart(story, topic, known_at=known_at, day=day)
+        assert charts.on_day(undated, day) == dated

@@ -55,3 +55,47 @@ def test_a_table_refuses_an_unknown_key_kind_or_listed_column() -> None:
         Column("a", "varchar")
     with pytest.raises(ValueError, match="no columns"):
         VIEW_TABLES["claims"].listed("actor", "nonesuch")
+
+
+def test_postgres_searches_claims_and_developments_by_a_plain_index_on_their_key_s_lead() -> None:
+    # No primary key: a heap and one narrower index, which every read and close
+    # searches by; SQLite keeps each table clustered by its whole key.
+    for name in ("claims", "developments"):
+        table = VIEW_TABLES[name]
+        assert table.searched_by == table.key[: len(table.searched_by)]
+        create = next(
+            s
+            for s in POSTGRES.create
+            if s.startswith(f'CREATE TABLE IF NOT EXISTS "story"."{PREFIX}{name}"')
+        )
+        assert "PRIMARY KEY" not in create
+        [index] = [s for s in POSTGRES.create if f"{PREFIX}{name}_key " in s]
+        assert index.endswith(f"({', '.join(table.searched_by)})")
+        assert not any(f"{PREFIX}{name}_key " in s for s in SQLITE.create)
+    with pytest.raises(ValueError, match="must lead its key"):
+        Table("t", (Column("a", "text"), Column("b", "text")), ("a", "b"), searched_by=("b",))
+
+
+def test_the_secondary_indexes_can_be_dropped_and_made_again_by_name() -> None:
+    conn = sqlite3.connect(":memory:")
+    for statement in SQLITE.create:
+        conn.execute(statement)
+    names = set(SQLITE.secondary)
+    assert names == {f"{PREFIX}developments_1"}
+    listed = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    assert names <= {row[0] for row in conn.execute(listed)}
+    for name in names:
+        conn.execute(SQLITE.drop_index(name))
+    assert not names & {row[0] for row in conn.execute(listed)}
+    for statement in SQLITE.secondary.values():
+        conn.execute(statement)
+    assert names <= {row[0] for row in conn.execute(listed)}
+    assert POSTGRES.drop_index("x") == 'DROP INDEX IF EXISTS "story"."x"'
+
+
+def test_every_reliability_has_its_own_code() -> None:
+    from timeline.engine.values import Reliability
+    from timeline.projections._schema import RELIABILITY_CODES
+
+    assert set(RELIABILITY_CODES) == {r.value for r in Reliability}
+    assert len(set(RELIABILITY_CODES.values())) == len(RELIABILITY_CODES)

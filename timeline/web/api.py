@@ -170,8 +170,12 @@ def explain(
     known = params.day("known_at", known_at)
     who = params.name(registry, "actor", "actor", actor)
     what = params.name(registry, "topic", "topic", topic)
-    found = story.read(lambda tl: tl.explain(who, what, on, known_at=known, possible=possible))
-    return payloads.explanation(found, story.names(), skip=skip, limit=limit)
+    found = story.read(
+        lambda tl: tl.explain_page(
+            who, what, on, known_at=known, possible=possible, skip=skip, limit=limit
+        )
+    )
+    return payloads.explanation_page(found, story.names())
 
 
 @router.get("/developments", response_model=models.DevelopmentsOut, responses=ERRORS)

@@ -21,6 +21,8 @@ Marked = Annotated[
     str | None, Query(description="draw a line at this EDTF day (the page's 'as of')")
 ]
 MEDIA = {"png": "image/png", "svg": "image/svg+xml"}
+# How many topic charts' data (per topic and knowledge day) each process keeps.
+TOPIC_DATA_KEPT = 8
 IMAGES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/png": {}, "image/svg+xml": {}}, "description": "The chart"},
     **ERRORS,
@@ -52,11 +54,15 @@ def topic_image(
     what = name(story.registry, "topic", "topic", topic)
     known, marked = day("known_at", known_at), day("day", day_)
 
-    def draw() -> bytes:
+    def read() -> charts.TopicChart:
         entries = _retracted(story)
-        chart = story.read(
-            lambda tl: charts.topic_chart(tl, what, known_at=known, day=marked, entries=entries)
-        )
+        return story.read(lambda tl: charts.topic_chart(tl, what, known_at=known, entries=entries))
+
+    def draw() -> bytes:
+        # The chart's data is read once per knowledge day: a day only moves its domain.
+        # A few are kept: at a million developments one holds hundreds of thousands of steps.
+        undated = story.drawn(("topic-data", what, known), read, keep=TOPIC_DATA_KEPT)
+        chart = charts.on_day(undated, marked)
         return render.to_bytes(render.topic_figure(chart, day=marked), format)
 
     return _image(story.drawn(("topic", what, known, marked, format), draw, shared=True), format)

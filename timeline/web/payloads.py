@@ -13,6 +13,7 @@ from timeline.engine.values import Development, Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When
 from timeline.projections._diff import Diff
 from timeline.projections._explain import Explanation
+from timeline.projections._explain_page import ExplanationPage, page_of
 from timeline.projections._history import Change
 from timeline.projections._relations import Relations
 from timeline.projections.export import development_record, position_record
@@ -24,6 +25,7 @@ __all__ = [
     "development",
     "diff",
     "explanation",
+    "explanation_page",
     "position",
     "relations",
     "span",
@@ -103,7 +105,12 @@ def explanation(
 ) -> dict[str, Any]:
     """The rule, the position and the claims with their status and reason: every claim,
     or with `limit` the page of them before the `skip` latest (see `Explanation.latest`)."""
-    shown, earlier = value.latest(skip, limit or max(1, len(value.claims)))
+    return explanation_page(page_of(value, skip, limit or max(1, len(value.claims))), names)
+
+
+def explanation_page(page: ExplanationPage, names: Names) -> dict[str, Any]:
+    """`explanation` of a page read on its own (`Timeline.explain_page`)."""
+    value = page.explanation
     return {
         "actor": value.actor,
         "topic": value.topic,
@@ -120,11 +127,11 @@ def explanation(
                 "reason": c.reason,
                 "development": development(c.development),
             }
-            for c in shown
+            for c in value.claims
         ],
-        "total": len(value.claims),
-        "skip": skip,
-        "earlier": earlier,
+        "total": page.total,
+        "skip": page.skip,
+        "earlier": page.earlier,
     }
 
 

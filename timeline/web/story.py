@@ -107,11 +107,14 @@ class Story:
         actors = self.registry.actors
         return lambda ident: actors[ident].name if ident in actors else ident
 
-    def drawn(self, key: Hashable, draw: Callable[[], T], *, shared: bool = False) -> T:
+    def drawn(
+        self, key: Hashable, draw: Callable[[], T], *, shared: bool = False, keep: int = 0
+    ) -> T:
         """A chart's bytes (or any answer), made once per store position and kept.
 
         Requests for an answer being made wait for that one instead of making it again;
-        a `shared` answer (bytes) is made once by every process serving the store.
+        a `shared` answer (bytes) is made once by every process serving the store.  Of
+        each kind, the `keep` (default: the story's own number) used last are kept.
         """
         full = (key, self.read(lambda tl: tl.position))
         kind = key[0] if isinstance(key, tuple) and key else key
@@ -137,7 +140,7 @@ class Story:
                     self._drawing.pop(full, None)
             with self._lock:
                 kept[full] = made
-                while len(kept) > self._keep:
+                while len(kept) > (keep or self._keep):
                     kept.popitem(last=False)
         return made
 
