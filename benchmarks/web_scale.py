@@ -55,6 +55,14 @@ DAYS = [f"{y}-{m:02d}-15" for y in range(2001, 2021, 2) for m in (3, 9)]
 KNOWN = ["", "", "2010-06-30", "2015-12-31", "2019-01-01"]
 
 
+def _partner(rng: random.Random, pairs: list[tuple[str, str]], actor: str) -> str:
+    """Another actor than `actor`: relations of an actor with itself are refused (400)."""
+    while True:
+        other = rng.choice(pairs)[0]
+        if other != actor:
+            return other
+
+
 def request(
     rng: random.Random, pairs: list[tuple[str, str]], lookups: bool
 ) -> tuple[str, str, dict[str, str]]:
@@ -65,7 +73,7 @@ def request(
     """
     day, known = rng.choice(DAYS), rng.choice(KNOWN)
     actor, topic = rng.choice(pairs)
-    other = rng.choice(pairs)[0]
+    other = _partner(rng, pairs, actor)
     year = day[:4]
     versus = {"d1": day, "known_at": known or "2012", "vs_known_at": "9999"}
     mix: list[tuple[float, tuple[str, str, dict[str, str]]]] = [
@@ -99,7 +107,7 @@ def page_request(
     """
     day, known = rng.choice(DAYS), rng.choice(KNOWN)
     actor, topic = rng.choice(pairs)
-    other = rng.choice(pairs)[0]
+    other = _partner(rng, pairs, actor)
     axis = {"limit": "5000", "known_at": known}
     versus = {"d1": day, "known_at": known or "2012", "vs_known_at": "9999-12-31"}
     why = {"actor": actor, "topic": topic, "day": day, "known_at": known}
