@@ -29,7 +29,7 @@ from timeline.engine.values import Development, Rank, Ranking, Stance
 from timeline.projections._rows import day_of, known_ordinal, versions
 from timeline.projections.errors import QueryError
 
-__all__ = ["Claim", "Explanation", "explain"]
+__all__ = ["Claim", "Explanation", "check_page", "explain"]
 
 COUNTED = ("winner", "supporting", "beaten")
 
@@ -80,11 +80,16 @@ class Explanation:
         The latest claims come first because the winner and its run end there: a page
         shows what set the position however long the pair's history is.
         """
-        if skip < 0 or limit < 1:
-            raise QueryError(f"a page skips 0 or more claims and shows 1 or more: {skip}, {limit}")
+        check_page(skip, limit)
         end = max(0, len(self.claims) - skip)
         start = max(0, end - limit)
         return self.claims[start:end], (len(self.claims) - start if start > 0 else None)
+
+
+def check_page(skip: int, limit: int) -> None:
+    """Raises `QueryError` unless a page skips 0 or more claims and shows 1 or more."""
+    if skip < 0 or limit < 1:
+        raise QueryError(f"a page skips 0 or more claims and shows 1 or more: {skip}, {limit}")
 
 
 def _source(development: Development) -> str:

@@ -12,7 +12,7 @@ rows computed from the fully decoded event.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -24,6 +24,8 @@ from timeline.projections._schema import RELIABILITY_CODES
 
 __all__ = ["recorded_rows"]
 
+T = TypeVar("T")
+
 
 # msgspec parses JSON straight into these typed records, reading only the fields
 # the rows need and skipping the rest (summary, quotes, timestamps): about half the
@@ -31,60 +33,38 @@ __all__ = ["recorded_rows"]
 # ValidationError (a ValueError), and the event is then decoded in full.
 
 
-class _Text(msgspec.Struct):
-    """A value the transcoder wraps (`{"_type_": ..., "_data_": ...}`) holding text."""
+class _Wrapped(msgspec.Struct, Generic[T]):
+    """A value the transcoder wraps as `{"_type_": kind, "_data_": data}`."""
 
     kind: str = msgspec.field(name="_type_")
-    data: str = msgspec.field(name="_data_")
-
-
-class _Number(msgspec.Struct):
-    """A wrapped value holding a whole number (never a bool)."""
-
-    kind: str = msgspec.field(name="_type_")
-    data: int = msgspec.field(name="_data_")
+    data: T = msgspec.field(name="_data_")
 
 
 class _ClaimData(msgspec.Struct):
     actor: str
     topic: str
-    stance: _Number
+    stance: _Wrapped[int]  # a whole number (never a bool)
     rank: Any = msgspec.UNSET  # recorded claims are normal: a rank is decoded in full
-
-
-class _Claim(msgspec.Struct):
-    kind: str = msgspec.field(name="_type_")
-    data: _ClaimData = msgspec.field(name="_data_")
 
 
 class _SourceData(msgspec.Struct):
     publisher: str
-    reliability: _Text
-
-
-class _Source(msgspec.Struct):
-    kind: str = msgspec.field(name="_type_")
-    data: _SourceData = msgspec.field(name="_data_")
+    reliability: _Wrapped[str]
 
 
 class _DevelopmentData(msgspec.Struct):
     id: str
-    occurred: _Text
-    reported: _Text
-    source: _Source
+    occurred: _Wrapped[str]
+    reported: _Wrapped[str]
+    source: _Wrapped[_SourceData]
     actors: list[str]
-    claims: list[_Claim]
+    claims: list[_Wrapped[_ClaimData]]
     targets: list[str] = []
     reports: Any = msgspec.UNSET  # several reports: decoded in full, counting their origins
 
 
-class _Development(msgspec.Struct):
-    kind: str = msgspec.field(name="_type_")
-    data: _DevelopmentData = msgspec.field(name="_data_")
-
-
 class _Recorded(msgspec.Struct):
-    development: _Development
+    development: _Wrapped[_DevelopmentData]
 
 
 _decode = msgspec.json.Decoder(_Recorded).decode

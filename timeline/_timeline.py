@@ -347,11 +347,10 @@ class Timeline(SharedReads, SharedWrites):
         """A page of `explain(...)`, decoding only the developments it shows: the others'
         statuses come from the view's claim rows (see `projections._explain_page`)."""
         from timeline.engine.when import as_day
+        from timeline.projections._explain import check_page
         from timeline.projections._explain_page import explain_page
-        from timeline.projections.errors import QueryError
 
-        if skip < 0 or limit < 1:
-            raise QueryError(f"a page skips 0 or more claims and shows 1 or more: {skip}, {limit}")
+        check_page(skip, limit)  # before any read
         key, day = self._pair(actor, topic), as_day(as_of)
         pin = self._pin()
         return explain_page(
