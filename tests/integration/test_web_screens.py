@@ -127,6 +127,6 @@ def test_the_axis_speaks_in_dates_and_words_at_a_legible_size(page: Page) -> Non
 def test_the_charts_keep_a_readable_size(page: Page) -> None:
     image = page.page.locator("#chart-topic")
     image.wait_for()
-    page.page.wait_for_function("document.querySelector('#chart-topic').naturalWidth > 0")
+    page.page.wait_for_function("() => document.querySelector('#chart-topic').naturalWidth > 0")
     width = image.evaluate("n => n.getBoundingClientRect().width")
     assert width >= 700  # about its drawn size: 10pt text stays about 10px
