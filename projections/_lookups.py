@@ -20,6 +20,7 @@ from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
 from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Rank, Stance
 from timeline.engine.when import When
+from timeline.projections._rows import occurred_text
 
 if TYPE_CHECKING:
     from timeline.projections._materialised import Materialised
@@ -46,15 +47,22 @@ _PAIR = itemgetter(0, 1)
 _STANCES = {stance.value: stance for stance in Stance}
 
 
+def _occurred(row: Sequence[Any], at: int) -> When:
+    """The occurred span of a claim row whose stored text is at `at`, and its span's first
+    and last days after its rank (`projections._rows.stored_claim`)."""
+    return _when(occurred_text(row[at], row[at + 2], row[at + 3]))
+
+
 def claimed(row: tuple[Any, ...]) -> Claimed:
-    """The claim a row (dev_id, stance, occurred, rank) of a run statement stands for."""
-    dev_id, stance, occurred, tier = row
+    """The claim a row (dev_id, stance, occurred, rank, occurred earliest and latest) of a
+    run statement stands for."""
+    dev_id, stance, _, tier = row[:4]
     rank = Rank.NORMAL if tier == 0 else Rank.of_tier(tier)
-    return Claimed(dev_id, _when(occurred), _STANCES.get(stance) or Stance(stance), rank)
+    return Claimed(dev_id, _occurred(row, 2), _STANCES.get(stance) or Stance(stance), rank)
 
 
 def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Position | None:
-    """The position that rows (dev_id, stance, occurred, rank) of a winning run, latest
+    """The position that rows (as `claimed` reads them) of a winning run, latest
     first as a run statement gives them, make (`rule.position` on the run in story
     order, with no `Claimed` made for each row and no row copied)."""
     if not rows:
@@ -62,26 +70,28 @@ def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Posi
     winner = rows[0]
     stance = _STANCES.get(winner[1]) or Stance(winner[1])
     if len(rows) == 1:
-        return rule.held(key, stance, _when(winner[2]), (winner[0],), _when(winner[2]), day)
+        since = _occurred(winner, 2)
+        return rule.held(key, stance, since, (winner[0],), since, day)
     evidence = tuple([row[0] for row in reversed(rows)])
-    return rule.held(key, stance, _when(rows[-1][2]), evidence, _when(winner[2]), day)
+    return rule.held(key, stance, _occurred(rows[-1], 2), evidence, _occurred(winner, 2), day)
 
 
 def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey, Position]:
     """The positions, sorted by pair, that rows of every pair's winning run make.
 
-    Each row is (actor, topic, dev_id, stance, occurred, rank), a pair's rows
+    Each row is (actor, topic, dev_id, stance, occurred, rank, occurred earliest and
+    latest), a pair's rows
     together and in story order (`projections._winning`).  The same as `held_by`
     on each pair's rows, with no row copied: this runs once for every pair.
     """
     found: dict[PairKey, Position] = {}
-    held, stances, when = rule.held, _STANCES, _when
+    held, stances = rule.held, _STANCES
     for key, group in groupby(rows, _PAIR):
         run = list(group)
         winner = run[-1]
         stance = stances.get(winner[3]) or Stance(winner[3])
         evidence = (winner[2],) if len(run) == 1 else tuple([row[2] for row in run])
-        found[key] = held(key, stance, when(run[0][4]), evidence, when(winner[4]), day)
+        found[key] = held(key, stance, _occurred(run[0], 4), evidence, _occurred(winner, 4), day)
     # The statements order rows by pair, but PostgreSQL by its collation: sort as Python does.
     return dict(sorted(found.items()))
 

@@ -40,7 +40,7 @@ from timeline.projections._queries import (
     ViewQueries,
     streams_of,
 )
-from timeline.projections._rows import ClaimSpan, known_ordinal
+from timeline.projections._rows import ClaimSpan, known_ordinal, occurred_text
 from timeline.projections._sql import scoped
 from timeline.projections._views import view_for
 from timeline.projections._winning import tentative_pairs
@@ -321,7 +321,7 @@ class Materialised:
                 },
             )
         else:
-            where, params = _scoped(day, known_at, pin, scope)
+            where, params = _scoped(day, known_at, pin, scope, claims=True)
             params["actor"], params["topic"] = key
         preferred = self._preferred if pin <= self._preferred_at else self.preferred(pin)
         if key in preferred:
@@ -347,7 +347,7 @@ class Materialised:
         scope: Scope = EVERYTHING,
     ) -> dict[PairKey, Position]:
         """Every position at once: each pair's winning run read in one statement."""
-        where, params = _scoped(day, known_at, pin, scope)
+        where, params = _scoped(day, known_at, pin, scope, claims=True)
         statement = self.queries.winning_statement(possible, where)
         return self._pinned(pin, lambda: positions_of(self.queries.query(statement, params), day))
 
@@ -356,7 +356,7 @@ class Materialised:
     ) -> list[PairKey]:
         """The pairs, sorted, whose position counting what possibly occurred is tentative:
         one statement, one index search per pair, no position built."""
-        where, params = _scoped(day, known_at, pin, scope)
+        where, params = _scoped(day, known_at, pin, scope, claims=True)
         statement = tentative_pairs(self.queries.dialect, where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         return [(actor, topic) for actor, topic in rows]
@@ -380,7 +380,7 @@ class Materialised:
         self, key: PairKey, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
     ) -> list[Claimed]:
         """Every claim on one pair known at `known_at`, in story order."""
-        where, params = _scoped(None, known_at, pin, scope)
+        where, params = _scoped(None, known_at, pin, scope, claims=True)
         params.update(actor=key[0], topic=key[1])
         statement = self.queries.dialect.claims(where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
@@ -588,7 +588,10 @@ class Materialised:
         params = {"actor": key[0], "topic": key[1], "day": day.toordinal(), "pin": pin}
         statement = self.queries.dialect.claim_spans_by_day
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
-        return [ClaimSpan(*row) for row in rows]
+        # Each row's occurred text is as `claims` stores it: made whole from its span.
+        return [
+            ClaimSpan(*row[:6], occurred_text(row[6], row[1], row[2]), *row[7:]) for row in rows
+        ]
 
     def corrected(self, pin: int) -> list[Entry]:
         """The entries of the streams with a revision, ranking or retraction, as of `pin`."""
@@ -660,11 +663,11 @@ def _descendants(materialised: Materialised, positions: LazyPositions, actor: st
 
 
 def _scoped(
-    day: dt.date | None, known_at: dt.date | None, pin: int, scope: Scope
+    day: dt.date | None, known_at: dt.date | None, pin: int, scope: Scope, *, claims: bool = False
 ) -> tuple[str, dict[str, Any]]:
     if scope is EVERYTHING or scope.everything:
         return "", _params(day, known_at, pin)
-    where, params = scoped(scope)
+    where, params = scoped(scope, claims=claims)
     return where, {**_params(day, known_at, pin), **params}
 
 

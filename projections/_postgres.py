@@ -91,8 +91,12 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
         self.insert_tracking_schema()
 
     def build_indexes(self) -> None:
+        # Called when a first catch-up (or a rebuild) ends: the key indexes it filled row
+        # by row, at random, are rebuilt from sorted rows, about two thirds their size.
         with self.writing() as c:
             self._build_missing(c)
+            for statement in self.dialect.repacked:
+                c.execute(statement)
 
     def _build_missing(self, c: Any) -> None:
         # Two builders at once (a catch-up ending, another process opening the view) would

@@ -43,6 +43,7 @@ from timeline.projections._rows import (
     DevelopmentRow,
     claim_rows,
     development_rows,
+    stored_claim,
     versions,
 )
 from timeline.projections._wire import recorded_rows
@@ -144,11 +145,13 @@ Mention = tuple[str, int, int, str]  # actor, occurred latest and earliest, dev_
 
 
 def _named(entry: Entry) -> set[Mention]:
-    """Every actor any version of the entry's development names, with that version's span."""
+    """Every actor any version of the entry's development names but does not claim in,
+    with that version's span: a claimant's mention is its claim row, which keeps the
+    same actor, span and id (reads of mentions search `claims` too)."""
     return {
         (actor, d.occurred.latest.toordinal(), d.occurred.earliest.toordinal(), d.id)
         for _, _, d in versions(entry)
-        for actor in mentions(d)
+        for actor in mentions(d) - {claim.actor for claim in d.claims}
     }
 
 
@@ -197,7 +200,9 @@ class _Run:
         self._keep(stored, n)
         old_claims, old_versions = self._rows(previous, origin) if previous else ([], [])
         new_claims, new_versions = self._rows(entry, origin)
-        self.claims.replace(old_claims, new_claims, n)
+        self.claims.replace(
+            [stored_claim(row) for row in old_claims], [stored_claim(row) for row in new_claims], n
+        )
         self.developments.replace(old_versions, new_versions, n)
         self.pairs.update((row.actor, row.topic) for row in new_claims)
         self.preferred.update((row.actor, row.topic) for row in new_claims if row.rank > 0)
@@ -218,11 +223,13 @@ class _Run:
         self.undecoded[stream] = stored
         self.origins[stream] = n
         self._keep(stored, n)
-        self.claims.add(claims, n)
+        self.claims.add([stored_claim(row) for row in claims], n)
         self.developments.add((version,), n)
         self.pairs.update((row.actor, row.topic) for row in claims)
         span = (version.occurred_latest, version.occurred_earliest, version.dev_id)
-        self.first_mentions.update((actor, *span) for actor in named)
+        # A claimant's mention is its claim row (`_named`).
+        claimants = {row.actor for row in claims}
+        self.first_mentions.update((actor, *span) for actor in named if actor not in claimants)
 
     def add_registered(self, event: Any, stored: StoredEvent, n: int) -> None:
         """Adds the registry row of an actor or topic."""

@@ -35,7 +35,8 @@ Row = Sequence[Any]
 # Streams read in one statement by `ViewRecorder.streams` (well under SQLite's limit
 # of parameters per statement).
 STREAMS_AT_ONCE = 500
-# A run statement's row is (dev_id, stance, occurred, rank): its stance and rank end a run.
+# A run statement's row is (dev_id, stance, occurred, rank, occurred earliest and latest):
+# its stance and rank end a run.
 RUN_MARK = itemgetter(1, 3)
 
 

@@ -13,9 +13,11 @@ ranking makes a version too: a claim's rank is part of what is known about it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pendulum
 
@@ -33,9 +35,11 @@ __all__ = [
     "claim_rows",
     "claim_spans",
     "day_of",
+    "occurred_text",
     "development_rows",
     "known_ordinal",
     "ordinal",
+    "stored_claim",
     "versions",
 ]
 
@@ -173,6 +177,40 @@ def claim_rows(spans: list[tuple[int, int, Development]]) -> list[ClaimRow]:
                 rows.append(row)
             open_rows[(claim.actor, claim.topic)] = row
     return rows
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _plain_text(earliest: int, latest: int) -> str:
+    """The plainest EDTF text of a span of day ordinals: a day, a month, a year, or A/B
+    (empty for a span with an open end, which no plain text writes)."""
+    if not 0 < earliest <= latest < LAST_DAY.toordinal():
+        return ""
+    first, last = dt.date.fromordinal(earliest), dt.date.fromordinal(latest)
+    if first == last:
+        return first.isoformat()
+    if first.day == 1 and (first.year, first.month) == (last.year, last.month):
+        if last.day == calendar.monthrange(last.year, last.month)[1]:
+            return first.isoformat()[:7]
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+        return first.isoformat()[:4]
+    return f"{first.isoformat()}/{last.isoformat()}"
+
+
+def occurred_text(stored: str, earliest: int, latest: int) -> str:
+    """A claim's occurred text as `stored_claim` keeps it: empty stands for the span's
+    plainest text."""
+    return stored or _plain_text(earliest, latest)
+
+
+def stored_claim(row: ClaimRow) -> tuple[Any, ...]:
+    """A claim row as the view's `claims` table keeps it (`projections._schema.CLAIMS`).
+
+    Its source, reliability and origins are its version's, which `developments`
+    holds; its occurred text is empty when it is the span's plainest (most are).
+    """
+    text = row.occurred
+    stored = "" if text == _plain_text(row.occurred_earliest, row.occurred_latest) else text
+    return (*row[:8], stored, row.rank)
 
 
 def _same_fact(a: ClaimRow, b: ClaimRow) -> bool:

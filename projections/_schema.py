@@ -8,7 +8,9 @@ is one edit here.  Rows are tuples in the order of a table's columns.
   view's own: SQLite's `tracking` table name is fixed per file).
 - `claims`: the stance claims of each version of each development, keyed
   (actor, topic, story order, known_from, recorded_from): an as-of lookup is one
-  backwards range scan of the primary key.
+  backwards range scan of the primary key.  A claim's source, reliability and
+  reports are its version's, read from `developments` when a scope asks; its
+  `occurred` text is empty when it is its span's plainest (`_rows.stored_claim`).
 - `pairs`: every (actor, topic) ever claimed.
 - `preferred`: every (actor, topic) with a preferred claim in any version.
 - `developments`: each version of each development (what was known about it
@@ -19,8 +21,9 @@ is one edit here.  Rows are tuples in the order of a table's columns.
   a PostgreSQL row with a NULL carries a bitmap that costs it 8 bytes.
 - `registry`: every registered actor and topic.
 - `mentions`: every (actor, occurred span, development id) where some version of
-  the development names the actor (as actor, target or claimant): listings and
-  relations by actor (and period) search only those developments, by index.
+  the development names the actor as actor or target and not as claimant (a
+  claimant's claim row holds its mention): listings and relations by actor (and
+  period) search only those developments, by index.
 
 The view keeps no copy of the events: a correction recomputes its development
 from the store's own events table, read by stream.  A reliability is kept as its
@@ -108,8 +111,7 @@ CLAIMS = Table(
     _columns(
         "actor text, topic text, occurred_earliest int4, occurred_latest int4, "
         "dev_id text, known_from int4, known_until int4, stance int2, occurred text, "
-        f"source_key text, reliability int2, {rule.RANK} int2, origins int4, "
-        "recorded_from integer, recorded_until integer"
+        f"{rule.RANK} int2, recorded_from integer, recorded_until integer"
     ),
     ("actor", "topic", "occurred_earliest", "occurred_latest", "dev_id", "known_from",
      "recorded_from"),

@@ -7,9 +7,10 @@ cleared or dropped.  Statements are written once, with `{table}` names and
 `:name` parameters, and rendered per dialect; the as-of search is built from the
 columns `engine._rule` names for its rule.  A further table,
 `mentions`, holds every (actor, occurred span, development id) where some version
-of the development names the actor (as actor, target or claimant): listings and
-relations by actor (and period) search only those developments by index, so their
-cost follows the answer, not the store.
+of the development names the actor as actor or target but not as claimant (a
+claimant's claim row holds the same): listings and relations by actor (and period)
+search only those developments, by index (`mentions`, and `claims` by each of the
+actor's pairs), so their cost follows the answer, not the store.
 
 Rows carry the notification ids `[recorded_from, recorded_until)` during which
 they were current: they are closed, never deleted, when a later event replaces
@@ -50,7 +51,10 @@ __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 # 11: reliabilities as codes, no NULLs in `developments` (empty state, origin 0);
 #     PostgreSQL: `claims` and `developments` searched by a plain index on their
 #     leading key columns, without a primary key.
-SCHEMA = 11
+# 12: `claims` without its version's source, reliability and origins (read from
+#     `developments`), its occurred text empty where the span's plainest says it;
+#     `mentions` without the mentions claims hold.
+SCHEMA = 12
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
 # Tables of earlier schema versions, dropped by exact name when the view is rebuilt.
@@ -64,6 +68,12 @@ _TYPES = {
                    "blob": "bytea"},
 }  # fmt: skip
 COPY_TYPES = {"text": "text", "integer": "int8", "int4": "int4", "int2": "int2", "blob": "bytea"}
+# PostgreSQL: an index built from sorted rows (after a first catch-up) fills its pages
+# whole, where the default leaves a tenth free for later inserts: the view is mostly
+# filled at once, and a store that grows after splits pages as one filled row by row does.
+PACKED = " WITH (fillfactor = 100)"
+# The tables whose key index a first catch-up fills row by row, then rebuilds packed.
+_REPACKED = ("claims", "developments", "mentions")
 # PostgreSQL aligns an 8-byte column at 8 bytes, and so on: laid out widest first, a
 # row wastes no padding (statements name their columns, so the layout is free).
 _WIDEST_FIRST = {"integer": 0, "int4": 1, "int2": 2, "text": 3, "blob": 4}
@@ -94,16 +104,18 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
 def _create(table: Table, types: dict[str, str], clustered: str, *, packed: bool = False) -> str:
-    """A table; `packed` (PostgreSQL): widest columns first, and searched by a plain
-    index (`Table.searched_by`, made by `_searched`) rather than a primary key."""
+    """A table; `packed` (PostgreSQL): widest columns first, searched by a plain index
+    (`Table.searched_by`, made by `_searched`) rather than a primary key, and any key's
+    index built full (`PACKED`)."""
     laid = sorted(table.columns, key=lambda c: _WIDEST_FIRST[c.kind]) if packed else table.columns
     columns = ", ".join(f"{c.name} {types[c.kind]}" for c in laid)
     if packed and table.searched_by:
         return f"CREATE TABLE IF NOT EXISTS {{{table.name}}} ({columns})"
     suffix = clustered if table.clustered else ""
+    full = PACKED if packed else ""
     return (
         f"CREATE TABLE IF NOT EXISTS {{{table.name}}} ({columns}, "
-        f"PRIMARY KEY ({', '.join(table.key)})){suffix}"
+        f"PRIMARY KEY ({', '.join(table.key)}){full}){suffix}"
     )
 
 
@@ -113,15 +125,16 @@ def _searched(table: Table) -> list[str]:
         return []
     return [
         f"CREATE INDEX IF NOT EXISTS {PREFIX}{table.name}_key "
-        f"ON {{{table.name}}} ({', '.join(table.searched_by)})"
+        f"ON {{{table.name}}} ({', '.join(table.searched_by)}){PACKED}"
     ]
 
 
-def _indexes(table: Table) -> dict[str, str]:
-    """A table's secondary indexes, each statement by the index's name."""
+def _indexes(table: Table, full: str = "") -> dict[str, str]:
+    """A table's secondary indexes, each statement by the index's name (`full`: how
+    full a build packs them, where the dialect says)."""
     return {
         f"{PREFIX}{table.name}_{n}": f"CREATE INDEX IF NOT EXISTS {PREFIX}{table.name}_{n} "
-        f"ON {{{table.name}}} ({', '.join(columns)})"
+        f"ON {{{table.name}}} ({', '.join(columns)}){full}"
         for n, columns in enumerate(table.indexes, start=1)
     }
 
@@ -143,8 +156,14 @@ _PINNED = "recorded_from <= :pin AND recorded_until > :pin"
 _CURRENT = f"{_KNOWN} AND {_PINNED}"
 
 
-def scoped(scope: Scope) -> tuple[str, dict[str, Any]]:
-    """The condition (to append to a WHERE) and parameters that keep a read in `scope`."""
+def scoped(scope: Scope, *, claims: bool = False) -> tuple[str, dict[str, Any]]:
+    """The condition (to append to a WHERE) and parameters that keep a read in `scope`.
+
+    A read of `developments` tests its own columns; one of `claims` (aliased `c`, with
+    `:known` and `:pin`) tests those of the claim's version known then, which
+    `developments` holds: a claim row does not repeat its version's source,
+    reliability and reports.
+    """
     parts: list[str] = []
     params: dict[str, Any] = {}
     for column, values, keep in (
@@ -165,7 +184,36 @@ def scoped(scope: Scope) -> tuple[str, dict[str, Any]]:
     if scope.min_reports > 1:
         parts.append("origins >= :min_reports")
         params["min_reports"] = scope.min_reports
+    if claims:
+        parts = [*(p for p in parts if p.startswith("dev_id")), *_of_version(parts)]
     return "".join(f" AND {part}" for part in parts), params
+
+
+def _of_version(parts: list[str]) -> list[str]:
+    """A claim's scope conditions on its version's columns, tested on that version's row
+    (one search of `developments` by id); none if there are none."""
+    tested = [f"v.{part}" for part in parts if not part.startswith("dev_id")]
+    if not tested:
+        return []
+    known_from, known_until = rule.KNOWN_SPAN
+    return [
+        "EXISTS (SELECT 1 FROM {developments} v WHERE v.dev_id = c.dev_id "
+        f"AND v.{known_from} <= :known AND v.{known_until} > :known "
+        f"AND v.recorded_from <= :pin AND v.recorded_until > :pin AND {' AND '.join(tested)})"
+    ]
+
+
+def _named_by(marks: str, *, spanned: bool = False) -> str:
+    """The ids of the developments naming one of the actors `marks` (overlapping
+    [:first, :last] if `spanned`): claimants by their claim rows, searched by each of
+    their pairs, and other actors by `mentions`."""
+    mentioned = " AND occurred_latest >= :first AND occurred_earliest <= :last"
+    claimed = " AND c.occurred_earliest <= :last AND c.occurred_latest >= :first"
+    return (
+        f"SELECT dev_id FROM {{mentions}} WHERE actor IN ({marks}){mentioned if spanned else ''} "
+        "UNION ALL SELECT c.dev_id FROM {pairs} p JOIN {claims} c ON c.actor = p.actor "
+        f"AND c.topic = p.topic WHERE p.actor IN ({marks}){claimed if spanned else ''}"
+    )
 
 
 def _by(possible: bool) -> str:
@@ -246,11 +294,23 @@ class Dialect:
     def secondary(self) -> dict[str, str]:
         """The statements that create the secondary indexes, by index name: no write
         needs them, so a catch-up into an empty view builds them after its rows."""
+        full = PACKED if self.name == "postgresql" else ""
         return {
             name: self.render(statement)
             for table in VIEW_TABLES.values()
-            for name, statement in _indexes(table).items()
+            for name, statement in _indexes(table, full).items()
         }
+
+    @property
+    def repacked(self) -> list[str]:
+        """PostgreSQL: rebuilds the indexes a catch-up keeps up row by row (every close and
+        every new key searches them), sorted and full, as after a first catch-up."""
+        names = [
+            f"{PREFIX}{t.name}_key" if t.searched_by else f"{PREFIX}{t.name}_pkey"
+            for t in VIEW_TABLES.values()
+            if t.name in _REPACKED
+        ]
+        return [f"REINDEX INDEX {self.index(name)}" for name in names]
 
     def index(self, name: str) -> str:
         """The exact, quoted name of one of the view's indexes (in the view's schema)."""
@@ -358,7 +418,7 @@ class Dialect:
         it the search is one backwards scan of the primary key.
         """
         return self.render(
-            f"SELECT {_CLAIMED} FROM {{claims}} WHERE actor = :actor "
+            f"SELECT {_CLAIMED} FROM {{claims}} c WHERE actor = :actor "
             f"AND topic = :topic AND occurred_earliest <= :day AND {_by(possible)} AND "
             f"{_CURRENT} AND {_COUNTS}{scope} ORDER BY {_SEARCH if ranked else _LATEST_FIRST}"
         )
@@ -367,7 +427,7 @@ class Dialect:
     def claims(self, scope: str = "") -> str:
         """Every claim on one pair known at :known as of :pin, in story order, ranked."""
         return self.render(
-            f"SELECT {_CLAIMED} FROM {{claims}} WHERE actor = :actor "
+            f"SELECT {_CLAIMED} FROM {{claims}} c WHERE actor = :actor "
             f"AND topic = :topic AND {_CURRENT}{scope} ORDER BY {_ORDER}"
         )
 
@@ -437,9 +497,8 @@ class Dialect:
         return self.render(
             f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
             "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
-            "WHERE d.dev_id IN (SELECT dev_id FROM {mentions} "
-            f"WHERE actor IN ({marks}) AND occurred_latest >= :first AND occurred_earliest "
-            "<= :last) AND d.occurred_latest >= :first AND "
+            f"WHERE d.dev_id IN ({_named_by(marks, spanned=True)}) "
+            "AND d.occurred_latest >= :first AND "
             f"d.occurred_earliest <= :last AND {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
         )
 
@@ -452,8 +511,8 @@ class Dialect:
         return self.render(
             f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
             "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
-            f"WHERE d.dev_id IN (SELECT dev_id FROM {{mentions}} WHERE actor IN ({marks}) "
-            f"INTERSECT SELECT dev_id FROM {{mentions}} WHERE actor IN ({other})) "
+            f"WHERE d.dev_id IN (SELECT dev_id FROM ({_named_by(marks)}) a "
+            f"INTERSECT SELECT dev_id FROM ({_named_by(other)}) b) "
             f"AND {_CURRENT}{scope} ORDER BY {_ORDER}"
         )
 
@@ -516,8 +575,9 @@ class Dialect:
         )
 
 
-# The columns a claim is read by (stance second and rank fourth, as `lookups.claimed` reads).
-_CLAIMED_NAMES = ("dev_id", "stance", "occurred", rule.RANK)
+# The columns a claim is read by (stance second and rank fourth, as `lookups.claimed` reads;
+# its span last, which its stored occurred text may stand for).
+_CLAIMED_NAMES = ("dev_id", "stance", "occurred", rule.RANK, "occurred_earliest", "occurred_latest")
 _CLAIMED = CLAIMS.listed(*_CLAIMED_NAMES)
 # An event as read by stream: its notification id, stream, version, topic and state.
 _STORED = f"{{event_id}}, {EVENTS.listed(*EVENTS.names)}"

@@ -12,7 +12,8 @@ of that rank later in story order than the break (all of them, with no break).
 Each step is one index search of `claims` per pair (the highest rank, a scan,
 only for the few pairs that ever had a preferred claim), so the statement's cost
 follows the pairs and their runs, not the claims behind them.  Rows come as
-(actor, topic, dev_id, stance, occurred, rank), each pair's run in story order.
+(actor, topic, dev_id, stance, occurred, rank, occurred earliest, occurred latest),
+each pair's run in story order.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ _MATERIALIZED = " MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35) else "
 _LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
 _STORY = ", ".join(rule.STORY_ORDER)
 _CLAIM = f"dev_id, stance, occurred, {rule.RANK}"
+# A claim's occurred span, which its row ends with (its stored text may stand for it).
+_SPAN = "c.occurred_earliest, c.occurred_latest"
 # The columns of story order that a claim's row does not already hold.
 _ORDERED = ", ".join(column for column in rule.STORY_ORDER if column not in _CLAIM.split(", "))
 
@@ -67,7 +70,7 @@ def _ranks(counted: str, pair: str) -> str:
     """The highest counted rank of a pair: normal, unless it ever had a preferred claim."""
     return (
         f"CASE WHEN f.actor IS NULL THEN {_NORMAL} ELSE (SELECT MAX({rule.RANK}) "
-        f"FROM {{claims}} WHERE {pair} AND {counted}) END"
+        f"FROM {{claims}} c WHERE {pair} AND {counted}) END"
     )
 
 
@@ -86,16 +89,17 @@ def sqlite_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
         f"SELECT p.actor, p.topic, {_ranks(counted, 'actor = p.actor AND topic = p.topic')} "
         "FROM {pairs} p LEFT JOIN {preferred} f ON f.actor = p.actor AND f.topic = p.topic), "
         f"firsts(actor, topic, r0, s0) AS{_MATERIALIZED} (SELECT h.actor, h.topic, h.r0, "
-        f"(SELECT stance FROM {{claims}} WHERE {pair} AND {counted} AND {rule.RANK} = h.r0 "
+        f"(SELECT stance FROM {{claims}} c WHERE {pair} AND {counted} AND {rule.RANK} = h.r0 "
         f"ORDER BY {_LATEST_FIRST} LIMIT 1) FROM heads h), "
         f"breaks(actor, topic, r0, oe, ol, id) AS{_MATERIALIZED} (SELECT h.actor, h.topic, "
         "h.r0, "
         "c.occurred_earliest, c.occurred_latest, c.dev_id FROM firsts h "
         "LEFT JOIN {claims} c ON c.actor = h.actor AND c.topic = h.topic "
-        f"AND ({key}) = (SELECT occurred_earliest, occurred_latest, dev_id FROM {{claims}} "
+        f"AND ({key}) = (SELECT occurred_earliest, occurred_latest, dev_id FROM {{claims}} c "
         f"WHERE {pair} AND {counted} AND {rule.RANK} = h.r0 AND stance != h.s0 "
         f"ORDER BY {_LATEST_FIRST} LIMIT 1) AND {_current('c')} WHERE h.s0 IS NOT NULL) "
-        f"SELECT c.actor, c.topic, {_CLAIM.replace('dev_id', 'c.dev_id')} FROM breaks b "
+        f"SELECT c.actor, c.topic, {_CLAIM.replace('dev_id', 'c.dev_id')}, {_SPAN} "
+        "FROM breaks b "
         "CROSS JOIN {claims} c ON c.actor = b.actor AND c.topic = b.topic "
         f"AND ({key}) > (coalesce(b.oe, -1), coalesce(b.ol, -1), coalesce(b.id, '')) "
         f"AND {_counted(possible, '', 'c')}{scope} AND c.{rule.RANK} = b.r0 "
@@ -110,15 +114,15 @@ def postgres_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
     pair = "actor = p.actor AND topic = p.topic"
     latest = f"ORDER BY {_LATEST_FIRST} LIMIT 1"
     return dialect.render(
-        f"SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred, c.{rule.RANK} "
+        f"SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred, c.{rule.RANK}, {_SPAN} "
         "FROM {pairs} p LEFT JOIN {preferred} f ON f.actor = p.actor AND f.topic = p.topic "
         f"CROSS JOIN LATERAL (SELECT {_ranks(counted, pair)} AS r0) h "
-        f"CROSS JOIN LATERAL (SELECT stance AS s0 FROM {{claims}} WHERE {pair} AND {counted} "
+        f"CROSS JOIN LATERAL (SELECT stance AS s0 FROM {{claims}} c WHERE {pair} AND {counted} "
         f"AND {rule.RANK} = h.r0 {latest}) w "
         "LEFT JOIN LATERAL (SELECT occurred_earliest AS oe, occurred_latest AS ol, dev_id AS id "
-        f"FROM {{claims}} WHERE {pair} AND {counted} AND {rule.RANK} = h.r0 "
+        f"FROM {{claims}} c WHERE {pair} AND {counted} AND {rule.RANK} = h.r0 "
         f"AND stance <> w.s0 {latest}) b ON true "
-        f"CROSS JOIN LATERAL (SELECT {_CLAIM}, {_ORDERED} FROM {{claims}} WHERE {pair} "
+        f"CROSS JOIN LATERAL (SELECT {_CLAIM}, {_ORDERED} FROM {{claims}} c WHERE {pair} "
         f"AND {counted} AND {rule.RANK} = h.r0 AND ({_STORY}) > "
         # OFFSET 0 keeps the run's search after the break's: pulled up into the join,
         # it was planned first, and the searches before it ran once per claim.
@@ -138,7 +142,7 @@ def tentative_pairs(dialect: Dialect, scope: str = "") -> str:
     """
     counted = _counted(True, scope)
     pair = "actor = p.actor AND topic = p.topic"
-    first = f"SELECT {rule.CERTAIN_BY} FROM {{claims}} WHERE {pair} AND {counted} ORDER BY"
+    first = f"SELECT {rule.CERTAIN_BY} FROM {{claims}} c WHERE {pair} AND {counted} ORDER BY"
     return dialect.render(
         "SELECT p.actor, p.topic FROM {pairs} p LEFT JOIN {preferred} f "
         "ON f.actor = p.actor AND f.topic = p.topic "
