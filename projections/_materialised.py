@@ -589,9 +589,7 @@ class Materialised:
         statement = self.queries.dialect.claim_spans_by_day
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         # Each row's occurred text is as `claims` stores it: made whole from its span.
-        return [
-            ClaimSpan(*row[:6], occurred_text(row[6], row[1], row[2]), *row[7:]) for row in rows
-        ]
+        return [ClaimSpan._make(_whole(row)) for row in rows]
 
     def corrected(self, pin: int) -> list[Entry]:
         """The entries of the streams with a revision, ranking or retraction, as of `pin`."""
@@ -660,6 +658,11 @@ class Materialised:
 def _descendants(materialised: Materialised, positions: LazyPositions, actor: str) -> list[str]:
     """An actor and those below it, registered as of the view's pin (fixed now if need be)."""
     return materialised.registry(positions.pin()).descendants(actor)
+
+
+def _whole(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A `claim_spans_by_day` row with its occurred text made whole from its span."""
+    return (*row[:6], occurred_text(row[6], row[1], row[2]), *row[7:])
 
 
 def _scoped(

@@ -46,6 +46,8 @@ __all__ = ["PostgresQueries", "PostgresViewRecorder", "open_postgres_view"]
 
 # The tables with secondary indexes, which a first catch-up builds after its rows.
 INDEXED = tuple(name for name, table in VIEW_TABLES.items() if table.indexes)
+# The other tables a first catch-up fills.
+FILLED = ("claims", "mentions", "pairs")
 
 # Rows of a single lookup's run fetched at once: most winning runs are one or two
 # claims long, and each row the server fetches is a heap page visited.
@@ -92,11 +94,14 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
 
     def build_indexes(self) -> None:
         # Called when a first catch-up (or a rebuild) ends: the key indexes it filled row
-        # by row, at random, are rebuilt from sorted rows, about two thirds their size.
+        # by row, at random, are rebuilt from sorted rows, about two thirds their size;
+        # and the planner learns the tables' new sizes now, not when autovacuum comes by
+        # (with none, it may plan a search by actor as a walk of the story-order index).
         with self.writing() as c:
             self._build_missing(c)
             for statement in self.dialect.repacked:
                 c.execute(statement)
+            c.execute(f"ANALYZE {', '.join(self.dialect.table(t) for t in INDEXED + FILLED)}")
 
     def _build_missing(self, c: Any) -> None:
         # Two builders at once (a catch-up ending, another process opening the view) would

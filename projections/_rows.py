@@ -35,9 +35,9 @@ __all__ = [
     "claim_rows",
     "claim_spans",
     "day_of",
-    "occurred_text",
     "development_rows",
     "known_ordinal",
+    "occurred_text",
     "ordinal",
     "stored_claim",
     "versions",
@@ -188,10 +188,10 @@ def _plain_text(earliest: int, latest: int) -> str:
     first, last = dt.date.fromordinal(earliest), dt.date.fromordinal(latest)
     if first == last:
         return first.isoformat()
-    if first.day == 1 and (first.year, first.month) == (last.year, last.month):
-        if last.day == calendar.monthrange(last.year, last.month)[1]:
-            return first.isoformat()[:7]
-    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+    month_end = calendar.monthrange(last.year, last.month)[1]
+    if (first.year, first.month, first.day, last.day) == (last.year, last.month, 1, month_end):
+        return first.isoformat()[:7]
+    if (first.year, first.month, first.day, last.month, last.day) == (last.year, 1, 1, 12, 31):
         return first.isoformat()[:4]
     return f"{first.isoformat()}/{last.isoformat()}"
 
