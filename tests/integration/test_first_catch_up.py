@@ -149,3 +149,31 @@ def test_a_first_catch_up_stopped_midway_leaves_a_store_the_next_open_completes(
         assert _indexed(view.view)  # built by the open
         assert _answers(tl) == answers  # the read resumes the catch-up from its tracking
         assert view.view.dump() == whole
+
+
+@pytest.mark.postgres
+def test_a_first_catch_up_on_postgresql_leaves_its_key_indexes_as_a_sorted_build_packs_them(
+    postgres_url: str,
+) -> None:
+    # Closes search the key indexes, so a first catch-up keeps them up row by row (pages
+    # split half full) and rebuilds them at the end: as small as a fresh build.
+    import psycopg
+
+    base, _, schema = postgres_url.partition("?schema=")
+    stories = [agreement(id=f"d{n * 7919 % 3000}", occurred="2019-05") for n in range(3000)]
+    with Timeline.open(postgres_url) as tl:
+        tl.record_many(stories, actors=registry_actors(), topics=registry_topics())
+        view = tl.materialised
+        view.batch = 500
+        assert view.rebuild() == tl.head
+    names = ("positions_claims_key", "positions_developments_key")
+    with psycopg.connect(base, autocommit=True) as conn:
+        sizes = [conn.execute(SIZE, (f'"{schema}"."{n}"',)).fetchone() for n in names]
+        for name in names:
+            conn.execute(f'REINDEX INDEX "{schema}"."{name}"')
+        rebuilt = [conn.execute(SIZE, (f'"{schema}"."{n}"',)).fetchone() for n in names]
+    assert sizes == rebuilt
+    assert all(size is not None and size[0] > 3 * 8192 for size in sizes)  # a few pages each
+
+
+SIZE = "SELECT pg_relation_size(%s::regclass)"

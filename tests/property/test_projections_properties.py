@@ -22,6 +22,7 @@ from tests.strategies import (
     fill,
     retractions,
     revisions,
+    whens,
 )
 from timeline import Timeline
 from timeline.bootstrap import Replayed, the_view
@@ -29,14 +30,23 @@ from timeline.engine import Development, Entry, Position, aggregates
 from timeline.engine import _rule as rule
 from timeline.engine._replay import claims_on, fold_positions, known_developments
 from timeline.engine._rule import Claimed, occurred_by
-from timeline.engine.when import LAST_DAY
+from timeline.engine.when import LAST_DAY, When
 from timeline.projections._diff import Diff, diff_positions
 from timeline.projections._explain import explain
 from timeline.projections._history import history
 from timeline.projections._listing import mentions
 from timeline.projections._materialised import Materialised
 from timeline.projections._projection import StoryProjection, default_mapper
-from timeline.projections._rows import KNOWN_FOREVER, claim_rows, development_rows, versions
+from timeline.projections._rows import (
+    KNOWN_FOREVER,
+    ClaimRow,
+    claim_rows,
+    development_rows,
+    occurred_text,
+    stored_claim,
+    versions,
+)
+from timeline.projections._schema import CLAIMS
 from timeline.projections._sql import SCHEMA
 from timeline.projections._sqlite import SQLiteViewRecorder
 from timeline.projections._wire import recorded_rows
@@ -114,6 +124,41 @@ def test_claim_rows_hold_each_versions_claims(entry: Entry) -> None:
         assert sorted((r.actor, r.topic, r.stance) for r in at) == sorted(
             (c.actor, c.topic, c.stance.value) for c in development.claims
         )
+
+
+@given(entries())
+def test_a_stored_claim_keeps_everything_a_claim_row_says_but_its_versions(entry: Entry) -> None:
+    # The view's claims keep no source, reliability or reports (its version's row holds
+    # them), and an empty occurred text where the span's plainest text says it.
+    for row in claim_rows(versions(entry)):
+        stored = stored_claim(row)
+        assert len(stored) == len(CLAIMS.columns) - 2  # all but the recorded span
+        assert stored[:8] == row[:8]
+        assert stored[9] == row.rank
+        assert occurred_text(stored[8], row.occurred_earliest, row.occurred_latest) == row.occurred
+
+
+@given(whens())
+def test_an_occurred_text_is_stored_empty_only_where_its_span_says_it(when: When) -> None:
+    earliest, latest = when.earliest.toordinal(), when.latest.toordinal()
+    row = ClaimRow("A", "t", earliest, latest, "d", 1, 2, 0, when.text, "s", 1, 0, 1)
+    stored = stored_claim(row)[8]
+    assert stored in ("", when.text)
+    assert occurred_text(stored, earliest, latest) == when.text
+
+
+def _stored_text(text: str) -> str:
+    when = When(text)
+    span = (when.earliest.toordinal(), when.latest.toordinal())
+    return stored_claim(ClaimRow("A", "t", *span, "d", 1, 2, 0, when.text, "s", 1, 0, 1))[8]
+
+
+def test_plain_days_months_years_and_intervals_are_stored_empty_and_others_as_written() -> None:
+    for text in ("2019-03-04", "2019-03", "2019", "2019-03-04/2019-05-06", "0987-02"):
+        assert _stored_text(text) == ""
+    # The same span as "2019-03", written otherwise; qualified or open-ended texts.
+    for text in ("2019-03-01/2019-03-31", "2019-03~", "2019?", "../2019", "2019/2020"):
+        assert _stored_text(text) == When(text).text
 
 
 def naive_of(story: list[Entry]) -> NaiveStory:
