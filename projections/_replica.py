@@ -32,7 +32,7 @@ import psycopg
 
 from timeline.engine.config import StoreConfig
 from timeline.projections._backend import ViewBehindError
-from timeline.projections._postgres import PostgresQueries
+from timeline.projections._postgres import NO_JIT, PostgresQueries
 from timeline.projections._sql import Dialect
 
 __all__ = ["ReplicaQueries"]
@@ -75,6 +75,7 @@ class ReplicaQueries(PostgresQueries):
         if self._connection is None or self._connection.closed:
             connection = self._config.connect()
             connection.execute("SET default_transaction_read_only = on")
+            connection.execute(NO_JIT)
             self._connection = connection
             self._cursor_of = None
         return self._connection

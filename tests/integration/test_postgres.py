@@ -157,3 +157,13 @@ def test_the_view_keeps_days_in_32_bits_and_stances_in_16(postgres_url: str) -> 
     assert types["recorded_from"] == "bigint"
     widths = {"bigint": 0, "integer": 1, "smallint": 2, "text": 3}
     assert [widths[t] for _, t in rows] == sorted(widths[t] for _, t in rows)
+
+
+@pytest.mark.postgres
+def test_the_reader_reads_without_jit_compilation(postgres_url: str) -> None:
+    # Once the view's tables have statistics, positions()'s statement costs past the JIT
+    # threshold, and compiling it took far longer than running it.
+    with Timeline.open(postgres_url) as tl:
+        tl.record_many([agreement()], actors=registry_actors(), topics=registry_topics())
+        assert tl.as_of("2019-12-31").positions()
+        assert tl.materialised.queries.query("SHOW jit", {}) == [("off",)]
