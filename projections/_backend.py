@@ -26,10 +26,12 @@ from timeline.projections._queries import (
     Stream,
     TrackingConflictError,
     ViewBehindError,
+    ViewFullError,
     ViewQueries,
     first,
     streams_of,
 )
+from timeline.projections._rows import RECORDED_FOREVER
 from timeline.projections._sql import TABLES, Dialect
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "Stream",
     "TrackingConflictError",
     "ViewBehindError",
+    "ViewFullError",
     "ViewQueries",
     "ViewRecorder",
     "first",
@@ -117,8 +120,15 @@ class ViewRecorder(TrackingRecorder, ABC):
     def write(self, batch: Batch, application_name: str, expected: int, last: int) -> None:
         """Applies `batch` and tracks `last` in one transaction, if tracking is `expected`.
 
-        Raises `TrackingConflictError` when the tracking has moved meanwhile.
+        Raises `TrackingConflictError` when the tracking has moved meanwhile, and
+        `ViewFullError` for a notification id past what the view's columns hold.
         """
+        if last >= RECORDED_FOREVER:
+            raise ViewFullError(
+                f"notification {last}: the view's {self.dialect.table('claims')} and "
+                f"{self.dialect.table('developments')} keep notification ids "
+                f"(recorded_from, recorded_until, origin) below {RECORDED_FOREVER:,}"
+            )
         with self.writing() as c:
             current = self.lock_tracking(c, application_name)
             if current != expected:

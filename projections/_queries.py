@@ -26,6 +26,7 @@ __all__ = [
     "STREAMS_AT_ONCE",
     "TrackingConflictError",
     "ViewBehindError",
+    "ViewFullError",
     "ViewQueries",
     "first",
     "streams_of",
@@ -42,6 +43,10 @@ RUN_MARK = itemgetter(1, 3)
 
 class TrackingConflictError(TimelineError, RuntimeError):
     """Another writer moved the view's tracking since this batch was read."""
+
+
+class ViewFullError(TimelineError, OverflowError):
+    """A notification id past the largest the view's 32-bit columns hold."""
 
 
 class ViewBehindError(TimelineError, RuntimeError):

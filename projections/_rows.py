@@ -45,8 +45,10 @@ __all__ = [
 
 # The end of a span that is still open: known from some day on, for good.
 KNOWN_FOREVER = LAST_DAY.toordinal() + 1
-# The end of a recorded span that is still open: no later event has replaced it.
-RECORDED_FOREVER = 2**62
+# The end of a recorded span that is still open: no later event has replaced it.  The
+# view keeps notification ids in 32 bits (4 bytes a column, a row 8 bytes shorter on
+# PostgreSQL), so it holds stores of up to 2,147,483,646 events.
+RECORDED_FOREVER = 2**31 - 1
 # Keys of the rows, without their recorded-from id: what a later version replaces.
 CLAIM_KEY = 6
 DEVELOPMENT_KEY = 2

@@ -48,9 +48,10 @@ __all__ = ["EVENTS", "RELIABILITY_CODES", "TABLES", "VIEW_TABLES", "Column", "Ta
 # Each reliability (`Reliability.value`) as the view stores it: 2 bytes, not its name.
 RELIABILITY_CODES = {"official": 1, "named": 2, "anonymous": 3}
 
-# `integer` holds 64 bits (notification ids); `int4` 32 (a day's ordinal, a count);
-# `int2` 16 (a stance, a rank).  SQLite stores every integer as small as its value;
-# PostgreSQL stores each at its declared width, so narrow ones keep its rows small.
+# `integer` holds 64 bits; `int4` 32 (a day's ordinal, a count, a notification id: see
+# `_rows.RECORDED_FOREVER`); `int2` 16 (a stance, a rank).  SQLite stores every integer
+# as small as its value; PostgreSQL stores each at its declared width, so narrow ones
+# keep its rows small.
 KINDS = ("text", "integer", "int4", "int2", "blob")
 
 
@@ -111,7 +112,7 @@ CLAIMS = Table(
     _columns(
         "actor text, topic text, occurred_earliest int4, occurred_latest int4, "
         "dev_id text, known_from int4, known_until int4, stance int2, occurred text, "
-        f"{rule.RANK} int2, recorded_from integer, recorded_until integer"
+        f"{rule.RANK} int2, recorded_from int4, recorded_until int4"
     ),
     ("actor", "topic", "occurred_earliest", "occurred_latest", "dev_id", "known_from",
      "recorded_from"),
@@ -124,7 +125,7 @@ DEVELOPMENTS = Table(
     _columns(
         "dev_id text, known_from int4, known_until int4, occurred_earliest int4, "
         "occurred_latest int4, source_key text, reliability int2, origins int4, "
-        "state blob, origin integer, recorded_from integer, recorded_until integer"
+        "state blob, origin int4, recorded_from int4, recorded_until int4"
     ),
     ("dev_id", "known_from", "recorded_from"),
     searched_by=("dev_id",),

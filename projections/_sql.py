@@ -30,6 +30,7 @@ import attrs
 from timeline.engine import _rule as rule
 from timeline.engine._rule import Scope
 from timeline.engine.errors import StoreError
+from timeline.projections._rows import RECORDED_FOREVER
 from timeline.projections._schema import (
     CLAIMS,
     EVENTS,
@@ -53,13 +54,12 @@ __all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
 #     leading key columns, without a primary key.
 # 12: `claims` without its version's source, reliability and origins (read from
 #     `developments`), its occurred text empty where the span's plainest says it;
-#     `mentions` without the mentions claims hold.
+#     `mentions` without the mentions claims hold; notification ids in 32 bits.
 SCHEMA = 12
 SCHEMA_ROW = "__schema__"
 PREFIX = "positions_"
 # Tables of earlier schema versions, dropped by exact name when the view is rebuilt.
 FORMER_TABLES = ("tracking", "streams", "claims", "pairs")
-RECORDED_FOREVER = 2**62
 # Each kind of column as each dialect declares it, and as PostgreSQL's COPY sends it.
 _TYPES = {
     "sqlite": {"text": "TEXT", "integer": "INTEGER", "int4": "INTEGER", "int2": "INTEGER",

@@ -154,7 +154,7 @@ def test_the_view_keeps_days_in_32_bits_and_stances_in_16(postgres_url: str) -> 
     types: dict[str, str] = dict(rows)
     assert types["occurred_earliest"] == types["known_until"] == "integer"
     assert types["stance"] == types["rank"] == "smallint"
-    assert types["recorded_from"] == "bigint"
+    assert types["recorded_from"] == types["recorded_until"] == "integer"
     widths = {"bigint": 0, "integer": 1, "smallint": 2, "text": 3}
     assert [widths[t] for _, t in rows] == sorted(widths[t] for _, t in rows)
 

@@ -150,7 +150,8 @@ def test_an_occurred_text_is_stored_empty_only_where_its_span_says_it(when: When
 def _stored_text(text: str) -> str:
     when = When(text)
     span = (when.earliest.toordinal(), when.latest.toordinal())
-    return stored_claim(ClaimRow("A", "t", *span, "d", 1, 2, 0, when.text, "s", 1, 0, 1))[8]
+    stored: str = stored_claim(ClaimRow("A", "t", *span, "d", 1, 2, 0, when.text, "s", 1, 0, 1))[8]
+    return stored
 
 
 def test_plain_days_months_years_and_intervals_are_stored_empty_and_others_as_written() -> None:

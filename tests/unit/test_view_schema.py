@@ -70,7 +70,7 @@ def test_postgres_searches_claims_and_developments_by_a_plain_index_on_their_key
         )
         assert "PRIMARY KEY" not in create
         [index] = [s for s in POSTGRES.create if f"{PREFIX}{name}_key " in s]
-        assert index.endswith(f"({', '.join(table.searched_by)})")
+        assert index.endswith(f"({', '.join(table.searched_by)}) WITH (fillfactor = 100)")
         assert not any(f"{PREFIX}{name}_key " in s for s in SQLITE.create)
     with pytest.raises(ValueError, match="must lead its key"):
         Table("t", (Column("a", "text"), Column("b", "text")), ("a", "b"), searched_by=("b",))
