@@ -15,8 +15,9 @@ import pytest
 
 from tests.strategies import agreement, registry_actors, registry_topics
 from timeline import Timeline
-from timeline.projections._backend import ViewRecorder
+from timeline.projections._backend import Batch, ViewFullError, ViewRecorder
 from timeline.projections._projection import StoryProjection
+from timeline.projections._rows import RECORDED_FOREVER
 
 SECONDARY = "positions_developments_1"
 
@@ -177,3 +178,16 @@ def test_a_first_catch_up_on_postgresql_leaves_its_key_indexes_as_a_sorted_build
 
 
 SIZE = "SELECT pg_relation_size(%s::regclass)"
+
+
+def test_a_notification_id_past_what_the_view_holds_is_refused_by_name(url: str) -> None:
+    # The view keeps notification ids in 32 bits: a store past that many events is told so,
+    # before any row is written, rather than failing inside the database.
+    with Timeline.open(url) as tl:
+        _record(tl)
+        view = tl.materialised
+        view.catch_up()
+        before = view.view.dump()
+        with pytest.raises(ViewFullError, match="recorded_from, recorded_until, origin"):
+            view.view.write(Batch(), view.application.name, tl.head, RECORDED_FOREVER)
+        assert view.view.dump() == before
