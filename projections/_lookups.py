@@ -35,8 +35,7 @@ _REMEMBERED = 4096
 
 class _Whens(dict[str, When]):
     """Each date text's `When`, made once: few distinct texts recur across a story, and a
-    When is immutable.  Read by subscript, a C-level look-up (an lru_cache call costs more
-    than the rest of a one-claim position)."""
+    When is immutable.  Read by subscript: a C-level look-up, a third of an lru_cache call."""
 
     def __missing__(self, text: str) -> When:
         made = When(text)

@@ -284,8 +284,15 @@ class Materialised:
         """
         pin = self._reached  # a position the view holds (read once: threads move it on)
         headed = self._headed_runs[possible]
-        if scope is EVERYTHING and pin <= self._preferred_at and key not in self._preferred:
-            # The commonest lookup of all, with no statement to choose: built inline.
+        if (
+            headed is None
+            or scope is not EVERYTHING
+            or pin > self._preferred_at
+            or key in self._preferred
+        ):
+            statement, params = self._lookup(key, day, known_at, possible, pin, scope)
+            headed = self.queries.headed(statement)
+        else:  # the commonest lookup of all, with no statement to choose: built inline
             params = {
                 "day": day.toordinal(),
                 "known": _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at),
@@ -293,9 +300,6 @@ class Materialised:
                 "actor": key[0],
                 "topic": key[1],
             }
-        else:
-            statement, params = self._lookup(key, day, known_at, possible, pin, scope)
-            headed = self.queries.headed(statement)
         if headed is not None:
             rows = self.queries.run_rows(headed, params)
             if rows and rows[0][-1] <= pin:  # every event is in the view: fresh
