@@ -66,14 +66,22 @@ class Creation:
 class BulkWrite:
     """One all-or-nothing write of many streams, read and appended batch by batch."""
 
-    def __init__(self, app: StoreApplication) -> None:
+    def __init__(self, app: StoreApplication, *, separate: bool = False) -> None:
         self.app = app
+        # With `separate`, a writer process holds the transaction (`engine._bulk_process`).
+        self.separate = separate
+        self._peak = 0.0
         self._store: StoreTransaction | None = None
         self._abandoned = False
         self._stored = StoredEvents(app.mapper)
 
     def __enter__(self) -> BulkWrite:
-        self._store = self.app.backend.begin(self.app.recorder)
+        if self.separate:
+            from timeline.engine._bulk_process import ProcessTransaction
+
+            self._store = ProcessTransaction(self.app)
+        else:
+            self._store = self.app.backend.begin(self.app.recorder)
         return self
 
     def __exit__(
@@ -89,6 +97,7 @@ class BulkWrite:
             store.commit()
         else:
             store.rollback()
+        self._peak = float(getattr(store, "writer_peak_mb", 0.0))
 
     @property
     def store(self) -> StoreTransaction:
@@ -96,6 +105,11 @@ class BulkWrite:
         if self._store is None:
             raise RuntimeError("BulkWrite is used outside its with block")
         return self._store
+
+    @property
+    def writer_peak_mb(self) -> float:
+        """The writer process's peak RSS in MB once committed (0 without one)."""
+        return self._peak
 
     @property
     def appended(self) -> int:
