@@ -196,7 +196,7 @@ def import_file(
     with `skip_bad` the good records are written and each rejected one goes to
     `rejects` (JSON Lines: line, reason, text).  `separate` runs the store's statements
     in a writer process while the file is read (default: for a file of `SEPARATE_BYTES`
-    or more, on a store another process can open).
+    or more), on a store another process can open (a file or a server).
     """
     if full and release is None:
         raise QueryError("full: a full release needs its day (release=DAY)")
@@ -204,8 +204,8 @@ def import_file(
     records = open_records(path, registry=tl.registry, format=format, reported=known)
     day = None if release is None else Release(as_day(release), records.dataset, full)
     app = tl.materialised.application
-    if separate is None:
-        separate = _large(path) and separable(app)
+    # A store only this process can open (in memory) is always written inline.
+    separate = (_large(path) if separate is None else separate) and separable(app)
     with _rejects_file(rejects if skip_bad else None) as out:
         tally = import_records(
             app, records, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
