@@ -2,7 +2,7 @@
 
     python benchmarks/import_bench.py --sizes 100000,1000000 [--datasets] [--load 20000] \
         [--postgres postgresql://postgres@127.0.0.1:5432/import_bench] [--stores sqlite] \
-        [--inline]
+        [--writer]
 
 For each size it writes a file of that many developments in the project's JSON
 Lines (and, with `--datasets`, in each dataset format with a sample under
@@ -11,9 +11,9 @@ fresh child process per
 run: imports it with `timeline.formats._exchange.import_file` into a new SQLite file (and
 a new PostgreSQL schema), and saves the same developments with plain eventsourcing
 (`app.save(*aggregates)` in batches of 1,000: the anchor).  It prints events/s,
-the import's share of the anchor's rate, and each child's peak RSS (and its writer
-process's, when `import_file` started one: files of 8 MB or more); `--inline` also
-imports each file with the writer process turned off (`separate=False`); beside
+the import's share of the anchor's rate, and each child's peak RSS; `--writer` also
+imports each file with a writer process (`separate=True`, whose peak RSS is shown
+too); beside
 them, the rate and the ratio by this process's CPU time (a busy machine's
 waits are not in it, nor, on PostgreSQL, the server's work).  With
 `--load N` it also writes N developments as a seed file and compares what
@@ -206,13 +206,12 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child_import(path: str, url: str, fmt: str | None, inline: bool) -> dict[str, Any]:
+def child_import(path: str, url: str, fmt: str | None, separate: bool) -> dict[str, Any]:
     from timeline import Timeline
     from timeline.formats._exchange import import_file
 
     with Timeline.open(url) as tl:
         started, cpu = time.perf_counter(), time.process_time()
-        separate = False if inline else None  # None: as `timeline import` decides
         report = import_file(tl, path, format=fmt, reported="2024-01-01", separate=separate)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     events = report.added + len(report.actors) + len(report.topics) + report.revisions
@@ -315,7 +314,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--datasets", action="store_true", help="also each dataset format")
     parser.add_argument("--stores", default="sqlite,postgresql", help="which stores to run")
     parser.add_argument("--load", type=int, default=0, help="also load N seed developments")
-    parser.add_argument("--inline", action="store_true", help="also import without a writer")
+    parser.add_argument("--writer", action="store_true", help="also with a writer process")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -323,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
         if kind == "load":
             found = child_load(rest[0], rest[1], rest[2] == "plain")
         elif kind == "import":
-            found = child_import(rest[0], rest[1], rest[2] or None, rest[3] == "inline")
+            found = child_import(rest[0], rest[1], rest[2] or None, rest[3] == "writer")
         else:
             found = child_anchor(int(rest[0]), rest[1])
         print(json.dumps(found))
@@ -350,10 +349,10 @@ def main(argv: list[str] | None = None) -> None:
                     anchor = _run_child("anchor", str(n), url)
                 _print("plain eventsourcing save (anchor)", anchor, None, 0)
                 for fmt, path in files:
-                    for mode in ("", "inline") if args.inline else ("",):
+                    for mode in ("", "writer") if args.writer else ("",):
                         with _fresh(store, here, args.postgres) as url:
                             found = _run_child("import", str(path), url, fmt, mode)
-                        label = f"timeline import ({fmt}{', inline' if mode else ''})"
+                        label = f"timeline import ({fmt}{', writer' if mode else ''})"
                         _print(label, found, anchor, target)
 
 

@@ -70,9 +70,6 @@ __all__ = [
 ]
 
 FORMATS = ("json", "jsonl", "csv", "timelinejs", "plover")
-# Files from this size on are imported with a writer process (about 20,000 rows): a
-# smaller one is read before the process has started (a third of a second).
-SEPARATE_BYTES = 8 * 1024 * 1024
 WHAT = ("developments", "changes")
 
 
@@ -182,7 +179,7 @@ def import_file(
     skip_bad: bool = False,
     rejects: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
-    separate: bool | None = None,
+    separate: bool = False,
 ) -> ImportReport:
     """Imports a file of records in one transaction, streaming: all or nothing, idempotent.
 
@@ -195,8 +192,8 @@ def import_file(
     Raises `LoadError` listing the problems, each as `FILE:LINE: record … field …`;
     with `skip_bad` the good records are written and each rejected one goes to
     `rejects` (JSON Lines: line, reason, text).  `separate` runs the store's statements
-    in a writer process while the file is read (default: for a file of `SEPARATE_BYTES`
-    or more), on a store another process can open (a file or a server).
+    in a writer process while the file is read, on a store another process can open (a
+    file or a server; an in-memory store is written inline).
     """
     if full and release is None:
         raise QueryError("full: a full release needs its day (release=DAY)")
@@ -204,8 +201,7 @@ def import_file(
     records = open_records(path, registry=tl.registry, format=format, reported=known)
     day = None if release is None else Release(as_day(release), records.dataset, full)
     app = tl.materialised.application
-    # A store only this process can open (in memory) is always written inline.
-    separate = (_large(path) if separate is None else separate) and separable(app)
+    separate = separate and separable(app)
     with _rejects_file(rejects if skip_bad else None) as out:
         tally = import_records(
             app, records, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
@@ -230,14 +226,6 @@ def import_file(
         dataset=records.dataset,
         writer_mb=tally.writer_mb,
     )
-
-
-def _large(path: str | Path) -> bool:
-    """Whether a file is large enough that a writer process pays for its start."""
-    try:
-        return Path(path).stat().st_size >= SEPARATE_BYTES
-    except OSError:
-        return False
 
 
 @contextlib.contextmanager
