@@ -24,6 +24,7 @@ import contextlib
 import itertools
 import os
 import pickle
+import signal
 import socket
 import subprocess
 import sys
@@ -180,6 +181,9 @@ def main(fd: int) -> None:
     """The writer: opens the store, begins, and answers the caller until it commits or leaves."""
     from timeline.engine._application import StoreApplication
 
+    # Ctrl-C reaches the whole process group: the caller decides, and its rollback (or
+    # its end, which closes the pipe) ends this transaction.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     pipe = Connection(fd)
     try:
         _, env = pipe.recv()
