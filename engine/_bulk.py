@@ -18,6 +18,7 @@ keep their invariants: new, identical or conflicting is decided from each stream
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Generator, Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,16 @@ __all__ = ["BulkWrite", "Creation", "record_all"]
 # once more: a fifth of an import's CPU time.  Cycles, which only a collection frees,
 # are rare here, and the next collection still frees them.
 YOUNG = 50_000
+
+
+class _Writing:
+    """The bulk writes under way in this process, and the threshold from before the first."""
+
+    count = 0
+    threshold = gc.get_threshold()
+    lock = threading.Lock()
+
+
 _DEVELOPMENT_TOPIC = get_topic(DevelopmentStream)
 _RECORDED: Any = DevelopmentStream.Recorded  # its fields are the aggregate's arguments
 
@@ -78,7 +89,6 @@ class BulkWrite:
         # With `separate`, a writer process holds the transaction (`engine._bulk_process`).
         self.separate = separate
         self._peak = 0.0
-        self._threshold = gc.get_threshold()
         self._store: StoreTransaction | None = None
         self._abandoned = False
         self._stored = StoredEvents(app.mapper)
@@ -90,8 +100,7 @@ class BulkWrite:
             self._store = ProcessTransaction(self.app)
         else:
             self._store = self.app.backend.begin(self.app.recorder)
-        self._threshold = gc.get_threshold()
-        gc.set_threshold(YOUNG, *self._threshold[1:])
+        _collect_less(+1)
         return self
 
     def __exit__(
@@ -100,7 +109,7 @@ class BulkWrite:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        gc.set_threshold(*self._threshold)
+        _collect_less(-1)
         store, self._store = self._store, None
         if store is None:
             return
@@ -196,6 +205,18 @@ class BulkWrite:
             ident = event.development.id
             if ident.startswith(prefix):
                 yield ident
+
+
+def _collect_less(step: int) -> None:
+    """Raises the youngest generation's threshold as the first bulk write begins, and
+    restores it as the last one ends (threads may write at once)."""
+    with _Writing.lock:
+        if step > 0 and _Writing.count == 0:
+            _Writing.threshold = gc.get_threshold()
+            gc.set_threshold(YOUNG, *_Writing.threshold[1:])
+        _Writing.count += step
+        if step < 0 and _Writing.count == 0:
+            gc.set_threshold(*_Writing.threshold)
 
 
 def record_all(

@@ -92,3 +92,15 @@ def test_a_bulk_write_collects_garbage_less_often_and_restores_the_threshold() -
     except KeyError:
         pass
     assert gc.get_threshold() == before
+
+
+def test_overlapping_bulk_writes_restore_the_threshold_when_the_last_one_ends() -> None:
+    # Threads may write at once: the first to begin saves the threshold, the last restores it.
+    before = gc.get_threshold()
+    with Timeline() as one, Timeline() as two:
+        first = BulkWrite(one.materialised.application).__enter__()
+        second = BulkWrite(two.materialised.application).__enter__()
+        first.__exit__(None, None, None)
+        assert gc.get_threshold() == (YOUNG, *before[1:])
+        second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
