@@ -112,7 +112,8 @@ def _x_labels(ticks: Sequence[tuple[float, str]], frame: _Frame) -> Iterator[str
     style = f"font-size: 10px; text-anchor: middle; fill: {MUTED}"
     for value, label in ticks:
         x = frame.px(value)
-        yield f'<path d="M {_n(x)} {BOTTOM} L {_n(x)} {_n(BOTTOM + TICK)}" style="stroke: {MUTED}; stroke-width: 0.8"/>'  # noqa: E501
+        mark = f"M {_n(x)} {BOTTOM} L {_n(x)} {_n(BOTTOM + TICK)}"
+        yield f'<path d="{mark}" style="stroke: {MUTED}; stroke-width: 0.8"/>'
         lines = label.split("\n")
         first = top + 10 * (ASCENT if len(lines) == 1 else FIRST_OF_MANY)
         for i, line in enumerate(lines):
@@ -179,6 +180,17 @@ def _limits(chart: RelationsChart) -> tuple[tuple[float, float], tuple[float, fl
     return (_days(first) - pad, _days(last) + pad), (-top * 1.3, top * 1.3)
 
 
+_CENTRED = "font-size: 10px; text-anchor: middle"
+_BOLD = "font-size: 14px; font-weight: 700"
+
+
+def _inside_ticks(
+    ticks: Sequence[tuple[float, str]], low: float, high: float
+) -> list[tuple[float, str]]:
+    kept = set(_inside([value for value, _ in ticks], low, high))
+    return [(value, label) for value, label in ticks if value in kept]
+
+
 def relations_svg(chart: RelationsChart, title: str, subtitle: str) -> bytes | None:
     """The chart as `render.relations_figure` lays it out, as SVG bytes (None: an axis
     this writer does not draw, left to matplotlib)."""
@@ -210,24 +222,9 @@ def relations_svg(chart: RelationsChart, title: str, subtitle: str) -> bytes | N
         middle = ((LEFT + RIGHT) / 2, (TOP + BOTTOM) / 2)
         parts.append(_text(*middle, "No developments involve both", _CENTRED))
     parts += [
-        _text(
-            14.4,
-            HEIGHT * 0.035 + 14 * ASCENT,
-            title,
-            f"font-size: 14px; font-weight: 700; fill: {INK}",
-        ),
+        _text(14.4, HEIGHT * 0.035 + 14 * ASCENT, title, f"{_BOLD}; fill: {INK}"),
         _text(14.4, HEIGHT * 0.095 + 10 * ASCENT, subtitle, f"font-size: 10px; fill: {MUTED}"),
         KEY,
         "</svg>\n",
     ]
     return "\n".join(parts).encode()
-
-
-_CENTRED = "font-size: 10px; text-anchor: middle"
-
-
-def _inside_ticks(
-    ticks: Sequence[tuple[float, str]], low: float, high: float
-) -> list[tuple[float, str]]:
-    kept = set(_inside([value for value, _ in ticks], low, high))
-    return [(value, label) for value, label in ticks if value in kept]
