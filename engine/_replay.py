@@ -25,6 +25,7 @@ from timeline.engine._rule import (
     search_order,
     winning_run,
 )
+from timeline.engine._slots import slot_setters
 from timeline.engine.values import Actor, Development, Topic
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "claims_on",
     "fold_positions",
     "known_developments",
+    "lazy_view",
 ]
 
 
@@ -147,6 +149,39 @@ class View:
         return mine == (*theirs, other.developments())
 
     __hash__ = None  # type: ignore[assignment]  # equal views may differ in how they load
+
+
+_new = object.__new__
+_DAY, _KNOWN_AT, _POSSIBLE, _SOURCE, _POSITIONS, _DEVELOPMENTS, _ACTORS, _TOPICS, _DESCENDANTS = (
+    slot_setters(View)
+)
+
+
+def lazy_view(
+    day: dt.date,
+    known_at: dt.date | None,
+    possible: bool,
+    source: str,
+    positions: Mapping[PairKey, Position],
+    developments: Callable[[], Iterable[Development]],
+    resolve_actor: Callable[[str], str],
+    resolve_topic: Callable[[str], str],
+    descendants: Callable[[str], list[str]],
+) -> View:
+    """The `View` that `View(...)` makes of these, for `positions` that look up on demand
+    (not a dict, which `View` would copy): made without attrs' __init__, since a reader
+    makes one for every `as_of()`."""
+    view = _new(View)
+    _DAY(view, day)
+    _KNOWN_AT(view, known_at)
+    _POSSIBLE(view, possible)
+    _SOURCE(view, source)
+    _POSITIONS(view, positions)
+    _DEVELOPMENTS(view, developments)
+    _ACTORS(view, resolve_actor)
+    _TOPICS(view, resolve_topic)
+    _DESCENDANTS(view, descendants)
+    return view
 
 
 class EventLog:

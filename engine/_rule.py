@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from timeline.engine._slots import slot_setters
 from timeline.engine.errors import RecordError
 from timeline.engine.values import (
     Development,
@@ -350,4 +351,17 @@ def held(
     """The position of a winning run: its winner's stance, since its first claim occurred,
     on its claims in story order; tentative while the winner (`occurred`) has not ended by
     `day`."""
-    return Position(key[0], key[1], stance, since, evidence, not occurred.ended_by(day))
+    # Made without attrs' __init__ (`engine._slots`): every lookup and every pair of
+    # `positions()` makes one.
+    made = _new(Position)
+    _ACTOR(made, key[0])
+    _TOPIC(made, key[1])
+    _STANCE(made, stance)
+    _SINCE(made, since)
+    _EVIDENCE(made, evidence)
+    _TENTATIVE(made, occurred.latest > day)  # the winner has not certainly occurred by then
+    return made
+
+
+_new = object.__new__
+_ACTOR, _TOPIC, _STANCE, _SINCE, _EVIDENCE, _TENTATIVE = slot_setters(Position)

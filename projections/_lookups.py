@@ -7,7 +7,6 @@ is on the path of every single lookup, so each step is as short as it can be.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import threading
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
@@ -18,7 +17,7 @@ from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
 from timeline.engine.errors import UnknownNameError
-from timeline.engine.values import Rank, Stance
+from timeline.engine.values import Development, Rank, Stance
 from timeline.engine.when import When
 
 if TYPE_CHECKING:
@@ -34,10 +33,20 @@ _FIXING = threading.Lock()
 _REMEMBERED = 4096
 
 
-@functools.lru_cache(maxsize=65536)
-def _when(text: str) -> When:
-    # Few distinct date texts recur across a story; a When is immutable.
-    return When(text)
+class _Whens(dict[str, When]):
+    """Each date text's `When`, made once: few distinct texts recur across a story, and a
+    When is immutable.  Read by subscript: a C-level look-up, a third of an lru_cache call."""
+
+    def __missing__(self, text: str) -> When:
+        made = When(text)
+        if len(self) < _WHENS_KEPT:
+            self[text] = made
+        return made
+
+
+# Date texts kept at most.
+_WHENS_KEPT = 65536
+_when = _Whens().__getitem__
 
 
 # A row of `projections._winning`'s statements begins with its pair.
@@ -62,7 +71,8 @@ def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Posi
     winner = rows[0]
     stance = _STANCES.get(winner[1]) or Stance(winner[1])
     if len(rows) == 1:
-        return rule.held(key, stance, _when(winner[2]), (winner[0],), _when(winner[2]), day)
+        occurred = _when(winner[2])
+        return rule.held(key, stance, occurred, (winner[0],), occurred, day)
     evidence = tuple([row[0] for row in reversed(rows)])
     return rule.held(key, stance, _when(rows[-1][2]), evidence, _when(winner[2]), day)
 
@@ -95,22 +105,29 @@ def resolver(
     A name, once registered, never stands for another id, and a registry only
     grows, so a name resolved once resolves the same for as long as it lives.
     """
-    known: dict[str, str] = {}
+    return _Names(registry, kind, refreshed).__getitem__
 
-    def resolve(name: str) -> str:
-        ident = known.get(name)
-        if ident is None:
-            try:
-                ident = registry.resolve(kind, name)  # raises for a name not registered
-            except UnknownNameError:
-                if refreshed is None:
-                    raise
-                ident = refreshed().resolve(kind, name)  # raises if still not registered
-            if len(known) < _REMEMBERED:
-                known[name] = ident
+
+class _Names(dict[str, str]):
+    """The ids of the names of one kind asked for so far: a name asked for again costs a
+    C-level look-up, the first time `__missing__` resolves it (`resolver`)."""
+
+    def __init__(
+        self, registry: Registry, kind: NameKind, refreshed: Callable[[], Registry] | None
+    ) -> None:
+        super().__init__()
+        self._registry, self._kind, self._refreshed = registry, kind, refreshed
+
+    def __missing__(self, name: str) -> str:
+        try:
+            ident = self._registry.resolve(self._kind, name)  # raises for a name not registered
+        except UnknownNameError:
+            if self._refreshed is None:
+                raise
+            ident = self._refreshed().resolve(self._kind, name)  # raises if still not registered
+        if len(self) < _REMEMBERED:
+            self[name] = ident
         return ident
-
-    return resolve
 
 
 class LazyPositions(Mapping[PairKey, Position]):
@@ -167,24 +184,34 @@ class LazyPositions(Mapping[PairKey, Position]):
     def get(self, key: PairKey, /, default: Any = None) -> Any:
         # `View.position` asks with `get`: answered directly, with no KeyError to
         # raise and catch for a position that is not held.
-        if self._all is not None:
+        # The first read (of a view taken for one lookup, the commonest) is inline.
+        if self._pin is None and self._all is None:
+            day, known_at, possible, scope = self._day, self._known_at, self._possible, self._scope
+            found, pin = self._source.first_position(key, day, known_at, possible, scope)
+            with _FIXING:
+                fixed = self._pin
+                if fixed is None:
+                    self._pin = fixed = pin
+            if fixed != pin:  # another thread's first read came first, at another position
+                found = self._source.position(key, day, known_at, possible, fixed, scope)
+        elif self._all is not None:
             found = self._all.get(key)
-        elif self._pin is not None:
-            found = self._source.position(
-                key, self._day, self._known_at, self._possible, self._pin, self._scope
-            )
         else:
-            found = self._first(key)
+            found = self._source.position(
+                key, self._day, self._known_at, self._possible, self.pin(), self._scope
+            )
         return default if found is None else found
 
-    def _first(self, key: PairKey) -> Position | None:
-        """The first read: one lookup that also finds the position it is fresh at."""
-        args = (self._day, self._known_at, self._possible)
-        found, pin = self._source.first_position(key, *args, self._scope)
-        fixed = self._fix(pin)
-        if fixed != pin:  # another thread's first read came first, at another position
-            found = self._source.position(key, *args, fixed, self._scope)
-        return found
+    def developments(self) -> list[Development]:
+        """The developments that count at the day, as known, as of the pin (fixed now if
+        no read has fixed it yet)."""
+        return self._source.developments(
+            self._known_at, self.pin(), day=self._day, possible=self._possible, scope=self._scope
+        )
+
+    def descendants(self, actor: str) -> list[str]:
+        """An actor and those below it, registered as of the pin (fixed now if need be)."""
+        return self._source.registry(self.pin()).descendants(actor)
 
     def _load(self) -> dict[PairKey, Position]:
         if self._all is None:

@@ -26,7 +26,7 @@ from uuid import UUID
 from timeline.engine import _rule as rule
 from timeline.engine._backends import Backend
 from timeline.engine._registry import Registry
-from timeline.engine._replay import View
+from timeline.engine._replay import View, lazy_view
 from timeline.engine._rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
 from timeline.engine._transcodings import UnknownStateError, decode_state
 from timeline.engine.values import Actor, Development, Topic
@@ -65,6 +65,9 @@ _SOURCE_IDS = (
 )
 # Decoding an event reads its stream's id from its state, not from here.
 _ANY = UUID(int=0)
+# How many decoded versions a view keeps (a development is immutable): a page of the
+# page's axis is 5,000, and ~2 KB each.
+DECODED_KEPT = 10_000
 
 
 class Materialised:
@@ -107,11 +110,16 @@ class Materialised:
     def _start(self, batch: int | None, *, reached: int) -> None:
         self.batch = batch
         self._closed = False
+        # Versions decoded lately, by their stored bytes (which alone make them): pages of
+        # a listing on other knowledge days, and the reads after it, hold mostly the same.
+        self._decoded = functools.lru_cache(maxsize=DECODED_KEPT)(self._decode_version)
         self._lock = threading.RLock()  # the catch-up and the kept registry, one at a time
         self._reached = reached
         self._quiet: int | None = None  # the data version at which the view was current
         # The run statements of unscoped lookups, certain and possible, ready at hand.
         self._runs = (self.queries.dialect.run(False), self.queries.dialect.run(True))
+        # The same, with the store's head read beside their rows (None where it cannot be).
+        self._headed_runs = (self.queries.headed(self._runs[0]), self.queries.headed(self._runs[1]))
         self._registry = Registry()
         self._registry_at = 0
         self._resolvers: tuple[Registry, Callable[[str], str], Callable[[str], str]] | None = None
@@ -281,8 +289,23 @@ class Materialised:
         catches up first and the lookup runs at the new position.
         """
         pin = self._reached  # a position the view holds (read once: threads move it on)
-        statement, params = self._lookup(key, day, known_at, possible, pin, scope)
-        headed = self.queries.headed(statement)
+        headed = self._headed_runs[possible]
+        if (
+            headed is None
+            or scope is not EVERYTHING
+            or pin > self._preferred_at
+            or key in self._preferred
+        ):
+            statement, params = self._lookup(key, day, known_at, possible, pin, scope)
+            headed = self.queries.headed(statement)
+        else:  # the commonest lookup of all, with no statement to choose: built inline
+            params = {
+                "day": day.toordinal(),
+                "known": _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at),
+                "pin": pin,
+                "actor": key[0],
+                "topic": key[1],
+            }
         if headed is not None:
             rows = self.queries.run_rows(headed, params)
             if rows and rows[0][-1] <= pin:  # every event is in the view: fresh
@@ -496,12 +519,17 @@ class Materialised:
         return [self._development(*row) for row in rows]
 
     def _development(self, state: Any, topic: str | None, recorded: Any) -> Development:
-        """A version from its own state, or from the event that recorded it."""
+        """A version from its own state, or from the event that recorded it (kept a while)."""
+        if state:  # an empty state: the version as recorded, in its event
+            return self._decoded(bytes(state), None, b"")
+        return self._decoded(b"", topic or "", bytes(recorded))
+
+    def _decode_version(self, state: bytes, topic: str | None, recorded: bytes) -> Development:
         from eventsourcing.persistence import StoredEvent
 
-        if state:  # an empty state: the version as recorded, in its event
-            return cast(Development, self._decode_state(bytes(state)))
-        event = self._app.mapper.to_domain_event(StoredEvent(_ANY, 1, topic or "", bytes(recorded)))
+        if state:
+            return cast(Development, self._decode_state(state))
+        event = self._app.mapper.to_domain_event(StoredEvent(_ANY, 1, topic or "", recorded))
         return cast(Development, cast(Any, event).development)
 
     def _decode_state(self, state: bytes) -> Any:
@@ -623,7 +651,8 @@ class Materialised:
         """
         if self._closed:  # no read fixes the pin yet: say so now, not at the first one
             raise ClosedError("the store is closed: open it again to read")
-        registry = self.registry(self._reached if pin is None else pin)
+        at = self._reached if pin is None else pin
+        registry = self._registry if at <= self._registry_at else self.registry(at)
         if self._resolvers is None or self._resolvers[0] is not registry:
             # Made once per registry (which grows in place), not once per view.  A name
             # the registry does not know yet is looked up again with the view caught up
@@ -635,28 +664,17 @@ class Materialised:
             )
         _, resolve_actor, resolve_topic = self._resolvers
         positions = LazyPositions(self, day, known_at, possible, pin, scope)
-        return View(
-            day=day,
-            known_at=known_at,
-            possible=possible,
-            source="materialised",
-            positions=positions,
-            developments=lambda: self.developments(
-                known_at, positions.pin(), day=day, possible=possible, scope=scope
-            ),
-            resolve_actor=resolve_actor,
-            resolve_topic=resolve_topic,
-            descendants=(
-                functools.partial(_descendants, self, positions)
-                if pin is None
-                else registry.descendants
-            ),
+        return lazy_view(
+            day,
+            known_at,
+            possible,
+            "materialised",
+            positions,
+            positions.developments,
+            resolve_actor,
+            resolve_topic,
+            positions.descendants if pin is None else registry.descendants,
         )
-
-
-def _descendants(materialised: Materialised, positions: LazyPositions, actor: str) -> list[str]:
-    """An actor and those below it, registered as of the view's pin (fixed now if need be)."""
-    return materialised.registry(positions.pin()).descendants(actor)
 
 
 def _scoped(

@@ -44,6 +44,17 @@ def _open() -> Iterator[None]:
         raise ClosedError("the store is closed: open it again to read") from None
 
 
+def _leading_run(cursor: sqlite3.Cursor) -> list[tuple[Any, ...]]:
+    """`rule.leading_run(cursor, RUN_MARK)`, written out for the commonest read of all: the
+    rows (dev_id, stance, occurred, rank, ...) up to the first of another stance or rank."""
+    run: list[tuple[Any, ...]] = []
+    for row in cursor:
+        if run and (row[1] != run[0][1] or row[3] != run[0][3]):
+            break
+        run.append(row)
+    return run
+
+
 class SQLiteQueries(ViewQueries):
     """Pinned reads of the view through one SQLite connection of its own.
 
@@ -122,7 +133,7 @@ class SQLiteQueries(ViewQueries):
                     raise
                 raise ClosedError("the store is closed: open it again to read") from None
             try:
-                return rule.leading_run(cursor, RUN_MARK)
+                return _leading_run(cursor)
             finally:
                 cursor.close()
 

@@ -170,9 +170,12 @@ class SharedReads(ABC):
         `only_reliability` (or `reliability`) counts only sources of that reliability,
         `min_reports` only developments that many independent reports carry by then.
         """
-        on, known = as_day(day), day_of(known_at)
+        # The commonest read of all: no helper called for what it leaves at its default.
+        known = None if known_at is None else as_day(known_at)
+        if without_sources == () and only_reliability is reliability is None and min_reports == 1:
+            return self._as_of(as_day(day), known, possible, at, EVERYTHING)
         scope = scope_of(without_sources, only_reliability, reliability, min_reports)
-        return self._as_of(on, known, possible, at, scope)
+        return self._as_of(as_day(day), known, possible, at, scope)
 
     def _tentative_pairs(
         self,

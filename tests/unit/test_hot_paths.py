@@ -1,0 +1,120 @@
+"""The shortcuts on the path of every lookup make exactly what the plain code makes:
+views and positions set slot by slot, the run stepped inline, names and date texts
+looked up in dicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from timeline.engine import _rule as rule
+from timeline.engine._registry import NameKind, Registry
+from timeline.engine._replay import View, lazy_view
+from timeline.engine._slots import slot_setters
+from timeline.engine.errors import UnknownNameError
+from timeline.engine.values import Actor, Stance, Topic
+from timeline.engine.when import When
+from timeline.projections._lookups import _when, resolver
+from timeline.projections._queries import RUN_MARK
+from timeline.projections._sqlite_reads import _leading_run
+
+DAY = dt.date(2019, 7, 1)
+
+
+def _fields(made: attrs.AttrsInstance) -> list[object]:
+    """Every field's value, read (an unset slot raises AttributeError)."""
+    return [getattr(made, field.name) for field in attrs.fields(type(made))]
+
+
+def test_a_lazy_view_holds_what_view_holds() -> None:
+    positions: dict[rule.PairKey, rule.Position] = {}
+    view = View(DAY, None, True, "materialised", positions, list, str.upper, str.lower, list)
+    lazy = lazy_view(DAY, None, True, "materialised", positions, list, str.upper, str.lower, list)
+    # View copies a dict into a read-only mapping; a lazy view keeps the mapping it is given.
+    assert _fields(lazy)[:4] == _fields(view)[:4]
+    assert _fields(lazy)[4] is positions
+    assert _fields(lazy)[5:] == _fields(view)[5:]
+    assert lazy == view
+    assert lazy.position("a", "b") is None
+    assert lazy.developments() == ()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        lazy.day = DAY  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("occurred", "tentative"), [("2019-06", False), ("2019-07", True)])
+def test_a_held_position_is_the_position_attrs_makes(occurred: str, tentative: bool) -> None:
+    made = rule.held(("TUR", "f35"), Stance.OPPOSES, When("2019"), ("a", "b"), When(occurred), DAY)
+    expected = rule.Position("TUR", "f35", Stance.OPPOSES, When("2019"), ("a", "b"), tentative)
+    assert made == expected
+    assert _fields(made) == _fields(expected)
+    assert hash(made) == hash(expected)
+
+
+def test_slot_setters_cover_every_field_and_refuse_a_class_without_slots() -> None:
+    assert len(slot_setters(View)) == len(attrs.fields(View))
+    assert len(slot_setters(rule.Position)) == len(attrs.fields(rule.Position))
+
+    @attrs.frozen(slots=False)
+    class Plain:
+        value: int
+
+    with pytest.raises(KeyError):
+        slot_setters(Plain)
+
+
+rows = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c"]),
+        st.sampled_from([-2, 0, 2]),
+        st.just("2019"),
+        st.sampled_from([0, 1]),
+        st.integers(0, 9),
+    ),
+    max_size=8,
+)
+
+
+@given(rows)
+def test_the_inline_run_of_a_cursor_is_the_rule_s_leading_run(
+    found: list[tuple[object, ...]],
+) -> None:
+    with sqlite3.connect(":memory:") as db:
+        db.execute("CREATE TABLE r (n, dev_id, stance, occurred, rank, head)")
+        db.executemany(
+            "INSERT INTO r VALUES (?, ?, ?, ?, ?, ?)", [(n, *row) for n, row in enumerate(found)]
+        )
+        cursor = db.execute("SELECT dev_id, stance, occurred, rank, head FROM r ORDER BY n")
+        assert _leading_run(cursor) == rule.leading_run(found, RUN_MARK)
+
+
+def test_a_date_text_is_made_once_into_its_when() -> None:
+    first = _when("2019-07-17")
+    assert first == When("2019-07-17")
+    assert _when("2019-07-17") is first
+
+
+class _Counting(Registry):
+    def __init__(self) -> None:
+        super().__init__([Actor("TUR", "Turkey")], [Topic("f35", "F-35")])
+        self.asked = 0
+
+    def resolve(self, kind: NameKind, name: str) -> str:
+        self.asked += 1
+        return super().resolve(kind, name)
+
+
+def test_a_resolver_remembers_names_and_asks_the_refreshed_registry_for_new_ones() -> None:
+    registry, later = _Counting(), Registry([Actor("USA", "United States")])
+    resolve = resolver(registry, "actor", lambda: later)
+    assert resolve("Turkey") == resolve("Turkey") == "TUR"
+    assert registry.asked == 1  # the second time from memory
+    assert resolve("United States") == "USA"  # not in `registry`: the refreshed one knows it
+    with pytest.raises(UnknownNameError):
+        resolve("Greece")
+    with pytest.raises(UnknownNameError):
+        resolver(registry, "topic")("F-16")  # nothing to refresh from
