@@ -44,6 +44,9 @@ def check(pattern: re.Pattern[str], what: str, *examples: str) -> Any:
     shown = " or ".join(map(repr, examples))
 
     def validate(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        # The usual value passes in one test: an import checks millions.
+        if type(value) is str and len(value) <= LONGEST_ID and pattern.fullmatch(value):
+            return
         where = f"{type(instance).__name__}.{attribute.name}"
         if isinstance(value, str) and len(value) > LONGEST_ID:
             raise RecordError(
@@ -58,6 +61,8 @@ def check(pattern: re.Pattern[str], what: str, *examples: str) -> Any:
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Validates non-empty text of Unicode characters (no lone surrogate)."""
+    if isinstance(value, str) and value and value.isascii() and not value.isspace():
+        return  # the usual text: ASCII holds no surrogate, and these tests are cheap
     where = f"{type(instance).__name__}.{attribute.name}"
     if not isinstance(value, str) or not value.strip():
         raise RecordError(f"{where}: expected non-empty text, found {value!r}")

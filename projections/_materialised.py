@@ -65,6 +65,9 @@ _SOURCE_IDS = (
 )
 # Decoding an event reads its stream's id from its state, not from here.
 _ANY = UUID(int=0)
+# How many decoded versions a view keeps (a development is immutable): a page of the
+# page's axis is 5,000, and ~2 KB each.
+DECODED_KEPT = 10_000
 
 
 class Materialised:
@@ -107,6 +110,9 @@ class Materialised:
     def _start(self, batch: int | None, *, reached: int) -> None:
         self.batch = batch
         self._closed = False
+        # Versions decoded lately, by their stored bytes (which alone make them): pages of
+        # a listing on other knowledge days, and the reads after it, hold mostly the same.
+        self._decoded = functools.lru_cache(maxsize=DECODED_KEPT)(self._decode_version)
         self._lock = threading.RLock()  # the catch-up and the kept registry, one at a time
         self._reached = reached
         self._quiet: int | None = None  # the data version at which the view was current
@@ -513,12 +519,17 @@ class Materialised:
         return [self._development(*row) for row in rows]
 
     def _development(self, state: Any, topic: str | None, recorded: Any) -> Development:
-        """A version from its own state, or from the event that recorded it."""
+        """A version from its own state, or from the event that recorded it (kept a while)."""
+        if state:  # an empty state: the version as recorded, in its event
+            return self._decoded(bytes(state), None, b"")
+        return self._decoded(b"", topic or "", bytes(recorded))
+
+    def _decode_version(self, state: bytes, topic: str | None, recorded: bytes) -> Development:
         from eventsourcing.persistence import StoredEvent
 
-        if state:  # an empty state: the version as recorded, in its event
-            return cast(Development, self._decode_state(bytes(state)))
-        event = self._app.mapper.to_domain_event(StoredEvent(_ANY, 1, topic or "", bytes(recorded)))
+        if state:
+            return cast(Development, self._decode_state(state))
+        event = self._app.mapper.to_domain_event(StoredEvent(_ANY, 1, topic or "", recorded))
         return cast(Development, cast(Any, event).development)
 
     def _decode_state(self, state: bytes) -> Any:

@@ -31,14 +31,24 @@ def split_headline(summary: str, limit: int = LONG_HEADLINE) -> tuple[str, str]:
     text = " ".join(summary.split())
     parts = _SENTENCE.split(text, maxsplit=1)
     first, rest = parts[0], parts[1] if len(parts) > 1 else ""
+    if not _has_words(first):  # a lone mark ("." before a capital) is no headline
+        first, rest = text, ""
     if len(first) > limit:
-        clauses = [m for m in _CLAUSE.finditer(first) if limit // 3 <= m.start() <= limit]
+        clauses = [
+            m
+            for m in _CLAUSE.finditer(first)
+            if limit // 3 <= m.start() <= limit and _has_words(first[: m.start()])
+        ]
         if clauses:
             cut = clauses[-1]
             after = first[cut.end() :].strip()
             first = first[: cut.start()].rstrip(" ,")
             rest = " ".join(part for part in (after[:1].upper() + after[1:], rest) if part)
     return first.rstrip("."), rest
+
+
+def _has_words(text: str) -> bool:
+    return any(character.isalnum() for character in text)
 
 
 def _names(ids: Iterable[str], name: Callable[[str], str]) -> str:

@@ -108,8 +108,9 @@ def test_skip_bad_writes_the_good_records_and_each_rejected_one(tmp_path: Path) 
     assert sorted(d["id"] for d in listed["developments"]) == ["ev-1", "ev-2", "ev-3"]
 
 
+@pytest.mark.parametrize("separate", [False, True], ids=["inline", "writer-process"])
 def test_an_import_with_a_problem_writes_nothing_on_every_store(
-    timeline: Timeline, tmp_path: Path
+    timeline: Timeline, tmp_path: Path, separate: bool
 ) -> None:
     first = _file(tmp_path, "first.jsonl", release_text(FIRST))
     import_file(timeline, first, release=dt.date(2019, 2, 1))
@@ -119,11 +120,12 @@ def test_an_import_with_a_problem_writes_nothing_on_every_store(
     clash = attrs.evolve(FIRST[1], summary="Other words.")
     path = _file(tmp_path, "clash.jsonl", release_text([*many, clash]))
     with pytest.raises(LoadError) as caught:
-        import_file(timeline, path)
+        import_file(timeline, path, separate=separate)
     assert "field 'id': already recorded with different content" in str(caught.value)
     assert timeline.head == head
     assert timeline.developments() == timeline.developments(at=head)
-    report = import_file(timeline, _file(tmp_path, "good.jsonl", release_text(many)))
+    good = _file(tmp_path, "good.jsonl", release_text(many))
+    report = import_file(timeline, good, separate=separate)
     assert report.added == len(many)
     # PostgreSQL's ids rolled back are skipped, not reused: count the developments.
     assert len(timeline.developments()) == len(FIRST) + len(many)

@@ -6,6 +6,7 @@ Its transaction on each kind of store is part of every backend's contract
 
 from __future__ import annotations
 
+import gc
 import json
 import pickle
 import uuid
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from tests.strategies import developments, event_data
 from timeline import Timeline
 from timeline.engine import Development
-from timeline.engine._bulk import BulkWrite, Creation
+from timeline.engine._bulk import YOUNG, BulkWrite, Creation
 from timeline.engine._bulk_stores import recorded_id
 from timeline.engine._encode import StoredEvents
 from timeline.engine.aggregates import _NAMESPACE, DevelopmentStream, stream_id
@@ -77,3 +78,29 @@ def test_a_creation_is_written_as_the_mapper_writes_its_aggregates_event(
         assert app.mapper.to_stored_event(creation.event()) == app.mapper.to_stored_event(made)
         folded: Any = made.mutate(None)
         assert creation.mutate(None).entry == folded.entry
+
+
+def test_a_bulk_write_collects_garbage_less_often_and_restores_the_threshold() -> None:
+    before = gc.get_threshold()
+    with Timeline() as tl, BulkWrite(tl.materialised.application) as bulk:
+        assert gc.get_threshold() == (YOUNG, *before[1:])
+        bulk.abandon()
+    assert gc.get_threshold() == before
+    try:
+        with Timeline() as tl, BulkWrite(tl.materialised.application):
+            raise KeyError("a failing import")
+    except KeyError:
+        pass
+    assert gc.get_threshold() == before
+
+
+def test_overlapping_bulk_writes_restore_the_threshold_when_the_last_one_ends() -> None:
+    # Threads may write at once: the first to begin saves the threshold, the last restores it.
+    before = gc.get_threshold()
+    with Timeline() as one, Timeline() as two:
+        first = BulkWrite(one.materialised.application).__enter__()
+        second = BulkWrite(two.materialised.application).__enter__()
+        first.__exit__(None, None, None)
+        assert gc.get_threshold() == (YOUNG, *before[1:])
+        second.__exit__(None, None, None)
+    assert gc.get_threshold() == before

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.article import article_folder
@@ -174,6 +174,7 @@ def test_slides_read_as_a_newsroom_would_publish_them(story: Timeline) -> None:
 
 
 @given(st.text(alphabet="abcde ,:;.A", min_size=1, max_size=300).filter(lambda t: "a" in t))
+@example(". Aa")  # a lone full stop before a capital once made an empty headline
 def test_a_headline_and_its_text_say_the_summary_once(summary: str) -> None:
     head, rest = split_headline(summary)
     assert head

@@ -51,6 +51,7 @@ def test_the_engine_records_and_replays_with_the_read_side_blocked() -> None:
 LAYER_OF = {
     "timeline": "api",  # `from timeline import Timeline`: the public surface
     "timeline.engine": "engine",
+    "timeline.engine._bulk_process": "engine",
     "timeline.projections": "projections",
     "timeline.seeds": "seeds",
     "timeline._selecting": "shared",

@@ -51,6 +51,7 @@ class Tally:
         self.fixed: dict[str, int] = {}
         self.seen: set[str] = set()
         self.dataset: str | None = None
+        self.writer_mb = 0.0  # the writer process's peak RSS, when one wrote
 
     def reject(self, line: int, reason: str, text: str | None = None) -> None:
         """Counts a rejected record, and keeps its problem or writes it to the rejects."""
@@ -249,15 +250,17 @@ def import_records(
     skip_bad: bool = False,
     rejects: IO[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    separate: bool = False,
 ) -> Tally:
     """Imports the records in one transaction; raises `LoadError` (writing nothing) on problems.
 
     With `skip_bad`, problems reject their own records only (written to `rejects`).
-    `progress(line, events)` is called after each batch.
+    `progress(line, events)` is called after each batch.  With `separate`, a writer
+    process runs the store's statements while the next batch is read.
     """
     tally = Tally(name, rejects if skip_bad else None)
     tally.dataset = dataset
-    with BulkWrite(app) as bulk:
+    with BulkWrite(app, separate=separate) as bulk:
         earlier = _holds_earlier(bulk, release)
         for batch in _batches(records, BATCH):
             _write_batch(bulk, tally, batch, release, earlier)
@@ -267,6 +270,7 @@ def import_records(
             _retract_absent(bulk, tally, release)
         if tally.rejected and not skip_bad:
             bulk.abandon()
+    tally.writer_mb = bulk.writer_peak_mb
     if tally.rejected and not skip_bad:
         raise tally.error()
     return tally

@@ -43,6 +43,7 @@ from typing import IO, Any
 import attrs
 
 from timeline._timeline import Timeline
+from timeline.engine._bulk_process import separable
 from timeline.engine.errors import LoadError
 from timeline.engine.when import When, WhenLike, as_day
 from timeline.formats import open_records
@@ -95,6 +96,7 @@ class ImportReport:
     added: int = 0
     rejected: int = 0
     dataset: str | None = None
+    writer_mb: float = 0.0  # the writer process's peak RSS in MB, when one wrote
 
     @property
     def changed(self) -> bool:
@@ -177,6 +179,7 @@ def import_file(
     skip_bad: bool = False,
     rejects: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    separate: bool = False,
 ) -> ImportReport:
     """Imports a file of records in one transaction, streaming: all or nothing, idempotent.
 
@@ -188,7 +191,9 @@ def import_file(
     with the same content is skipped, so importing a file again changes nothing.
     Raises `LoadError` listing the problems, each as `FILE:LINE: record … field …`;
     with `skip_bad` the good records are written and each rejected one goes to
-    `rejects` (JSON Lines: line, reason, text).
+    `rejects` (JSON Lines: line, reason, text).  `separate` runs the store's statements
+    in a writer process while the file is read, on a store another process can open (a
+    file or a server; an in-memory store is written inline).
     """
     if full and release is None:
         raise QueryError("full: a full release needs its day (release=DAY)")
@@ -196,11 +201,12 @@ def import_file(
     records = open_records(path, registry=tl.registry, format=format, reported=known)
     day = None if release is None else Release(as_day(release), records.dataset, full)
     app = tl.materialised.application
+    separate = separate and separable(app)
     with _rejects_file(rejects if skip_bad else None) as out:
         tally = import_records(
             app, records, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
             rejects=out,
-            progress=progress,
+            progress=progress, separate=separate,
         )  # fmt: skip
     return ImportReport(
         path=str(path),
@@ -218,6 +224,7 @@ def import_file(
         added=tally.developments,
         rejected=tally.rejected,
         dataset=records.dataset,
+        writer_mb=tally.writer_mb,
     )
 
 

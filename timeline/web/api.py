@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal, get_args
 
 import pendulum
 from fastapi import APIRouter, Depends, Query
 
+from timeline.engine._rule import PairKey, Position
+from timeline.projections._diff import Diff, diff_positions
 from timeline.projections._relations import PERIODS
 from timeline.web import models, params, payloads
 from timeline.web.story import Story, kept, story_of
@@ -44,6 +47,10 @@ MOST_LISTED = 10_000
 # The claims an explanation's page shows unless asked for more: at a million developments
 # a pair's history holds hundreds, and the page needs the latest few.
 CLAIMS_SHOWN = 40
+# How many sets of every position (per day, knowledge day and `possible`) each process
+# keeps: the page's diff against everything recorded reads the positions the page asked
+# for the same day, and its other side serves every knowledge day's diff of that day.
+POSITIONS_KEPT = 16
 
 
 def _required(parameter: str, value: str) -> pendulum.Date:
@@ -86,9 +93,12 @@ def positions(
 ) -> dict[str, Any]:
     """Every actor's position on every topic as of `day`, as known at `known_at`."""
     on, known = _required("day", day), params.day("known_at", known_at)
-    who = None if actor is None else params.name(story.registry, "actor", "actor", actor)
-    view = story.read(lambda tl: tl.as_of(on, known, possible=possible))
-    found = view.positions(who, children=children)
+    if actor is None:
+        found = _every_position(story, on, known, possible)[2]
+    else:
+        who = params.name(story.registry, "actor", "actor", actor)
+        view = story.read(lambda tl: tl.as_of(on, known, possible=possible))
+        found = view.positions(who, children=children)
     return {
         "day": on.isoformat(),
         "known_at": payloads.day(known),
@@ -138,10 +148,26 @@ def diff(
     known, versus = params.day("known_at", known_at), params.day("vs_known_at", vs_known_at)
     if second is None and versus is None:
         raise params.ParameterError("d2", "give d2 (a second day) or vs_known_at, or both")
-    found = story.read(
-        lambda tl: tl.diff(first, second, known_at=known, vs_known_at=versus, possible=possible)
+    # As `Timeline.diff`: the positions of both states, compared (each read once and kept).
+    day1, known1, before = _every_position(story, first, known, possible)
+    later = known if versus is None else versus
+    day2, known2, after = _every_position(
+        story, first if second is None else second, later, possible
     )
+    found = Diff((day1, day2), (known1, known2), possible, diff_positions(before, after))
     return payloads.diff(found, story.names())
+
+
+def _every_position(
+    story: Story, on: dt.date, known: dt.date | None, possible: bool
+) -> tuple[dt.date, dt.date | None, dict[PairKey, Position]]:
+    """The view's day and knowledge day and every position in it, read once and kept."""
+
+    def read() -> tuple[dt.date, dt.date | None, dict[PairKey, Position]]:
+        view = story.read(lambda tl: tl.as_of(on, known, possible=possible))
+        return view.day, view.known_at, view.positions()
+
+    return story.drawn(("every-position", on, known, possible), read, keep=POSITIONS_KEPT)
 
 
 @router.get("/explain", response_model=models.ExplanationOut, responses=ERRORS)

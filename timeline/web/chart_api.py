@@ -107,8 +107,7 @@ def relations_image(
 
     def draw() -> bytes:
         found = story.read(lambda tl: tl.relations(first, second, by=by, known_at=known))
-        figure = render.relations_figure(charts.relations_chart(found), names=names)
-        return render.to_bytes(figure, format)
+        return render.relations_bytes(charts.relations_chart(found), format, names=names)
 
     return _image(
         story.drawn(("relations", first, second, by, known, format), draw, shared=True), format

@@ -33,7 +33,9 @@ __all__ = [
     "PALETTE",
     "ChartError",
     "comparison_figure",
+    "relations_bytes",
     "relations_figure",
+    "relations_heading",
     "save",
     "to_bytes",
     "topic_figure",
@@ -283,17 +285,23 @@ def comparison_figure(pair: Comparison, *, day: dt.date | None = None) -> Figure
         return figure
 
 
+def relations_heading(
+    chart: RelationsChart, names: tuple[str, str] | None = None
+) -> tuple[str, str]:
+    """The relations chart's title and subtitle."""
+    a, b = names or (chart.a, chart.b)
+    return (
+        f"Relations between {a} and {b}",
+        f"Goldstein-weighted cooperation (up) and conflict (down) per {chart.by} — "
+        f"{_known(chart.known_at)}",
+    )
+
+
 def relations_figure(chart: RelationsChart, *, names: tuple[str, str] | None = None) -> Figure:
     """Cooperation above the line, conflict below and the score as a dot, per period."""
     with _styled():
-        a, b = names or (chart.a, chart.b)
         figure = Figure(figsize=SIZE, facecolor=PAPER)
-        _heading(
-            figure,
-            f"Relations between {a} and {b}",
-            f"Goldstein-weighted cooperation (up) and conflict (down) per {chart.by} — "
-            f"{_known(chart.known_at)}",
-        )
+        _heading(figure, *relations_heading(chart, names))
         axes = figure.add_axes((0.08, 0.16, 0.86, 0.68))
         _frame(axes)
         axes.axhline(0, color=MUTED, lw=0.8)
@@ -334,6 +342,20 @@ def relations_figure(chart: RelationsChart, *, names: tuple[str, str] | None = N
         ]
         figure.legend(handles=handles, loc="lower left", ncol=3, frameon=False, fontsize=8)
         return figure
+
+
+def relations_bytes(
+    chart: RelationsChart, form: str = "png", *, names: tuple[str, str] | None = None
+) -> bytes:
+    """The relations chart as PNG or SVG bytes: SVG written directly (no lock, text as
+    text), unless its axis needs what only matplotlib draws."""
+    if form == "svg":
+        from timeline.web._relations_svg import relations_svg  # it reads this module's colours
+
+        written = relations_svg(chart, *relations_heading(chart, names))
+        if written is not None:
+            return written
+    return to_bytes(relations_figure(chart, names=names), form)
 
 
 def to_bytes(figure: Figure, form: str = "png", *, dpi: int = 100) -> bytes:
