@@ -40,21 +40,24 @@ _SPAN = "c.occurred_earliest, c.occurred_latest"
 _ORDERED = ", ".join(column for column in rule.STORY_ORDER if column not in _CLAIM.split(", "))
 
 
-def _counted(possible: bool, scope: str, alias: str = "") -> str:
-    """The conditions under which a claim counts at (:day, :known, :pin), as `run` has them."""
+def _counted(possible: bool, scope: str, alias: str = "", dialect: Dialect | None = None) -> str:
+    """The conditions under which a claim counts at (:day, :known, :pin), as `run` has them
+    (given a `dialect`, those the key index cannot search by as it filters them)."""
     a = f"{alias}." if alias else ""
     by = rule.POSSIBLE_BY if possible else rule.CERTAIN_BY
     known_from, known_until = rule.KNOWN_SPAN
-    parts = [
-        f"{a}occurred_earliest <= :day",
-        f"{a}{by} <= :day",
-        f"{a}{known_from} <= :known",
-        f"{a}{known_until} > :known",
-        f"{a}recorded_from <= :pin",
-        f"{a}recorded_until > :pin",
-        f"{a}{rule.COUNTS}",
-    ]
-    return " AND ".join(parts) + scope
+    tested = " AND ".join(
+        [
+            f"{a}{known_from} <= :known",
+            f"{a}{known_until} > :known",
+            f"{a}recorded_from <= :pin",
+            f"{a}recorded_until > :pin",
+            f"{a}{rule.COUNTS}",
+        ]
+    )
+    tested += scope
+    searched = f"{a}occurred_earliest <= :day AND {a}{by} <= :day"
+    return f"{searched} AND {dialect.filtered(tested) if dialect else tested}"
 
 
 def _current(alias: str) -> str:
@@ -110,7 +113,7 @@ def sqlite_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
 @functools.lru_cache(maxsize=64)
 def postgres_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
     """PostgreSQL's statement: each step a LATERAL search of one row per pair."""
-    counted = _counted(possible, scope)
+    counted = _counted(possible, scope, dialect=dialect)
     pair = "actor = p.actor AND topic = p.topic"
     latest = f"ORDER BY {_LATEST_FIRST} LIMIT 1"
     return dialect.render(
@@ -140,7 +143,7 @@ def tentative_pairs(dialect: Dialect, scope: str = "") -> str:
     (a backwards scan of the key), or by rank first for a pair that ever had a preferred
     claim; its position is tentative when its occurred span ends after the day.
     """
-    counted = _counted(True, scope)
+    counted = _counted(True, scope, dialect=dialect)
     pair = "actor = p.actor AND topic = p.topic"
     first = f"SELECT {rule.CERTAIN_BY} FROM {{claims}} c WHERE {pair} AND {counted} ORDER BY"
     return dialect.render(
