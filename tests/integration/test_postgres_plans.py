@@ -14,6 +14,7 @@ from timeline import Timeline
 from timeline.engine.values import StanceClaim
 from timeline.projections._postgres import LOOKUP_LIMIT
 from timeline.projections._rows import known_ordinal
+from timeline.projections._winning import postgres_runs
 
 # Claims on each of a few pairs: enough that reading them all and sorting them costs the
 # server more than reading the key index backwards to the latest few.
@@ -52,16 +53,14 @@ def _generic_plan(conn: Any, statement: str, values: dict[str, Any]) -> str:
     return "\n".join(row[0] for row in rows)
 
 
-@pytest.mark.postgres
-def test_the_lookup_reads_the_latest_claims_in_key_order_once_tables_are_analysed(
-    postgres_url: str,
-) -> None:
+def _analysed(postgres_url: str) -> tuple[Any, dict[str, Any]]:
+    """The store of `_story`, its view's tables analysed (as autovacuum would), its view's
+    dialect and the values of a lookup of its first pair."""
     import psycopg
 
     with Timeline.open(postgres_url) as tl:
         tl.record_many(_story(), actors=registry_actors(), topics=registry_topics())
         dialect = tl.materialised.queries.dialect
-        statement = f"{dialect.run(False)} LIMIT {LOOKUP_LIMIT}"
         values = {
             "actor": "TUR",
             "topic": "s400-purchase",
@@ -69,12 +68,39 @@ def test_the_lookup_reads_the_latest_claims_in_key_order_once_tables_are_analyse
             "known": known_ordinal(None),
             "pin": tl.materialised.current(),
         }
-        # The answer the plan is for: the latest claims by the day, as the rule reads them.
+        # The claims the plan is for are there: the pair holds a position on that day.
         assert tl.as_of("2001-01-01").position("TUR", "s400-purchase") is not None
     with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as conn:
         for table in ("claims", "developments", "pairs", "preferred", "mentions"):
-            conn.execute(f"ANALYZE {dialect.table(table)}")  # as autovacuum would
+            conn.execute(f"ANALYZE {dialect.table(table)}")
+    return dialect, values
+
+
+@pytest.mark.postgres
+def test_the_lookup_reads_the_latest_claims_in_key_order_once_tables_are_analysed(
+    postgres_url: str,
+) -> None:
+    import psycopg
+
+    dialect, values = _analysed(postgres_url)
+    statement = f"{dialect.run(False)} LIMIT {LOOKUP_LIMIT}"
+    with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as conn:
         plan = _generic_plan(conn, statement, values)
     assert "Index Scan Backward using positions_claims_key" in plan, plan
     assert "Sort" not in plan, plan
     assert "Bitmap" not in plan, plan
+
+
+@pytest.mark.postgres
+def test_positions_find_each_pairs_latest_claims_in_key_order_once_tables_are_analysed(
+    postgres_url: str,
+) -> None:
+    import psycopg
+
+    dialect, values = _analysed(postgres_url)
+    statement = postgres_runs(dialect, False)
+    with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as conn:
+        plan = _generic_plan(conn, statement, values)
+    # The winner's and the break's searches: each the latest claim, by the key index.
+    assert plan.count("Index Scan Backward using positions_claims_key") == 2, plan
+    assert "occurred_earliest DESC" not in plan, plan  # no claims sorted latest first
