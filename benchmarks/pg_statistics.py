@@ -136,11 +136,26 @@ def measure(urls: dict[str, str], n: int) -> dict[str, dict[str, float]]:
                 found = {**_lookups(tl, raw, asked, known), **_lists(tl, actors)}
                 for name, values in found.items():
                     samples[kind].setdefault(name, []).extend(values if round_ else [])
+        plans = {kind: _plans(tl) for kind, tl in opened.items()}
     finally:
         for tl in opened.values():
             tl.close()
         connection.close()
-    return {k: {name: statistics.median(v) for name, v in s.items()} for k, s in samples.items()}
+    found = {k: {name: statistics.median(v) for name, v in s.items()} for k, s in samples.items()}
+    for kind, (generic, custom) in plans.items():
+        found[kind]["generic"], found[kind]["custom"] = generic, custom
+    return found
+
+
+def _plans(tl: Any) -> tuple[int, int]:
+    """How often the reader's lookup statement ran by its generic plan, and by a custom one."""
+    statement = tl.materialised.queries.dialect.run(False)
+    rows = tl.materialised.queries.query(
+        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements", {}
+    )
+    head = statement.split(" WHERE ")[0]  # its columns and table (the values are $1, ...)
+    found = [(g, c) for text, g, c in rows if text.startswith(head) and text.endswith("LIMIT 4")]
+    return (sum(g for g, _ in found), sum(c for _, c in found))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -167,6 +182,9 @@ def main(argv: list[str] | None = None) -> None:
     ):
         plain, analysed = found["plain"][name], found["analysed"][name]
         print(f"{label:<52}{plain:>10.1f}{analysed:>10.1f}{analysed / plain:>7.2f}x")
+    for name in ("generic", "custom"):
+        label = f"  the lookup's {name} plans run (count)"
+        print(f"{label:<52}{found['plain'][name]:>10.0f}{found['analysed'][name]:>10.0f}")
 
 
 if __name__ == "__main__":

@@ -97,9 +97,9 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
     def build_indexes(self) -> None:
         # Called when a first catch-up (or a rebuild) ends: the key indexes it filled row
         # by row, at random, are rebuilt from sorted rows, about two thirds their size.
-        # No ANALYZE here: with statistics, the lookup's prepared (generic) plan became a
-        # bitmap scan of the pair's every claim and a sort, twice as slow at 100k and not
-        # flat; how the view's reads plan with statistics is left to be made robust.
+        # No ANALYZE here: autovacuum analyses the tables where it runs, and the lookup's
+        # and positions()' plans read the key index with statistics as without them
+        # (`Dialect.filtered`).
         with self.writing() as c:
             self._build_missing(c)
             for statement in self.dialect.repacked:

@@ -429,10 +429,10 @@ class Dialect:
         claims in key order tests each row it reads (PostgreSQL: as one CASE).
 
         PostgreSQL's planner cannot see into a CASE, so it takes it for true on half the
-        rows; as six range tests of values a prepared (generic) plan does not know, it
-        took them for true on one row in 730, expected none of the pair's claims to pass,
-        and, once the tables had statistics, read all of them and sorted them rather than
-        the latest few in key order (`docs/scale.md`, "Plans with statistics").
+        rows; as four range tests of values a prepared (generic) plan does not know, it
+        took them for true on one row in 81, expected about one of the pair's claims to
+        pass, and, once the tables had statistics, read all of them and sorted them rather
+        than the latest few in key order (`docs/scale.md`, "Plans with statistics").
         """
         if self.name == "postgresql":
             return f"CASE WHEN {conditions} THEN true END"  # NULL, not true, when they fail
