@@ -12,9 +12,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from timeline import seeds
+from timeline import Timeline, seeds
 
-__all__ = ["article_folder"]
+__all__ = ["article_folder", "corrected_story"]
 
 
 @functools.cache
@@ -25,3 +25,14 @@ def article_folder() -> Path:
     for name in seeds.ARTICLE:
         shutil.copy(seeds.path() / name, folder / name)
     return folder
+
+
+def corrected_story() -> Timeline:
+    """The bundled story, in memory, with the README's revision and retraction reported in 2019."""
+    tl = Timeline()
+    tl.load(seeds.path())
+    tl.revise(
+        "patriot-sale-approved", reported="2019-01-15", reason="exact date", occurred="2018-12-18"
+    )
+    tl.retract("us-senator-scrap-s400", reported="2019-02-01", reason="misattributed")
+    return tl

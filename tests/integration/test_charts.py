@@ -19,6 +19,7 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image, ImageStat
 
+from tests.article import corrected_story
 from timeline import Timeline, seeds
 from timeline.projections import charts
 from timeline.web import render
@@ -38,13 +39,7 @@ def story() -> Timeline:
 @pytest.fixture(scope="module")
 def corrected() -> Timeline:
     """The bundled story with the README's correction and retraction, reported in 2019."""
-    tl = Timeline()
-    tl.load(seeds.path())
-    tl.revise(
-        "patriot-sale-approved", reported="2019-01-15", reason="exact date", occurred="2018-12-18"
-    )
-    tl.retract("us-senator-scrap-s400", reported="2019-02-01", reason="misattributed")
-    return tl
+    return corrected_story()
 
 
 Make = Callable[[Timeline], Figure]

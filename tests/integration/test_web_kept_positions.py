@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from timeline import Timeline, seeds
+from tests.article import corrected_story
+from timeline import Timeline
 from timeline.web import create_app, models, payloads
 
 DAYS = ["2017-12-31", "2018-06-30", "2018-12-31", "2019-06-30"]
@@ -20,13 +21,7 @@ KNOWN = [None, "2018-12-19", "2019-01-20", "9999-12-31"]
 @pytest.fixture(scope="module")
 def story() -> Timeline:
     """The bundled story with a revision and a retraction reported in 2019."""
-    tl = Timeline()
-    tl.load(seeds.path())
-    tl.revise(
-        "patriot-sale-approved", reported="2019-01-15", reason="exact date", occurred="2018-12-18"
-    )
-    tl.retract("us-senator-scrap-s400", reported="2019-02-01", reason="misattributed")
-    return tl
+    return corrected_story()
 
 
 def _asked(client: TestClient, path: str, **params: Any) -> Any:
