@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks import coldopen  # noqa: E402
+from benchmarks.reads_limit import copied_schema  # noqa: E402
 from benchmarks.synthetic import keys  # noqa: E402
 
 LOOKUPS = 400
@@ -42,21 +43,9 @@ def _schema(base: str, path: Path, n: int, kind: str) -> str:
     """The URL of the store of `n` copied into its schema (copied now if missing)."""
     import psycopg
 
-    from timeline import Timeline
-
+    url = copied_schema(base, path, n, f"stats_{n}_{kind}")
     schema = f"stats_{n}_{kind}"
-    url = f"{base.split('?')[0]}?schema={schema}"
     with psycopg.connect(base.split("?")[0], autocommit=True) as conn:
-        made = conn.execute(
-            "SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (schema,)
-        ).fetchone()
-        if not made:
-            print(f"copying the store of {n:,} into {schema} ...", file=sys.stderr, flush=True)
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-            with Timeline.open(f"sqlite:///{path}") as source:
-                source.copy_to(url)
-        with Timeline.open(url) as tl:
-            tl.materialised.catch_up()
         if kind == "analysed":
             tables = conn.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = %s "

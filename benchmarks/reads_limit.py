@@ -211,13 +211,12 @@ def _sqlite_raw(path: Path) -> Callable[[str, dict[str, Any]], list[Any]]:
     return raw
 
 
-def _postgres(base: str, path: Path, n: int) -> tuple[str, Callable[[str, dict[str, Any]], Any]]:
-    """The store of size `n` copied into a schema of the server, and a raw runner on it."""
+def copied_schema(base: str, path: Path, n: int, schema: str) -> str:
+    """The URL of the SQLite store `path` (size `n`) copied into `schema`, copied if missing."""
     import psycopg
 
     from timeline import Timeline
 
-    schema = f"reads_{n}"
     url = f"{base.split('?')[0]}?schema={schema}"
     with psycopg.connect(base.split("?")[0], autocommit=True) as conn:
         exists = conn.execute(
@@ -231,6 +230,14 @@ def _postgres(base: str, path: Path, n: int) -> tuple[str, Callable[[str, dict[s
             source.copy_to(url)
     with Timeline.open(url) as tl:
         tl.materialised.catch_up()
+    return url
+
+
+def _postgres(base: str, path: Path, n: int) -> tuple[str, Callable[[str, dict[str, Any]], Any]]:
+    """The store of size `n` copied into a schema of the server, and a raw runner on it."""
+    import psycopg
+
+    url = copied_schema(base, path, n, f"reads_{n}")
     connection = psycopg.connect(base.split("?")[0], autocommit=True)
     cursor = connection.cursor(binary=True)
 
