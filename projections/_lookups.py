@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["LazyPositions", "claimed", "held_by", "positions_of", "resolver"]
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 # Fixes a view's pin at its first read, one thread at a time (held for an instant).
 _FIXING = threading.Lock()
@@ -34,20 +35,25 @@ _FIXING = threading.Lock()
 _REMEMBERED = 4096
 
 
-class _Whens(dict[str, When]):
-    """Each date text's `When`, made once: few distinct texts recur across a story, and a
-    When is immutable.  Read by subscript: a C-level look-up, a third of an lru_cache call."""
+class _Made(dict[K, When]):
+    """Each key's `When`, made once by `make` (a When is immutable, and few distinct date
+    texts or spans recur across a story).  Read by subscript: a C-level look-up, a third
+    of an lru_cache call; `__missing__` runs only for a key not seen yet."""
 
-    def __missing__(self, text: str) -> When:
-        made = When(text)
+    def __init__(self, make: Callable[[K], When]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: K) -> When:
+        made = self._make(key)
         if len(self) < _WHENS_KEPT:
-            self[text] = made
+            self[key] = made
         return made
 
 
-# Date texts kept at most.
+# Date texts (and spans) kept at most.
 _WHENS_KEPT = 65536
-_when = _Whens().__getitem__
+_when = _Made[str](When).__getitem__
 
 
 # A row of `projections._winning`'s statements begins with its pair.
@@ -56,18 +62,9 @@ _PAIR = itemgetter(0, 1)
 _STANCES = {stance.value: stance for stance in Stance}
 
 
-class _PlainWhens(dict[tuple[int, int], When]):
-    """Each span's `When` from its plainest text, for claims stored with an empty text
-    (`projections._rows.stored_claim`), made once as `_Whens` makes them."""
-
-    def __missing__(self, span: tuple[int, int]) -> When:
-        made = When(occurred_text("", *span))
-        if len(self) < _WHENS_KEPT:
-            self[span] = made
-        return made
-
-
-_plain_when = _PlainWhens().__getitem__
+# Each span's `When` from its plainest text, for claims stored with an empty text
+# (`projections._rows.stored_claim`).
+_plain_when = _Made[tuple[int, int]](lambda span: When(occurred_text("", *span))).__getitem__
 
 
 def _occurred(row: Sequence[Any], at: int) -> When:

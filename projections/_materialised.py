@@ -298,14 +298,8 @@ class Materialised:
         ):
             statement, params = self._lookup(key, day, known_at, possible, pin, scope)
             headed = self.queries.headed(statement)
-        else:  # the commonest lookup of all, with no statement to choose: built inline
-            params = {
-                "day": day.toordinal(),
-                "known": _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at),
-                "pin": pin,
-                "actor": key[0],
-                "topic": key[1],
-            }
+        else:  # the commonest lookup of all, with no statement to choose
+            params = _lookup_params(key, day, known_at, pin)
         if headed is not None:
             rows = self.queries.run_rows(headed, params)
             if rows and rows[0][-1] <= pin:  # every event is in the view: fresh
@@ -331,18 +325,8 @@ class Materialised:
         scope: Scope,
     ) -> tuple[str, dict[str, Any]]:
         """The run statement of one lookup and its parameters."""
-        # The commonest read of all, so it builds one parameter dict and no closure.
         if scope is EVERYTHING:
-            where, params = (
-                "",
-                {
-                    "day": day.toordinal(),
-                    "known": _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at),
-                    "pin": pin,
-                    "actor": key[0],
-                    "topic": key[1],
-                },
-            )
+            where, params = "", _lookup_params(key, day, known_at, pin)
         else:
             where, params = _scoped(day, known_at, pin, scope, claims=True)
             params["actor"], params["topic"] = key
@@ -676,6 +660,14 @@ class Materialised:
             resolve_topic,
             positions.descendants if pin is None else registry.descendants,
         )
+
+
+def _lookup_params(
+    key: PairKey, day: dt.date, known_at: dt.date | None, pin: int
+) -> dict[str, Any]:
+    """The parameters of an unscoped lookup: one dict and no closure (the commonest read)."""
+    known = _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at)
+    return {"day": day.toordinal(), "known": known, "pin": pin, "actor": key[0], "topic": key[1]}
 
 
 def _whole(row: tuple[Any, ...]) -> tuple[Any, ...]:
