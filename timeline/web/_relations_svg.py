@@ -12,7 +12,6 @@ y labels would need an offset (`1e6` beside the axis) is left to matplotlib (Non
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import escape
 
@@ -21,11 +20,22 @@ from matplotlib.ticker import AutoLocator, ScalarFormatter
 
 from timeline.projections.charts import RelationsChart
 from timeline.web._ticks import YearTicks
-from timeline.web.render import CONFLICT, COOPERATION, GRID, INK, MUTED, PAPER
+from timeline.web.render import (
+    CONFLICT,
+    COOPERATION,
+    GRID,
+    INK,
+    MUTED,
+    PAPER,
+    _x,
+    bar_middle,
+    bar_width,
+    relations_view,
+)
 
 __all__ = ["relations_svg"]
 
-# The figure (10 × 5.6 inches) in points, and its axes at (0.08, 0.16, 0.86, 0.68).
+# The figure (`render.SIZE`, 10 × 5.6 inches) in points, and its axes at `render.RELATIONS_AXES`.
 WIDTH, HEIGHT = 720.0, 403.2
 LEFT, RIGHT, TOP, BOTTOM = 57.6, 676.8, 64.512, 338.688
 FONT = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif"
@@ -54,11 +64,6 @@ def _n(value: float) -> str:
 
 def _text(x: float, y: float, text: str, style: str) -> str:
     return f'<text x="{_n(x)}" y="{_n(y)}" style="{style}">{escape(text)}</text>'
-
-
-def _days(day: dt.date) -> float:
-    """A day as matplotlib's date number (days since 1970-01-01), as `render._x` counts."""
-    return float(day.toordinal() - dt.date(1970, 1, 1).toordinal())
 
 
 class _Frame:
@@ -135,8 +140,8 @@ def _y_labels(ticks: Sequence[tuple[float, str]], frame: _Frame) -> Iterator[str
 def _bars(chart: RelationsChart, frame: _Frame) -> Iterator[str]:
     zero = frame.py(0)
     for bar in chart.bars:
-        start = _days(bar.start)
-        width = ((bar.end - bar.start).days + 1) * 0.86
+        start = _x(bar.start)
+        width = bar_width(bar)
         left, right = _n(frame.px(start)), _n(frame.px(start + width))
         for value, colour in ((bar.cooperation, COOPERATION), (bar.conflict, CONFLICT)):
             y = _n(frame.py(value))
@@ -150,34 +155,20 @@ def _bars(chart: RelationsChart, frame: _Frame) -> Iterator[str]:
     )
 
 
-def _middle(bar_start: dt.date, bar_end: dt.date) -> float:
-    return _days(bar_start) + ((bar_end - bar_start).days + 1) * 0.43
-
-
 def _notes(chart: RelationsChart, frame: _Frame) -> Iterator[str]:
     """Each bar's score and count above it, then the scores' diamonds (drawn above all)."""
     style = f"font-size: 8px; text-anchor: middle; fill: {INK}"
     for bar in chart.bars:
-        x, base = frame.px(_middle(bar.start, bar.end)), frame.py(max(bar.cooperation, 0)) - 4
+        x, base = frame.px(bar_middle(bar)), frame.py(max(bar.cooperation, 0)) - 4
         # The last line sits on the point 4 points above the bar, the first a line higher.
         yield _text(x, base - 8 * LINE, f"{bar.score:+.1f}", style)
         yield _text(x, base, f"{len(bar.developments)} dev.", style)
     half = 4.242641  # a 6-point square turned 45°: half its diagonal
     for bar in chart.bars:
-        x, y = frame.px(_middle(bar.start, bar.end)), frame.py(bar.score)
+        x, y = frame.px(bar_middle(bar)), frame.py(bar.score)
         corners = ((x, y + half), (x + half, y), (x, y - half), (x - half, y))
         d = " L ".join(f"{_n(a)} {_n(b)}" for a, b in corners)
         yield f'<path d="M {d} z" style="fill: {INK}; stroke: {INK}; stroke-linejoin: miter"/>'
-
-
-def _limits(chart: RelationsChart) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The axes' view, as `render.relations_figure` sets it (matplotlib's 0..1 if empty)."""
-    if not chart.bars:
-        return (0.0, 1.0), (0.0, 1.0)
-    first, last = chart.bars[0].start, chart.bars[-1].end
-    pad = max(15, (last - first).days // 12)
-    top = max([abs(x) for bar in chart.bars for x in (bar.cooperation, bar.conflict)] + [1])
-    return (_days(first) - pad, _days(last) + pad), (-top * 1.3, top * 1.3)
 
 
 _CENTRED = "font-size: 10px; text-anchor: middle"
@@ -194,13 +185,14 @@ def _inside_ticks(
 def relations_svg(chart: RelationsChart, title: str, subtitle: str) -> bytes | None:
     """The chart as `render.relations_figure` lays it out, as SVG bytes (None: an axis
     this writer does not draw, left to matplotlib)."""
-    (x0, x1), (y0, y1) = _limits(chart)
+    # An empty chart keeps matplotlib's view of 0..1 on both axes.
+    (x0, x1), (y0, y1) = relations_view(chart) if chart.bars else ((0.0, 1.0), (0.0, 1.0))
     frame = _Frame((x0, x1), (y0, y1))
     y_ticks = _y_ticks(y0, y1)
     if y_ticks is None:
         return None
     if chart.bars and len(chart.bars) <= 12:  # as many periods: each labelled under its bar
-        x_ticks = [(_middle(b.start, b.end), b.label) for b in chart.bars]
+        x_ticks = [(bar_middle(b), b.label) for b in chart.bars]
     else:
         x_ticks = _date_ticks(x0, x1)
     parts = [

@@ -25,17 +25,21 @@ from matplotlib.patches import Patch
 from timeline._output import write_whole
 from timeline.engine.errors import TimelineError
 from timeline.engine.values import Stance
-from timeline.projections.charts import Comparison, RelationsChart, Series, TopicChart
+from timeline.projections.charts import Bar, Comparison, RelationsChart, Series, TopicChart
 from timeline.web._ticks import YearTicks
 
 __all__ = [
     "FORMATS",
     "PALETTE",
+    "RELATIONS_AXES",
     "ChartError",
+    "bar_middle",
+    "bar_width",
     "comparison_figure",
     "relations_bytes",
     "relations_figure",
     "relations_heading",
+    "relations_view",
     "save",
     "to_bytes",
     "topic_figure",
@@ -67,6 +71,8 @@ STYLE: dict[str, Any] = {
     "text.parse_math": False,
 }
 SIZE = (10.0, 5.6)
+# Where the relations chart's axes sit in its figure (left, bottom, width, height).
+RELATIONS_AXES = (0.08, 0.16, 0.86, 0.68)
 _LOCK = threading.RLock()  # rc_context changes process-wide settings
 
 
@@ -297,19 +303,38 @@ def relations_heading(
     )
 
 
+def bar_width(bar: Bar) -> float:
+    """A relations bar's drawn width in days: most of its period, a gap before the next."""
+    return ((bar.end - bar.start).days + 1) * 0.86
+
+
+def bar_middle(bar: Bar) -> float:
+    """The date number of the middle of a relations bar as drawn."""
+    return _x(bar.start) + bar_width(bar) / 2
+
+
+def relations_view(chart: RelationsChart) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The x (date numbers) and y limits of a relations chart with bars: its periods with a
+    margin, and its largest bar with room for the notes above it."""
+    first, last = chart.bars[0].start, chart.bars[-1].end
+    pad = max(15, (last - first).days // 12)
+    top = max([abs(x) for bar in chart.bars for x in (bar.cooperation, bar.conflict)] + [1])
+    return (_x(first) - pad, _x(last) + pad), (-top * 1.3, top * 1.3)
+
+
 def relations_figure(chart: RelationsChart, *, names: tuple[str, str] | None = None) -> Figure:
     """Cooperation above the line, conflict below and the score as a dot, per period."""
     with _styled():
         figure = Figure(figsize=SIZE, facecolor=PAPER)
         _heading(figure, *relations_heading(chart, names))
-        axes = figure.add_axes((0.08, 0.16, 0.86, 0.68))
+        axes = figure.add_axes(RELATIONS_AXES)
         _frame(axes)
         axes.axhline(0, color=MUTED, lw=0.8)
         for bar in chart.bars:
-            start, width = _x(bar.start), (bar.end - bar.start).days + 1
-            axes.bar(start, bar.cooperation, width=width * 0.86, align="edge", color=COOPERATION)
-            axes.bar(start, bar.conflict, width=width * 0.86, align="edge", color=CONFLICT)
-            middle = start + width * 0.43
+            start, width = _x(bar.start), bar_width(bar)
+            axes.bar(start, bar.cooperation, width=width, align="edge", color=COOPERATION)
+            axes.bar(start, bar.conflict, width=width, align="edge", color=CONFLICT)
+            middle = bar_middle(bar)
             axes.plot([middle], [bar.score], marker="D", color=INK, ms=6, zorder=4)
             axes.annotate(
                 f"{bar.score:+.1f}\n{len(bar.developments)} dev.",
@@ -321,16 +346,12 @@ def relations_figure(chart: RelationsChart, *, names: tuple[str, str] | None = N
                 color=INK,
             )
         if chart.bars:
-            middles = [
-                _x(bar.start) + ((bar.end - bar.start).days + 1) * 0.43 for bar in chart.bars
-            ]
+            middles = [bar_middle(bar) for bar in chart.bars]
             if len(middles) <= 12:  # more periods than that: the date axis labels itself
                 axes.set_xticks(middles, [bar.label for bar in chart.bars])
-            first, last = chart.bars[0].start, chart.bars[-1].end
-            pad = max(15, (last - first).days // 12)
-            axes.set_xlim(_x(first) - pad, _x(last) + pad)
-            top = max([abs(x) for bar in chart.bars for x in (bar.cooperation, bar.conflict)] + [1])
-            axes.set_ylim(-top * 1.3, top * 1.3)
+            x_view, y_view = relations_view(chart)
+            axes.set_xlim(*x_view)
+            axes.set_ylim(*y_view)
         else:
             axes.text(
                 0.5, 0.5, "No developments involve both", ha="center", transform=axes.transAxes
