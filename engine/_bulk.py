@@ -42,7 +42,7 @@ __all__ = ["BulkWrite", "Creation", "record_all"]
 # so each collection at the default scanned them again and moved them on to be scanned
 # once more: a fifth of an import's CPU time.  Cycles, which only a collection frees,
 # are rare here, and the next collection still frees them.
-YOUNG = 50_000
+YOUNG = 200_000
 
 
 class _Writing:
