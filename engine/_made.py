@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from timeline.engine._checks import LONGEST_ID
+from timeline.engine._checks import _SURROGATE, LONGEST_ID
 from timeline.engine.values import _DEVELOPMENT_ID, Development, Kind, Reliability, Source
 from timeline.engine.when import When
 
@@ -40,8 +40,13 @@ _DIRECT = [f.name for f in attrs.fields(Source)] == [
 
 
 def _usual_text(value: object) -> bool:
-    """Whether `value` is text the `text` validator passes at its first test."""
-    return type(value) is str and bool(value) and value.isascii() and not value.isspace()
+    """Whether `value` is text the `text` validator passes: not blank, no lone surrogate."""
+    return (
+        type(value) is str
+        and value != ""
+        and not value.isspace()  # for text, the same test as its strip() being empty
+        and (value.isascii() or _SURROGATE.search(value) is None)
+    )
 
 
 def _optional(value: object) -> bool:
@@ -88,10 +93,7 @@ def development(
         and type(occurred) is When
         and type(reported) is When
         and type(kind) is Kind
-        and type(summary) is str
-        and summary.isascii()
-        and summary != ""
-        and not summary.isspace()
+        and _usual_text(summary)
         and type(actors) is tuple
         and len(actors) > 0
         and type(targets) is tuple
