@@ -37,7 +37,7 @@ def _retracted(story: Story) -> list[Entry]:
     """The store's retracted entries, read once per store position for every topic chart."""
 
     def read() -> list[Entry]:
-        return story.read(lambda tl: [entry for entry in tl.corrections() if entry.retractions])
+        return story.read(lambda tl: tl.corrections(retracted=True))
 
     return story.drawn("retracted", read)
 
