@@ -281,7 +281,8 @@ class Dialect:
         # Names go in last: a topic's text holds colons that are no parameters.
         names = {t: self.table(t) for t in (*TABLES, "events")}
         topics = _development_topics() if "{topics}" in text else ""
-        return text.format(**names, event_id=self.event_id, topics=topics)
+        retractions = _retraction_topics() if "{retractions}" in text else ""
+        return text.format(**names, event_id=self.event_id, topics=topics, retractions=retractions)
 
     def write(self, statement: str) -> str:
         """A bulk-write statement: positional parameters, in the order written."""
@@ -615,8 +616,8 @@ class Dialect:
         only = ""
         if retracted:
             only = (
-                f" AND originator_id IN (SELECT originator_id FROM {{events}} WHERE "
-                f"topic IN ({_retraction_topics()}) AND {{event_id}} <= :pin)"
+                " AND originator_id IN (SELECT originator_id FROM {events} WHERE "
+                "topic IN ({retractions}) AND {event_id} <= :pin)"
             )
         elif corrected:
             only = (

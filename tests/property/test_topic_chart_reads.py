@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests import strategies as gen
+from tests.article import article_folder
 from timeline import Timeline
 from timeline.bootstrap import Replayed
 from timeline.branch import Branch
@@ -100,3 +101,20 @@ def test_the_topic_chart_equals_the_one_made_pair_by_pair(
             assert tl.corrections(known, retracted=True) == wanted
     finally:
         tl.close()
+
+
+def test_every_store_charts_the_story_as_pair_by_pair(timeline: Timeline) -> None:
+    """On each kind of store (PostgreSQL's statements too): the bundled story, a claim
+    revised and one retracted, charted as known at several days."""
+    timeline.load(article_folder())
+    timeline.revise(
+        "us-senator-scrap-s400", reported="2019-01-10", reason="exact day", occurred="2018-12-18"
+    )
+    timeline.retract("us-senator-scrap-s400", reported="2019-02-01", reason="misattributed")
+    for topic in timeline.registry.topics:
+        for known in (None, dt.date(2018, 12, 19), dt.date(2019, 1, 15), dt.date(2019, 3, 1)):
+            chart = charts.topic_chart(timeline, topic, known_at=known)
+            assert chart == slow_chart(timeline, topic, known)
+    (retracted,) = timeline.corrections(retracted=True)
+    assert retracted.id == "us-senator-scrap-s400"
+    assert timeline.corrections("2019-01-31", retracted=True) == []

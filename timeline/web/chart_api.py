@@ -63,7 +63,7 @@ def topic_image(
         # A few are kept: at a million developments one holds hundreds of thousands of steps.
         undated = story.drawn(("topic-data", what, known), read, keep=TOPIC_DATA_KEPT)
         chart = charts.on_day(undated, marked)
-        return render.to_bytes(render.topic_figure(chart, day=marked), format)
+        return render.topic_bytes(chart, format, day=marked)
 
     return _image(story.drawn(("topic", what, known, marked, format), draw, shared=True), format)
 

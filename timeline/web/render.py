@@ -42,6 +42,7 @@ __all__ = [
     "relations_view",
     "save",
     "to_bytes",
+    "topic_bytes",
     "topic_figure",
 ]
 
@@ -377,6 +378,15 @@ def relations_bytes(
         if written is not None:
             return written
     return to_bytes(relations_figure(chart, names=names), form)
+
+
+def topic_bytes(chart: TopicChart, form: str = "png", *, day: dt.date | None = None) -> bytes:
+    """The topic chart as PNG or SVG bytes: SVG written directly (no lock, text as text)."""
+    if form == "svg":
+        from timeline.web._topic_svg import topic_svg  # it reads this module's colours
+
+        return topic_svg(chart, day)
+    return to_bytes(topic_figure(chart, day=day), form)
 
 
 def to_bytes(figure: Figure, form: str = "png", *, dpi: int = 100) -> bytes:
