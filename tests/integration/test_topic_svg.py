@@ -70,3 +70,10 @@ def test_the_written_svg_shows_matplotlibs_texts(
         assert where <= ours[text], text
     # The png is still matplotlib's.
     assert render.topic_bytes(chart, "png", day=day).startswith(b"\x89PNG")
+
+
+def test_the_x_labels_sit_under_axes_of_the_relations_charts_bottom() -> None:
+    # `_relations_svg._x_labels` places them under its own axes' bottom: the same line.
+    from timeline.web import _relations_svg, _topic_svg
+
+    assert _topic_svg.BOTTOM == _relations_svg.BOTTOM

@@ -11,7 +11,6 @@ they fall where matplotlib puts them.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Iterator
 
 from timeline.engine.values import Stance
@@ -26,15 +25,33 @@ from timeline.web._relations_svg import (
     _text,
     _x_labels,
 )
-from timeline.web.render import GRID, INK, MUTED, PAPER, _color, _known, _offsets, _wrap, _x
+from timeline.web.render import (
+    GRID,
+    INK,
+    LABEL_RISE,
+    MUTED,
+    PAPER,
+    SIZE,
+    STANCE_VIEW,
+    TOPIC_AXES,
+    _color,
+    _known,
+    _offsets,
+    _wrap,
+    _x,
+    label_spots,
+)
 
 __all__ = ["topic_svg"]
 
-# The figure (`render.SIZE`, 10 × 5.6 inches) in points, and its axes at (0.1, 0.16, 0.72,
-# 0.68) of it: the same bottom as the relations chart's, whose x labels are placed alike.
-WIDTH, HEIGHT = 720.0, 403.2
-LEFT, RIGHT, TOP, BOTTOM = 72.0, 590.4, 64.512, 338.688
-Y_VIEW = (-2.6, 2.6)
+# The figure (`render.SIZE`, in inches) in points, and its axes (`render.TOPIC_AXES`) on it,
+# measured from the top: the same bottom as the relations chart's, whose x labels
+# (`_relations_svg._x_labels`) are placed alike.
+WIDTH, HEIGHT = SIZE[0] * 72, SIZE[1] * 72
+LEFT = round(TOPIC_AXES[0] * WIDTH, 6)
+RIGHT = round((TOPIC_AXES[0] + TOPIC_AXES[2]) * WIDTH, 6)
+TOP = round((1 - TOPIC_AXES[1] - TOPIC_AXES[3]) * HEIGHT, 6)
+BOTTOM = round((1 - TOPIC_AXES[1]) * HEIGHT, 6)
 # A label centred on a point (`va="center"`): its baseline this many ems below the point.
 CENTRED = 0.2598027
 DASHED = "stroke-dasharray: {a},{b}; stroke-dashoffset: 0"
@@ -141,14 +158,10 @@ def _markers(one: Series, offset: float, frame: _Frame) -> Iterator[str]:
 
 def _labels(ends: list[tuple[float, str, str]], frame: _Frame) -> Iterator[str]:
     """Each series' name at the right edge beside its last step, pushed apart as
-    `render._labels` pushes them (36 points per unit of the stance axis)."""
-    placed: list[float] = []
-    for y, name, colour in sorted(ends):
-        spot = max(y, placed[-1] + 0.24) if placed else y
-        placed.append(spot)
-        shown = textwrap.shorten(name, width=20, placeholder="…")
-        at = frame.py(y) - (spot - y) * 36 + 9 * CENTRED
-        yield _text(RIGHT + 8, at, shown, f"font-size: 9px; font-weight: 700; fill: {colour}")
+    `render._labels` pushes them."""
+    for y, spot, name, colour in label_spots(ends):
+        at = frame.py(y) - (spot - y) * LABEL_RISE + 9 * CENTRED
+        yield _text(RIGHT + 8, at, name, f"font-size: 9px; font-weight: 700; fill: {colour}")
 
 
 def _day_line(day: dt.date | None, chart: TopicChart, frame: _Frame) -> Iterator[str]:
@@ -179,7 +192,7 @@ def _series(chart: TopicChart, frame: _Frame) -> Iterator[str]:
 def topic_svg(chart: TopicChart, day: dt.date | None = None) -> bytes:
     """The chart as `render.topic_figure` lays it out (`day` marked), as SVG bytes."""
     x0, x1 = _x(chart.start), _x(chart.end)
-    frame = _Frame((x0, x1), Y_VIEW, (LEFT, RIGHT, TOP, BOTTOM))
+    frame = _Frame((x0, x1), STANCE_VIEW, (LEFT, RIGHT, TOP, BOTTOM))
     ends = []
     for one, offset in zip(chart.series, _offsets(len(chart.series)), strict=True):
         if one.steps:
