@@ -159,27 +159,29 @@ def positions_of_latest(
     for actor, topic, text in rows:
         if text is None:
             continue  # no claim on the pair counts
-        claims = text.split(CLAIM_BREAK)
-        first = claims[0]
+        key = (actor, topic)
+        end = text.find(CLAIM_BREAK)
+        first = text if end < 0 else text[:end]
         mark, dev_id, joined = first.split(split, 2)
         # The run's claims are those that begin with the winner's mark.
         begins = first[: len(mark) + 1]
+        if latest > 1 and (end < 0 or not text.startswith(begins, end + 1)):
+            occurred = _span(joined)  # the commonest: a run of one claim, and another after
+            found[key] = held(key, marks[mark], occurred, (dev_id,), occurred, day)
+            continue
+        claims = text.split(CLAIM_BREAK)
         count = 1
         while count < len(claims) and claims[count].startswith(begins):
             count += 1
-        key = (actor, topic)
         if count == latest:
             found[key] = None
             unfinished.append(key)
-        elif count == 1:
-            occurred = _span(joined)
-            found[key] = held(key, marks[mark], occurred, (dev_id,), occurred, day)
-        else:
-            # The run in story order: its claims were read latest first.
-            run = [claim.split(split, 2) for claim in reversed(claims[:count])]
-            evidence = tuple([fields[1] for fields in run])
-            since = _span(run[0][2])
-            found[key] = held(key, marks[mark], since, evidence, _span(joined), day)
+            continue
+        # The run in story order: its claims were read latest first (and it has two or more:
+        # with `latest` 1, none is left here).
+        run = [claim.split(split, 2) for claim in reversed(claims[:count])]
+        evidence = tuple([fields[1] for fields in run])
+        found[key] = held(key, marks[mark], _span(run[0][2]), evidence, _span(joined), day)
     return found, unfinished
 
 

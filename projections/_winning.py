@@ -14,6 +14,12 @@ only for the few pairs that ever had a preferred claim), so the statement's cost
 follows the pairs and their runs, not the claims behind them.  Rows come as
 (actor, topic, dev_id, stance, occurred, rank, occurred earliest, occurred latest),
 each pair's run in story order.
+
+`positions()` reads fewer: `latest_claims` takes each pair's first few claims in
+search order, in one index search, joined into one text; the run is found among
+them (`projections._lookups.positions_of_latest`), and only a pair whose claims read
+are all of its run is read again (`among`), with more.  The run statements stay as
+the one-statement answer the property tests hold it to.
 """
 
 from __future__ import annotations
