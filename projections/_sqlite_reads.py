@@ -52,9 +52,12 @@ def _open() -> Iterator[None]:
 def _leading_run(cursor: sqlite3.Cursor) -> list[tuple[Any, ...]]:
     """`rule.leading_run(cursor, RUN_MARK)`, written out for the commonest read of all: the
     rows (dev_id, stance, occurred, rank, ...) up to the first of another stance or rank."""
-    run: list[tuple[Any, ...]] = []
+    first = next(cursor, None)
+    if first is None:
+        return []
+    run, stance, rank = [first], first[1], first[3]
     for row in cursor:
-        if run and (row[1] != run[0][1] or row[3] != run[0][3]):
+        if row[1] != stance or row[3] != rank:
             break
         run.append(row)
     return run
