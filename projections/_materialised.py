@@ -391,6 +391,19 @@ class Materialised:
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         return [claimed(row) for row in rows]
 
+    def topic_claims(
+        self, topic: str, known_at: dt.date | None, pin: int
+    ) -> dict[str, list[Claimed]]:
+        """Every claim on each pair of one topic known at `known_at`, by actor, as `claims`
+        gives each pair's: one statement for the topic, not one per pair."""
+        params = {**_params(None, known_at, pin), "topic": topic}
+        statement = self.queries.dialect.topic_claims
+        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
+        found: dict[str, list[Claimed]] = {}
+        for row in rows:
+            found.setdefault(row[0], []).append(claimed(row[1:]))
+        return found
+
     def developments(
         self,
         known_at: dt.date | None,
@@ -556,9 +569,13 @@ class Materialised:
         streams = self.view.streams(wanted)
         return [self.projection.entry_of(events) for _, events in streams.values()]
 
-    def stream_entries(self, pin: int, *, corrected: bool = False) -> list[Entry]:
-        """Every development's entry as of `pin` (`corrected`: only those with a correction)."""
-        statement = self.queries.dialect.development_streams(corrected=corrected)
+    def stream_entries(
+        self, pin: int, *, corrected: bool = False, retracted: bool = False
+    ) -> list[Entry]:
+        """Every development's entry as of `pin` (`corrected`: only those with a correction;
+        `retracted`: only those with a retraction)."""
+        dialect = self.queries.dialect
+        statement = dialect.development_streams(corrected=corrected, retracted=retracted)
         rows = self._pinned(pin, lambda: self.queries.query(statement, {"pin": pin}))
         return [self.projection.entry_of(events) for _, events in streams_of(rows).values()]
 
@@ -601,9 +618,10 @@ class Materialised:
         # Each row's occurred text is as `claims` stores it: made whole from its span.
         return [ClaimSpan._make(_whole(row)) for row in rows]
 
-    def corrected(self, pin: int) -> list[Entry]:
-        """The entries of the streams with a revision, ranking or retraction, as of `pin`."""
-        return self.stream_entries(pin, corrected=True)
+    def corrected(self, pin: int, *, retracted: bool = False) -> list[Entry]:
+        """The entries of the streams with a revision, ranking or retraction, as of `pin`
+        (`retracted`: only those with a retraction, found by their own statement)."""
+        return self.stream_entries(pin, corrected=True, retracted=retracted)
 
     def reported_by(self, source: str, pin: int) -> list[str]:
         """The ids of developments a publisher reported (in any version) as of `pin`, sorted."""
