@@ -32,7 +32,13 @@ from timeline.engine._transcodings import UnknownStateError, decode_state
 from timeline.engine.values import Actor, Development, Topic
 from timeline.engine.when import When
 from timeline.projections._listing import StoryKey
-from timeline.projections._lookups import LazyPositions, claimed, held_by, positions_of, resolver
+from timeline.projections._lookups import (
+    LazyPositions,
+    claimed,
+    held_by,
+    positions_of_latest,
+    resolver,
+)
 from timeline.projections._queries import (
     STREAMS_AT_ONCE,
     Params,
@@ -44,7 +50,7 @@ from timeline.projections._queries import (
 from timeline.projections._rows import ClaimSpan, known_ordinal, occurred_text
 from timeline.projections._sql import scoped
 from timeline.projections._views import view_for
-from timeline.projections._winning import tentative_pairs
+from timeline.projections._winning import among_params, latest_claims, tentative_pairs
 from timeline.projections.errors import ClosedError
 
 if TYPE_CHECKING:
@@ -64,6 +70,16 @@ _SOURCE_IDS = (
     "SELECT DISTINCT dev_id FROM {developments} WHERE source_key = :source "
     "AND recorded_from <= :pin AND recorded_until > :pin ORDER BY dev_id"
 )
+# How many claims of each pair `positions()` reads at once: a run as long or longer is
+# looked up alone, and with the stances of a story varying, few are (one pair in 125
+# of the synthetic story's, its five stances equally likely).
+LATEST = 4
+# How many times as many claims each further read of `positions()` takes, of the pairs
+# whose run was longer than the claims read so far.
+FURTHER = 8
+# The most pairs `positions()` looks up one by one; with more, as in a story of long
+# runs, a further statement reads them.
+LOOKUPS = 16
 # Decoding an event reads its stream's id from its state, not from here.
 _ANY = UUID(int=0)
 # How many decoded versions a view keeps (a development is immutable): a page of the
@@ -350,11 +366,42 @@ class Materialised:
         possible: bool,
         pin: int,
         scope: Scope = EVERYTHING,
+        *,
+        latest: int = LATEST,
+        lookups: int = LOOKUPS,
     ) -> dict[PairKey, Position]:
-        """Every position at once: each pair's winning run read in one statement."""
+        """Every position at once: each pair's first `latest` claims in search order read
+        in one statement, which hold its winning run unless the run may be longer; while
+        more than `lookups` pairs are left so, each further statement reads `FURTHER` times
+        as many claims of those pairs alone; the last few are looked up one by one."""
         where, params = _scoped(day, known_at, pin, scope, claims=True)
-        statement = self.queries.winning_statement(possible, where)
-        return self._pinned(pin, lambda: positions_of(self.queries.query(statement, params), day))
+        dialect = self.queries.dialect
+        ranked = bool(self.preferred(pin))
+        statement = latest_claims(dialect, possible, latest, where, ranked=ranked)
+
+        def read() -> dict[PairKey, Position]:
+            rows = self.queries.query(statement, params)
+            found, unfinished = positions_of_latest(rows, day, latest)
+            taken = latest
+            while len(unfinished) > lookups:
+                taken *= FURTHER
+                further = latest_claims(dialect, possible, taken, where, ranked=ranked, among=True)
+                among = {**params, **among_params(dialect, unfinished)}
+                again, unfinished = positions_of_latest(
+                    self.queries.query(further, among), day, taken
+                )
+                found.update(again)  # each pair keeps its place
+            for key in unfinished:
+                run, run_params = self._lookup(key, day, known_at, possible, pin, scope)
+                found[key] = held_by(key, self.queries.run_rows(run, run_params), day)
+            # SQLite gives the pairs as Python sorts them, PostgreSQL by its collation.  None
+            # is never left: each pair's claims were read at the same pin.
+            made = cast(dict[PairKey, Position], found)
+            if unfinished or taken != latest:
+                made = {key: held for key, held in found.items() if held is not None}
+            return made if dialect.name == "sqlite" else dict(sorted(made.items()))
+
+        return self._pinned(pin, read)
 
     def tentative_pairs(
         self, day: dt.date, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
