@@ -66,6 +66,8 @@ _when = _Made[str](When).__getitem__
 
 # A row of `projections._winning`'s statements begins with its pair.
 _PAIR = itemgetter(0, 1)
+# A run statement's row begins with its development's id.
+_DEV_ID = itemgetter(0)
 # Stances by stored value: a dict look-up, not an enum call, for each row read.
 _STANCES = {stance.value: stance for stance in Stance}
 
@@ -101,7 +103,7 @@ def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Posi
     if len(rows) == 1:
         since = _occurred(winner, 2)
         return rule.held(key, stance, since, (winner[0],), since, day)
-    evidence = tuple([row[0] for row in reversed(rows)])
+    evidence = tuple(map(_DEV_ID, reversed(rows)))  # no comprehension's frame
     return rule.held(key, stance, _occurred(rows[-1], 2), evidence, _occurred(winner, 2), day)
 
 
@@ -275,14 +277,17 @@ class LazyPositions(Mapping[PairKey, Position]):
         # raise and catch for a position that is not held.
         # The first read (of a view taken for one lookup, the commonest) is inline.
         if self._pin is None and self._all is None:
-            day, known_at, possible, scope = self._day, self._known_at, self._possible, self._scope
-            found, pin = self._source.first_position(key, day, known_at, possible, scope)
+            found, pin = self._source.first_position(
+                key, self._day, self._known_at, self._possible, self._scope
+            )
             with _FIXING:
                 fixed = self._pin
                 if fixed is None:
                     self._pin = fixed = pin
             if fixed != pin:  # another thread's first read came first, at another position
-                found = self._source.position(key, day, known_at, possible, fixed, scope)
+                found = self._source.position(
+                    key, self._day, self._known_at, self._possible, fixed, self._scope
+                )
         elif self._all is not None:
             found = self._all.get(key)
         else:

@@ -31,6 +31,7 @@ from timeline.projections._backend import (
     ViewRecorder,
     first,
 )
+from timeline.projections._queries import Params
 from timeline.projections._schema import VIEW_TABLES
 from timeline.projections._sql import (
     FORMER_TABLES,
@@ -257,12 +258,12 @@ class PostgresQueries(ViewQueries):
             self._cursor_of = self._connect().cursor(binary=True)
         return self._cursor_of
 
-    def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def query(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
         with self._lock:
             rows: list[tuple[Any, ...]] = self._cursor().execute(statement, params).fetchall()
         return rows
 
-    def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def run_rows(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
         # At most LOOKUP_LIMIT rows are fetched: a winning run is rarely longer, and
         # one that may be is read again whole.
         limited = self._limited.get(statement)

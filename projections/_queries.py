@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import StoredEvent
 
 __all__ = [
+    "LOOKUP_PARAMS",
     "RUN_MARK",
     "STREAMS_AT_ONCE",
     "TrackingConflictError",
@@ -39,6 +40,10 @@ STREAMS_AT_ONCE = 500
 # A run statement's row is (dev_id, stance, occurred, rank, occurred earliest and latest):
 # its stance and rank end a run.
 RUN_MARK = itemgetter(1, 3)
+# The parameters of an unscoped run statement, in the order `ViewQueries.numbered` binds them.
+LOOKUP_PARAMS = ("actor", "topic", "day", "known", "pin")
+# A statement's parameters: by name, or (`ViewQueries.numbered`) by position.
+Params = Mapping[str, Any] | Sequence[Any]
 
 
 class TrackingConflictError(TimelineError, RuntimeError):
@@ -71,15 +76,20 @@ class ViewQueries(ABC):
     application_name: str
 
     @abstractmethod
-    def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def query(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
         """The rows of one read statement, run as its own (autocommit) transaction."""
 
-    def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def run_rows(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
         """The rows of a run statement (stance second, rank fourth) up to the run's end.
 
         Only the winning run is needed; the rest of a pair's claims are never fetched.
         """
         return rule.leading_run(self.query(statement, params), RUN_MARK)
+
+    def numbered(self, statement: str) -> str | None:
+        """`statement` with its parameters bound by position in `LOOKUP_PARAMS` order, or
+        None where it has others or the driver binds this way no faster than by name."""
+        return None
 
     def headed(self, statement: str) -> str | None:
         """`statement` (a SELECT) with one more, last column on each row: the store's head,

@@ -33,6 +33,7 @@ import psycopg
 from timeline.engine.config import StoreConfig
 from timeline.projections._backend import ViewBehindError
 from timeline.projections._postgres import NO_JIT, PostgresQueries
+from timeline.projections._queries import Params
 from timeline.projections._sql import Dialect
 
 __all__ = ["ReplicaQueries"]
@@ -129,8 +130,9 @@ class ReplicaQueries(PostgresQueries):
                 return False
             time.sleep(POLL)
 
-    def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        pin = params.get("pin")
+    def query(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
+        # Only SQLite numbers its lookups' parameters (`numbered`): a read here names its pin.
+        pin = params.get("pin") if isinstance(params, Mapping) else None
         if pin is not None:
             self._highest_pin = max(self._highest_pin, int(pin))
         wanted = self._highest_pin if pin is None else int(pin)

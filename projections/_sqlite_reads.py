@@ -6,15 +6,16 @@ imports eventsourcing's SQLite recorder, this module only `sqlite3`.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from threading import get_ident
 from typing import Any
 
 from timeline.engine import _rule as rule
-from timeline.projections._queries import RUN_MARK, ViewQueries
+from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK, Params, ViewQueries
 from timeline.projections._sql import Dialect
 from timeline.projections._winning import sqlite_runs
 from timeline.projections.errors import ClosedError
@@ -31,6 +32,10 @@ MEMORY_VIEW = "file:timeline-view-"
 # than it saved, since random lookups land on new leaf pages anyway and the upper
 # levels of the claims index fit in 2 MiB.
 READER_CACHE_KIB = -2 * 1024
+# A named parameter of a statement (not the second colon of a cast).
+_NAMED = re.compile(r"(?<!:):\w+")
+# Each lookup parameter's number: SQLite binds a tuple by number faster than a dict by name.
+_NUMBERS = {f":{name}": f"?{n}" for n, name in enumerate(LOOKUP_PARAMS, 1)}
 
 
 @contextmanager
@@ -47,9 +52,12 @@ def _open() -> Iterator[None]:
 def _leading_run(cursor: sqlite3.Cursor) -> list[tuple[Any, ...]]:
     """`rule.leading_run(cursor, RUN_MARK)`, written out for the commonest read of all: the
     rows (dev_id, stance, occurred, rank, ...) up to the first of another stance or rank."""
-    run: list[tuple[Any, ...]] = []
+    first = next(cursor, None)
+    if first is None:
+        return []
+    run, stance, rank = [first], first[1], first[3]
     for row in cursor:
-        if run and (row[1] != run[0][1] or row[3] != run[0][3]):
+        if row[1] != stance or row[3] != rank:
             break
         run.append(row)
     return run
@@ -115,11 +123,11 @@ class SQLiteQueries(ViewQueries):
         with _open():
             yield mine
 
-    def query(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def query(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
         with self._reading() as connection:
             return connection.execute(statement, params).fetchall()
 
-    def run_rows(self, statement: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def run_rows(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
         # Steps the cursor only as far as the winning run: a pair may hold many claims.
         # The commonest read of all: on the shared connection it takes the lock
         # itself, with no context managers made per call.
@@ -137,9 +145,7 @@ class SQLiteQueries(ViewQueries):
             finally:
                 cursor.close()
 
-    def _run_rows_elsewhere(
-        self, statement: str, params: Mapping[str, Any]
-    ) -> list[tuple[Any, ...]]:
+    def _run_rows_elsewhere(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
         with self._reading() as connection:
             cursor = connection.execute(statement, params)
             try:
@@ -149,6 +155,10 @@ class SQLiteQueries(ViewQueries):
 
     def winning_statement(self, possible: bool, scope: str = "") -> str:
         return sqlite_runs(self.dialect, possible, scope)
+
+    def numbered(self, statement: str) -> str | None:
+        found = _NAMED.sub(lambda name: _NUMBERS.get(name[0], name[0]), statement)
+        return None if _NAMED.search(found) else found
 
     def headed(self, statement: str) -> str | None:
         found = self._headed.get(statement)

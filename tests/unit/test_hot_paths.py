@@ -12,15 +12,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.strategies import PAIRS, days, fill, stories
+from timeline import Timeline
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._replay import View, lazy_view
 from timeline.engine._slots import slot_setters
 from timeline.engine.errors import UnknownNameError
-from timeline.engine.values import Actor, Stance, Topic
+from timeline.engine.values import Actor, Development, Stance, Topic
 from timeline.engine.when import When
-from timeline.projections._lookups import _when, resolver
-from timeline.projections._queries import RUN_MARK
+from timeline.projections._lookups import _when, held_by, resolver
+from timeline.projections._materialised import _lookup_params
+from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK
 from timeline.projections._sqlite_reads import _leading_run
 
 DAY = dt.date(2019, 7, 1)
@@ -118,3 +121,33 @@ def test_a_resolver_remembers_names_and_asks_the_refreshed_registry_for_new_ones
         resolve("Greece")
     with pytest.raises(UnknownNameError):
         resolver(registry, "topic")("F-16")  # nothing to refresh from
+
+
+@given(stories(max_size=8), days(), st.none() | days(), st.booleans())
+def test_a_lookup_bound_by_number_reads_what_it_reads_bound_by_name(
+    story: list[Development], day: dt.date, known_at: dt.date | None, possible: bool
+) -> None:
+    with Timeline() as tl:
+        fill(tl, story)
+        view = tl.materialised
+        pin = view.current()
+        named = view.queries.dialect.run(possible)
+        numbered = view.queries.numbered(named)
+        assert numbered is not None
+        assert numbered == view._runs[possible]
+        for key in PAIRS:
+            by_name = _lookup_params(key, day, known_at, pin, False)
+            by_number = _lookup_params(key, day, known_at, pin, True)
+            assert dict(zip(LOOKUP_PARAMS, by_number, strict=True)) == by_name
+            expected = view.queries.run_rows(named, by_name)
+            assert view.queries.run_rows(numbered, by_number) == expected
+            assert view.position(key, day, known_at, possible, pin) == held_by(key, expected, day)
+
+
+def test_only_a_statement_of_the_lookup_parameters_alone_is_numbered() -> None:
+    with Timeline() as tl:
+        queries = tl.materialised.queries
+        assert queries.numbered("SELECT 1 WHERE a = :pin AND b = :actor") == (
+            "SELECT 1 WHERE a = ?5 AND b = ?1"
+        )
+        assert queries.numbered("SELECT 1 WHERE a = :pin AND b = :source") is None
