@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from timeline.engine._rule import PairKey, Position
 from timeline.projections._diff import Diff, diff_positions
 from timeline.projections._relations import PERIODS
-from timeline.web import models, params, payloads
+from timeline.web import _encoded, models, params, payloads
 from timeline.web.story import Story, kept, story_of
 
 __all__ = ["ERRORS", "router"]
@@ -90,7 +90,7 @@ def positions(
     possible: Possible = False,
     actor: Annotated[str | None, Query(description="only this actor")] = None,
     children: Annotated[bool, Query(description="with actor: and the actors below it")] = False,
-) -> dict[str, Any]:
+) -> bytes:
     """Every actor's position on every topic as of `day`, as known at `known_at`."""
     on, known = _required("day", day), params.day("known_at", known_at)
     if actor is None:
@@ -99,12 +99,9 @@ def positions(
         who = params.name(story.registry, "actor", "actor", actor)
         view = story.read(lambda tl: tl.as_of(on, known, possible=possible))
         found = view.positions(who, children=children)
-    return {
-        "day": on.isoformat(),
-        "known_at": payloads.day(known),
-        "possible": possible,
-        "positions": payloads.positions(found, story.names()),
-    }
+    return _encoded.positions(
+        on.isoformat(), payloads.day(known), possible, found.values(), story.names()
+    )
 
 
 @router.get("/history", response_model=models.HistoryOut, responses=ERRORS)
@@ -142,7 +139,7 @@ def diff(
         str | None, Query(description="the second knowledge day; omitted: known_at")
     ] = None,
     possible: Possible = False,
-) -> dict[str, Any]:
+) -> bytes:
     """What changed from (d1, known_at) to (d2, vs_known_at), position by position."""
     first, second = _required("d1", d1), params.day("d2", d2)
     known, versus = params.day("known_at", known_at), params.day("vs_known_at", vs_known_at)
@@ -155,7 +152,7 @@ def diff(
         story, first if second is None else second, later, possible
     )
     found = Diff((day1, day2), (known1, known2), possible, diff_positions(before, after))
-    return payloads.diff(found, story.names())
+    return _encoded.diff(found, story.names())
 
 
 def _every_position(
@@ -224,7 +221,7 @@ def developments(
     after: Annotated[
         str | None, Query(description="with limit: the page after this one's `next`")
     ] = None,
-) -> dict[str, Any]:
+) -> bytes:
     """The developments known at `known_at`, in story order, filtered by what is given.
 
     With `limit`, one page of them (after `after`), and the `next` page's cursor.
@@ -247,12 +244,7 @@ def developments(
                 reliability=reliability or None,
             )
         )
-        listed = payloads.listing(page)
-        return {
-            "known_at": payloads.day(known),
-            "developments": listed,
-            "next": params.place(following),
-        }
+        return _encoded.developments(payloads.day(known), page, params.place(following))
     found = story.read(
         lambda tl: tl.developments(
             known,
@@ -263,7 +255,7 @@ def developments(
             reliability=reliability or None,
         )
     )
-    return {"known_at": payloads.day(known), "developments": payloads.listing(found)}
+    return _encoded.developments(payloads.day(known), found, None)
 
 
 @router.get("/relations", response_model=models.RelationsOut, responses=ERRORS)
