@@ -12,8 +12,10 @@ from pydantic import BaseModel
 
 from tests.strategies import days, event_data, fill, revisions, stories
 from timeline import Timeline
+from timeline.bootstrap import Replayed, the_view
 from timeline.engine import Development
 from timeline.engine.values import Revision
+from timeline.engine.when import LAST_DAY
 from timeline.web import _encoded, models, params, payloads
 
 knowns = st.none() | days()
@@ -107,6 +109,22 @@ def test_positions_and_diffs_are_the_models_encoding(
             assert _encoded.diff(compared, names) == _whole(
                 models.DiffOut, payloads.diff(compared, names)
             )
+
+
+@given(stories(), st.data(), st.lists(revisions(), max_size=3), days(), st.booleans())
+def test_the_positions_known_by_the_last_day_are_those_of_everything_recorded(
+    story: list[Development],
+    data: Any,
+    corrections: list[Revision],
+    day: pendulum.Date,
+    possible: bool,
+) -> None:
+    """What the web's diff against everything recorded reads as the kept positions."""
+    with _timeline(story, data, corrections) as tl:
+        for reads in (the_view, Replayed):
+            reader = tl.reading(reads)
+            everything = reader.as_of(day, None, possible=possible).positions()
+            assert reader.as_of(day, LAST_DAY, possible=possible).positions() == everything
 
 
 def test_a_kept_text_is_the_values_own_until_it_is_let_go() -> None:

@@ -61,7 +61,9 @@ class Kept:
 
 
 _DEVELOPMENTS = Kept()
-_POSITIONS = Kept()
+# Every position of each set a process keeps (`api.POSITIONS_KEPT`, ~1,000 a set at a
+# million developments), and those of a few sets more; ~300 bytes each.
+_POSITIONS = Kept(4 * MOST_KEPT)
 
 
 def _encoded(model: type[BaseModel], data: dict[str, Any]) -> bytes:
@@ -80,8 +82,23 @@ def position(value: Position | None, names: Names) -> bytes:
     if value is None:
         return b"null"
     name = names(value.actor)
-    return _POSITIONS.text(
-        value, name, lambda: _encoded(models.PositionOut, payloads.position(value, names) or {})
+    return _POSITIONS.text(value, name, lambda: _position(value, name))
+
+
+def _position(value: Position, name: str) -> bytes:
+    # `payloads.position` in `PositionOut`'s field order, its values of the fields' own
+    # types: encoded without validating, as a diff's many positions read afresh are.
+    return to_json(
+        {
+            "actor": value.actor,
+            "actor_name": name,
+            "topic": value.topic,
+            "stance": str(value.stance),
+            "value": value.stance.value,
+            "since": payloads.span(value.since),
+            "tentative": value.tentative,
+            "evidence": list(value.evidence),
+        }
     )
 
 

@@ -9,6 +9,7 @@ import pendulum
 from fastapi import APIRouter, Depends, Query
 
 from timeline.engine._rule import PairKey, Position
+from timeline.engine.when import LAST_DAY
 from timeline.projections._diff import Diff, diff_positions
 from timeline.projections._relations import PERIODS
 from timeline.web import _encoded, models, params, payloads
@@ -159,12 +160,17 @@ def _every_position(
     story: Story, on: dt.date, known: dt.date | None, possible: bool
 ) -> tuple[dt.date, dt.date | None, dict[PairKey, Position]]:
     """The view's day and knowledge day and every position in it, read once and kept."""
+    # Everything recorded was reported by the last day: the positions known then are
+    # those known with no knowledge day (the page's diff against everything recorded
+    # asks the one, its positions the other), read and kept once for both.
+    settled = None if known == LAST_DAY else known
 
-    def read() -> tuple[dt.date, dt.date | None, dict[PairKey, Position]]:
-        view = story.read(lambda tl: tl.as_of(on, known, possible=possible))
-        return view.day, view.known_at, view.positions()
+    def read() -> tuple[dt.date, dict[PairKey, Position]]:
+        view = story.read(lambda tl: tl.as_of(on, settled, possible=possible))
+        return view.day, view.positions()
 
-    return story.drawn(("every-position", on, known, possible), read, keep=POSITIONS_KEPT)
+    day, found = story.drawn(("every-position", on, settled, possible), read, keep=POSITIONS_KEPT)
+    return day, known, found
 
 
 @router.get("/explain", response_model=models.ExplanationOut, responses=ERRORS)
