@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from tests.strategies import days, event_data, fill, revisions, stories
+from tests.strategies import days, event_data, fill, rank, rankings, revisions, stories
 from timeline import Timeline
 from timeline.bootstrap import Replayed, the_view
 from timeline.engine import Development
@@ -26,13 +26,17 @@ def _whole(model: type[BaseModel], data: dict[str, Any]) -> bytes:
 
 
 def _timeline(story: list[Development], data: Any, corrections: list[Revision]) -> Timeline:
-    """The story recorded, some developments with event data, some of them corrected."""
+    """The story recorded, some developments with event data, some corrected or ranked."""
     tl = Timeline()
     fill(tl, [data.draw(event_data(d)) if data.draw(st.booleans()) else d for d in story])
     for development, revision in zip(story, corrections, strict=False):
         tl.revise(
             development.id, reported=revision.reported, reason=revision.reason, **revision.changes
         )
+    for development in story:
+        claimed = [(c.actor, c.topic) for c in development.claims]
+        if claimed and data.draw(st.booleans()):  # a claim ranked: its rank is shown
+            rank(tl, development.id, data.draw(rankings(claimed, grounds=())))
     return tl
 
 

@@ -2,10 +2,11 @@
 
 A page of the axis lists thousands of developments, and every knowledge day's page
 holds mostly the same ones; a diff lists thousands of positions, most of them kept
-from other reads.  Each value's record is validated and encoded by its pydantic
-model once, kept by the value object (which the view's decoded versions and the kept
-positions hand out again), and an answer is the join of those texts: the same bytes
-as validating and encoding the whole answer, without doing it per request.
+from other reads.  Each value's record is encoded once, as plain data in its
+pydantic model's shape (`timeline.web.models`), and kept by the value object (which
+the view's decoded versions and the kept positions hand out again); an answer is the
+join of those texts: the same bytes as validating and encoding the whole answer
+with the model (the property tests compare them), without doing it per request.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
-from pydantic import BaseModel
 from pydantic_core import to_json
 
 from timeline.engine._rule import Position
-from timeline.engine.values import Development
+from timeline.engine.values import Development, Source
 from timeline.projections._diff import Diff
-from timeline.web import models, payloads
+from timeline.web import payloads
 
 __all__ = ["Kept", "developments", "diff", "positions"]
 
@@ -66,15 +66,48 @@ _DEVELOPMENTS = Kept()
 _POSITIONS = Kept(4 * MOST_KEPT)
 
 
-def _encoded(model: type[BaseModel], data: dict[str, Any]) -> bytes:
-    return model.model_validate(data).model_dump_json(by_alias=True).encode()
-
-
 def development(value: Development) -> bytes:
     """`DevelopmentOut`'s JSON text of a development (kept while the value is)."""
-    return _DEVELOPMENTS.text(
-        value, None, lambda: _encoded(models.DevelopmentOut, payloads.development(value))
-    )
+    return _DEVELOPMENTS.text(value, None, lambda: to_json(_development(value)))
+
+
+def _development(value: Development) -> dict[str, Any]:
+    # `payloads.development` as `DevelopmentOut` has it: in its fields' order, with the
+    # defaults the record leaves out, without the fields the model has not (event data's).
+    return {
+        "id": value.id,
+        "occurred": payloads.span(value.occurred),
+        "occurred_as_written": value.occurred_as_written,
+        "reported": payloads.span(value.reported),
+        "kind": str(value.kind),
+        "summary": value.summary,
+        "actors": list(value.actors),
+        "targets": list(value.targets),
+        "source": _source(value.source),
+        "claims": [
+            {
+                "actor": c.actor,
+                "topic": c.topic,
+                "stance": str(c.stance),
+                "quote": c.quote,
+                "rank": str(c.rank),
+            }
+            for c in value.claims
+        ],
+        "reports": [_source(r) for r in value.reports],
+    }
+
+
+def _source(value: Source) -> dict[str, Any]:
+    """`SourceOut`'s fields of a source, in its order."""
+    return {
+        "publisher": value.publisher,
+        "reliability": str(value.reliability),
+        "attribution": value.attribution,
+        "url": value.url,
+        "published": None if value.published is None else value.published.text,
+        "repeats": value.repeats,
+    }
 
 
 def position(value: Position | None, names: Names) -> bytes:
