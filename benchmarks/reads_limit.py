@@ -15,7 +15,8 @@ beside its anchor, measured in the same run and interleaved with it:
   run raw on an sqlite3 connection of its own, stepped to the run's end;
 - `positions()` (every pair as of a day, median of five days) against one raw
   statement that gives each pair's winning claim (one index search per pair),
-  and against the view's one winning-run statement run raw.
+  and against the view's statement of each pair's first claims (`positions()`'s first
+  read, `projections._winning.latest_claims`) run raw.
 
 With `--postgres`, each of `--pg-sizes` is copied from its SQLite store into a
 schema of that server (`reads_<n>`, kept for the next run) and the lookup and
@@ -146,15 +147,17 @@ def _positions(tl: Any, day: str) -> Any:
 def reads(url: str, raw: Callable[[str, dict[str, Any]], list[Any]], n: int) -> dict[str, float]:
     """Lookups and positions() through the API beside the same SQL run raw."""
     from timeline import Timeline
+    from timeline.projections._materialised import LATEST
     from timeline.projections._rows import known_ordinal
-    from timeline.projections._winning import postgres_runs, sqlite_runs
+    from timeline.projections._winning import latest_claims
 
     found: dict[str, list[float]] = {}
     with Timeline.open(url) as tl:
         pin = tl.materialised.current()
         dialect = tl.materialised.queries.dialect
         run = dialect.run(False)
-        runs = (postgres_runs if dialect.name == "postgresql" else sqlite_runs)(dialect, False)
+        ranked = bool(tl.materialised.preferred(pin))
+        runs = latest_claims(dialect, False, LATEST, ranked=ranked)
         winners, ids = _winner_sql(dialect), _winner_sql(dialect, whole=False)
         known = known_ordinal(None)
         queries = _queries(LOOKUPS, seed=n)
@@ -308,7 +311,7 @@ def main(argv: list[str] | None = None) -> None:
         ("positions() median of 5 days (ms)", "", lambda r: f"{r['positions_ms']:.1f}"),
         ("  anchor: each pair's winning claim, one raw statement (ms)", "", _ms("winners_ms")),
         ("  (each pair's winner's id alone, one raw statement) (ms)", "", _ms("ids_ms")),
-        ("  the winning-run statement alone, raw (ms)", "", lambda r: f"{r['runs_ms']:.1f}"),
+        ("  positions()' statement of each pair's first claims, raw (ms)", "", _ms("runs_ms")),
         ("  ratio positions() / winners", "<= 1.5x", lambda r: _ratio(r, "positions_ms", "winners_ms")),  # noqa: E501
     ]  # fmt: skip
     for label, target, show in lines:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import attrs
 import pendulum
@@ -68,15 +68,24 @@ class _Causes:
         self.ending: dict[dt.date, list[int]] = {}
         for index, claim in enumerate(pending):
             self.starting.setdefault(_start(claim, possible), []).append(index)
-            self.ending.setdefault(claim.occurred.latest, []).append(index)
+            # Without `possible` a claim starts on the day it ends: those ending are
+            # among those starting, so they are not kept twice.
+            if possible:
+                self.ending.setdefault(claim.occurred.latest, []).append(index)
         self.pending, self.keys = pending, keys
 
     def on(self, day: dt.date, after: Position | None) -> tuple[str, ...]:
         # Every claim found has begun to count by `day` (its start is on or before its
         # end), so it is among those counted; equal search keys keep their counted order.
-        evidence = after.evidence if after is not None else ()
-        found = set(self.starting.get(day, ()))
-        found.update(i for i in self.ending.get(day, ()) if self.pending[i].dev_id in evidence)
+        found: Collection[int] = self.starting.get(day, ())
+        ending = self.ending.get(day)
+        if ending:
+            evidence = after.evidence if after is not None else ()
+            confirmed = [i for i in ending if self.pending[i].dev_id in evidence]
+            if confirmed:
+                found = set(found).union(confirmed)
+        if len(found) == 1:  # the commonest day: one claim, nothing to order
+            return (self.pending[next(iter(found))].dev_id,)
         ordered = sorted(found, key=lambda i: (self.keys[i], i))
         return tuple(self.pending[i].dev_id for i in ordered)
 
@@ -92,7 +101,8 @@ def history(
     # Deprecated claims never count; the rest are kept in search order, reversed.
     claimed = [c for c in claims if rule.counts(c.rank)]
     pending = sorted(claimed, key=lambda c: _start(c, possible))
-    days = sorted({_start(c, possible) for c in claimed} | {c.occurred.latest for c in claimed})
+    starts = [_start(c, possible) for c in pending]
+    days = sorted(set(starts) | {c.occurred.latest for c in claimed})
     # Each claim's search key, made once: a pair has thousands of claims at scale, and
     # the keys are compared at every insertion and sorted by every day's causes.
     keys = [claim.search_key for claim in pending]
@@ -101,14 +111,22 @@ def history(
     ordered: list[tuple[object, ...]] = []  # the counted claims' keys, side by side
     changes: list[Change] = []
     before: Position | None = None
+    ends: dt.date | None = None  # the day the winner certainly occurred by
     index = 0
     for day in days:
-        while index < len(pending) and _start(pending[index], possible) <= day:
+        began = index
+        while index < len(pending) and starts[index] <= day:
             at = bisect.bisect_right(ordered, keys[index])  # as insort_right does
             ordered.insert(at, keys[index])
             counted.insert(at, pending[index])
             index += 1
-        after = rule.position(key, rule.winning_run(reversed(counted)), day)
+        if index == began and day != ends:
+            # The same claims count as the day before, and the position's only tie to
+            # the day (whether its winner has ended) holds as it did: nothing changed.
+            continue
+        run = rule.winning_run(reversed(counted))
+        after = rule.position(key, run, day)
+        ends = run[-1].occurred.latest if run else None
         if after != before:
             changes.append(Change(day, before, after, causes.on(day, after)))
             before = after

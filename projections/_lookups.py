@@ -20,11 +20,19 @@ from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Development, Rank, Stance
 from timeline.engine.when import When
 from timeline.projections._rows import occurred_text
+from timeline.projections._winning import CLAIM_BREAK, FIELD_BREAK
 
 if TYPE_CHECKING:
     from timeline.projections._materialised import Materialised
 
-__all__ = ["LazyPositions", "claimed", "held_by", "positions_of", "resolver"]
+__all__ = [
+    "LazyPositions",
+    "claimed",
+    "held_by",
+    "positions_of",
+    "positions_of_latest",
+    "resolver",
+]
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -115,6 +123,66 @@ def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey,
         found[key] = held(key, stance, _occurred(run[0], 4), evidence, _occurred(winner, 4), day)
     # The statements order rows by pair, but PostgreSQL by its collation: sort as Python does.
     return dict(sorted(found.items()))
+
+
+# Stances by a claim's mark as `projections._winning.latest_claims` joins it: its stance,
+# and `stance.rank` in a pair that ever had a preferred claim.
+_MARKS = {str(stance.value): stance for stance in Stance} | {
+    f"{stance.value}.{rank.tier}": stance for stance in Stance for rank in Rank
+}
+
+
+def _span_of(joined: str) -> When:
+    """The occurred span of a claim's last fields as `latest_claims` joins them (occurred
+    text, occurred earliest and latest)."""
+    text, earliest, latest = joined.split(FIELD_BREAK)
+    return When(occurred_text(text, int(earliest), int(latest)))
+
+
+# Each claim's span by its joined last fields, made once.
+_span = _Made[str](_span_of).__getitem__
+
+
+def positions_of_latest(
+    rows: Iterable[tuple[str, str, str | None]], day: dt.date, latest: int
+) -> tuple[dict[PairKey, Position | None], list[PairKey]]:
+    """The positions that rows of each pair's first `latest` claims in search order make
+    (`projections._winning.latest_claims`), and the pairs whose run may go on past them.
+
+    A pair's run is its first claim and those after it of the same stance and rank
+    (`rule.winning_run`); when all `latest` claims read are of the run, the claims not
+    read may be too: the pair is left to be looked up whole, its place kept with None.
+    """
+    found: dict[PairKey, Position | None] = {}
+    unfinished: list[PairKey] = []
+    held, marks, split = rule.held, _MARKS, FIELD_BREAK
+    for actor, topic, text in rows:
+        if text is None:
+            continue  # no claim on the pair counts
+        key = (actor, topic)
+        end = text.find(CLAIM_BREAK)
+        first = text if end < 0 else text[:end]
+        mark, dev_id, joined = first.split(split, 2)
+        # The run's claims are those that begin with the winner's mark.
+        begins = first[: len(mark) + 1]
+        if latest > 1 and (end < 0 or not text.startswith(begins, end + 1)):
+            occurred = _span(joined)  # the commonest: a run of one claim, and another after
+            found[key] = held(key, marks[mark], occurred, (dev_id,), occurred, day)
+            continue
+        claims = text.split(CLAIM_BREAK)
+        count = 1
+        while count < len(claims) and claims[count].startswith(begins):
+            count += 1
+        if count == latest:
+            found[key] = None
+            unfinished.append(key)
+            continue
+        # The run in story order: its claims were read latest first (and it has two or more:
+        # with `latest` 1, none is left here).
+        run = [claim.split(split, 2) for claim in reversed(claims[:count])]
+        evidence = tuple([fields[1] for fields in run])
+        found[key] = held(key, marks[mark], _span(run[0][2]), evidence, _span(joined), day)
+    return found, unfinished
 
 
 def resolver(

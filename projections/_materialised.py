@@ -32,7 +32,13 @@ from timeline.engine._transcodings import UnknownStateError, decode_state
 from timeline.engine.values import Actor, Development, Topic
 from timeline.engine.when import When
 from timeline.projections._listing import StoryKey
-from timeline.projections._lookups import LazyPositions, claimed, held_by, positions_of, resolver
+from timeline.projections._lookups import (
+    LazyPositions,
+    claimed,
+    held_by,
+    positions_of_latest,
+    resolver,
+)
 from timeline.projections._queries import (
     STREAMS_AT_ONCE,
     TrackingConflictError,
@@ -43,7 +49,7 @@ from timeline.projections._queries import (
 from timeline.projections._rows import ClaimSpan, known_ordinal, occurred_text
 from timeline.projections._sql import scoped
 from timeline.projections._views import view_for
-from timeline.projections._winning import tentative_pairs
+from timeline.projections._winning import among_params, latest_claims, tentative_pairs
 from timeline.projections.errors import ClosedError
 
 if TYPE_CHECKING:
@@ -63,6 +69,16 @@ _SOURCE_IDS = (
     "SELECT DISTINCT dev_id FROM {developments} WHERE source_key = :source "
     "AND recorded_from <= :pin AND recorded_until > :pin ORDER BY dev_id"
 )
+# How many claims of each pair `positions()` reads at once: a run as long or longer is
+# looked up alone, and with the stances of a story varying, few are (one pair in 125
+# of the synthetic story's, its five stances equally likely).
+LATEST = 4
+# How many times as many claims each further read of `positions()` takes, of the pairs
+# whose run was longer than the claims read so far.
+FURTHER = 8
+# The most pairs `positions()` looks up one by one; with more, as in a story of long
+# runs, a further statement reads them.
+LOOKUPS = 16
 # Decoding an event reads its stream's id from its state, not from here.
 _ANY = UUID(int=0)
 # How many decoded versions a view keeps (a development is immutable): a page of the
@@ -352,11 +368,42 @@ class Materialised:
         possible: bool,
         pin: int,
         scope: Scope = EVERYTHING,
+        *,
+        latest: int = LATEST,
+        lookups: int = LOOKUPS,
     ) -> dict[PairKey, Position]:
-        """Every position at once: each pair's winning run read in one statement."""
+        """Every position at once: each pair's first `latest` claims in search order read
+        in one statement, which hold its winning run unless the run may be longer; while
+        more than `lookups` pairs are left so, each further statement reads `FURTHER` times
+        as many claims of those pairs alone; the last few are looked up one by one."""
         where, params = _scoped(day, known_at, pin, scope, claims=True)
-        statement = self.queries.winning_statement(possible, where)
-        return self._pinned(pin, lambda: positions_of(self.queries.query(statement, params), day))
+        dialect = self.queries.dialect
+        ranked = bool(self.preferred(pin))
+        statement = latest_claims(dialect, possible, latest, where, ranked=ranked)
+
+        def read() -> dict[PairKey, Position]:
+            rows = self.queries.query(statement, params)
+            found, unfinished = positions_of_latest(rows, day, latest)
+            taken = latest
+            while len(unfinished) > lookups:
+                taken *= FURTHER
+                further = latest_claims(dialect, possible, taken, where, ranked=ranked, among=True)
+                among = {**params, **among_params(dialect, unfinished)}
+                again, unfinished = positions_of_latest(
+                    self.queries.query(further, among), day, taken
+                )
+                found.update(again)  # each pair keeps its place
+            for key in unfinished:
+                run, run_params = self._lookup(key, day, known_at, possible, pin, scope)
+                found[key] = held_by(key, self.queries.run_rows(run, run_params), day)
+            # SQLite gives the pairs as Python sorts them, PostgreSQL by its collation.  None
+            # is never left: each pair's claims were read at the same pin.
+            made = cast(dict[PairKey, Position], found)
+            if unfinished or taken != latest:
+                made = {key: held for key, held in found.items() if held is not None}
+            return made if dialect.name == "sqlite" else dict(sorted(made.items()))
+
+        return self._pinned(pin, read)
 
     def tentative_pairs(
         self, day: dt.date, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
@@ -392,6 +439,19 @@ class Materialised:
         statement = self.queries.dialect.claims(where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         return [claimed(row) for row in rows]
+
+    def topic_claims(
+        self, topic: str, known_at: dt.date | None, pin: int
+    ) -> dict[str, list[Claimed]]:
+        """Every claim on each pair of one topic known at `known_at`, by actor, as `claims`
+        gives each pair's: one statement for the topic, not one per pair."""
+        params = {**_params(None, known_at, pin), "topic": topic}
+        statement = self.queries.dialect.topic_claims
+        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
+        found: dict[str, list[Claimed]] = {}
+        for row in rows:
+            found.setdefault(row[0], []).append(claimed(row[1:]))
+        return found
 
     def developments(
         self,
@@ -558,9 +618,13 @@ class Materialised:
         streams = self.view.streams(wanted)
         return [self.projection.entry_of(events) for _, events in streams.values()]
 
-    def stream_entries(self, pin: int, *, corrected: bool = False) -> list[Entry]:
-        """Every development's entry as of `pin` (`corrected`: only those with a correction)."""
-        statement = self.queries.dialect.development_streams(corrected=corrected)
+    def stream_entries(
+        self, pin: int, *, corrected: bool = False, retracted: bool = False
+    ) -> list[Entry]:
+        """Every development's entry as of `pin` (`corrected`: only those with a correction;
+        `retracted`: only those with a retraction)."""
+        dialect = self.queries.dialect
+        statement = dialect.development_streams(corrected=corrected, retracted=retracted)
         rows = self._pinned(pin, lambda: self.queries.query(statement, {"pin": pin}))
         return [self.projection.entry_of(events) for _, events in streams_of(rows).values()]
 
@@ -603,9 +667,10 @@ class Materialised:
         # Each row's occurred text is as `claims` stores it: made whole from its span.
         return [ClaimSpan._make(_whole(row)) for row in rows]
 
-    def corrected(self, pin: int) -> list[Entry]:
-        """The entries of the streams with a revision, ranking or retraction, as of `pin`."""
-        return self.stream_entries(pin, corrected=True)
+    def corrected(self, pin: int, *, retracted: bool = False) -> list[Entry]:
+        """The entries of the streams with a revision, ranking or retraction, as of `pin`
+        (`retracted`: only those with a retraction, found by their own statement)."""
+        return self.stream_entries(pin, corrected=True, retracted=retracted)
 
     def reported_by(self, source: str, pin: int) -> list[str]:
         """The ids of developments a publisher reported (in any version) as of `pin`, sorted."""

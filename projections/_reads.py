@@ -67,6 +67,12 @@ class Reads(Protocol):
     ) -> list[Claimed]:
         """Every claim on one pair known at `known_at`, in story order."""
 
+    def topic_claims(
+        self, topic: str, known_at: dt.date | None, pin: int
+    ) -> dict[str, list[Claimed]]:
+        """Every claim on each pair of one topic known at `known_at`, by actor, each pair's
+        as `claims` gives it; actors without a claim are left out."""
+
     def developments(
         self,
         known_at: dt.date | None,
@@ -138,8 +144,9 @@ class Reads(Protocol):
     def claimed_by(self, key: PairKey, pin: int) -> list[str]:
         """The ids of developments that ever claimed the pair."""
 
-    def corrected(self, pin: int) -> list[Entry]:
-        """The entries of developments with a revision, ranking or retraction."""
+    def corrected(self, pin: int, *, retracted: bool = False) -> list[Entry]:
+        """The entries of developments with a revision, ranking or retraction (`retracted`:
+        only those with a retraction)."""
 
     def reported_by(self, source: str, pin: int) -> list[str]:
         """The ids of developments a publisher reported (in any version), sorted."""

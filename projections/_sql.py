@@ -80,6 +80,15 @@ _WIDEST_FIRST = {"integer": 0, "int4": 1, "int2": 2, "text": 3, "blob": 4}
 
 
 @functools.cache
+def _retraction_topics() -> str:
+    """The topics of a retraction event, current and former names, as SQL literals."""
+    from timeline.engine import _contract as contract
+    from timeline.engine.aggregates import DevelopmentStream
+
+    return ", ".join(f"'{topic}'" for topic in contract.topics_of(DevelopmentStream.Retracted))
+
+
+@functools.cache
 def _development_topics() -> str:
     """The topics of a development's events, current and former names, as SQL literals.
 
@@ -272,7 +281,8 @@ class Dialect:
         # Names go in last: a topic's text holds colons that are no parameters.
         names = {t: self.table(t) for t in (*TABLES, "events")}
         topics = _development_topics() if "{topics}" in text else ""
-        return text.format(**names, event_id=self.event_id, topics=topics)
+        retractions = _retraction_topics() if "{retractions}" in text else ""
+        return text.format(**names, event_id=self.event_id, topics=topics, retractions=retractions)
 
     def write(self, statement: str) -> str:
         """A bulk-write statement: positional parameters, in the order written."""
@@ -447,6 +457,16 @@ class Dialect:
         )
 
     @property
+    def topic_claims(self) -> str:
+        """Every claim on each pair of :topic known at :known as of :pin, by actor, each
+        pair's in story order: the pairs of the topic, then each one's claims by its key."""
+        return self.render(
+            f"SELECT p.actor, {_CLAIMED} FROM {{pairs}} p JOIN {{claims}} c "
+            f"ON c.actor = p.actor AND c.topic = p.topic WHERE p.topic = :topic "
+            f"AND {_CURRENT} ORDER BY p.actor, {_ORDER}"
+        )
+
+    @property
     def pairs(self) -> str:
         return self.render("SELECT actor, topic FROM {pairs} ORDER BY actor, topic")
 
@@ -589,15 +609,21 @@ class Dialect:
         )
 
     @functools.lru_cache(maxsize=4)  # noqa: B019  dialects are few and live for good
-    def development_streams(self, *, corrected: bool = False) -> str:
-        """The events of every development stream up to :pin (`corrected`: of those corrected)."""
+    def development_streams(self, *, corrected: bool = False, retracted: bool = False) -> str:
+        """The events of every development stream up to :pin (`corrected`: of those corrected;
+        `retracted`: of those with a retraction)."""
         kept = "topic IN ({topics}) AND {event_id} <= :pin"
-        only = (
-            f" AND originator_id IN (SELECT originator_id FROM {{events}} WHERE {kept} "
-            "AND originator_version > 1)"
-            if corrected
-            else ""
-        )
+        only = ""
+        if retracted:
+            only = (
+                " AND originator_id IN (SELECT originator_id FROM {events} WHERE "
+                "topic IN ({retractions}) AND {event_id} <= :pin)"
+            )
+        elif corrected:
+            only = (
+                f" AND originator_id IN (SELECT originator_id FROM {{events}} WHERE {kept} "
+                "AND originator_version > 1)"
+            )
         return self.render(
             f"SELECT {_STORED} FROM {{events}} WHERE {kept}{only} ORDER BY {{event_id}}"
         )

@@ -14,18 +14,34 @@ only for the few pairs that ever had a preferred claim), so the statement's cost
 follows the pairs and their runs, not the claims behind them.  Rows come as
 (actor, topic, dev_id, stance, occurred, rank, occurred earliest, occurred latest),
 each pair's run in story order.
+
+`positions()` reads fewer: `latest_claims` takes each pair's first few claims in
+search order, in one index search, joined into one text; the run is found among
+them (`projections._lookups.positions_of_latest`), and only a pair whose claims read
+are all of its run is read again (`among`), with more.  The run statements stay as
+the one-statement answer the property tests hold it to.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
+from typing import Any
 
 from timeline.engine import _rule as rule
 from timeline.engine.values import Rank
 from timeline.projections._sql import Dialect
 
-__all__ = ["postgres_runs", "sqlite_runs", "tentative_pairs"]
+__all__ = [
+    "CLAIM_BREAK",
+    "FIELD_BREAK",
+    "among_params",
+    "latest_claims",
+    "postgres_runs",
+    "sqlite_runs",
+    "tentative_pairs",
+]
 
 _NORMAL = Rank.NORMAL.tier
 # SQLite before 3.35 has no MATERIALIZED hint: the statement is the same without it,
@@ -36,6 +52,9 @@ _STORY = ", ".join(rule.STORY_ORDER)
 _CLAIM = f"dev_id, stance, occurred, {rule.RANK}"
 # A claim's occurred span, which its row ends with (its stored text may stand for it).
 _SPAN = "c.occurred_earliest, c.occurred_latest"
+# What `latest_claims` puts between two claims of a pair, and between a claim's fields:
+# control characters, which neither a development id nor EDTF text can hold.
+CLAIM_BREAK, FIELD_BREAK = "\x1e", "\x1f"
 # The columns of story order that a claim's row does not already hold.
 _ORDERED = ", ".join(column for column in rule.STORY_ORDER if column not in _CLAIM.split(", "))
 
@@ -153,3 +172,87 @@ def tentative_pairs(dialect: Dialect, scope: str = "") -> str:
         f"ELSE ({first} {rule.RANK} DESC, {_LATEST_FIRST} LIMIT 1) END > :day "
         "ORDER BY p.actor, p.topic"
     )
+
+
+# A claim's fields after its mark, as `latest_claims` joins them.
+_FIELDS = "dev_id, occurred, occurred_earliest, occurred_latest"
+
+
+def _joined(postgres: bool, ranked: bool) -> str:
+    """A claim as one text: its mark (`stance`, or `stance.rank` when `ranked`), then its
+    dev_id, occurred text, occurred earliest and latest, split by `FIELD_BREAK`."""
+    if postgres:
+        mark = f"stance || '.' || {rule.RANK}" if ranked else "stance"
+        return f"concat_ws(chr(31), {mark}, {_FIELDS})"
+    # One printf: a chain of || costs SQLite more.
+    marks, stance = ("'%d.%d'", f"stance, {rule.RANK}") if ranked else ("'%d'", "stance")
+    texts = " || char(31) || ".join([marks, "'%s'", "'%s'", "'%d'", "'%d'"])
+    return f"printf({texts}, {stance}, {_FIELDS})"
+
+
+def _first_claims(postgres: bool, counted: str, latest: int, ranked: bool) -> str:
+    """A pair's (`p`) first `latest` claims that count, in search order, as one text."""
+    order = f"{rule.RANK} DESC, {_LATEST_FIRST}" if ranked else _LATEST_FIRST
+    # The claims are joined in search order: PostgreSQL is told so; SQLite before 3.44
+    # cannot be, and joins them in the order its ordered subquery gives them.
+    told = postgres or sqlite3.sqlite_version_info >= (3, 44)
+    within, keys = (f" ORDER BY {order}", f", {rule.RANK}, {_STORY}") if told else ("", "")
+    join, mark = ("string_agg", "chr") if postgres else ("group_concat", "char")
+    return (
+        f"(SELECT {join}(claim, {mark}(30){within}) FROM (SELECT "
+        f"{_joined(postgres, ranked)} AS claim{keys} FROM {{claims}} c WHERE actor = p.actor "
+        f"AND topic = p.topic AND {counted} ORDER BY {order} LIMIT {int(latest)}) x)"
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def latest_claims(
+    dialect: Dialect,
+    possible: bool,
+    latest: int,
+    scope: str = "",
+    *,
+    ranked: bool = True,
+    among: bool = False,
+) -> str:
+    """Each pair's first `latest` claims in search order that count at (:day, :known, :pin),
+    as one text per pair: one index search each, and no second search for a run's break.
+
+    A row is (actor, topic, text), in pair order; the text (None: no claim counts) holds
+    the claims, first searched first, split by `CLAIM_BREAK`, each as `_joined` makes it:
+    claims of one run have one mark.  A pair that never had a preferred claim is searched
+    latest first, a backwards scan of the key; one that had by rank first, as its lookup
+    is (`Dialect.run`); not `ranked` (a store with no such pair), every pair latest first.
+    `among`: only the pairs `among_params` gives, in no order.
+    """
+    postgres = dialect.name == "postgresql"
+    counted = _counted(possible, scope, dialect=dialect if postgres else None)
+    if not among:
+        pairs, order = "{pairs} p", " ORDER BY p.actor, p.topic"
+    elif postgres:
+        pairs, order = (
+            "unnest(CAST(:actors AS text[]), CAST(:topics AS text[])) p(actor, topic)",
+            "",
+        )
+    else:
+        pairs, order = (
+            "(SELECT json_extract(value, '$[0]') AS actor, json_extract(value, '$[1]') AS topic "
+            "FROM json_each(:pairs)) p",
+            "",
+        )
+    if not ranked:  # with no join to the preferred pairs, which cost a tenth more
+        text = _first_claims(postgres, counted, latest, False)
+        return dialect.render(f"SELECT p.actor, p.topic, {text} FROM {pairs}{order}")
+    return dialect.render(
+        f"SELECT p.actor, p.topic, CASE WHEN f.actor IS NULL "
+        f"THEN {_first_claims(postgres, counted, latest, False)} "
+        f"ELSE {_first_claims(postgres, counted, latest, True)} END FROM {pairs} "
+        "LEFT JOIN {preferred} f ON f.actor = p.actor AND f.topic = p.topic" + order
+    )
+
+
+def among_params(dialect: Dialect, keys: list[tuple[str, str]]) -> dict[str, Any]:
+    """The parameters that name the pairs `keys` to `latest_claims(..., among=True)`."""
+    if dialect.name == "postgresql":
+        return {"actors": [actor for actor, _ in keys], "topics": [topic for _, topic in keys]}
+    return {"pairs": json.dumps(keys)}

@@ -58,18 +58,20 @@ class Reads(Protocol):
         self, day: WhenLike, known_at: WhenLike | None = ..., *, possible: bool = ...
     ) -> View: ...
 
-    def history(
-        self, actor: str, topic: str, *, known_at: WhenLike | None = ..., possible: bool = ...
-    ) -> list[Change]: ...
+    def topic_histories(
+        self, topic: str, *, known_at: WhenLike | None = ...
+    ) -> dict[str, tuple[list[Change], list[Change]]]: ...
 
     def entries(self) -> list[Entry]: ...
 
-    def corrections(self, known_at: WhenLike | None = ...) -> list[Entry]: ...
+    def corrections(
+        self, known_at: WhenLike | None = ..., *, retracted: bool = ...
+    ) -> list[Entry]: ...
 
 
 def _retracted(reads: Reads) -> list[Entry]:
-    """The entries with a retraction, by id: of the corrected ones only, not every entry."""
-    return [entry for entry in reads.corrections() if entry.retractions]
+    """The entries with a retraction, by id: read by their own statement, not every entry."""
+    return reads.corrections(retracted=True)
 
 
 @attrs.frozen
@@ -298,11 +300,6 @@ def _date(day: dt.date) -> pendulum.Date:
     return pendulum.Date(day.year, day.month, day.day)
 
 
-def _pairs(reads: Reads, topic: str, known_at: dt.date | None) -> list[str]:
-    every = reads.as_of(LAST_DAY, known_at, possible=True).positions()
-    return [actor for actor, on in every if on == topic]
-
-
 def _claimants(entry: Entry, topic: str) -> set[str]:
     """The actors claiming on `topic` in any version of the entry, as recorded or as known."""
     states = [entry.development, *(development for _, _, development in versions(entry))]
@@ -327,7 +324,10 @@ def topic_chart(
     known = _known_day(known_at)
     retracted = _retracted(reads) if entries is None else [e for e in entries if e.retractions]
     charted = []
-    claimants = set(_pairs(reads, ident, known))
+    # Each actor's histories with and without `possible`, from the topic's claims read at
+    # once: those with a position as of the last day (`possible`), and only those.
+    histories = reads.topic_histories(ident, known_at=known)
+    claimants = set(histories)
     claimants |= {
         claim.actor for e in retracted for claim in e.development.claims if claim.topic == ident
     }
@@ -341,8 +341,7 @@ def topic_chart(
         markers = retracted_markers(retracting.get(actor, ()), (actor, ident), known)
         if actor not in claimants:
             continue
-        possible = reads.history(actor, ident, known_at=known, possible=True)
-        certain = reads.history(actor, ident, known_at=known)
+        possible, certain = histories.get(actor, ([], []))
         if possible or markers:
             name = registry.actors[actor].name
             charted.append(series(actor, name, index, possible, certain, markers))

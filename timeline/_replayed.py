@@ -107,6 +107,14 @@ class Replayed:
         """Every claim on one pair known at `known_at`, in story order."""
         return claims_on(self._story(known_at, pin, scope), key)
 
+    def topic_claims(
+        self, topic: str, known_at: dt.date | None, pin: int
+    ) -> dict[str, list[Claimed]]:
+        """Every claim on each pair of one topic known at `known_at`, by actor, in story order."""
+        story = self._story(known_at, pin, EVERYTHING)
+        actors = sorted({c.actor for d in story for c in d.claims if c.topic == topic})
+        return {actor: claims_on(story, (actor, topic)) for actor in actors}
+
     def developments(
         self,
         known_at: dt.date | None,
@@ -184,12 +192,13 @@ class Replayed:
         """The ids of developments that ever claimed the pair."""
         return [entry.id for entry in self._entries(pin) if key in entry.claimed_pairs()]
 
-    def corrected(self, pin: int) -> list[Entry]:
-        """The entries of developments with a revision, ranking or retraction."""
+    def corrected(self, pin: int, *, retracted: bool = False) -> list[Entry]:
+        """The entries of developments with a revision, ranking or retraction (`retracted`:
+        only those with a retraction)."""
         return [
             entry
             for entry in self._entries(pin)
-            if entry.revisions or entry.retractions or entry.rankings
+            if entry.retractions or (not retracted and (entry.revisions or entry.rankings))
         ]
 
     def reported_by(self, source: str, pin: int) -> list[str]:

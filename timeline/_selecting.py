@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 import attrs
 
@@ -72,10 +72,17 @@ def _reports(entry: Entry) -> list[When]:
     return [c.reported for c in corrections]
 
 
-def corrected(entries: Collection[Entry], known_at: dt.date | None) -> list[Entry]:
-    """Those entries with a correction known at `known_at`, sorted by id."""
+def corrected(
+    entries: Collection[Entry], known_at: dt.date | None, *, retracted: bool = False
+) -> list[Entry]:
+    """Those entries with a correction (`retracted`: a retraction) known at `known_at`,
+    sorted by id."""
+
+    def reports(entry: Entry) -> Iterable[When]:
+        return (r.reported for r in entry.retractions) if retracted else _reports(entry)
+
     found = [
-        entry for entry in entries if any(is_known(report, known_at) for report in _reports(entry))
+        entry for entry in entries if any(is_known(report, known_at) for report in reports(entry))
     ]
     return sorted(found, key=lambda entry: entry.id)
 

@@ -90,6 +90,14 @@ class SharedReads(ABC):
     def _claims(self, key: PairKey, known: dt.date | None, scope: Scope) -> list[Claimed]:
         """Every claim on the pair known at `known`, in scope, in story order."""
 
+    def _topic_claims(self, topic: str, known: dt.date | None) -> dict[str, list[Claimed]]:
+        """Every claim on each pair of `topic` known at `known`, by actor, each pair's as
+        `_claims` gives it; actors without a claim are left out."""
+        found = {
+            actor: self._claims((actor, topic), known, EVERYTHING) for actor in self.registry.actors
+        }
+        return {actor: claims for actor, claims in found.items() if claims}
+
     @abstractmethod
     def _claiming(self, key: PairKey) -> list[Entry]:
         """The entries of every development that ever claimed the pair (a superset will do)."""
@@ -112,9 +120,10 @@ class SharedReads(ABC):
 
     @abstractmethod
     def corrections(
-        self, known_at: WhenLike | None = None, *, at: int | None = None
+        self, known_at: WhenLike | None = None, *, at: int | None = None, retracted: bool = False
     ) -> list[Entry]:
-        """The entries with a correction known at `known_at`, as the store stood at `at`."""
+        """The entries with a correction known at `known_at`, as the store stood at `at`
+        (`retracted`: only those with a retraction known then)."""
 
     def _claiming_by(self, key: PairKey, day: dt.date) -> list[Entry]:
         """`_claiming`, of which only the developments claiming the pair in a version begun
@@ -208,6 +217,22 @@ class SharedReads(ABC):
         from timeline.projections._history import history
 
         return history(self._claims(key, day_of(known_at), scope), *key, possible=possible)
+
+    def topic_histories(
+        self, topic: str, *, known_at: WhenLike | None = None
+    ) -> dict[str, tuple[list[Change], list[Change]]]:
+        """Each actor's `history` on one topic as known at `known_at`, with and without
+        `possible`, from the topic's claims read once; actors whose claims all never
+        count (or who have none) are left out."""
+        ident = self.registry.resolve("topic", topic)
+        from timeline.projections._history import history
+
+        found = {}
+        for actor, claims in self._topic_claims(ident, day_of(known_at)).items():
+            possible = history(claims, actor, ident, possible=True)
+            if possible:
+                found[actor] = (possible, history(claims, actor, ident))
+        return found
 
     def diff(
         self,

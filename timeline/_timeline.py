@@ -318,6 +318,10 @@ class Timeline(SharedReads, SharedWrites):
     def _claims(self, key: PairKey, known_at: dt.date | None, scope: Scope) -> list[Claimed]:
         return self.reads.claims(key, known_at, self._pin(), scope)
 
+    def _topic_claims(self, topic: str, known: dt.date | None) -> dict[str, list[Claimed]]:
+        """Every claim on each pair of `topic` known at `known`, read in one statement."""
+        return self.reads.topic_claims(topic, known, self._pin())
+
     def _claiming(self, key: PairKey) -> list[Entry]:
         """The entries of every development that ever claimed the pair."""
         pin = self._pin()
@@ -408,15 +412,17 @@ class Timeline(SharedReads, SharedWrites):
         return sorted(self.reads.entries(self._pin()), key=lambda entry: entry.id)
 
     def corrections(
-        self, known_at: WhenLike | None = None, *, at: int | None = None
+        self, known_at: WhenLike | None = None, *, at: int | None = None, retracted: bool = False
     ) -> list[Entry]:
-        """The entries of developments with a revision, ranking or retraction known at `known_at`.
+        """The entries of developments with a revision, ranking or retraction known at `known_at`
+        (`retracted`: only those with a retraction known then).
 
-        Only the corrected streams are read (from the view's copy of the streams).
+        Only the corrected (or retracted) streams are read (from the store's events).
         """
         from timeline._selecting import corrected
 
-        return corrected(self.reads.corrected(self._pin(at)), day_of(known_at))
+        found = self.reads.corrected(self._pin(at), retracted=retracted)
+        return corrected(found, day_of(known_at), retracted=retracted)
 
     def branch(
         self, name: str | None = None, *, folder: str | Path | None = None, at: int | None = None

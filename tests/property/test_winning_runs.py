@@ -1,15 +1,20 @@
-"""`positions()` reads every pair's winning run in one statement: it must give what the
-per-pair lookups give, and what the pure replay gives, on any story."""
+"""`positions()` reads each pair's first claims in one statement, and the pairs whose run
+may be longer again: it must give what the per-pair lookups give, what the one winning-run
+statement gives, and what the pure replay gives, on any story."""
 
 from __future__ import annotations
 
+import uuid
 from contextlib import suppress
 from pathlib import Path
 
+import attrs
 import pendulum
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import POSTGRES_URL
 from tests.strategies import (
     DEV_IDS,
     PAIRS,
@@ -23,8 +28,11 @@ from tests.strategies import (
 )
 from timeline import Timeline
 from timeline.bootstrap import Replayed
-from timeline.engine import Development, Ranking, Retraction, Revision
+from timeline.engine import Development, Ranking, Retraction, Revision, Stance, StanceClaim
+from timeline.engine._rule import Position, Scope
 from timeline.engine.errors import TimelineError
+from timeline.projections._lookups import positions_of
+from timeline.projections._materialised import _scoped
 
 PUBLISHERS = ("Sputnik", "Bloomberg", "Reuters")
 corrections = st.lists(
@@ -128,3 +136,102 @@ def test_the_tentative_pairs_are_those_of_the_possible_positions_and_the_replay(
         held = tl.as_of(day, known_at, possible=True, **scope).positions()  # type: ignore[arg-type]
         assert found == [pair for pair, position in held.items() if position.tentative]
         assert found == tl.reading(Replayed)._tentative_pairs(day, known_at, **scope)  # type: ignore[arg-type]
+
+
+def _narrowed(story: list[Development]) -> list[Development]:
+    """The story with every claim on one of two pairs, of one of two stances: long runs."""
+    narrowed = []
+    for development in story:
+        claims = tuple(
+            StanceClaim(
+                actor, "s400-purchase", Stance.SUPPORTS if c.stance.value >= 0 else Stance.OPPOSES
+            )
+            for actor, c in zip(("TUR", "USA"), development.claims, strict=False)
+        )
+        narrowed.append(attrs.evolve(development, claims=claims))
+    return narrowed
+
+
+def _each_way(
+    tl: Timeline, day: pendulum.Date, known_at: pendulum.Date | None, possible: bool, **kw: object
+) -> list[dict[tuple[str, str], Position]]:
+    """Every position read each way `positions()` may take: the first claims of each pair
+    (one at a time, so every pair with a claim is read again or looked up, or many), then
+    looked up alone or read again, and the one winning-run statement, in pair order."""
+    scope = Scope(**kw)  # type: ignore[arg-type]
+    view = tl.materialised
+    pin = view.current()
+    ways = [
+        view.positions(day, known_at, possible, pin, scope, latest=latest, lookups=lookups)
+        for latest in (1, 2, 4)
+        for lookups in (0, 100)
+    ]
+    where, params = _scoped(day, known_at, pin, scope, claims=True)
+    whole = view.queries.query(view.queries.winning_statement(possible, where), params)
+    return [*ways, positions_of(whole, day)]
+
+
+@given(
+    story=stories(max_size=10),
+    changes=corrections,
+    day=days(),
+    known_at=knowledge,
+    possible=st.booleans(),
+    scope=scopes,
+    narrow=st.booleans(),
+)
+def test_each_pairs_first_claims_read_again_or_looked_up_give_the_winning_run(
+    story: list[Development],
+    changes: list[tuple[str, object]],
+    day: pendulum.Date,
+    known_at: pendulum.Date | None,
+    possible: bool,
+    scope: dict[str, object],
+    narrow: bool,
+) -> None:
+    with Timeline() as tl:
+        _story(tl, _narrowed(story) if narrow else story, changes)
+        ways = _each_way(tl, day, known_at, possible, **scope)
+        for way in ways:
+            assert way == ways[-1]
+            assert list(way) == sorted(way)
+        replayed = tl.reading(Replayed).as_of(day, known_at, possible=possible, **scope)  # type: ignore[arg-type]
+        assert ways[-1] == replayed.positions()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TIMELINE_TEST_POSTGRES_URL is not set")
+@settings(max_examples=max(5, settings().max_examples // 5), deadline=None)
+@given(
+    story=stories(max_size=10),
+    changes=corrections,
+    day=days(),
+    known_at=knowledge,
+    possible=st.booleans(),
+    scope=scopes,
+)
+def test_postgresql_reads_each_pairs_first_claims_as_the_winning_runs(
+    story: list[Development],
+    changes: list[tuple[str, object]],
+    day: pendulum.Date,
+    known_at: pendulum.Date | None,
+    possible: bool,
+    scope: dict[str, object],
+) -> None:
+    import psycopg
+
+    assert POSTGRES_URL is not None
+    base, schema = POSTGRES_URL.split("?")[0], f"w_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        with Timeline.open(f"{base}?schema={schema}") as tl:
+            _story(tl, _narrowed(story), changes)
+            ways = _each_way(tl, day, known_at, possible, **scope)
+            for way in ways:
+                assert way == ways[-1]
+                assert list(way) == sorted(way)
+            replayed = tl.reading(Replayed).as_of(day, known_at, possible=possible, **scope)  # type: ignore[arg-type]
+            assert ways[-1] == replayed.positions()
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -77,13 +77,15 @@ class BranchReads(BranchState, SharedReads):
         return sorted([*real, *layer.entries.values()], key=lambda entry: entry.id)
 
     def corrections(
-        self, known_at: WhenLike | None = None, *, at: int | None = None
+        self, known_at: WhenLike | None = None, *, at: int | None = None, retracted: bool = False
     ) -> list[Entry]:
-        """The entries with a revision or retraction known at `known_at`, the branch's too."""
+        """The entries with a revision or retraction (`retracted`: a retraction) known at
+        `known_at`, the branch's too."""
         pin = self._at(at)
         layer = self._layer(pin)
-        real = [e for e in self._view.corrected(pin) if e.id not in layer.entries]
-        return corrected([*real, *layer.entries.values()], day_of(known_at))
+        found = self._view.corrected(pin, retracted=retracted)
+        real = [e for e in found if e.id not in layer.entries]
+        return corrected([*real, *layer.entries.values()], day_of(known_at), retracted=retracted)
 
     def entry(self, dev_id: str) -> Entry:
         """What the branch holds about one development: the original and its corrections."""

@@ -67,18 +67,26 @@ def _text(x: float, y: float, text: str, style: str) -> str:
 
 
 class _Frame:
-    """Where the axes' data values fall on the page."""
+    """Where the axes' data values fall on the page (in axes at `box`: left, right, top,
+    bottom; by default the relations chart's)."""
 
-    def __init__(self, x: tuple[float, float], y: tuple[float, float]) -> None:
-        self.x, self.y = x, y
+    def __init__(
+        self,
+        x: tuple[float, float],
+        y: tuple[float, float],
+        box: tuple[float, float, float, float] = (LEFT, RIGHT, TOP, BOTTOM),
+    ) -> None:
+        self.x, self.y, self.box = x, y, box
 
     def px(self, value: float) -> float:
         low, high = self.x
-        return LEFT + (value - low) / (high - low) * (RIGHT - LEFT)
+        left, right, _, _ = self.box
+        return left + (value - low) / (high - low) * (right - left)
 
     def py(self, value: float) -> float:
         low, high = self.y
-        return BOTTOM - (value - low) / (high - low) * (BOTTOM - TOP)
+        _, _, top, bottom = self.box
+        return bottom - (value - low) / (high - low) * (bottom - top)
 
 
 def _inside(values: Sequence[float], low: float, high: float) -> list[float]:

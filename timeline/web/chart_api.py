@@ -37,7 +37,7 @@ def _retracted(story: Story) -> list[Entry]:
     """The store's retracted entries, read once per store position for every topic chart."""
 
     def read() -> list[Entry]:
-        return story.read(lambda tl: [entry for entry in tl.corrections() if entry.retractions])
+        return story.read(lambda tl: tl.corrections(retracted=True))
 
     return story.drawn("retracted", read)
 
@@ -63,7 +63,7 @@ def topic_image(
         # A few are kept: at a million developments one holds hundreds of thousands of steps.
         undated = story.drawn(("topic-data", what, known), read, keep=TOPIC_DATA_KEPT)
         chart = charts.on_day(undated, marked)
-        return render.to_bytes(render.topic_figure(chart, day=marked), format)
+        return render.topic_bytes(chart, format, day=marked)
 
     return _image(story.drawn(("topic", what, known, marked, format), draw, shared=True), format)
 

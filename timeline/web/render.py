@@ -30,18 +30,23 @@ from timeline.web._ticks import YearTicks
 
 __all__ = [
     "FORMATS",
+    "LABEL_RISE",
     "PALETTE",
     "RELATIONS_AXES",
+    "STANCE_VIEW",
+    "TOPIC_AXES",
     "ChartError",
     "bar_middle",
     "bar_width",
     "comparison_figure",
+    "label_spots",
     "relations_bytes",
     "relations_figure",
     "relations_heading",
     "relations_view",
     "save",
     "to_bytes",
+    "topic_bytes",
     "topic_figure",
 ]
 
@@ -73,6 +78,11 @@ STYLE: dict[str, Any] = {
 SIZE = (10.0, 5.6)
 # Where the relations chart's axes sit in its figure (left, bottom, width, height).
 RELATIONS_AXES = (0.08, 0.16, 0.86, 0.68)
+# Where the topic chart's axes sit in its figure, and the stances' axis's view.
+TOPIC_AXES = (0.1, 0.16, 0.72, 0.68)
+STANCE_VIEW = (-2.6, 2.6)
+# How far (points) a label pushed apart by one unit of the stances' axis moves.
+LABEL_RISE = 36
 _LOCK = threading.RLock()  # rc_context changes process-wide settings
 
 
@@ -185,16 +195,22 @@ def _draw_series(axes: Axes, one: Series, offset: float, chart: TopicChart) -> f
     return previous
 
 
-def _labels(axes: Axes, ends: Sequence[tuple[float, str, str]], x: dt.date) -> None:
-    # Direct labels at the right edge, pushed apart so none overlap.
-    placed: list[float] = []
+def label_spots(ends: Sequence[tuple[float, str, str]]) -> list[tuple[float, float, str, str]]:
+    """The series' labels at the right edge, from their lines' last (y, name, colour):
+    each (y, its label's pushed-apart y, shortened name, colour), so none overlap."""
+    placed: list[tuple[float, float, str, str]] = []
     for y, name, color in sorted(ends):
-        spot = max(y, placed[-1] + 0.24) if placed else y
-        placed.append(spot)
+        spot = max(y, placed[-1][1] + 0.24) if placed else y
+        placed.append((y, spot, textwrap.shorten(name, width=20, placeholder="…"), color))
+    return placed
+
+
+def _labels(axes: Axes, ends: Sequence[tuple[float, str, str]], x: dt.date) -> None:
+    for y, spot, name, color in label_spots(ends):
         axes.annotate(
-            textwrap.shorten(name, width=20, placeholder="…"),
+            name,
             (_x(x), y),
-            xytext=(8, (spot - y) * 36),
+            xytext=(8, (spot - y) * LABEL_RISE),
             textcoords="offset points",
             va="center",
             fontsize=9,
@@ -206,7 +222,7 @@ def _labels(axes: Axes, ends: Sequence[tuple[float, str, str]], x: dt.date) -> N
 
 def _topic_axes(axes: Axes, chart: TopicChart, day: dt.date | None) -> None:
     _frame(axes)
-    axes.set_ylim(-2.6, 2.6)
+    axes.set_ylim(*STANCE_VIEW)
     axes.set_yticks([s.value for s in Stance], [str(s) for s in Stance])
     axes.axhline(0, color=MUTED, lw=0.6)
     axes.set_xlim(_x(chart.start), _x(chart.end))
@@ -268,7 +284,7 @@ def topic_figure(chart: TopicChart, *, day: dt.date | None = None) -> Figure:
             f"Positions on {chart.topic}",
             f"{_wrap(chart.description)} — {_known(chart.known_at)}",
         )
-        axes = figure.add_axes((0.1, 0.16, 0.72, 0.68))
+        axes = figure.add_axes(TOPIC_AXES)
         _topic_axes(axes, chart, day)
         _key(figure)
         return figure
@@ -377,6 +393,15 @@ def relations_bytes(
         if written is not None:
             return written
     return to_bytes(relations_figure(chart, names=names), form)
+
+
+def topic_bytes(chart: TopicChart, form: str = "png", *, day: dt.date | None = None) -> bytes:
+    """The topic chart as PNG or SVG bytes: SVG written directly (no lock, text as text)."""
+    if form == "svg":
+        from timeline.web._topic_svg import topic_svg  # it reads this module's colours
+
+        return topic_svg(chart, day)
+    return to_bytes(topic_figure(chart, day=day), form)
 
 
 def to_bytes(figure: Figure, form: str = "png", *, dpi: int = 100) -> bytes:

@@ -1,0 +1,230 @@
+"""The topic chart written as SVG text directly, laid out as `render.topic_figure`.
+
+matplotlib draws a topic chart of a large store (tens of thousands of steps) in over a
+second of CPU, under `render`'s process-wide lock: every other chart waited for it.  The
+chart is lines, bands and markers at places fixed by the figure's layout, so it is
+written here with no lock, and text as `<text>` in DejaVu Sans (matplotlib's font).
+The x ticks come from matplotlib's own date locator (`_relations_svg._date_ticks`), so
+they fall where matplotlib puts them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from timeline.engine.values import Stance
+from timeline.projections.charts import Series, TopicChart
+from timeline.web._relations_svg import (
+    ASCENT,
+    FONT,
+    _date_ticks,
+    _Frame,
+    _inside_ticks,
+    _n,
+    _text,
+    _x_labels,
+)
+from timeline.web.render import (
+    GRID,
+    INK,
+    LABEL_RISE,
+    MUTED,
+    PAPER,
+    SIZE,
+    STANCE_VIEW,
+    TOPIC_AXES,
+    _color,
+    _known,
+    _offsets,
+    _wrap,
+    _x,
+    label_spots,
+)
+
+__all__ = ["topic_svg"]
+
+# The figure (`render.SIZE`, in inches) in points, and its axes (`render.TOPIC_AXES`) on it,
+# measured from the top: the same bottom as the relations chart's, whose x labels
+# (`_relations_svg._x_labels`) are placed alike.
+WIDTH, HEIGHT = SIZE[0] * 72, SIZE[1] * 72
+LEFT = round(TOPIC_AXES[0] * WIDTH, 6)
+RIGHT = round((TOPIC_AXES[0] + TOPIC_AXES[2]) * WIDTH, 6)
+TOP = round((1 - TOPIC_AXES[1] - TOPIC_AXES[3]) * HEIGHT, 6)
+BOTTOM = round((1 - TOPIC_AXES[1]) * HEIGHT, 6)
+# A label centred on a point (`va="center"`): its baseline this many ems below the point.
+CENTRED = 0.2598027
+DASHED = "stroke-dasharray: {a},{b}; stroke-dashoffset: 0"
+# The key below the chart never changes: matplotlib's layout of it at 8 points.
+KEY = (
+    f'<path d="M 14.4 391.278 L 30.4 391.278" style="fill: none; stroke: {INK}; '
+    'stroke-width: 2.4; stroke-linecap: square"/>'
+    '<text x="36.8" y="394.078" style="font-size: 8px">position</text>'
+    f'<path d="M 84.488 391.278 L 100.488 391.278" style="fill: none; '
+    f'{DASHED.format(a=7.2, b=4.8)}; stroke: {INK}; stroke-width: 2.4"/>'
+    '<text x="106.888" y="394.078" style="font-size: 8px">'
+    "tentative (may not have happened)</text>"
+    '<path d="M 265.769 394.078 L 281.769 394.078 L 281.769 388.478 L 265.769 388.478 z" '
+    f'style="fill: {INK}; opacity: 0.16; stroke: {INK}; stroke-linejoin: miter"/>'
+    '<text x="288.169" y="394.078" style="font-size: 8px">'
+    "when the change may have happened</text>"
+    '<path d="M 464.241 395.278 L 466.241 393.278 L 468.241 395.278 L 470.241 393.278 '
+    "L 468.241 391.278 L 470.241 389.278 L 468.241 387.278 L 466.241 389.278 L 464.241 387.278 "
+    'L 462.241 389.278 L 464.241 391.278 L 462.241 393.278 z" '
+    f'style="fill: {INK}; stroke: {PAPER}; stroke-linejoin: miter"/>'
+    '<text x="480.641" y="394.078" style="font-size: 8px">retracted claim</text>'
+    '<path d="M 562.121 391.278 L 569.121 394.778 L 569.121 387.778 z" '
+    f'style="fill: {INK}; stroke: {INK}; stroke-linejoin: miter"/>'
+    '<text x="580.021" y="394.078" style="font-size: 8px">earlier, date unknown</text>'
+)
+# matplotlib's "X" marker (`ms=10`) and "<" marker (`ms=7`) as offsets from their point.
+CROSS = ((-2.5, 5), (0, 2.5), (2.5, 5), (5, 2.5), (2.5, 0), (5, -2.5), (2.5, -5), (0, -2.5),
+         (-2.5, -5), (-5, -2.5), (-2.5, 0), (-5, 2.5))  # fmt: skip
+LEFTWARD = ((-3.5, 0), (3.5, 3.5), (3.5, -3.5))
+
+
+def _shape(x: float, y: float, corners: tuple[tuple[float, float], ...]) -> str:
+    return "M " + " L ".join(f"{_n(x + a)} {_n(y + b)}" for a, b in corners) + " z"
+
+
+def _y_labels(frame: _Frame) -> Iterator[str]:
+    style = f"font-size: 10px; text-anchor: end; fill: {INK}"
+    for stance in Stance:
+        y = frame.py(stance.value)
+        yield (
+            f'<path d="M {LEFT} {_n(y)} L {RIGHT} {_n(y)}" clip-path="url(#axes)" '
+            f'style="fill: none; stroke: {GRID}; stroke-width: 0.8; stroke-linecap: square"/>'
+        )
+        yield _text(LEFT - 3.5, y + 10 * ASCENT / 2, str(stance), style)
+
+
+def _bands(one: Series, offset: float, chart: TopicChart, frame: _Frame) -> Iterator[str]:
+    colour = _color(one.index)
+    for band in one.bands:
+        start, end = _x(max(band.start, chart.start)), _x(min(band.end, chart.end))
+        y = band.stance.value + offset
+        left, right = _n(frame.px(start)), _n(frame.px(end))
+        low, high = _n(frame.py(y - 0.16)), _n(frame.py(y + 0.16))
+        yield (
+            f'<path d="M {left} {low} L {right} {low} L {right} {high} L {left} {high} z" '
+            f'clip-path="url(#axes)" style="fill: {colour}; fill-opacity: 0.16"/>'
+        )
+
+
+def _lines(one: Series, offset: float, chart: TopicChart, frame: _Frame) -> Iterator[str]:
+    """A series' steps (solid or dashed) and the joins between them, as `_draw_series`
+    draws them: one path per kind of mark, and a "<" where a step has no known start."""
+    colour = _color(one.index)
+    pieces: dict[tuple[bool, bool], list[str]] = {}
+    starts: list[str] = []
+    previous: float | None = None
+    for step in one.steps:
+        start = frame.px(_x(max(step.start, chart.start)))
+        end = frame.px(_x(min(step.end or chart.end, chart.end)))
+        y = frame.py(step.stance.value + offset)
+        if previous is not None and previous != y:
+            rise = f"M {_n(start)} {_n(previous)} L {_n(start)} {_n(y)}"
+            pieces.setdefault((True, step.tentative), []).append(rise)
+        line = f"M {_n(start)} {_n(y)} L {_n(end)} {_n(y)}"
+        pieces.setdefault((False, step.tentative), []).append(line)
+        if step.open_start:
+            starts.append(_shape(start, y, LEFTWARD))
+        previous = y
+    for (join, tentative), drawn in sorted(pieces.items()):
+        width = 2 if join else 2.4
+        dashes = f"{DASHED.format(a=_n(3 * width), b=_n(2 * width))}; " if tentative else ""
+        # matplotlib's solid lines end square unless told `butt` (the steps are).
+        cap = "; stroke-linecap: square" if join and not tentative else ""
+        yield (
+            f'<path d="{" ".join(drawn)}" clip-path="url(#axes)" style="fill: none; '
+            f'{dashes}stroke: {colour}; stroke-width: {_n(width)}{cap}"/>'
+        )
+    for shape in starts:
+        yield f'<path d="{shape}" style="fill: {colour}; stroke: {colour}"/>'
+
+
+def _markers(one: Series, offset: float, frame: _Frame) -> Iterator[str]:
+    """The retracted claims' crosses, each with its note above and right of it."""
+    colour = _color(one.index)
+    for marker in one.markers:
+        x, y = frame.px(_x(marker.day)), frame.py(marker.stance.value + offset)
+        note = f"{one.name}: retracted {marker.retracted}"
+        yield _text(x + 6, y - 8, note, f"font-size: 8px; fill: {colour}")
+        yield (
+            f'<path d="{_shape(x, y, CROSS)}" clip-path="url(#axes)" style="fill: {colour}; '
+            f'stroke: {PAPER}; stroke-width: 1.2; stroke-linejoin: miter"/>'
+        )
+
+
+def _labels(ends: list[tuple[float, str, str]], frame: _Frame) -> Iterator[str]:
+    """Each series' name at the right edge beside its last step, pushed apart as
+    `render._labels` pushes them."""
+    for y, spot, name, colour in label_spots(ends):
+        at = frame.py(y) - (spot - y) * LABEL_RISE + 9 * CENTRED
+        yield _text(RIGHT + 8, at, name, f"font-size: 9px; font-weight: 700; fill: {colour}")
+
+
+def _day_line(day: dt.date | None, chart: TopicChart, frame: _Frame) -> Iterator[str]:
+    if day is None or not chart.start <= day <= chart.end:
+        return
+    x = frame.px(_x(day))
+    yield (
+        f'<path d="M {_n(x)} {BOTTOM} L {_n(x)} {TOP}" clip-path="url(#axes)" '
+        f'style="fill: none; {DASHED.format(a=1, b=1.65)}; stroke: {INK}"/>'
+    )
+    top = frame.py(2.55) + 8 * ASCENT  # its top on the point (`va="top"`)
+    yield _text(x + 4, top, f"as of {day.isoformat()}", f"font-size: 8px; fill: {INK}")
+
+
+def _series(chart: TopicChart, frame: _Frame) -> Iterator[str]:
+    placed = list(zip(chart.series, _offsets(len(chart.series)), strict=True))
+    for one, offset in placed:  # the bands under every line, as matplotlib orders them
+        yield from _bands(one, offset, chart, frame)
+    zero = _n(frame.py(0))
+    yield (
+        f'<path d="M {LEFT} {zero} L {RIGHT} {zero}" clip-path="url(#axes)" '
+        f'style="fill: none; stroke: {MUTED}; stroke-width: 0.6; stroke-linecap: square"/>'
+    )
+    for one, offset in placed:
+        yield from _lines(one, offset, chart, frame)
+
+
+def topic_svg(chart: TopicChart, day: dt.date | None = None) -> bytes:
+    """The chart as `render.topic_figure` lays it out (`day` marked), as SVG bytes."""
+    x0, x1 = _x(chart.start), _x(chart.end)
+    frame = _Frame((x0, x1), STANCE_VIEW, (LEFT, RIGHT, TOP, BOTTOM))
+    ends = []
+    for one, offset in zip(chart.series, _offsets(len(chart.series)), strict=True):
+        if one.steps:
+            ends.append((one.steps[-1].stance.value + offset, one.name, _color(one.index)))
+    subtitle = f"{_wrap(chart.description)} — {_known(chart.known_at)}"
+    parts = [
+        '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{_n(WIDTH)}pt" '
+        f'height="{_n(HEIGHT)}pt" viewBox="0 0 {_n(WIDTH)} {_n(HEIGHT)}" '
+        f'style="font-family: {FONT}">',
+        f'<defs><clipPath id="axes"><rect x="{LEFT}" y="{TOP}" width="{_n(RIGHT - LEFT)}" '
+        f'height="{_n(BOTTOM - TOP)}"/></clipPath></defs>',
+        f'<rect width="{_n(WIDTH)}" height="{_n(HEIGHT)}" style="fill: {PAPER}"/>',
+        *_x_labels(_inside_ticks(_date_ticks(x0, x1), x0, x1), frame),
+        *_y_labels(frame),
+        *_series(chart, frame),
+        *_day_line(day, chart, frame),
+        f'<path d="M {LEFT} {BOTTOM} L {RIGHT} {BOTTOM}" style="fill: none; stroke: {MUTED}; '
+        'stroke-width: 0.8; stroke-linejoin: miter; stroke-linecap: square"/>',
+    ]
+    for one, offset in zip(chart.series, _offsets(len(chart.series)), strict=True):
+        parts += _markers(one, offset, frame)
+    parts += _labels(ends, frame)
+    if not chart.series:
+        middle = ((LEFT + RIGHT) / 2, (TOP + BOTTOM) / 2)
+        text = "No positions on this topic"
+        parts.append(_text(*middle, text, "font-size: 10px; text-anchor: middle"))
+    parts += [
+        _text(14.4, HEIGHT * 0.035 + 14 * ASCENT, f"Positions on {chart.topic}",
+              f"font-size: 14px; font-weight: 700; fill: {INK}"),
+        _text(14.4, HEIGHT * 0.095 + 10 * ASCENT, subtitle, f"font-size: 10px; fill: {MUTED}"),
+        KEY,
+        "</svg>\n",
+    ]  # fmt: skip
+    return "\n".join(parts).encode()
