@@ -98,6 +98,9 @@ class ProcessTransaction(StoreTransaction):
         rows: list[Row] = self._call("streams", [ident.int for ident in idents])
         return grouped([(UUID(int=i), version, topic, state) for i, version, topic, state in rows])
 
+    def empty(self) -> bool:
+        return bool(self._call("empty"))
+
     def append(self, events: Sequence[StoredEvent]) -> None:
         rows = [(_int_of(e.originator_id), e.originator_version, e.topic, e.state) for e in events]
         self._send("append", rows)
@@ -251,6 +254,8 @@ class _Writer:
     def _answer(self, request: str, argument: Any) -> Any:
         if request == "streams":
             return self._streams(argument)
+        if request == "empty":
+            return self.store.empty()
         if request == "commit":
             self.store.commit()
             return int(getattr(self.app.recorder, "last_written", 0)), _peak_mb()

@@ -41,6 +41,10 @@ class StoreTransaction:
         """The stored events of those streams that exist, each in version order."""
         raise NotImplementedError
 
+    def empty(self) -> bool:
+        """Whether the store holds no events at all (False when it cannot tell)."""
+        return False
+
     def append(self, events: Sequence[StoredEvent]) -> None:
         """Appends events to the store inside the transaction."""
         raise NotImplementedError

@@ -55,6 +55,9 @@ class MemoryTransaction(StoreTransaction):
                 found[ident] = events
         return found
 
+    def empty(self) -> bool:
+        return not self.order and not self.recorder.select_notifications(start=None, limit=1)
+
     def append(self, events: Sequence[StoredEvent]) -> None:
         for event in events:
             self.pending[UUID(str(event.originator_id))].append(event)

@@ -184,6 +184,12 @@ class PostgresTransaction(StoreTransaction):
             ]
         return grouped([(i, v, t, bytes(s)) for i, v, t, s in rows])
 
+    def empty(self) -> bool:
+        from psycopg.sql import SQL
+
+        self.cursor.execute(SQL("SELECT 1 FROM {0} LIMIT 1").format(self.table))
+        return self.cursor.fetchone() is None
+
     def append(self, events: Sequence[StoredEvent]) -> None:
         from psycopg.sql import SQL
 

@@ -164,6 +164,10 @@ class SQLiteTransaction(StoreTransaction):
             rows += [(UUID(r[0]), r[1], r[2], r[3]) for r in self.cursor.fetchall()]
         return grouped(rows)
 
+    def empty(self) -> bool:
+        self.cursor.execute(f"SELECT 1 FROM {self.table} LIMIT 1")
+        return self.cursor.fetchone() is None
+
     def append(self, events: Sequence[StoredEvent]) -> None:
         self.cursor.executemany(
             f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "

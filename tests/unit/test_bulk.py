@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 
 from tests.strategies import developments, event_data
 from timeline import Timeline
-from timeline.engine import Development
+from timeline.engine import Development, _bulk
 from timeline.engine._bulk import YOUNG, BulkWrite, Creation
 from timeline.engine._bulk_stores import recorded_id
 from timeline.engine._encode import StoredEvents
 from timeline.engine.aggregates import _NAMESPACE, DevelopmentStream, stream_id
+from timeline.engine.values import Source
 
 
 def _state(state: bytes) -> list[tuple[str, object]]:
@@ -104,3 +105,60 @@ def test_overlapping_bulk_writes_restore_the_threshold_when_the_last_one_ends() 
         assert gc.get_threshold() == (YOUNG, *before[1:])
         second.__exit__(None, None, None)
     assert gc.get_threshold() == before
+
+
+def _found_as_written(app: Any, batches: list[list[Development]]) -> None:
+    """Writes each batch's new developments in one bulk write, checking at each batch
+    that the streams found are exactly those written before it."""
+    written: set[uuid.UUID] = set()
+    with BulkWrite(app) as bulk:
+        for batch in batches:
+            idents = [stream_id("development", d.id) for d in batch]
+            assert set(bulk.streams(idents)) == written & set(idents)
+            new = {i: d for i, d in zip(idents, batch, strict=True) if i not in written}
+            bulk.write([], [bulk.recorded(i, d) for i, d in new.items()])
+            written |= set(new)
+
+
+@given(st.lists(st.lists(developments(), max_size=4), max_size=4), st.sampled_from([7, 1023]))
+def test_a_fresh_stores_streams_are_found_by_what_the_write_appended(
+    batches: list[list[Development]], mask: int
+) -> None:
+    # In a store empty when it began, a write looks only for the streams its filter
+    # may hold; a small filter (many false "may hold") must find the same streams.
+    saved = _bulk._FILTER_BITS, _bulk._FILTER_MASK
+    _bulk._FILTER_BITS, _bulk._FILTER_MASK = mask + 1, mask
+    try:
+        with Timeline() as tl:
+            app = tl.materialised.application
+            with BulkWrite(app) as bulk:
+                assert bulk._written is not None
+                bulk.abandon()
+            _found_as_written(app, batches)
+    finally:
+        _bulk._FILTER_BITS, _bulk._FILTER_MASK = saved
+
+
+def test_a_store_holding_events_is_read_for_every_stream(tmp_path: Any) -> None:
+    for url in (None, f"sqlite:///{tmp_path / 'store.db'}"):
+        with Timeline.open(url) if url else Timeline() as tl:
+            app = tl.materialised.application
+            with BulkWrite(app) as bulk:
+                assert bulk._written is not None  # empty: the filter is used
+                bulk.abandon()
+            first = Development(
+                id="first",
+                occurred="2020-01-01",
+                reported="2020-01-02",
+                kind="statement",
+                summary="Said.",
+                actors=("TUR",),
+                source=Source("Reuters", "named"),
+            )
+            with BulkWrite(app) as bulk:
+                bulk.write([], [bulk.recorded(stream_id("development", "first"), first)])
+            with BulkWrite(app) as bulk:
+                assert bulk._written is None  # it held events as the write began
+                assert set(bulk.streams([stream_id("development", "first")])) == {
+                    stream_id("development", "first")
+                }

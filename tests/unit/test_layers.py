@@ -52,6 +52,7 @@ LAYER_OF = {
     "timeline": "api",  # `from timeline import Timeline`: the public surface
     "timeline.engine": "engine",
     "timeline.engine._bulk_process": "engine",
+    "timeline.engine._made": "engine",
     "timeline.projections": "projections",
     "timeline.seeds": "seeds",
     "timeline._selecting": "shared",

@@ -111,8 +111,7 @@ class BatchPlan(ImportPlan):
             found = self.streams[ident] = self.created[ident].mutate(None)
         return found
 
-    def _create(self, value: Development) -> None:
-        ident = stream_id("development", value.id)
+    def _create(self, value: Development, ident: Any) -> None:
         self.created[ident] = self.bulk.recorded(ident, value)
         self.new["development"].append(value.id)
 
@@ -122,7 +121,7 @@ class BatchPlan(ImportPlan):
         if stream is None:
             if self.release is not None:
                 value = first_known(value, self.release, self.earlier)
-            self._create(value)
+            self._create(value, ident)
             return
         if self.release is None:
             super().record(item, value)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from timeline.engine import _cameo
 from timeline.engine._coding import cameo_kind
 from timeline.engine._import_lines import Item
+from timeline.engine._made import development, source
 from timeline.engine.errors import DateError, RecordError
-from timeline.engine.values import Development, Kind, Reliability, Source
+from timeline.engine.values import Development, Kind, Reliability
 from timeline.engine.when import When
 from timeline.formats._actors import Actors
 from timeline.formats._dates import CellError
@@ -82,9 +84,16 @@ def cameo_label(code: str) -> str:
     return _cameo.ROOTS[root][0] if root else code
 
 
+# An http(s) URL whose host is lower-case letters, digits, dots and hyphens (no user,
+# port or brackets, nothing `urlsplit` would strip or lower): the host it reads, as is.
+_PLAIN_HOST = re.compile(r"https?://([a-z0-9.-]+)(?:[/?#]|\Z)")
+
+
 def publisher_of(url: str) -> str:
     """The host a URL was published on, without its www."""
-    host = urlsplit(url).hostname or ""
+    # Most of a dataset's URLs are plain: a match costs a fraction of `urlsplit`.
+    plain = _PLAIN_HOST.match(url)
+    host = plain[1] if plain is not None else urlsplit(url).hostname or ""
     return host.removeprefix("www.") or url
 
 
@@ -131,17 +140,18 @@ class Event:
         weight: float | None = None,
     ) -> Development:
         """The development, or `RecordError` naming the field that is wrong."""
-        return Development(
-            id=ident,
-            occurred=occurred,
-            reported=reported,
-            kind=kind,
-            summary=summary,
-            actors=actors,
-            targets=tuple(t for t in dict.fromkeys(targets) if t not in actors),
-            source=Source(publisher or "unknown", Reliability.NAMED, url=url or None),
-            coded=coded or None,
-            mode=mode,
-            context=context,
-            weight=weight,
+        # Made by `_made`: the constructor's checks, in fewer calls for the usual row.
+        return development(
+            ident,
+            occurred,
+            reported,
+            kind,
+            summary,
+            actors,
+            tuple(t for t in dict.fromkeys(targets) if t not in actors),
+            source(publisher or "unknown", Reliability.NAMED, url or None),
+            coded or None,
+            mode,
+            context,
+            weight,
         )

@@ -13,16 +13,17 @@ A deletion list (`event_id_cnty`, `deleted_timestamp`) yields retractions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from timeline.engine._import_lines import Item
 from timeline.engine._registry import Registry
-from timeline.engine.errors import LoadError
+from timeline.engine.errors import DateError, LoadError
 from timeline.engine.values import Development, Kind, Retraction
 from timeline.engine.when import When
 from timeline.formats._actors import Actors
-from timeline.formats._dates import epoch_day, written_day
+from timeline.formats._dates import CellError, epoch_day, written_day
 from timeline.formats._events import Cells, Event, RowError, read_rows
 from timeline.formats._records import Format, Head, Reader, Yield
 from timeline.formats._tabular import first_columns, rows
@@ -114,8 +115,17 @@ def _recognise_deletions(head: Head) -> bool:
 
 
 def _occurred(cells: Cells) -> When:
-    day = cells.read("event_date", written_day, "the event's day as YYYY-MM-DD")
-    precision = cells.get("time_precision") or "1"
+    text = cells.need("event_date", "the event's day as YYYY-MM-DD")
+    return _occurred_on(text, cells.get("time_precision") or "1")
+
+
+@functools.lru_cache(maxsize=65536)  # a dataset's rows share few days; a When is frozen
+def _occurred_on(text: str, precision: str) -> When:
+    """The span an event happened in: its day, widened by ACLED's time precision."""
+    try:
+        day = written_day(text)
+    except (CellError, DateError) as error:
+        raise RowError(f"column 'event_date': found {text!r}; {error}") from None
     if precision == "1":
         return day
     if precision == "2":

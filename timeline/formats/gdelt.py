@@ -90,33 +90,60 @@ def _recognise(head: Head) -> bool:
     return cells[0].isdigit() and len(cells[1]) == 8 and cells[1].isdigit()
 
 
-def _actor(actors: Actors, cells: Cells, which: str) -> str | None:
-    code, name = cells.get(f"{which}Code"), cells.get(f"{which}Name")
-    if not code and not name:
-        return None
-    country = cells.get(f"{which}CountryCode")
+# Each actor's cells by position (code, name, country, type): a row's length is
+# checked first, so they are read straight from the row, as often as twenty a row.
+_ACTOR_CELLS = {
+    which: tuple(_POSITION[f"{which}{c}"] for c in ("Code", "Name", "CountryCode", "Type1Code"))
+    for which in ("Actor1", "Actor2")
+}
+_ID, _CODE, _URL = (_POSITION[c] for c in ("GLOBALEVENTID", "EventCode", "SOURCEURL"))
+_PARSED_KEPT = 100_000  # actor cells parsed by `_actor`, kept so memory stays bounded
+
+
+def _asked(code: str, name: str, country: str, sector: str) -> tuple[Any, ...]:
+    """What `Actors.find` is asked for an actor's cells: name, country, sector, roles."""
     top = country or code[:3]
     rest = code[len(top) :] if code.startswith(top) else code
     roles = tuple(rest[i : i + 3] for i in range(0, len(rest), 3) if rest[i : i + 3].isalnum())
-    sector = cells.get(f"{which}Type1Code") or None
-    return actors.find(name or code, top, sector=sector, roles=roles)
+    return name or code, top, sector, roles
 
 
-def _development(actors: Actors, cells: Cells) -> Development:
-    ident = cells.need("GLOBALEVENTID", "GDELT's numeric event id")
+def _actor(actors: Actors, cells: list[str], which: str, parsed: dict[Any, Any]) -> str | None:
+    at_code, at_name, at_country, at_sector = _ACTOR_CELLS[which]
+    code, name = cells[at_code].strip(), cells[at_name].strip()
+    if not code and not name:
+        return None
+    key = (code, name, cells[at_country].strip(), cells[at_sector].strip())
+    asked = parsed.get(key)
+    if asked is None:  # a dataset repeats its actors: each is parsed once
+        asked = _asked(*key)
+        if len(parsed) < _PARSED_KEPT:
+            parsed[key] = asked
+    found, top, kind, roles = asked
+    return actors.find(found, top, sector=kind or None, roles=roles)
+
+
+def _development(actors: Actors, cells: Cells, parsed: dict[Any, Any]) -> Development:
+    row = cells.cells
+    ident = row[_ID].strip()
     if not ident.isdigit():
+        if not ident:
+            raise RowError("column 'GLOBALEVENTID': empty; expected GDELT's numeric event id")
         raise RowError(f"column 'GLOBALEVENTID': found {ident!r}; expected digits")
     occurred = cells.read("SQLDATE", compact_day, "the event's day as YYYYMMDD")
     reported = cells.read("DATEADDED", stamp_day, "when GDELT added it, YYYYMMDDHHMMSS")
-    code = cells.need("EventCode", "a CAMEO event code such as '042'")
+    code = row[_CODE].strip()
+    if not code:
+        raise RowError("column 'EventCode': empty; expected a CAMEO event code such as '042'")
     kind, mode, context = cameo("EventCode", code)
     weight = cells.number("GoldsteinScale")
-    url = cells.get("SOURCEURL")
-    actor = _actor(actors, cells, "Actor1") or actors.find("")
-    target = _actor(actors, cells, "Actor2")
-    names = [cells.get("Actor1Name") or "An unidentified actor", cameo_label(code)]
-    if cells.get("Actor2Name"):
-        names.append(cells.get("Actor2Name"))
+    url = row[_URL].strip()
+    actor = _actor(actors, row, "Actor1", parsed) or actors.find("")
+    target = _actor(actors, row, "Actor2", parsed)
+    first, second = row[_ACTOR_CELLS["Actor1"][1]].strip(), row[_ACTOR_CELLS["Actor2"][1]].strip()
+    names = [first or "An unidentified actor", cameo_label(code)]
+    if second:
+        names.append(second)
     return Event.make(
         f"gdelt-{ident}",
         occurred=occurred,
@@ -139,6 +166,7 @@ def _read(
 ) -> tuple[Mapping[str, Any] | None, tuple[str, ...], Reader]:
     def records() -> Iterator[Yield]:
         actors = Actors(registry)
+        parsed: dict[Any, Any] = {}
         found = (
             (line, text, Cells(_POSITION, cells))
             for line, text, cells in rows(path, "\t", quoted=False)
@@ -151,7 +179,7 @@ def _read(
                     f"found {len(cells.cells)} tab-separated columns; expected "
                     f"{len(COLUMNS)} (GDELT 2.0 events)"
                 )
-            return _development(actors, cells)
+            return _development(actors, cells, parsed)
 
         yield from read_rows(found, actors, read)
 

@@ -75,6 +75,8 @@ def _read(
         # development written later in the file, and records keep the file's order.
         later: list[Item] = []
         number = 0
+        # Only a meta line's sha256 is checked against the digest: without one, none is made.
+        wanted = None if meta is None else meta.get("sha256")
         for index, (number, text, found, error) in enumerate(objects(path)):
             if found is None:
                 yield Rejected(number, text, error)
@@ -83,12 +85,12 @@ def _read(
                 meta_line = number
                 yield from _registered(load, number, found)
                 continue
-            digest.add(found)
+            if wanted is not None:
+                digest.add(found)
             yield from _record(actors, load, number, text, found, reported, later)
         for item in later:
             label = f"{item.label} (in the history on line {item.line})"
             yield attrs.evolve(item, line=max(number, item.line), label=label)
-        wanted = None if meta is None else meta.get("sha256")
         if wanted is not None and wanted != (computed := digest.text()):
             yield Rejected(
                 meta_line,
