@@ -9,9 +9,10 @@ import pendulum
 from fastapi import APIRouter, Depends, Query
 
 from timeline.engine._rule import PairKey, Position
+from timeline.engine.when import LAST_DAY
 from timeline.projections._diff import Diff, diff_positions
 from timeline.projections._relations import PERIODS
-from timeline.web import models, params, payloads
+from timeline.web import _encoded, models, params, payloads
 from timeline.web.story import Story, kept, story_of
 
 __all__ = ["ERRORS", "router"]
@@ -90,7 +91,7 @@ def positions(
     possible: Possible = False,
     actor: Annotated[str | None, Query(description="only this actor")] = None,
     children: Annotated[bool, Query(description="with actor: and the actors below it")] = False,
-) -> dict[str, Any]:
+) -> bytes:
     """Every actor's position on every topic as of `day`, as known at `known_at`."""
     on, known = _required("day", day), params.day("known_at", known_at)
     if actor is None:
@@ -99,12 +100,9 @@ def positions(
         who = params.name(story.registry, "actor", "actor", actor)
         view = story.read(lambda tl: tl.as_of(on, known, possible=possible))
         found = view.positions(who, children=children)
-    return {
-        "day": on.isoformat(),
-        "known_at": payloads.day(known),
-        "possible": possible,
-        "positions": payloads.positions(found, story.names()),
-    }
+    return _encoded.positions(
+        on.isoformat(), payloads.day(known), possible, found.values(), story.names()
+    )
 
 
 @router.get("/history", response_model=models.HistoryOut, responses=ERRORS)
@@ -142,7 +140,7 @@ def diff(
         str | None, Query(description="the second knowledge day; omitted: known_at")
     ] = None,
     possible: Possible = False,
-) -> dict[str, Any]:
+) -> bytes:
     """What changed from (d1, known_at) to (d2, vs_known_at), position by position."""
     first, second = _required("d1", d1), params.day("d2", d2)
     known, versus = params.day("known_at", known_at), params.day("vs_known_at", vs_known_at)
@@ -155,19 +153,24 @@ def diff(
         story, first if second is None else second, later, possible
     )
     found = Diff((day1, day2), (known1, known2), possible, diff_positions(before, after))
-    return payloads.diff(found, story.names())
+    return _encoded.diff(found, story.names())
 
 
 def _every_position(
     story: Story, on: dt.date, known: dt.date | None, possible: bool
 ) -> tuple[dt.date, dt.date | None, dict[PairKey, Position]]:
     """The view's day and knowledge day and every position in it, read once and kept."""
+    # Everything recorded was reported by the last day: the positions known then are
+    # those known with no knowledge day (the page's diff against everything recorded
+    # asks the one, its positions the other), read and kept once for both.
+    settled = None if known == LAST_DAY else known
 
-    def read() -> tuple[dt.date, dt.date | None, dict[PairKey, Position]]:
-        view = story.read(lambda tl: tl.as_of(on, known, possible=possible))
-        return view.day, view.known_at, view.positions()
+    def read() -> tuple[dt.date, dict[PairKey, Position]]:
+        view = story.read(lambda tl: tl.as_of(on, settled, possible=possible))
+        return view.day, view.positions()
 
-    return story.drawn(("every-position", on, known, possible), read, keep=POSITIONS_KEPT)
+    day, found = story.drawn(("every-position", on, settled, possible), read, keep=POSITIONS_KEPT)
+    return day, known, found
 
 
 @router.get("/explain", response_model=models.ExplanationOut, responses=ERRORS)
@@ -224,7 +227,7 @@ def developments(
     after: Annotated[
         str | None, Query(description="with limit: the page after this one's `next`")
     ] = None,
-) -> dict[str, Any]:
+) -> bytes:
     """The developments known at `known_at`, in story order, filtered by what is given.
 
     With `limit`, one page of them (after `after`), and the `next` page's cursor.
@@ -247,12 +250,7 @@ def developments(
                 reliability=reliability or None,
             )
         )
-        listed = payloads.listing(page)
-        return {
-            "known_at": payloads.day(known),
-            "developments": listed,
-            "next": params.place(following),
-        }
+        return _encoded.developments(payloads.day(known), page, params.place(following))
     found = story.read(
         lambda tl: tl.developments(
             known,
@@ -263,7 +261,7 @@ def developments(
             reliability=reliability or None,
         )
     )
-    return {"known_at": payloads.day(known), "developments": payloads.listing(found)}
+    return _encoded.developments(payloads.day(known), found, None)
 
 
 @router.get("/relations", response_model=models.RelationsOut, responses=ERRORS)

@@ -219,26 +219,26 @@ class _Shared:
 
 def kept(
     model: type[BaseModel],
-) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., Response]]:
+) -> Callable[[Callable[..., dict[str, Any] | bytes]], Callable[..., Response]]:
     """An API endpoint whose answers, JSON in the shape of `model`, are kept per store
     position and parameters.
 
     Many readers of one page ask the same questions (its first view above all): each
     is answered once per store position, and again only when the store moves on.
     The answer is kept encoded, so a kept answer is sent as it is, not encoded again.
+    An endpoint may answer its JSON text itself (bytes, `timeline.web._encoded`'s).
     """
 
-    def keeping(endpoint: Callable[..., dict[str, Any]]) -> Callable[..., Response]:
+    def keeping(endpoint: Callable[..., dict[str, Any] | bytes]) -> Callable[..., Response]:
         @functools.wraps(endpoint)
         def answer(story: Story, **params: Any) -> Response:
             key = (endpoint.__name__, repr(sorted(params.items())))
 
             def encoded() -> bytes:
-                return (
-                    model.model_validate(endpoint(story=story, **params))
-                    .model_dump_json(by_alias=True)
-                    .encode()
-                )
+                found = endpoint(story=story, **params)
+                if isinstance(found, bytes):
+                    return found
+                return model.model_validate(found).model_dump_json(by_alias=True).encode()
 
             answer = story.drawn(key, encoded, shared=True)
             return Response(answer, media_type="application/json")
