@@ -4,31 +4,14 @@ at the same places: titles, tick labels, bar notes and the key."""
 from __future__ import annotations
 
 import random
-import xml.etree.ElementTree as ET
 
 import pendulum
 import pytest
 
+from tests.svg_texts import places, texts
 from timeline import Timeline, seeds
 from timeline.projections import charts
 from timeline.web import render
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _texts(svg: bytes) -> list[tuple[str, str | None, str | None]]:
-    """Every text the SVG shows (each line of a label on its own), with its x and y when
-    set as attributes (matplotlib places some by a transform instead)."""
-    found = ET.fromstring(svg).iter(f"{SVG}text")
-    return sorted(((t.text or "", t.get("x"), t.get("y")) for t in found), key=str)
-
-
-def _places(texts: list[tuple[str, str | None, str | None]]) -> dict[str, set[tuple[float, float]]]:
-    places: dict[str, set[tuple[float, float]]] = {}
-    for text, x, y in texts:
-        if x is not None and y is not None:
-            places.setdefault(text, set()).add((round(float(x), 1), round(float(y), 1)))
-    return places
 
 
 def _many() -> charts.RelationsChart:
@@ -55,10 +38,10 @@ def test_the_written_svg_shows_matplotlibs_texts(by: str, monkeypatch: pytest.Mo
     assert written.startswith(b"<?xml")
     monkeypatch.setitem(render.STYLE, "svg.fonttype", "none")  # matplotlib's text as text
     drawn = render.to_bytes(render.relations_figure(chart, names=("Turkey", "USA")), "svg")
-    mine, theirs = _texts(written), _texts(drawn)
+    mine, theirs = texts(written), texts(drawn)
     assert [t for t, _, _ in mine] == [t for t, _, _ in theirs]
-    ours = _places(mine)
-    for text, where in _places(theirs).items():  # what matplotlib places by x and y
+    ours = places(mine)
+    for text, where in places(theirs).items():  # what matplotlib places by x and y
         assert where <= ours[text], text
     # The png is still matplotlib's.
     assert render.relations_bytes(chart, "png").startswith(b"\x89PNG")

@@ -4,33 +4,17 @@ same places: titles, tick labels, series labels, retraction notes, the day and t
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
 
 import pytest
 
 from tests.article import article_folder
 from tests.integration.test_chart_drawing import _many_steps
+from tests.svg_texts import places, texts
 from timeline import Timeline
 from timeline.projections import charts
 from timeline.web import render
 
-SVG = "{http://www.w3.org/2000/svg}"
 DAY = dt.date(2018, 6, 1)
-
-
-def _texts(svg: bytes) -> list[tuple[str, str | None, str | None]]:
-    """Every text the SVG shows (each line of a label on its own), with its x and y when
-    set as attributes (matplotlib places some by a transform instead)."""
-    found = ET.fromstring(svg).iter(f"{SVG}text")
-    return sorted(((t.text or "", t.get("x"), t.get("y")) for t in found), key=str)
-
-
-def _places(texts: list[tuple[str, str | None, str | None]]) -> dict[str, set[tuple[float, float]]]:
-    places: dict[str, set[tuple[float, float]]] = {}
-    for text, x, y in texts:
-        if x is not None and y is not None:
-            places.setdefault(text, set()).add((round(float(x), 1), round(float(y), 1)))
-    return places
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +47,17 @@ def test_the_written_svg_shows_matplotlibs_texts(
     assert written.startswith(b"<?xml")
     monkeypatch.setitem(render.STYLE, "svg.fonttype", "none")  # matplotlib's text as text
     drawn = render.to_bytes(render.topic_figure(chart, day=day), "svg")
-    mine, theirs = _texts(written), _texts(drawn)
+    mine, theirs = texts(written), texts(drawn)
     assert [t for t, _, _ in mine] == [t for t, _, _ in theirs]
-    ours = _places(mine)
-    for text, where in _places(theirs).items():  # what matplotlib places by x and y
+    ours = places(mine)
+    for text, where in places(theirs).items():  # what matplotlib places by x and y
         assert where <= ours[text], text
     # The png is still matplotlib's.
     assert render.topic_bytes(chart, "png", day=day).startswith(b"\x89PNG")
 
 
 def test_the_x_labels_sit_under_axes_of_the_relations_charts_bottom() -> None:
-    # `_relations_svg._x_labels` places them under its own axes' bottom: the same line.
+    # `_svg.x_labels` places them under the frame's bottom: the same line as relations'.
     from timeline.web import _relations_svg, _topic_svg
 
     assert _topic_svg.BOTTOM == _relations_svg.BOTTOM

@@ -4,7 +4,7 @@ matplotlib draws a topic chart of a large store (tens of thousands of steps) in 
 second of CPU, under `render`'s process-wide lock: every other chart waited for it.  The
 chart is lines, bands and markers at places fixed by the figure's layout, so it is
 written here with no lock, and text as `<text>` in DejaVu Sans (matplotlib's font).
-The x ticks come from matplotlib's own date locator (`_relations_svg._date_ticks`), so
+The x ticks come from matplotlib's own date locator (`_svg.date_ticks`), so
 they fall where matplotlib puts them.
 """
 
@@ -15,18 +15,22 @@ from collections.abc import Iterator
 
 from timeline.engine.values import Stance
 from timeline.projections.charts import Series, TopicChart
-from timeline.web._relations_svg import (
+from timeline.web._svg import (
     ASCENT,
-    FONT,
-    _date_ticks,
-    _Frame,
-    _inside_ticks,
-    _n,
-    _text,
-    _x_labels,
+    PAD,
+    Frame,
+    baseline,
+    date_ticks,
+    empty_note,
+    gridline,
+    heading,
+    inside_ticks,
+    number,
+    opening,
+    text,
+    x_labels,
 )
 from timeline.web.render import (
-    GRID,
     INK,
     LABEL_RISE,
     MUTED,
@@ -46,7 +50,7 @@ __all__ = ["topic_svg"]
 
 # The figure (`render.SIZE`, in inches) in points, and its axes (`render.TOPIC_AXES`) on it,
 # measured from the top: the same bottom as the relations chart's, whose x labels
-# (`_relations_svg._x_labels`) are placed alike.
+# (`_svg.x_labels`) are placed alike.
 WIDTH, HEIGHT = SIZE[0] * 72, SIZE[1] * 72
 LEFT = round(TOPIC_AXES[0] * WIDTH, 6)
 RIGHT = round((TOPIC_AXES[0] + TOPIC_AXES[2]) * WIDTH, 6)
@@ -84,34 +88,31 @@ LEFTWARD = ((-3.5, 0), (3.5, 3.5), (3.5, -3.5))
 
 
 def _shape(x: float, y: float, corners: tuple[tuple[float, float], ...]) -> str:
-    return "M " + " L ".join(f"{_n(x + a)} {_n(y + b)}" for a, b in corners) + " z"
+    return "M " + " L ".join(f"{number(x + a)} {number(y + b)}" for a, b in corners) + " z"
 
 
-def _y_labels(frame: _Frame) -> Iterator[str]:
+def _y_labels(frame: Frame) -> Iterator[str]:
     style = f"font-size: 10px; text-anchor: end; fill: {INK}"
     for stance in Stance:
         y = frame.py(stance.value)
-        yield (
-            f'<path d="M {LEFT} {_n(y)} L {RIGHT} {_n(y)}" clip-path="url(#axes)" '
-            f'style="fill: none; stroke: {GRID}; stroke-width: 0.8; stroke-linecap: square"/>'
-        )
-        yield _text(LEFT - 3.5, y + 10 * ASCENT / 2, str(stance), style)
+        yield gridline(y, frame)
+        yield text(LEFT - PAD, y + 10 * ASCENT / 2, str(stance), style)
 
 
-def _bands(one: Series, offset: float, chart: TopicChart, frame: _Frame) -> Iterator[str]:
+def _bands(one: Series, offset: float, chart: TopicChart, frame: Frame) -> Iterator[str]:
     colour = _color(one.index)
     for band in one.bands:
         start, end = _x(max(band.start, chart.start)), _x(min(band.end, chart.end))
         y = band.stance.value + offset
-        left, right = _n(frame.px(start)), _n(frame.px(end))
-        low, high = _n(frame.py(y - 0.16)), _n(frame.py(y + 0.16))
+        left, right = number(frame.px(start)), number(frame.px(end))
+        low, high = number(frame.py(y - 0.16)), number(frame.py(y + 0.16))
         yield (
             f'<path d="M {left} {low} L {right} {low} L {right} {high} L {left} {high} z" '
             f'clip-path="url(#axes)" style="fill: {colour}; fill-opacity: 0.16"/>'
         )
 
 
-def _lines(one: Series, offset: float, chart: TopicChart, frame: _Frame) -> Iterator[str]:
+def _lines(one: Series, offset: float, chart: TopicChart, frame: Frame) -> Iterator[str]:
     """A series' steps (solid or dashed) and the joins between them, as `_draw_series`
     draws them: one path per kind of mark, and a "<" where a step has no known start."""
     colour = _color(one.index)
@@ -123,64 +124,64 @@ def _lines(one: Series, offset: float, chart: TopicChart, frame: _Frame) -> Iter
         end = frame.px(_x(min(step.end or chart.end, chart.end)))
         y = frame.py(step.stance.value + offset)
         if previous is not None and previous != y:
-            rise = f"M {_n(start)} {_n(previous)} L {_n(start)} {_n(y)}"
+            rise = f"M {number(start)} {number(previous)} L {number(start)} {number(y)}"
             pieces.setdefault((True, step.tentative), []).append(rise)
-        line = f"M {_n(start)} {_n(y)} L {_n(end)} {_n(y)}"
+        line = f"M {number(start)} {number(y)} L {number(end)} {number(y)}"
         pieces.setdefault((False, step.tentative), []).append(line)
         if step.open_start:
             starts.append(_shape(start, y, LEFTWARD))
         previous = y
     for (join, tentative), drawn in sorted(pieces.items()):
         width = 2 if join else 2.4
-        dashes = f"{DASHED.format(a=_n(3 * width), b=_n(2 * width))}; " if tentative else ""
+        dashes = f"{DASHED.format(a=number(3 * width), b=number(2 * width))}; " if tentative else ""
         # matplotlib's solid lines end square unless told `butt` (the steps are).
         cap = "; stroke-linecap: square" if join and not tentative else ""
         yield (
             f'<path d="{" ".join(drawn)}" clip-path="url(#axes)" style="fill: none; '
-            f'{dashes}stroke: {colour}; stroke-width: {_n(width)}{cap}"/>'
+            f'{dashes}stroke: {colour}; stroke-width: {number(width)}{cap}"/>'
         )
     for shape in starts:
         yield f'<path d="{shape}" style="fill: {colour}; stroke: {colour}"/>'
 
 
-def _markers(one: Series, offset: float, frame: _Frame) -> Iterator[str]:
+def _markers(one: Series, offset: float, frame: Frame) -> Iterator[str]:
     """The retracted claims' crosses, each with its note above and right of it."""
     colour = _color(one.index)
     for marker in one.markers:
         x, y = frame.px(_x(marker.day)), frame.py(marker.stance.value + offset)
         note = f"{one.name}: retracted {marker.retracted}"
-        yield _text(x + 6, y - 8, note, f"font-size: 8px; fill: {colour}")
+        yield text(x + 6, y - 8, note, f"font-size: 8px; fill: {colour}")
         yield (
             f'<path d="{_shape(x, y, CROSS)}" clip-path="url(#axes)" style="fill: {colour}; '
             f'stroke: {PAPER}; stroke-width: 1.2; stroke-linejoin: miter"/>'
         )
 
 
-def _labels(ends: list[tuple[float, str, str]], frame: _Frame) -> Iterator[str]:
+def _labels(ends: list[tuple[float, str, str]], frame: Frame) -> Iterator[str]:
     """Each series' name at the right edge beside its last step, pushed apart as
     `render._labels` pushes them."""
     for y, spot, name, colour in label_spots(ends):
         at = frame.py(y) - (spot - y) * LABEL_RISE + 9 * CENTRED
-        yield _text(RIGHT + 8, at, name, f"font-size: 9px; font-weight: 700; fill: {colour}")
+        yield text(RIGHT + 8, at, name, f"font-size: 9px; font-weight: 700; fill: {colour}")
 
 
-def _day_line(day: dt.date | None, chart: TopicChart, frame: _Frame) -> Iterator[str]:
+def _day_line(day: dt.date | None, chart: TopicChart, frame: Frame) -> Iterator[str]:
     if day is None or not chart.start <= day <= chart.end:
         return
     x = frame.px(_x(day))
     yield (
-        f'<path d="M {_n(x)} {BOTTOM} L {_n(x)} {TOP}" clip-path="url(#axes)" '
+        f'<path d="M {number(x)} {BOTTOM} L {number(x)} {TOP}" clip-path="url(#axes)" '
         f'style="fill: none; {DASHED.format(a=1, b=1.65)}; stroke: {INK}"/>'
     )
     top = frame.py(2.55) + 8 * ASCENT  # its top on the point (`va="top"`)
-    yield _text(x + 4, top, f"as of {day.isoformat()}", f"font-size: 8px; fill: {INK}")
+    yield text(x + 4, top, f"as of {day.isoformat()}", f"font-size: 8px; fill: {INK}")
 
 
-def _series(chart: TopicChart, frame: _Frame) -> Iterator[str]:
+def _series(chart: TopicChart, frame: Frame) -> Iterator[str]:
     placed = list(zip(chart.series, _offsets(len(chart.series)), strict=True))
     for one, offset in placed:  # the bands under every line, as matplotlib orders them
         yield from _bands(one, offset, chart, frame)
-    zero = _n(frame.py(0))
+    zero = number(frame.py(0))
     yield (
         f'<path d="M {LEFT} {zero} L {RIGHT} {zero}" clip-path="url(#axes)" '
         f'style="fill: none; stroke: {MUTED}; stroke-width: 0.6; stroke-linecap: square"/>'
@@ -192,39 +193,24 @@ def _series(chart: TopicChart, frame: _Frame) -> Iterator[str]:
 def topic_svg(chart: TopicChart, day: dt.date | None = None) -> bytes:
     """The chart as `render.topic_figure` lays it out (`day` marked), as SVG bytes."""
     x0, x1 = _x(chart.start), _x(chart.end)
-    frame = _Frame((x0, x1), STANCE_VIEW, (LEFT, RIGHT, TOP, BOTTOM))
+    frame = Frame((x0, x1), STANCE_VIEW, (LEFT, RIGHT, TOP, BOTTOM))
     ends = []
     for one, offset in zip(chart.series, _offsets(len(chart.series)), strict=True):
         if one.steps:
             ends.append((one.steps[-1].stance.value + offset, one.name, _color(one.index)))
     subtitle = f"{_wrap(chart.description)} — {_known(chart.known_at)}"
     parts = [
-        '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{_n(WIDTH)}pt" '
-        f'height="{_n(HEIGHT)}pt" viewBox="0 0 {_n(WIDTH)} {_n(HEIGHT)}" '
-        f'style="font-family: {FONT}">',
-        f'<defs><clipPath id="axes"><rect x="{LEFT}" y="{TOP}" width="{_n(RIGHT - LEFT)}" '
-        f'height="{_n(BOTTOM - TOP)}"/></clipPath></defs>',
-        f'<rect width="{_n(WIDTH)}" height="{_n(HEIGHT)}" style="fill: {PAPER}"/>',
-        *_x_labels(_inside_ticks(_date_ticks(x0, x1), x0, x1), frame),
+        *opening(WIDTH, HEIGHT, frame),
+        *x_labels(inside_ticks(date_ticks(x0, x1), x0, x1), frame),
         *_y_labels(frame),
         *_series(chart, frame),
         *_day_line(day, chart, frame),
-        f'<path d="M {LEFT} {BOTTOM} L {RIGHT} {BOTTOM}" style="fill: none; stroke: {MUTED}; '
-        'stroke-width: 0.8; stroke-linejoin: miter; stroke-linecap: square"/>',
+        baseline(frame),
     ]
     for one, offset in zip(chart.series, _offsets(len(chart.series)), strict=True):
         parts += _markers(one, offset, frame)
     parts += _labels(ends, frame)
     if not chart.series:
-        middle = ((LEFT + RIGHT) / 2, (TOP + BOTTOM) / 2)
-        text = "No positions on this topic"
-        parts.append(_text(*middle, text, "font-size: 10px; text-anchor: middle"))
-    parts += [
-        _text(14.4, HEIGHT * 0.035 + 14 * ASCENT, f"Positions on {chart.topic}",
-              f"font-size: 14px; font-weight: 700; fill: {INK}"),
-        _text(14.4, HEIGHT * 0.095 + 10 * ASCENT, subtitle, f"font-size: 10px; fill: {MUTED}"),
-        KEY,
-        "</svg>\n",
-    ]  # fmt: skip
+        parts.append(empty_note(frame, "No positions on this topic"))
+    parts += [*heading(f"Positions on {chart.topic}", subtitle, HEIGHT), KEY, "</svg>\n"]
     return "\n".join(parts).encode()
