@@ -1,4 +1,4 @@
-"""PostgreSQL: the lookup's prepared plan once the view's tables have statistics."""
+"""PostgreSQL: the lookup's and positions' prepared plans once the view's tables have statistics."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from tests.strategies import agreement, registry_actors, registry_topics
 from timeline import Timeline
 from timeline.engine.values import StanceClaim
+from timeline.projections._materialised import LATEST
 from timeline.projections._postgres import LOOKUP_LIMIT
 from timeline.projections._rows import known_ordinal
-from timeline.projections._winning import postgres_runs
+from timeline.projections._winning import latest_claims, postgres_runs
 
 # Claims on each of a few pairs: enough that reading them all and sorting them costs the
 # server more than reading the key index backwards to the latest few.
@@ -104,3 +105,21 @@ def test_positions_find_each_pairs_latest_claims_in_key_order_once_tables_are_an
     # The winner's and the break's searches: each the latest claim, by the key index.
     assert plan.count("Index Scan Backward using positions_claims_key") == 2, plan
     assert "occurred_earliest DESC" not in plan, plan  # no claims sorted latest first
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("ranked", [False, True])
+def test_positions_first_claims_read_the_key_index_backwards_once_tables_are_analysed(
+    postgres_url: str, ranked: bool
+) -> None:
+    import psycopg
+
+    dialect, values = _analysed(postgres_url)
+    statement = latest_claims(dialect, False, LATEST, ranked=ranked)
+    with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as conn:
+        plan = _generic_plan(conn, statement, values)
+    # Each never-ranked pair's first claims: the latest few, by the key index.
+    assert "Index Scan Backward using positions_claims_key" in plan, plan
+    if not ranked:  # (a ranked pair's claims are read by rank first: a scan and a sort)
+        assert "Bitmap" not in plan, plan
+        assert "occurred_earliest DESC" not in plan, plan  # no claims sorted latest first
