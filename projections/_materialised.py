@@ -19,19 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-from uuid import UUID
 
-from timeline.engine import _rule as rule
 from timeline.engine._backends import Backend
 from timeline.engine._registry import Registry
 from timeline.engine._replay import View, lazy_view
-from timeline.engine._rule import EVERYTHING, Claimed, Entry, PairKey, Position, Scope
-from timeline.engine._transcodings import UnknownStateError, decode_state
-from timeline.engine.values import Actor, Development, Topic
-from timeline.engine.when import When
-from timeline.projections._listing import StoryKey
+from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
+from timeline.engine.values import Actor, Topic
+from timeline.projections._development_reads import DevelopmentReads, pin_params, scoped_params
 from timeline.projections._lookups import (
     LazyPositions,
     claimed,
@@ -40,15 +36,12 @@ from timeline.projections._lookups import (
     resolver,
 )
 from timeline.projections._queries import (
-    STREAMS_AT_ONCE,
     Params,
     TrackingConflictError,
     ViewBehindError,
     ViewQueries,
-    streams_of,
 )
 from timeline.projections._rows import ClaimSpan, known_ordinal, occurred_text
-from timeline.projections._sql import scoped
 from timeline.projections._views import view_for
 from timeline.projections._winning import among_params, latest_claims, tentative_pairs
 from timeline.projections.errors import ClosedError
@@ -61,15 +54,8 @@ if TYPE_CHECKING:
 __all__ = ["LazyPositions", "Materialised"]
 
 T = TypeVar("T")
-# The most actors a listing by actor searches for by index; more read the whole listing.
-_MENTIONING_AT_ONCE = 500
 # The known-at ordinal of a read that knows everything recorded, the usual one.
 _EVERYTHING_KNOWN = known_ordinal(None)
-# The developments of one publisher, in any version.
-_SOURCE_IDS = (
-    "SELECT DISTINCT dev_id FROM {developments} WHERE source_key = :source "
-    "AND recorded_from <= :pin AND recorded_until > :pin ORDER BY dev_id"
-)
 # How many claims of each pair `positions()` reads at once: a run as long or longer is
 # looked up alone, and with the stances of a story varying, few are (one pair in 125
 # of the synthetic story's, its five stances equally likely).
@@ -80,14 +66,12 @@ FURTHER = 8
 # The most pairs `positions()` looks up one by one; with more, as in a story of long
 # runs, a further statement reads them.
 LOOKUPS = 16
-# Decoding an event reads its stream's id from its state, not from here.
-_ANY = UUID(int=0)
 # How many decoded versions a view keeps (a development is immutable): a page of the
 # page's axis is 5,000, and ~2 KB each.
 DECODED_KEPT = 10_000
 
 
-class Materialised:
+class Materialised(DevelopmentReads):
     """The materialised view of one store, brought up to date on read."""
 
     def __init__(
@@ -349,7 +333,7 @@ class Materialised:
         preferred = self._preferred if pin <= self._preferred_at else self.preferred(pin)
         if scope is EVERYTHING and key not in preferred:  # the commonest: made once
             return self._runs[possible], _lookup_params(key, day, known_at, pin, self._numbered)
-        where, params = _scoped(day, known_at, pin, scope, claims=True)
+        where, params = scoped_params(day, known_at, pin, scope, claims=True)
         params["actor"], params["topic"] = key
         return self.queries.dialect.run(possible, where, ranked=key in preferred), params
 
@@ -374,7 +358,7 @@ class Materialised:
         in one statement, which hold its winning run unless the run may be longer; while
         more than `lookups` pairs are left so, each further statement reads `FURTHER` times
         as many claims of those pairs alone; the last few are looked up one by one."""
-        where, params = _scoped(day, known_at, pin, scope, claims=True)
+        where, params = scoped_params(day, known_at, pin, scope, claims=True)
         dialect = self.queries.dialect
         ranked = bool(self.preferred(pin))
         statement = latest_claims(dialect, possible, latest, where, ranked=ranked)
@@ -408,7 +392,7 @@ class Materialised:
     ) -> list[PairKey]:
         """The pairs, sorted, whose position counting what possibly occurred is tentative:
         one statement, one index search per pair, no position built."""
-        where, params = _scoped(day, known_at, pin, scope, claims=True)
+        where, params = scoped_params(day, known_at, pin, scope, claims=True)
         statement = tentative_pairs(self.queries.dialect, where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         return [(actor, topic) for actor, topic in rows]
@@ -432,7 +416,7 @@ class Materialised:
         self, key: PairKey, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
     ) -> list[Claimed]:
         """Every claim on one pair known at `known_at`, in story order."""
-        where, params = _scoped(None, known_at, pin, scope, claims=True)
+        where, params = scoped_params(None, known_at, pin, scope, claims=True)
         params.update(actor=key[0], topic=key[1])
         statement = self.queries.dialect.claims(where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
@@ -443,144 +427,13 @@ class Materialised:
     ) -> dict[str, list[Claimed]]:
         """Every claim on each pair of one topic known at `known_at`, by actor, as `claims`
         gives each pair's: one statement for the topic, not one per pair."""
-        params = {**_params(None, known_at, pin), "topic": topic}
+        params = {**pin_params(None, known_at, pin), "topic": topic}
         statement = self.queries.dialect.topic_claims
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         found: dict[str, list[Claimed]] = {}
         for row in rows:
             found.setdefault(row[0], []).append(claimed(row[1:]))
         return found
-
-    def developments(
-        self,
-        known_at: dt.date | None,
-        pin: int,
-        *,
-        day: dt.date | None = None,
-        possible: bool = False,
-        scope: Scope = EVERYTHING,
-        mentioning: Collection[str] | None = None,
-        period: When | None = None,
-    ) -> list[Development]:
-        """The developments known at `known_at` (that count at `day`, if given), in story order.
-
-        With `mentioning`, only (at least) those naming one of those actors whose
-        occurred span overlaps `period` (if given): an index search by actor.
-        """
-        where, params = _scoped(day, known_at, pin, scope)
-        if mentioning is not None and 0 < len(mentioning) <= _MENTIONING_AT_ONCE:
-            statement = self.queries.dialect.mentioning(
-                len(mentioning), day is not None, possible, where
-            )
-            params.update({f"actor_{n}": actor for n, actor in enumerate(sorted(mentioning))})
-            params["first"] = period.earliest.toordinal() if period else 0
-            params["last"] = period.latest.toordinal() if period else dt.date.max.toordinal()
-        else:
-            statement = self.queries.dialect.developments(day is not None, possible, where)
-        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
-        return [self._development(*row) for row in rows]
-
-    def developments_page(
-        self,
-        known_at: dt.date | None,
-        pin: int,
-        after: StoryKey | None,
-        limit: int,
-        *,
-        scope: Scope = EVERYTHING,
-        mentioning: Collection[str] | None = None,
-        period: When | None = None,
-    ) -> list[Development]:
-        """The first `limit` of `developments` (without `day`) after story key `after`.
-
-        With `mentioning` (and `period`), only (at least) those naming one of the actors
-        (overlapping the period); the page is then of those, in story order.
-        """
-        where, params = _scoped(None, known_at, pin, scope)
-        dialect = self.queries.dialect
-        if mentioning is not None and 0 < len(mentioning) <= _MENTIONING_AT_ONCE:
-            statement = dialect.mentioning(len(mentioning), False, False, where)
-            params.update({f"actor_{n}": actor for n, actor in enumerate(sorted(mentioning))})
-            params["first"] = period.earliest.toordinal() if period else 0
-            params["last"] = period.latest.toordinal() if period else dt.date.max.toordinal()
-        else:
-            statement = dialect.developments(False, False, where)
-        earliest, latest, dev_id = after if after is not None else (-1, -1, "")
-        params.update(after_earliest=earliest, after_latest=latest, after_id=dev_id, limit=limit)
-        paged = dialect.paged(statement)
-        rows = self._pinned(pin, lambda: self.queries.query(paged, params))
-        return [self._development(*row) for row in rows]
-
-    def occurred_days(self, pin: int) -> tuple[int, set[dt.date], set[dt.date]]:
-        """How many developments are known with everything recorded, as of `pin`, and the
-        distinct first and last days of their occurred spans."""
-        params = _params(None, None, pin)
-        dialect = self.queries.dialect
-        found = [
-            self._pinned(
-                pin, functools.partial(self.queries.query, dialect.occurred(column), params)
-            )
-            for column in ("occurred_earliest", "occurred_latest")
-        ]
-        count = sum(n for _, n in found[0])
-        first, last = ({dt.date.fromordinal(day) for day, _ in rows} for rows in found)
-        return count, first, last
-
-    def knowledge_days(self, pin: int) -> set[dt.date]:
-        """The days on which what is known about some development changes, as of `pin`.
-
-        A development never corrected has a version beginning on each of its days (its
-        report's, and each further report's, whose days differ): those are read by SQL.
-        Only the corrected ones' entries are read, for days a version may not mark.
-        """
-        statement = self.queries.dialect.knowledge_starts
-        rows = self._pinned(pin, lambda: self.queries.query(statement, {"pin": pin}))
-        days = {dt.date.fromordinal(row[0]) for row in rows}
-        for entry in self.corrected(pin):
-            days |= entry.knowledge_days()
-        return days
-
-    def developments_between(
-        self,
-        known_at: dt.date | None,
-        pin: int,
-        first: Collection[str],
-        second: Collection[str],
-        *,
-        scope: Scope = EVERYTHING,
-    ) -> list[Development]:
-        """The developments known at `known_at` naming one of `first` and one of `second`
-        (in any version), in story order: an intersection of two index searches by actor."""
-        if not 0 < len(first) <= _MENTIONING_AT_ONCE or not 0 < len(second) <= _MENTIONING_AT_ONCE:
-            return self.developments(known_at, pin, scope=scope, mentioning=first)
-        where, params = _scoped(None, known_at, pin, scope)
-        statement = self.queries.dialect.mentioning_both(len(first), len(second), where)
-        params.update({f"actor_{n}": actor for n, actor in enumerate(sorted(first))})
-        params.update({f"other_{n}": actor for n, actor in enumerate(sorted(second))})
-        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
-        return [self._development(*row) for row in rows]
-
-    def _development(self, state: Any, topic: str | None, recorded: Any) -> Development:
-        """A version from its own state, or from the event that recorded it (kept a while)."""
-        if state:  # an empty state: the version as recorded, in its event
-            return self._decoded(bytes(state), None, b"")
-        return self._decoded(b"", topic or "", bytes(recorded))
-
-    def _decode_version(self, state: bytes, topic: str | None, recorded: bytes) -> Development:
-        from eventsourcing.persistence import StoredEvent
-
-        if state:
-            return cast(Development, self._decode_state(state))
-        event = self._app.mapper.to_domain_event(StoredEvent(_ANY, 1, topic or "", recorded))
-        return cast(Development, cast(Any, event).development)
-
-    def _decode_state(self, state: bytes) -> Any:
-        """A value the view keeps as its stored state: read without the application, unless
-        it holds a value only the application's transcoder knows."""
-        try:
-            return decode_state(state)
-        except UnknownStateError:
-            return self._app.mapper.transcoder.decode(state)
 
     def registry(self, pin: int) -> Registry:
         """The actors and topics registered as of `pin` (read incrementally)."""
@@ -603,48 +456,6 @@ class Materialised:
             self._registry_at = pin
         return self._registry
 
-    def entries(self, pin: int, dev_ids: Iterable[str] | None = None) -> list[Entry]:
-        """Everything recorded about some developments (default: all), as of `pin`.
-
-        All developments are read as of `pin`; some, with every event recorded now.
-        """
-        from timeline.engine.aggregates import stream_id
-
-        if dev_ids is None:
-            return self.stream_entries(pin)
-        wanted = [stream_id("development", dev_id) for dev_id in dev_ids]
-        streams = self.view.streams(wanted)
-        return [self.projection.entry_of(events) for _, events in streams.values()]
-
-    def stream_entries(
-        self, pin: int, *, corrected: bool = False, retracted: bool = False
-    ) -> list[Entry]:
-        """Every development's entry as of `pin` (`corrected`: only those with a correction;
-        `retracted`: only those with a retraction)."""
-        dialect = self.queries.dialect
-        statement = dialect.development_streams(corrected=corrected, retracted=retracted)
-        rows = self._pinned(pin, lambda: self.queries.query(statement, {"pin": pin}))
-        return [self.projection.entry_of(events) for _, events in streams_of(rows).values()]
-
-    def entries_at(self, pin: int, dev_ids: Iterable[str]) -> dict[str, Entry]:
-        """The entries of those of `dev_ids` recorded by `pin`, with only their events to it."""
-        from timeline.engine.aggregates import stream_id
-
-        wanted = [stream_id("development", dev_id) for dev_id in dict.fromkeys(dev_ids)]
-        dialect, found = self.queries.dialect, {}
-        for start in range(0, len(wanted), STREAMS_AT_ONCE):
-            chunk = wanted[start : start + STREAMS_AT_ONCE]
-            params: dict[str, Any] = {
-                f"stream_{n}": dialect.stream_key(i) for n, i in enumerate(chunk)
-            }
-            params["pin"] = pin
-            statement = dialect.streams_of(len(chunk), pinned=True)
-            rows = self._pinned(pin, functools.partial(self.queries.query, statement, params))
-            for _, events in streams_of(rows).values():
-                entry = self.projection.entry_of(events)
-                found[entry.id] = entry
-        return found
-
     def claimed_by(self, key: PairKey, pin: int) -> list[str]:
         """The ids of developments that ever claimed the pair, as of `pin`."""
         params = {"actor": key[0], "topic": key[1], "pin": pin}
@@ -664,19 +475,6 @@ class Materialised:
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
         # Each row's occurred text is as `claims` stores it: made whole from its span.
         return [ClaimSpan._make(_whole(row)) for row in rows]
-
-    def corrected(self, pin: int, *, retracted: bool = False) -> list[Entry]:
-        """The entries of the streams with a revision, ranking or retraction, as of `pin`
-        (`retracted`: only those with a retraction, found by their own statement)."""
-        return self.stream_entries(pin, corrected=True, retracted=retracted)
-
-    def reported_by(self, source: str, pin: int) -> list[str]:
-        """The ids of developments a publisher reported (in any version) as of `pin`, sorted."""
-        statement = self.queries.dialect.render(_SOURCE_IDS)
-        params = {"source": rule.source_key(source), "pin": pin}
-        rows = self.queries.query(statement, params)
-        self.queries.check(pin)
-        return [row[0] for row in rows]
 
     def _registry_now(self) -> Registry:
         """The registry as the store stands now (the view caught up)."""
@@ -739,23 +537,6 @@ def _lookup_params(
 def _whole(row: tuple[Any, ...]) -> tuple[Any, ...]:
     """A `claim_spans_by_day` row with its occurred text made whole from its span."""
     return (*row[:6], occurred_text(row[6], row[1], row[2]), *row[7:])
-
-
-def _scoped(
-    day: dt.date | None, known_at: dt.date | None, pin: int, scope: Scope, *, claims: bool = False
-) -> tuple[str, dict[str, Any]]:
-    if scope is EVERYTHING or scope.everything:
-        return "", _params(day, known_at, pin)
-    where, params = scoped(scope, claims=claims)
-    return where, {**_params(day, known_at, pin), **params}
-
-
-def _params(day: dt.date | None, known_at: dt.date | None, pin: int) -> dict[str, Any]:
-    return {
-        "day": 0 if day is None else day.toordinal(),
-        "known": _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at),
-        "pin": pin,
-    }
 
 
 def _register(registry: Registry, kind: str, value: Actor | Topic) -> None:

@@ -31,8 +31,8 @@ from timeline.bootstrap import Replayed
 from timeline.engine import Development, Ranking, Retraction, Revision, Stance, StanceClaim
 from timeline.engine._rule import Position, Scope
 from timeline.engine.errors import TimelineError
+from timeline.projections._development_reads import scoped_params
 from timeline.projections._lookups import positions_of
-from timeline.projections._materialised import _scoped
 
 PUBLISHERS = ("Sputnik", "Bloomberg", "Reuters")
 corrections = st.lists(
@@ -166,7 +166,7 @@ def _each_way(
         for latest in (1, 2, 4)
         for lookups in (0, 100)
     ]
-    where, params = _scoped(day, known_at, pin, scope, claims=True)
+    where, params = scoped_params(day, known_at, pin, scope, claims=True)
     whole = view.queries.query(view.queries.winning_statement(possible, where), params)
     return [*ways, positions_of(whole, day)]
 
