@@ -89,9 +89,7 @@ class DevelopmentReads:
             statement = self.queries.dialect.mentioning(
                 len(mentioning), day is not None, possible, where
             )
-            params.update({f"actor_{n}": actor for n, actor in enumerate(sorted(mentioning))})
-            params["first"] = period.earliest.toordinal() if period else 0
-            params["last"] = period.latest.toordinal() if period else dt.date.max.toordinal()
+            params.update(_mentioning_params(mentioning, period))
         else:
             statement = self.queries.dialect.developments(day is not None, possible, where)
         rows = self._pinned(pin, lambda: self.queries.query(statement, params))
@@ -117,9 +115,7 @@ class DevelopmentReads:
         dialect = self.queries.dialect
         if mentioning is not None and 0 < len(mentioning) <= _MENTIONING_AT_ONCE:
             statement = dialect.mentioning(len(mentioning), False, False, where)
-            params.update({f"actor_{n}": actor for n, actor in enumerate(sorted(mentioning))})
-            params["first"] = period.earliest.toordinal() if period else 0
-            params["last"] = period.latest.toordinal() if period else dt.date.max.toordinal()
+            params.update(_mentioning_params(mentioning, period))
         else:
             statement = dialect.developments(False, False, where)
         earliest, latest, dev_id = after if after is not None else (-1, -1, "")
@@ -253,6 +249,15 @@ class DevelopmentReads:
         rows = self.queries.query(statement, params)
         self.queries.check(pin)
         return [row[0] for row in rows]
+
+
+def _mentioning_params(mentioning: Collection[str], period: When | None) -> dict[str, Any]:
+    """A listing by actor's parameters: each actor in turn, and the period's first and last
+    days (every day when there is none)."""
+    params: dict[str, Any] = {f"actor_{n}": actor for n, actor in enumerate(sorted(mentioning))}
+    params["first"] = period.earliest.toordinal() if period else 0
+    params["last"] = period.latest.toordinal() if period else dt.date.max.toordinal()
+    return params
 
 
 def scoped_params(

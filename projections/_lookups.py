@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
-from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -29,7 +28,6 @@ __all__ = [
     "LazyPositions",
     "claimed",
     "held_by",
-    "positions_of",
     "positions_of_latest",
     "resolver",
 ]
@@ -64,8 +62,6 @@ _WHENS_KEPT = 65536
 _when = _Made[str](When).__getitem__
 
 
-# A row of `projections._winning`'s statements begins with its pair.
-_PAIR = itemgetter(0, 1)
 # A run statement's row begins with its development's id.
 _DEV_ID = itemgetter(0)
 # Stances by stored value: a dict look-up, not an enum call, for each row read.
@@ -105,26 +101,6 @@ def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Posi
         return rule.held(key, stance, since, (winner[0],), since, day)
     evidence = tuple(map(_DEV_ID, reversed(rows)))  # no comprehension's frame
     return rule.held(key, stance, _occurred(rows[-1], 2), evidence, _occurred(winner, 2), day)
-
-
-def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey, Position]:
-    """The positions, sorted by pair, that rows of every pair's winning run make.
-
-    Each row is (actor, topic, dev_id, stance, occurred, rank, occurred earliest and
-    latest), a pair's rows together and in story order (`projections._winning`).  The
-    same as `held_by` on each pair's rows, with no row copied: this runs once for every
-    pair.
-    """
-    found: dict[PairKey, Position] = {}
-    held, stances = rule.held, _STANCES
-    for key, group in groupby(rows, _PAIR):
-        run = list(group)
-        winner = run[-1]
-        stance = stances.get(winner[3]) or Stance(winner[3])
-        evidence = (winner[2],) if len(run) == 1 else tuple([row[2] for row in run])
-        found[key] = held(key, stance, _occurred(run[0], 4), evidence, _occurred(winner, 4), day)
-    # The statements order rows by pair, but PostgreSQL by its collation: sort as Python does.
-    return dict(sorted(found.items()))
 
 
 # Stances by a claim's mark as `projections._winning.latest_claims` joins it: its stance,

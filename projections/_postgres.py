@@ -41,7 +41,6 @@ from timeline.projections._sql import (
     TABLES,
     Dialect,
 )
-from timeline.projections._winning import postgres_runs
 
 __all__ = ["PostgresQueries", "PostgresViewRecorder", "open_postgres_view"]
 
@@ -273,9 +272,6 @@ class PostgresQueries(ViewQueries):
         if len(rows) == LOOKUP_LIMIT:
             return super().run_rows(statement, params)
         return rows
-
-    def winning_statement(self, possible: bool, scope: str = "") -> str:
-        return postgres_runs(self.dialect, possible, scope)
 
     def head(self) -> int:
         with self._lock:

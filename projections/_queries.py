@@ -122,10 +122,6 @@ class ViewQueries(ABC):
         if self.reached() < pin:
             raise ViewBehindError(f"the view has not reached notification {pin}")
 
-    def winning_statement(self, possible: bool, scope: str = "") -> str:
-        """The statement that reads every pair's winning run at once (`projections._winning`)."""
-        raise NotImplementedError
-
 
 def streams_of(rows: Sequence[tuple[Any, ...]]) -> dict[UUID, Stream]:
     """Streams from rows of (notification id, stream, version, topic, state) in order."""

@@ -17,7 +17,6 @@ from typing import Any
 from timeline.engine import _rule as rule
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK, Params, ViewQueries
 from timeline.projections._sql import Dialect
-from timeline.projections._winning import sqlite_runs
 from timeline.projections.errors import ClosedError
 
 __all__ = ["DIALECT", "MEMORY_VIEW", "SQLiteQueries"]
@@ -152,9 +151,6 @@ class SQLiteQueries(ViewQueries):
                 return rule.leading_run(cursor, RUN_MARK)
             finally:
                 cursor.close()
-
-    def winning_statement(self, possible: bool, scope: str = "") -> str:
-        return sqlite_runs(self.dialect, possible, scope)
 
     def numbered(self, statement: str) -> str | None:
         found = _NAMED.sub(lambda name: _NUMBERS.get(name[0], name[0]), statement)

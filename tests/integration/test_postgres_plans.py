@@ -10,12 +10,13 @@ import attrs
 import pytest
 
 from tests.strategies import agreement, registry_actors, registry_topics
+from tests.winning_runs_sql import postgres_runs
 from timeline import Timeline
 from timeline.engine.values import StanceClaim
 from timeline.projections._materialised import LATEST
 from timeline.projections._postgres import LOOKUP_LIMIT
 from timeline.projections._rows import known_ordinal
-from timeline.projections._winning import latest_claims, postgres_runs
+from timeline.projections._winning import latest_claims
 
 # Claims on each of a few pairs: enough that reading them all and sorting them costs the
 # server more than reading the key index backwards to the latest few.

@@ -26,13 +26,13 @@ from tests.strategies import (
     revisions,
     stories,
 )
+from tests.winning_runs_sql import positions_of, runs_statement
 from timeline import Timeline
 from timeline.bootstrap import Replayed
 from timeline.engine import Development, Ranking, Retraction, Revision, Stance, StanceClaim
 from timeline.engine._rule import Position, Scope
 from timeline.engine.errors import TimelineError
 from timeline.projections._development_reads import scoped_params
-from timeline.projections._lookups import positions_of
 
 PUBLISHERS = ("Sputnik", "Bloomberg", "Reuters")
 corrections = st.lists(
@@ -167,7 +167,7 @@ def _each_way(
         for lookups in (0, 100)
     ]
     where, params = scoped_params(day, known_at, pin, scope, claims=True)
-    whole = view.queries.query(view.queries.winning_statement(possible, where), params)
+    whole = view.queries.query(runs_statement(view.queries.dialect, possible, where), params)
     return [*ways, positions_of(whole, day)]
 
 
