@@ -17,7 +17,7 @@ from timeline import Timeline
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._replay import View, lazy_view
-from timeline.engine._slots import slot_setters
+from timeline.engine._slots import filler
 from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Actor, Development, Stance, Topic
 from timeline.engine.when import When
@@ -43,6 +43,7 @@ def test_a_lazy_view_holds_what_view_holds() -> None:
     assert _fields(lazy)[4] is positions
     assert _fields(lazy)[5:] == _fields(view)[5:]
     assert lazy == view
+    assert type(lazy) is View
     assert lazy.position("a", "b") is None
     assert lazy.developments() == ()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -54,20 +55,26 @@ def test_a_held_position_is_the_position_attrs_makes(occurred: str, tentative: b
     made = rule.held(("TUR", "f35"), Stance.OPPOSES, When("2019"), ("a", "b"), When(occurred), DAY)
     expected = rule.Position("TUR", "f35", Stance.OPPOSES, When("2019"), ("a", "b"), tentative)
     assert made == expected
+    assert type(made) is rule.Position
     assert _fields(made) == _fields(expected)
     assert hash(made) == hash(expected)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.stance = Stance.SUPPORTS  # type: ignore[misc]
 
 
-def test_slot_setters_cover_every_field_and_refuse_a_class_without_slots() -> None:
-    assert len(slot_setters(View)) == len(attrs.fields(View))
-    assert len(slot_setters(rule.Position)) == len(attrs.fields(rule.Position))
+def test_a_filler_adds_no_slot_and_refuses_a_class_without_slots() -> None:
+    for cls in (View, rule.Position):
+        filling = filler(cls)
+        assert filling.__mro__[1] is cls
+        assert filling.__basicsize__ == cls.__basicsize__  # one layout: __class__ may change
+        assert not hasattr(filling(*[None] * len(attrs.fields(cls))), "__dict__")
 
     @attrs.frozen(slots=False)
     class Plain:
         value: int
 
-    with pytest.raises(KeyError):
-        slot_setters(Plain)
+    with pytest.raises(TypeError):
+        filler(Plain)
 
 
 rows = st.lists(
