@@ -151,7 +151,6 @@ class View:
     __hash__ = None  # type: ignore[assignment]  # equal views may differ in how they load
 
 
-_new = object.__new__
 _FILLING = filler(View)
 
 
@@ -169,7 +168,7 @@ def lazy_view(
     """The `View` that `View(...)` makes of these, for `positions` that look up on demand
     (not a dict, which `View` would copy): made without attrs' __init__, since a reader
     makes one for every `as_of()`."""
-    view: Any = _new(_FILLING)
+    view: Any = _FILLING()
     view.day = day
     view.known_at = known_at
     view.possible = possible

@@ -353,7 +353,7 @@ def held(
     `day`."""
     # Made without attrs' __init__ (`engine._slots`): every lookup and every pair of
     # `positions()` makes one.
-    filling: Any = _new(_FILLING)
+    filling: Any = _FILLING()
     filling.actor, filling.topic = key
     filling.stance = stance
     filling.since = since
@@ -364,5 +364,4 @@ def held(
     return made
 
 
-_new = object.__new__
 _FILLING = filler(Position)

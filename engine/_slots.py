@@ -6,10 +6,11 @@ Calling each slot's own `__set__` takes a third of that, but each call still
 builds its arguments' tuple (some 700 CPU instructions a field).  A plain
 assignment costs a few dozen once the interpreter has specialised it, and a
 frozen class refuses it; so a maker fills an instance of `filler(cls)`, a
-subclass with object's own `__setattr__` and nothing else, and then makes it a
-`cls` by assigning `__class__` (the two share one layout).  No converter or
-validator runs: it is for fields whose values the caller already holds in final
-form.
+subclass with object's own `__setattr__` and `__init__` and nothing else, made by
+calling it with no arguments (cheaper than `object.__new__(cls)`, which checks
+its argument against the class's bases), and then makes it a `cls` by assigning
+`__class__` (the two share one layout).  No converter or validator runs: it is
+for fields whose values the caller already holds in final form.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ __all__ = ["filler"]
 def filler(cls: type) -> type[Any]:
     """The subclass of the slotted class `cls` whose instances take plain assignment.
 
-    A maker sets every field of a bare instance (`object.__new__`) and then
-    assigns `made.__class__ = cls`: a field it leaves unset raises AttributeError
-    when read (its tests compare what it makes with `cls(...)`).  TypeError for a
-    class without slots, whose instances would take fields into a `__dict__`.
+    A maker sets every field of an empty instance (`filling()`) and then assigns
+    `made.__class__ = cls`: a field it leaves unset raises AttributeError when read
+    (its tests compare what it makes with `cls(...)`).  TypeError for a class
+    without slots, whose instances would take fields into a `__dict__`.
     """
     if "__dict__" in cls.__dict__.get("__slots__", ("__dict__",)):
         raise TypeError(f"{cls.__name__} has no slots to fill")
@@ -35,6 +36,7 @@ def filler(cls: type) -> type[Any]:
         "__slots__": (),
         "__setattr__": object.__setattr__,
         "__delattr__": object.__delattr__,
+        "__init__": object.__init__,
         "__doc__": f"A {cls.__name__} being filled in (`engine._slots.filler`).",
     }
     return type(f"_Filling{cls.__name__}", (cls,), namespace)
