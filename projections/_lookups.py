@@ -95,7 +95,9 @@ def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Posi
     if not rows:
         return None
     winner = rows[0]
-    stance = _STANCES.get(winner[1]) or Stance(winner[1])
+    stance = _STANCES.get(winner[1])
+    if stance is None:  # not `or`: undecided, 0, is false
+        stance = Stance(winner[1])
     text = winner[2]  # `_occurred(winner, 2)`, inline for the commonest run, of one claim
     occurred = _when(text) if text else _plain_when((winner[4], winner[5]))
     if len(rows) == 1:

@@ -12,15 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import PAIRS, days, fill, stories
+from tests.strategies import PAIRS, days, edtf_texts, fill, stories, whens
 from timeline import Timeline
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._replay import View, lazy_view
 from timeline.engine._slots import filler
-from timeline.engine.errors import UnknownNameError
+from timeline.engine.errors import DateError, UnknownNameError
 from timeline.engine.values import Actor, Development, Stance, Topic
-from timeline.engine.when import When
+from timeline.engine.when import When, WhenLike, as_day
 from timeline.projections._lookups import _when, held_by, resolver
 from timeline.projections._materialised import _lookup_params
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK
@@ -100,6 +100,22 @@ def test_the_inline_run_of_a_cursor_is_the_rule_s_leading_run(
         )
         cursor = db.execute("SELECT dev_id, stance, occurred, rank, head FROM r ORDER BY n")
         assert _leading_run(cursor) == rule.leading_run(found, RUN_MARK)
+
+
+@given(st.lists(edtf_texts() | st.dates() | days() | whens(), max_size=6))
+def test_a_day_asked_for_again_is_the_day_of_its_when(values: list[WhenLike]) -> None:
+    # `as_day` keeps each text's and date's last day: asked twice, in any order, each is
+    # the last day of the `When` it stands for.
+    for value in [*values, *reversed(values)]:
+        day = as_day(value)
+        assert day == When.coerce(value).latest
+        assert type(day) is type(When.coerce(value).latest)
+
+
+def test_a_datetime_is_no_day_however_often_asked() -> None:
+    for _ in range(2):
+        with pytest.raises(DateError):
+            as_day(dt.datetime(2019, 7, 1, 12))  # type: ignore[arg-type]
 
 
 def test_a_date_text_is_made_once_into_its_when() -> None:
