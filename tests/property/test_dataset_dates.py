@@ -1,5 +1,5 @@
-"""The dataset date readers, their patterns compiled and their cells kept, read every cell
-as the former readers did: the same day, or the same refusal."""
+"""The dataset date readers, their patterns compiled and their cells kept (PLOVER's days made
+once), read every cell as the former readers did: the same day, or the same refusal."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from timeline.engine.when import When
 from timeline.formats._dates import CellError, compact_day, iso_day, stamp_day
+from timeline.formats._plover_read import day_when, span_when
 
 
 def _former_day(year: str, month: str, day: str) -> When:
@@ -76,3 +77,13 @@ def test_date_readers_read_every_cell_as_before(
     expected = _outcome(former, text)
     assert _outcome(reader, text) == expected
     assert _outcome(reader, text) == expected  # once kept, the same
+
+
+@given(st.dates(), st.dates())
+def test_plover_days_kept_are_the_days_made(first: dt.date, second: dt.date) -> None:
+    # PLOVER's days and spans, each made once and kept, against `When` made each time.
+    first, last = min(first, second), max(first, second)
+    for _ in range(2):
+        assert day_when(first) == When.day(first)
+        assert span_when(first, last) == When.span(first, last)
+        assert span_when(first, first) == When.span(first, first)
