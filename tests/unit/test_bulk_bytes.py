@@ -18,8 +18,9 @@ from timeline.engine._application import StoreApplication, correct
 from timeline.engine._bulk import Creation
 from timeline.engine._encode import StoredEvents
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
+from timeline.engine.corrections import Correction
 from timeline.engine.errors import NotRetractableError, RecordError
-from timeline.engine.values import Actor, Correction, Kind, Reliability, Topic
+from timeline.engine.values import Actor, Kind, Reliability, Topic
 from timeline.engine.when import When
 from timeline.formats._exchange import import_file
 
