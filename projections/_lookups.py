@@ -12,13 +12,15 @@ from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Se
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+import pendulum
+
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
 from timeline.engine._slots import slot_setters
 from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Development, Rank, Stance
-from timeline.engine.when import When
+from timeline.engine.when import Precision, When
 from timeline.projections._rows import occurred_text
 from timeline.projections._winning import CLAIM_BREAK, FIELD_BREAK
 
@@ -70,9 +72,35 @@ _DEV_ID = itemgetter(0)
 _STANCES = {stance.value: stance for stance in Stance}
 
 
+_WHEN_SLOTS = slot_setters(When)
+# A plainest text's precision by its length (`projections._rows._plain_text`): a day, a
+# month or a year; any other (A/B) is an interval.
+_PLAIN_PRECISION = {10: Precision.DAY, 7: Precision.MONTH, 4: Precision.YEAR}
+
+
+def _plain_span(span: tuple[int, int]) -> When:
+    """The `When` of a span's plainest text, made from the span's days without parsing the
+    text (a topic's claims hold thousands of distinct spans)."""
+    text = occurred_text("", *span)
+    if not text:  # an open end has no plainest text: When says why
+        return When(text)
+    made = object.__new__(When)
+    fields = (
+        text,
+        pendulum.Date.fromordinal(span[0]),
+        pendulum.Date.fromordinal(span[1]),
+        _PLAIN_PRECISION.get(len(text), Precision.INTERVAL),
+        False,
+        False,
+    )
+    for setter, value in zip(_WHEN_SLOTS, fields, strict=True):
+        setter(made, value)
+    return made
+
+
 # Each span's `When` from its plainest text, for claims stored with an empty text
 # (`projections._rows.stored_claim`).
-_plain_when = _Made[tuple[int, int]](lambda span: When(occurred_text("", *span))).__getitem__
+_plain_when = _Made[tuple[int, int]](_plain_span).__getitem__
 
 
 def _occurred(row: Sequence[Any], at: int) -> When:

@@ -21,9 +21,17 @@ from timeline.engine._slots import slot_setters
 from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Actor, Development, Rank, Stance, Topic
 from timeline.engine.when import When
-from timeline.projections._lookups import _when, claimed, claimed_by_actor, held_by, resolver
+from timeline.projections._lookups import (
+    _plain_span,
+    _when,
+    claimed,
+    claimed_by_actor,
+    held_by,
+    resolver,
+)
 from timeline.projections._materialised import _lookup_params
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK
+from timeline.projections._rows import occurred_text
 from timeline.projections._sqlite_reads import _leading_run
 
 DAY = dt.date(2019, 7, 1)
@@ -76,6 +84,31 @@ def test_a_topics_claims_are_the_claims_attrs_makes(
     assert [_fields(c) for c in made.get("TUR", [])] == [
         _fields(c) for c in expected.get("TUR", [])
     ]
+
+
+@st.composite
+def spans(draw: st.DrawFn) -> tuple[int, int]:
+    """Spans of day ordinals of every plainest text's shape: a day, a month, a year, A/B."""
+    first = draw(st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)))
+    shape = draw(st.sampled_from(["day", "month", "year", "span"]))
+    if shape == "day":
+        last = first
+    elif shape == "month":
+        first = first.replace(day=1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
+    elif shape == "year":
+        first, last = first.replace(month=1, day=1), first.replace(month=12, day=31)
+    else:
+        last = first + dt.timedelta(days=draw(st.integers(0, 800)))
+    return first.toordinal(), last.toordinal()
+
+
+@given(spans())
+def test_a_plain_spans_when_is_the_when_its_text_makes(span: tuple[int, int]) -> None:
+    made, expected = _plain_span(span), When(occurred_text("", *span))
+    assert made == expected
+    assert _fields(made) == _fields(expected)
+    assert [type(value) for value in _fields(made)] == [type(v) for v in _fields(expected)]
 
 
 @pytest.mark.parametrize(("occurred", "tentative"), [("2019-06", False), ("2019-07", True)])
