@@ -44,7 +44,8 @@ class Held(NamedTuple):
 
 class Turn(NamedTuple):
     """A day the certain position's stance began or changed, with the run's first claim's
-    span and the developments whose claims began to count that day (in search order)."""
+    span and the developments whose claims began to count that day (as `history` orders a
+    change's causes)."""
 
     day: Date
     stance: Stance
