@@ -20,7 +20,14 @@ from typing import Any
 from timeline.engine import _rule as rule
 from timeline.projections._sql import Dialect
 
-__all__ = ["CLAIM_BREAK", "FIELD_BREAK", "among_params", "latest_claims", "tentative_pairs"]
+__all__ = [
+    "CLAIM_BREAK",
+    "FIELD_BREAK",
+    "among_params",
+    "latest_claims",
+    "mark",
+    "tentative_pairs",
+]
 
 _LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
 _STORY = ", ".join(rule.STORY_ORDER)
@@ -80,20 +87,29 @@ def tentative_pairs(dialect: Dialect, scope: str = "") -> str:
     )
 
 
-# A claim's fields after its mark, as `latest_claims` joins them.
-_FIELDS = "dev_id, occurred, occurred_earliest, occurred_latest"
+# A claim's fields after its dev_id, as `latest_claims` joins them.
+_FIELDS = "occurred, occurred_earliest, occurred_latest"
+
+
+def mark(stance: int, tier: int) -> str:
+    """A claim's mark as `latest_claims` writes it before its dev_id: one digit that
+    stands for its stance and its rank (a rank that counts: normal or preferred)."""
+    return str(stance + 2 + 5 * tier)
+
+
+# `mark` in SQL, for a pair that ever had a preferred claim (`ranked`) and for one that
+# never had (whose claims that count are all of the normal rank, 0).
+_MARK = {True: f"stance + 2 + 5 * {rule.RANK}", False: "stance + 2"}
 
 
 def _joined(postgres: bool, ranked: bool) -> str:
-    """A claim as one text: its mark (`stance`, or `stance.rank` when `ranked`), then its
-    dev_id, occurred text, occurred earliest and latest, split by `FIELD_BREAK`."""
+    """A claim as one text: its `mark` and dev_id, then its occurred text, occurred
+    earliest and latest, split by `FIELD_BREAK`."""
     if postgres:
-        mark = f"stance || '.' || {rule.RANK}" if ranked else "stance"
-        return f"concat_ws(chr(31), {mark}, {_FIELDS})"
+        return f"concat_ws(chr(31), ({_MARK[ranked]}) || dev_id, {_FIELDS})"
     # One printf: a chain of || costs SQLite more.
-    marks, stance = ("'%d.%d'", f"stance, {rule.RANK}") if ranked else ("'%d'", "stance")
-    texts = " || char(31) || ".join([marks, "'%s'", "'%s'", "'%d'", "'%d'"])
-    return f"printf({texts}, {stance}, {_FIELDS})"
+    texts = " || char(31) || ".join(["'%d%s'", "'%s'", "'%d'", "'%d'"])
+    return f"printf({texts}, {_MARK[ranked]}, dev_id, {_FIELDS})"
 
 
 def _first_claims(postgres: bool, counted: str, latest: int, ranked: bool) -> str:
@@ -126,7 +142,7 @@ def latest_claims(
 
     A row is (actor, topic, text), in pair order; the text (None: no claim counts) holds
     the claims, first searched first, split by `CLAIM_BREAK`, each as `_joined` makes it:
-    claims of one run have one mark.  A pair that never had a preferred claim is searched
+    claims of one run begin with one mark.  A pair that never had a preferred claim is searched
     latest first, a backwards scan of the key; one that had by rank first, as its lookup
     is (`Dialect.run`); not `ranked` (a store with no such pair), every pair latest first.
     `among`: only the pairs `among_params` gives, in no order.

@@ -19,12 +19,13 @@ from timeline.engine._registry import NameKind, Registry
 from timeline.engine._replay import View, lazy_view
 from timeline.engine._slots import slot_setters
 from timeline.engine.errors import UnknownNameError
-from timeline.engine.values import Actor, Development, Stance, Topic
+from timeline.engine.values import Actor, Development, Rank, Stance, Topic
 from timeline.engine.when import When
 from timeline.projections._lookups import _when, held_by, resolver
 from timeline.projections._materialised import _lookup_params
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK
 from timeline.projections._sqlite_reads import _leading_run
+from timeline.projections._winning import mark
 
 DAY = dt.date(2019, 7, 1)
 
@@ -151,3 +152,11 @@ def test_only_a_statement_of_the_lookup_parameters_alone_is_numbered() -> None:
             "SELECT 1 WHERE a = ?5 AND b = ?1"
         )
         assert queries.numbered("SELECT 1 WHERE a = :pin AND b = :source") is None
+
+
+def test_each_stance_and_rank_that_counts_has_a_mark_of_its_own_one_character_long() -> None:
+    # `positions_of_latest` compares a claim's first character to find its run.
+    counted = [(stance, rank) for stance in Stance for rank in Rank if rule.counts(rank)]
+    marks = {mark(stance.value, rank.tier) for stance, rank in counted}
+    assert len(marks) == len(counted)
+    assert all(len(each) == 1 for each in marks)
