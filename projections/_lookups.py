@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
+from timeline.engine._replay import InPairOrder
 from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
 from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Development, Rank, Stance
@@ -208,8 +209,8 @@ class _Names(dict[str, str]):
         return ident
 
 
-class LazyPositions(Mapping[PairKey, Position]):
-    """Positions looked up one at a time, or all at once when iterated.
+class LazyPositions(InPairOrder):
+    """Positions looked up one at a time, or all at once (in pair order) when iterated.
 
     Given no pin, the positions are pinned at their first read: at the store
     position the view has caught up to by then (the first lookup finds it in its
