@@ -115,16 +115,24 @@ def _joined(postgres: bool, ranked: bool) -> str:
 def _first_claims(postgres: bool, counted: str, latest: int, ranked: bool) -> str:
     """A pair's (`p`) first `latest` claims that count, in search order, as one text."""
     order = f"{rule.RANK} DESC, {_LATEST_FIRST}" if ranked else _LATEST_FIRST
-    # The claims are joined in search order: PostgreSQL is told so; SQLite before 3.44
+
+    def searched(keys: str) -> str:
+        return (
+            f"SELECT {_joined(postgres, ranked)} AS claim{keys} FROM {{claims}} c WHERE "
+            f"actor = p.actor AND topic = p.topic AND {counted} ORDER BY {order} "
+            f"LIMIT {int(latest)}"
+        )
+
+    if postgres:
+        # ARRAY(...) holds the rows in the order its query gives them: no ordered
+        # aggregate, which sorts each pair's claims again (a fifth to a quarter of the
+        # statement on the 10k and 100k stores).  No claim counts: NULL, not ''.
+        return f"NULLIF(array_to_string(ARRAY({searched('')}), chr(30)), '')"
+    # The claims are joined in search order: SQLite from 3.44 is told so; before, it
     # cannot be, and joins them in the order its ordered subquery gives them.
-    told = postgres or sqlite3.sqlite_version_info >= (3, 44)
+    told = sqlite3.sqlite_version_info >= (3, 44)
     within, keys = (f" ORDER BY {order}", f", {rule.RANK}, {_STORY}") if told else ("", "")
-    join, mark = ("string_agg", "chr") if postgres else ("group_concat", "char")
-    return (
-        f"(SELECT {join}(claim, {mark}(30){within}) FROM (SELECT "
-        f"{_joined(postgres, ranked)} AS claim{keys} FROM {{claims}} c WHERE actor = p.actor "
-        f"AND topic = p.topic AND {counted} ORDER BY {order} LIMIT {int(latest)}) x)"
-    )
+    return f"(SELECT group_concat(claim, char(30){within}) FROM ({searched(keys)}) x)"
 
 
 @functools.lru_cache(maxsize=64)
