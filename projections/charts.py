@@ -23,7 +23,8 @@ import pendulum
 from timeline.engine._registry import Registry
 from timeline.engine._replay import View
 from timeline.engine._rule import Entry, PairKey
-from timeline.engine.values import Retraction, Stance
+from timeline.engine.corrections import Retraction
+from timeline.engine.values import Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When, WhenLike
 from timeline.projections._history import Change
 from timeline.projections._relations import Relations

@@ -16,8 +16,9 @@ from timeline.engine import Development
 from timeline.engine._application import StoreApplication, correct
 from timeline.engine._encode import StoredEvents
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
+from timeline.engine.corrections import Correction
 from timeline.engine.errors import NotRetractableError, RecordError
-from timeline.engine.values import Actor, Correction, Topic
+from timeline.engine.values import Actor, Topic
 from timeline.formats._exchange import import_file
 
 DATA = Path(__file__).resolve().parent.parent / "data"
