@@ -12,13 +12,16 @@ from collections.abc import Callable, ItemsView, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+import pendulum
+
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._replay import InPairOrder
 from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
+from timeline.engine._slots import slot_setters
 from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Development, Rank, Stance
-from timeline.engine.when import When
+from timeline.engine.when import Precision, When
 from timeline.projections._rows import occurred_text
 from timeline.projections._winning import CLAIM_BREAK, FIELD_BREAK, mark
 
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LazyPositions",
     "claimed",
+    "claimed_by_actor",
     "held_by",
     "positions_of_latest",
     "resolver",
@@ -69,9 +73,35 @@ _DEV_ID = itemgetter(0)
 _STANCES = {stance.value: stance for stance in Stance}
 
 
+_WHEN_SLOTS = slot_setters(When)
+# A plainest text's precision by its length (`projections._rows._plain_text`): a day, a
+# month or a year; any other (A/B) is an interval.
+_PLAIN_PRECISION = {10: Precision.DAY, 7: Precision.MONTH, 4: Precision.YEAR}
+
+
+def _plain_span(span: tuple[int, int]) -> When:
+    """The `When` of a span's plainest text, made from the span's days without parsing the
+    text (a topic's claims hold thousands of distinct spans)."""
+    text = occurred_text("", *span)
+    if not text:  # an open end has no plainest text: When says why
+        return When(text)
+    made = object.__new__(When)
+    fields = (
+        text,
+        pendulum.Date.fromordinal(span[0]),
+        pendulum.Date.fromordinal(span[1]),
+        _PLAIN_PRECISION.get(len(text), Precision.INTERVAL),
+        False,
+        False,
+    )
+    for setter, value in zip(_WHEN_SLOTS, fields, strict=True):
+        setter(made, value)
+    return made
+
+
 # Each span's `When` from its plainest text, for claims stored with an empty text
 # (`projections._rows.stored_claim`).
-_plain_when = _Made[tuple[int, int]](lambda span: When(occurred_text("", *span))).__getitem__
+_plain_when = _Made[tuple[int, int]](_plain_span).__getitem__
 
 
 def _occurred(row: Sequence[Any], at: int) -> When:
@@ -87,6 +117,33 @@ def claimed(row: tuple[Any, ...]) -> Claimed:
     dev_id, stance, _, tier = row[:4]
     rank = Rank.NORMAL if tier == 0 else Rank.of_tier(tier)
     return Claimed(dev_id, _occurred(row, 2), _STANCES.get(stance) or Stance(stance), rank)
+
+
+_new = object.__new__
+_DEV, _OCCURRED, _STANCE, _RANK = slot_setters(Claimed)
+_TIERS = {rank.tier: rank for rank in Rank}
+
+
+def claimed_by_actor(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[Claimed]]:
+    """The claims rows (actor, then a run statement's claim, as `claimed` reads it) stand
+    for, by actor in the rows' order: a topic's claims, a hundred thousand at scale, so
+    each is made without attrs' __init__ (`engine._slots`)."""
+    found: dict[str, list[Claimed]] = {}
+    stances, when, plain = _STANCES, _when, _plain_when
+    actor: str | None = None
+    claims: list[Claimed] = []
+    for row in rows:
+        if row[0] != actor:
+            actor = row[0]
+            claims = found.setdefault(actor, [])
+        _, dev_id, stance, text, tier, earliest, latest = row
+        made = _new(Claimed)
+        _DEV(made, dev_id)
+        _OCCURRED(made, when(text) if text else plain((earliest, latest)))
+        _STANCE(made, stances.get(stance) or Stance(stance))
+        _RANK(made, _TIERS[tier])
+        claims.append(made)
+    return found
 
 
 def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Position | None:

@@ -31,6 +31,7 @@ from timeline.projections._development_reads import DevelopmentReads, pin_params
 from timeline.projections._lookups import (
     LazyPositions,
     claimed,
+    claimed_by_actor,
     held_by,
     positions_of_latest,
     resolver,
@@ -436,11 +437,7 @@ class Materialised(DevelopmentReads):
         gives each pair's: one statement for the topic, not one per pair."""
         params = {**pin_params(None, known_at, pin), "topic": topic}
         statement = self.queries.dialect.topic_claims
-        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
-        found: dict[str, list[Claimed]] = {}
-        for row in rows:
-            found.setdefault(row[0], []).append(claimed(row[1:]))
-        return found
+        return claimed_by_actor(self._pinned(pin, lambda: self.queries.query(statement, params)))
 
     def registry(self, pin: int) -> Registry:
         """The actors and topics registered as of `pin` (read incrementally)."""
