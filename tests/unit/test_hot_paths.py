@@ -33,6 +33,7 @@ from timeline.projections._materialised import _lookup_params
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK
 from timeline.projections._rows import occurred_text
 from timeline.projections._sqlite_reads import _leading_run
+from timeline.projections._winning import mark
 
 DAY = dt.date(2019, 7, 1)
 
@@ -213,3 +214,11 @@ def test_only_a_statement_of_the_lookup_parameters_alone_is_numbered() -> None:
             "SELECT 1 WHERE a = ?5 AND b = ?1"
         )
         assert queries.numbered("SELECT 1 WHERE a = :pin AND b = :source") is None
+
+
+def test_each_stance_and_rank_that_counts_has_a_mark_of_its_own_one_character_long() -> None:
+    # `positions_of_latest` compares a claim's first character to find its run.
+    counted = [(stance, rank) for stance in Stance for rank in Rank if rule.counts(rank)]
+    marks = {mark(stance.value, rank.tier) for stance, rank in counted}
+    assert len(marks) == len(counted)
+    assert all(len(each) == 1 for each in marks)
