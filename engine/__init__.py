@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from timeline.engine._registry import Registry
     from timeline.engine._replay import EventLog, View
     from timeline.engine._rule import Entry, Position
+    from timeline.engine.corrections import Ranking, Retraction, Revision
     from timeline.engine.errors import (
         ConflictError,
         DateError,
@@ -34,10 +35,7 @@ if TYPE_CHECKING:
         Kind,
         Person,
         Rank,
-        Ranking,
         Reliability,
-        Retraction,
-        Revision,
         Source,
         Stance,
         StanceClaim,
@@ -62,16 +60,14 @@ _HOMES = {
     "_registry": ("Registry",),
     "_replay": ("EventLog", "View"),
     "_rule": ("Entry", "Position"),
+    "corrections": ("Ranking", "Retraction", "Revision"),
     "values": (
         "Actor",
         "Development",
         "Kind",
         "Person",
         "Rank",
-        "Ranking",
         "Reliability",
-        "Retraction",
-        "Revision",
         "Source",
         "Stance",
         "StanceClaim",

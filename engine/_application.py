@@ -29,21 +29,14 @@ from timeline.engine._rule import Entry
 from timeline.engine._transcodings import register_all
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
 from timeline.engine.config import APPLICATION
+from timeline.engine.corrections import Correction, Ranking, Retraction, Revision
 from timeline.engine.errors import (
     ConflictError,
     DuplicateError,
     RecordError,
     UnknownDevelopmentError,
 )
-from timeline.engine.values import (
-    Actor,
-    Correction,
-    Development,
-    Ranking,
-    Retraction,
-    Revision,
-    Topic,
-)
+from timeline.engine.values import Actor, Development, Topic
 
 __all__ = ["RETRIES", "StoreApplication", "correct"]
 

@@ -29,8 +29,9 @@ from eventsourcing.utils import get_topic
 from timeline.engine._bulk_stores import StoreTransaction, recorded_id
 from timeline.engine._encode import StoredEvents
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
+from timeline.engine.corrections import Correction, Ranking, check_unranked
 from timeline.engine.errors import RecordError, UnknownDevelopmentError
-from timeline.engine.values import Correction, Development, Ranking, check_unranked
+from timeline.engine.values import Development
 
 if TYPE_CHECKING:
     from timeline.engine._application import StoreApplication

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import json.encoder
-import operator
 from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
+from timeline.engine._encode_fields import UnusualError as _UnusualError
+from timeline.engine._encode_fields import fields_writer
 from timeline.engine._transcodings import AttrsByFields, EnumByValue, WhenAsText
 from timeline.engine.aggregates import DevelopmentStream
 
@@ -33,10 +34,6 @@ _text: Callable[[str], str] = json.encoder.encode_basestring
 _MISSING = object()
 # The fields of a creation event before its development, in the order it holds them.
 _CREATION_HEAD = ["originator_id", "originator_version", "timestamp", "originator_topic"]
-
-
-class _UnusualError(Exception):
-    """A value this encoder does not write; the mapper's own path is taken instead."""
 
 
 def _float(value: float) -> str:
@@ -74,6 +71,7 @@ class StoredEvents:
             tuple: self._list,
             dict: self._dict,
         }
+        self._heads: dict[type, str] = {}
         if self.usable:
             for kind, transcoding in transcoder.types.items():
                 # The standard encoder writes these as what they subclass, never asking.
@@ -183,51 +181,14 @@ class StoredEvents:
             texts = {m: head + self._value(transcoding.encode(m)) + "}" for m in members}
             return texts.__getitem__
         if type(transcoding) is WhenAsText:
+            self._heads[transcoding.type] = head  # for the fields writers to write inline
             return lambda value: head + _text(value.text) + "}"
         if type(transcoding) is DatetimeAsISO:  # every event's timestamp
             return lambda value: head + _text(value.isoformat()) + "}"
         if type(transcoding) is not AttrsByFields:
             encode = transcoding.encode
             return lambda value: head + self._value(encode(value)) + "}"
-        return _fields_writer(head, transcoding, self._by_type)
-
-
-def _fields_writer(
-    head: str, transcoding: AttrsByFields, by_type: dict[type, Callable[[Any], str]]
-) -> Callable[[Any], str]:
-    """The writer of an attrs value's fields, as straight-line code made for its class.
-
-    The same as looping over the fields (`AttrsByFields.encode`, then the encoder):
-    each field in order, one left out at its default (compared with `==`), a text
-    escaped at once, any other value by its type's writer.  Unrolled, a value of
-    fifteen fields costs one call instead of fifteen turns of a loop.
-    """
-    names = transcoding.fields
-    omitted = transcoding.omitted
-    # One C call fetches every field (attrgetter of one name gives the value itself).
-    scope: dict[str, Any] = {
-        "getter": operator.attrgetter(*names),
-        "text": _text,
-        "by_type": by_type,
-        "HEAD": head,
-        "Unusual": _UnusualError,
-    }
-    fields = ", ".join(f"f{i}" for i in range(len(names)))
-    lines = ["def write(value):", f"    {fields} = getter(value)", "    parts = []", "    try:"]
-    if len(names) == 1:  # one name: attrgetter gives the value itself
-        lines[1] = "    f0 = getter(value)"
-    for i, name in enumerate(names):
-        scope[f"K{i}"] = _text(name) + ":"
-        written = f"K{i} + (text(f{i}) if type(f{i}) is str else by_type[type(f{i})](f{i}))"
-        if name in omitted:
-            scope[f"D{i}"] = omitted[name]
-            lines.append(f"        if not (f{i} == D{i}):")
-            lines.append(f"            parts.append({written})")
-        else:
-            lines.append(f"        parts.append({written})")
-    # A type with no writer (here or in a value inside): the mapper's own path.
-    lines += ["    except KeyError as error:", "        raise Unusual(error) from None"]
-    lines.append('    return HEAD + "{" + ",".join(parts) + "}}"')
-    exec("\n".join(lines), scope)  # made here from field names alone: nothing read in
-    write: Callable[[Any], str] = scope["write"]
-    return write
+        names, omitted = transcoding.fields, transcoding.omitted
+        return fields_writer(
+            transcoding.type, head, names, omitted, self._by_type, self._heads, _text
+        )

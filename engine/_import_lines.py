@@ -13,16 +13,14 @@ import attrs
 from timeline.engine._fields import TEXT, TEXTS, Fields, Shapes, register
 from timeline.engine._fields import FieldPath as FieldPath
 from timeline.engine._registry import Registry
+from timeline.engine.corrections import Ranking, Retraction, Revision
 from timeline.engine.errors import DateError, RecordError, UnknownNameError
 from timeline.engine.values import (
     Actor,
     Development,
     Kind,
     Rank,
-    Ranking,
     Reliability,
-    Retraction,
-    Revision,
     Stance,
     StanceClaim,
     Topic,

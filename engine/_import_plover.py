@@ -18,14 +18,7 @@ from timeline.engine._import_lines import (
     claims_of,
 )
 from timeline.engine.errors import RecordError, UnknownNameError
-from timeline.engine.values import (
-    Actor,
-    Development,
-    Kind,
-    Reliability,
-    Source,
-    StanceClaim,
-)
+from timeline.engine.values import Actor, Development, Kind, Reliability, Source, StanceClaim
 from timeline.engine.when import When
 
 PLOVER_NOTES = (

@@ -54,6 +54,7 @@ from timeline.engine._input import read_input
 from timeline.engine._quick_lines import quick_development
 from timeline.engine._quick_lines import when_of as _when
 from timeline.engine._registry import Registry
+from timeline.engine.corrections import Ranking, Retraction, Revision
 from timeline.engine.errors import LoadError
 from timeline.engine.values import (
     Actor,
@@ -61,10 +62,7 @@ from timeline.engine.values import (
     Kind,
     Person,
     Rank,
-    Ranking,
     Reliability,
-    Retraction,
-    Revision,
     Source,
     Topic,
 )

@@ -29,16 +29,9 @@ from timeline.engine._seed_schema import TABLES as TABLES
 from timeline.engine._seed_schema import TEXT as TEXT
 from timeline.engine._seed_schema import TEXTS as TEXTS
 from timeline.engine._seed_schema import Readers as Readers
+from timeline.engine.corrections import Correction, Ranking, Retraction
 from timeline.engine.errors import DateError, LoadError, RecordError, UnknownNameError
-from timeline.engine.values import (
-    Actor,
-    Development,
-    Kind,
-    Reliability,
-    Retraction,
-    Stance,
-    Topic,
-)
+from timeline.engine.values import Actor, Development, Kind, Reliability, Stance, Topic
 from timeline.engine.when import When
 
 __all__ = ["Seeds", "read_seeds"]
@@ -57,7 +50,7 @@ class Seeds:
     actors: tuple[Actor, ...] = ()
     topics: tuple[Topic, ...] = ()
     developments: tuple[Development, ...] = ()
-    corrections: tuple[tuple[str, values.Correction], ...] = ()
+    corrections: tuple[tuple[str, Correction], ...] = ()
 
 
 class _Record(Fields):
@@ -276,7 +269,7 @@ def _changed(record: _Record, new: Development, old: Development | None) -> None
 
 
 # Each correction a load holds, with the record it was read from.
-_Corrections = list[tuple[_Record, tuple[str, values.Correction]]]
+_Corrections = list[tuple[_Record, tuple[str, Correction]]]
 
 
 def _records(load: _Load, path: Path) -> list[_Record]:
@@ -344,7 +337,7 @@ def read_seeds(
     developments = [value for _, value in read]
     # One look-up for every id: the store says which are recorded, and as what.
     wanted = [value.id for value in developments] + [target for _, (target, _) in corrections]
-    wanted += [c.by for _, (_, c) in corrections if isinstance(c, values.Ranking) and c.by]
+    wanted += [c.by for _, (_, c) in corrections if isinstance(c, Ranking) and c.by]
     stored = recorded(wanted) if recorded and wanted else {}
     for record, value in read:
         _changed(record, value, stored.get(value.id))
@@ -363,7 +356,7 @@ def _check_corrections(corrections: _Corrections, known: set[str]) -> None:
     """Reports corrections of unknown developments, and two different retractions of one."""
     retracted: dict[str, tuple[_Record, Retraction]] = {}
     for record, (target, correction) in corrections:
-        by = correction.by if isinstance(correction, values.Ranking) else None
+        by = correction.by if isinstance(correction, Ranking) else None
         if target not in known:
             record.problem(
                 ("development",),

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from timeline.engine._checks import _SURROGATE, LONGEST_ID
-from timeline.engine.values import _DEVELOPMENT_ID, Development, Kind, Reliability, Source
+from timeline.engine.values import DEVELOPMENT_ID, Development, Kind, Reliability, Source
 from timeline.engine.when import When
 
 __all__ = ["ROW_FIELDS", "development", "source"]
@@ -28,7 +28,7 @@ ROW_FIELDS = (
 
 _new = object.__new__
 _set = object.__setattr__
-_match = _DEVELOPMENT_ID.fullmatch
+_match = DEVELOPMENT_ID.fullmatch
 # The fields set below, in each class's order: should a class gain a field, every
 # value is made by its constructor again.
 _DIRECT = [f.name for f in attrs.fields(Source)] == [

@@ -5,8 +5,9 @@ from __future__ import annotations
 import attrs
 
 from timeline.engine._registry import Registry
+from timeline.engine.corrections import Correction, Ranking, Revision
 from timeline.engine.errors import UnknownNameError
-from timeline.engine.values import Correction, Development, Ranking, Revision, StanceClaim
+from timeline.engine.values import Development, StanceClaim
 
 __all__ = [
     "NameProblem",

@@ -6,6 +6,7 @@ tests compare the projections against, never the path a user waits on.
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
@@ -31,6 +32,7 @@ from timeline.engine.values import Actor, Development, Topic
 __all__ = [
     "Entry",
     "EventLog",
+    "InPairOrder",
     "View",
     "claims_on",
     "fold_positions",
@@ -76,6 +78,11 @@ def _same(name: str) -> str:
 
 def _alone(actor: str) -> list[str]:
     return [actor]
+
+
+class InPairOrder(Mapping[PairKey, Position], abc.ABC):
+    """A mapping of positions whose items come in pair order, as `View.positions` gives
+    them (so they need no sorting)."""
 
 
 def _frozen(positions: Mapping[PairKey, Position]) -> Mapping[PairKey, Position]:
@@ -128,6 +135,8 @@ class View:
     ) -> dict[PairKey, Position]:
         """Every position by (actor, topic); filtered to one actor (and its children)."""
         if actor is None:
+            if isinstance(self._positions, InPairOrder):  # sorted already: copied alone
+                return dict(self._positions.items())
             return dict(sorted(self._positions.items()))
         ident = self._resolve_actor(actor)
         wanted = set(self._descendants(ident)) if children else {ident}

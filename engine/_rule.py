@@ -34,16 +34,9 @@ from typing import Any, TypeVar
 import attrs
 
 from timeline.engine._slots import filler
+from timeline.engine.corrections import Ranking, Retraction, Revision
 from timeline.engine.errors import RecordError
-from timeline.engine.values import (
-    Development,
-    Rank,
-    Ranking,
-    Reliability,
-    Retraction,
-    Revision,
-    Stance,
-)
+from timeline.engine.values import Development, Rank, Reliability, Stance
 from timeline.engine.when import When, WhenLike, as_day
 
 __all__ = [

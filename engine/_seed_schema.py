@@ -9,18 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from timeline.engine import values
+from timeline.engine import corrections, values
 from timeline.engine._fields import TEXT, TEXTS
-from timeline.engine.values import (
-    Actor,
-    Development,
-    Kind,
-    Reliability,
-    Retraction,
-    Revision,
-    Stance,
-    Topic,
-)
+from timeline.engine.corrections import Retraction, Revision
+from timeline.engine.values import Actor, Development, Kind, Reliability, Stance, Topic
 
 __all__ = [
     "ALIASES",
@@ -118,8 +110,8 @@ def _retraction(development: str, **fields: Any) -> tuple[str, Retraction]:
     return development, Retraction(**fields)
 
 
-def _ranking(development: str, **fields: Any) -> tuple[str, values.Ranking]:
-    return development, values.Ranking(**fields)
+def _ranking(development: str, **fields: Any) -> tuple[str, corrections.Ranking]:
+    return development, corrections.Ranking(**fields)
 
 
 CLASSES: dict[str, Callable[..., Any]] = {

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 import pendulum
 
-from timeline.engine import values
+from timeline.engine import corrections, values
 from timeline.engine.when import When
 
 if TYPE_CHECKING:
@@ -159,9 +159,9 @@ TRANSCODINGS: tuple[Coding, ...] = (
             values.Source,
             values.StanceClaim,
             values.Development,
-            values.Revision,
-            values.Retraction,
-            values.Ranking,
+            corrections.Revision,
+            corrections.Retraction,
+            corrections.Ranking,
         )
     ),
 )

@@ -17,7 +17,7 @@ from uuid import UUID, SafeUUID
 import attrs
 from eventsourcing.domain import Aggregate, event
 
-from timeline.engine import values
+from timeline.engine import corrections, values
 from timeline.engine._described import different
 from timeline.engine._rule import Entry
 from timeline.engine.errors import DuplicateError, NotRetractableError, RecordError
@@ -55,7 +55,7 @@ def stream_id(kind: str, ident: str) -> UUID:
     return found
 
 
-def check_ranking(entry: Entry, ranking: values.Ranking) -> None:
+def check_ranking(entry: Entry, ranking: corrections.Ranking) -> None:
     """Raises `RecordError` unless `ranking` can rank the entry's development.
 
     A ranking of one claim must name a pair the development claims in some
@@ -78,7 +78,7 @@ def check_ranking(entry: Entry, ranking: values.Ranking) -> None:
 
 
 def check_retraction(
-    dev_id: str, retractions: Sequence[values.Retraction], retraction: values.Retraction
+    dev_id: str, retractions: Sequence[corrections.Retraction], retraction: corrections.Retraction
 ) -> bool:
     """Whether `retraction` is new; the same again is not, a different one is refused."""
     if retraction in retractions:
@@ -99,13 +99,13 @@ class DevelopmentStream(Aggregate):
         development: values.Development
 
     class Revised(Aggregate.Event):
-        revision: values.Revision
+        revision: corrections.Revision
 
     class Retracted(Aggregate.Event):
-        retraction: values.Retraction
+        retraction: corrections.Retraction
 
     class Ranked(Aggregate.Event):
-        ranking: values.Ranking
+        ranking: corrections.Ranking
 
     @staticmethod
     def create_id(development: values.Development) -> UUID:
@@ -113,11 +113,11 @@ class DevelopmentStream(Aggregate):
 
     @event(Recorded)
     def __init__(self, development: values.Development) -> None:
-        values.check_unranked(development.claims, f"development {development.id!r}")
+        corrections.check_unranked(development.claims, f"development {development.id!r}")
         self.development = development
-        self.revisions: list[values.Revision] = []
-        self.retractions: list[values.Retraction] = []
-        self.rankings: list[values.Ranking] = []
+        self.revisions: list[corrections.Revision] = []
+        self.retractions: list[corrections.Retraction] = []
+        self.rankings: list[corrections.Ranking] = []
 
     @property
     def entry(self) -> Entry:
@@ -146,19 +146,19 @@ class DevelopmentStream(Aggregate):
             f"timeline revise {new.id} --reported DATE --reason TEXT (or Timeline.revise())"
         )
 
-    def revise(self, revision: values.Revision) -> bool:
+    def revise(self, revision: corrections.Revision) -> bool:
         """Appends a correction; the same correction again changes nothing."""
         if revision in self.revisions:
             return False
-        values.check_unranked(revision.claims or (), f"revision of {self.development.id!r}")
+        corrections.check_unranked(revision.claims or (), f"revision of {self.development.id!r}")
         self._revised(revision)
         return True
 
     @event(Revised)
-    def _revised(self, revision: values.Revision) -> None:
+    def _revised(self, revision: corrections.Revision) -> None:
         self.revisions.append(revision)
 
-    def retract(self, retraction: values.Retraction) -> bool:
+    def retract(self, retraction: corrections.Retraction) -> bool:
         """Appends the withdrawal; the same again changes nothing, a different one is refused."""
         if not check_retraction(self.development.id, self.retractions, retraction):
             return False
@@ -166,10 +166,10 @@ class DevelopmentStream(Aggregate):
         return True
 
     @event(Retracted)
-    def _retracted(self, retraction: values.Retraction) -> None:
+    def _retracted(self, retraction: corrections.Retraction) -> None:
         self.retractions.append(retraction)
 
-    def rank(self, ranking: values.Ranking) -> bool:
+    def rank(self, ranking: corrections.Ranking) -> bool:
         """Appends a ranking of the development's claims; the same again changes nothing.
 
         A ranking of one claim must name a pair the development claims in some
@@ -182,7 +182,7 @@ class DevelopmentStream(Aggregate):
         return True
 
     @event(Ranked)
-    def _ranked(self, ranking: values.Ranking) -> None:
+    def _ranked(self, ranking: corrections.Ranking) -> None:
         self.rankings.append(ranking)
 
 

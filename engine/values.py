@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any
 
 import attrs
 
@@ -19,6 +18,11 @@ from timeline.engine._checks import optional_when as _optional_when
 from timeline.engine._checks import strings as _strings
 from timeline.engine._checks import text as _text
 from timeline.engine._checks import when as _when
+from timeline.engine._named import Kind, Rank, Reliability, Stance
+from timeline.engine._named import kind as _kind
+from timeline.engine._named import rank as _rank
+from timeline.engine._named import reliability as _reliability
+from timeline.engine._named import stance as _stance
 from timeline.engine._reports import check_reports as _check_reports
 from timeline.engine._reports import sources as _sources
 from timeline.engine.errors import RecordError
@@ -26,161 +30,31 @@ from timeline.engine.when import When
 
 __all__ = [
     "Actor",
-    "Correction",
     "Development",
     "Kind",
     "Person",
     "Rank",
-    "Ranking",
     "Reliability",
-    "Retraction",
-    "Revision",
     "Source",
     "Stance",
     "StanceClaim",
     "Topic",
 ]
 
+# The names below without an underscore and outside `__all__` (OMIT_DEFAULT, DEVELOPMENT_ID,
+# optional_claims, unique_claims, optional_weight) are shared with `engine.corrections`.
+
 # Field metadata: the field is stored only when it differs from its default.
 OMIT_DEFAULT = "timeline.omit_default"
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 # A development id is a slug, or a dataset's prefix and its own event id, kept as the
 # dataset wrote it (acled-ARG12345, gdelt-1234567890): so upper case after the prefix.
-_DEVELOPMENT_ID = re.compile(
+DEVELOPMENT_ID = re.compile(
     r"[a-z0-9]+(?:[-_.][a-z0-9]+)*(?:-[A-Za-z0-9]+(?:[-_.:][A-Za-z0-9]+)*)?"
 )
 # CAMEO-style: a country or organisation code (three letters, optionally more, as in
 # CAMEO's IGO codes: IGONAT for NATO, IGOEU), then roles after dots (USA.CONGRESS).
 _ACTOR_ID = re.compile(r"[A-Z]{3}[A-Z0-9]{0,9}(?:\.[A-Z0-9]+(?:_[A-Z0-9]+)*)*")
-
-
-# Each enum's members by the plain texts and numbers already parsed into them.
-_PARSED: dict[type[enum.Enum], dict[object, Any]] = {}
-_KEPT = 256
-
-
-class _Named(enum.Enum):
-    """An enum read from its name or value, case-insensitively, with a clear error."""
-
-    @classmethod
-    def parse(cls, value: object) -> Self:
-        if isinstance(value, cls):
-            return value
-        # Texts and numbers read before are looked up: an import parses millions.
-        known = _PARSED.setdefault(cls, {})
-        plain = type(value) is str or type(value) is int
-        if plain and value in known:
-            found: Self = known[value]
-            return found
-        for member in cls:
-            if value == member.value or (
-                isinstance(value, str) and value.strip().lower() == member.name.lower()
-            ):
-                if plain and len(known) < _KEPT:  # spellings vary without end
-                    known[value] = member
-                return member
-        choices = ", ".join(member.name.lower() for member in cls)
-        raise RecordError(f"expected a {cls.__name__.lower()} ({choices}), found {value!r}")
-
-
-class Stance(_Named):
-    """Where an actor stands on a topic, on an ordered scale from -2 to +2."""
-
-    REJECTS = -2
-    OPPOSES = -1
-    UNDECIDED = 0
-    SUPPORTS = 1
-    COMMITTED = 2
-
-    def __str__(self) -> str:
-        return self.name.lower()
-
-
-class Reliability(_Named):
-    """How a source stands behind a report."""
-
-    OFFICIAL = "official"
-    NAMED = "named"
-    ANONYMOUS = "anonymous"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Kind(_Named):
-    """What kind of development it is; `engine._coding` maps kinds to CAMEO and PLOVER."""
-
-    STATEMENT = "statement"
-    AGREEMENT = "agreement"
-    APPROVAL = "approval"
-    PROPOSAL = "proposal"
-    COOPERATION = "cooperation"
-    DELIVERY = "delivery"
-    DEMAND = "demand"
-    REJECTION = "rejection"
-    THREAT = "threat"
-    SANCTION = "sanction"
-    # The kinds of the rest of the field's event types (PLOVER's and CAMEO's roots),
-    # for developments imported from event data: see `engine._coding`.
-    APPEAL = "appeal"
-    CONSULTATION = "consultation"
-    SUPPORT = "support"
-    AID = "aid"
-    CONCESSION = "concession"
-    RETREAT = "retreat"
-    ACCUSATION = "accusation"
-    PROTEST = "protest"
-    MOBILIZATION = "mobilization"
-    COERCION = "coercion"
-    ASSAULT = "assault"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Rank(_Named):
-    """How a claim counts, as Wikidata ranks statements: preferred claims outrank the rest."""
-
-    PREFERRED = "preferred"
-    NORMAL = "normal"
-    DEPRECATED = "deprecated"
-
-    @property
-    def tier(self) -> int:
-        """The rank as a number: preferred 1, normal 0, deprecated -1."""
-        return _TIERS[self]
-
-    @classmethod
-    def of_tier(cls, tier: int) -> Rank:
-        """The rank with this number."""
-        return _RANKS[tier]
-
-    def __str__(self) -> str:
-        return self.value
-
-
-_TIERS = {Rank.PREFERRED: 1, Rank.NORMAL: 0, Rank.DEPRECATED: -1}
-_RANKS = {tier: rank for rank, tier in _TIERS.items()}
-
-
-def _stance(value: Stance | str | int) -> Stance:
-    return Stance.parse(value)
-
-
-def _reliability(value: Reliability | str) -> Reliability:
-    return Reliability.parse(value)
-
-
-def _kind(value: Kind | str) -> Kind:
-    return Kind.parse(value)
-
-
-def _rank(value: Rank | str) -> Rank:
-    return Rank.parse(value)
-
-
-def _optional_kind(value: Kind | str | None) -> Kind | None:
-    return None if value is None else Kind.parse(value)
 
 
 @attrs.frozen
@@ -292,11 +166,11 @@ def _claims(value: Iterable[StanceClaim]) -> tuple[StanceClaim, ...]:
     return tuple(value)
 
 
-def _optional_claims(value: Iterable[StanceClaim] | None) -> tuple[StanceClaim, ...] | None:
+def optional_claims(value: Iterable[StanceClaim] | None) -> tuple[StanceClaim, ...] | None:
     return None if value is None else tuple(value)
 
 
-def _unique_claims(
+def unique_claims(
     instance: object, attribute: attrs.Attribute[Any], claims: tuple[StanceClaim, ...]
 ) -> None:
     seen: set[tuple[str, str]] = set()
@@ -315,7 +189,7 @@ def _unique_claims(
         seen.add(key)
 
 
-def _optional_weight(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+def optional_weight(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is None:
         return
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and -10 <= value <= 10
@@ -332,7 +206,7 @@ class Development:
 
     id: str = attrs.field(
         validator=_check(
-            _DEVELOPMENT_ID, "a slug or dataset-EVENTID", "s400-agreement", "acled-ARG12345"
+            DEVELOPMENT_ID, "a slug or dataset-EVENTID", "s400-agreement", "acled-ARG12345"
         )
     )
     occurred: When = attrs.field(converter=_when)
@@ -343,7 +217,7 @@ class Development:
     source: Source = attrs.field(validator=_source)
     targets: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     claims: tuple[StanceClaim, ...] = attrs.field(
-        default=(), converter=_claims, validator=_unique_claims
+        default=(), converter=_claims, validator=unique_claims
     )
     occurred_as_written: str | None = attrs.field(default=None, validator=_optional_text)
     # What event data said beyond the kind, each stored only when given: the data's own
@@ -359,7 +233,7 @@ class Development:
         default=(), converter=_strings, metadata={OMIT_DEFAULT: True}
     )
     weight: float | None = attrs.field(
-        default=None, validator=_optional_weight, metadata={OMIT_DEFAULT: True}
+        default=None, validator=optional_weight, metadata={OMIT_DEFAULT: True}
     )
 
     # Reports beyond `source` (which, with `reported`, is the earliest): stored only
@@ -399,183 +273,3 @@ class Development:
             *(("actor", name) for name in actors),
             *(("topic", claim.topic) for claim in self.claims),
         )
-
-
-# The development's optional single values a revision can reset to none (`cleared`).
-CLEARABLE = ("occurred_as_written", "coded", "weight")
-# Every field a revision can replace, in the order `Revision.changes` lists them.
-REVISED = (
-    "occurred",
-    "kind",
-    "summary",
-    "source",
-    "claims",
-    "actors",
-    "targets",
-    "occurred_as_written",
-    "coded",
-    "mode",
-    "context",
-    "weight",
-)
-
-
-def _optional_strings(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
-    return None if value is None else _strings(value)
-
-
-def _optional_actors(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _nonempty(instance, attribute, value)
-
-
-def _clearable(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    unknown = [name for name in value if name not in CLEARABLE]
-    if unknown:
-        raise RecordError(
-            f"Revision.cleared: expected names among {', '.join(CLEARABLE)}, found {unknown!r}"
-        )
-
-
-@attrs.frozen
-class Revision:
-    """A correction to a development, known from its own reported date.
-
-    Only the fields given (not None) replace the development's; `claims`
-    replaces the whole set of stance claims, `actors`, `targets`, `mode` and
-    `context` their whole lists (`()` for none), and `cleared` names the
-    optional values (`CLEARABLE`) it resets to none.  The fields after `claims`
-    came with event data's releases: each is stored only when set, so stores
-    written before read their revisions unchanged.
-    """
-
-    reported: When = attrs.field(converter=_when)
-    reason: str = attrs.field(validator=_text)
-    occurred: When | None = attrs.field(default=None, converter=_optional_when)
-    kind: Kind | None = attrs.field(default=None, converter=_optional_kind)
-    summary: str | None = attrs.field(default=None, validator=_optional_text)
-    source: Source | None = attrs.field(default=None)
-    claims: tuple[StanceClaim, ...] | None = attrs.field(
-        default=None,
-        converter=_optional_claims,
-        validator=attrs.validators.optional(_unique_claims),
-    )
-    actors: tuple[str, ...] | None = attrs.field(
-        default=None,
-        converter=_optional_strings,
-        validator=_optional_actors,
-        metadata={OMIT_DEFAULT: True},
-    )
-    targets: tuple[str, ...] | None = attrs.field(
-        default=None, converter=_optional_strings, metadata={OMIT_DEFAULT: True}
-    )
-    occurred_as_written: str | None = attrs.field(
-        default=None, validator=_optional_text, metadata={OMIT_DEFAULT: True}
-    )
-    coded: str | None = attrs.field(
-        default=None, validator=_optional_text, metadata={OMIT_DEFAULT: True}
-    )
-    mode: tuple[str, ...] | None = attrs.field(
-        default=None, converter=_optional_strings, metadata={OMIT_DEFAULT: True}
-    )
-    context: tuple[str, ...] | None = attrs.field(
-        default=None, converter=_optional_strings, metadata={OMIT_DEFAULT: True}
-    )
-    weight: float | None = attrs.field(
-        default=None, validator=_optional_weight, metadata={OMIT_DEFAULT: True}
-    )
-    cleared: tuple[str, ...] = attrs.field(
-        default=(), converter=_strings, validator=_clearable, metadata={OMIT_DEFAULT: True}
-    )
-
-    @property
-    def changes(self) -> dict[str, Any]:
-        """The fields this revision replaces, by name (None for a value it clears)."""
-        found = {name: getattr(self, name) for name in REVISED if getattr(self, name) is not None}
-        found.update(dict.fromkeys(self.cleared))
-        return found
-
-    @property
-    def order_key(self) -> tuple[Any, ...]:
-        """Order among revisions: by reported span, then by content, never by recording."""
-        return (self.reported.latest, self.reported.earliest, repr(self))
-
-    def __attrs_post_init__(self) -> None:
-        if not self.changes:
-            raise RecordError(
-                "Revision: expected at least one of occurred, kind, summary, source or "
-                f"claims (or {', '.join(REVISED[5:])}) to change, or a value cleared"
-            )
-        if self.source is not None and not isinstance(self.source, Source):
-            raise RecordError(f"Revision.source: expected a Source, found {self.source!r}")
-        both = [name for name in self.cleared if getattr(self, name) is not None]
-        if both:
-            raise RecordError(
-                f"Revision: {', '.join(both)} both given and cleared; expected one or the other"
-            )
-
-    def apply(self, development: Development) -> Development:
-        """Returns `development` with this revision's changes in place."""
-        return attrs.evolve(development, **self.changes)
-
-
-@attrs.frozen
-class Retraction:
-    """The withdrawal of a development, known from its own reported date."""
-
-    reported: When = attrs.field(converter=_when)
-    reason: str = attrs.field(validator=_text)
-
-
-def _optional_slug(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None:
-        _check(_DEVELOPMENT_ID, "a development id", "s400-agreement")(instance, attribute, value)
-
-
-@attrs.frozen
-class Ranking:
-    """A later judgement of a development's claims, known from its own reported date.
-
-    A preferred claim outranks the normal ones on its (actor, topic); a deprecated
-    claim never counts; normal undoes an earlier ranking.  With `actor` and
-    `topic`, only that claim is ranked, else every claim of the development; `by`
-    names the development whose report grounds the judgement, when there is one.
-    """
-
-    rank: Rank = attrs.field(converter=_rank)
-    reported: When = attrs.field(converter=_when)
-    reason: str = attrs.field(validator=_text)
-    by: str | None = attrs.field(default=None, validator=_optional_slug)
-    actor: str | None = attrs.field(default=None, validator=_optional_text)
-    topic: str | None = attrs.field(default=None, validator=_optional_text)
-
-    def __attrs_post_init__(self) -> None:
-        if (self.actor is None) != (self.topic is None):
-            raise RecordError(
-                "Ranking: expected both actor and topic (to rank one claim) or neither "
-                f"(to rank every claim), found actor={self.actor!r}, topic={self.topic!r}"
-            )
-
-    @property
-    def order_key(self) -> tuple[Any, ...]:
-        """Order among rankings: by reported span, then by content, never by recording."""
-        return (self.reported.latest, self.reported.earliest, repr(self))
-
-    def applies_to(self, actor: str, topic: str) -> bool:
-        """Whether this ranking judges the development's claim on (actor, topic)."""
-        return self.actor is None or (self.actor == actor and self.topic == topic)
-
-
-# What can be recorded about a development after it: each is known from its own date.
-Correction = Revision | Retraction | Ranking
-
-
-def check_unranked(claims: Iterable[StanceClaim], where: str) -> None:
-    """Raises `RecordError` if a claim to be recorded carries a rank: rankings set ranks."""
-    for claim in claims:
-        if claim.rank is not Rank.NORMAL:
-            raise RecordError(
-                f"{where}: the claim of {claim.actor!r} on {claim.topic!r} is {claim.rank}; "
-                "a claim is recorded normal and ranked later by a ranking "
-                "(timeline rank, or Timeline.rank())"
-            )

@@ -23,7 +23,7 @@ from timeline.engine.when import When
 from timeline.projections._listing import StoryKey
 from timeline.projections._queries import STREAMS_AT_ONCE, ViewQueries, streams_of
 from timeline.projections._rows import known_ordinal
-from timeline.projections._sql import scoped
+from timeline.projections._sql_reads import scoped
 
 if TYPE_CHECKING:
     from timeline.engine._application import StoreApplication

@@ -25,7 +25,8 @@ from timeline.engine._rule import (
     occurred_by,
     story_key_of,
 )
-from timeline.engine.values import Development, Rank, Ranking, Stance
+from timeline.engine.corrections import Ranking
+from timeline.engine.values import Development, Rank, Stance
 from timeline.projections._rows import day_of, known_ordinal, versions
 from timeline.projections.errors import QueryError
 

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+import pendulum
+
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
+from timeline.engine._replay import InPairOrder
 from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
+from timeline.engine._slots import slot_setters
 from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Development, Rank, Stance
-from timeline.engine.when import When
+from timeline.engine.when import Precision, When
 from timeline.projections._rows import occurred_text
-from timeline.projections._winning import CLAIM_BREAK, FIELD_BREAK
+from timeline.projections._winning import CLAIM_BREAK, FIELD_BREAK, mark
 
 if TYPE_CHECKING:
     from timeline.projections._materialised import Materialised
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LazyPositions",
     "claimed",
+    "claimed_by_actor",
     "held_by",
     "positions_of_latest",
     "resolver",
@@ -68,9 +73,35 @@ _DEV_ID = itemgetter(0)
 _STANCES = {stance.value: stance for stance in Stance}
 
 
+_WHEN_SLOTS = slot_setters(When)
+# A plainest text's precision by its length (`projections._rows._plain_text`): a day, a
+# month or a year; any other (A/B) is an interval.
+_PLAIN_PRECISION = {10: Precision.DAY, 7: Precision.MONTH, 4: Precision.YEAR}
+
+
+def _plain_span(span: tuple[int, int]) -> When:
+    """The `When` of a span's plainest text, made from the span's days without parsing the
+    text (a topic's claims hold thousands of distinct spans)."""
+    text = occurred_text("", *span)
+    if not text:  # an open end has no plainest text: When says why
+        return When(text)
+    made = object.__new__(When)
+    fields = (
+        text,
+        pendulum.Date.fromordinal(span[0]),
+        pendulum.Date.fromordinal(span[1]),
+        _PLAIN_PRECISION.get(len(text), Precision.INTERVAL),
+        False,
+        False,
+    )
+    for setter, value in zip(_WHEN_SLOTS, fields, strict=True):
+        setter(made, value)
+    return made
+
+
 # Each span's `When` from its plainest text, for claims stored with an empty text
 # (`projections._rows.stored_claim`).
-_plain_when = _Made[tuple[int, int]](lambda span: When(occurred_text("", *span))).__getitem__
+_plain_when = _Made[tuple[int, int]](_plain_span).__getitem__
 
 
 def _occurred(row: Sequence[Any], at: int) -> When:
@@ -86,6 +117,33 @@ def claimed(row: tuple[Any, ...]) -> Claimed:
     dev_id, stance, _, tier = row[:4]
     rank = Rank.NORMAL if tier == 0 else Rank.of_tier(tier)
     return Claimed(dev_id, _occurred(row, 2), _STANCES.get(stance) or Stance(stance), rank)
+
+
+_new = object.__new__
+_DEV, _OCCURRED, _STANCE, _RANK = slot_setters(Claimed)
+_TIERS = {rank.tier: rank for rank in Rank}
+
+
+def claimed_by_actor(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[Claimed]]:
+    """The claims rows (actor, then a run statement's claim, as `claimed` reads it) stand
+    for, by actor in the rows' order: a topic's claims, a hundred thousand at scale, so
+    each is made without attrs' __init__ (`engine._slots`)."""
+    found: dict[str, list[Claimed]] = {}
+    stances, when, plain = _STANCES, _when, _plain_when
+    actor: str | None = None
+    claims: list[Claimed] = []
+    for row in rows:
+        if row[0] != actor:
+            actor = row[0]
+            claims = found.setdefault(actor, [])
+        _, dev_id, stance, text, tier, earliest, latest = row
+        made = _new(Claimed)
+        _DEV(made, dev_id)
+        _OCCURRED(made, when(text) if text else plain((earliest, latest)))
+        _STANCE(made, stances.get(stance) or Stance(stance))
+        _RANK(made, _TIERS[tier])
+        claims.append(made)
+    return found
 
 
 def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Position | None:
@@ -106,11 +164,9 @@ def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Posi
     return rule.held(key, stance, _occurred(rows[-1], 2), evidence, occurred, day)
 
 
-# Stances by a claim's mark as `projections._winning.latest_claims` joins it: its stance,
-# and `stance.rank` in a pair that ever had a preferred claim.
-_MARKS = {str(stance.value): stance for stance in Stance} | {
-    f"{stance.value}.{rank.tier}": stance for stance in Stance for rank in Rank
-}
+# Stances by a claim's mark as `projections._winning.latest_claims` writes it: one digit
+# for its stance and rank (a rank that counts).
+_MARKS = {mark(s.value, r.tier): s for s in Stance for r in Rank if rule.counts(r)}
 
 
 def _span_of(joined: str) -> When:
@@ -136,34 +192,47 @@ def positions_of_latest(
     """
     found: dict[PairKey, Position | None] = {}
     unfinished: list[PairKey] = []
-    held, marks, split = rule.held, _MARKS, FIELD_BREAK
+    held, marks, span, split, after = rule.held, _MARKS, _span, FIELD_BREAK, CLAIM_BREAK
     for actor, topic, text in rows:
         if text is None:
             continue  # no claim on the pair counts
-        key = (actor, topic)
-        end = text.find(CLAIM_BREAK)
-        first = text if end < 0 else text[:end]
-        mark, dev_id, joined = first.split(split, 2)
-        # The run's claims are those that begin with the winner's mark.
-        begins = first[: len(mark) + 1]
-        if latest > 1 and (end < 0 or not text.startswith(begins, end + 1)):
-            occurred = _span(joined)  # the commonest: a run of one claim, and another after
-            found[key] = held(key, marks[mark], occurred, (dev_id,), occurred, day)
+        # Each claim begins with its one-digit mark: a run's claims begin with the same.
+        end = text.find(after)
+        if end < 0:  # one claim read: the whole run, unless it was the only one asked for
+            if latest == 1:
+                found[actor, topic] = None
+                unfinished.append((actor, topic))
+                continue
+            dev_id, joined = text[1:].split(split, 1)
+        elif text[end + 1] != text[0]:  # the commonest: a run of one claim, and another after
+            dev_id, joined = text[1:end].split(split, 1)
+        else:
+            found[actor, topic] = _run_of(text, day, latest, (actor, topic), unfinished)
             continue
-        claims = text.split(CLAIM_BREAK)
-        count = 1
-        while count < len(claims) and claims[count].startswith(begins):
-            count += 1
-        if count == latest:
-            found[key] = None
-            unfinished.append(key)
-            continue
-        # The run in story order: its claims were read latest first (and it has two or more:
-        # with `latest` 1, none is left here).
-        run = [claim.split(split, 2) for claim in reversed(claims[:count])]
-        evidence = tuple([fields[1] for fields in run])
-        found[key] = held(key, marks[mark], _span(run[0][2]), evidence, _span(joined), day)
+        occurred = span(joined)
+        found[actor, topic] = held(
+            (actor, topic), marks[text[0]], occurred, (dev_id,), occurred, day
+        )
     return found, unfinished
+
+
+def _run_of(
+    text: str, day: dt.date, latest: int, key: PairKey, unfinished: list[PairKey]
+) -> Position | None:
+    """The position of a pair whose first two claims read (`text`) are of its run, or
+    None with the pair added to `unfinished` when every claim read is of it."""
+    claims = text.split(CLAIM_BREAK)
+    first = text[0]
+    count = 2
+    while count < len(claims) and claims[count][0] == first:
+        count += 1
+    if count == latest:
+        unfinished.append(key)
+        return None
+    # The run in story order: its claims were read latest first.
+    run = [claim[1:].split(FIELD_BREAK, 1) for claim in reversed(claims[:count])]
+    evidence = tuple([fields[0] for fields in run])
+    return rule.held(key, _MARKS[first], _span(run[0][1]), evidence, _span(run[-1][1]), day)
 
 
 def resolver(
@@ -200,8 +269,8 @@ class _Names(dict[str, str]):
         return ident
 
 
-class LazyPositions(Mapping[PairKey, Position]):
-    """Positions looked up one at a time, or all at once when iterated.
+class LazyPositions(InPairOrder):
+    """Positions looked up one at a time, or all at once (in pair order) when iterated.
 
     Given no pin, the positions are pinned at their first read: at the store
     position the view has caught up to by then (the first lookup finds it in its

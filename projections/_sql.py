@@ -1,5 +1,7 @@
 """Every statement of the materialised view, built once for each SQL dialect.
 
+The reads are `projections._sql_reads.ReadStatements`, which `Dialect` extends.
+
 The view's tables (`projections._schema`, where each is defined once) live beside
 the events (the same SQLite file, or the same PostgreSQL schema), each named
 exactly (`positions_claims`, ...), and only those names are ever created,
@@ -27,20 +29,17 @@ from uuid import UUID
 
 import attrs
 
-from timeline.engine import _rule as rule
-from timeline.engine._rule import Scope
 from timeline.engine.errors import StoreError
 from timeline.projections._rows import RECORDED_FOREVER
 from timeline.projections._schema import (
-    CLAIMS,
     EVENTS,
-    RELIABILITY_CODES,
     TABLES,
     VIEW_TABLES,
     Table,
 )
+from timeline.projections._sql_reads import ReadStatements
 
-__all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect", "scoped"]
+__all__ = ["FORMER_TABLES", "SCHEMA", "TABLES", "Dialect"]
 
 # The version of the tables, kept in the tracking table under `SCHEMA_ROW`.
 # 6: no copy of the events (`streams` gone); a version as recorded names its event.
@@ -154,85 +153,10 @@ def _insert(table: Table, *, ignore: bool = False) -> str:
     return f"INSERT INTO {{{table.name}}} ({', '.join(table.names)}) VALUES ({marks}){conflict}"
 
 
-_ORDER = ", ".join(rule.STORY_ORDER)
-_LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
-# Search order (`rule.search_order`): higher rank first, then latest first; a
-# deprecated claim never counts.
-_SEARCH = f"{rule.RANK} DESC, {_LATEST_FIRST}"
-_COUNTS = rule.COUNTS
-_KNOWN = f"{rule.KNOWN_SPAN[0]} <= :known AND {rule.KNOWN_SPAN[1]} > :known"
-_PINNED = "recorded_from <= :pin AND recorded_until > :pin"
-_CURRENT = f"{_KNOWN} AND {_PINNED}"
-
-
-def scoped(scope: Scope, *, claims: bool = False) -> tuple[str, dict[str, Any]]:
-    """The condition (to append to a WHERE) and parameters that keep a read in `scope`.
-
-    A read of `developments` tests its own columns; one of `claims` (aliased `c`, with
-    `:known` and `:pin`) tests those of the claim's version known then, which
-    `developments` holds: a claim row does not repeat its version's source,
-    reliability and reports.
-    """
-    parts: list[str] = []
-    params: dict[str, Any] = {}
-    for column, values, keep in (
-        ("source_key", sorted(scope.without_sources), False),
-        (
-            "reliability",
-            sorted(RELIABILITY_CODES[r.value] for r in scope.only_reliability or ()),
-            True,
-        ),
-        ("dev_id", sorted(scope.without), False),
-    ):
-        if not values and not (keep and scope.only_reliability is not None):
-            continue
-        names = [f"{column}_{n}" for n in range(len(values))]
-        params.update(zip(names, values, strict=True))
-        marks = ", ".join(f":{name}" for name in names) or "NULL"
-        parts.append(f"{column} {'IN' if keep else 'NOT IN'} ({marks})")
-    if scope.min_reports > 1:
-        parts.append("origins >= :min_reports")
-        params["min_reports"] = scope.min_reports
-    if claims:
-        parts = [*(p for p in parts if p.startswith("dev_id")), *_of_version(parts)]
-    return "".join(f" AND {part}" for part in parts), params
-
-
-def _of_version(parts: list[str]) -> list[str]:
-    """A claim's scope conditions on its version's columns, tested on that version's row
-    (one search of `developments` by id); none if there are none."""
-    tested = [f"v.{part}" for part in parts if not part.startswith("dev_id")]
-    if not tested:
-        return []
-    known_from, known_until = rule.KNOWN_SPAN
-    return [
-        "EXISTS (SELECT 1 FROM {developments} v WHERE v.dev_id = c.dev_id "
-        f"AND v.{known_from} <= :known AND v.{known_until} > :known "
-        f"AND v.recorded_from <= :pin AND v.recorded_until > :pin AND {' AND '.join(tested)})"
-    ]
-
-
-def _named_by(marks: str, *, spanned: bool = False) -> str:
-    """The ids of the developments naming one of the actors `marks` (overlapping
-    [:first, :last] if `spanned`): claimants by their claim rows, searched by each of
-    their pairs, and other actors by `mentions`."""
-    mentioned = " AND occurred_latest >= :first AND occurred_earliest <= :last"
-    claimed = " AND c.occurred_earliest <= :last AND c.occurred_latest >= :first"
-    return (
-        f"SELECT dev_id FROM {{mentions}} WHERE actor IN ({marks}){mentioned if spanned else ''} "
-        "UNION ALL SELECT c.dev_id FROM {pairs} p JOIN {claims} c ON c.actor = p.actor "
-        f"AND c.topic = p.topic WHERE p.actor IN ({marks}){claimed if spanned else ''}"
-    )
-
-
-def _by(possible: bool) -> str:
-    """A claim or version counts by the day when its span ends (or, possibly, starts) by it."""
-    return f"{rule.POSSIBLE_BY if possible else rule.CERTAIN_BY} <= :day"
-
-
 @attrs.frozen
-class Dialect:
-    """The view's statements for one database: `sqlite` or `postgresql` (with a schema).
+class Dialect(ReadStatements):
+    """The view's statements for one database: `sqlite` or `postgresql` (with a schema);
+    its reads are `ReadStatements`'.
 
     `events` is the name of the store's own events table beside the view.
     """
@@ -418,220 +342,3 @@ class Dialect:
     def everything(self, table: str) -> str:
         """Every row of one table, its columns in row order."""
         return self.render(f"SELECT {', '.join(VIEW_TABLES[table].names)} FROM {{{table}}}")
-
-    # -- reading --------------------------------------------------------------------
-    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
-    def run(self, possible: bool, scope: str = "", *, ranked: bool = False) -> str:
-        """The claims on `:actor`/`:topic` that count at (:day, :known, :pin), latest first.
-
-        `ranked` searches preferred claims first, as a pair with one needs; without
-        it the search is one backwards scan of the primary key.
-        """
-        return self.render(
-            f"SELECT {_CLAIMED} FROM {{claims}} c WHERE actor = :actor "
-            f"AND topic = :topic AND occurred_earliest <= :day AND {_by(possible)} AND "
-            f"{self.filtered(f'{_CURRENT} AND {_COUNTS}{scope}')} "
-            f"ORDER BY {_SEARCH if ranked else _LATEST_FIRST}"
-        )
-
-    def filtered(self, conditions: str) -> str:
-        """`conditions`, which the key index cannot search by, as a search of the pair's
-        claims in key order tests each row it reads (PostgreSQL: as one CASE).
-
-        PostgreSQL's planner cannot see into a CASE, so it takes it for true on half the
-        rows; as four range tests of values a prepared (generic) plan does not know, it
-        took them for true on one row in 81, expected about one of the pair's claims to
-        pass, and, once the tables had statistics, read all of them and sorted them rather
-        than the latest few in key order (`docs/scale.md`, "Plans with statistics").
-        """
-        if self.name == "postgresql":
-            return f"CASE WHEN {conditions} THEN true END"  # NULL, not true, when they fail
-        return conditions
-
-    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
-    def claims(self, scope: str = "") -> str:
-        """Every claim on one pair known at :known as of :pin, in story order, ranked."""
-        return self.render(
-            f"SELECT {_CLAIMED} FROM {{claims}} c WHERE actor = :actor "
-            f"AND topic = :topic AND {_CURRENT}{scope} ORDER BY {_ORDER}"
-        )
-
-    @property
-    def topic_claims(self) -> str:
-        """Every claim on each pair of :topic known at :known as of :pin, by actor, each
-        pair's in story order: the pairs of the topic, then each one's claims by its key."""
-        return self.render(
-            f"SELECT p.actor, {_CLAIMED} FROM {{pairs}} p JOIN {{claims}} c "
-            f"ON c.actor = p.actor AND c.topic = p.topic WHERE p.topic = :topic "
-            f"AND {_CURRENT} ORDER BY p.actor, {_ORDER}"
-        )
-
-    @property
-    def pairs(self) -> str:
-        return self.render("SELECT actor, topic FROM {pairs} ORDER BY actor, topic")
-
-    @property
-    def preferred(self) -> str:
-        """Every pair with a preferred claim in some version."""
-        return self.render("SELECT actor, topic FROM {preferred}")
-
-    @property
-    def claimed_by(self) -> str:
-        """The developments that claim the pair in any version, as of :pin."""
-        return self.render(
-            "SELECT DISTINCT dev_id FROM {claims} WHERE actor = :actor AND topic = :topic "
-            f"AND {_PINNED} ORDER BY dev_id"
-        )
-
-    @property
-    def claimed_by_day(self) -> str:
-        """The developments that claim the pair in a version begun by :day, as of :pin:
-        a range scan of the claims' primary key."""
-        return self.render(
-            "SELECT DISTINCT dev_id FROM {claims} WHERE actor = :actor AND topic = :topic "
-            f"AND occurred_earliest <= :day AND {_PINNED} ORDER BY dev_id"
-        )
-
-    @property
-    def claim_spans_by_day(self) -> str:
-        """`claimed_by_day`'s claim rows themselves: each development's versions that claim
-        the pair, with their story key, knowledge span, stance, occurred text and rank, and
-        how many versions the development has in all (a search of its primary key)."""
-        versions = (
-            "SELECT COUNT(*) FROM {developments} v WHERE v.dev_id = c.dev_id "
-            "AND v.recorded_from <= :pin AND v.recorded_until > :pin"
-        )
-        return self.render(
-            "SELECT c.dev_id, c.occurred_earliest, c.occurred_latest, c.known_from, "
-            f"c.known_until, c.stance, c.occurred, c.{rule.RANK}, ({versions}) "
-            "FROM {claims} c WHERE c.actor = :actor AND c.topic = :topic "
-            "AND c.occurred_earliest <= :day AND c.recorded_from <= :pin "
-            "AND c.recorded_until > :pin"
-        )
-
-    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
-    def developments(self, counted: bool, possible: bool, scope: str = "") -> str:
-        """The versions known at :known as of :pin in story order (counted: by :day too).
-
-        Each row is the version's own state, or (as recorded) the topic and state
-        of the event that recorded it.
-        """
-        by = f" AND {_by(possible)}" if counted else ""
-        return self.render(
-            f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
-            "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
-            f"WHERE {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
-        )
-
-    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
-    def mentioning(self, count: int, counted: bool, possible: bool, scope: str = "") -> str:
-        """`developments`, of those naming one of `count` actors (:actor_0, ...) as of :pin
-        whose occurred span overlaps [:first, :last]: an index search by actor."""
-        by = f" AND {_by(possible)}" if counted else ""
-        marks = ", ".join(f":actor_{n}" for n in range(count))
-        return self.render(
-            f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
-            "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
-            f"WHERE {self._among(_named_by(marks, spanned=True))} "
-            "AND d.occurred_latest >= :first AND "
-            f"d.occurred_earliest <= :last AND {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
-        )
-
-    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
-    def mentioning_both(self, count: int, others: int, scope: str = "") -> str:
-        """`developments` of those naming one of `count` actors (:actor_0, ...) and one of
-        `others` (:other_0, ...) as of :pin: two index searches by actor, intersected."""
-        marks = ", ".join(f":actor_{n}" for n in range(count))
-        other = ", ".join(f":other_{n}" for n in range(others))
-        both = (
-            f"SELECT dev_id FROM ({_named_by(marks)}) a "
-            f"INTERSECT SELECT dev_id FROM ({_named_by(other)}) b"
-        )
-        return self.render(
-            f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
-            "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
-            f"WHERE {self._among(both)} AND {_CURRENT}{scope} ORDER BY {_ORDER}"
-        )
-
-    def _among(self, ids: str) -> str:
-        """The condition that a development `d` is among the ids a subquery gives.
-
-        PostgreSQL: an array made once, each id then one search of `developments` by id.
-        Given a union of two searches it cannot estimate (the view's tables have no
-        statistics until analysed), its planner chose to read every development instead.
-        """
-        if self.name == "postgresql":
-            return f"d.dev_id = ANY(ARRAY({ids}))"
-        return f"d.dev_id IN ({ids})"
-
-    def occurred(self, column: str) -> str:
-        """The distinct `occurred_earliest` or `occurred_latest` of the versions known at
-        :known as of :pin, and how many versions have each."""
-        assert column in ("occurred_earliest", "occurred_latest")
-        return self.render(
-            f"SELECT {column}, COUNT(*) FROM {{developments}} WHERE {_CURRENT} GROUP BY {column}"
-        )
-
-    @property
-    def knowledge_starts(self) -> str:
-        """The distinct days on which a version of a development begins, as of :pin."""
-        return self.render(f"SELECT DISTINCT known_from FROM {{developments}} WHERE {_PINNED}")
-
-    @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
-    def paged(self, statement: str) -> str:
-        """A `developments` or `mentioning` statement, of only the versions after the story
-        key (:after_earliest, :after_latest, :after_id), the first :limit of them."""
-        head, order = statement.rsplit(" ORDER BY ", 1)
-        after = self.render(
-            " AND (d.occurred_earliest > :after_earliest OR (d.occurred_earliest = "
-            ":after_earliest AND (d.occurred_latest > :after_latest OR (d.occurred_latest = "
-            ":after_latest AND d.dev_id > :after_id))))"
-        )
-        return f"{head}{after} ORDER BY {order} LIMIT {self.render(':limit')}"
-
-    @property
-    def registry(self) -> str:
-        return self.render(
-            "SELECT kind, state FROM {registry} WHERE notification_id > :after "
-            "AND notification_id <= :pin ORDER BY notification_id"
-        )
-
-    # -- the store's own events, by development stream ---------------------------------
-
-    @functools.lru_cache(maxsize=64)  # noqa: B019  dialects are few and live for good
-    def streams_of(self, count: int, *, pinned: bool = False) -> str:
-        """The events of `count` streams (:stream_0, ...; up to :pin if `pinned`), in order."""
-        marks = ", ".join(f":stream_{n}" for n in range(count))
-        pin = " AND {event_id} <= :pin" if pinned else ""
-        return self.render(
-            f"SELECT {_STORED} FROM {{events}} WHERE originator_id IN ({marks}){pin} "
-            "ORDER BY {event_id}"
-        )
-
-    @functools.lru_cache(maxsize=4)  # noqa: B019  dialects are few and live for good
-    def development_streams(self, *, corrected: bool = False, retracted: bool = False) -> str:
-        """The events of every development stream up to :pin (`corrected`: of those corrected;
-        `retracted`: of those with a retraction)."""
-        kept = "topic IN ({topics}) AND {event_id} <= :pin"
-        only = ""
-        if retracted:
-            only = (
-                " AND originator_id IN (SELECT originator_id FROM {events} WHERE "
-                "topic IN ({retractions}) AND {event_id} <= :pin)"
-            )
-        elif corrected:
-            only = (
-                f" AND originator_id IN (SELECT originator_id FROM {{events}} WHERE {kept} "
-                "AND originator_version > 1)"
-            )
-        return self.render(
-            f"SELECT {_STORED} FROM {{events}} WHERE {kept}{only} ORDER BY {{event_id}}"
-        )
-
-
-# The columns a claim is read by (stance second and rank fourth, as `lookups.claimed` reads;
-# its span last, which its stored occurred text may stand for).
-_CLAIMED_NAMES = ("dev_id", "stance", "occurred", rule.RANK, "occurred_earliest", "occurred_latest")
-_CLAIMED = CLAIMS.listed(*_CLAIMED_NAMES)
-# An event as read by stream: its notification id, stream, version, topic and state.
-_STORED = f"{{event_id}}, {EVENTS.listed(*EVENTS.names)}"

@@ -22,9 +22,12 @@ import pendulum
 
 from timeline.engine._registry import Registry
 from timeline.engine._replay import View
-from timeline.engine._rule import Entry, PairKey
-from timeline.engine.values import Retraction, Stance
+from timeline.engine._rule import Claimed, Entry, PairKey
+from timeline.engine.corrections import Retraction
+from timeline.engine.values import Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When, WhenLike
+from timeline.projections._chart_steps import pair_series
+from timeline.projections._chart_values import Band, Marker, Series, Step
 from timeline.projections._history import Change
 from timeline.projections._relations import Relations
 from timeline.projections._rows import versions
@@ -58,9 +61,9 @@ class Reads(Protocol):
         self, day: WhenLike, known_at: WhenLike | None = ..., *, possible: bool = ...
     ) -> View: ...
 
-    def topic_histories(
+    def topic_claims(
         self, topic: str, *, known_at: WhenLike | None = ...
-    ) -> dict[str, tuple[list[Change], list[Change]]]: ...
+    ) -> dict[str, list[Claimed]]: ...
 
     def entries(self) -> list[Entry]: ...
 
@@ -72,71 +75,6 @@ class Reads(Protocol):
 def _retracted(reads: Reads) -> list[Entry]:
     """The entries with a retraction, by id: read by their own statement, not every entry."""
     return reads.corrections(retracted=True)
-
-
-@attrs.frozen
-class Step:
-    """A stance held from `start` until `end` (the next step's start; None: ever after)."""
-
-    start: pendulum.Date
-    end: pendulum.Date | None
-    stance: Stance
-    tentative: bool
-    since: When
-    evidence: tuple[str, ...]
-
-    @property
-    def open_start(self) -> bool:
-        """Whether the step reaches back to an unknown start (an open `..` span)."""
-        return self.start == FIRST_DAY
-
-
-@attrs.frozen
-class Band:
-    """The days from `start` to `end` within which a change to `stance` may have happened."""
-
-    start: pendulum.Date
-    end: pendulum.Date
-    stance: Stance
-    causes: tuple[str, ...]
-
-    @property
-    def open_start(self) -> bool:
-        """Whether the change may have happened at any time before `end`."""
-        return self.start == FIRST_DAY
-
-
-@attrs.frozen
-class Marker:
-    """A retracted claim of `stance`, at the day it was once believed to have occurred."""
-
-    day: pendulum.Date
-    occurred: When
-    stance: Stance
-    development: str
-    retracted: When
-    reason: str
-
-
-@attrs.frozen
-class Series:
-    """One actor's line on a topic's chart, with its bands and retraction markers."""
-
-    actor: str
-    name: str
-    index: int  # the actor's place in the registry, so it keeps its colour on every chart
-    steps: tuple[Step, ...]
-    bands: tuple[Band, ...]
-    markers: tuple[Marker, ...] = ()
-
-    def at(self, day: dt.date) -> Step | None:
-        """The step in force on `day`, or None before the first."""
-        found = None
-        for step in self.steps:
-            if step.start > day:
-                break
-            found = step
-        return found
 
 
 @attrs.frozen
@@ -324,10 +262,10 @@ def topic_chart(
     known = _known_day(known_at)
     retracted = _retracted(reads) if entries is None else [e for e in entries if e.retractions]
     charted = []
-    # Each actor's histories with and without `possible`, from the topic's claims read at
-    # once: those with a position as of the last day (`possible`), and only those.
-    histories = reads.topic_histories(ident, known_at=known)
-    claimants = set(histories)
+    # Each actor's claims, from the topic's claims read at once: the actors with a
+    # series are those with a claim that counts, or a retracted one.
+    claims = reads.topic_claims(ident, known_at=known)
+    claimants = set(claims)
     claimants |= {
         claim.actor for e in retracted for claim in e.development.claims if claim.topic == ident
     }
@@ -341,10 +279,10 @@ def topic_chart(
         markers = retracted_markers(retracting.get(actor, ()), (actor, ident), known)
         if actor not in claimants:
             continue
-        possible, certain = histories.get(actor, ([], []))
-        if possible or markers:
-            name = registry.actors[actor].name
-            charted.append(series(actor, name, index, possible, certain, markers))
+        name = registry.actors[actor].name
+        made = pair_series(actor, name, index, claims.get(actor, ()), markers)
+        if made is not None:
+            charted.append(made)
     start, end = _domain(charted, _known_day(day))
     description = registry.topics[ident].description
     return TopicChart(ident, description, known, start, end, tuple(charted))

@@ -10,7 +10,8 @@ import attrs
 from timeline.engine._registry import Registry
 from timeline.engine._replay import View, fold_positions
 from timeline.engine._rule import Entry, is_known
-from timeline.engine.values import Development, Ranking, Reliability, Retraction, Revision
+from timeline.engine.corrections import Ranking, Retraction, Revision
+from timeline.engine.values import Development, Reliability
 from timeline.engine.when import FIRST_DAY, When
 
 __all__ = [

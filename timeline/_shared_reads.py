@@ -218,21 +218,12 @@ class SharedReads(ABC):
 
         return history(self._claims(key, day_of(known_at), scope), *key, possible=possible)
 
-    def topic_histories(
+    def topic_claims(
         self, topic: str, *, known_at: WhenLike | None = None
-    ) -> dict[str, tuple[list[Change], list[Change]]]:
-        """Each actor's `history` on one topic as known at `known_at`, with and without
-        `possible`, from the topic's claims read once; actors whose claims all never
-        count (or who have none) are left out."""
-        ident = self.registry.resolve("topic", topic)
-        from timeline.projections._history import history
-
-        found = {}
-        for actor, claims in self._topic_claims(ident, day_of(known_at)).items():
-            possible = history(claims, actor, ident, possible=True)
-            if possible:
-                found[actor] = (possible, history(claims, actor, ident))
-        return found
+    ) -> dict[str, list[Claimed]]:
+        """Every claim on each pair of one topic known at `known_at`, by actor, each pair's in
+        story order, read at once; actors without a claim are left out."""
+        return self._topic_claims(self.registry.resolve("topic", topic), day_of(known_at))
 
     def diff(
         self,

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from timeline.engine import values
-from timeline.engine.values import Actor, Development, Ranking, Retraction, Revision, Topic
+from timeline.engine.corrections import Ranking, Retraction, Revision
+from timeline.engine.values import Actor, Development, Topic
 
 if TYPE_CHECKING:
     from timeline.engine._loader import Seeds

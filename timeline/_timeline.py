@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from timeline.engine._registry import Registry
     from timeline.engine._replay import View
     from timeline.engine._rule import Claimed, Entry, PairKey, Scope
-    from timeline.engine.values import Correction, Development, Ranking, Retraction, Revision, Topic
+    from timeline.engine.corrections import Correction, Ranking, Retraction, Revision
+    from timeline.engine.values import Development, Topic
     from timeline.engine.when import When, WhenLike
     from timeline.projections._explain_page import ExplanationPage
     from timeline.projections._listing import StoryKey

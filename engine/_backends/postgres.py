@@ -14,6 +14,7 @@ from uuid import UUID
 from timeline.engine._backends import Backend
 from timeline.engine._backends._postgres_url import postgres_env, replica_argument, schema_name
 from timeline.engine._bulk_stores import CHUNK, IDLE, RECORDED_TOPIC, StoreTransaction, grouped
+from timeline.engine._copy_binary import binary_copy
 from timeline.engine._copying import Copier, Rows
 from timeline.engine.config import (
     APPLICATION,
@@ -196,11 +197,15 @@ class PostgresTransaction(StoreTransaction):
         statement = SQL(
             "COPY {0} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
         ).format(self.table)
+        data = binary_copy(events) if self.id_type == "uuid" else None
         with self.cursor.copy(statement) as copy:
-            copy.set_types([self.id_type, "int8", "text", "bytea"])
-            for e in events:
-                ident = e.originator_id if self.id_type == "uuid" else str(e.originator_id)
-                copy.write_row((ident, e.originator_version, e.topic, e.state))
+            if data is not None:  # the whole batch packed at once: the same bytes
+                copy.write(data)
+            else:
+                copy.set_types([self.id_type, "int8", "text", "bytea"])
+                for e in events:
+                    ident = e.originator_id if self.id_type == "uuid" else str(e.originator_id)
+                    copy.write_row((ident, e.originator_version, e.topic, e.state))
         self.appended += len(events)
 
     def recorded_states(self) -> Iterator[bytes]:

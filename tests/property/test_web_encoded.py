@@ -14,7 +14,7 @@ from tests.strategies import days, event_data, fill, rank, rankings, revisions, 
 from timeline import Timeline
 from timeline.bootstrap import Replayed, the_view
 from timeline.engine import Development
-from timeline.engine.values import Revision
+from timeline.engine.corrections import Revision
 from timeline.engine.when import LAST_DAY
 from timeline.web import _encoded, models, params, payloads
 

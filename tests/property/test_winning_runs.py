@@ -235,3 +235,27 @@ def test_postgresql_reads_each_pairs_first_claims_as_the_winning_runs(
     finally:
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@given(
+    story=stories(max_size=10),
+    preferred=st.lists(st.sampled_from(DEV_IDS), min_size=1, max_size=4),
+    day=days(),
+    possible=st.booleans(),
+)
+def test_a_preferred_run_ends_with_the_preferred_claims_of_its_stance(
+    story: list[Development], preferred: list[str], day: pendulum.Date, possible: bool
+) -> None:
+    # Two stances on two pairs, some claims preferred: a preferred winner's run must stop
+    # where its rank does, even where the normal claim after it has the same stance.
+    with Timeline() as tl:
+        narrowed = _narrowed(story)
+        fill(tl, narrowed)
+        for dev_id in preferred:
+            if any(development.id == dev_id for development in narrowed):
+                with suppress(TimelineError):  # refused: a development with no claim
+                    tl.rank(dev_id, "preferred", reported="2030-01-01", reason="r")
+        ways = _each_way(tl, day, None, possible)
+        for way in ways:
+            assert way == ways[-1]
+        assert ways[-1] == tl.reading(Replayed).as_of(day, possible=possible).positions()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,10 +15,13 @@ from tests.strategies import developments, rankings, retractions, revisions
 from timeline import Timeline
 from timeline.engine import Development
 from timeline.engine._application import StoreApplication, correct
+from timeline.engine._bulk import Creation
 from timeline.engine._encode import StoredEvents
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
+from timeline.engine.corrections import Correction
 from timeline.engine.errors import NotRetractableError, RecordError
-from timeline.engine.values import Actor, Correction, Topic
+from timeline.engine.values import Actor, Kind, Reliability, Topic
+from timeline.engine.when import When
 from timeline.formats._exchange import import_file
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -57,6 +61,7 @@ def test_stored_events_are_the_mappers_bytes(
 
 # Text as event data holds it: non-ASCII, quotes, backslashes, control characters.
 _TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12).filter(str.strip)
+_FIELDS = [field.name for field in attrs.fields(Development)]
 
 
 @st.composite
@@ -122,3 +127,49 @@ def test_an_imported_file_is_stored_as_plainly_saved_streams_are(tmp_path: Path)
     assert len(written) > 20
     plain = _saved_plainly(decoded)
     assert _events(plain) == written
+
+
+class _Text(str):
+    """A text of a type of its own, which no declared type's inline test takes."""
+
+
+# Values of types a development's fields are not declared to hold (set past the
+# validators, as a value decoded by a lenient reader or made by hand could be): each is
+# written by its own type's writer, or refused and left to the mapper.
+_ODD = (
+    st.builds(_Text, _TEXT)
+    | st.lists(_TEXT, max_size=2)
+    | st.integers(-10, 10)
+    | st.booleans()
+    | st.none()
+    | st.dictionaries(_TEXT, _TEXT, max_size=2)
+    | st.frozensets(st.integers(), max_size=1)
+    | st.tuples(st.integers())
+    | st.sampled_from([When("2020"), Kind.STATEMENT, Reliability.NAMED])
+)
+
+
+@given(_event_data(), st.dictionaries(st.sampled_from(_FIELDS), _ODD, max_size=3))
+def test_fields_of_undeclared_types_are_stored_as_the_mapper_stores_them(
+    development: Development, odd: dict[str, Any]
+) -> None:
+    # Each field's declared types are written inline; any other value, here one of a
+    # type its field does not declare, takes its type's writer as every field once did.
+    events = DevelopmentStream(development=development).collect_events()
+    for name, value in odd.items():  # past the validators, once the stream is made
+        object.__setattr__(development, name, value)
+    app = StoreApplication(env={})
+    fast = StoredEvents(app.mapper)
+    for event in events:
+        try:
+            expected = app.mapper.to_stored_event(event)
+        except TypeError:  # a value JSON cannot hold: the fast path refuses it too
+            with pytest.raises(TypeError):
+                fast(event)
+            continue
+        assert fast(event) == expected
+        assert fast.creation(_creation(event)) == expected
+
+
+def _creation(event: Any) -> Creation:
+    return Creation(event.originator_id, event.development, event.timestamp)

@@ -17,14 +17,23 @@ from timeline import Timeline
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._replay import View, lazy_view
-from timeline.engine._slots import filler
+from timeline.engine._slots import filler, slot_setters
 from timeline.engine.errors import DateError, UnknownNameError
-from timeline.engine.values import Actor, Development, Stance, Topic
+from timeline.engine.values import Actor, Development, Rank, Stance, Topic
 from timeline.engine.when import When, WhenLike, as_day
-from timeline.projections._lookups import _when, held_by, resolver
+from timeline.projections._lookups import (
+    _plain_span,
+    _when,
+    claimed,
+    claimed_by_actor,
+    held_by,
+    resolver,
+)
 from timeline.projections._materialised import _lookup_params
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK
+from timeline.projections._rows import occurred_text
 from timeline.projections._sqlite_reads import _leading_run
+from timeline.projections._winning import mark
 
 DAY = dt.date(2019, 7, 1)
 
@@ -48,6 +57,60 @@ def test_a_lazy_view_holds_what_view_holds() -> None:
     assert lazy.developments() == ()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         lazy.day = DAY  # type: ignore[misc]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["TUR", "USA"]),
+            st.sampled_from(["a", "b"]),
+            st.sampled_from([s.value for s in Stance]),
+            st.sampled_from(["", "2019-06", "2019-06-03/2019-07"]),
+            st.sampled_from([rank.tier for rank in Rank]),
+        ),
+        max_size=8,
+    ).map(sorted)
+)
+def test_a_topics_claims_are_the_claims_attrs_makes(
+    rows: list[tuple[str, str, int, str, int]],
+) -> None:
+    """A topic's claims made slot by slot (`claimed_by_actor`) are `claimed`'s, by actor,
+    from a stored text or, when it is empty, from the span's days."""
+    span = (dt.date(2019, 6, 3).toordinal(), dt.date(2019, 7, 31).toordinal())
+    full = [(*row, *span) for row in rows]
+    made = claimed_by_actor(full)
+    expected: dict[str, list[rule.Claimed]] = {}
+    for row in full:
+        expected.setdefault(row[0], []).append(claimed(row[1:]))
+    assert made == expected
+    assert [_fields(c) for c in made.get("TUR", [])] == [
+        _fields(c) for c in expected.get("TUR", [])
+    ]
+
+
+@st.composite
+def spans(draw: st.DrawFn) -> tuple[int, int]:
+    """Spans of day ordinals of every plainest text's shape: a day, a month, a year, A/B."""
+    first = draw(st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)))
+    shape = draw(st.sampled_from(["day", "month", "year", "span"]))
+    if shape == "day":
+        last = first
+    elif shape == "month":
+        first = first.replace(day=1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
+    elif shape == "year":
+        first, last = first.replace(month=1, day=1), first.replace(month=12, day=31)
+    else:
+        last = first + dt.timedelta(days=draw(st.integers(0, 800)))
+    return first.toordinal(), last.toordinal()
+
+
+@given(spans())
+def test_a_plain_spans_when_is_the_when_its_text_makes(span: tuple[int, int]) -> None:
+    made, expected = _plain_span(span), When(occurred_text("", *span))
+    assert made == expected
+    assert _fields(made) == _fields(expected)
+    assert [type(value) for value in _fields(made)] == [type(v) for v in _fields(expected)]
 
 
 @pytest.mark.parametrize(("occurred", "tentative"), [("2019-06", False), ("2019-07", True)])
@@ -75,6 +138,9 @@ def test_a_filler_adds_no_slot_and_refuses_a_class_without_slots() -> None:
 
     with pytest.raises(TypeError):
         filler(Plain)
+    with pytest.raises(KeyError):
+        slot_setters(Plain)
+    assert len(slot_setters(rule.Claimed)) == len(attrs.fields(rule.Claimed))
 
 
 rows = st.lists(
@@ -115,7 +181,7 @@ def test_a_day_asked_for_again_is_the_day_of_its_when(values: list[WhenLike]) ->
 def test_a_datetime_is_no_day_however_often_asked() -> None:
     for _ in range(2):
         with pytest.raises(DateError):
-            as_day(dt.datetime(2019, 7, 1, 12))  # type: ignore[arg-type]
+            as_day(dt.datetime(2019, 7, 1, 12))
 
 
 def test_a_date_text_is_made_once_into_its_when() -> None:
@@ -174,3 +240,11 @@ def test_only_a_statement_of_the_lookup_parameters_alone_is_numbered() -> None:
             "SELECT 1 WHERE a = ?5 AND b = ?1"
         )
         assert queries.numbered("SELECT 1 WHERE a = :pin AND b = :source") is None
+
+
+def test_each_stance_and_rank_that_counts_has_a_mark_of_its_own_one_character_long() -> None:
+    # `positions_of_latest` compares a claim's first character to find its run.
+    counted = [(stance, rank) for stance in Stance for rank in Rank if rule.counts(rank)]
+    marks = {mark(stance.value, rank.tier) for stance, rank in counted}
+    assert len(marks) == len(counted)
+    assert all(len(each) == 1 for each in marks)

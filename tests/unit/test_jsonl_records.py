@@ -7,7 +7,7 @@ from pathlib import Path
 from timeline import Timeline, seeds
 from timeline.engine import Actor, Development, Topic
 from timeline.engine._registry import Registry
-from timeline.engine.values import Ranking, Retraction, Revision
+from timeline.engine.corrections import Ranking, Retraction, Revision
 from timeline.formats import Item, Rejected, open_records
 from timeline.formats._exchange import export
 

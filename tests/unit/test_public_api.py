@@ -80,7 +80,7 @@ def test_a_day_first_date_in_the_library_names_the_edtf_to_write(text: str, advi
 # The modules of engine/ and projections/ a user may import by name; everything else is
 # private (`_name.py`) and reached through the packages' re-exports, as attrs does.
 PUBLIC_MODULES = {
-    "engine": {"aggregates", "config", "errors", "values", "when"},
+    "engine": {"aggregates", "config", "corrections", "errors", "values", "when"},
     "projections": {"charts", "errors", "export"},
 }
 ROOT = Path(timeline.__file__).resolve().parent.parent

@@ -17,8 +17,8 @@ from timeline.engine._loader import Seeds
 from timeline.engine._registry import Registry
 from timeline.engine._rule import Entry, Scope
 from timeline.engine.aggregates import check_ranking, check_retraction
+from timeline.engine.corrections import Ranking, Retraction, Revision
 from timeline.engine.errors import NotRetractableError
-from timeline.engine.values import Ranking, Retraction, Revision
 from timeline.projections._materialised import Materialised
 from timeline.projections._overlay import entries_at
 

@@ -13,7 +13,8 @@ import attrs
 
 from timeline.engine._importer import LOG_FORMAT, read_text
 from timeline.engine._loader import Seeds
-from timeline.engine.values import Actor, Development, Ranking, Retraction, Revision, Topic
+from timeline.engine.corrections import Ranking, Retraction, Revision
+from timeline.engine.values import Actor, Development, Topic
 from timeline.projections import export as out
 from timeline.projections.errors import QueryError
 

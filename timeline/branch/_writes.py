@@ -21,8 +21,9 @@ from timeline.engine import _names
 from timeline.engine._loader import Seeds, read_seeds
 from timeline.engine._registry import Registry
 from timeline.engine._rule import Entry
+from timeline.engine.corrections import Ranking, Retraction, Revision
 from timeline.engine.errors import DuplicateError, RecordError, UnknownDevelopmentError
-from timeline.engine.values import Actor, Development, Ranking, Retraction, Revision, Topic
+from timeline.engine.values import Actor, Development, Topic
 from timeline.projections._overlay import entries_at
 
 __all__ = ["BranchWrites", "new_in"]

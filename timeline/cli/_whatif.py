@@ -61,7 +61,7 @@ def what_if(function: F) -> F:
 
 
 def _counts(seeds: Seeds) -> dict[str, int]:
-    from timeline.engine.values import Revision
+    from timeline.engine.corrections import Revision
 
     revisions = sum(1 for _, c in seeds.corrections if isinstance(c, Revision))
     return {

@@ -24,8 +24,9 @@ from timeline.engine._bulk import BulkWrite
 from timeline.engine._import_lines import Item
 from timeline.engine._rule import Entry
 from timeline.engine.aggregates import stream_id
+from timeline.engine.corrections import Correction, Ranking, Retraction
 from timeline.engine.errors import LoadError, NotRetractableError
-from timeline.engine.values import Actor, Correction, Development, Ranking, Retraction, Topic
+from timeline.engine.values import Actor, Development, Topic
 from timeline.formats._import_plan import ImportPlan
 from timeline.formats._releases import Release, first_known, published, revision_between
 

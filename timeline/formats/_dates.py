@@ -15,23 +15,33 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says what was expected."""
 
 
+# Each reader's pattern, compiled once: `re.fullmatch(text)` looks its pattern up each call.
+_COMPACT = re.compile(r"\d{8}")
+_STAMP = re.compile(r"\d{14}")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?")
+
+
+# A dataset's rows share few days: a cell's text read once is looked up after (a refused
+# cell raises each time, as an exception is never kept).
+@functools.lru_cache(maxsize=65536)
 def compact_day(text: str) -> When:
     """YYYYMMDD (GDELT's SQLDATE) as a day."""
-    if not re.fullmatch(r"\d{8}", text):
+    if _COMPACT.fullmatch(text) is None:
         raise CellError("expected a date as YYYYMMDD such as 20190412")
     return _day(text[:4], text[4:6], text[6:8])
 
 
 def stamp_day(text: str) -> When:
     """YYYYMMDDHHMMSS (GDELT's DATEADDED, UTC) as the day it names."""
-    if not re.fullmatch(r"\d{14}", text):
+    if _STAMP.fullmatch(text) is None:
         raise CellError("expected a UTC time as YYYYMMDDHHMMSS such as 20190412153000")
-    return _day(text[:4], text[4:6], text[6:8])
+    return compact_day(text[:8])  # its eight digits: compact_day's own cell
 
 
+@functools.lru_cache(maxsize=65536)
 def iso_day(text: str) -> When:
     """YYYY-MM-DD, optionally followed by a time (which is dropped), as a day."""
-    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?", text)
+    found = _ISO.fullmatch(text)
     if found is None:
         raise CellError("expected a date as YYYY-MM-DD such as 2019-04-12")
     return _day(*found.groups())

@@ -21,7 +21,8 @@ from timeline.engine._registry import Registry
 from timeline.engine._replay import claims_on
 from timeline.engine._rule import Entry, is_known
 from timeline.engine.aggregates import DevelopmentStream
-from timeline.engine.values import Actor, Correction, Development, Ranking, Revision, Topic
+from timeline.engine.corrections import Correction, Ranking, Revision
+from timeline.engine.values import Actor, Development, Topic
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 from timeline.formats._plover_write import plover_records
 from timeline.projections import export as out

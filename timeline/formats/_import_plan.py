@@ -16,8 +16,9 @@ from timeline.engine._application import StoreApplication
 from timeline.engine._application import correct as _correct
 from timeline.engine._importer import Item
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
+from timeline.engine.corrections import Correction, Ranking, Revision
 from timeline.engine.errors import NotRetractableError, RecordError
-from timeline.engine.values import Actor, Correction, Development, Ranking, Revision, Topic
+from timeline.engine.values import Actor, Development, Topic
 
 __all__ = ["ImportPlan"]
 

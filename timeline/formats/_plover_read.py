@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -20,6 +21,10 @@ _CODE = re.compile(r"[A-Z]{3}")
 _UNSAID = re.compile(r"[-*_ ]*")
 _NAME_KEYS = ("actor_text", "actorText", "entity_text", "identifier_text", "identifierText")
 _KNOWN_KEYS = ("coded_date", "dateCoded", "date_coded")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?")
+# A file's records share few days: each day's `When` (a frozen value) is made once.
+day_when = functools.lru_cache(maxsize=65536)(When.day)
+span_when = functools.lru_cache(maxsize=65536)(When.span)
 
 
 def _texts(value: Any) -> tuple[str, ...]:
@@ -35,7 +40,7 @@ def _day(line: Line, key: str) -> dt.date | None:
     value = line.data.get(key)
     if value in (None, ""):
         return None
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?", value):
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
         try:
             return dt.date.fromisoformat(value[:10])
         except ValueError:
@@ -116,7 +121,7 @@ def _reported(line: Line, ext: Mapping[str, Any], given: When | None) -> When | 
     for key in _KNOWN_KEYS:
         if line.data.get(key) not in (None, ""):
             day = _day(line, key)
-            return None if day is None else When.day(day)
+            return None if day is None else day_when(day)
     if given is not None:
         return given
     line.problem(
@@ -138,7 +143,7 @@ def _occurred(line: Line, ext: Mapping[str, Any]) -> When | None:
     if last is not None and last < first:
         line.problem(("enddate",), f"found {last}; expected a day on or after date {first}")
         return None
-    return When.span(first, last or first)
+    return span_when(first, last or first)
 
 
 def _weight(line: Line, ext: Mapping[str, Any]) -> float | None:

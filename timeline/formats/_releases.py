@@ -22,7 +22,8 @@ import datetime as dt
 import attrs
 
 from timeline.engine._rule import Entry, is_known
-from timeline.engine.values import CLEARABLE, Development, Retraction, Revision
+from timeline.engine.corrections import CLEARABLE, Retraction, Revision
+from timeline.engine.values import Development
 
 __all__ = ["REVISABLE", "Release", "published", "revision_between"]
 

@@ -19,8 +19,9 @@ from typing import Any
 
 from timeline.engine._import_lines import Item
 from timeline.engine._registry import Registry
+from timeline.engine.corrections import Retraction
 from timeline.engine.errors import DateError, LoadError
-from timeline.engine.values import Development, Kind, Retraction
+from timeline.engine.values import Development, Kind
 from timeline.engine.when import When
 from timeline.formats._actors import Actors
 from timeline.formats._dates import CellError, epoch_day, written_day

@@ -26,7 +26,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from timeline.engine._coding import current_type, kind_of
-from timeline.engine._import_lines import Item
 from timeline.engine._registry import Registry
 from timeline.engine.values import Development
 from timeline.engine.when import When
@@ -98,20 +97,41 @@ def _wikidata(cell: str) -> str | None:
     return ident if ident[:1] == "Q" and ident[1:].isdigit() else None
 
 
-def _actors(actors: Actors, cells: Cells, role: str, wiki: str) -> tuple[str, ...]:
-    names = _split(cells.get(f"{role} Name"))
-    countries = _split(cells.get(f"{role} Country"))
-    ids = _split(cells.get(wiki))
-    sector = cells.get(f"Primary {role} Sector") or None
-    found = []
+# Each role's columns: its names, their countries, their Wikidata ids, its sector.
+_ROLES = {
+    "Actor": ("Actor Name", "Actor Country", "Wikipedia Actor ID", "Primary Actor Sector"),
+    "Recipient": (
+        *("Recipient Name", "Recipient Country", "Wikipedia Recipient ID"),
+        "Primary Recipient Sector",
+    ),
+}
+_PARSED_KEPT = 100_000  # actor cells parsed by `_asked`, kept so memory stays bounded
+Asked = tuple[tuple[str, str, str | None, str | None], ...]
+
+
+def _asked(names_cell: str, countries_cell: str, ids_cell: str, sector: str) -> Asked:
+    """What `Actors.find` is asked for each actor a role's cells name."""
+    names, countries, ids = _split(names_cell), _split(countries_cell), _split(ids_cell)
+    asked = []
     for i, name in enumerate(names):
         country = countries[i] if i < len(countries) else (countries[0] if countries else "")
         wikidata = _wikidata(ids[i]) if i < len(ids) else None
-        found.append(actors.find(name, country, sector=sector, wikidata=wikidata))
+        asked.append((name, country, sector or None, wikidata))
+    return tuple(asked)
+
+
+def _actors(actors: Actors, cells: Cells, role: str, parsed: dict[Any, Asked]) -> tuple[str, ...]:
+    key = tuple(cells.get(column) for column in _ROLES[role])
+    asked = parsed.get(key)
+    if asked is None:  # a dataset repeats its actors: each set of cells is parsed once
+        asked = _asked(*key)
+        if len(parsed) < _PARSED_KEPT:
+            parsed[key] = asked
+    found = [actors.find(n, c, sector=s, wikidata=w) for n, c, s, w in asked]
     return tuple(dict.fromkeys(found))
 
 
-def _development(actors: Actors, cells: Cells) -> Development:
+def _development(actors: Actors, cells: Cells, parsed: dict[Any, Asked]) -> Development:
     ident = cells.need("Event ID", "POLECAT's event id")
     occurred = cells.read("Event Date", iso_day, "the event's day as YYYY-MM-DD")
     reported = cells.read("Publication Date", iso_day, "the story's day as YYYY-MM-DD")
@@ -124,10 +144,10 @@ def _development(actors: Actors, cells: Cells) -> Development:
             f"column 'Event Type': found {event!r}; expected a PLOVER type such as 'ACCUSE'"
         )
     weight = next((cells.number(c) for c in INTENSITY if cells.get(c)), None)
-    who = _actors(actors, cells, "Actor", "Wikipedia Actor ID")
+    who = _actors(actors, cells, "Actor", parsed)
     if not who:
         raise RowError("column 'Actor Name': empty; expected the name of the actor who acted")
-    whom = _actors(actors, cells, "Recipient", "Wikipedia Recipient ID")
+    whom = _actors(actors, cells, "Recipient", parsed)
     names = cells.get("Actor Name").replace(";", ",")
     summary = f"{names}: {event.lower()}"
     if cells.get("Recipient Name"):
@@ -158,7 +178,8 @@ def _read(
             return
         columns, found = file
         cells = ((line, text, Cells(columns, _given(row))) for line, text, row in found)
-        yield from read_rows(cells, actors, lambda c: _read_one(actors, c))
+        parsed: dict[Any, Asked] = {}
+        yield from read_rows(cells, actors, lambda c: _development(actors, c, parsed))
 
     return None, _NOTES, records
 
@@ -167,10 +188,6 @@ def _given(row: list[str]) -> list[str]:
     """The row with POLECAT's written-out `None` (no value) as an empty cell."""
     # The substring test first: most cells hold no "None", and it costs no new string.
     return ["" if "None" in cell and cell.strip() == "None" else cell for cell in row]
-
-
-def _read_one(actors: Actors, cells: Cells) -> Development | Item:
-    return _development(actors, cells)
 
 
 _NOTES = (

@@ -112,24 +112,52 @@ def _bands(one: Series, offset: float, chart: TopicChart, frame: Frame) -> Itera
         )
 
 
-def _lines(one: Series, offset: float, chart: TopicChart, frame: Frame) -> Iterator[str]:
+class _Places:
+    """The SVG text of where a chart's days and stances fall, each made once: a chart at
+    a million developments has about 90,000 steps over a few thousand distinct days."""
+
+    def __init__(self, chart: TopicChart, frame: Frame) -> None:
+        self.chart, self.frame = chart, frame
+        self.starts: dict[dt.date, tuple[float, str]] = {}
+        self.ends: dict[dt.date | None, str] = {}
+
+    def start(self, day: dt.date) -> tuple[float, str]:
+        """A step's start (no earlier than the chart's), and its text."""
+        found = self.starts.get(day)
+        if found is None:
+            x = self.frame.px(_x(max(day, self.chart.start)))
+            found = self.starts[day] = (x, number(x))
+        return found
+
+    def end(self, day: dt.date | None) -> str:
+        """A step's end (None: the chart's end; no later than the chart's end), as text."""
+        found = self.ends.get(day)
+        if found is None:
+            chart = self.chart
+            found = self.ends[day] = number(self.frame.px(_x(min(day or chart.end, chart.end))))
+        return found
+
+
+def _lines(one: Series, offset: float, places: _Places) -> Iterator[str]:
     """A series' steps (solid or dashed) and the joins between them, as `_draw_series`
     draws them: one path per kind of mark, and a "<" where a step has no known start."""
     colour = _color(one.index)
     pieces: dict[tuple[bool, bool], list[str]] = {}
     starts: list[str] = []
-    previous: float | None = None
+    previous: str | None = None
+    # Each stance's y, and its text, on this series' offset.
+    ys = {stance: places.frame.py(stance.value + offset) for stance in Stance}
+    texts = {stance: number(y) for stance, y in ys.items()}
     for step in one.steps:
-        start = frame.px(_x(max(step.start, chart.start)))
-        end = frame.px(_x(min(step.end or chart.end, chart.end)))
-        y = frame.py(step.stance.value + offset)
+        start, at = places.start(step.start)
+        end, y = places.end(step.end), texts[step.stance]
         if previous is not None and previous != y:
-            rise = f"M {number(start)} {number(previous)} L {number(start)} {number(y)}"
+            rise = f"M {at} {previous} L {at} {y}"
             pieces.setdefault((True, step.tentative), []).append(rise)
-        line = f"M {number(start)} {number(y)} L {number(end)} {number(y)}"
+        line = f"M {at} {y} L {end} {y}"
         pieces.setdefault((False, step.tentative), []).append(line)
         if step.open_start:
-            starts.append(_shape(start, y, LEFTWARD))
+            starts.append(_shape(start, ys[step.stance], LEFTWARD))
         previous = y
     for (join, tentative), drawn in sorted(pieces.items()):
         width = 2 if join else 2.4
@@ -186,8 +214,9 @@ def _series(chart: TopicChart, frame: Frame) -> Iterator[str]:
         f'<path d="M {LEFT} {zero} L {RIGHT} {zero}" clip-path="url(#axes)" '
         f'style="fill: none; stroke: {MUTED}; stroke-width: 0.6; stroke-linecap: square"/>'
     )
+    places = _Places(chart, frame)
     for one, offset in placed:
-        yield from _lines(one, offset, chart, frame)
+        yield from _lines(one, offset, places)
 
 
 def topic_svg(chart: TopicChart, day: dt.date | None = None) -> bytes:
