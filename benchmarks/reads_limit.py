@@ -147,7 +147,7 @@ def _positions(tl: Any, day: str) -> Any:
 def reads(url: str, raw: Callable[[str, dict[str, Any]], list[Any]], n: int) -> dict[str, float]:
     """Lookups and positions() through the API beside the same SQL run raw."""
     from timeline import Timeline
-    from timeline.projections._materialised import LATEST
+    from timeline.projections._claim_reads import LATEST
     from timeline.projections._rows import known_ordinal
     from timeline.projections._winning import latest_claims
 

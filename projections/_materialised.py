@@ -20,20 +20,18 @@ import datetime as dt
 import functools
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from timeline.engine._backends import Backend
 from timeline.engine._registry import Registry
 from timeline.engine._replay import View, lazy_view
-from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
+from timeline.engine._rule import EVERYTHING, PairKey, Position, Scope
 from timeline.engine.values import Actor, Topic
-from timeline.projections._development_reads import DevelopmentReads, pin_params, scoped_params
+from timeline.projections._claim_reads import ClaimReads
+from timeline.projections._development_reads import scoped_params
 from timeline.projections._lookups import (
     LazyPositions,
-    claimed,
-    claimed_by_actor,
     held_by,
-    positions_of_latest,
     resolver,
 )
 from timeline.projections._queries import (
@@ -42,9 +40,8 @@ from timeline.projections._queries import (
     ViewBehindError,
     ViewQueries,
 )
-from timeline.projections._rows import ClaimSpan, known_ordinal, occurred_text
+from timeline.projections._rows import known_ordinal
 from timeline.projections._views import view_for
-from timeline.projections._winning import among_params, latest_claims, tentative_pairs
 from timeline.projections.errors import ClosedError
 
 if TYPE_CHECKING:
@@ -57,27 +54,12 @@ __all__ = ["LazyPositions", "Materialised"]
 T = TypeVar("T")
 # The known-at ordinal of a read that knows everything recorded, the usual one.
 _EVERYTHING_KNOWN = known_ordinal(None)
-# How many claims of each pair `positions()` reads at once: a run as long or longer is
-# looked up alone, and with the stances of a story varying, few are (one pair in 125
-# of the synthetic story's, its five stances equally likely).
-LATEST = 4
-# How many times as many claims each further read of `positions()` takes, of the pairs
-# whose run was longer than the claims read so far (16 after the first 4: the synthetic
-# stores' runs are 14 at most, and each claim read costs a text whether of the run or not).
-FURTHER = 4
-# The most pairs `positions()` looks up one by one, by dialect; with more, as in a story
-# of long runs, a further statement reads them.  On SQLite a lookup steps only to its
-# run's end: 20 pairs looked up took 0.2 ms on the 1M store against 0.3 ms for a further
-# statement of their first 16 claims, and 80 pairs 0.8 against 1.3 (0.9 against 0.8 on
-# the 10k store).  On PostgreSQL each lookup is a round trip (about 0.1 ms): 5 pairs
-# looked up took 0.5 ms against 0.25-0.4 ms for one further statement.
-LOOKUPS = {"sqlite": 64, "postgresql": 0}
 # How many decoded versions a view keeps (a development is immutable): a page of the
 # page's axis is 5,000, and ~2 KB each.
 DECODED_KEPT = 10_000
 
 
-class Materialised(DevelopmentReads):
+class Materialised(ClaimReads):
     """The materialised view of one store, brought up to date on read."""
 
     def __init__(
@@ -348,62 +330,6 @@ class Materialised(DevelopmentReads):
             self.queries.check(pin)  # nothing found: no claim counts, or the view is behind
         return rows
 
-    def positions(
-        self,
-        day: dt.date,
-        known_at: dt.date | None,
-        possible: bool,
-        pin: int,
-        scope: Scope = EVERYTHING,
-        *,
-        latest: int = LATEST,
-        lookups: int | None = None,
-    ) -> dict[PairKey, Position]:
-        """Every position at once: each pair's first `latest` claims in search order read
-        in one statement, which hold its winning run unless the run may be longer; while
-        more than `lookups` pairs (by default the dialect's `LOOKUPS`) are left so, each
-        further statement reads `FURTHER` times as many claims of those pairs alone; the
-        last few are looked up one by one."""
-        where, params = scoped_params(day, known_at, pin, scope, claims=True)
-        dialect = self.queries.dialect
-        alone = LOOKUPS.get(dialect.name, 0) if lookups is None else lookups
-        ranked = bool(self.preferred(pin))
-        statement = latest_claims(dialect, possible, latest, where, ranked=ranked)
-
-        def read() -> dict[PairKey, Position]:
-            rows = self.queries.query(statement, params)
-            found, unfinished = positions_of_latest(rows, day, latest)
-            taken = latest
-            while len(unfinished) > alone:
-                taken *= FURTHER
-                further = latest_claims(dialect, possible, taken, where, ranked=ranked, among=True)
-                among = {**params, **among_params(dialect, unfinished)}
-                again, unfinished = positions_of_latest(
-                    self.queries.query(further, among), day, taken
-                )
-                found.update(again)  # each pair keeps its place
-            for key in unfinished:
-                run, run_params = self._lookup(key, day, known_at, possible, pin, scope)
-                found[key] = held_by(key, self.queries.run_rows(run, run_params), day)
-            # SQLite gives the pairs as Python sorts them, PostgreSQL by its collation.  None
-            # is never left: each pair's claims were read at the same pin.
-            made = cast(dict[PairKey, Position], found)
-            if unfinished or taken != latest:
-                made = {key: held for key, held in found.items() if held is not None}
-            return made if dialect.name == "sqlite" else dict(sorted(made.items()))
-
-        return self._pinned(pin, read)
-
-    def tentative_pairs(
-        self, day: dt.date, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
-    ) -> list[PairKey]:
-        """The pairs, sorted, whose position counting what possibly occurred is tentative:
-        one statement, one index search per pair, no position built."""
-        where, params = scoped_params(day, known_at, pin, scope, claims=True)
-        statement = tentative_pairs(self.queries.dialect, where)
-        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
-        return [(actor, topic) for actor, topic in rows]
-
     def preferred(self, pin: int) -> frozenset[PairKey]:
         """The pairs with a preferred claim (in some version) as of `pin`, or later."""
         if pin <= self._preferred_at:
@@ -418,25 +344,6 @@ class Materialised(DevelopmentReads):
             self._preferred = frozenset((actor, topic) for actor, topic in rows)
             self._preferred_at = pin
         return self._preferred
-
-    def claims(
-        self, key: PairKey, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING
-    ) -> list[Claimed]:
-        """Every claim on one pair known at `known_at`, in story order."""
-        where, params = scoped_params(None, known_at, pin, scope, claims=True)
-        params.update(actor=key[0], topic=key[1])
-        statement = self.queries.dialect.claims(where)
-        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
-        return [claimed(row) for row in rows]
-
-    def topic_claims(
-        self, topic: str, known_at: dt.date | None, pin: int
-    ) -> dict[str, list[Claimed]]:
-        """Every claim on each pair of one topic known at `known_at`, by actor, as `claims`
-        gives each pair's: one statement for the topic, not one per pair."""
-        params = {**pin_params(None, known_at, pin), "topic": topic}
-        statement = self.queries.dialect.topic_claims
-        return claimed_by_actor(self._pinned(pin, lambda: self.queries.query(statement, params)))
 
     def registry(self, pin: int) -> Registry:
         """The actors and topics registered as of `pin` (read incrementally)."""
@@ -458,26 +365,6 @@ class Materialised(DevelopmentReads):
                 _register(self._registry, kind, value)
             self._registry_at = pin
         return self._registry
-
-    def claimed_by(self, key: PairKey, pin: int) -> list[str]:
-        """The ids of developments that ever claimed the pair, as of `pin`."""
-        params = {"actor": key[0], "topic": key[1], "pin": pin}
-        statement = self.queries.dialect.claimed_by
-        return [r[0] for r in self._pinned(pin, lambda: self.queries.query(statement, params))]
-
-    def claimed_by_day(self, key: PairKey, day: dt.date, pin: int) -> list[str]:
-        """The ids of developments that claimed the pair in a version begun by `day`."""
-        params = {"actor": key[0], "topic": key[1], "day": day.toordinal(), "pin": pin}
-        statement = self.queries.dialect.claimed_by_day
-        return [r[0] for r in self._pinned(pin, lambda: self.queries.query(statement, params))]
-
-    def claim_spans_by_day(self, key: PairKey, day: dt.date, pin: int) -> list[ClaimSpan]:
-        """The versions claiming the pair that `claimed_by_day` finds, one row each."""
-        params = {"actor": key[0], "topic": key[1], "day": day.toordinal(), "pin": pin}
-        statement = self.queries.dialect.claim_spans_by_day
-        rows = self._pinned(pin, lambda: self.queries.query(statement, params))
-        # Each row's occurred text is as `claims` stores it: made whole from its span.
-        return [ClaimSpan._make(_whole(row)) for row in rows]
 
     def _registry_now(self) -> Registry:
         """The registry as the store stands now (the view caught up)."""
@@ -535,11 +422,6 @@ def _lookup_params(
     if numbered:
         return (key[0], key[1], day.toordinal(), known, pin)
     return {"day": day.toordinal(), "known": known, "pin": pin, "actor": key[0], "topic": key[1]}
-
-
-def _whole(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A `claim_spans_by_day` row with its occurred text made whole from its span."""
-    return (*row[:6], occurred_text(row[6], row[1], row[2]), *row[7:])
 
 
 def _register(registry: Registry, kind: str, value: Actor | Topic) -> None:

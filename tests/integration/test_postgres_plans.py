@@ -13,7 +13,7 @@ from tests.strategies import agreement, registry_actors, registry_topics
 from tests.winning_runs_sql import postgres_runs
 from timeline import Timeline
 from timeline.engine.values import StanceClaim
-from timeline.projections._materialised import LATEST
+from timeline.projections._claim_reads import LATEST
 from timeline.projections._postgres import LOOKUP_LIMIT
 from timeline.projections._rows import known_ordinal
 from timeline.projections._winning import latest_claims
