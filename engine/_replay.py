@@ -26,7 +26,7 @@ from timeline.engine._rule import (
     search_order,
     winning_run,
 )
-from timeline.engine._slots import slot_setters
+from timeline.engine._slots import filler
 from timeline.engine.values import Actor, Development, Topic
 
 __all__ = [
@@ -160,10 +160,7 @@ class View:
     __hash__ = None  # type: ignore[assignment]  # equal views may differ in how they load
 
 
-_new = object.__new__
-_DAY, _KNOWN_AT, _POSSIBLE, _SOURCE, _POSITIONS, _DEVELOPMENTS, _ACTORS, _TOPICS, _DESCENDANTS = (
-    slot_setters(View)
-)
+_FILLING = filler(View)
 
 
 def lazy_view(
@@ -180,17 +177,19 @@ def lazy_view(
     """The `View` that `View(...)` makes of these, for `positions` that look up on demand
     (not a dict, which `View` would copy): made without attrs' __init__, since a reader
     makes one for every `as_of()`."""
-    view = _new(View)
-    _DAY(view, day)
-    _KNOWN_AT(view, known_at)
-    _POSSIBLE(view, possible)
-    _SOURCE(view, source)
-    _POSITIONS(view, positions)
-    _DEVELOPMENTS(view, developments)
-    _ACTORS(view, resolve_actor)
-    _TOPICS(view, resolve_topic)
-    _DESCENDANTS(view, descendants)
-    return view
+    view: Any = _FILLING()
+    view.day = day
+    view.known_at = known_at
+    view.possible = possible
+    view.source = source
+    view._positions = positions
+    view._developments = developments
+    view._resolve_actor = resolve_actor
+    view._resolve_topic = resolve_topic
+    view._descendants = descendants
+    view.__class__ = View  # filled: now frozen
+    made: View = view
+    return made
 
 
 class EventLog:

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from timeline.engine._slots import slot_setters
+from timeline.engine._slots import filler
 from timeline.engine.corrections import Ranking, Retraction, Revision
 from timeline.engine.errors import RecordError
 from timeline.engine.values import Development, Rank, Reliability, Stance
@@ -346,15 +346,15 @@ def held(
     `day`."""
     # Made without attrs' __init__ (`engine._slots`): every lookup and every pair of
     # `positions()` makes one.
-    made = _new(Position)
-    _ACTOR(made, key[0])
-    _TOPIC(made, key[1])
-    _STANCE(made, stance)
-    _SINCE(made, since)
-    _EVIDENCE(made, evidence)
-    _TENTATIVE(made, occurred.latest > day)  # the winner has not certainly occurred by then
+    filling: Any = _FILLING()
+    filling.actor, filling.topic = key
+    filling.stance = stance
+    filling.since = since
+    filling.evidence = evidence
+    filling.tentative = occurred.latest > day  # the winner has not certainly occurred by then
+    filling.__class__ = Position  # filled: now frozen
+    made: Position = filling
     return made
 
 
-_new = object.__new__
-_ACTOR, _TOPIC, _STANCE, _SINCE, _EVIDENCE, _TENTATIVE = slot_setters(Position)
+_FILLING = filler(Position)

@@ -9,7 +9,6 @@ dated `2019?` therefore has not *certainly* happened by 2019-12-31.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 import attrs
@@ -137,14 +136,30 @@ WhenLike = When | str | dt.date
 
 def as_day(value: WhenLike) -> pendulum.Date:
     """Returns the last day of `value`: a coarser `When` given as a day means its end."""
-    if isinstance(value, str):
-        return _last_day(value)
+    kind = type(value)
+    if kind is str or kind is dt.date or kind is pendulum.Date:
+        return _LAST_DAYS[value]
     return When.coerce(value).latest
 
 
-@functools.lru_cache(maxsize=4096)
-def _last_day(text: str) -> pendulum.Date:
-    # Reads ask for the same few days again and again.  The parse is the one a
-    # `When` of the text makes (its canonical text parses to the same span),
-    # without making the `When`.
-    return _edtf.parse(text).latest
+class _LastDays(dict[WhenLike, pendulum.Date]):
+    """The last day of each date text and calendar date (no datetime, no `When`) asked
+    for, found once.
+
+    Reads ask for the same few days again and again: a look-up by subscript is a
+    C-level one (a third of an lru_cache call), and `__missing__` runs only for a
+    value not seen yet (and keeps nothing for one that raises).
+    """
+
+    def __missing__(self, value: WhenLike) -> pendulum.Date:
+        # A text's parse is the one a `When` of it makes (its canonical text parses to
+        # the same span), without making the `When`.
+        day = _edtf.parse(value).latest if isinstance(value, str) else When.coerce(value).latest
+        if len(self) < _DAYS_KEPT:
+            self[value] = day
+        return day
+
+
+# Date texts and dates kept at most.
+_DAYS_KEPT = 4096
+_LAST_DAYS = _LastDays()

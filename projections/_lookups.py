@@ -153,12 +153,15 @@ def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Posi
     if not rows:
         return None
     winner = rows[0]
-    stance = _STANCES.get(winner[1]) or Stance(winner[1])
+    stance = _STANCES.get(winner[1])
+    if stance is None:  # not `or`: undecided, 0, is false
+        stance = Stance(winner[1])
+    text = winner[2]  # `_occurred(winner, 2)`, inline for the commonest run, of one claim
+    occurred = _when(text) if text else _plain_when((winner[4], winner[5]))
     if len(rows) == 1:
-        since = _occurred(winner, 2)
-        return rule.held(key, stance, since, (winner[0],), since, day)
+        return rule.held(key, stance, occurred, (winner[0],), occurred, day)
     evidence = tuple(map(_DEV_ID, reversed(rows)))  # no comprehension's frame
-    return rule.held(key, stance, _occurred(rows[-1], 2), evidence, _occurred(winner, 2), day)
+    return rule.held(key, stance, _occurred(rows[-1], 2), evidence, occurred, day)
 
 
 # Stances by a claim's mark as `projections._winning.latest_claims` writes it: one digit

@@ -295,9 +295,10 @@ class Materialised(DevelopmentReads):
 
         The lookup's own statement reads the store's head beside its rows, in the
         same read transaction: when the view already held that head, the rows are
-        the answer now, with no statement of its own to find the view current.
-        Otherwise (or where the store cannot say so in the statement) the view
-        catches up first and the lookup runs at the new position.
+        the answer now, with no statement of its own to find the view current (a
+        lookup that finds nothing asks, in one more, whether the head is still there
+        and the view holds it).  Otherwise (or where the store cannot say so in the
+        statement) the view catches up first and the lookup runs at the new position.
         """
         pin = self._reached  # a position the view holds (read once: threads move it on)
         headed = self._headed_runs[possible]
@@ -309,20 +310,18 @@ class Materialised(DevelopmentReads):
         ):
             statement, params = self._lookup(key, day, known_at, possible, pin, scope)
             headed = self.queries.headed(statement)
-        else:  # the commonest lookup of all, with no statement to choose
+        elif known_at is None and self._numbered:  # the commonest lookup of all
+            params = (key[0], key[1], day.toordinal(), _EVERYTHING_KNOWN, pin)  # `_lookup_params`
+        else:
             params = _lookup_params(key, day, known_at, pin, self._numbered)
         if headed is not None:
             rows = self.queries.run_rows(headed, params)
-            if rows and rows[0][-1] <= pin:  # every event is in the view: fresh
+            if rows and rows[0][-1]:  # the store's head is at the pin: every event is in the view
                 return held_by(key, rows, day), pin
-            if not rows and self.current() == pin:
-                # Nothing found, and the view found current since at the same pin: no
-                # event came before the read either.  As `_run` checks, the view holds it.
-                try:
-                    self.queries.check(pin)
-                    return None, pin
-                except ViewBehindError:
-                    self.catch_up()
+            if not rows and self.queries.settled(pin):
+                # Nothing found, and then still no event after the pin, which the view
+                # holds (as `_run` checks): no event came before the read either.
+                return None, pin
         pin = self.current()
         return self.position(key, day, known_at, possible, pin, scope), pin
 

@@ -92,8 +92,9 @@ class ViewQueries(ABC):
         return None
 
     def headed(self, statement: str) -> str | None:
-        """`statement` (a SELECT) with one more, last column on each row: the store's head,
-        read in the same transaction as its rows (None: the store cannot say so there)."""
+        """`statement` (a SELECT of the lookup parameters) with one more, last column on
+        each row: whether the store's head, read in the same transaction as its rows, is
+        at or before the read's pin (None: the store cannot say so there)."""
         return None
 
     @abstractmethod
@@ -121,6 +122,12 @@ class ViewQueries(ABC):
         """Raises `ViewBehindError` unless the view holds notification `pin`."""
         if self.reached() < pin:
             raise ViewBehindError(f"the view has not reached notification {pin}")
+
+    def settled(self, pin: int) -> bool:
+        """Whether the store's head is at or before `pin` and the view holds `pin`: a read
+        pinned there then finds every event in the view (read in one transaction where
+        the store can)."""
+        return self.head() <= pin <= self.reached()
 
 
 def streams_of(rows: Sequence[tuple[Any, ...]]) -> dict[UUID, Stream]:

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from threading import get_ident
-from typing import Any
+from typing import Any, NoReturn
 
 from timeline.engine import _rule as rule
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK, Params, ViewQueries
@@ -37,15 +37,21 @@ _NAMED = re.compile(r"(?<!:):\w+")
 _NUMBERS = {f":{name}": f"?{n}" for n, name in enumerate(LOOKUP_PARAMS, 1)}
 
 
+def _closed(error: sqlite3.ProgrammingError) -> NoReturn:
+    """Says that the store was closed, for a view read after `Timeline.close()` (else
+    raises `error` again)."""
+    if "closed" not in str(error):
+        raise error
+    raise ClosedError("the store is closed: open it again to read") from None
+
+
 @contextmanager
 def _open() -> Iterator[None]:
-    """Says that the store was closed, for a view read after `Timeline.close()`."""
+    """`_closed` for the reads in its block."""
     try:
         yield
     except sqlite3.ProgrammingError as error:
-        if "closed" not in str(error):
-            raise
-        raise ClosedError("the store is closed: open it again to read") from None
+        _closed(error)
 
 
 def _leading_run(cursor: sqlite3.Cursor) -> list[tuple[Any, ...]]:
@@ -85,6 +91,7 @@ class SQLiteQueries(ViewQueries):
         self._versions: sqlite3.Cursor | None = None
         self._events = events_table
         self._headed: dict[str, str] = {}  # run statements with the head beside, by statement
+        self._settling: str | None = None  # the statement of `settled`, made when first needed
         self.application_name = application_name
         # A file's readers on other threads (a web server's) each query through a
         # connection of their own, so their statements run side by side in SQLite.
@@ -123,22 +130,28 @@ class SQLiteQueries(ViewQueries):
             yield mine
 
     def query(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
-        with self._reading() as connection:
-            return connection.execute(statement, params).fetchall()
+        # On the shared connection it takes the lock itself, with no context managers
+        # made per call (two generators' worth, more than a short statement costs).
+        if self._closed or not (self._shared_cache or get_ident() == self._main):
+            with self._reading() as connection:
+                return connection.execute(statement, params).fetchall()
+        with self._lock:
+            try:
+                return self._connection.execute(statement, params).fetchall()
+            except sqlite3.ProgrammingError as error:
+                _closed(error)
 
     def run_rows(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
         # Steps the cursor only as far as the winning run: a pair may hold many claims.
         # The commonest read of all: on the shared connection it takes the lock
-        # itself, with no context managers made per call.
+        # itself, as `query` does.
         if self._closed or not (self._shared_cache or get_ident() == self._main):
             return self._run_rows_elsewhere(statement, params)
         with self._lock:
             try:
                 cursor = self._connection.execute(statement, params)
             except sqlite3.ProgrammingError as error:
-                if "closed" not in str(error):
-                    raise
-                raise ClosedError("the store is closed: open it again to read") from None
+                _closed(error)
             try:
                 return _leading_run(cursor)
             finally:
@@ -159,10 +172,22 @@ class SQLiteQueries(ViewQueries):
     def headed(self, statement: str) -> str | None:
         found = self._headed.get(statement)
         if found is None and self._events is not None:
-            # The last event's rowid: the end of the table's b-tree, one descent.
-            head = f", (SELECT MAX(rowid) FROM {self._events}) FROM "
-            found = self._headed[statement] = statement.replace(" FROM ", head, 1)
+            # The last event's rowid: the end of the table's b-tree, one descent (with no
+            # aggregate, as MAX would run), compared in SQL: 1 or 0 is no new integer.
+            pin = ":pin" if ":pin" in statement else _NUMBERS[":pin"]
+            head = f"SELECT rowid FROM {self._events} ORDER BY rowid DESC LIMIT 1"
+            found = statement.replace(" FROM ", f", ({head}) <= {pin} FROM ", 1)
+            self._headed[statement] = found
         return found
+
+    def settled(self, pin: int) -> bool:
+        if self._events is None:
+            return super().settled(pin)  # in memory the head comes from the recorder
+        if self._settling is None:
+            head = f"SELECT rowid FROM {self._events} ORDER BY rowid DESC LIMIT 1"
+            self._settling = f"SELECT ({head}) <= :pin, ({self.dialect.tracked}) >= :pin"
+        params = {"pin": pin, "application_name": self.application_name}
+        return self.query(self._settling, params)[0] == (1, 1)  # NULL: no event, no tracking
 
     def head(self) -> int:
         assert self._events is not None, "an in-memory store's head comes from its recorder"

@@ -12,15 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import PAIRS, days, fill, stories
+from tests.strategies import PAIRS, days, edtf_texts, fill, stories, whens
 from timeline import Timeline
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._replay import View, lazy_view
-from timeline.engine._slots import slot_setters
-from timeline.engine.errors import UnknownNameError
+from timeline.engine._slots import filler, slot_setters
+from timeline.engine.errors import DateError, UnknownNameError
 from timeline.engine.values import Actor, Development, Rank, Stance, Topic
-from timeline.engine.when import When
+from timeline.engine.when import When, WhenLike, as_day
 from timeline.projections._lookups import (
     _plain_span,
     _when,
@@ -52,6 +52,7 @@ def test_a_lazy_view_holds_what_view_holds() -> None:
     assert _fields(lazy)[4] is positions
     assert _fields(lazy)[5:] == _fields(view)[5:]
     assert lazy == view
+    assert type(lazy) is View
     assert lazy.position("a", "b") is None
     assert lazy.developments() == ()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -117,20 +118,29 @@ def test_a_held_position_is_the_position_attrs_makes(occurred: str, tentative: b
     made = rule.held(("TUR", "f35"), Stance.OPPOSES, When("2019"), ("a", "b"), When(occurred), DAY)
     expected = rule.Position("TUR", "f35", Stance.OPPOSES, When("2019"), ("a", "b"), tentative)
     assert made == expected
+    assert type(made) is rule.Position
     assert _fields(made) == _fields(expected)
     assert hash(made) == hash(expected)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.stance = Stance.SUPPORTS  # type: ignore[misc]
 
 
-def test_slot_setters_cover_every_field_and_refuse_a_class_without_slots() -> None:
-    assert len(slot_setters(View)) == len(attrs.fields(View))
-    assert len(slot_setters(rule.Position)) == len(attrs.fields(rule.Position))
+def test_a_filler_adds_no_slot_and_refuses_a_class_without_slots() -> None:
+    for cls in (View, rule.Position):
+        filling = filler(cls)
+        assert filling.__mro__[1] is cls
+        assert filling.__basicsize__ == cls.__basicsize__  # one layout: __class__ may change
+        assert not hasattr(filling(), "__dict__")
 
     @attrs.frozen(slots=False)
     class Plain:
         value: int
 
+    with pytest.raises(TypeError):
+        filler(Plain)
     with pytest.raises(KeyError):
         slot_setters(Plain)
+    assert len(slot_setters(rule.Claimed)) == len(attrs.fields(rule.Claimed))
 
 
 rows = st.lists(
@@ -156,6 +166,22 @@ def test_the_inline_run_of_a_cursor_is_the_rule_s_leading_run(
         )
         cursor = db.execute("SELECT dev_id, stance, occurred, rank, head FROM r ORDER BY n")
         assert _leading_run(cursor) == rule.leading_run(found, RUN_MARK)
+
+
+@given(st.lists(edtf_texts() | st.dates() | days() | whens(), max_size=6))
+def test_a_day_asked_for_again_is_the_day_of_its_when(values: list[WhenLike]) -> None:
+    # `as_day` keeps each text's and date's last day: asked twice, in any order, each is
+    # the last day of the `When` it stands for.
+    for value in [*values, *reversed(values)]:
+        day = as_day(value)
+        assert day == When.coerce(value).latest
+        assert type(day) is type(When.coerce(value).latest)
+
+
+def test_a_datetime_is_no_day_however_often_asked() -> None:
+    for _ in range(2):
+        with pytest.raises(DateError):
+            as_day(dt.datetime(2019, 7, 1, 12))
 
 
 def test_a_date_text_is_made_once_into_its_when() -> None:
