@@ -305,15 +305,26 @@ class ReadStatements:
         kept = "topic IN ({topics}) AND {event_id} <= :pin"
         only = ""
         if retracted:
-            only = (
-                " AND originator_id IN (SELECT originator_id FROM {events} WHERE "
-                "topic IN ({retractions}) AND {event_id} <= :pin)"
-            )
+            only = f" AND originator_id IN ({self._later_events('topic IN ({retractions})')})"
         elif corrected:
-            only = (
-                f" AND originator_id IN (SELECT originator_id FROM {{events}} WHERE {kept} "
-                "AND originator_version > 1)"
-            )
+            only = f" AND originator_id IN ({self._later_events('topic IN ({topics})')})"
         return self.render(
             f"SELECT {_STORED} FROM {{events}} WHERE {kept}{only} ORDER BY {{event_id}}"
+        )
+
+    def _later_events(self, condition: str) -> str:
+        """The streams of the events after a stream's first, up to :pin, that meet
+        `condition` (a correction is never a stream's first event)."""
+        if self.name == "postgresql":
+            return (
+                f"SELECT originator_id FROM {{events}} WHERE {condition} "
+                "AND {event_id} <= :pin AND originator_version > 1"
+            )
+        # SQLite finds the later events in the key index (stream, version), which holds
+        # no event's state, then reads only their rows: `+` keeps it from walking the
+        # whole table by rowid instead (0.3 s of CPU at a million developments).
+        return (
+            f"SELECT originator_id FROM {{events}} WHERE {condition} AND {{event_id}} IN "
+            "(SELECT {event_id} FROM {events} WHERE originator_version > 1 "
+            "AND +{event_id} <= :pin)"
         )
