@@ -106,9 +106,10 @@ def _winner_sql(dialect: Any, *, whole: bool = True) -> str:
     winner by a scalar subquery and (for its row) joins it back by its key.
     """
     from timeline.projections import _winning as winning
+    from timeline.projections._sql_reads import LATEST_FIRST, current
 
     counted = winning._counted(False, "")
-    latest = f"ORDER BY {winning._LATEST_FIRST} LIMIT 1"
+    latest = f"ORDER BY {LATEST_FIRST} LIMIT 1"
     pair = "actor = p.actor AND topic = p.topic"
     if dialect.name == "postgresql":
         return str(
@@ -131,7 +132,7 @@ def _winner_sql(dialect: Any, *, whole: bool = True) -> str:
             "SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred, c.rank FROM {pairs} p "
             f"CROSS JOIN {{claims}} c ON c.actor = p.actor AND c.topic = p.topic AND ({key}) = "
             f"(SELECT occurred_earliest, occurred_latest, dev_id FROM {{claims}} WHERE {pair} "
-            f"AND {counted} {latest}) AND {winning._current('c')}"
+            f"AND {counted} {latest}) AND {current('c')}"
         )
     )
 

@@ -111,12 +111,11 @@ def _occurred(row: Sequence[Any], at: int) -> When:
     return _when(text) if text else _plain_when((row[at + 2], row[at + 3]))
 
 
-def claimed(row: tuple[Any, ...]) -> Claimed:
-    """The claim a row (dev_id, stance, occurred, rank, occurred earliest and latest) of a
-    run statement stands for."""
-    dev_id, stance, _, tier = row[:4]
-    rank = Rank.NORMAL if tier == 0 else Rank.of_tier(tier)
-    return Claimed(dev_id, _occurred(row, 2), _STANCES.get(stance) or Stance(stance), rank)
+def _stance(value: int) -> Stance:
+    """The stance of a stored value: a dict look-up for each row read, the enum's own call
+    (which says what is wrong with a value no stance has) only for a value not found."""
+    found = _STANCES.get(value)
+    return Stance(value) if found is None else found
 
 
 _new = object.__new__
@@ -124,25 +123,34 @@ _DEV, _OCCURRED, _STANCE, _RANK = slot_setters(Claimed)
 _TIERS = {rank.tier: rank for rank in Rank}
 
 
+def _claim(dev_id: str, occurred: When, stance: int, tier: int) -> Claimed:
+    """The claim of a stored claim row's values, made without attrs' __init__
+    (`engine._slots`): a topic's claims are a hundred thousand at scale."""
+    made = _new(Claimed)
+    _DEV(made, dev_id)
+    _OCCURRED(made, occurred)
+    _STANCE(made, _stance(stance))
+    _RANK(made, _TIERS[tier])
+    return made
+
+
+def claimed(row: tuple[Any, ...]) -> Claimed:
+    """The claim a row (dev_id, stance, occurred, rank, occurred earliest and latest) of a
+    run statement stands for."""
+    return _claim(row[0], _occurred(row, 2), row[1], row[3])
+
+
 def claimed_by_actor(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[Claimed]]:
     """The claims rows (actor, then a run statement's claim, as `claimed` reads it) stand
-    for, by actor in the rows' order: a topic's claims, a hundred thousand at scale, so
-    each is made without attrs' __init__ (`engine._slots`)."""
+    for, by actor in the rows' order."""
     found: dict[str, list[Claimed]] = {}
-    stances, when, plain = _STANCES, _when, _plain_when
     actor: str | None = None
     claims: list[Claimed] = []
     for row in rows:
         if row[0] != actor:
             actor = row[0]
             claims = found.setdefault(actor, [])
-        _, dev_id, stance, text, tier, earliest, latest = row
-        made = _new(Claimed)
-        _DEV(made, dev_id)
-        _OCCURRED(made, when(text) if text else plain((earliest, latest)))
-        _STANCE(made, stances.get(stance) or Stance(stance))
-        _RANK(made, _TIERS[tier])
-        claims.append(made)
+        claims.append(_claim(row[1], _occurred(row, 3), row[2], row[4]))
     return found
 
 
@@ -153,8 +161,8 @@ def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Posi
     if not rows:
         return None
     winner = rows[0]
-    stance = _STANCES.get(winner[1])
-    if stance is None:  # not `or`: undecided, 0, is false
+    stance = _STANCES.get(winner[1])  # `_stance(winner[1])`, inline: every lookup runs it
+    if stance is None:
         stance = Stance(winner[1])
     text = winner[2]  # `_occurred(winner, 2)`, inline for the commonest run, of one claim
     occurred = _when(text) if text else _plain_when((winner[4], winner[5]))

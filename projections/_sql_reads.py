@@ -15,7 +15,7 @@ from timeline.engine import _rule as rule
 from timeline.engine._rule import Scope
 from timeline.projections._schema import CLAIMS, EVENTS, RELIABILITY_CODES
 
-__all__ = ["ReadStatements", "scoped"]
+__all__ = ["LATEST_FIRST", "STORY", "ReadStatements", "current", "scoped"]
 
 # The columns a claim is read by (stance second and rank fourth, as `lookups.claimed` reads;
 # its span last, which its stored occurred text may stand for).
@@ -24,15 +24,26 @@ _CLAIMED = CLAIMS.listed(*_CLAIMED_NAMES)
 # An event as read by stream: its notification id, stream, version, topic and state.
 _STORED = f"{{event_id}}, {EVENTS.listed(*EVENTS.names)}"
 
-_ORDER = ", ".join(rule.STORY_ORDER)
-_LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
+STORY = ", ".join(rule.STORY_ORDER)
+LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
 # Search order (`rule.search_order`): higher rank first, then latest first; a
 # deprecated claim never counts.
-_SEARCH = f"{rule.RANK} DESC, {_LATEST_FIRST}"
+_SEARCH = f"{rule.RANK} DESC, {LATEST_FIRST}"
 _COUNTS = rule.COUNTS
-_KNOWN = f"{rule.KNOWN_SPAN[0]} <= :known AND {rule.KNOWN_SPAN[1]} > :known"
 _PINNED = "recorded_from <= :pin AND recorded_until > :pin"
-_CURRENT = f"{_KNOWN} AND {_PINNED}"
+
+
+def current(alias: str = "") -> str:
+    """The one version of a row held at (:known, :pin), its columns those of `alias`."""
+    a = f"{alias}." if alias else ""
+    known_from, known_until = rule.KNOWN_SPAN
+    return (
+        f"{a}{known_from} <= :known AND {a}{known_until} > :known "
+        f"AND {a}recorded_from <= :pin AND {a}recorded_until > :pin"
+    )
+
+
+_CURRENT = current()
 
 
 def scoped(scope: Scope, *, claims: bool = False) -> tuple[str, dict[str, Any]]:
@@ -121,7 +132,7 @@ class ReadStatements:
             f"SELECT {_CLAIMED} FROM {{claims}} c WHERE actor = :actor "
             f"AND topic = :topic AND occurred_earliest <= :day AND {_by(possible)} AND "
             f"{self.filtered(f'{_CURRENT} AND {_COUNTS}{scope}')} "
-            f"ORDER BY {_SEARCH if ranked else _LATEST_FIRST}"
+            f"ORDER BY {_SEARCH if ranked else LATEST_FIRST}"
         )
 
     def filtered(self, conditions: str) -> str:
@@ -143,7 +154,7 @@ class ReadStatements:
         """Every claim on one pair known at :known as of :pin, in story order, ranked."""
         return self.render(
             f"SELECT {_CLAIMED} FROM {{claims}} c WHERE actor = :actor "
-            f"AND topic = :topic AND {_CURRENT}{scope} ORDER BY {_ORDER}"
+            f"AND topic = :topic AND {_CURRENT}{scope} ORDER BY {STORY}"
         )
 
     @property
@@ -153,7 +164,7 @@ class ReadStatements:
         return self.render(
             f"SELECT p.actor, {_CLAIMED} FROM {{pairs}} p JOIN {{claims}} c "
             f"ON c.actor = p.actor AND c.topic = p.topic WHERE p.topic = :topic "
-            f"AND {_CURRENT} ORDER BY p.actor, {_ORDER}"
+            f"AND {_CURRENT} ORDER BY p.actor, {STORY}"
         )
 
     @property
@@ -210,7 +221,7 @@ class ReadStatements:
         return self.render(
             f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
             "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
-            f"WHERE {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
+            f"WHERE {_CURRENT}{by}{scope} ORDER BY {STORY}"
         )
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
@@ -224,7 +235,7 @@ class ReadStatements:
             "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
             f"WHERE {self._among(_named_by(marks, spanned=True))} "
             "AND d.occurred_latest >= :first AND "
-            f"d.occurred_earliest <= :last AND {_CURRENT}{by}{scope} ORDER BY {_ORDER}"
+            f"d.occurred_earliest <= :last AND {_CURRENT}{by}{scope} ORDER BY {STORY}"
         )
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  dialects are few and live for good
@@ -240,7 +251,7 @@ class ReadStatements:
         return self.render(
             f"SELECT d.state, {EVENTS.listed('topic', 'state', alias='e')} "
             "FROM {developments} d LEFT JOIN {events} e ON e.{event_id} = d.origin "
-            f"WHERE {self._among(both)} AND {_CURRENT}{scope} ORDER BY {_ORDER}"
+            f"WHERE {self._among(both)} AND {_CURRENT}{scope} ORDER BY {STORY}"
         )
 
     def _among(self, ids: str) -> str:

@@ -45,6 +45,12 @@ def _closed(error: sqlite3.ProgrammingError) -> NoReturn:
     raise ClosedError("the store is closed: open it again to read") from None
 
 
+def _last_rowid(events: str) -> str:
+    """The statement of the last event's rowid: the end of the table's b-tree, one descent
+    (with no aggregate, as MAX would run)."""
+    return f"SELECT rowid FROM {events} ORDER BY rowid DESC LIMIT 1"
+
+
 @contextmanager
 def _open() -> Iterator[None]:
     """`_closed` for the reads in its block."""
@@ -172,10 +178,9 @@ class SQLiteQueries(ViewQueries):
     def headed(self, statement: str) -> str | None:
         found = self._headed.get(statement)
         if found is None and self._events is not None:
-            # The last event's rowid: the end of the table's b-tree, one descent (with no
-            # aggregate, as MAX would run), compared in SQL: 1 or 0 is no new integer.
+            # The last event's rowid compared in SQL: 1 or 0 is no new integer.
             pin = ":pin" if ":pin" in statement else _NUMBERS[":pin"]
-            head = f"SELECT rowid FROM {self._events} ORDER BY rowid DESC LIMIT 1"
+            head = _last_rowid(self._events)
             found = statement.replace(" FROM ", f", ({head}) <= {pin} FROM ", 1)
             self._headed[statement] = found
         return found
@@ -184,7 +189,7 @@ class SQLiteQueries(ViewQueries):
         if self._events is None:
             return super().settled(pin)  # in memory the head comes from the recorder
         if self._settling is None:
-            head = f"SELECT rowid FROM {self._events} ORDER BY rowid DESC LIMIT 1"
+            head = _last_rowid(self._events)
             self._settling = f"SELECT ({head}) <= :pin, ({self.dialect.tracked}) >= :pin"
         params = {"pin": pin, "application_name": self.application_name}
         return self.query(self._settling, params)[0] == (1, 1)  # NULL: no event, no tracking

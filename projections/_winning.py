@@ -19,6 +19,7 @@ from typing import Any
 
 from timeline.engine import _rule as rule
 from timeline.projections._sql import Dialect
+from timeline.projections._sql_reads import LATEST_FIRST, STORY
 
 __all__ = [
     "CLAIM_BREAK",
@@ -28,9 +29,6 @@ __all__ = [
     "mark",
     "tentative_pairs",
 ]
-
-_LATEST_FIRST = ", ".join(f"{column} DESC" for column in rule.STORY_ORDER)
-_STORY = ", ".join(rule.STORY_ORDER)
 
 # What `latest_claims` puts between two claims of a pair, and between a claim's fields:
 # control characters, which neither a development id nor EDTF text can hold.
@@ -57,15 +55,6 @@ def _counted(possible: bool, scope: str, alias: str = "", dialect: Dialect | Non
     return f"{searched} AND {dialect.filtered(tested) if dialect else tested}"
 
 
-def _current(alias: str) -> str:
-    """The one version of a claim held at (:known, :pin)."""
-    known_from, known_until = rule.KNOWN_SPAN
-    return (
-        f"{alias}.{known_from} <= :known AND {alias}.{known_until} > :known "
-        f"AND {alias}.recorded_from <= :pin AND {alias}.recorded_until > :pin"
-    )
-
-
 @functools.lru_cache(maxsize=64)
 def tentative_pairs(dialect: Dialect, scope: str = "") -> str:
     """The pairs, sorted, whose winner among the claims that possibly count has not ended
@@ -81,8 +70,8 @@ def tentative_pairs(dialect: Dialect, scope: str = "") -> str:
     return dialect.render(
         "SELECT p.actor, p.topic FROM {pairs} p LEFT JOIN {preferred} f "
         "ON f.actor = p.actor AND f.topic = p.topic "
-        f"WHERE CASE WHEN f.actor IS NULL THEN ({first} {_LATEST_FIRST} LIMIT 1) "
-        f"ELSE ({first} {rule.RANK} DESC, {_LATEST_FIRST} LIMIT 1) END > :day "
+        f"WHERE CASE WHEN f.actor IS NULL THEN ({first} {LATEST_FIRST} LIMIT 1) "
+        f"ELSE ({first} {rule.RANK} DESC, {LATEST_FIRST} LIMIT 1) END > :day "
         "ORDER BY p.actor, p.topic"
     )
 
@@ -114,7 +103,7 @@ def _joined(postgres: bool, ranked: bool) -> str:
 
 def _first_claims(postgres: bool, counted: str, latest: int, ranked: bool) -> str:
     """A pair's (`p`) first `latest` claims that count, in search order, as one text."""
-    order = f"{rule.RANK} DESC, {_LATEST_FIRST}" if ranked else _LATEST_FIRST
+    order = f"{rule.RANK} DESC, {LATEST_FIRST}" if ranked else LATEST_FIRST
 
     def searched(keys: str) -> str:
         return (
@@ -131,7 +120,7 @@ def _first_claims(postgres: bool, counted: str, latest: int, ranked: bool) -> st
     # The claims are joined in search order: SQLite from 3.44 is told so; before, it
     # cannot be, and joins them in the order its ordered subquery gives them.
     told = sqlite3.sqlite_version_info >= (3, 44)
-    within, keys = (f" ORDER BY {order}", f", {rule.RANK}, {_STORY}") if told else ("", "")
+    within, keys = (f" ORDER BY {order}", f", {rule.RANK}, {STORY}") if told else ("", "")
     return f"(SELECT group_concat(claim, char(30){within}) FROM ({searched(keys)}) x)"
 
 

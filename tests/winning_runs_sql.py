@@ -23,10 +23,11 @@ from typing import Any
 
 from timeline.engine import _rule as rule
 from timeline.engine._rule import PairKey, Position
-from timeline.engine.values import Rank, Stance
-from timeline.projections._lookups import _STANCES, _occurred
+from timeline.engine.values import Rank
+from timeline.projections._lookups import _occurred, _stance
 from timeline.projections._sql import Dialect
-from timeline.projections._winning import _LATEST_FIRST, _STORY, _counted, _current
+from timeline.projections._sql_reads import LATEST_FIRST, STORY, current
+from timeline.projections._winning import _counted
 
 __all__ = ["positions_of", "postgres_runs", "runs_statement", "sqlite_runs"]
 
@@ -38,6 +39,7 @@ _NORMAL = Rank.NORMAL.tier
 # SQLite before 3.35 has no MATERIALIZED hint: the statement is the same without it,
 # if slower (each step's search may then be repeated).
 _MATERIALIZED = " MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35) else ""
+
 
 _CLAIM = f"dev_id, stance, occurred, {rule.RANK}"
 # A claim's occurred span, which its row ends with (its stored text may stand for it).
@@ -70,14 +72,14 @@ def sqlite_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
         "FROM {pairs} p LEFT JOIN {preferred} f ON f.actor = p.actor AND f.topic = p.topic), "
         f"firsts(actor, topic, r0, s0) AS{_MATERIALIZED} (SELECT h.actor, h.topic, h.r0, "
         f"(SELECT stance FROM {{claims}} c WHERE {pair} AND {counted} AND {rule.RANK} = h.r0 "
-        f"ORDER BY {_LATEST_FIRST} LIMIT 1) FROM heads h), "
+        f"ORDER BY {LATEST_FIRST} LIMIT 1) FROM heads h), "
         f"breaks(actor, topic, r0, oe, ol, id) AS{_MATERIALIZED} (SELECT h.actor, h.topic, "
         "h.r0, "
         "c.occurred_earliest, c.occurred_latest, c.dev_id FROM firsts h "
         "LEFT JOIN {claims} c ON c.actor = h.actor AND c.topic = h.topic "
         f"AND ({key}) = (SELECT occurred_earliest, occurred_latest, dev_id FROM {{claims}} c "
         f"WHERE {pair} AND {counted} AND {rule.RANK} = h.r0 AND stance != h.s0 "
-        f"ORDER BY {_LATEST_FIRST} LIMIT 1) AND {_current('c')} WHERE h.s0 IS NOT NULL) "
+        f"ORDER BY {LATEST_FIRST} LIMIT 1) AND {current('c')} WHERE h.s0 IS NOT NULL) "
         f"SELECT c.actor, c.topic, {_CLAIM.replace('dev_id', 'c.dev_id')}, {_SPAN} "
         "FROM breaks b "
         "CROSS JOIN {claims} c ON c.actor = b.actor AND c.topic = b.topic "
@@ -92,7 +94,7 @@ def postgres_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
     """PostgreSQL's statement: each step a LATERAL search of one row per pair."""
     counted = _counted(possible, scope, dialect=dialect)
     pair = "actor = p.actor AND topic = p.topic"
-    latest = f"ORDER BY {_LATEST_FIRST} LIMIT 1"
+    latest = f"ORDER BY {LATEST_FIRST} LIMIT 1"
     return dialect.render(
         f"SELECT p.actor, p.topic, c.dev_id, c.stance, c.occurred, c.{rule.RANK}, {_SPAN} "
         "FROM {pairs} p LEFT JOIN {preferred} f ON f.actor = p.actor AND f.topic = p.topic "
@@ -103,7 +105,7 @@ def postgres_runs(dialect: Dialect, possible: bool, scope: str = "") -> str:
         f"FROM {{claims}} c WHERE {pair} AND {counted} AND {rule.RANK} = h.r0 "
         f"AND stance <> w.s0 {latest}) b ON true "
         f"CROSS JOIN LATERAL (SELECT {_CLAIM}, {_ORDERED} FROM {{claims}} c WHERE {pair} "
-        f"AND {counted} AND {rule.RANK} = h.r0 AND ({_STORY}) > "
+        f"AND {counted} AND {rule.RANK} = h.r0 AND ({STORY}) > "
         # OFFSET 0 keeps the run's search after the break's: pulled up into the join,
         # it was planned first, and the searches before it ran once per claim.
         "(coalesce(b.oe, -1), coalesce(b.ol, -1), coalesce(b.id, '')) OFFSET 0) c "
@@ -126,11 +128,11 @@ def positions_of(rows: Iterable[tuple[Any, ...]], day: dt.date) -> dict[PairKey,
     pair.
     """
     found: dict[PairKey, Position] = {}
-    held, stances = rule.held, _STANCES
+    held = rule.held
     for key, group in groupby(rows, _PAIR):
         run = list(group)
         winner = run[-1]
-        stance = stances.get(winner[3]) or Stance(winner[3])
+        stance = _stance(winner[3])
         evidence = (winner[2],) if len(run) == 1 else tuple([row[2] for row in run])
         found[key] = held(key, stance, _occurred(run[0], 4), evidence, _occurred(winner, 4), day)
     # The statements order rows by pair, but PostgreSQL by its collation: sort as Python does.

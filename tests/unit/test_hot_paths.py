@@ -74,14 +74,18 @@ def test_a_lazy_view_holds_what_view_holds() -> None:
 def test_a_topics_claims_are_the_claims_attrs_makes(
     rows: list[tuple[str, str, int, str, int]],
 ) -> None:
-    """A topic's claims made slot by slot (`claimed_by_actor`) are `claimed`'s, by actor,
-    from a stored text or, when it is empty, from the span's days."""
+    """A topic's claims made slot by slot (`claimed_by_actor`, and `claimed` of each row
+    without its actor) are those attrs makes, by actor, from a stored text or, when it is
+    empty, from the span's days."""
     span = (dt.date(2019, 6, 3).toordinal(), dt.date(2019, 7, 31).toordinal())
     full = [(*row, *span) for row in rows]
     made = claimed_by_actor(full)
     expected: dict[str, list[rule.Claimed]] = {}
-    for row in full:
-        expected.setdefault(row[0], []).append(claimed(row[1:]))
+    for actor, dev_id, stance, text, tier, *_ in full:
+        occurred = When(text or occurred_text("", *span))
+        attrs_made = rule.Claimed(dev_id, occurred, Stance(stance), Rank.of_tier(tier))
+        expected.setdefault(actor, []).append(attrs_made)
+    assert [claimed(row[1:]) for row in full] == [c for cs in expected.values() for c in cs]
     assert made == expected
     assert [_fields(c) for c in made.get("TUR", [])] == [
         _fields(c) for c in expected.get("TUR", [])
