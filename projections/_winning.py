@@ -19,7 +19,7 @@ from typing import Any
 
 from timeline.engine import _rule as rule
 from timeline.projections._sql import Dialect
-from timeline.projections._sql_reads import LATEST_FIRST, STORY
+from timeline.projections._sql_reads import LATEST_FIRST, STORY, current
 
 __all__ = [
     "CLAIM_BREAK",
@@ -40,17 +40,7 @@ def _counted(possible: bool, scope: str, alias: str = "", dialect: Dialect | Non
     (given a `dialect`, those the key index cannot search by as it filters them)."""
     a = f"{alias}." if alias else ""
     by = rule.POSSIBLE_BY if possible else rule.CERTAIN_BY
-    known_from, known_until = rule.KNOWN_SPAN
-    tested = " AND ".join(
-        [
-            f"{a}{known_from} <= :known",
-            f"{a}{known_until} > :known",
-            f"{a}recorded_from <= :pin",
-            f"{a}recorded_until > :pin",
-            f"{a}{rule.COUNTS}",
-        ]
-    )
-    tested += scope
+    tested = f"{current(alias)} AND {a}{rule.COUNTS}{scope}"
     searched = f"{a}occurred_earliest <= :day AND {a}{by} <= :day"
     return f"{searched} AND {dialect.filtered(tested) if dialect else tested}"
 
