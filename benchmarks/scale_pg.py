@@ -29,7 +29,8 @@ each tracked pair grow with the store: a hundred at 100k, ten thousand at 10M).
 At every size it times, on the same keys: a position lookup, `positions()` of
 every tracked pair, `relations A B --by month` over all 21 years of two partners,
 and a page of `developments --actor A --from D1 --to D2` (one year of one actor),
-and prints them side by side with the ratio of the largest store to the smallest.
+and prints them side by side with the ratio of the largest store to the smallest,
+and each store's bytes on disk per development (in all, and by table).
 Nothing here is a test.
 """
 
@@ -329,6 +330,24 @@ def disk(url: str, schema: str) -> int:
     return int(row[0]) if row else 0
 
 
+def by_table(url: str, schema: str, n: int) -> None:
+    """Prints the bytes per development of each of the schema's tables that take one or
+    more: its heap (with TOAST) and its indexes, the largest first."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT c.relname, pg_table_size(c.oid), pg_indexes_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = %s "
+            "AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC",
+            (schema,),
+        ).fetchall()
+    cells = ", ".join(
+        f"{name} {heap / n:,.0f} + {index / n:,.0f}"
+        for name, heap, index in rows
+        if heap + index >= n
+    )
+    print(f"  {schema} bytes per development, table + indexes: {cells}", flush=True)
+
+
 # -- the own server -----------------------------------------------------------------------
 
 
@@ -489,6 +508,7 @@ def run(args: argparse.Namespace) -> None:
                 continue
             catch_up(args.db, schema)
             on_disk[n] = disk(args.db, schema)
+            by_table(args.db, schema, n)
             results[n] = reads(args.db, schema, n, args.repeats)
             if args.rebuild:
                 rebuild(args.db, schema)
