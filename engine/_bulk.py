@@ -24,9 +24,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
-from timeline.engine._bulk_stores import StoreTransaction, recorded_id
+from timeline.engine._bulk_stores import RECORDED_TOPIC, StoreTransaction, recorded_id
 from timeline.engine._encode import StoredEvents
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
 from timeline.engine.corrections import Correction, Ranking, check_unranked
@@ -36,7 +37,7 @@ from timeline.engine.values import Development
 if TYPE_CHECKING:
     from timeline.engine._application import StoreApplication
 
-__all__ = ["BulkWrite", "Creation", "record_all"]
+__all__ = ["BulkWrite", "Creation", "Encoded", "record_all"]
 
 # Allocations between two collections of the youngest generation during a bulk write
 # (Python's default is 700).  A batch's thousands of values live until it is written,
@@ -111,6 +112,24 @@ class Creation:
     def mutate(self, aggregate: None) -> DevelopmentStream:
         """The new stream's aggregate, for a command on it."""
         made: DevelopmentStream = self.event().mutate(aggregate)
+        return made
+
+
+class Encoded(Creation):
+    """A new development's creation whose stored state was made already (by a reader process)."""
+
+    __slots__ = ("mapper", "state")
+
+    def __init__(self, ident: UUID, state: bytes, mapper: Any) -> None:
+        super().__init__(ident, None, None)  # type: ignore[arg-type]  # read from `state`
+        self.state, self.mapper = state, mapper
+
+    def stored(self) -> StoredEvent:
+        """The stored event, as `StoredEvents.creation` made it in the reader."""
+        return StoredEvent(self.ident, 1, RECORDED_TOPIC, self.state)
+
+    def mutate(self, aggregate: None) -> DevelopmentStream:
+        made: DevelopmentStream = self.mapper.to_domain_event(self.stored()).mutate(aggregate)
         return made
 
 
@@ -211,7 +230,10 @@ class BulkWrite:
         names = [a for a in aggregates if isinstance(a, ActorStream | TopicStream)]
         others = [a for a in aggregates if not isinstance(a, ActorStream | TopicStream)]
         events = [to_stored(e) for aggregate in names for e in aggregate.collect_events()]
-        events += [to_stored.creation(made) for made in created]
+        events += [
+            made.stored() if type(made) is Encoded else to_stored.creation(made)
+            for made in created
+        ]
         events += [to_stored(e) for aggregate in others for e in aggregate.collect_events()]
         if events:
             self.store.append(events)
@@ -243,10 +265,6 @@ class BulkWrite:
 
     def _decoded_ids(self, prefix: str) -> Generator[str, None, None]:
         """As `recorded_ids`, decoding each event (a store whose states are not plain JSON)."""
-        from eventsourcing.persistence import StoredEvent
-
-        from timeline.engine._bulk_stores import RECORDED_TOPIC
-
         for state in self.store.recorded_states():
             stored = StoredEvent(UUID(int=0), 1, RECORDED_TOPIC, state)
             event: Any = self.app.mapper.to_domain_event(stored)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -56,6 +57,7 @@ from timeline.formats._export_forms import (
     as_plover,
     as_timelinejs,
 )
+from timeline.formats._read_process import ReadApart, usable
 from timeline.formats._releases import Release
 from timeline.projections.errors import QueryError
 
@@ -70,6 +72,9 @@ __all__ = [
 ]
 
 FORMATS = ("json", "jsonl", "csv", "timelinejs", "plover")
+# Files this large are read in a reader process by default: its start (about half a
+# second of CPU) is then a small part of the reading.
+APART_BYTES = 8 << 20
 WHAT = ("developments", "changes")
 
 
@@ -97,6 +102,7 @@ class ImportReport:
     rejected: int = 0
     dataset: str | None = None
     writer_mb: float = 0.0  # the writer process's peak RSS in MB, when one wrote
+    reader_mb: float = 0.0  # the reader process's peak RSS in MB, when one read
 
     @property
     def changed(self) -> bool:
@@ -180,6 +186,7 @@ def import_file(
     rejects: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     separate: bool = False,
+    apart: bool | None = None,
 ) -> ImportReport:
     """Imports a file of records in one transaction, streaming: all or nothing, idempotent.
 
@@ -193,7 +200,9 @@ def import_file(
     with `skip_bad` the good records are written and each rejected one goes to
     `rejects` (JSON Lines: line, reason, text).  `separate` runs the store's statements
     in a writer process while the file is read, on a store another process can open (a
-    file or a server; an in-memory store is written inline).
+    file or a server; an in-memory store is written inline).  `apart` reads the file in
+    a reader process (`_read_process`) that makes the new developments' stored bytes
+    (None: when the file holds at least `APART_BYTES` and `release` is not given).
     """
     if full and release is None:
         raise QueryError("full: a full release needs its day (release=DAY)")
@@ -202,9 +211,11 @@ def import_file(
     day = None if release is None else Release(as_day(release), records.dataset, full)
     app = tl.materialised.application
     separate = separate and separable(app)
-    with _rejects_file(rejects if skip_bad else None) as out:
+    apart = _apart(apart, records.path, day, app)
+    read = ReadApart(records, tl.registry, known) if apart else contextlib.nullcontext(records)
+    with _rejects_file(rejects if skip_bad else None) as out, read as source:
         tally = import_records(
-            app, records, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
+            app, source, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
             rejects=out,
             progress=progress, separate=separate,
         )  # fmt: skip
@@ -225,7 +236,20 @@ def import_file(
         rejected=tally.rejected,
         dataset=records.dataset,
         writer_mb=tally.writer_mb,
+        reader_mb=read.peak_mb if isinstance(read, ReadApart) else 0.0,
     )
+
+
+def _apart(asked: bool | None, path: str, release: Release | None, app: Any) -> bool:
+    """Whether to read the file in a reader process: as asked, else for a large file
+    outside a release (whose every event is compared with the store's, so read back)."""
+    if not usable(app.mapper):
+        return False
+    if asked is not None:
+        return asked
+    with contextlib.suppress(OSError):
+        return release is None and os.path.getsize(path) >= APART_BYTES
+    return False
 
 
 @contextlib.contextmanager

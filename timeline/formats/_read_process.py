@@ -1,0 +1,192 @@
+"""A file's records read in a second process, each new development's stored bytes made there.
+
+    with ReadApart(records, registry, reported) as read:
+        import_records(app, read, ...)   # as with `records` themselves
+
+The reader process runs the same format's reader on the same file with the same
+registry, so it yields the same records in the same order.  A development it
+sends as a `Row`: its line, label and id, its stream id, and its creation event's
+stored state, made by `StoredEvents.creation` as the importing process would make
+it; everything else (names, corrections, rejected records) it sends as itself.
+The importing process then only plans and stores: a development whose stream is
+new is stored from those bytes, and one that meets a stream already held is
+decoded from them and planned as it would have been.  Plain parts cross the pipe
+(pickling checked values costs about as much as reading them), a few thousand
+records at a time; the reader reads ahead while the importing process writes,
+and stops when the pipe is full.  If the importing process leaves, the reader's
+pipe closes and it ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from types import TracebackType
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from timeline.engine._bulk import YOUNG, Creation
+from timeline.engine._bulk_process import peak_mb, portable, start
+from timeline.engine._bulk_stores import RECORDED_TOPIC
+from timeline.engine._encode import StoredEvents
+from timeline.engine._import_lines import Item
+from timeline.engine._registry import Registry
+from timeline.engine.aggregates import DevelopmentStream, stream_id
+from timeline.engine.corrections import check_unranked
+from timeline.engine.errors import LoadError, RecordError
+from timeline.engine.values import Development
+from timeline.engine.when import When
+from timeline.formats._records import Records
+
+__all__ = ["SENT", "ReadApart", "Row", "main", "usable"]
+
+# Records sent at once: small enough that the reader stays a little ahead, not far.
+SENT = 1000
+
+_new_uuid = object.__new__
+_set = object.__setattr__
+_SAFE = UUID(int=0).is_safe
+_RECORDED: Any = DevelopmentStream.Recorded
+
+
+class Row:
+    """A development the reader process read: where, its id, stream and stored creation."""
+
+    __slots__ = ("ident", "label", "line", "state", "value_id")
+    development = None  # as an `Item` of a development: it corrects none
+    value = None  # the development itself is read back from `state` only when needed
+
+    def __init__(self, line: int, label: str, value_id: str, ident: UUID, state: bytes) -> None:
+        self.line, self.label, self.value_id, self.ident, self.state = (
+            line,
+            label,
+            value_id,
+            ident,
+            state,
+        )
+
+    def item(self, mapper: Mapper[Any]) -> Item:
+        """The record as the format's reader gave it: an `Item` of the development."""
+        event: Any = mapper.to_domain_event(StoredEvent(self.ident, 1, RECORDED_TOPIC, self.state))
+        return Item(self.line, self.label, event.development)
+
+
+def usable(mapper: Mapper[Any]) -> bool:
+    """Whether a reader process makes the very bytes this mapper stores (plain JSON)."""
+    return StoredEvents(mapper).usable
+
+
+def _uuid(number: int) -> UUID:
+    # `UUID(int=number)` without its argument checks, as `stream_id` makes it.
+    made: UUID = _new_uuid(UUID)
+    _set(made, "int", number)
+    _set(made, "is_safe", _SAFE)
+    return made
+
+
+class ReadApart:
+    """A file's records as a reader process reads them, in file order (`Row` for developments)."""
+
+    def __init__(self, records: Records, registry: Registry, reported: When | None) -> None:
+        self.path = records.path
+        self.peak_mb = self.cpu = 0.0  # the reader's peak RSS and CPU seconds, once done
+        self._pipe, self._process = start("timeline.formats._read_process")
+        self._pipe.send(("open", (records.path, records.format, reported, registry)))
+
+    def __enter__(self) -> ReadApart:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._pipe.close()  # a reader still reading finds it closed and ends
+        try:
+            self._process.wait(30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            try:
+                status, value = self._pipe.recv()
+            except (EOFError, ConnectionResetError):
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self._process.wait(5)
+                code = self._process.poll()
+                raise LoadError(
+                    [f"{self.path}: the reader process ended early (exit code {code})"]
+                ) from None
+            if status == "error":
+                raise value
+            if status == "done":
+                self.peak_mb, self.cpu = value
+                return
+            for entry in value:
+                if type(entry) is tuple:
+                    line, label, value_id, number, state = entry
+                    yield Row(line, label, value_id, _uuid(number), state)
+                else:
+                    yield entry
+
+
+def _encoder() -> Any:
+    """The reader's making of a record's message: a development's parts, else the record."""
+    from timeline.engine._application import StoreApplication
+
+    stored = StoredEvents(StoreApplication().mapper)  # in memory: the same transcodings
+    stamp = _RECORDED.create_timestamp
+
+    def encode(record: Any) -> Any:
+        if type(record) is not Item or type(record.value) is not Development:
+            return record
+        value = record.value
+        try:  # as `BulkWrite.recorded` checks: a refusal is left to the importing process
+            check_unranked(value.claims, f"development {value.id!r}")
+        except RecordError:
+            return record
+        ident = stream_id("development", value.id)
+        made = stored.creation(Creation(ident, value, stamp()))
+        return (record.line, record.label, value.id, ident.int, made.state)
+
+    return encode
+
+
+def main(fd: int) -> None:
+    """The reader: reads the file it is sent and sends its records back, a few at a time."""
+    from timeline.formats import open_records
+
+    # Ctrl-C reaches the whole process group: the importing process decides.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(YOUNG, *gc.get_threshold()[1:])  # as in a bulk write, for the same reason
+    pipe = Connection(fd)
+    try:
+        _, (path, form, reported, registry) = pipe.recv()
+        records = open_records(path, registry=registry, format=form, reported=reported)
+        encode = _encoder()
+        batch: list[Any] = []
+        for record in records:
+            batch.append(encode(record))
+            if len(batch) >= SENT:
+                pipe.send(("rows", batch))
+                batch = []
+        if batch:
+            pipe.send(("rows", batch))
+        pipe.send(("done", (peak_mb(), time.process_time())))
+    except (BrokenPipeError, ConnectionResetError, EOFError):
+        return  # the importing process left: nothing to tell
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            pipe.send(("error", portable(error)))
+    finally:
+        pipe.close()
