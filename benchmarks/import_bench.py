@@ -375,7 +375,9 @@ def main(argv: list[str] | None = None) -> None:
                     for mode in modes:
                         with _fresh(store, here, args.postgres) as url:
                             found = _run_child("import", str(path), url, fmt, mode)
-                        label = f"timeline import ({','.join(filter(None, [fmt, *mode.split(',')]))})"
+                        label = (
+                            f"timeline import ({','.join(filter(None, [fmt, *mode.split(',')]))})"
+                        )
                         _print(label, found, anchor, target)
 
 

@@ -24,10 +24,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
-from timeline.engine._bulk_stores import RECORDED_TOPIC, StoreTransaction, recorded_id
+from timeline.engine._bulk_stores import StoreTransaction, recorded_id
 from timeline.engine._encode import StoredEvents
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream, stream_id
 from timeline.engine.corrections import Correction, Ranking, check_unranked
@@ -35,6 +34,8 @@ from timeline.engine.errors import RecordError, UnknownDevelopmentError
 from timeline.engine.values import Development
 
 if TYPE_CHECKING:
+    from eventsourcing.persistence import StoredEvent
+
     from timeline.engine._application import StoreApplication
 
 __all__ = ["BulkWrite", "Creation", "Encoded", "record_all"]
@@ -116,20 +117,22 @@ class Creation:
 
 
 class Encoded(Creation):
-    """A new development's creation whose stored state was made already (by a reader process)."""
+    """A new development's creation whose development's JSON text was made already (by a
+    reader process): stored around that text, decoded only for a command."""
 
-    __slots__ = ("mapper", "state")
+    __slots__ = ("events", "text")
 
-    def __init__(self, ident: UUID, state: bytes, mapper: Any) -> None:
-        super().__init__(ident, None, None)  # type: ignore[arg-type]  # read from `state`
-        self.state, self.mapper = state, mapper
+    def __init__(self, ident: UUID, text: str, timestamp: Any, events: StoredEvents) -> None:
+        super().__init__(ident, None, timestamp)  # type: ignore[arg-type]  # read from `text`
+        self.text, self.events = text, events
 
     def stored(self) -> StoredEvent:
-        """The stored event, as `StoredEvents.creation` made it in the reader."""
-        return StoredEvent(self.ident, 1, RECORDED_TOPIC, self.state)
+        """The stored event, the very bytes `StoredEvents.creation` makes of the development."""
+        return self.events.around(self.ident, self.timestamp, self.text)
 
     def mutate(self, aggregate: None) -> DevelopmentStream:
-        made: DevelopmentStream = self.mapper.to_domain_event(self.stored()).mutate(aggregate)
+        event: Any = self.events.mapper.to_domain_event(self.stored())
+        made: DevelopmentStream = event.mutate(aggregate)
         return made
 
 
@@ -231,8 +234,7 @@ class BulkWrite:
         others = [a for a in aggregates if not isinstance(a, ActorStream | TopicStream)]
         events = [to_stored(e) for aggregate in names for e in aggregate.collect_events()]
         events += [
-            made.stored() if type(made) is Encoded else to_stored.creation(made)
-            for made in created
+            made.stored() if type(made) is Encoded else to_stored.creation(made) for made in created
         ]
         events += [to_stored(e) for aggregate in others for e in aggregate.collect_events()]
         if events:
@@ -251,6 +253,11 @@ class BulkWrite:
         check_unranked(development.claims, f"development {development.id!r}")
         return Creation(ident, development, _RECORDED.create_timestamp())
 
+    def encoded(self, ident: UUID, text: str) -> Encoded:
+        """The creation of a new development's stream from its JSON text, as `recorded`
+        makes it from the development (its claims checked by whoever made the text)."""
+        return Encoded(ident, text, _RECORDED.create_timestamp(), self._stored)
+
     def recorded_ids(self, prefix: str) -> Generator[str, None, None]:
         """The id of every development recorded (in this write too) that starts with `prefix`."""
         if self.app.mapper.cipher is not None or self.app.mapper.compressor is not None:
@@ -265,6 +272,10 @@ class BulkWrite:
 
     def _decoded_ids(self, prefix: str) -> Generator[str, None, None]:
         """As `recorded_ids`, decoding each event (a store whose states are not plain JSON)."""
+        from eventsourcing.persistence import StoredEvent
+
+        from timeline.engine._bulk_stores import RECORDED_TOPIC
+
         for state in self.store.recorded_states():
             stored = StoredEvent(UUID(int=0), 1, RECORDED_TOPIC, state)
             event: Any = self.app.mapper.to_domain_event(stored)

@@ -174,8 +174,10 @@ def _gone(code: int | None) -> StoreError:
 def portable(error: BaseException) -> BaseException:
     """The error itself when it survives pickling, else a `StoreError` that says what it was."""
     try:
-        pickle.loads(pickle.dumps(error))
+        same = str(pickle.loads(pickle.dumps(error))) == str(error)
     except Exception:
+        same = False
+    if not same:  # an error made again from its message alone may say something else
         return StoreError(f"the bulk write failed: {type(error).__name__}: {error}")
     return error
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from timeline.engine._application import StoreApplication
-from timeline.engine._bulk import BulkWrite, Encoded
+from timeline.engine._bulk import BulkWrite
 from timeline.engine._import_lines import Item
 from timeline.engine._rule import Entry
 from timeline.engine.aggregates import stream_id
@@ -119,8 +119,9 @@ class BatchPlan(ImportPlan):
 
     def encoded(self, row: Row) -> None:
         """Plans a development the reader process sent: stored from its bytes when new."""
-        if self.release is None and self._stored(row.ident) is None:
-            self.created[row.ident] = Encoded(row.ident, row.state, self.bulk.app.mapper)
+        ident = stream_id("development", row.value_id)
+        if self.release is None and self._stored(ident) is None:
+            self.created[ident] = self.bulk.encoded(ident, row.text)
             self.new["development"].append(row.value_id)
             return
         item = row.item(self.bulk.app.mapper)  # the stream is held: planned as read
@@ -158,7 +159,7 @@ def _as_correction(item: Item, dev_id: str) -> Item:
 def _idents(items: Iterable[Item | Row]) -> Iterator[Any]:
     for item in items:
         if type(item) is Row:
-            yield item.ident
+            yield stream_id("development", item.value_id)
             continue
         value = item.value
         if isinstance(value, Actor):

@@ -5,12 +5,13 @@
 
 The reader process runs the same format's reader on the same file with the same
 registry, so it yields the same records in the same order.  A development it
-sends as a `Row`: its line, label and id, its stream id, and its creation event's
-stored state, made by `StoredEvents.creation` as the importing process would make
-it; everything else (names, corrections, rejected records) it sends as itself.
-The importing process then only plans and stores: a development whose stream is
-new is stored from those bytes, and one that meets a stream already held is
-decoded from them and planned as it would have been.  Plain parts cross the pipe
+sends as a `Row`: its line, label and id, and its JSON text as its creation
+event's state holds it (`StoredEvents.development_text`); everything else (names,
+corrections, rejected records) it sends as itself.  The importing process then
+only plans and stores: a development whose stream is new is stored around that
+text (with its stream id and the instant it is recorded, made there as the inline
+import makes them), and one that meets a stream already held is decoded from the
+text and planned as it would have been.  Plain parts cross the pipe
 (pickling checked values costs about as much as reading them), a few thousand
 records at a time; the reader reads ahead while the importing process writes,
 and stops when the pipe is full.  If the importing process leaves, the reader's
@@ -28,17 +29,14 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import Mapper
 
-from timeline.engine._bulk import YOUNG, Creation
+from timeline.engine._bulk import YOUNG
 from timeline.engine._bulk_process import peak_mb, portable, start
-from timeline.engine._bulk_stores import RECORDED_TOPIC
 from timeline.engine._encode import StoredEvents
 from timeline.engine._import_lines import Item
 from timeline.engine._registry import Registry
-from timeline.engine.aggregates import DevelopmentStream, stream_id
 from timeline.engine.corrections import check_unranked
 from timeline.engine.errors import LoadError, RecordError
 from timeline.engine.values import Development
@@ -50,45 +48,26 @@ __all__ = ["SENT", "ReadApart", "Row", "main", "usable"]
 # Records sent at once: small enough that the reader stays a little ahead, not far.
 SENT = 1000
 
-_new_uuid = object.__new__
-_set = object.__setattr__
-_SAFE = UUID(int=0).is_safe
-_RECORDED: Any = DevelopmentStream.Recorded
-
 
 class Row:
-    """A development the reader process read: where, its id, stream and stored creation."""
+    """A development the reader process read: where, its id and its JSON text."""
 
-    __slots__ = ("ident", "label", "line", "state", "value_id")
+    __slots__ = ("label", "line", "text", "value_id")
     development = None  # as an `Item` of a development: it corrects none
-    value = None  # the development itself is read back from `state` only when needed
+    value = None  # the development itself is read back from `text` only when needed
 
-    def __init__(self, line: int, label: str, value_id: str, ident: UUID, state: bytes) -> None:
-        self.line, self.label, self.value_id, self.ident, self.state = (
-            line,
-            label,
-            value_id,
-            ident,
-            state,
-        )
+    def __init__(self, line: int, label: str, value_id: str, text: str) -> None:
+        self.line, self.label, self.value_id, self.text = line, label, value_id, text
 
     def item(self, mapper: Mapper[Any]) -> Item:
         """The record as the format's reader gave it: an `Item` of the development."""
-        event: Any = mapper.to_domain_event(StoredEvent(self.ident, 1, RECORDED_TOPIC, self.state))
-        return Item(self.line, self.label, event.development)
+        development = mapper.transcoder.decode(self.text.encode("utf8"))
+        return Item(self.line, self.label, development)
 
 
 def usable(mapper: Mapper[Any]) -> bool:
     """Whether a reader process makes the very bytes this mapper stores (plain JSON)."""
     return StoredEvents(mapper).usable
-
-
-def _uuid(number: int) -> UUID:
-    # `UUID(int=number)` without its argument checks, as `stream_id` makes it.
-    made: UUID = _new_uuid(UUID)
-    _set(made, "int", number)
-    _set(made, "is_safe", _SAFE)
-    return made
 
 
 class ReadApart:
@@ -133,19 +112,14 @@ class ReadApart:
                 self.peak_mb, self.cpu = value
                 return
             for entry in value:
-                if type(entry) is tuple:
-                    line, label, value_id, number, state = entry
-                    yield Row(line, label, value_id, _uuid(number), state)
-                else:
-                    yield entry
+                yield Row(*entry) if type(entry) is tuple else entry
 
 
 def _encoder() -> Any:
     """The reader's making of a record's message: a development's parts, else the record."""
     from timeline.engine._application import StoreApplication
 
-    stored = StoredEvents(StoreApplication().mapper)  # in memory: the same transcodings
-    stamp = _RECORDED.create_timestamp
+    written = StoredEvents(StoreApplication().mapper).development_text  # the same transcodings
 
     def encode(record: Any) -> Any:
         if type(record) is not Item or type(record.value) is not Development:
@@ -155,9 +129,10 @@ def _encoder() -> Any:
             check_unranked(value.claims, f"development {value.id!r}")
         except RecordError:
             return record
-        ident = stream_id("development", value.id)
-        made = stored.creation(Creation(ident, value, stamp()))
-        return (record.line, record.label, value.id, ident.int, made.state)
+        text = written(value)
+        if text is None:  # the mapper's own path, in the importing process
+            return record
+        return (record.line, record.label, value.id, text)
 
     return encode
 
