@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import pickle
+import queue
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
@@ -45,8 +48,10 @@ from timeline.formats._records import Records
 
 __all__ = ["SENT", "ReadApart", "Row", "main", "usable"]
 
-# Records sent at once: small enough that the reader stays a little ahead, not far.
+# Records sent at once, and messages received ahead of their planning: the reader
+# stays a few thousand records ahead, not further (memory stays flat).
 SENT = 1000
+AHEAD = 8
 
 
 class Row:
@@ -78,6 +83,18 @@ class ReadApart:
         self.peak_mb = self.cpu = 0.0  # the reader's peak RSS and CPU seconds, once done
         self._pipe, self._process = start("timeline.formats._read_process")
         self._pipe.send(("open", (records.path, records.format, reported, registry)))
+        # Messages are taken off the pipe as they come, so the reader reads on while
+        # this process plans and stores (a full pipe would stop it).
+        self._received: queue.Queue[bytes | None] = queue.Queue(AHEAD)
+        self._receiver = threading.Thread(target=self._receive, daemon=True)
+        self._receiver.start()
+
+    def _receive(self) -> None:
+        try:
+            while True:
+                self._received.put(self._pipe.recv_bytes())
+        except (EOFError, OSError):
+            self._received.put(None)  # the reader has ended (or was ended)
 
     def __enter__(self) -> ReadApart:
         return self
@@ -88,7 +105,12 @@ class ReadApart:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._pipe.close()  # a reader still reading finds it closed and ends
+        if self._process.poll() is None and kind is not None:
+            self._process.kill()  # it holds nothing: its records are not wanted now
+        while self._receiver.is_alive():  # emptied, so that the receiver can end
+            with contextlib.suppress(queue.Empty):
+                self._received.get(timeout=0.1)
+        self._pipe.close()
         try:
             self._process.wait(30)
         except subprocess.TimeoutExpired:
@@ -97,15 +119,13 @@ class ReadApart:
 
     def __iter__(self) -> Iterator[Any]:
         while True:
-            try:
-                status, value = self._pipe.recv()
-            except (EOFError, ConnectionResetError):
+            message = self._received.get()
+            if message is None:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     self._process.wait(5)
                 code = self._process.poll()
-                raise LoadError(
-                    [f"{self.path}: the reader process ended early (exit code {code})"]
-                ) from None
+                raise LoadError([f"{self.path}: the reader process ended early (exit code {code})"])
+            status, value = pickle.loads(message)
             if status == "error":
                 raise value
             if status == "done":
