@@ -12,7 +12,7 @@ import pytest
 from tests.integration.test_bulk_process import DATA, POSTGRES, SAMPLES, _events
 from timeline import Timeline
 from timeline.engine import LoadError
-from timeline.formats import _exchange
+from timeline.formats import _exchange, open_records
 from timeline.formats._exchange import export, import_file
 from timeline.formats._read_process import ReadApart
 
@@ -101,7 +101,7 @@ def test_a_file_that_changed_under_the_reader_is_reported_as_its_error(tmp_path:
     path = tmp_path / "story.jsonl"
     path.write_text('{"type": "meta"}\n', encoding="utf-8")
     with Timeline() as tl:
-        records = _exchange.open_records(path, registry=tl.registry)
+        records = open_records(path, registry=tl.registry)
         path.unlink()  # the reader opens the file again, and finds it gone
         with ReadApart(records, tl.registry, None) as read, pytest.raises(LoadError) as caught:
             list(read)

@@ -125,6 +125,7 @@ class BatchPlan(ImportPlan):
             self.new["development"].append(row.value_id)
             return
         item = row.item(self.bulk.app.mapper)  # the stream is held: planned as read
+        assert isinstance(item.value, Development)
         self.record(item, item.value)
 
     def record(self, item: Item, value: Development) -> None:
