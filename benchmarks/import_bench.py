@@ -2,7 +2,7 @@
 
     python benchmarks/import_bench.py --sizes 100000,1000000 [--datasets] [--load 20000] \
         [--postgres postgresql://postgres@127.0.0.1:5432/import_bench] [--stores sqlite] \
-        [--writer]
+        [--writer] [--apart] [--formats gdelt,jsonl]
 
 For each size it writes a file of that many developments in the project's JSON
 Lines (and, with `--datasets`, in each dataset format with a sample under
@@ -13,9 +13,12 @@ a new PostgreSQL schema), and saves the same developments with plain eventsourci
 (`app.save(*aggregates)` in batches of 1,000: the anchor).  It prints events/s,
 the import's share of the anchor's rate, and each child's peak RSS; `--writer` also
 imports each file with a writer process (`separate=True`, whose peak RSS is shown
-too); beside
-them, the rate and the ratio by this process's CPU time (a busy machine's
-waits are not in it, nor, on PostgreSQL, the server's work).  With
+too); `--apart` imports each file inline (`apart=False`), then read in a reader
+process (`apart=True`; its peak RSS is shown too); without it, `import_file`
+chooses.  Beside them, the rate and the ratio by this process's CPU time (a busy
+machine's waits are not in it, nor, on PostgreSQL, the server's work), and the
+events per CPU-second of the reader and writer processes together.  `--formats`
+runs only the formats named.  With
 `--load N` it also writes N developments as a seed file and compares what
 `timeline load` does with a new store (read the seeds once, `record_many`) with
 reading them and saving plainly.  Nothing here is a test; the targets are printed
@@ -216,7 +219,8 @@ def child_import(path: str, url: str, fmt: str | None, modes: str) -> dict[str, 
     from timeline.formats._exchange import import_file
 
     separate = "writer" in modes
-    apart = False if "inline" in modes else None  # None: as import_file chooses
+    # The file read inline, or in a reader process; neither: as import_file chooses.
+    apart = False if "inline" in modes else True if "apart" in modes else None
     with Timeline.open(url) as tl:
         started, cpu = time.perf_counter(), time.process_time()
         children = _children_cpu()
@@ -331,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--load", type=int, default=0, help="also load N seed developments")
     parser.add_argument("--writer", action="store_true", help="also with a writer process")
     parser.add_argument(
-        "--inline", action="store_true", help="also with the file read inline (no reader process)"
+        "--apart", action="store_true", help="each file read inline, then in a reader process"
     )
     parser.add_argument("--formats", default="", help="only these formats (jsonl,gdelt,...)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -367,7 +371,7 @@ def main(argv: list[str] | None = None) -> None:
                 with _fresh(store, here, args.postgres) as url:
                     anchor = _run_child("anchor", str(n), url)
                 _print("plain eventsourcing save (anchor)", anchor, None, 0)
-                modes = ["inline", ""] if args.inline else [""]
+                modes = ["inline", "apart"] if args.apart else [""]
                 modes += [f"{m},writer" for m in modes] if args.writer else []
                 for fmt, path in files:
                     if args.formats and fmt not in args.formats.split(","):

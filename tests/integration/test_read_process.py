@@ -112,6 +112,7 @@ def test_large_files_are_read_apart_unless_asked_otherwise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_exchange, "APART_BYTES", 100)
+    monkeypatch.setattr(_exchange, "idle_core", lambda: True)
     assert (DATA / "gdelt-events.tsv").stat().st_size >= 100
     with Timeline.open(f"sqlite:///{tmp_path / 'story.db'}") as tl:
         read = import_file(tl, DATA / "gdelt-events.tsv", skip_bad=True, rejects=tmp_path / "r")
@@ -123,3 +124,16 @@ def test_large_files_are_read_apart_unless_asked_otherwise(
         assert kept.reader_mb == 0  # a release reads every stored event back: inline
         inline = import_file(tl, DATA / "gdelt-events.tsv", skip_bad=True, apart=False)
         assert inline.reader_mb == 0
+        monkeypatch.setattr(_exchange, "idle_core", lambda: False)
+        busy = import_file(tl, DATA / "gdelt-events.tsv", skip_bad=True)
+        assert busy.reader_mb == 0  # every core busy: read inline
+
+
+def test_a_core_is_idle_when_the_load_leaves_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for load, idle in ((0.2, True), (0.9, True), (1.0, False), (7.0, False)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert _exchange.idle_core() is idle
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(os, "getloadavg", lambda: (5.0, 5.0, 5.0))
+    assert _exchange.idle_core()

@@ -72,8 +72,8 @@ __all__ = [
 ]
 
 FORMATS = ("json", "jsonl", "csv", "timelinejs", "plover")
-# Files this large are read in a reader process by default: its start (about half a
-# second of CPU) is then a small part of the reading.
+# Files this large are read in a reader process by default when a core is idle: its
+# start (about half a second of CPU) is then a small part of the reading.
 APART_BYTES = 8 << 20
 WHAT = ("developments", "changes")
 
@@ -202,7 +202,8 @@ def import_file(
     in a writer process while the file is read, on a store another process can open (a
     file or a server; an in-memory store is written inline).  `apart` reads the file in
     a reader process (`_read_process`) that makes the new developments' stored bytes
-    (None: when the file holds at least `APART_BYTES` and `release` is not given).
+    (None: when the file holds at least `APART_BYTES`, `release` is not given and the
+    machine has a core idle).
     """
     if full and release is None:
         raise QueryError("full: a full release needs its day (release=DAY)")
@@ -242,13 +243,24 @@ def import_file(
 
 def _apart(asked: bool | None, path: str, release: Release | None, app: Any) -> bool:
     """Whether to read the file in a reader process: as asked, else for a large file
-    outside a release (whose every event is compared with the store's, so read back)."""
+    outside a release (whose every event is compared with the store's, so read back)
+    when a core is idle."""
     if not usable(app.mapper):
         return False
     if asked is not None:
         return asked
     with contextlib.suppress(OSError):
-        return release is None and os.path.getsize(path) >= APART_BYTES
+        large = os.path.getsize(path) >= APART_BYTES
+        return large and release is None and idle_core()
+    return False
+
+
+def idle_core() -> bool:
+    """Whether the last minute's load average leaves at least a core unused."""
+    # On a machine whose cores are all busy, the reader only shares this process's
+    # time and adds its own work: measured slower there (`docs/scale.md`).
+    with contextlib.suppress(OSError):
+        return os.getloadavg()[0] < (os.cpu_count() or 1) - 1
     return False
 
 
