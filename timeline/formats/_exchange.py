@@ -45,9 +45,10 @@ import attrs
 
 from timeline._timeline import Timeline
 from timeline.engine._bulk_process import separable
+from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
 from timeline.engine.when import When, WhenLike, as_day
-from timeline.formats import open_records
+from timeline.formats import Records, open_records
 from timeline.formats._bulk_import import import_records
 from timeline.formats._export_forms import (
     Snapshot,
@@ -213,8 +214,10 @@ def import_file(
     app = tl.materialised.application
     separate = separate and separable(app)
     apart = _apart(apart, records.path, day, app)
-    read = ReadApart(records, tl.registry, known) if apart else contextlib.nullcontext(records)
-    with _rejects_file(rejects if skip_bad else None) as out, read as source:
+    with (
+        _rejects_file(rejects if skip_bad else None) as out,
+        _reading(records, apart, tl.registry, known) as source,
+    ):
         tally = import_records(
             app, source, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
             rejects=out,
@@ -237,7 +240,7 @@ def import_file(
         rejected=tally.rejected,
         dataset=records.dataset,
         writer_mb=tally.writer_mb,
-        reader_mb=read.peak_mb if isinstance(read, ReadApart) else 0.0,
+        reader_mb=source.peak_mb if isinstance(source, ReadApart) else 0.0,
     )
 
 
@@ -262,6 +265,18 @@ def idle_core() -> bool:
     with contextlib.suppress(OSError):
         return os.getloadavg()[0] < (os.cpu_count() or 1) - 1
     return False
+
+
+@contextlib.contextmanager
+def _reading(
+    records: Records, apart: bool, registry: Registry, reported: When | None
+) -> Iterator[Records | ReadApart]:
+    """The records, or a reader process reading them (ended when the import ends)."""
+    if not apart:
+        yield records
+        return
+    with ReadApart(records, registry, reported) as read:
+        yield read
 
 
 @contextlib.contextmanager

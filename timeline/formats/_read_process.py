@@ -82,7 +82,12 @@ class ReadApart:
         self.path = records.path
         self.peak_mb = self.cpu = 0.0  # the reader's peak RSS and CPU seconds, once done
         self._pipe, self._process = start("timeline.formats._read_process")
-        self._pipe.send(("open", (records.path, records.format, reported, registry)))
+        try:
+            self._pipe.send(("open", (records.path, records.format, reported, registry)))
+        except BaseException:
+            self._process.kill()
+            self._process.wait()
+            raise
         # Messages are taken off the pipe as they come, so the reader reads on while
         # this process plans and stores (a full pipe would stop it).
         self._received: queue.Queue[bytes | None] = queue.Queue(AHEAD)
