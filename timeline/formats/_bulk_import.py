@@ -118,7 +118,7 @@ class BatchPlan(ImportPlan):
         self.new["development"].append(value.id)
 
     def encoded(self, row: Row) -> None:
-        """Plans a development the reader process sent: stored from its bytes when new."""
+        """Plans a development the reader process sent: stored around its text when new."""
         ident = stream_id("development", row.value_id)
         if self.release is None and self._stored(ident) is None:
             self.created[ident] = self.bulk.encoded(ident, row.text)
