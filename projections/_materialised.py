@@ -372,7 +372,6 @@ class Materialised(ClaimReads):
         day: dt.date,
         known_at: dt.date | None,
         possible: bool,
-        *,
         pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> View:

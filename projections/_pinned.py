@@ -4,10 +4,9 @@ store position: every lookup of it answered there, one object made per view."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from timeline.engine._replay import InPairOrder, View
 from timeline.engine._rule import PairKey, Position, Scope
@@ -19,9 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["PinnedView", "pinned_view"]
 
-# Fixes a view's pin at its first read, one thread at a time (held for an instant).
-_FIXING = threading.Lock()
-
 
 class _Held(dict[PairKey, Position]):
     """Every position of a pinned view, read at once, in pair order (as `View.positions`
@@ -31,9 +27,10 @@ class _Held(dict[PairKey, Position]):
 InPairOrder.register(_Held)
 
 
-def _unlisted() -> list[Development]:
-    """Stands for a pinned view's developments until it lists them itself."""
-    raise AssertionError("a pinned view lists its developments itself")  # pragma: no cover
+def _unread(*_: object) -> NoReturn:
+    """Stands for what a pinned view reads itself when first asked for it (its
+    developments, the actors below one): never called."""
+    raise AssertionError("a pinned view reads these itself")  # pragma: no cover
 
 
 class PinnedView(View):
@@ -47,53 +44,38 @@ class PinnedView(View):
     statement, not at its start.  One object per `as_of()`: a lookup makes no other.
     """
 
-    __slots__ = ("_pin", "_scope", "_source")
+    __slots__ = ("_pins", "_scope", "_source")
 
-    _pin: int | None
+    # The store positions first reads were answered at, the first of them the pin:
+    # `list.append` is atomic, so reads racing to be first agree on it with no lock.
+    _pins: list[int]
     _scope: Scope
     _source: Materialised
 
     def pin(self) -> int:
         """The store position every read of the view is answered at (fixed now, as the
         view has caught up to, if no read has fixed it yet)."""
-        if self._pin is not None:
-            return self._pin
-        return self._fix(self._source.current())
-
-    def _fix(self, pin: int) -> int:
-        """Fixes the pin at `pin` unless another thread's read fixed it first; the pin."""
-        _FIXING.acquire()  # not `with`: that costs twice as much, on every first read
-        try:
-            fixed = self._pin
-            if fixed is None:
-                _set(self, "_pin", pin)
-                return pin
-            return fixed
-        finally:
-            _FIXING.release()
+        pins = self._pins
+        if not pins:
+            pins.append(self._source.current())
+        return pins[0]
 
     def position(self, actor: str, topic: str) -> Position | None:
         key = (self._resolve_actor(actor), self._resolve_topic(topic))
-        if self._pin is None:
+        pins = self._pins
+        if not pins:
             # The first read (of a view taken for one lookup, the commonest), inline.
             found, pin = self._source.first_position(
                 key, self.day, self.known_at, self.possible, self._scope
             )
-            _FIXING.acquire()  # `_fix`, inline
-            try:
-                fixed = self._pin
-                if fixed is None:
-                    _set(self, "_pin", pin)
-                    return found
-            finally:
-                _FIXING.release()
-            if fixed == pin:
+            pins.append(pin)
+            if pins[0] == pin:
                 return found
             # Another thread's first read came first, at another position.
         elif self._positions is not _UNREAD:
             return self._positions.get(key)
         return self._source.position(
-            key, self.day, self.known_at, self.possible, self.pin(), self._scope
+            key, self.day, self.known_at, self.possible, pins[0], self._scope
         )
 
     def positions(
@@ -115,7 +97,7 @@ class PinnedView(View):
         return super().developments()
 
 
-# Sets a slot of a frozen view once it is known (its pin, what it has read).
+# Sets a slot of a frozen view once it has read what the slot holds.
 _set = object.__setattr__
 # Stands for the positions of a pinned view not yet read all at once.
 _UNREAD: Mapping[PairKey, Position] = MappingProxyType({})
@@ -140,11 +122,11 @@ def pinned_view(
     view.possible = possible
     view.source = "materialised"
     view._positions = _UNREAD
-    view._developments = _unlisted
+    view._developments = _unread
     view._resolve_actor = resolve_actor
     view._resolve_topic = resolve_topic
-    view._descendants = _unlisted  # set when the positions are read all at once
-    view._pin = pin
+    view._descendants = _unread  # set when the positions are read all at once
+    view._pins = [] if pin is None else [pin]
     view._scope = scope
     view._source = materialised
     view.__class__ = PinnedView  # filled: now frozen
