@@ -26,7 +26,6 @@ from timeline.engine._rule import (
     search_order,
     winning_run,
 )
-from timeline.engine._slots import filler
 from timeline.engine.values import Actor, Development, Topic
 
 __all__ = [
@@ -37,7 +36,6 @@ __all__ = [
     "claims_on",
     "fold_positions",
     "known_developments",
-    "lazy_view",
 ]
 
 
@@ -158,38 +156,6 @@ class View:
         return mine == (*theirs, other.developments())
 
     __hash__ = None  # type: ignore[assignment]  # equal views may differ in how they load
-
-
-_FILLING = filler(View)
-
-
-def lazy_view(
-    day: dt.date,
-    known_at: dt.date | None,
-    possible: bool,
-    source: str,
-    positions: Mapping[PairKey, Position],
-    developments: Callable[[], Iterable[Development]],
-    resolve_actor: Callable[[str], str],
-    resolve_topic: Callable[[str], str],
-    descendants: Callable[[str], list[str]],
-) -> View:
-    """The `View` that `View(...)` makes of these, for `positions` that look up on demand
-    (not a dict, which `View` would copy): made without attrs' __init__, since a reader
-    makes one for every `as_of()`."""
-    view: Any = _FILLING()
-    view.day = day
-    view.known_at = known_at
-    view.possible = possible
-    view.source = source
-    view._positions = positions
-    view._developments = developments
-    view._resolve_actor = resolve_actor
-    view._resolve_topic = resolve_topic
-    view._descendants = descendants
-    view.__class__ = View  # filled: now frozen
-    made: View = view
-    return made
 
 
 class EventLog:

@@ -7,29 +7,23 @@ is on the path of every single lookup, so each step is as short as it can be.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable, ItemsView, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import Any, TypeVar
 
 import pendulum
 
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
-from timeline.engine._replay import InPairOrder
-from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
+from timeline.engine._rule import Claimed, PairKey, Position
 from timeline.engine._slots import slot_setters
 from timeline.engine.errors import UnknownNameError
-from timeline.engine.values import Development, Rank, Stance
+from timeline.engine.values import Rank, Stance
 from timeline.engine.when import Precision, When
 from timeline.projections._rows import occurred_text
 from timeline.projections._winning import CLAIM_BREAK, FIELD_BREAK, mark
 
-if TYPE_CHECKING:
-    from timeline.projections._materialised import Materialised
-
 __all__ = [
-    "LazyPositions",
     "claimed",
     "claimed_by_actor",
     "held_by",
@@ -37,11 +31,8 @@ __all__ = [
     "resolver",
 ]
 
-T = TypeVar("T")
 K = TypeVar("K")
 
-# Fixes a view's pin at its first read, one thread at a time (held for an instant).
-_FIXING = threading.Lock()
 # Names each view resolver remembers at most (names asked for, not registered ones).
 _REMEMBERED = 4096
 
@@ -275,108 +266,3 @@ class _Names(dict[str, str]):
         if len(self) < _REMEMBERED:
             self[name] = ident
         return ident
-
-
-class LazyPositions(InPairOrder):
-    """Positions looked up one at a time, or all at once (in pair order) when iterated.
-
-    Given no pin, the positions are pinned at their first read: at the store
-    position the view has caught up to by then (the first lookup finds it in its
-    own statement).  Every later read, by any thread, is answered at that one
-    position, as PostgreSQL's repeatable-read snapshot is taken at a transaction's
-    first statement, not at its start.
-    """
-
-    __slots__ = ("_all", "_day", "_known_at", "_pin", "_possible", "_scope", "_source")
-
-    def __init__(
-        self,
-        materialised: Materialised,
-        day: dt.date,
-        known_at: dt.date | None,
-        possible: bool,
-        pin: int | None,
-        scope: Scope = EVERYTHING,
-    ) -> None:
-        self._source = materialised
-        self._day, self._known_at, self._possible, self._scope = day, known_at, possible, scope
-        self._pin = pin
-        self._all: dict[PairKey, Position] | None = None
-
-    def pin(self) -> int:
-        """The store position every read of these positions is answered at (fixed now,
-        as the view has caught up to, if no read has fixed it yet)."""
-        if self._pin is not None:
-            return self._pin
-        return self._fix(self._source.current())
-
-    def _fix(self, pin: int) -> int:
-        """Fixes the pin at `pin` unless another thread's read fixed it first; the pin."""
-        with _FIXING:
-            if self._pin is None:
-                self._pin = pin
-            return self._pin
-
-    def __getitem__(self, key: PairKey) -> Position:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    @overload
-    def get(self, key: PairKey, /) -> Position | None: ...
-    @overload
-    def get(self, key: PairKey, /, default: Position | T) -> Position | T: ...
-
-    def get(self, key: PairKey, /, default: Any = None) -> Any:
-        # `View.position` asks with `get`: answered directly, with no KeyError to
-        # raise and catch for a position that is not held.
-        # The first read (of a view taken for one lookup, the commonest) is inline.
-        if self._pin is None and self._all is None:
-            found, pin = self._source.first_position(
-                key, self._day, self._known_at, self._possible, self._scope
-            )
-            with _FIXING:
-                fixed = self._pin
-                if fixed is None:
-                    self._pin = fixed = pin
-            if fixed != pin:  # another thread's first read came first, at another position
-                found = self._source.position(
-                    key, self._day, self._known_at, self._possible, fixed, self._scope
-                )
-        elif self._all is not None:
-            found = self._all.get(key)
-        else:
-            found = self._source.position(
-                key, self._day, self._known_at, self._possible, self.pin(), self._scope
-            )
-        return default if found is None else found
-
-    def developments(self) -> list[Development]:
-        """The developments that count at the day, as known, as of the pin (fixed now if
-        no read has fixed it yet)."""
-        return self._source.developments(
-            self._known_at, self.pin(), day=self._day, possible=self._possible, scope=self._scope
-        )
-
-    def descendants(self, actor: str) -> list[str]:
-        """An actor and those below it, registered as of the pin (fixed now if need be)."""
-        return self._source.registry(self.pin()).descendants(actor)
-
-    def _load(self) -> dict[PairKey, Position]:
-        if self._all is None:
-            pin = self.pin()
-            self._all = self._source.positions(
-                self._day, self._known_at, self._possible, pin, self._scope
-            )
-        return self._all
-
-    def __iter__(self) -> Iterator[PairKey]:
-        return iter(self._load())
-
-    def items(self) -> ItemsView[PairKey, Position]:
-        # Every position at once, not each looked up again by key.
-        return self._load().items()
-
-    def __len__(self) -> int:
-        return len(self._load())

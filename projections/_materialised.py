@@ -24,16 +24,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from timeline.engine._backends import Backend
 from timeline.engine._registry import Registry
-from timeline.engine._replay import View, lazy_view
+from timeline.engine._replay import View
 from timeline.engine._rule import EVERYTHING, PairKey, Position, Scope
 from timeline.engine.values import Actor, Topic
 from timeline.projections._claim_reads import ClaimReads
 from timeline.projections._development_reads import scoped_params
-from timeline.projections._lookups import (
-    LazyPositions,
-    held_by,
-    resolver,
-)
+from timeline.projections._lookups import held_by, resolver
+from timeline.projections._pinned import PinnedView, pinned_view
 from timeline.projections._queries import (
     Params,
     TrackingConflictError,
@@ -49,7 +46,7 @@ if TYPE_CHECKING:
     from timeline.projections._backend import ViewRecorder
     from timeline.projections._projection import StoryProjection
 
-__all__ = ["LazyPositions", "Materialised"]
+__all__ = ["Materialised", "PinnedView"]
 
 T = TypeVar("T")
 # The known-at ordinal of a read that knows everything recorded, the usual one.
@@ -375,14 +372,13 @@ class Materialised(ClaimReads):
         day: dt.date,
         known_at: dt.date | None,
         possible: bool,
-        *,
         pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> View:
         """A lazy view: each position is looked up when asked for, as of `pin`.
 
         With `pin` None the view is pinned at its first read, at the store position
-        the view has then caught up to (see `LazyPositions`): every read of it is
+        the view has then caught up to (see `PinnedView`): every read of it is
         answered at that one position.
         """
         if self._closed:  # no read fixes the pin yet: say so now, not at the first one
@@ -399,18 +395,7 @@ class Materialised(ClaimReads):
                 resolver(registry, "topic", self._registry_now),
             )
         _, resolve_actor, resolve_topic = self._resolvers
-        positions = LazyPositions(self, day, known_at, possible, pin, scope)
-        return lazy_view(
-            day,
-            known_at,
-            possible,
-            "materialised",
-            positions,
-            positions.developments,
-            resolve_actor,
-            resolve_topic,
-            positions.descendants if pin is None else registry.descendants,
-        )
+        return pinned_view(self, day, known_at, possible, pin, scope, resolve_actor, resolve_topic)
 
 
 def _lookup_params(

@@ -39,7 +39,6 @@ class Reads(Protocol):
         day: dt.date,
         known_at: dt.date | None,
         possible: bool,
-        *,
         pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> View:

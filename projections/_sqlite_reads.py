@@ -141,11 +141,13 @@ class SQLiteQueries(ViewQueries):
         if self._closed or not (self._shared_cache or get_ident() == self._main):
             with self._reading() as connection:
                 return connection.execute(statement, params).fetchall()
-        with self._lock:
-            try:
-                return self._connection.execute(statement, params).fetchall()
-            except sqlite3.ProgrammingError as error:
-                _closed(error)
+        self._lock.acquire()  # not `with`, whose two method calls cost as much again
+        try:
+            return self._connection.execute(statement, params).fetchall()
+        except sqlite3.ProgrammingError as error:
+            _closed(error)
+        finally:
+            self._lock.release()
 
     def run_rows(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
         # Steps the cursor only as far as the winning run: a pair may hold many claims.
@@ -153,15 +155,17 @@ class SQLiteQueries(ViewQueries):
         # itself, as `query` does.
         if self._closed or not (self._shared_cache or get_ident() == self._main):
             return self._run_rows_elsewhere(statement, params)
-        with self._lock:
-            try:
-                cursor = self._connection.execute(statement, params)
-            except sqlite3.ProgrammingError as error:
-                _closed(error)
+        self._lock.acquire()  # as in `query`
+        try:
+            cursor = self._connection.execute(statement, params)
             try:
                 return _leading_run(cursor)
             finally:
                 cursor.close()
+        except sqlite3.ProgrammingError as error:
+            _closed(error)
+        finally:
+            self._lock.release()
 
     def _run_rows_elsewhere(self, statement: str, params: Params) -> list[tuple[Any, ...]]:
         with self._reading() as connection:

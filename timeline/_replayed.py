@@ -71,7 +71,6 @@ class Replayed:
         day: dt.date,
         known_at: dt.date | None,
         possible: bool,
-        *,
         pin: int | None,
         scope: Scope = EVERYTHING,
     ) -> View:

@@ -308,8 +308,7 @@ class Timeline(SharedReads, SharedWrites):
     ) -> View:
         """The reader's answer as of `on` (at store position `at`; by default, the position
         the reader has caught up to at the view's first read)."""
-        pin = None if at is None else self._pin(at)
-        return self.reads.as_of(on, known, possible, pin=pin, scope=scope)
+        return self.reads.as_of(on, known, possible, None if at is None else self._pin(at), scope)
 
     def _tentative(self, on: dt.date, known: dt.date | None, scope: Scope) -> list[PairKey]:
         """The pairs whose position counting what possibly occurred is tentative, read by

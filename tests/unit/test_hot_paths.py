@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from tests.strategies import PAIRS, days, edtf_texts, fill, stories, whens
 from timeline import Timeline
+from timeline.bootstrap import Replayed
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
-from timeline.engine._replay import View, lazy_view
+from timeline.engine._replay import View
 from timeline.engine._slots import filler, slot_setters
 from timeline.engine.errors import DateError, UnknownNameError
 from timeline.engine.values import Actor, Development, Rank, Stance, Topic
@@ -30,6 +31,7 @@ from timeline.projections._lookups import (
     resolver,
 )
 from timeline.projections._materialised import _lookup_params
+from timeline.projections._pinned import PinnedView
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK
 from timeline.projections._rows import occurred_text
 from timeline.projections._sqlite_reads import _leading_run
@@ -43,20 +45,32 @@ def _fields(made: attrs.AttrsInstance) -> list[object]:
     return [getattr(made, field.name) for field in attrs.fields(type(made))]
 
 
-def test_a_lazy_view_holds_what_view_holds() -> None:
-    positions: dict[rule.PairKey, rule.Position] = {}
-    view = View(DAY, None, True, "materialised", positions, list, str.upper, str.lower, list)
-    lazy = lazy_view(DAY, None, True, "materialised", positions, list, str.upper, str.lower, list)
-    # View copies a dict into a read-only mapping; a lazy view keeps the mapping it is given.
-    assert _fields(lazy)[:4] == _fields(view)[:4]
-    assert _fields(lazy)[4] is positions
-    assert _fields(lazy)[5:] == _fields(view)[5:]
-    assert lazy == view
-    assert type(lazy) is View
-    assert lazy.position("a", "b") is None
-    assert lazy.developments() == ()
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        lazy.day = DAY  # type: ignore[misc]
+@given(stories(max_size=6), days(), st.booleans(), st.booleans())
+def test_a_pinned_view_holds_what_view_holds(
+    story: list[Development], day: dt.date, possible: bool, pinned: bool
+) -> None:
+    """`pinned_view` sets every field (no attrs __init__ runs) and makes a frozen view that
+    answers as the `View` of the replay does, each read of it at its one pin."""
+    with Timeline() as tl:
+        fill(tl, story)
+        pin = tl.materialised.current() if pinned else None
+        made = tl.materialised.as_of(day, None, possible, pin=pin)
+        assert type(made) is PinnedView
+        assert _fields(made)[:4] == [day, None, possible, "materialised"]
+        assert made._scope is rule.EVERYTHING
+        assert made._pins == ([] if pin is None else [pin])
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            made.day = DAY  # type: ignore[misc]
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            made._pins = [1]
+        replayed = tl.reading(Replayed).as_of(day, possible=possible)
+        for key in PAIRS:
+            assert made.position(*key) == replayed.position(*key)
+        assert made.pin() == tl.materialised.reached  # fixed by the first read
+        assert made == replayed  # every position, read at once, and the developments
+        assert made.positions("TUR", children=True) == replayed.positions("TUR", children=True)
+        for key in PAIRS:  # from the positions read at once
+            assert made.position(*key) == replayed.position(*key)
 
 
 @given(
@@ -130,7 +144,7 @@ def test_a_held_position_is_the_position_attrs_makes(occurred: str, tentative: b
 
 
 def test_a_filler_adds_no_slot_and_refuses_a_class_without_slots() -> None:
-    for cls in (View, rule.Position):
+    for cls in (View, PinnedView, rule.Position):
         filling = filler(cls)
         assert filling.__mro__[1] is cls
         assert filling.__basicsize__ == cls.__basicsize__  # one layout: __class__ may change
