@@ -224,10 +224,10 @@ def test_the_page_is_made_again_ahead_when_the_store_moves_on(store: str, tmp_pa
             os.write(end, b"x")
             keeping.join(timeout=60)
         assert not keeping.is_alive()
-        with TestClient(create_app(writer, title="S-400", shared=folder)) as warm:
-            with pytest.MonkeyPatch.context() as patched:
-                patched.setattr(charts_module, "topic_chart", _not_read)
-                drawn = warm.get("/api/charts/topic?topic=s400-purchase&format=svg").content
+        warm = TestClient(create_app(writer, title="S-400", shared=folder))
+        with warm, pytest.MonkeyPatch.context() as patched:
+            patched.setattr(charts_module, "topic_chart", _not_read)
+            drawn = warm.get("/api/charts/topic?topic=s400-purchase&format=svg").content
         with TestClient(create_app(writer, title="S-400")) as cold:
             assert cold.get("/api/charts/topic?topic=s400-purchase&format=svg").content == drawn
     os.close(ended)
