@@ -177,18 +177,20 @@ def _ahead(app: FastAPI) -> None:
 
 def _keep_ahead(app: FastAPI, workers: Sequence[int]) -> None:
     """Until a worker ends (its sentinel in `workers`), makes the page's first answers
-    again whenever the store moves on: a request meanwhile waits for the one being made."""
+    again whenever the store has moved on and then stood still for `AHEAD_EVERY`
+    (answers made while it is being written to would be old at once); a request for
+    one being made waits for it."""
     story: Story = app.state.story
-    made_at = story.read(lambda tl: tl.position)
+    made_at = seen = story.read(lambda tl: tl.position)
     while not multiprocessing.connection.wait(workers, timeout=AHEAD_EVERY):
-        now = story.read(lambda tl: tl.position)
-        if now == made_at:
+        before, seen = seen, story.read(lambda tl: tl.position)
+        if seen != before or seen == made_at:
             continue
         try:
             _ahead(app)
         except (ServeError, TimelineError) as error:  # the workers answer as they can
             LOG.warning("the page's answers were not made ahead: %s", error)
-        made_at = now
+        made_at = seen
 
 
 async def _asked(app: ASGIApp, path: str, query: str) -> int:
