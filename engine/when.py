@@ -31,7 +31,7 @@ def _canonical(text: Any) -> str:
     return _edtf.parse(text).text
 
 
-@pickled_by_fields  # unpickled without parsing its text again
+@pickled_by_fields  # a chart's Whens pass between the server's processes
 @attrs.frozen(repr=False)
 class When:
     """A span of calendar days given as EDTF text; equal when the text is equal."""
