@@ -19,6 +19,7 @@ from fastapi import Request, Response
 from pydantic import BaseModel
 
 from timeline.engine._registry import Registry
+from timeline.engine._uncollected import uncollected
 from timeline.engine.errors import StoreError
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 
@@ -203,9 +204,13 @@ class _Shared:
             else:
                 # Only this server's processes write the folder (made private by
                 # `tempfile`), so its pickles are as trusted as the values they hold.
-                return cast(T, pickle.loads(found) if pickled else found)
+                if not pickled:
+                    return cast(T, found)
+                with uncollected():  # as many objects as the value holds
+                    return cast(T, pickle.loads(found))
             made = make()
-            data = pickle.dumps(made, pickle.HIGHEST_PROTOCOL) if pickled else made
+            with uncollected():
+                data = pickle.dumps(made, pickle.HIGHEST_PROTOCOL) if pickled else made
             if isinstance(data, bytes):
                 written = path.with_suffix(f".{os.getpid()}")
                 written.write_bytes(data)
