@@ -14,6 +14,7 @@ from tests.article import article_folder
 from timeline import Timeline
 from timeline.engine._uncollected import uncollected
 from timeline.projections import charts
+from timeline.projections._chart_steps import pair_series
 from timeline.web.story import _Shared
 
 
@@ -42,7 +43,7 @@ def test_the_collector_runs_again_after_the_block_as_it_was() -> None:
 
 def test_a_topic_chart_is_made_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []
-    made = charts.pair_series
+    made = pair_series
 
     def series(*args: Any, **kwargs: Any) -> Any:
         seen.append(gc.isenabled())
