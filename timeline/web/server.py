@@ -183,14 +183,14 @@ def _keep_ahead(app: FastAPI, workers: Sequence[int]) -> None:
     story: Story = app.state.story
     made_at = seen = story.read(lambda tl: tl.position)
     while not multiprocessing.connection.wait(workers, timeout=AHEAD_EVERY):
-        before, seen = seen, story.read(lambda tl: tl.position)
-        if seen != before or seen == made_at:
-            continue
         try:
+            before, seen = seen, story.read(lambda tl: tl.position)
+            if seen != before or seen == made_at:
+                continue
+            made_at = seen  # once: a store that fails to answer is not asked every second
             _ahead(app)
         except (ServeError, TimelineError) as error:  # the workers answer as they can
             LOG.warning("the page's answers were not made ahead: %s", error)
-        made_at = seen
 
 
 async def _asked(app: ASGIApp, path: str, query: str) -> int:
