@@ -2,7 +2,7 @@
 
     python benchmarks/import_bench.py --sizes 100000,1000000 [--datasets] [--load 20000] \
         [--postgres postgresql://postgres@127.0.0.1:5432/import_bench] [--stores sqlite] \
-        [--writer]
+        [--writer] [--apart] [--formats gdelt,jsonl]
 
 For each size it writes a file of that many developments in the project's JSON
 Lines (and, with `--datasets`, in each dataset format with a sample under
@@ -13,9 +13,12 @@ a new PostgreSQL schema), and saves the same developments with plain eventsourci
 (`app.save(*aggregates)` in batches of 1,000: the anchor).  It prints events/s,
 the import's share of the anchor's rate, and each child's peak RSS; `--writer` also
 imports each file with a writer process (`separate=True`, whose peak RSS is shown
-too); beside
-them, the rate and the ratio by this process's CPU time (a busy machine's
-waits are not in it, nor, on PostgreSQL, the server's work).  With
+too); `--apart` imports each file inline (`apart=False`), then read in a reader
+process (`apart=True`; its peak RSS is shown too); without it, `import_file`
+chooses.  Beside them, the rate and the ratio by this process's CPU time (a busy
+machine's waits are not in it, nor, on PostgreSQL, the server's work), and the
+events per CPU-second of the reader and writer processes together.  `--formats`
+runs only the formats named.  With
 `--load N` it also writes N developments as a seed file and compares what
 `timeline load` does with a new store (read the seeds once, `record_many`) with
 reading them and saving plainly.  Nothing here is a test; the targets are printed
@@ -206,17 +209,29 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child_import(path: str, url: str, fmt: str | None, separate: bool) -> dict[str, Any]:
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def child_import(path: str, url: str, fmt: str | None, modes: str) -> dict[str, Any]:
     from timeline import Timeline
     from timeline.formats._exchange import import_file
 
+    separate = "writer" in modes
+    # The file read inline, or in a reader process; neither: as import_file chooses.
+    apart = False if "inline" in modes else True if "apart" in modes else None
     with Timeline.open(url) as tl:
         started, cpu = time.perf_counter(), time.process_time()
-        report = import_file(tl, path, format=fmt, reported="2024-01-01", separate=separate)
+        children = _children_cpu()
+        report = import_file(
+            tl, path, format=fmt, reported="2024-01-01", separate=separate, apart=apart
+        )
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        children = _children_cpu() - children  # the reader's and the writer's, once ended
     events = report.added + len(report.actors) + len(report.topics) + report.revisions
     found = {"events": events, "seconds": seconds, "cpu": cpu, "rss": _peak_mb()}
-    return found | {"writer": report.writer_mb}
+    return found | {"writer": report.writer_mb, "reader": report.reader_mb, "children": children}
 
 
 def child_anchor(n: int, url: str) -> dict[str, Any]:
@@ -287,10 +302,14 @@ def _print(label: str, result: dict[str, Any], anchor: dict[str, Any] | None, ta
     rate = result["events"] / result["seconds"]
     line = f"  {label:<34}{result['events']:>10,} ev {rate:>10,.0f} ev/s"
     line += f"  peak RSS {result['rss']:>6,.0f} MB"
-    writer = result.get("writer", 0.0)
+    writer, reader = result.get("writer", 0.0), result.get("reader", 0.0)
+    if reader:
+        line += f" (reader {reader:,.0f} MB)"
     if writer:
         line += f" (writer {writer:,.0f} MB)"
     line += f"  ({result['events'] / result['cpu']:,.0f} ev/CPU-s"
+    if result.get("children"):  # the reader's and the writer's CPU, beside this process's
+        line += f"; other processes {result['events'] / result['children']:,.0f} ev/CPU-s"
     if anchor is not None:
         by_cpu = (result["events"] / result["cpu"]) / (anchor["events"] / anchor["cpu"])
         line += f", {by_cpu:.2f}x by CPU"
@@ -300,7 +319,7 @@ def _print(label: str, result: dict[str, Any], anchor: dict[str, Any] | None, ta
         line += f"  {ratio:.2f}x the anchor"
         if target:
             line += f"  (target {target:,} ev/s: {'PASS' if rate >= target else 'MISS'};"
-            small = max(result["rss"], writer) < 300
+            small = max(result["rss"], writer, reader) < 300
             line += f" RSS < 300 MB: {'PASS' if small else 'MISS'})"
         else:
             line += f"  (target >= 1.00x: {'PASS' if ratio >= 1 else 'MISS'})"
@@ -315,6 +334,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stores", default="sqlite,postgresql", help="which stores to run")
     parser.add_argument("--load", type=int, default=0, help="also load N seed developments")
     parser.add_argument("--writer", action="store_true", help="also with a writer process")
+    parser.add_argument(
+        "--apart", action="store_true", help="each file read inline, then in a reader process"
+    )
+    parser.add_argument("--formats", default="", help="only these formats (jsonl,gdelt,...)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -322,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
         if kind == "load":
             found = child_load(rest[0], rest[1], rest[2] == "plain")
         elif kind == "import":
-            found = child_import(rest[0], rest[1], rest[2] or None, rest[3] == "writer")
+            found = child_import(rest[0], rest[1], rest[2] or None, rest[3])
         else:
             found = child_anchor(int(rest[0]), rest[1])
         print(json.dumps(found))
@@ -348,11 +371,17 @@ def main(argv: list[str] | None = None) -> None:
                 with _fresh(store, here, args.postgres) as url:
                     anchor = _run_child("anchor", str(n), url)
                 _print("plain eventsourcing save (anchor)", anchor, None, 0)
+                modes = ["inline", "apart"] if args.apart else [""]
+                modes += [f"{m},writer" for m in modes] if args.writer else []
                 for fmt, path in files:
-                    for mode in ("", "writer") if args.writer else ("",):
+                    if args.formats and fmt not in args.formats.split(","):
+                        continue
+                    for mode in modes:
                         with _fresh(store, here, args.postgres) as url:
                             found = _run_child("import", str(path), url, fmt, mode)
-                        label = f"timeline import ({fmt}{', writer' if mode else ''})"
+                        label = (
+                            f"timeline import ({','.join(filter(None, [fmt, *mode.split(',')]))})"
+                        )
                         _print(label, found, anchor, target)
 
 

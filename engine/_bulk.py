@@ -34,9 +34,11 @@ from timeline.engine.errors import RecordError, UnknownDevelopmentError
 from timeline.engine.values import Development
 
 if TYPE_CHECKING:
+    from eventsourcing.persistence import StoredEvent
+
     from timeline.engine._application import StoreApplication
 
-__all__ = ["BulkWrite", "Creation", "record_all"]
+__all__ = ["BulkWrite", "Creation", "Encoded", "record_all"]
 
 # Allocations between two collections of the youngest generation during a bulk write
 # (Python's default is 700).  A batch's thousands of values live until it is written,
@@ -111,6 +113,26 @@ class Creation:
     def mutate(self, aggregate: None) -> DevelopmentStream:
         """The new stream's aggregate, for a command on it."""
         made: DevelopmentStream = self.event().mutate(aggregate)
+        return made
+
+
+class Encoded(Creation):
+    """A new development's creation whose development's JSON text was made already (by a
+    reader process): stored around that text, decoded only for a command."""
+
+    __slots__ = ("events", "text")
+
+    def __init__(self, ident: UUID, text: str, timestamp: Any, events: StoredEvents) -> None:
+        super().__init__(ident, None, timestamp)  # type: ignore[arg-type]  # read from `text`
+        self.text, self.events = text, events
+
+    def stored(self) -> StoredEvent:
+        """The stored event, the very bytes `StoredEvents.creation` makes of the development."""
+        return self.events.around(self.ident, self.timestamp, self.text)
+
+    def mutate(self, aggregate: None) -> DevelopmentStream:
+        event: Any = self.events.mapper.to_domain_event(self.stored())
+        made: DevelopmentStream = event.mutate(aggregate)
         return made
 
 
@@ -211,7 +233,9 @@ class BulkWrite:
         names = [a for a in aggregates if isinstance(a, ActorStream | TopicStream)]
         others = [a for a in aggregates if not isinstance(a, ActorStream | TopicStream)]
         events = [to_stored(e) for aggregate in names for e in aggregate.collect_events()]
-        events += [to_stored.creation(made) for made in created]
+        events += [
+            made.stored() if type(made) is Encoded else to_stored.creation(made) for made in created
+        ]
         events += [to_stored(e) for aggregate in others for e in aggregate.collect_events()]
         if events:
             self.store.append(events)
@@ -228,6 +252,11 @@ class BulkWrite:
         """
         check_unranked(development.claims, f"development {development.id!r}")
         return Creation(ident, development, _RECORDED.create_timestamp())
+
+    def encoded(self, ident: UUID, text: str) -> Encoded:
+        """The creation of a new development's stream from its JSON text, as `recorded`
+        makes it from the development (its claims checked by whoever made the text)."""
+        return Encoded(ident, text, _RECORDED.create_timestamp(), self._stored)
 
     def recorded_ids(self, prefix: str) -> Generator[str, None, None]:
         """The id of every development recorded (in this write too) that starts with `prefix`."""

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from timeline.engine._application import StoreApplication
 
-__all__ = ["ProcessTransaction", "main", "separable"]
+__all__ = ["ProcessTransaction", "main", "peak_mb", "portable", "separable", "start"]
 
 # Stored states sent at once while listing the recorded developments.
 STATES = 5000
@@ -62,7 +62,7 @@ class ProcessTransaction(StoreTransaction):
 
     def __init__(self, app: StoreApplication) -> None:
         self.app = app
-        self._pipe, self._process = _start()
+        self._pipe, self._process = start("timeline.engine._bulk_process")
         env = {**app.env, "CREATE_TABLE": "n"}  # the caller's open made them
         self._pipe.send(("open", env))  # by the pipe: a password stays off the command line
         self._begun = False
@@ -143,17 +143,17 @@ class ProcessTransaction(StoreTransaction):
             self._process.wait()
 
 
-def _start() -> tuple[Connection, subprocess.Popen[bytes]]:
-    """A writer process and a two-way pipe to it.
+def start(module: str) -> tuple[Connection, subprocess.Popen[bytes]]:
+    """A process running `module.main(fd)` and a two-way pipe to it.
 
     Started as its own program rather than by `multiprocessing`, which would import
-    the caller's main module again in the writer (a script without a main guard
+    the caller's main module again in the child (a script without a main guard
     would run twice).
     """
     ours, theirs = socket.socketpair()
     # The caller found this package by its own path, so the writer is given the same.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    code = f"from timeline.engine._bulk_process import main; main({theirs.fileno()})"
+    code = f"from {module} import main; main({theirs.fileno()})"
     try:
         process = subprocess.Popen(
             [sys.executable, "-c", code], pass_fds=[theirs.fileno()], env=env
@@ -171,11 +171,13 @@ def _gone(code: int | None) -> StoreError:
     return StoreError(f"the bulk write's writer process ended early (exit code {code})")
 
 
-def _portable(error: BaseException) -> BaseException:
+def portable(error: BaseException) -> BaseException:
     """The error itself when it survives pickling, else a `StoreError` that says what it was."""
     try:
-        pickle.loads(pickle.dumps(error))
+        same = str(pickle.loads(pickle.dumps(error))) == str(error)
     except Exception:
+        same = False
+    if not same:  # an error made again from its message alone may say something else
         return StoreError(f"the bulk write failed: {type(error).__name__}: {error}")
     return error
 
@@ -193,7 +195,7 @@ def main(fd: int) -> None:
         app = StoreApplication(env=env)
         store = app.backend.begin(app.recorder)
     except BaseException as error:
-        pipe.send(("error", _portable(error)))
+        pipe.send(("error", portable(error)))
         return
     pipe.send(("ok", None))
     _Writer(pipe, app, store).run()
@@ -234,14 +236,14 @@ class _Writer:
             return False
         if self.failed is not None:
             self.store.rollback()
-            self.pipe.send(("error", _portable(self.failed)))
+            self.pipe.send(("error", portable(self.failed)))
             return True
         try:
             answer = self._answer(request, argument)
         except BaseException as error:
             with contextlib.suppress(Exception):
                 self.store.rollback()
-            self.pipe.send(("error", _portable(error)))
+            self.pipe.send(("error", portable(error)))
             return True
         self.pipe.send(("ok", answer))
         return request == "commit"
@@ -258,7 +260,7 @@ class _Writer:
             return self.store.empty()
         if request == "commit":
             self.store.commit()
-            return int(getattr(self.app.recorder, "last_written", 0)), _peak_mb()
+            return int(getattr(self.app.recorder, "last_written", 0)), peak_mb()
         if request == "states":
             self.states = self.store.recorded_states()
             return None
@@ -282,7 +284,7 @@ class _Writer:
         ]
 
 
-def _peak_mb() -> float:
+def peak_mb() -> float:
     """This process's peak RSS in MB (VmHWM), or 0 where Linux's status file is absent."""
     with contextlib.suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
         for line in status:

@@ -122,18 +122,28 @@ class StoredEvents:
         The same bytes as `self(made.event())`: the state's keys in the event's own
         order (timestamp, topic, development), each value as `_value` writes it.
         """
+        text = self.development_text(made.development)
+        if text is None:
+            return self(made.event())
+        return self.around(made.ident, made.timestamp, text)
+
+    def development_text(self, development: Any) -> str | None:
+        """The JSON text of a development as its creation's state holds it (None when
+        `creation` cannot write it: then the mapper writes the whole event)."""
         if self._creation is None:
-            return self(made.event())
-        before, between, topic = self._creation
+            return None
         try:
-            text = before + self._value(made.timestamp) + between + self._value(made.development)
+            return self._value(development)
         except _UnusualError:
-            return self(made.event())
+            return None
+
+    def around(self, ident: Any, timestamp: Any, text: str) -> StoredEvent:
+        """The stored creation of a development whose JSON text is `text`."""
+        assert self._creation is not None  # `development_text` gave the text
+        before, between, topic = self._creation
+        state = before + self._value(timestamp) + between + text + "}"
         return StoredEvent(
-            originator_id=made.ident,
-            originator_version=1,
-            topic=topic,
-            state=(text + "}").encode("utf8"),
+            originator_id=ident, originator_version=1, topic=topic, state=state.encode("utf8")
         )
 
     def _state(self, state: dict[str, Any], class_version: int) -> str:

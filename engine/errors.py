@@ -93,3 +93,7 @@ class LoadError(TimelineError, ValueError):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found; nothing was loaded"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+    def __reduce__(self) -> tuple[type[LoadError], tuple[tuple[str, ...]]]:
+        # Made again from its problems, not its message, when sent to another process.
+        return type(self), (self.problems,)

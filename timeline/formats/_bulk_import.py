@@ -28,6 +28,7 @@ from timeline.engine.corrections import Correction, Ranking, Retraction
 from timeline.engine.errors import LoadError, NotRetractableError
 from timeline.engine.values import Actor, Development, Topic
 from timeline.formats._import_plan import ImportPlan
+from timeline.formats._read_process import Row
 from timeline.formats._releases import Release, first_known, published, revision_between
 
 __all__ = ["BATCH", "Tally", "import_records"]
@@ -116,6 +117,17 @@ class BatchPlan(ImportPlan):
         self.created[ident] = self.bulk.recorded(ident, value)
         self.new["development"].append(value.id)
 
+    def encoded(self, row: Row) -> None:
+        """Plans a development the reader process sent: stored around its text when new."""
+        ident = stream_id("development", row.value_id)
+        if self.release is None and self._stored(ident) is None:
+            self.created[ident] = self.bulk.encoded(ident, row.text)
+            self.new["development"].append(row.value_id)
+            return
+        item = row.item(self.bulk.app.mapper)  # the stream is held: planned as read
+        assert isinstance(item.value, Development)
+        self.record(item, item.value)
+
     def record(self, item: Item, value: Development) -> None:
         ident = stream_id("development", value.id)
         stream = self._stored(ident)
@@ -145,8 +157,11 @@ def _as_correction(item: Item, dev_id: str) -> Item:
     return Item(item.line, item.label, item.value, dev_id)
 
 
-def _idents(items: Iterable[Item]) -> Iterator[Any]:
+def _idents(items: Iterable[Item | Row]) -> Iterator[Any]:
     for item in items:
+        if type(item) is Row:
+            yield stream_id("development", item.value_id)
+            continue
         value = item.value
         if isinstance(value, Actor):
             yield stream_id("actor", value.id)
@@ -171,13 +186,15 @@ def _batches(records: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def _plan(plan: BatchPlan, items: list[Item]) -> None:
+def _plan(plan: BatchPlan, items: list[Any]) -> None:
     """Plans names first, then developments, then corrections, as the log is read."""
     for item in items:
         if isinstance(item.value, Actor | Topic):
             plan.register(item, item.value)
     for item in items:
-        if isinstance(item.value, Development):
+        if type(item) is Row:
+            plan.encoded(item)
+        elif isinstance(item.value, Development):
             plan.record(item, item.value)
     for item in items:
         if isinstance(item.value, Correction):
@@ -187,9 +204,9 @@ def _plan(plan: BatchPlan, items: list[Item]) -> None:
 def _write_batch(
     bulk: BulkWrite, tally: Tally, batch: list[Any], release: Release | None, earlier: bool
 ) -> None:
-    items = [r for r in batch if isinstance(r, Item)]
+    items = [r for r in batch if isinstance(r, Item | Row)]
     for record in batch:
-        if not isinstance(record, Item):
+        if not isinstance(record, Item | Row):
             tally.reject(record.line, record.reason, record.text or None)
     plan = BatchPlan(bulk, tally.name, list(_idents(items)), release)
     plan.earlier = earlier
@@ -198,11 +215,19 @@ def _write_batch(
     for line, text in plan.problems:
         tally.reject(line, text.removeprefix(f"{tally.name}:{line}: "))
     if release is not None and release.full:
-        tally.seen.update(i.value.id for i in items if isinstance(i.value, Development))
+        tally.seen.update(_development_ids(items))
     for name in plan.fixed:
         tally.fixed[name] = tally.fixed.get(name, 0) + 1
     tally.add(plan)
     bulk.write(list(plan.changed.values()), list(plan.created.values()))
+
+
+def _development_ids(items: Iterable[Item | Row]) -> Iterator[str]:
+    for item in items:
+        if type(item) is Row:
+            yield item.value_id
+        elif isinstance(item.value, Development):
+            yield item.value.id
 
 
 def _retract_absent(bulk: BulkWrite, tally: Tally, release: Release) -> None:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -44,9 +45,10 @@ import attrs
 
 from timeline._timeline import Timeline
 from timeline.engine._bulk_process import separable
+from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
 from timeline.engine.when import When, WhenLike, as_day
-from timeline.formats import open_records
+from timeline.formats import Records, open_records
 from timeline.formats._bulk_import import import_records
 from timeline.formats._export_forms import (
     Snapshot,
@@ -56,6 +58,7 @@ from timeline.formats._export_forms import (
     as_plover,
     as_timelinejs,
 )
+from timeline.formats._read_process import ReadApart, usable
 from timeline.formats._releases import Release
 from timeline.projections.errors import QueryError
 
@@ -70,6 +73,9 @@ __all__ = [
 ]
 
 FORMATS = ("json", "jsonl", "csv", "timelinejs", "plover")
+# Files this large are read in a reader process by default when a core is idle: its
+# start (about half a second of CPU) is then a small part of the reading.
+APART_BYTES = 8 << 20
 WHAT = ("developments", "changes")
 
 
@@ -97,6 +103,7 @@ class ImportReport:
     rejected: int = 0
     dataset: str | None = None
     writer_mb: float = 0.0  # the writer process's peak RSS in MB, when one wrote
+    reader_mb: float = 0.0  # the reader process's peak RSS in MB, when one read
 
     @property
     def changed(self) -> bool:
@@ -180,6 +187,7 @@ def import_file(
     rejects: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     separate: bool = False,
+    apart: bool | None = None,
 ) -> ImportReport:
     """Imports a file of records in one transaction, streaming: all or nothing, idempotent.
 
@@ -193,7 +201,10 @@ def import_file(
     with `skip_bad` the good records are written and each rejected one goes to
     `rejects` (JSON Lines: line, reason, text).  `separate` runs the store's statements
     in a writer process while the file is read, on a store another process can open (a
-    file or a server; an in-memory store is written inline).
+    file or a server; an in-memory store is written inline).  `apart` reads the file in
+    a reader process (`_read_process`) that makes the new developments' stored bytes
+    (None: when the file holds at least `APART_BYTES`, `release` is not given and the
+    machine has a core idle).
     """
     if full and release is None:
         raise QueryError("full: a full release needs its day (release=DAY)")
@@ -202,9 +213,13 @@ def import_file(
     day = None if release is None else Release(as_day(release), records.dataset, full)
     app = tl.materialised.application
     separate = separate and separable(app)
-    with _rejects_file(rejects if skip_bad else None) as out:
+    apart = _apart(apart, records.path, day, app)
+    with (
+        _rejects_file(rejects if skip_bad else None) as out,
+        _reading(records, apart, tl.registry, known) as source,
+    ):
         tally = import_records(
-            app, records, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
+            app, source, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
             rejects=out,
             progress=progress, separate=separate,
         )  # fmt: skip
@@ -225,7 +240,43 @@ def import_file(
         rejected=tally.rejected,
         dataset=records.dataset,
         writer_mb=tally.writer_mb,
+        reader_mb=source.peak_mb if isinstance(source, ReadApart) else 0.0,
     )
+
+
+def _apart(asked: bool | None, path: str, release: Release | None, app: Any) -> bool:
+    """Whether to read the file in a reader process: as asked, else for a large file
+    outside a release (whose every event is compared with the store's, so read back)
+    when a core is idle."""
+    if not usable(app.mapper):
+        return False
+    if asked is not None:
+        return asked
+    with contextlib.suppress(OSError):
+        large = os.path.getsize(path) >= APART_BYTES
+        return large and release is None and idle_core()
+    return False
+
+
+def idle_core() -> bool:
+    """Whether the last minute's load average leaves at least a core unused."""
+    # On a machine whose cores are all busy, the reader only shares this process's
+    # time and adds its own work: measured slower there (`docs/scale.md`).
+    with contextlib.suppress(OSError):
+        return os.getloadavg()[0] < (os.cpu_count() or 1) - 1
+    return False
+
+
+@contextlib.contextmanager
+def _reading(
+    records: Records, apart: bool, registry: Registry, reported: When | None
+) -> Iterator[Records | ReadApart]:
+    """The records, or a reader process reading them (ended when the import ends)."""
+    if not apart:
+        yield records
+        return
+    with ReadApart(records, registry, reported) as read:
+        yield read
 
 
 @contextlib.contextmanager

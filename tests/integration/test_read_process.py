@@ -1,0 +1,139 @@
+"""A file read in a reader process is stored as the inline import stores it, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.test_bulk_process import DATA, POSTGRES, SAMPLES, _events
+from timeline import Timeline
+from timeline.engine import LoadError
+from timeline.formats import _exchange, open_records
+from timeline.formats._exchange import export, import_file
+from timeline.formats._read_process import ReadApart
+
+
+def _import_all(url: str, folder: Path, apart: bool) -> tuple[list[Any], list[Any]]:
+    """Every sample imported, again, as the project's log twice, then as a later release."""
+    reports = []
+    with Timeline.open(url) as tl:
+        for name in (*SAMPLES, "gdelt-events.tsv"):  # the second time: every row held
+            rejects = folder / f"{name}.rejects"
+            reports.append(
+                import_file(
+                    tl, DATA / name, reported="2024-01-01", skip_bad=True, rejects=rejects,
+                    apart=apart,
+                )
+            )  # fmt: skip
+        # The log twice over in one file: each development new, then met again in the batch.
+        log = folder / f"log-{apart}.jsonl"
+        text = export(tl, "jsonl")
+        body = text.partition("\n")[2]  # without its meta line, whose hash is the log's
+        log.write_text(body + body, encoding="utf-8")
+        reports.append(import_file(tl, log, apart=apart))
+        again = import_file(tl, log, release=dt.date(2024, 6, 1), full=True, apart=apart)
+        reports.append(again)
+        events = _events(tl.materialised.application)
+    counts = [(r.added, r.revisions, r.retractions, r.unchanged, r.rejected) for r in reports]
+    return events, counts
+
+
+def test_every_sample_is_stored_byte_for_byte_as_the_inline_import_stores_it(
+    tmp_path: Path,
+) -> None:
+    inline = _import_all(f"sqlite:///{tmp_path / 'inline.db'}", tmp_path, apart=False)
+    apart = _import_all(f"sqlite:///{tmp_path / 'apart.db'}", tmp_path, apart=True)
+    assert len(inline[0]) > 30
+    assert sum(added for added, *_ in inline[1]) > 20
+    assert apart == inline
+
+
+def test_a_new_store_in_memory_is_written_from_the_readers_bytes(tmp_path: Path) -> None:
+    found = []
+    for apart in (False, True):
+        with Timeline() as tl:
+            report = import_file(tl, DATA / "acled-events.csv", skip_bad=True, apart=apart)
+            found.append((_events(tl.materialised.application), report.added, report.rejected))
+            assert (report.reader_mb > 0) is apart
+    assert found[1] == found[0]
+    assert found[0][1] > 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(POSTGRES is None, reason="TIMELINE_TEST_POSTGRES_URL is not set")
+def test_postgresql_stores_the_same_events_from_the_reader_process(tmp_path: Path) -> None:
+    import psycopg
+
+    assert POSTGRES is not None
+    found = []
+    for apart in (False, True):
+        schema = f"read_process_{os.getpid()}_{int(apart)}"
+        with psycopg.connect(POSTGRES, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            found.append(_import_all(f"{POSTGRES}?schema={schema}", tmp_path, apart))
+        finally:
+            with psycopg.connect(POSTGRES, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    assert len(found[0][0]) > 30
+    assert found[1] == found[0]
+
+
+def test_an_import_read_apart_with_a_problem_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "bad.tsv"
+    good = (DATA / "gdelt-events.tsv").read_text(encoding="utf-8").splitlines()[0]
+    bad = good.replace("834567001\t20190412", "834567002\t2019x412", 1)
+    path.write_text(f"{good}\n{bad}\n", encoding="utf-8")
+    with Timeline.open(f"sqlite:///{tmp_path / 'story.db'}") as tl:
+        with pytest.raises(LoadError) as caught:
+            import_file(tl, path, apart=True)
+        assert f"{path}:2:" in str(caught.value)
+        assert tl.head == 0
+        assert import_file(tl, path, skip_bad=True, rejects=tmp_path / "r", apart=True).added == 1
+
+
+def test_a_file_that_changed_under_the_reader_is_reported_as_its_error(tmp_path: Path) -> None:
+    path = tmp_path / "story.jsonl"
+    path.write_text('{"type": "meta"}\n', encoding="utf-8")
+    with Timeline() as tl:
+        records = open_records(path, registry=tl.registry)
+        path.unlink()  # the reader opens the file again, and finds it gone
+        with ReadApart(records, tl.registry, None) as read, pytest.raises(LoadError) as caught:
+            list(read)
+    assert str(path) in str(caught.value)
+
+
+def test_large_files_are_read_apart_unless_asked_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_exchange, "APART_BYTES", 100)
+    monkeypatch.setattr(_exchange, "idle_core", lambda: True)
+    assert (DATA / "gdelt-events.tsv").stat().st_size >= 100
+    with Timeline.open(f"sqlite:///{tmp_path / 'story.db'}") as tl:
+        read = import_file(tl, DATA / "gdelt-events.tsv", skip_bad=True, rejects=tmp_path / "r")
+        assert read.reader_mb > 0
+        kept = import_file(
+            tl, DATA / "gdelt-events.tsv", release="2024-06-01", skip_bad=True,
+            rejects=tmp_path / "r",
+        )  # fmt: skip
+        assert kept.reader_mb == 0  # a release reads every stored event back: inline
+        inline = import_file(tl, DATA / "gdelt-events.tsv", skip_bad=True, apart=False)
+        assert inline.reader_mb == 0
+        monkeypatch.setattr(_exchange, "idle_core", lambda: False)
+        busy = import_file(tl, DATA / "gdelt-events.tsv", skip_bad=True)
+        assert busy.reader_mb == 0  # every core busy: read inline
+
+
+def test_a_core_is_idle_when_the_load_leaves_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for load, idle in ((0.2, True), (0.9, True), (1.0, False), (7.0, False)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert _exchange.idle_core() is idle
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(os, "getloadavg", lambda: (5.0, 5.0, 5.0))
+    assert _exchange.idle_core()
