@@ -15,12 +15,13 @@ for fields whose values the caller already holds in final form.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["filler", "slot_setters"]
+__all__ = ["filler", "pickled_by_fields", "slot_setters"]
 
 
 def slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
@@ -54,3 +55,37 @@ def filler(cls: type) -> type[Any]:
         "__doc__": f"A {cls.__name__} being filled in (`engine._slots.filler`).",
     }
     return type(f"_Filling{cls.__name__}", (cls,), namespace)
+
+
+# Each class `pickled_by_fields` gave its reduction: its maker from its fields' values.
+_PICKLED: dict[type, Callable[..., Any]] = {}
+C = TypeVar("C", bound=type)
+
+
+def pickled_by_fields(cls: C) -> C:
+    """`cls` (a slotted attrs class) pickled as its fields' values, in order, and unpickled
+    by filling a `filler(cls)` with them: no converter or validator runs, and no attrs
+    `__setstate__` (a call per field with its name looked up: 4-5 us an instance)."""
+    names = tuple(field.name for field in attrs.fields(cls))
+    values = ", ".join(f"v{i}" for i in range(len(names)))
+    filled = "".join(f"    made.{name} = v{i}\n" for i, name in enumerate(names))
+    # Written out per class: plain assignments, which the interpreter specialises.
+    source = f"def make({values}):\n    made = filling()\n{filled}    made.__class__ = cls\n"
+    namespace: dict[str, Any] = {"filling": filler(cls), "cls": cls}
+    exec(source + "    return made\n", namespace)  # the text is made here, from field names
+    _PICKLED[cls] = namespace["make"]
+
+    got = operator.attrgetter(*names)  # a tuple of them all (for two fields or more)
+    one = len(names) == 1
+
+    def reduce(self: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return _refilled, (cls, (got(self),) if one else got(self))
+
+    cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
+    return cls
+
+
+def _refilled(cls: type, values: tuple[Any, ...]) -> Any:
+    """An instance of `cls` holding `values`, its fields' in order (`pickled_by_fields`);
+    `cls` is unpickled first, so its module has registered its maker."""
+    return _PICKLED[cls](*values)

@@ -16,6 +16,7 @@ import pendulum
 
 from timeline.engine import _edtf, _relative
 from timeline.engine._edtf import FIRST_DAY, LAST_DAY, Precision
+from timeline.engine._slots import pickled_by_fields
 from timeline.engine.errors import DateError
 
 __all__ = ["FIRST_DAY", "LAST_DAY", "Precision", "When", "WhenLike"]
@@ -30,6 +31,7 @@ def _canonical(text: Any) -> str:
     return _edtf.parse(text).text
 
 
+@pickled_by_fields  # a chart's Whens pass between the server's processes
 @attrs.frozen(repr=False)
 class When:
     """A span of calendar days given as EDTF text; equal when the text is equal."""

@@ -12,12 +12,14 @@ import datetime as dt
 import attrs
 import pendulum
 
+from timeline.engine._slots import pickled_by_fields
 from timeline.engine.values import Stance
 from timeline.engine.when import FIRST_DAY, When
 
 __all__ = ["Band", "Marker", "Series", "Step"]
 
 
+@pickled_by_fields  # a chart's data passes between the server's processes
 @attrs.frozen
 class Step:
     """A stance held from `start` until `end` (the next step's start; None: ever after)."""
@@ -35,6 +37,7 @@ class Step:
         return self.start == FIRST_DAY
 
 
+@pickled_by_fields  # a chart's data passes between the server's processes
 @attrs.frozen
 class Band:
     """The days from `start` to `end` within which a change to `stance` may have happened."""
@@ -50,6 +53,7 @@ class Band:
         return self.start == FIRST_DAY
 
 
+@pickled_by_fields  # a chart's data passes between the server's processes
 @attrs.frozen
 class Marker:
     """A retracted claim of `stance`, at the day it was once believed to have occurred."""
@@ -62,6 +66,7 @@ class Marker:
     reason: str
 
 
+@pickled_by_fields  # a chart's data passes between the server's processes
 @attrs.frozen
 class Series:
     """One actor's line on a topic's chart, with its bands and retraction markers."""

@@ -23,6 +23,7 @@ import pendulum
 from timeline.engine._registry import Registry
 from timeline.engine._replay import View
 from timeline.engine._rule import Claimed, Entry, PairKey
+from timeline.engine._uncollected import uncollected
 from timeline.engine.corrections import Retraction
 from timeline.engine.values import Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When, WhenLike
@@ -257,6 +258,17 @@ def topic_chart(
     entries: Sequence[Entry] | None = None,
 ) -> TopicChart:
     """Every actor's series on `topic` as known at `known_at`; `day` is kept in the domain."""
+    with uncollected():  # hundreds of thousands of steps at scale, and no cycle
+        return _topic_chart(reads, topic, known_at, day, entries)
+
+
+def _topic_chart(
+    reads: Reads,
+    topic: str,
+    known_at: WhenLike | None,
+    day: WhenLike | None,
+    entries: Sequence[Entry] | None,
+) -> TopicChart:
     registry = reads.registry
     ident = registry.resolve("topic", topic)
     known = _known_day(known_at)

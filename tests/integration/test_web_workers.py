@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.article import article_folder
 from timeline import Timeline
+from timeline.projections import charts as charts_module
 from timeline.web import ServeError, create_app, serve
 from timeline.web.story import Story
 
@@ -131,6 +134,13 @@ def test_an_answer_in_bytes_is_made_once_for_every_story_sharing_a_folder(
         # Python values stay in their process; unshared answers are not looked for.
         assert first.drawn(("value",), making("value one"), shared=True) == {"value": "value one"}
         assert second.drawn(("value",), making("value two"), shared=True) == {"value": "value two"}
+        # A pickled value is made once and passed to the other process as an equal one.
+        assert first.drawn(("data",), making("data one"), shared=True, pickled=True) == {
+            "value": "data one"
+        }
+        assert second.drawn(("data",), making("data two"), shared=True, pickled=True) == {
+            "value": "data one"
+        }
         assert second.drawn(("chart", 2), making("bytes three")) == b"bytes three"
         assert first.drawn(("chart", 2), making("bytes four")) == b"bytes four"
         # Once the store moves on, the answer is made again.
@@ -141,6 +151,7 @@ def test_an_answer_in_bytes_is_made_once_for_every_story_sharing_a_folder(
         "bytes one",
         "value one",
         "value two",
+        "data one",
         "bytes three",
         "bytes four",
         "bytes five",
@@ -154,16 +165,73 @@ def test_the_first_paint_is_made_once_before_the_workers_start(store: str, tmp_p
     match = re.search(r"const AXIS_MOST = (\d+);", script)
     assert match is not None
     assert dict(server.FIRST_PAINT)["/api/developments"] == f"limit={match[1]}"
-    server._prepare(store, tmp_path, "S-400")
+    with Timeline.open(store) as tl:
+        server._ahead(create_app(tl, title="S-400", shared=tmp_path))
+        with TestClient(create_app(tl, title="S-400")) as cold:
+            last = cold.get("/api/story").json()
+    topics = last["topics"]
+    # The first paint, and each topic's chart unmarked and marked at the story's last
+    # day (as the page opens), with each topic's data once.
     made = sorted(tmp_path.glob("*.bytes"))
-    assert len(made) == len(server.FIRST_PAINT)
+    assert len(made) == len(server.FIRST_PAINT) + 3 * len(topics)
+    charts = [
+        f"/api/charts/topic?topic={t['id']}&format=svg{mark}"
+        for t in topics
+        for mark in ("", f"&day={last['last_day']}")
+    ]
+    asked = [f"{path}?{query}" for path, query in server.FIRST_PAINT] + charts
     with Timeline.open(store) as tl:
         with TestClient(create_app(tl, title="S-400", shared=tmp_path)) as warm:
-            answers = [warm.get(f"{path}?{query}").json() for path, query in server.FIRST_PAINT]
-        assert sorted(tmp_path.glob("*.bytes")) == made  # read from the folder, not made
+            answers = [warm.get(path).content for path in asked]
+            # Another day of a chart is drawn from the data made ahead, not read again.
+            with pytest.MonkeyPatch.context() as patched:
+                patched.setattr(charts_module, "topic_chart", _not_read)
+                other_day = f"/api/charts/topic?topic={topics[0]['id']}&day=2018-06-30"
+                answers.append(warm.get(other_day).content)
+                asked.append(other_day)
+        assert len(sorted(tmp_path.glob("*.bytes"))) == len(made) + 1  # the other day's
         with TestClient(create_app(tl, title="S-400")) as cold:
-            for (path, query), answer in zip(server.FIRST_PAINT, answers, strict=True):
-                assert cold.get(f"{path}?{query}").json() == answer
+            for path, answer in zip(asked, answers, strict=True):
+                assert cold.get(path).content == answer, path
+
+
+def _not_read(*args: object, **kwargs: object) -> NoReturn:
+    raise AssertionError("the topic chart's data was read again")
+
+
+def test_the_page_is_made_again_ahead_when_the_store_moves_on(store: str, tmp_path: Path) -> None:
+    from timeline.web import server
+
+    url = f"sqlite:///{tmp_path / 'moving.db'}"
+    with Timeline.open(url) as tl:
+        tl.load(article_folder())
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    ended, end = os.pipe()  # a worker's sentinel: readable once it "ends"
+    with Timeline.open(url) as tl, Timeline.open(url) as writer:
+        app = create_app(tl, title="S-400", shared=folder)
+        server._ahead(app)
+        made = len(list(folder.glob("*.bytes")))
+        keeping = threading.Thread(target=server._keep_ahead, args=(app, [ended]))
+        keeping.start()
+        try:
+            writer.retract("us-senator-scrap-s400", reported="2019-02-01", reason="misattributed")
+            deadline = time.monotonic() + 120
+            while len(list(folder.glob("*.bytes"))) < 2 * made:
+                assert time.monotonic() < deadline, "the page was not made again"
+                time.sleep(0.1)
+        finally:
+            os.write(end, b"x")
+            keeping.join(timeout=60)
+        assert not keeping.is_alive()
+        warm = TestClient(create_app(writer, title="S-400", shared=folder))
+        with warm, pytest.MonkeyPatch.context() as patched:
+            patched.setattr(charts_module, "topic_chart", _not_read)
+            drawn = warm.get("/api/charts/topic?topic=s400-purchase&format=svg").content
+        with TestClient(create_app(writer, title="S-400")) as cold:
+            assert cold.get("/api/charts/topic?topic=s400-purchase&format=svg").content == drawn
+    os.close(ended)
+    os.close(end)
 
 
 def test_the_shared_folder_keeps_at_most_its_bytes_the_latest_written(tmp_path: Path) -> None:

@@ -59,9 +59,12 @@ def topic_image(
         return story.read(lambda tl: charts.topic_chart(tl, what, known_at=known, entries=entries))
 
     def draw() -> bytes:
-        # The chart's data is read once per knowledge day: a day only moves its domain.
-        # A few are kept: at a million developments one holds hundreds of thousands of steps.
-        undated = story.drawn(("topic-data", what, known), read, keep=TOPIC_DATA_KEPT)
+        # The chart's data is read once per knowledge day, by one of the processes serving
+        # the store (the others load its pickle: a tenth of reading it): a day only moves
+        # its domain.  A few are kept: at a million developments one holds hundreds of
+        # thousands of steps.
+        key = ("topic-data", what, known)
+        undated = story.drawn(key, read, shared=True, keep=TOPIC_DATA_KEPT, pickled=True)
         chart = charts.on_day(undated, marked)
         return render.topic_bytes(chart, format, day=marked)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -12,22 +13,27 @@ import socket
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import uvicorn
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Scope
 
 from timeline.engine.errors import TimelineError
 from timeline.web.app import create_app
 from timeline.web.hosts import Hosts
+from timeline.web.story import Story
 
 if TYPE_CHECKING:
     from timeline._timeline import Timeline
 
 __all__ = ["ServeError", "running", "serve"]
+
+LOG = logging.getLogger("timeline.web")
 
 
 class ServeError(TimelineError, OSError):
@@ -105,19 +111,24 @@ def serve(
 def _supervise(
     url: str, sock: socket.socket, workers: int, title: str | None, log_level: str, hosts: Hosts
 ) -> None:
-    """Runs `workers` worker processes on `sock` until interrupted or one of them ends."""
+    """Runs `workers` worker processes on `sock` until interrupted or one of them ends,
+    making the page's first answers ahead of them at every store position."""
+    from timeline._timeline import Timeline
+
     main = threading.current_thread() is threading.main_thread()  # where signals are caught
     with tempfile.TemporaryDirectory(prefix="timeline-serve-") as folder:
         previous = signal.signal(signal.SIGTERM, _interrupted) if main else None
         started: list[multiprocessing.process.BaseProcess] = []
         try:
-            _prepare(url, Path(folder), title)
-            context = multiprocessing.get_context("spawn")  # no copied SQLite handles
-            arguments = (url, sock, Path(folder), title, log_level, hosts)
-            started += [context.Process(target=_work, args=arguments) for _ in range(workers)]
-            for process in started:
-                process.start()
-            multiprocessing.connection.wait([p.sentinel for p in started])
+            with Timeline.open(url) as timeline:
+                app = create_app(timeline, title=title, shared=Path(folder))
+                _ahead(app)
+                context = multiprocessing.get_context("spawn")  # no copied SQLite handles
+                arguments = (url, sock, Path(folder), title, log_level, hosts)
+                started += [context.Process(target=_work, args=arguments) for _ in range(workers)]
+                for process in started:
+                    process.start()
+                _keep_ahead(app, [p.sentinel for p in started])
         except KeyboardInterrupt:
             pass
         finally:
@@ -133,21 +144,53 @@ def _interrupted(signum: int, frame: object) -> None:
 # The page's first requests (`static/app.js`: the story, then the axis's first page of
 # AXIS_MOST developments), answered once before the workers start.
 FIRST_PAINT = (("/api/story", ""), ("/api/developments", "limit=5000"))
+# How often (seconds) the server looks whether the store moved on, to answer them again.
+AHEAD_EVERY = 1.0
 
 
-def _prepare(url: str, folder: Path, title: str | None) -> None:
-    """Catches the view up and makes the page's first answers, once for every worker."""
-    from timeline._timeline import Timeline
+def _charts(story: Story) -> list[tuple[str, str]]:
+    """The topic charts the page asks for: each topic's as known now, unmarked and marked
+    at the story's last day (the page's day when it opens)."""
+    last = story.bounds()["last_day"]
+    asked = []
+    for topic in story.registry.topics:
+        marks: list[dict[str, str]] = [{}] if last is None else [{}, {"day": last}]
+        asked += [
+            ("/api/charts/topic", urllib.parse.urlencode({"topic": topic, **mark, "format": "svg"}))
+            for mark in marks
+        ]
+    return asked
 
-    with Timeline.open(url) as timeline:
-        # The story's days read every development once: no request should wait for it.
-        app = create_app(timeline, title=title, shared=folder)
-        for path, query in FIRST_PAINT:
-            # On a thread of its own: the caller may be running an event loop already.
-            with concurrent.futures.ThreadPoolExecutor(1) as thread:
-                status = thread.submit(asyncio.run, _asked(app, path, query)).result()
-            if status != 200:
-                raise ServeError(f"the store could not answer {path}: HTTP {status}")
+
+def _ahead(app: FastAPI) -> None:
+    """Makes the page's first answers and its topic charts once, at the store's position,
+    into the folder the workers share (each drawn as a request would draw it)."""
+    story: Story = app.state.story
+    for path, query in (*FIRST_PAINT, *_charts(story)):
+        # On a thread of its own: the caller may be running an event loop already.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            status = thread.submit(asyncio.run, _asked(app, path, query)).result()
+        if status != 200:
+            raise ServeError(f"the store could not answer {path}?{query}: HTTP {status}")
+    story.forget()  # the answers are the workers' now: this process needs none of them
+
+
+def _keep_ahead(app: FastAPI, workers: Sequence[int]) -> None:
+    """Until a worker ends (its sentinel in `workers`), makes the page's first answers
+    again whenever the store has moved on and then stood still for `AHEAD_EVERY`
+    (answers made while it is being written to would be old at once); a request for
+    one being made waits for it."""
+    story: Story = app.state.story
+    made_at = seen = story.read(lambda tl: tl.position)
+    while not multiprocessing.connection.wait(workers, timeout=AHEAD_EVERY):
+        try:
+            before, seen = seen, story.read(lambda tl: tl.position)
+            if seen != before or seen == made_at:
+                continue
+            made_at = seen  # once: a store that fails to answer is not asked every second
+            _ahead(app)
+        except (ServeError, TimelineError) as error:  # the workers answer as they can
+            LOG.warning("the page's answers were not made ahead: %s", error)
 
 
 async def _asked(app: ASGIApp, path: str, query: str) -> int:

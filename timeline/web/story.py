@@ -8,6 +8,7 @@ import functools
 import hashlib
 import logging
 import os
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -18,6 +19,7 @@ from fastapi import Request, Response
 from pydantic import BaseModel
 
 from timeline.engine._registry import Registry
+from timeline.engine._uncollected import uncollected
 from timeline.engine.errors import StoreError
 from timeline.engine.when import FIRST_DAY, LAST_DAY
 
@@ -108,13 +110,20 @@ class Story:
         return lambda ident: actors[ident].name if ident in actors else ident
 
     def drawn(
-        self, key: Hashable, draw: Callable[[], T], *, shared: bool = False, keep: int = 0
+        self,
+        key: Hashable,
+        draw: Callable[[], T],
+        *,
+        shared: bool = False,
+        keep: int = 0,
+        pickled: bool = False,
     ) -> T:
         """A chart's bytes (or any answer), made once per store position and kept.
 
         Requests for an answer being made wait for that one instead of making it again;
-        a `shared` answer (bytes) is made once by every process serving the store.  Of
-        each kind, the `keep` (default: the story's own number) used last are kept.
+        a `shared` answer (bytes, or any value when `pickled`) is made once by every
+        process serving the store.  Of each kind, the `keep` (default: the story's own
+        number) used last are kept.
         """
         full = (key, self.read(lambda tl: tl.position))
         kind = key[0] if isinstance(key, tuple) and key else key
@@ -132,7 +141,7 @@ class Story:
                 if shared and self._shared is not None:
                     # The file's identity: a store file replaced under the server may
                     # reach the same position with other answers.
-                    made = self._shared.made((full, self._identity), draw)
+                    made = self._shared.made((full, self._identity), draw, pickled)
                 else:
                     made = draw()
             finally:
@@ -143,6 +152,11 @@ class Story:
                 while len(kept) > (keep or self._keep):
                     kept.popitem(last=False)
         return made
+
+    def forget(self) -> None:
+        """Lets go of every answer this process keeps (the shared folder keeps its own)."""
+        with self._lock:
+            self._kept.clear()
 
     def bounds(self) -> dict[str, Any]:
         """The bounded days the developments span and the days what is known changes."""
@@ -176,22 +190,32 @@ class _Shared:
         self.folder, self.most = folder, most
         self._unchecked = 0  # bytes this process wrote since it last measured the folder
 
-    def made(self, key: Hashable, make: Callable[[], T]) -> T:
-        """The bytes kept for `key`, made by `make` unless some process already has."""
+    def made(self, key: Hashable, make: Callable[[], T], pickled: bool = False) -> T:
+        """The bytes kept for `key`, made by `make` unless some process already has;
+        `pickled`, any value, passed between the processes as a pickle."""
         name = hashlib.sha256(repr(key).encode()).hexdigest()
         path = self.folder / f"{name}.bytes"
         with open(self.folder / f"{name}.lock", "wb") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
             try:
-                return cast(T, path.read_bytes())
+                found = path.read_bytes()
             except FileNotFoundError:
                 pass
+            else:
+                # Only this server's processes write the folder (made private by
+                # `tempfile`), so its pickles are as trusted as the values they hold.
+                if not pickled:
+                    return cast(T, found)
+                with uncollected():  # as many objects as the value holds
+                    return cast(T, pickle.loads(found))
             made = make()
-            if isinstance(made, bytes):
+            with uncollected():
+                data = pickle.dumps(made, pickle.HIGHEST_PROTOCOL) if pickled else made
+            if isinstance(data, bytes):
                 written = path.with_suffix(f".{os.getpid()}")
-                written.write_bytes(made)
+                written.write_bytes(data)
                 written.replace(path)
-                self._unchecked += len(made)
+                self._unchecked += len(data)
         if self._unchecked > self.most // 8:
             self._unchecked = 0
             self.prune()
