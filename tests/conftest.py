@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -42,22 +43,29 @@ def _with_schema(url: str, schema: str) -> str:
     return urlunsplit(parts._replace(query=query))
 
 
+@contextmanager
+def fresh_schema(base: str) -> Iterator[str]:
+    """A URL for a new schema on the server `base` names, dropped on leaving."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    server = base.split("?")[0]
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield _with_schema(base, schema)
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A URL for a fresh schema on the test server, dropped afterwards."""
     if not POSTGRES_URL:
         pytest.skip("TIMELINE_TEST_POSTGRES_URL is not set: no PostgreSQL server to test")
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    base = POSTGRES_URL
-    with psycopg.connect(base.split("?")[0], autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield _with_schema(base, schema)
-    finally:
-        with psycopg.connect(base.split("?")[0], autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with fresh_schema(POSTGRES_URL) as url:
+        yield url
 
 
 StoreFactory = Callable[[], str]

@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import StoredEvent
 
+from tests.conftest import fresh_schema
 from timeline import Timeline
 from timeline.engine import LoadError
 from timeline.engine._application import StoreApplication
@@ -75,20 +76,11 @@ def test_every_sample_is_stored_byte_for_byte_as_the_inline_import_stores_it(
 @pytest.mark.postgres
 @pytest.mark.skipif(POSTGRES is None, reason="TIMELINE_TEST_POSTGRES_URL is not set")
 def test_postgresql_stores_the_same_events_through_the_writer_process(tmp_path: Path) -> None:
-    import psycopg
-
     assert POSTGRES is not None
     found = []
     for separate in (False, True):
-        schema = f"bulk_process_{os.getpid()}_{int(separate)}"
-        with psycopg.connect(POSTGRES, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            found.append(_import_all(f"{POSTGRES}?schema={schema}", tmp_path, separate))
-        finally:
-            with psycopg.connect(POSTGRES, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        with fresh_schema(POSTGRES) as url:
+            found.append(_import_all(url, tmp_path, separate))
     assert len(found[0][0]) > 30
     assert found[1] == found[0]
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import fresh_schema
 from tests.integration.test_bulk_process import DATA, POSTGRES, SAMPLES, _events
 from timeline import Timeline
 from timeline.engine import LoadError
@@ -66,20 +67,11 @@ def test_a_new_store_in_memory_is_written_from_the_readers_bytes(tmp_path: Path)
 @pytest.mark.postgres
 @pytest.mark.skipif(POSTGRES is None, reason="TIMELINE_TEST_POSTGRES_URL is not set")
 def test_postgresql_stores_the_same_events_from_the_reader_process(tmp_path: Path) -> None:
-    import psycopg
-
     assert POSTGRES is not None
     found = []
     for apart in (False, True):
-        schema = f"read_process_{os.getpid()}_{int(apart)}"
-        with psycopg.connect(POSTGRES, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            found.append(_import_all(f"{POSTGRES}?schema={schema}", tmp_path, apart))
-        finally:
-            with psycopg.connect(POSTGRES, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        with fresh_schema(POSTGRES) as url:
+            found.append(_import_all(url, tmp_path, apart))
     assert len(found[0][0]) > 30
     assert found[1] == found[0]
 
