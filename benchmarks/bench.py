@@ -35,9 +35,9 @@ from timeline import Timeline
 from timeline.bootstrap import Replayed
 from timeline.engine import When
 from timeline.engine._application import StoreApplication
+from timeline.engine._uncollected import uncollected
 from timeline.engine.aggregates import ActorStream, DevelopmentStream, TopicStream
 from timeline.engine.config import StoreConfig
-from timeline.projections._projection import collection_paused
 
 BATCH = 1000  # developments per record_many / save
 
@@ -164,7 +164,7 @@ def catch_up(tl: Timeline, url: str, kind: str, rounds: int) -> None:
         raw.append(Clock())
         count = _raw_read(url, page, raw[-1])
         raw.append(Clock())
-        with collection_paused():  # the same help catching up gets, for a fair ratio
+        with uncollected():  # the same help catching up gets, for a fair ratio
             _raw_read(url, page, raw[-1])
     ours = min(c.wall for c in built)
     best = min(c.wall for c in raw)

@@ -56,7 +56,7 @@ from engine.aggregates import stream_id
 from tests.clusters import cluster_port, free_port, init_cluster, start_cluster, stop_cluster
 from timeline import Timeline
 from timeline.engine import Actor, Development, Kind, Source, Stance, StanceClaim, Topic, When
-from timeline.projections._projection import collection_paused
+from timeline.engine._uncollected import uncollected
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/scale_pg"
 BATCH = 5000  # developments per record_many
@@ -305,9 +305,9 @@ def rebuild(url: str, schema: str) -> None:
     ours, raw = Clock(), Clock()
     with Timeline.open(store) as tl:
         page = tl.materialised.page
-        with collection_paused(), ours.timing():
+        with uncollected(), ours.timing():
             processed = tl.materialised.rebuild()
-    with collection_paused():
+    with uncollected():
         count = _raw_read(store, page, raw)
     print(
         f"  view of {schema} rebuilt from zero: {processed / ours.wall:,.0f} ev/s "

@@ -46,8 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench import Clock, _raw_read
 from benchmarks.synthetic import story
 from timeline import Timeline
+from timeline.engine._uncollected import uncollected
 from timeline.engine.config import StoreConfig
-from timeline.projections._projection import collection_paused
 from timeline.projections._sql import FORMER_TABLES, PREFIX, TABLES
 
 BATCH = 1000
@@ -121,7 +121,7 @@ def _catch_up(url: str, rounds: int) -> tuple[float, float, float, float]:
             ours_cpu.append(processed / clock.cpu)
             gc.collect()
             clock = Clock()
-            with collection_paused():
+            with uncollected():
                 count = _raw_read(url, page, clock)
             raw.append(count / clock.wall)
             raw_cpu.append(count / clock.cpu)

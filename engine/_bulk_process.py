@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from timeline.engine._application import StoreApplication
 
-__all__ = ["ProcessTransaction", "main", "peak_mb", "portable", "separable", "start"]
+__all__ = ["ProcessTransaction", "end", "main", "peak_mb", "portable", "separable", "start"]
 
 # Stored states sent at once while listing the recorded developments.
 STATES = 5000
@@ -135,12 +135,7 @@ class ProcessTransaction(StoreTransaction):
             self._finish()
 
     def _finish(self) -> None:
-        self._pipe.close()
-        try:
-            self._process.wait(30)
-        except subprocess.TimeoutExpired:  # stuck: its transaction dies with it
-            self._process.kill()
-            self._process.wait()
+        end(self._pipe, self._process)  # a stuck writer's transaction dies with it
 
 
 def start(module: str) -> tuple[Connection, subprocess.Popen[bytes]]:
@@ -161,6 +156,17 @@ def start(module: str) -> tuple[Connection, subprocess.Popen[bytes]]:
     finally:
         theirs.close()
     return Connection(ours.detach()), process
+
+
+def end(pipe: Connection, process: subprocess.Popen[bytes]) -> None:
+    """Closes the pipe to a process `start` made and waits for it to end, killed if it
+    has not within 30 seconds."""
+    pipe.close()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _int_of(ident: Any) -> int:

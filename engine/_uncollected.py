@@ -1,4 +1,5 @@
-"""The cyclic garbage collector paused while a read makes many objects without cycles.
+"""The cyclic garbage collector paused while a read or a catch-up page makes many objects
+without cycles.
 
 At a million developments the view's process holds millions of objects, and a read
 that makes a few hundred thousand (a topic chart's steps, or their pickle loaded) sets

@@ -31,8 +31,9 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification, OperationalError
 
+from timeline.engine._uncollected import uncollected
 from timeline.projections._backend import TrackingConflictError
-from timeline.projections._projection import StoryProjection, collection_paused
+from timeline.projections._projection import StoryProjection
 
 __all__ = ["BATCH", "catch_up"]
 
@@ -177,7 +178,9 @@ class _Writes:
                 ended = (stop is not None and stop.is_set()) or (
                     until is not None and start >= until
                 )
-                with collection_paused():
+                # A page makes many short-lived objects without cycles: collections
+                # they set off would walk the whole heap again and again, for nothing.
+                with uncollected():
                     page = () if ended else pages.page(start)
                     if not page:
                         return processed + self._settle()

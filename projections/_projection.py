@@ -10,9 +10,7 @@ leaves nothing behind, and processing resumes from the tracking.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -48,7 +46,7 @@ from timeline.projections._rows import (
 )
 from timeline.projections._wire import recorded_rows
 
-__all__ = ["TOPICS", "StoryProjection", "collection_paused", "default_mapper", "fold"]
+__all__ = ["TOPICS", "StoryProjection", "default_mapper", "fold"]
 
 _Recorded = aggregates.DevelopmentStream.Recorded
 _Revised = aggregates.DevelopmentStream.Revised
@@ -59,20 +57,6 @@ _REGISTERED = (aggregates.ActorStream.Registered, aggregates.TopicStream.Registe
 # Every topic, current or former, of the events this projection processes: a
 # subscription filters on topic text, so old names must be listed too.
 TOPICS = contract.topics_of(_Recorded, *_CORRECTIONS, *_REGISTERED)
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pauses Python's cyclic garbage collector inside the block."""
-    # A batch allocates many short-lived, acyclic objects; the cyclic collections
-    # they trigger would scan the whole heap over and over, for nothing.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def default_mapper() -> Mapper[UUID]:

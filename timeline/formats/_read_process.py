@@ -36,7 +36,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from timeline.engine._bulk import YOUNG
-from timeline.engine._bulk_process import peak_mb, portable, start
+from timeline.engine._bulk_process import end, peak_mb, portable, start
 from timeline.engine._encode import StoredEvents
 from timeline.engine._import_lines import Item
 from timeline.engine._registry import Registry
@@ -115,12 +115,7 @@ class ReadApart:
         while self._receiver.is_alive():  # emptied, so that the receiver can end
             with contextlib.suppress(queue.Empty):
                 self._received.get(timeout=0.1)
-        self._pipe.close()
-        try:
-            self._process.wait(30)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        end(self._pipe, self._process)
 
     def __iter__(self) -> Iterator[Any]:
         while True:
