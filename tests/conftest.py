@@ -16,8 +16,8 @@ from tests.browser import browser  # noqa: F401  one session's browser, for ever
 from timeline import Timeline
 
 # The fast default keeps the edit-test loop short; CI runs the deeper profile, twice as
-# many examples (sized so that CI, now some 1,300 tests, stays inside its half hour on
-# two cores).
+# many examples (sized so that CI, now some 1,600 tests on three pytest-xdist workers,
+# stays well inside its half hour on two cores; one process alone took 19-22 minutes).
 settings.register_profile(
     "default",
     max_examples=40,
@@ -32,6 +32,16 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Accepts pyproject's `-n` when pytest-xdist is off (`-p no:xdist`): one process runs all."""
+    if pluginmanager.has_plugin("xdist"):
+        return
+    group = parser.getgroup("xdist", "pytest-xdist is off: the tests run in this process")
+    # `_addoption`: pytest keeps lowercase short options for plugins, as xdist itself is.
+    group._addoption("-n", "--numprocesses", dest="numprocesses", default=0, help="ignored")
+
 
 POSTGRES_URL = os.environ.get("TIMELINE_TEST_POSTGRES_URL")
 STORES = ["memory", "sqlite", "postgresql"]

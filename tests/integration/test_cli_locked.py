@@ -47,7 +47,9 @@ def test_a_locked_store_waits_as_asked_then_names_the_holder(tmp_path: Path) -> 
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "holding"
         env = {**os.environ, "HOME": str(tmp_path), "NO_COLOR": "1"}
-        env.pop("TIMELINE_DB", None)
+        # No width: an xdist worker's COLUMNS=80 (set by readline) would wrap the one line.
+        for name in ("TIMELINE_DB", "COLUMNS"):
+            env.pop(name, None)
         started = time.monotonic()
         done = subprocess.run(
             [str(TIMELINE), "--db", f"sqlite:///{db}?timeout=1", "load", str(file)],

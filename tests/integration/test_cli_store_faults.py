@@ -18,7 +18,9 @@ TIMELINE = Path(sys.executable).parent / "timeline"
 
 def _env(home: Path) -> dict[str, str]:
     env = {**os.environ, "HOME": str(home), "NO_COLOR": "1"}
-    env.pop("TIMELINE_DB", None)
+    # No width: an xdist worker's COLUMNS=80 (set by readline) would wrap the one line.
+    for name in ("TIMELINE_DB", "COLUMNS"):
+        env.pop(name, None)
     return env
 
 
