@@ -19,11 +19,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
 import uvicorn
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Message, Scope
 
 from timeline.engine.errors import TimelineError
+from timeline.web._drawers import Asked, asked, drawn_apart
 from timeline.web.app import create_app
 from timeline.web.hosts import Hosts
 from timeline.web.story import Story
@@ -122,7 +123,8 @@ def _supervise(
         try:
             with Timeline.open(url) as timeline:
                 app = create_app(timeline, title=title, shared=Path(folder))
-                _ahead(app)
+                # Nothing is served yet: the charts are drawn on as many cores as will serve.
+                _ahead(app, _Apart(url, Path(folder), title, workers))
                 context = multiprocessing.get_context("spawn")  # no copied SQLite handles
                 arguments = (url, sock, Path(folder), title, log_level, hosts)
                 started += [context.Process(target=_work, args=arguments) for _ in range(workers)]
@@ -148,31 +150,53 @@ FIRST_PAINT = (("/api/story", ""), ("/api/developments", "limit=5000"))
 AHEAD_EVERY = 1.0
 
 
-def _charts(story: Story) -> list[tuple[str, str]]:
-    """The topic charts the page asks for: each topic's as known now, unmarked and marked
-    at the story's last day (the page's day when it opens)."""
+def _charts(story: Story) -> list[list[Asked]]:
+    """The topic charts the page asks for, a topic's together: each topic's as known now,
+    unmarked and marked at the story's last day (the page's day when it opens)."""
     last = story.bounds()["last_day"]
-    asked = []
-    for topic in story.registry.topics:
-        marks: list[dict[str, str]] = [{}] if last is None else [{}, {"day": last}]
-        asked += [
+    marks: list[dict[str, str]] = [{}] if last is None else [{}, {"day": last}]
+    return [
+        [
             ("/api/charts/topic", urllib.parse.urlencode({"topic": topic, **mark, "format": "svg"}))
             for mark in marks
         ]
-    return asked
+        for topic in story.registry.topics
+    ]
 
 
-def _ahead(app: FastAPI) -> None:
+@attrs.frozen
+class _Apart:
+    """Where and by how many processes of their own the topic charts are drawn ahead."""
+
+    url: str
+    folder: Path
+    title: str | None
+    processes: int
+
+
+def _ahead(app: FastAPI, apart: _Apart | None = None) -> None:
     """Makes the page's first answers and its topic charts once, at the store's position,
-    into the folder the workers share (each drawn as a request would draw it)."""
+    into the folder the workers share (each drawn as a request would draw it); `apart`,
+    the charts of each topic by one of several processes, side by side."""
     story: Story = app.state.story
-    for path, query in (*FIRST_PAINT, *_charts(story)):
-        # On a thread of its own: the caller may be running an event loop already.
-        with concurrent.futures.ThreadPoolExecutor(1) as thread:
-            status = thread.submit(asyncio.run, _asked(app, path, query)).result()
+    groups = _charts(story)
+    if apart is None or apart.processes < 2:
+        asking = [*FIRST_PAINT, *(one for group in groups for one in group)]
+        answered = [(f"{path}?{query}", _asked(app, path, query)) for path, query in asking]
+    else:
+        answered = [(f"{path}?{query}", _asked(app, path, query)) for path, query in FIRST_PAINT]
+        answered += drawn_apart(apart.url, apart.folder, apart.title, groups, apart.processes)
+    for request, status in answered:
         if status != 200:
-            raise ServeError(f"the store could not answer {path}?{query}: HTTP {status}")
+            raise ServeError(f"the store could not answer {request}: HTTP {status}")
     story.forget()  # the answers are the workers' now: this process needs none of them
+
+
+def _asked(app: FastAPI, path: str, query: str) -> int:
+    """The status of the app's answer to one GET request."""
+    # On a thread of its own: the caller may be running an event loop already.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, asked(app, path, query)).result()
 
 
 def _keep_ahead(app: FastAPI, workers: Sequence[int]) -> None:
@@ -191,35 +215,6 @@ def _keep_ahead(app: FastAPI, workers: Sequence[int]) -> None:
             _ahead(app)
         except (ServeError, TimelineError) as error:  # the workers answer as they can
             LOG.warning("the page's answers were not made ahead: %s", error)
-
-
-async def _asked(app: ASGIApp, path: str, query: str) -> int:
-    """Sends the app one GET request, as a server would; its answer's status."""
-    scope: Scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": query.encode(),
-        "headers": [(b"host", b"127.0.0.1")],
-        "client": ("127.0.0.1", 0),
-        "server": ("127.0.0.1", 0),
-    }
-    statuses: list[int] = []
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            statuses.append(int(message["status"]))
-
-    await app(scope, receive, send)
-    return statuses[0]
 
 
 def _stop(started: Sequence[multiprocessing.process.BaseProcess]) -> None:
