@@ -195,6 +195,26 @@ def test_the_first_paint_is_made_once_before_the_workers_start(store: str, tmp_p
                 assert cold.get(path).content == answer, path
 
 
+def test_the_charts_drawn_ahead_apart_are_those_one_process_draws(
+    store: str, tmp_path: Path
+) -> None:
+    from timeline.web import server
+
+    alone, apart = tmp_path / "alone", tmp_path / "apart"
+    alone.mkdir()
+    apart.mkdir()
+    with Timeline.open(store) as tl:
+        server._ahead(create_app(tl, title="S-400", shared=alone))
+        with pytest.MonkeyPatch.context() as patched:
+            # Each topic's charts are drawn by another process: this one reads none.
+            patched.setattr(charts_module, "topic_chart", _not_read)
+            ahead = server._Apart(store, apart, "S-400", 2)
+            server._ahead(create_app(tl, title="S-400", shared=apart), ahead)
+    made = {path.name: path.read_bytes() for path in alone.glob("*.bytes")}
+    assert len(made) > len(server.FIRST_PAINT) + 2  # the charts of more than one topic
+    assert {path.name: path.read_bytes() for path in apart.glob("*.bytes")} == made
+
+
 def _not_read(*args: object, **kwargs: object) -> NoReturn:
     raise AssertionError("the topic chart's data was read again")
 
