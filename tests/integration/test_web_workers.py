@@ -215,6 +215,22 @@ def test_the_charts_drawn_ahead_apart_are_those_one_process_draws(
     assert {path.name: path.read_bytes() for path in apart.glob("*.bytes")} == made
 
 
+def test_a_worker_is_warmed_by_a_read_of_each_kind_the_page_makes(store: str) -> None:
+    from timeline.web._drawers import warmed
+
+    with Timeline.open(store) as tl:
+        asked = warmed(tl)
+    paths = {request.partition("?")[0] for request, _ in asked}
+    assert paths == {
+        "/api/developments",
+        "/api/positions",
+        "/api/diff",
+        "/api/explain",
+        "/api/charts/relations",
+    }
+    assert [status for _, status in asked] == [200] * len(asked)  # read, not refused
+
+
 def _not_read(*args: object, **kwargs: object) -> NoReturn:
     raise AssertionError("the topic chart's data was read again")
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import datetime as dt
 import multiprocessing
 import multiprocessing.util
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Scope
 
-__all__ = ["asked", "drawn_apart"]
+if TYPE_CHECKING:
+    from timeline._timeline import Timeline
+
+__all__ = ["asked", "drawn_apart", "warmed"]
 
 Asked = tuple[str, str]  # a request's path and query
 
@@ -49,6 +55,47 @@ def _drawn(group: Sequence[Asked]) -> list[tuple[str, int]]:
     """Asks this process's app each request of `group`; those not answered with 200."""
     found = ((f"{path}?{query}", asyncio.run(asked(_APP[0], path, query))) for path, query in group)
     return [(request, status) for request, status in found if status != 200]
+
+
+def warmed(timeline: Timeline) -> list[tuple[str, int]]:
+    """Asks a throwaway app on `timeline` one request of each kind the page makes (not
+    the story's, which reads every development), so that the modules, caches and the
+    first decoded developments they need are there before the first reader's; each
+    request and its answer's status (the answers are not kept)."""
+    from timeline.web.app import create_app
+
+    app = create_app(timeline)  # its answers are kept by no other process
+    statuses = []
+    for path, query in _page(app):
+        try:
+            status = asyncio.run(asked(app, path, query))
+        except Exception:  # the app answered 500 and let it on: the worker serves anyway
+            status = 500
+        statuses.append((f"{path}?{query}", status))
+    return statuses
+
+
+def _page(app: FastAPI) -> list[Asked]:
+    """A request of each kind the page makes (`static/app.js`), today, on its first
+    actor and topic with the second actor."""
+    from timeline.web.story import Story
+
+    story: Story = app.state.story
+    actors, topics = list(story.registry.actors), list(story.registry.topics)
+    day = dt.date.today().isoformat()
+    asking: list[tuple[str, dict[str, str]]] = [
+        ("/api/developments", {"limit": "5000"}),  # the axis: most of the decoding
+        ("/api/positions", {"day": day}),
+        ("/api/diff", {"d1": day, "known_at": day, "vs_known_at": "9999-12-31"}),
+    ]
+    if actors and topics:
+        asking += [
+            ("/api/explain", {"actor": actors[0], "topic": topics[0], "day": day}),
+            ("/api/developments", {"actor": actors[0], "period": day[:4], "limit": "200"}),
+        ]
+    if len(actors) > 1:
+        asking.append(("/api/charts/relations", {"a": actors[0], "b": actors[1], "by": "year"}))
+    return [(path, urllib.parse.urlencode(query)) for path, query in asking]
 
 
 async def asked(app: ASGIApp, path: str, query: str) -> int:

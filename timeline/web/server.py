@@ -24,7 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from timeline.engine.errors import TimelineError
-from timeline.web._drawers import Asked, asked, drawn_apart
+from timeline.web._drawers import Asked, asked, drawn_apart, warmed
 from timeline.web.app import create_app
 from timeline.web.hosts import Hosts
 from timeline.web.story import Story
@@ -237,6 +237,8 @@ def _work(
 
     try:
         with Timeline.open(url) as timeline:
+            # Before accepting: otherwise the first readers of each worker pay for it.
+            warmed(timeline)
             app = create_app(timeline, title=title, hosts=hosts, shared=folder)
             config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
             uvicorn.Server(config).run(sockets=[sock])
