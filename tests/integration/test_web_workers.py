@@ -231,6 +231,22 @@ def test_a_worker_is_warmed_by_a_read_of_each_kind_the_page_makes(store: str) ->
     assert [status for _, status in asked] == [200] * len(asked)  # read, not refused
 
 
+def test_a_settled_worker_leaves_what_it_holds_to_no_collection() -> None:
+    import gc
+
+    from timeline.web import server
+
+    before = gc.get_threshold()
+    held = [[n] for n in range(1000)]  # objects the collector tracks
+    try:
+        server._settled()
+        assert gc.get_threshold() == server.COLLECTED
+        assert gc.get_freeze_count() >= len(held)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
 def _not_read(*args: object, **kwargs: object) -> NoReturn:
     raise AssertionError("the topic chart's data was read again")
 
