@@ -28,6 +28,7 @@ from tests.article import article_folder
 from timeline import Timeline
 from timeline.projections import charts as charts_module
 from timeline.web import ServeError, create_app, serve
+from timeline.web import server as server_module
 from timeline.web.story import Story
 
 SERVE = """
@@ -245,6 +246,36 @@ def test_a_settled_worker_leaves_what_it_holds_to_no_collection() -> None:
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+@pytest.mark.skipif(not server_module.SPREADS, reason="the kernel spreads no connections")
+def test_each_worker_listens_on_a_socket_of_its_own_and_connections_spread() -> None:
+    sock = server_module._listen("127.0.0.1", 0, shared=True)
+    socks = server_module._spread(sock, 3)
+    try:
+        assert len({id(s) for s in socks}) == 3
+        assert {s.getsockname() for s in socks} == {sock.getsockname()}
+        clients = [socket.create_connection(sock.getsockname()) for _ in range(60)]
+        accepted = []
+        for listening in socks:
+            listening.setblocking(False)
+            waiting = []
+            while True:
+                try:
+                    waiting.append(listening.accept()[0])
+                except BlockingIOError:
+                    break
+            accepted.append(len(waiting))
+            for connection in waiting:
+                connection.close()
+        # One socket would have all 60 (a worker waking first takes every one waiting).
+        assert sum(accepted) == 60
+        assert min(accepted) > 0
+        for client in clients:
+            client.close()
+    finally:
+        for listening in socks:
+            listening.close()
 
 
 def _not_read(*args: object, **kwargs: object) -> NoReturn:
