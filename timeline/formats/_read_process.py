@@ -6,7 +6,8 @@
 The reader process runs the same format's reader on the same file with the same
 registry, so it yields the same records in the same order.  A development it
 sends as a `Row`: its line, label and id, and its JSON text as its creation
-event's state holds it (`StoredEvents.development_text`); everything else (names,
+event's state holds it (written from the row's cells by `RowText` when it can, else
+`StoredEvents.development_text` of the development); everything else (names,
 corrections, rejected records) it sends as itself.  The importing process then
 only plans and stores: a development whose stream is new is stored around that
 text (with its stream id and the instant it is recorded, made there as the inline

@@ -29,7 +29,8 @@ class Rejected:
 
 
 class Row:
-    """A development the reader process read: where, its id and its JSON text."""
+    """A development read as its stored JSON text (by `RowText`, or sent by a reader
+    process): where, its id and that text."""
 
     __slots__ = ("label", "line", "text", "value_id")
     development = None  # as an `Item` of a development: it corrects none
@@ -60,7 +61,6 @@ class Records:
     meta: Mapping[str, Any] | None
     notes: tuple[str, ...]
     _read: Reader = attrs.field(alias="read", repr=False, eq=False)
-
     writes: bool = False  # whether `written` can give developments as their text
 
     def __iter__(self) -> Iterator[Yield]:

@@ -19,9 +19,10 @@ import json.encoder
 from collections.abc import Callable
 from typing import Any
 
-from timeline.engine._checks import _SURROGATE, LONGEST_ID
+from timeline.engine._checks import LONGEST_ID
 from timeline.engine._encode import StoredEvents
 from timeline.engine._made import _DIRECT
+from timeline.engine._made import _usual_text as _usual
 from timeline.engine.values import DEVELOPMENT_ID, Development, Kind, Reliability
 from timeline.engine.when import When
 from timeline.formats._events import Event, Written
@@ -30,16 +31,6 @@ __all__ = ["RowText"]
 
 _text: Callable[[str], str] = json.encoder.encode_basestring  # as `StoredEvents` writes texts
 _match = DEVELOPMENT_ID.fullmatch
-
-
-def _usual(value: object) -> bool:
-    """Whether `value` is text the `text` validator passes as it is (as `_made` tests it)."""
-    return (
-        type(value) is str
-        and value != ""
-        and not value.isspace()
-        and (value.isascii() or _SURROGATE.search(value) is None)
-    )
 
 
 class RowText:
