@@ -14,7 +14,7 @@ import pytest
 from tests.article import article_folder
 from timeline import Timeline
 from timeline.engine._uncollected import uncollected
-from timeline.projections import _claim_reads, charts
+from timeline.projections import _claim_reads, _lookups, charts
 from timeline.projections._chart_steps import pair_series
 from timeline.web.story import _Shared
 
@@ -64,7 +64,7 @@ def test_every_position_is_read_at_once_with_the_collector_paused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[bool] = []
-    made = _claim_reads.positions_of_latest
+    made = _lookups.positions_of_latest
 
     def positions(*args: Any, **kwargs: Any) -> Any:
         seen.append(gc.isenabled())
