@@ -278,6 +278,22 @@ def test_each_worker_listens_on_a_socket_of_its_own_and_connections_spread() -> 
             listening.close()
 
 
+@pytest.mark.skipif(not server_module.SPREADS, reason="the kernel spreads no connections")
+def test_a_second_server_with_workers_on_a_taken_port_is_refused() -> None:
+    first = server_module._listen_alone("127.0.0.1", 0)
+    host, port = first.getsockname()[:2]
+    socks = server_module._spread(first, 2)
+    try:
+        # Shared sockets of one user would bind beside the first server's and take some
+        # of its connections; a second server must say the address is taken instead.
+        with pytest.raises(ServeError, match=f"cannot listen on 127.0.0.1:{port}"):
+            server_module._listen_alone(host, port)
+    finally:
+        for listening in socks:
+            listening.close()
+    server_module._listen_alone(host, port).close()  # free again once the first has gone
+
+
 def _not_read(*args: object, **kwargs: object) -> NoReturn:
     raise AssertionError("the topic chart's data was read again")
 

@@ -75,6 +75,19 @@ def _listen(host: str, port: int, *, shared: bool = False) -> socket.socket:
     return sock
 
 
+def _listen_alone(host: str, port: int) -> socket.socket:
+    """The first of a server's shared sockets, refused when anything listens there already.
+
+    Sockets of one user that all ask SO_REUSEPORT may listen on one address together, so
+    a second `serve --workers` on the same port would bind and take some of the first
+    one's connections (and answer them from its own store); a plain socket bound first,
+    and let go, finds any such listener, as an unshared bind would.
+    """
+    if SPREADS and port != 0:
+        _listen(host, port).close()
+    return _listen(host, port, shared=True)
+
+
 def _server(timeline: Timeline, title: str | None, log_level: str, hosts: Hosts) -> uvicorn.Server:
     app = create_app(timeline, title=title, hosts=hosts)
     config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "debug")
@@ -103,7 +116,7 @@ def serve(
     if workers > 1 and not isinstance(store, str):
         raise ServeError("several workers each open the store: give its URL, not a Timeline")
     timeline, opened = (None, False) if workers > 1 else _open(store)
-    sock = _listen(host, port, shared=workers > 1)
+    sock = _listen_alone(host, port) if workers > 1 else _listen(host, port)
     try:
         shown = f"[{host}]" if ":" in host else host
         named = repr(title) if title else "the story"
