@@ -4,6 +4,7 @@ looked up in dicts."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 
@@ -34,7 +35,7 @@ from timeline.projections._materialised import _lookup_params
 from timeline.projections._pinned import PinnedView
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK
 from timeline.projections._rows import occurred_text
-from timeline.projections._sqlite_reads import _leading_run
+from timeline.projections._sqlite_reads import SQLiteQueries
 from timeline.projections._winning import mark
 
 DAY = dt.date(2019, 7, 1)
@@ -177,13 +178,20 @@ rows = st.lists(
 def test_the_inline_run_of_a_cursor_is_the_rule_s_leading_run(
     found: list[tuple[object, ...]],
 ) -> None:
-    with sqlite3.connect(":memory:") as db:
+    # The shared-cache connection is the one `run_rows` steps inline, on this thread.
+    name = "file:hot-paths-run?mode=memory&cache=shared"
+    with contextlib.closing(sqlite3.connect(name, uri=True)) as db:
         db.execute("CREATE TABLE r (n, dev_id, stance, occurred, rank, head)")
         db.executemany(
             "INSERT INTO r VALUES (?, ?, ?, ?, ?, ?)", [(n, *row) for n, row in enumerate(found)]
         )
-        cursor = db.execute("SELECT dev_id, stance, occurred, rank, head FROM r ORDER BY n")
-        assert _leading_run(cursor) == rule.leading_run(found, RUN_MARK)
+        db.commit()
+        queries = SQLiteQueries(name, "hot", shared_cache=True, events_table=None)
+        try:
+            statement = "SELECT dev_id, stance, occurred, rank, head FROM r ORDER BY n"
+            assert queries.run_rows(statement, ()) == rule.leading_run(found, RUN_MARK)
+        finally:
+            queries.close()
 
 
 @given(st.lists(edtf_texts() | st.dates() | days() | whens(), max_size=6))
