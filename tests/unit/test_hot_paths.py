@@ -9,6 +9,7 @@ import datetime as dt
 import sqlite3
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -130,6 +131,37 @@ def test_a_plain_spans_when_is_the_when_its_text_makes(span: tuple[int, int]) ->
     assert made == expected
     assert _fields(made) == _fields(expected)
     assert [type(value) for value in _fields(made)] == [type(v) for v in _fields(expected)]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(Stance)),
+            st.sampled_from([rank for rank in Rank if rule.counts(rank)]),
+            spans(),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.integers(-2, 2),
+)
+def test_a_run_s_rows_hold_the_position_the_rule_makes(
+    claims: list[tuple[Stance, Rank, tuple[int, int], bool]], shift: int
+) -> None:
+    # `held_by` fills the position itself: the same as `rule.position` on the run's claims
+    # in story order, tentative or not as of days around the winner's end.
+    rows = [
+        (f"d{n}", stance.value, occurred_text("", *span) if texted else "", rank.tier, *span)
+        for n, (stance, rank, span, texted) in enumerate(claims)
+    ]
+    run = rule.leading_run(rows, RUN_MARK)
+    day = pendulum.Date.fromordinal(run[0][5] + shift)
+    expected = rule.position(("TUR", "f35"), [claimed(row) for row in reversed(run)], day)
+    made = held_by(("TUR", "f35"), run, day)
+    assert made == expected
+    assert type(made) is rule.Position
+    assert _fields(made) == _fields(expected)
 
 
 @pytest.mark.parametrize(("occurred", "tentative"), [("2019-06", False), ("2019-07", True)])
