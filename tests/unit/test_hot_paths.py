@@ -159,7 +159,8 @@ def test_a_run_s_rows_hold_the_position_the_rule_makes(
     day = pendulum.Date.fromordinal(run[0][5] + shift)
     expected = rule.position(("TUR", "f35"), [claimed(row) for row in reversed(run)], day)
     made = held_by(("TUR", "f35"), run, day)
-    assert made is not None and expected is not None
+    assert made is not None
+    assert expected is not None
     assert made == expected
     assert type(made) is rule.Position
     assert _fields(made) == _fields(expected)
