@@ -11,7 +11,8 @@ from eventsourcing.persistence import Tracking
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.naive import NaiveStory, check_diff, check_explanation, check_history
+from tests.naive import NaiveStory
+from tests.naive_checks import check_diff, check_explanation, check_history
 from tests.property.test_readmodels_naive import CROWDED_PAIRS, crowded_claims, maybe_near, near
 from tests.strategies import (
     ACTORS,

@@ -19,13 +19,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.naive import (
-    NaiveStory,
-    check_diff,
-    check_explanation,
-    check_history,
-    held_all,
-)
+from tests.naive import NaiveStory, held_all
+from tests.naive_checks import check_diff, check_explanation, check_history
 from tests.strategies import (
     ACTORS,
     TOPICS,
