@@ -181,8 +181,9 @@ class SQLiteQueries(ViewQueries):
             searched, order, ordered = statement.rpartition(" ORDER BY ")
             if not order:
                 return None  # no search order to put the test before
-            # A test of no row: SQLite runs it once, before the search, which it skips when
-            # the test fails (no column more on each row, as the head beside them cost).
+            # SQLite reads the head once (the subquery is run once, when a row first passes
+            # the other tests) and finds no row past it: no column more on each row, as the
+            # head beside them cost.
             pin = ":pin" if ":pin" in statement else _NUMBERS[":pin"]
             head = _last_rowid(self._events)
             found = f"{searched} AND ({head}) <= {pin}{order}{ordered}"
