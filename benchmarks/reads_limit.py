@@ -5,7 +5,9 @@
 
 The SQLite stores are `benchmarks/coldopen.py`'s (the synthetic story over 1,000
 pairs), built once into the cache folder and reused.  Every figure is printed
-beside its anchor, measured in the same run and interleaved with it:
+beside its anchor, measured in the same run and interleaved with it (which of them
+is timed first rotates from one query to the next: the first to read a pair's pages
+pays for the CPU's caches, and until round 5 that was always the API's):
 
 - start-up, in new processes (best CPU time, user + system, of several): `from
   timeline import Timeline` against `import sqlite3, attrs, pendulum`; the command
@@ -145,6 +147,12 @@ def _positions(tl: Any, day: str) -> Any:
     return tl.as_of(day).positions()
 
 
+def _rotated(i: int, *timed: tuple[str, Callable[[], Any]]) -> list[tuple[str, Callable[[], Any]]]:
+    """`timed` begun at its (i mod len)-th member, so each goes first equally often."""
+    start = i % len(timed)
+    return [*timed[start:], *timed[:start]]
+
+
 def reads(url: str, raw: Callable[[str, dict[str, Any]], list[Any]], n: int) -> dict[str, float]:
     """Lookups and positions() through the API beside the same SQL run raw."""
     from timeline import Timeline
@@ -172,18 +180,21 @@ def reads(url: str, raw: Callable[[str, dict[str, Any]], list[Any]], n: int) -> 
             tl.as_of(d).position(a, t)
             raw(run, p)
         for _ in range(ROUNDS):
-            # Each figure is timed beside its anchor, in turn, so drift hits both alike.
-            for (a, t, d), p in zip(texts, params, strict=True):
+            # Each figure is timed beside its anchor, in turn, so drift hits both alike; which
+            # goes first rotates, as the first to read a pair's pages pays the CPU's caches.
+            for i, ((a, t, d), p) in enumerate(zip(texts, params, strict=True)):
                 view = views[d]
-                for name, action in (
+                for name, action in _rotated(
+                    i,
                     ("api", functools.partial(_lookup, tl, d, a, t)),
                     ("view", functools.partial(view.position, a, t)),
                     ("raw", functools.partial(raw, run, p)),
                 ):
                     found.setdefault(name, []).append(_time(action))
-            for day in DAYS:
+            for i, day in enumerate(DAYS):
                 every = {"day": dt.date.fromisoformat(day).toordinal(), "known": known, "pin": pin}
-                for name, action in (
+                for name, action in _rotated(
+                    i,
                     ("positions", functools.partial(_positions, tl, day)),
                     ("winners", functools.partial(raw, winners, every)),
                     ("ids", functools.partial(raw, ids, every)),

@@ -137,6 +137,15 @@ class StoredEvents:
         except _UnusualError:
             return None
 
+    def value_text(self, value: Any) -> str | None:
+        """The JSON text of `value` as an event's state holds it (None when not written here)."""
+        if not self.usable:
+            return None
+        try:
+            return self._value(value)
+        except _UnusualError:
+            return None
+
     def around(self, ident: Any, timestamp: Any, text: str) -> StoredEvent:
         """The stored creation of a development whose JSON text is `text`."""
         assert self._creation is not None  # `development_text` gave the text

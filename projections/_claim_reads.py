@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any, TypeVar, cast
 
 from timeline.engine._rule import EVERYTHING, Claimed, PairKey, Position, Scope
+from timeline.engine._uncollected import uncollected
 from timeline.projections._development_reads import DevelopmentReads, pin_params, scoped_params
 from timeline.projections._lookups import claimed, claimed_by_actor, held_by, positions_of_latest
 from timeline.projections._queries import Params
@@ -81,6 +82,7 @@ class ClaimReads(DevelopmentReads):
         def read() -> dict[PairKey, Position]:
             rows = self.queries.query(statement, params)
             found, unfinished = positions_of_latest(rows, day, latest)
+            left = unfinished  # each holds None until read again or looked up
             taken = latest
             while len(unfinished) > alone:
                 taken *= FURTHER
@@ -93,14 +95,17 @@ class ClaimReads(DevelopmentReads):
             for key in unfinished:
                 run, run_params = self._lookup(key, day, known_at, possible, pin, scope)
                 found[key] = held_by(key, self.queries.run_rows(run, run_params), day)
-            # SQLite gives the pairs as Python sorts them, PostgreSQL by its collation.  None
-            # is never left: each pair's claims were read at the same pin.
+            for key in left:  # None is never left: each pair's claims were read at one pin
+                if found[key] is None:
+                    del found[key]
             made = cast(dict[PairKey, Position], found)
-            if unfinished or taken != latest:
-                made = {key: held for key, held in found.items() if held is not None}
+            # SQLite gives the pairs as Python sorts them, PostgreSQL by its collation.
             return made if dialect.name == "sqlite" else dict(sorted(made.items()))
 
-        return self._pinned(pin, read)
+        # A position, its evidence and its row for each pair, and no cycle among them:
+        # the collector would only walk them again as they are made.
+        with uncollected():
+            return self._pinned(pin, read)
 
     def tentative_pairs(
         self, day: dt.date, known_at: dt.date | None, pin: int, scope: Scope = EVERYTHING

@@ -16,7 +16,7 @@ import pendulum
 from timeline.engine import _rule as rule
 from timeline.engine._registry import NameKind, Registry
 from timeline.engine._rule import Claimed, PairKey, Position
-from timeline.engine._slots import slot_setters
+from timeline.engine._slots import filler, slot_setters
 from timeline.engine.errors import UnknownNameError
 from timeline.engine.values import Rank, Stance
 from timeline.engine.when import Precision, When
@@ -157,10 +157,23 @@ def held_by(key: PairKey, rows: Sequence[tuple[Any, ...]], day: dt.date) -> Posi
         stance = Stance(winner[1])
     text = winner[2]  # `_occurred(winner, 2)`, inline for the commonest run, of one claim
     occurred = _when(text) if text else _plain_when((winner[4], winner[5]))
+    # `rule.held(key, stance, since, evidence, occurred, day)` written out, with no call
+    # of its own (`engine._slots.filler`): every lookup with a position makes one.
+    made: Any = _FILLING_POSITION()
+    made.actor, made.topic = key
+    made.stance = stance
     if len(rows) == 1:
-        return rule.held(key, stance, occurred, (winner[0],), occurred, day)
-    evidence = tuple(map(_DEV_ID, reversed(rows)))  # no comprehension's frame
-    return rule.held(key, stance, _occurred(rows[-1], 2), evidence, occurred, day)
+        made.since, made.evidence = occurred, (winner[0],)
+    else:
+        made.since = _occurred(rows[-1], 2)
+        made.evidence = tuple(map(_DEV_ID, reversed(rows)))  # no comprehension's frame
+    made.tentative = occurred.latest > day  # as `rule.held`: the winner not certainly over
+    made.__class__ = Position  # filled: now frozen
+    held: Position = made
+    return held
+
+
+_FILLING_POSITION = filler(Position)
 
 
 # Stances by a claim's mark as `projections._winning.latest_claims` writes it: one digit

@@ -8,7 +8,7 @@ process (`timeline project --follow`) may keep the view current instead.
 
 Every read is pinned at a notification id the view has processed, so a `View` keeps
 answering as of its own moment while the view moves on: the moment of its first read
-(`first_position`, whose statement reads the store's head beside its rows on SQLite:
+(`first_position`, whose statement tests the store's head before its search on SQLite:
 one read transaction finds the view current and answers), not of `as_of()`.
 The view lives beside the events: in the same SQLite file or PostgreSQL schema,
 or, for the in-memory store, in a private in-memory SQLite database.
@@ -272,8 +272,8 @@ class Materialised(ClaimReads):
     ) -> tuple[Position | None, int]:
         """One position as the store stands now, and the store position it was read at.
 
-        The lookup's own statement reads the store's head beside its rows, in the
-        same read transaction: when the view already held that head, the rows are
+        The lookup's own statement finds its rows only while the store's head, read
+        in the same read transaction, is one the view already held: rows found are
         the answer now, with no statement of its own to find the view current (a
         lookup that finds nothing asks, in one more, whether the head is still there
         and the view holds it).  Otherwise (or where the store cannot say so in the
@@ -295,9 +295,9 @@ class Materialised(ClaimReads):
             params = _lookup_params(key, day, known_at, pin, self._numbered)
         if headed is not None:
             rows = self.queries.run_rows(headed, params)
-            if rows and rows[0][-1]:  # the store's head is at the pin: every event is in the view
+            if rows:  # found with the store's head at the pin: every event is in the view
                 return held_by(key, rows, day), pin
-            if not rows and self.queries.settled(pin):
+            if self.queries.settled(pin):
                 # Nothing found, and then still no event after the pin, which the view
                 # holds (as `_run` checks): no event came before the read either.
                 return None, pin

@@ -92,9 +92,9 @@ class ViewQueries(ABC):
         return None
 
     def headed(self, statement: str) -> str | None:
-        """`statement` (a SELECT of the lookup parameters) with one more, last column on
-        each row: whether the store's head, read in the same transaction as its rows, is
-        at or before the read's pin (None: the store cannot say so there)."""
+        """`statement` (a run statement: its WHERE, then its ORDER BY) finding its rows only
+        while the store's head, read in the same transaction as them, is at or before the
+        read's pin: none found, the store may have moved on (None: it cannot say so there)."""
         return None
 
     @abstractmethod

@@ -60,20 +60,6 @@ def _open() -> Iterator[None]:
         _closed(error)
 
 
-def _leading_run(cursor: sqlite3.Cursor) -> list[tuple[Any, ...]]:
-    """`rule.leading_run(cursor, RUN_MARK)`, written out for the commonest read of all: the
-    rows (dev_id, stance, occurred, rank, ...) up to the first of another stance or rank."""
-    first = next(cursor, None)
-    if first is None:
-        return []
-    run, stance, rank = [first], first[1], first[3]
-    for row in cursor:
-        if row[1] != stance or row[3] != rank:
-            break
-        run.append(row)
-    return run
-
-
 class SQLiteQueries(ViewQueries):
     """Pinned reads of the view through one SQLite connection of its own.
 
@@ -96,7 +82,7 @@ class SQLiteQueries(ViewQueries):
         self._lock = threading.Lock()
         self._versions: sqlite3.Cursor | None = None
         self._events = events_table
-        self._headed: dict[str, str] = {}  # run statements with the head beside, by statement
+        self._headed: dict[str, str] = {}  # run statements with the head tested, by statement
         self._settling: str | None = None  # the statement of `settled`, made when first needed
         self.application_name = application_name
         # A file's readers on other threads (a web server's) each query through a
@@ -159,9 +145,19 @@ class SQLiteQueries(ViewQueries):
         try:
             cursor = self._connection.execute(statement, params)
             try:
-                return _leading_run(cursor)
+                # `rule.leading_run(cursor, RUN_MARK)` written out, with no call of its own:
+                # the rows up to the first of another stance (second) or rank (fourth).
+                first = next(cursor, None)
+                if first is None:
+                    return []
+                run, stance, rank = [first], first[1], first[3]
+                for row in cursor:
+                    if row[1] != stance or row[3] != rank:
+                        break
+                    run.append(row)
+                return run
             finally:
-                cursor.close()
+                cursor.close()  # ends the statement, and with it its read transaction
         except sqlite3.ProgrammingError as error:
             _closed(error)
         finally:
@@ -182,10 +178,15 @@ class SQLiteQueries(ViewQueries):
     def headed(self, statement: str) -> str | None:
         found = self._headed.get(statement)
         if found is None and self._events is not None:
-            # The last event's rowid compared in SQL: 1 or 0 is no new integer.
+            searched, order, ordered = statement.rpartition(" ORDER BY ")
+            if not order:
+                return None  # no search order to put the test before
+            # SQLite reads the head once (the subquery is run once, when a row first passes
+            # the other tests) and finds no row past it: no column more on each row, as the
+            # head beside them cost.
             pin = ":pin" if ":pin" in statement else _NUMBERS[":pin"]
             head = _last_rowid(self._events)
-            found = statement.replace(" FROM ", f", ({head}) <= {pin} FROM ", 1)
+            found = f"{searched} AND ({head}) <= {pin}{order}{ordered}"
             self._headed[statement] = found
         return found
 

@@ -13,7 +13,7 @@ from tests.conftest import fresh_schema
 from tests.integration.test_bulk_process import DATA, POSTGRES, SAMPLES, _events
 from timeline import Timeline
 from timeline.engine import LoadError
-from timeline.formats import _exchange, open_records
+from timeline.formats import Records, _exchange, open_records
 from timeline.formats._exchange import export, import_file
 from timeline.formats._read_process import ReadApart
 
@@ -21,6 +21,7 @@ from timeline.formats._read_process import ReadApart
 def _import_all(url: str, folder: Path, apart: bool) -> tuple[list[Any], list[Any]]:
     """Every sample imported, again, as the project's log twice, then as a later release."""
     reports = []
+    folder.mkdir(exist_ok=True)
     with Timeline.open(url) as tl:
         for name in (*SAMPLES, "gdelt-events.tsv"):  # the second time: every row held
             rejects = folder / f"{name}.rejects"
@@ -51,6 +52,22 @@ def test_every_sample_is_stored_byte_for_byte_as_the_inline_import_stores_it(
     assert len(inline[0]) > 30
     assert sum(added for added, *_ in inline[1]) > 20
     assert apart == inline
+
+
+def test_every_sample_is_stored_as_its_checked_developments_would_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Inline, new developments are written from their rows' cells (`RowText`); the
+    # checked developments, each made and encoded, give the same bytes and problems.
+    written = _import_all(f"sqlite:///{tmp_path / 'written.db'}", tmp_path / "w", apart=False)
+    monkeypatch.setattr(Records, "written", lambda records, make: iter(records))
+    checked = _import_all(f"sqlite:///{tmp_path / 'checked.db'}", tmp_path / "c", apart=False)
+    assert written == checked
+    rejects = [sorted(folder.glob("*.rejects")) for folder in (tmp_path / "w", tmp_path / "c")]
+    assert len(rejects[0]) == len(SAMPLES)
+    texts = [r.read_text() for r in rejects[0]]
+    assert texts == [r.read_text() for r in rejects[1]]
+    assert "column 'DATEADDED'" in "".join(texts)  # a bad row's reason names its field
 
 
 def test_a_new_store_in_memory_is_written_from_the_readers_bytes(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from tests.article import article_folder
 from timeline import Timeline
 from timeline.projections import charts as charts_module
 from timeline.web import ServeError, create_app, serve
+from timeline.web import server as server_module
 from timeline.web.story import Story
 
 SERVE = """
@@ -193,6 +194,104 @@ def test_the_first_paint_is_made_once_before_the_workers_start(store: str, tmp_p
         with TestClient(create_app(tl, title="S-400")) as cold:
             for path, answer in zip(asked, answers, strict=True):
                 assert cold.get(path).content == answer, path
+
+
+def test_the_charts_drawn_ahead_apart_are_those_one_process_draws(
+    store: str, tmp_path: Path
+) -> None:
+    from timeline.web import server
+
+    alone, apart = tmp_path / "alone", tmp_path / "apart"
+    alone.mkdir()
+    apart.mkdir()
+    with Timeline.open(store) as tl:
+        server._ahead(create_app(tl, title="S-400", shared=alone))
+        with pytest.MonkeyPatch.context() as patched:
+            # Each topic's charts are drawn by another process: this one reads none.
+            patched.setattr(charts_module, "topic_chart", _not_read)
+            ahead = server._Apart(store, apart, "S-400", 2)
+            server._ahead(create_app(tl, title="S-400", shared=apart), ahead)
+    made = {path.name: path.read_bytes() for path in alone.glob("*.bytes")}
+    assert len(made) > len(server.FIRST_PAINT) + 2  # the charts of more than one topic
+    assert {path.name: path.read_bytes() for path in apart.glob("*.bytes")} == made
+
+
+def test_a_worker_is_warmed_by_a_read_of_each_kind_the_page_makes(store: str) -> None:
+    from timeline.web._drawers import warmed
+
+    with Timeline.open(store) as tl:
+        asked = warmed(tl)
+    paths = {request.partition("?")[0] for request, _ in asked}
+    assert paths == {
+        "/api/developments",
+        "/api/positions",
+        "/api/diff",
+        "/api/explain",
+        "/api/charts/relations",
+    }
+    assert [status for _, status in asked] == [200] * len(asked)  # read, not refused
+
+
+def test_a_settled_worker_leaves_what_it_holds_to_no_collection() -> None:
+    import gc
+
+    from timeline.web import server
+
+    before = gc.get_threshold()
+    held = [[n] for n in range(1000)]  # objects the collector tracks
+    try:
+        server._settled()
+        assert gc.get_threshold() == server.COLLECTED
+        assert gc.get_freeze_count() >= len(held)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+@pytest.mark.skipif(not server_module.SPREADS, reason="the kernel spreads no connections")
+def test_each_worker_listens_on_a_socket_of_its_own_and_connections_spread() -> None:
+    sock = server_module._listen("127.0.0.1", 0, shared=True)
+    socks = server_module._spread(sock, 3)
+    try:
+        assert len({id(s) for s in socks}) == 3
+        assert {s.getsockname() for s in socks} == {sock.getsockname()}
+        clients = [socket.create_connection(sock.getsockname()) for _ in range(60)]
+        accepted = []
+        for listening in socks:
+            listening.setblocking(False)
+            waiting = []
+            while True:
+                try:
+                    waiting.append(listening.accept()[0])
+                except BlockingIOError:
+                    break
+            accepted.append(len(waiting))
+            for connection in waiting:
+                connection.close()
+        # One socket would have all 60 (a worker waking first takes every one waiting).
+        assert sum(accepted) == 60
+        assert min(accepted) > 0
+        for client in clients:
+            client.close()
+    finally:
+        for listening in socks:
+            listening.close()
+
+
+@pytest.mark.skipif(not server_module.SPREADS, reason="the kernel spreads no connections")
+def test_a_second_server_with_workers_on_a_taken_port_is_refused() -> None:
+    first = server_module._listen_alone("127.0.0.1", 0)
+    host, port = first.getsockname()[:2]
+    socks = server_module._spread(first, 2)
+    try:
+        # Shared sockets of one user would bind beside the first server's and take some
+        # of its connections; a second server must say the address is taken instead.
+        with pytest.raises(ServeError, match=f"cannot listen on 127.0.0.1:{port}"):
+            server_module._listen_alone(host, port)
+    finally:
+        for listening in socks:
+            listening.close()
+    server_module._listen_alone(host, port).close()  # free again once the first has gone
 
 
 def _not_read(*args: object, **kwargs: object) -> NoReturn:

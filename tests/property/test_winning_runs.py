@@ -18,6 +18,7 @@ from tests.conftest import POSTGRES_URL
 from tests.strategies import (
     DEV_IDS,
     PAIRS,
+    agreement,
     days,
     fill,
     rank,
@@ -259,3 +260,33 @@ def test_a_preferred_run_ends_with_the_preferred_claims_of_its_stance(
         for way in ways:
             assert way == ways[-1]
         assert ways[-1] == tl.reading(Replayed).as_of(day, possible=possible).positions()
+
+
+def _one_long_run() -> list[Development]:
+    """A claim of one stance, then six of another on the same pair: a run longer than
+    every first read of `_each_way` takes, and than some of its reads again."""
+    stances = [Stance.OPPOSES, *[Stance.SUPPORTS] * 6]
+    return [
+        agreement(
+            id=f"dev-{n}",
+            occurred=f"2016-{n + 1:02d}",
+            reported=f"2016-{n + 1:02d}-28",
+            claims=[StanceClaim("TUR", "s400-purchase", stance)],
+        )
+        for n, stance in enumerate(stances)
+    ]
+
+
+def test_a_run_longer_than_the_first_claims_read_is_read_whole_every_way(
+    store_url: str,
+) -> None:
+    # Each first read (1, 2 or 4 claims) holds only claims of the run: read again or
+    # looked up, the run must come whole, as the replay's.
+    with Timeline.open(store_url) as tl:
+        fill(tl, _one_long_run())
+        day = pendulum.date(2019, 1, 1)
+        ways = _each_way(tl, day, None, False)
+        expected = tl.reading(Replayed).as_of(day).positions()
+        assert len(expected[("TUR", "s400-purchase")].evidence) == 6
+        for way in ways:
+            assert way == expected

@@ -4,10 +4,12 @@ looked up in dicts."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,7 +36,7 @@ from timeline.projections._materialised import _lookup_params
 from timeline.projections._pinned import PinnedView
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK
 from timeline.projections._rows import occurred_text
-from timeline.projections._sqlite_reads import _leading_run
+from timeline.projections._sqlite_reads import SQLiteQueries
 from timeline.projections._winning import mark
 
 DAY = dt.date(2019, 7, 1)
@@ -131,6 +133,39 @@ def test_a_plain_spans_when_is_the_when_its_text_makes(span: tuple[int, int]) ->
     assert [type(value) for value in _fields(made)] == [type(v) for v in _fields(expected)]
 
 
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(Stance)),
+            st.sampled_from([rank for rank in Rank if rule.counts(rank)]),
+            spans(),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.integers(-2, 2),
+)
+def test_a_run_s_rows_hold_the_position_the_rule_makes(
+    claims: list[tuple[Stance, Rank, tuple[int, int], bool]], shift: int
+) -> None:
+    # `held_by` fills the position itself: the same as `rule.position` on the run's claims
+    # in story order, tentative or not as of days around the winner's end.
+    rows = [
+        (f"d{n}", stance.value, occurred_text("", *span) if texted else "", rank.tier, *span)
+        for n, (stance, rank, span, texted) in enumerate(claims)
+    ]
+    run = rule.leading_run(rows, RUN_MARK)
+    day = pendulum.Date.fromordinal(run[0][5] + shift)
+    expected = rule.position(("TUR", "f35"), [claimed(row) for row in reversed(run)], day)
+    made = held_by(("TUR", "f35"), run, day)
+    assert made is not None
+    assert expected is not None
+    assert made == expected
+    assert type(made) is rule.Position
+    assert _fields(made) == _fields(expected)
+
+
 @pytest.mark.parametrize(("occurred", "tentative"), [("2019-06", False), ("2019-07", True)])
 def test_a_held_position_is_the_position_attrs_makes(occurred: str, tentative: bool) -> None:
     made = rule.held(("TUR", "f35"), Stance.OPPOSES, When("2019"), ("a", "b"), When(occurred), DAY)
@@ -177,13 +212,20 @@ rows = st.lists(
 def test_the_inline_run_of_a_cursor_is_the_rule_s_leading_run(
     found: list[tuple[object, ...]],
 ) -> None:
-    with sqlite3.connect(":memory:") as db:
+    # The shared-cache connection is the one `run_rows` steps inline, on this thread.
+    name = "file:hot-paths-run?mode=memory&cache=shared"
+    with contextlib.closing(sqlite3.connect(name, uri=True)) as db:
         db.execute("CREATE TABLE r (n, dev_id, stance, occurred, rank, head)")
         db.executemany(
             "INSERT INTO r VALUES (?, ?, ?, ?, ?, ?)", [(n, *row) for n, row in enumerate(found)]
         )
-        cursor = db.execute("SELECT dev_id, stance, occurred, rank, head FROM r ORDER BY n")
-        assert _leading_run(cursor) == rule.leading_run(found, RUN_MARK)
+        db.commit()
+        queries = SQLiteQueries(name, "hot", shared_cache=True, events_table=None)
+        try:
+            statement = "SELECT dev_id, stance, occurred, rank, head FROM r ORDER BY n"
+            assert queries.run_rows(statement, ()) == rule.leading_run(found, RUN_MARK)
+        finally:
+            queries.close()
 
 
 @given(st.lists(edtf_texts() | st.dates() | days() | whens(), max_size=6))

@@ -60,6 +60,7 @@ LAYER_OF = {
     "timeline._shared_writes": "shared",
     "timeline._output": "shared",
     "timeline._timeline": "facade",
+    "timeline._store_writes": "facade",
     "timeline.bootstrap": "facade",
     "timeline._impact": "facade",
     "timeline._replayed": "facade",

@@ -1,5 +1,6 @@
-"""The cyclic collector is paused while a topic chart is made and while a chart's pickle is
-made or loaded, and runs again after, as it was (`engine._uncollected`)."""
+"""The cyclic collector is paused while a topic chart is made, while a chart's pickle is
+made or loaded and while every position is read at once, and runs again after, as it was
+(`engine._uncollected`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from tests.article import article_folder
 from timeline import Timeline
 from timeline.engine._uncollected import uncollected
-from timeline.projections import charts
+from timeline.projections import _claim_reads, _lookups, charts
 from timeline.projections._chart_steps import pair_series
 from timeline.web.story import _Shared
 
@@ -56,6 +57,24 @@ def test_a_topic_chart_is_made_with_the_collector_paused(monkeypatch: pytest.Mon
     assert chart.series
     assert seen
     assert not any(seen)
+    assert gc.isenabled()
+
+
+def test_every_position_is_read_at_once_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[bool] = []
+    made = _lookups.positions_of_latest
+
+    def positions(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(_claim_reads, "positions_of_latest", positions)
+    with Timeline() as tl:
+        tl.load(article_folder())
+        assert tl.as_of("2020-01-01").positions()
+    assert seen == [False]
     assert gc.isenabled()
 
 

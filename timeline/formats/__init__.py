@@ -79,4 +79,4 @@ def open_records(
     if not found.own_knowledge and reported is None:
         raise missing_knowledge(name, found.name)
     meta, notes, read = found.read(name, registry, reported)
-    return Records(name, found.name, found.dataset, meta, notes, read)
+    return Records(name, found.name, found.dataset, meta, notes, read, found.writes)

@@ -16,9 +16,22 @@ from timeline.engine.values import Development, Kind, Reliability
 from timeline.engine.when import When
 from timeline.formats._actors import Actors
 from timeline.formats._dates import CellError
-from timeline.formats._records import Rejected, Yield
+from timeline.formats._records import Rejected, Row, Yield
 
-__all__ = ["Cells", "Event", "RowError", "cameo", "publisher_of", "read_rows"]
+__all__ = ["Cells", "Event", "Make", "RowError", "Written", "cameo", "publisher_of", "read_rows"]
+
+
+class Written:
+    """A development read as its stored JSON text (`_row_text`): its id and that text."""
+
+    __slots__ = ("id", "text")
+
+    def __init__(self, ident: str, text: str) -> None:
+        self.id, self.text = ident, text
+
+
+# What a reader makes each row's development with: `Event.make`, or `RowText.make`.
+Make = Callable[..., Development | Written]
 
 
 class RowError(Exception):
@@ -100,7 +113,7 @@ def publisher_of(url: str) -> str:
 def read_rows(
     rows: Iterator[tuple[int, str, Cells]],
     actors: Actors,
-    read: Callable[[Cells], Development | Item],
+    read: Callable[[Cells], Development | Written | Item],
 ) -> Iterator[Yield]:
     """Each row read by `read`: its new actors then its value, or a `Rejected`."""
     for line, text, cells in rows:
@@ -113,7 +126,9 @@ def read_rows(
             yield Rejected(line, text, str(error))
             continue
         yield from actors.pending(line)
-        if isinstance(value, Item):
+        if isinstance(value, Written):  # its text alone, as a reader process sends it
+            yield Row(line, f"development {value.id!r}", value.id, value.text)
+        elif isinstance(value, Item):
             yield Item(line, value.label, value.value, value.development)
         else:
             yield Item(line, f"development {value.id!r}", value)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,6 +45,7 @@ import attrs
 
 from timeline._timeline import Timeline
 from timeline.engine._bulk_process import separable
+from timeline.engine._encode import StoredEvents
 from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
 from timeline.engine.when import When, WhenLike, as_day
@@ -60,6 +61,7 @@ from timeline.formats._export_forms import (
 )
 from timeline.formats._read_process import ReadApart, usable
 from timeline.formats._releases import Release
+from timeline.formats._row_text import RowText
 from timeline.projections.errors import QueryError
 
 __all__ = [
@@ -216,7 +218,7 @@ def import_file(
     apart = _apart(apart, records.path, day, app)
     with (
         _rejects_file(rejects if skip_bad else None) as out,
-        _reading(records, apart, tl.registry, known) as source,
+        _reading(records, apart, tl.registry, known, app if day is None else None) as source,
     ):
         tally = import_records(
             app, source, str(path), dataset=records.dataset, release=day, skip_bad=skip_bad,
@@ -269,11 +271,15 @@ def idle_core() -> bool:
 
 @contextlib.contextmanager
 def _reading(
-    records: Records, apart: bool, registry: Registry, reported: When | None
-) -> Iterator[Records | ReadApart]:
-    """The records, or a reader process reading them (ended when the import ends)."""
+    records: Records, apart: bool, registry: Registry, reported: When | None, app: Any
+) -> Iterator[Iterable[Any]]:
+    """The records, or a reader process reading them (ended when the import ends); read
+    here for `app`'s store (not for a release), new developments come as their text."""
     if not apart:
-        yield records
+        if app is None or not usable(app.mapper):
+            yield records
+            return
+        yield records.written(RowText(StoredEvents(app.mapper)).make)
         return
     with ReadApart(records, registry, reported) as read:
         yield read

@@ -6,7 +6,8 @@
 The reader process runs the same format's reader on the same file with the same
 registry, so it yields the same records in the same order.  A development it
 sends as a `Row`: its line, label and id, and its JSON text as its creation
-event's state holds it (`StoredEvents.development_text`); everything else (names,
+event's state holds it (written from the row's cells by `RowText` when it can, else
+`StoredEvents.development_text` of the development); everything else (names,
 corrections, rejected records) it sends as itself.  The importing process then
 only plans and stores: a development whose stream is new is stored around that
 text (with its stream id and the instant it is recorded, made there as the inline
@@ -44,7 +45,7 @@ from timeline.engine.corrections import check_unranked
 from timeline.engine.errors import LoadError, RecordError
 from timeline.engine.values import Development
 from timeline.engine.when import When
-from timeline.formats._records import Records
+from timeline.formats._records import Records, Row
 
 __all__ = ["SENT", "ReadApart", "Row", "main", "usable"]
 
@@ -52,22 +53,6 @@ __all__ = ["SENT", "ReadApart", "Row", "main", "usable"]
 # stays a few thousand records ahead, not further (memory stays flat).
 SENT = 1000
 AHEAD = 8
-
-
-class Row:
-    """A development the reader process read: where, its id and its JSON text."""
-
-    __slots__ = ("label", "line", "text", "value_id")
-    development = None  # as an `Item` of a development: it corrects none
-    value = None  # the development itself is read back from `text` only when needed
-
-    def __init__(self, line: int, label: str, value_id: str, text: str) -> None:
-        self.line, self.label, self.value_id, self.text = line, label, value_id, text
-
-    def item(self, mapper: Mapper[Any]) -> Item:
-        """The record as the format's reader gave it: an `Item` of the development."""
-        development = mapper.transcoder.decode(self.text.encode("utf8"))
-        return Item(self.line, self.label, development)
 
 
 def usable(mapper: Mapper[Any]) -> bool:
@@ -135,13 +120,13 @@ class ReadApart:
                 yield Row(*entry) if type(entry) is tuple else entry
 
 
-def _encoder() -> Any:
+def _encoder(events: StoredEvents) -> Any:
     """The reader's making of a record's message: a development's parts, else the record."""
-    from timeline.engine._application import StoreApplication
-
-    written = StoredEvents(StoreApplication().mapper).development_text  # the same transcodings
+    written = events.development_text
 
     def encode(record: Any) -> Any:
+        if type(record) is Row:  # written from its row's cells (`RowText`)
+            return (record.line, record.label, record.value_id, record.text)
         if type(record) is not Item or type(record.value) is not Development:
             return record
         value = record.value
@@ -159,7 +144,9 @@ def _encoder() -> Any:
 
 def main(fd: int) -> None:
     """The reader: reads the file it is sent and sends its records back, a few at a time."""
+    from timeline.engine._application import StoreApplication
     from timeline.formats import open_records
+    from timeline.formats._row_text import RowText
 
     # Ctrl-C reaches the whole process group: the importing process decides.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -168,9 +155,10 @@ def main(fd: int) -> None:
     try:
         _, (path, form, reported, registry) = pipe.recv()
         records = open_records(path, registry=registry, format=form, reported=reported)
-        encode = _encoder()
+        events = StoredEvents(StoreApplication().mapper)  # the same transcodings
+        encode = _encoder(events)
         batch: list[Any] = []
-        for record in records:
+        for record in records.written(RowText(events).make):
             batch.append(encode(record))
             if len(batch) >= SENT:
                 pipe.send(("rows", batch))

@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
+from eventsourcing.persistence import Mapper
 
 from timeline.engine._import_lines import Item
 from timeline.engine._registry import Registry
 from timeline.engine.errors import LoadError
 from timeline.engine.when import When
 
-__all__ = ["HEAD_BYTES", "Format", "Head", "Records", "Rejected", "Yield"]
+__all__ = ["HEAD_BYTES", "Format", "Head", "Records", "Rejected", "Row", "Yield"]
 
 # How much of a file detection reads: enough for a header and a few records.
 HEAD_BYTES = 64 * 1024
@@ -27,8 +28,27 @@ class Rejected:
     reason: str
 
 
-Yield = Item | Rejected
-Reader = Callable[[], Iterator[Yield]]
+class Row:
+    """A development read as its stored JSON text (by `RowText`, or sent by a reader
+    process): where, its id and that text."""
+
+    __slots__ = ("label", "line", "text", "value_id")
+    development = None  # as an `Item` of a development: it corrects none
+    value = None  # the development itself is read back from `text` only when needed
+
+    def __init__(self, line: int, label: str, value_id: str, text: str) -> None:
+        self.line, self.label, self.value_id, self.text = line, label, value_id, text
+
+    def item(self, mapper: Mapper[Any]) -> Item:
+        """The record as the format's reader gave it: an `Item` of the development."""
+        development = mapper.transcoder.decode(self.text.encode("utf8"))
+        return Item(self.line, self.label, development)
+
+
+Yield = Item | Rejected | Row  # a `Row` only from `Records.written`
+# A format's reader: its records, each development made by `Event.make` or, for a
+# format that `writes`, by the `Make` it is given.
+Reader = Callable[..., Iterator[Yield]]
 
 
 @attrs.frozen
@@ -41,9 +61,15 @@ class Records:
     meta: Mapping[str, Any] | None
     notes: tuple[str, ...]
     _read: Reader = attrs.field(alias="read", repr=False, eq=False)
+    writes: bool = False  # whether `written` can give developments as their text
 
     def __iter__(self) -> Iterator[Yield]:
         return self._read()
+
+    def written(self, make: Callable[..., Any]) -> Iterator[Yield]:
+        """The records, each development made by `make` (`RowText.make`: a `Row` when it
+        can); as `iter(self)` for a format whose reader makes no dataset rows."""
+        return self._read(make) if self.writes else self._read()
 
 
 @attrs.frozen
@@ -95,6 +121,7 @@ class Format:
     read: Callable[
         [str, Registry, When | None], tuple[Mapping[str, Any] | None, tuple[str, ...], Reader]
     ]
+    writes: bool = False  # whether its reader takes the `Make` of each row's development
 
 
 def missing_knowledge(path: str, name: str) -> LoadError:

@@ -25,7 +25,7 @@ from timeline.engine.values import Development, Kind
 from timeline.engine.when import When
 from timeline.formats._actors import Actors
 from timeline.formats._dates import CellError, epoch_day, written_day
-from timeline.formats._events import Cells, Event, RowError, read_rows
+from timeline.formats._events import Cells, Event, Make, RowError, Written, read_rows
 from timeline.formats._records import Format, Head, Reader, Yield
 from timeline.formats._tabular import first_columns, rows
 
@@ -148,7 +148,7 @@ def _kind(cells: Cells) -> tuple[Kind, tuple[str, ...], tuple[str, ...]]:
     return other or kind, (mode,) if mode else (), context
 
 
-def _development(actors: Actors, cells: Cells) -> Development:
+def _development(actors: Actors, cells: Cells, make: Make) -> Development | Written:
     ident = cells.need("event_id_cnty", "ACLED's event id such as 'ARG12345'")
     occurred = _occurred(cells)
     reported = cells.read("timestamp", epoch_day, "when ACLED last changed the event")
@@ -166,7 +166,7 @@ def _development(actors: Actors, cells: Cells) -> Development:
     )
     if deaths and deaths != "0":
         summary += f"; {deaths} reported killed"
-    return Event.make(
+    return make(
         f"acled-{ident}",
         occurred=occurred,
         reported=reported,
@@ -197,9 +197,9 @@ def _table(path: str, needed: set[str]) -> Iterator[tuple[int, str, Cells]]:
 def _read(
     path: str, registry: Registry, reported: When | None
 ) -> tuple[Mapping[str, Any] | None, tuple[str, ...], Reader]:
-    def records() -> Iterator[Yield]:
+    def records(make: Make = Event.make) -> Iterator[Yield]:
         actors = Actors(registry)
-        yield from read_rows(_table(path, _NEEDED), actors, lambda c: _development(actors, c))
+        yield from read_rows(_table(path, _NEEDED), actors, lambda c: _development(actors, c, make))
 
     return None, _NOTES, records
 
@@ -226,5 +226,5 @@ _NOTES = (
     "as the target, though ACLED gives the two actors no direction",
 )
 
-ACLED = Format("acled", "acled", True, _recognise, _read)
+ACLED = Format("acled", "acled", True, _recognise, _read, writes=True)
 ACLED_DELETIONS = Format("acled-deletions", "acled", True, _recognise_deletions, _read_deletions)

@@ -23,7 +23,9 @@ from timeline.formats._dates import compact_day, stamp_day
 from timeline.formats._events import (
     Cells,
     Event,
+    Make,
     RowError,
+    Written,
     cameo,
     cameo_label,
     publisher_of,
@@ -123,7 +125,9 @@ def _actor(actors: Actors, cells: list[str], which: str, parsed: dict[Any, Any])
     return actors.find(found, top, sector=kind or None, roles=roles)
 
 
-def _development(actors: Actors, cells: Cells, parsed: dict[Any, Any]) -> Development:
+def _development(
+    actors: Actors, cells: Cells, parsed: dict[Any, Any], make: Make
+) -> Development | Written:
     row = cells.cells
     ident = row[_ID].strip()
     if not ident.isdigit():
@@ -144,7 +148,7 @@ def _development(actors: Actors, cells: Cells, parsed: dict[Any, Any]) -> Develo
     names = [first or "An unidentified actor", cameo_label(code)]
     if second:
         names.append(second)
-    return Event.make(
+    return make(
         f"gdelt-{ident}",
         occurred=occurred,
         reported=reported,
@@ -164,7 +168,7 @@ def _development(actors: Actors, cells: Cells, parsed: dict[Any, Any]) -> Develo
 def _read(
     path: str, registry: Registry, reported: When | None
 ) -> tuple[Mapping[str, Any] | None, tuple[str, ...], Reader]:
-    def records() -> Iterator[Yield]:
+    def records(make: Make = Event.make) -> Iterator[Yield]:
         actors = Actors(registry)
         parsed: dict[Any, Any] = {}
         found = (
@@ -173,13 +177,13 @@ def _read(
             if not _is_header(cells)
         )
 
-        def read(cells: Cells) -> Development | Item:
+        def read(cells: Cells) -> Development | Written | Item:
             if len(cells.cells) != len(COLUMNS):
                 raise RowError(
                     f"found {len(cells.cells)} tab-separated columns; expected "
                     f"{len(COLUMNS)} (GDELT 2.0 events)"
                 )
-            return _development(actors, cells, parsed)
+            return _development(actors, cells, parsed, make)
 
         yield from read_rows(found, actors, read)
 
@@ -191,4 +195,4 @@ _NOTES = (
     "weigh each event by its GoldsteinScale",
 )
 
-GDELT = Format("gdelt", "gdelt", True, _recognise, _read)
+GDELT = Format("gdelt", "gdelt", True, _recognise, _read, writes=True)

@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from timeline.engine._import_lines import Item
 from timeline.engine._registry import Registry
 from timeline.engine.values import Development
 from timeline.engine.when import When
 from timeline.formats._actors import Actors
 from timeline.formats._dates import iso_day
-from timeline.formats._events import Cells, Event, cameo, read_rows
+from timeline.formats._events import Cells, Event, Make, Written, cameo, read_rows
 from timeline.formats._records import Format, Head, Reader, Yield, missing_knowledge
 from timeline.formats._tabular import first_columns, headed
 
@@ -60,7 +59,7 @@ def _code(cell: str) -> str:
     return cell.zfill(3) if cell.isdigit() and len(cell) < 3 else cell
 
 
-def _development(actors: Actors, cells: Cells, reported: When) -> Development:
+def _development(actors: Actors, cells: Cells, reported: When, make: Make) -> Development | Written:
     ident = cells.need("Event ID", "ICEWS's event id")
     occurred = cells.read("Event Date", iso_day, "the event's day as YYYY-MM-DD")
     code = _code(cells.need("CAMEO Code", "a CAMEO event code such as '042'"))
@@ -80,7 +79,7 @@ def _development(actors: Actors, cells: Cells, reported: When) -> Development:
     )
     what = cells.get("Event Text") or code
     summary = f"{source}: {what}" + (f" ({target_name})" if target_name else "")
-    return Event.make(
+    return make(
         f"icews-{ident}",
         occurred=occurred,
         reported=reported,
@@ -103,20 +102,16 @@ def _read(
         raise missing_knowledge(path, "ICEWS")
     known = reported
 
-    def records() -> Iterator[Yield]:
+    def records(make: Make = Event.make) -> Iterator[Yield]:
         actors = Actors(registry)
         file = headed(path, _NEEDED, "ICEWS")
         if file is None:
             return
         columns, found = file
         cells = ((line, text, Cells(columns, row)) for line, text, row in found)
-        yield from read_rows(cells, actors, lambda c: _read_one(actors, c, known))
+        yield from read_rows(cells, actors, lambda c: _development(actors, c, known, make))
 
     return None, _NOTES, records
-
-
-def _read_one(actors: Actors, cells: Cells, reported: When) -> Development | Item:
-    return _development(actors, cells, reported)
 
 
 _NOTES = (
@@ -124,4 +119,4 @@ _NOTES = (
     "relations weigh each event by its Intensity",
 )
 
-ICEWS = Format("icews", "icews", False, _recognise, _read)
+ICEWS = Format("icews", "icews", False, _recognise, _read, writes=True)

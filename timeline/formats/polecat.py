@@ -31,7 +31,7 @@ from timeline.engine.values import Development
 from timeline.engine.when import When
 from timeline.formats._actors import Actors
 from timeline.formats._dates import iso_day
-from timeline.formats._events import Cells, Event, RowError, read_rows
+from timeline.formats._events import Cells, Event, Make, RowError, Written, read_rows
 from timeline.formats._records import Format, Head, Reader, Yield
 from timeline.formats._tabular import first_columns, headed
 
@@ -131,7 +131,9 @@ def _actors(actors: Actors, cells: Cells, role: str, parsed: dict[Any, Asked]) -
     return tuple(dict.fromkeys(found))
 
 
-def _development(actors: Actors, cells: Cells, parsed: dict[Any, Asked]) -> Development:
+def _development(
+    actors: Actors, cells: Cells, parsed: dict[Any, Asked], make: Make
+) -> Development | Written:
     ident = cells.need("Event ID", "POLECAT's event id")
     occurred = cells.read("Event Date", iso_day, "the event's day as YYYY-MM-DD")
     reported = cells.read("Publication Date", iso_day, "the story's day as YYYY-MM-DD")
@@ -152,7 +154,7 @@ def _development(actors: Actors, cells: Cells, parsed: dict[Any, Asked]) -> Deve
     summary = f"{names}: {event.lower()}"
     if cells.get("Recipient Name"):
         summary += f" ({cells.get('Recipient Name').replace(';', ',')})"
-    return Event.make(
+    return make(
         f"polecat-{ident}",
         occurred=occurred,
         reported=reported,
@@ -171,7 +173,7 @@ def _development(actors: Actors, cells: Cells, parsed: dict[Any, Asked]) -> Deve
 def _read(
     path: str, registry: Registry, reported: When | None
 ) -> tuple[Mapping[str, Any] | None, tuple[str, ...], Reader]:
-    def records() -> Iterator[Yield]:
+    def records(make: Make = Event.make) -> Iterator[Yield]:
         actors = Actors(registry)
         file = headed(path, _NEEDED, "POLECAT")
         if file is None:
@@ -179,7 +181,7 @@ def _read(
         columns, found = file
         cells = ((line, text, Cells(columns, _given(row))) for line, text, row in found)
         parsed: dict[Any, Asked] = {}
-        yield from read_rows(cells, actors, lambda c: _development(actors, c, parsed))
+        yield from read_rows(cells, actors, lambda c: _development(actors, c, parsed, make))
 
     return None, _NOTES, records
 
@@ -195,4 +197,4 @@ _NOTES = (
     "(or Intensity)",
 )
 
-POLECAT = Format("polecat", "polecat", True, _recognise, _read)
+POLECAT = Format("polecat", "polecat", True, _recognise, _read, writes=True)
