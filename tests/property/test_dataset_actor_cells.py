@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from timeline.engine._registry import Registry
@@ -51,7 +51,19 @@ def _outcome(read: Callable[[], tuple[str, ...]]) -> tuple[str, ...] | str:
         return f"refused: {error}"
 
 
+_NONE = [""] * 4
+
+
 @given(_ROWS)
+# Three actors named "Government": Swedish, of no country, and of the country "Government"
+# (its code is its id, so neither tells it apart): the third is shown numbered.
+@example(
+    [
+        ["Government", "Sweden", "", "", *_NONE],
+        [*_NONE, "Government", "", "", ""],
+        [*_NONE, "Government", "Government", "", ""],
+    ]
+)
 def test_kept_actor_cells_name_the_actors_the_former_reader_named(rows: list[list[str]]) -> None:
     columns = {name: i for i, name in enumerate(_COLUMNS)}
     ours, former = Actors(Registry()), Actors(Registry())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -115,11 +116,9 @@ class Actors:
             # The country too, so that asking for it (relations ISR PSE) finds its people.
             self._make(code, country_name(code) or code, code, None, None)
         # A bare name that already stands for another actor is told apart by country,
-        # then by id (which no other actor has).
+        # then by id, then by a number (an id that is its country's code adds nothing).
         shown = next(
-            n
-            for n in (name, f"{name} ({code})", f"{name} ({ident})")
-            if self.registry.lookup("actor", n) is None
+            n for n in _told_apart(name, code, ident) if self.registry.lookup("actor", n) is None
         )
         actor = Actor(
             ident,
@@ -134,6 +133,14 @@ class Actors:
         if wikidata:
             self._wikidata[wikidata] = ident
         self._new.append(actor)
+
+
+def _told_apart(name: str, code: str, ident: str) -> Iterator[str]:
+    """The names an actor may be shown by, the first one free taken: the bare name, then
+    with its country, then with its id, then numbered."""
+    yield from (name, f"{name} ({code})", f"{name} ({ident})")
+    for number in itertools.count(2):
+        yield f"{name} ({ident}) {number}"
 
 
 def _digest(name: str) -> str:
