@@ -53,7 +53,7 @@ def _opened(url: str, folder: Path, title: str | None) -> None:
 
 def _drawn(group: Sequence[Asked]) -> list[tuple[str, int]]:
     """Asks this process's app each request of `group`; those not answered with 200."""
-    found = ((f"{path}?{query}", asyncio.run(asked(_APP[0], path, query))) for path, query in group)
+    found = ((f"{path}?{query}", status_of(_APP[0], path, query)) for path, query in group)
     return [(request, status) for request, status in found if status != 200]
 
 
@@ -68,7 +68,7 @@ def warmed(timeline: Timeline) -> list[tuple[str, int]]:
     statuses = []
     for path, query in _page(app):
         try:
-            status = asyncio.run(asked(app, path, query))
+            status = status_of(app, path, query)
         except Exception:  # the app answered 500 and let it on: the worker serves anyway
             status = 500
         statuses.append((f"{path}?{query}", status))
@@ -96,6 +96,14 @@ def _page(app: FastAPI) -> list[Asked]:
     if len(actors) > 1:
         asking.append(("/api/charts/relations", {"a": actors[0], "b": actors[1], "by": "year"}))
     return [(path, urllib.parse.urlencode(query)) for path, query in asking]
+
+
+def status_of(app: ASGIApp, path: str, query: str) -> int:
+    """The status of the app's answer to one GET request (see `asked`)."""
+    # On a thread of its own: the caller's thread may be running an event loop already
+    # (a server's, or Playwright's sync API's), in which `asyncio.run` is refused.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, asked(app, path, query)).result()
 
 
 async def asked(app: ASGIApp, path: str, query: str) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import gc
 import logging
 import multiprocessing
@@ -26,7 +24,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from timeline.engine.errors import TimelineError
-from timeline.web._drawers import Asked, asked, drawn_apart, warmed
+from timeline.web._drawers import Asked, drawn_apart, status_of, warmed
 from timeline.web.app import create_app
 from timeline.web.hosts import Hosts
 from timeline.web.story import Story
@@ -223,21 +221,14 @@ def _ahead(app: FastAPI, apart: _Apart | None = None) -> None:
     groups = _charts(story)
     if apart is None or apart.processes < 2:
         asking = [*FIRST_PAINT, *(one for group in groups for one in group)]
-        answered = [(f"{path}?{query}", _asked(app, path, query)) for path, query in asking]
+        answered = [(f"{path}?{query}", status_of(app, path, query)) for path, query in asking]
     else:
-        answered = [(f"{path}?{query}", _asked(app, path, query)) for path, query in FIRST_PAINT]
+        answered = [(f"{path}?{query}", status_of(app, path, query)) for path, query in FIRST_PAINT]
         answered += drawn_apart(apart.url, apart.folder, apart.title, groups, apart.processes)
     for request, status in answered:
         if status != 200:
             raise ServeError(f"the store could not answer {request}: HTTP {status}")
     story.forget()  # the answers are the workers' now: this process needs none of them
-
-
-def _asked(app: FastAPI, path: str, query: str) -> int:
-    """The status of the app's answer to one GET request."""
-    # On a thread of its own: the caller may be running an event loop already.
-    with concurrent.futures.ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, asked(app, path, query)).result()
 
 
 def _keep_ahead(app: FastAPI, workers: Sequence[int]) -> None:
