@@ -318,21 +318,9 @@ def rebuild(url: str, schema: str) -> None:
     )
 
 
-def disk(url: str, schema: str) -> int:
-    """Bytes the schema's tables and indexes take."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-            "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = %s "
-            "AND c.relkind = 'r'",
-            (schema,),
-        ).fetchone()
-    return int(row[0]) if row else 0
-
-
-def by_table(url: str, schema: str, n: int) -> None:
-    """Prints the bytes per development of each of the schema's tables that take one or
-    more: its heap (with TOAST) and its indexes, the largest first."""
+def table_sizes(url: str, schema: str) -> list[tuple[str, int, int]]:
+    """Each of the schema's tables, the largest first: its name, its heap's bytes (with
+    TOAST) and its indexes'."""
     with psycopg.connect(url, autocommit=True) as conn:
         rows = conn.execute(
             "SELECT c.relname, pg_table_size(c.oid), pg_indexes_size(c.oid) FROM pg_class c "
@@ -340,9 +328,20 @@ def by_table(url: str, schema: str, n: int) -> None:
             "AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC",
             (schema,),
         ).fetchall()
+    return [(str(name), int(heap), int(index)) for name, heap, index in rows]
+
+
+def disk(sizes: list[tuple[str, int, int]]) -> int:
+    """Bytes the tables and their indexes take in all."""
+    return sum(heap + index for _, heap, index in sizes)
+
+
+def by_table(schema: str, sizes: list[tuple[str, int, int]], n: int) -> None:
+    """Prints the bytes per development of each table that takes one or more: its heap
+    (with TOAST) and its indexes, the largest first."""
     cells = ", ".join(
         f"{name} {heap / n:,.0f} + {index / n:,.0f}"
-        for name, heap, index in rows
+        for name, heap, index in sizes
         if heap + index >= n
     )
     print(f"  {schema} bytes per development, table + indexes: {cells}", flush=True)
@@ -496,7 +495,7 @@ def run(args: argparse.Namespace) -> None:
                 size = held - len(actors) - len(topics)
                 print(f"  {schema}: unfinished, {size:,} developments held", flush=True)
                 catch_up(args.db, schema)
-                on_disk[size] = disk(args.db, schema)
+                on_disk[size] = disk(table_sizes(args.db, schema))
                 results[size] = reads(args.db, schema, n, args.repeats)
                 continue
             if not (args.cache and _built(args.db, schema)):
@@ -507,8 +506,9 @@ def run(args: argparse.Namespace) -> None:
             if args.build_only:
                 continue
             catch_up(args.db, schema)
-            on_disk[n] = disk(args.db, schema)
-            by_table(args.db, schema, n)
+            tables = table_sizes(args.db, schema)  # read once: the total and by table
+            on_disk[n] = disk(tables)
+            by_table(schema, tables, n)
             results[n] = reads(args.db, schema, n, args.repeats)
             if args.rebuild:
                 rebuild(args.db, schema)

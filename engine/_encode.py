@@ -130,12 +130,7 @@ class StoredEvents:
     def development_text(self, development: Any) -> str | None:
         """The JSON text of a development as its creation's state holds it (None when
         `creation` cannot write it: then the mapper writes the whole event)."""
-        if self._creation is None:
-            return None
-        try:
-            return self._value(development)
-        except _UnusualError:
-            return None
+        return None if self._creation is None else self.value_text(development)
 
     def value_text(self, value: Any) -> str | None:
         """The JSON text of `value` as an event's state holds it (None when not written here)."""

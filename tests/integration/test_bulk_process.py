@@ -43,6 +43,15 @@ def _events(app: StoreApplication) -> list[tuple[Any, ...]]:
     ]
 
 
+def bad_gdelt(folder: Path) -> Path:
+    """A GDELT file of two rows in `folder`: the sample's first, then one whose date is bad."""
+    path = folder / "bad.tsv"
+    good = (DATA / "gdelt-events.tsv").read_text(encoding="utf-8").splitlines()[0]
+    bad = good.replace("834567001\t20190412", "834567002\t2019x412", 1)
+    path.write_text(f"{good}\n{bad}\n", encoding="utf-8")
+    return path
+
+
 def _import_all(url: str, folder: Path, separate: bool) -> tuple[list[Any], list[Any]]:
     """Every sample imported, then again as a later release; the events and the reports."""
     reports = []
@@ -88,10 +97,7 @@ def test_postgresql_stores_the_same_events_through_the_writer_process(tmp_path: 
 def test_an_import_with_a_problem_writes_nothing_through_the_writer_process(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "bad.tsv"
-    good = (DATA / "gdelt-events.tsv").read_text(encoding="utf-8").splitlines()[0]
-    bad = good.replace("834567001\t20190412", "834567002\t2019x412", 1)
-    path.write_text(f"{good}\n{bad}\n", encoding="utf-8")
+    path = bad_gdelt(tmp_path)
     with Timeline.open(f"sqlite:///{tmp_path / 'story.db'}") as tl:
         with pytest.raises(LoadError) as caught:
             import_file(tl, path, separate=True)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import fresh_schema
-from tests.integration.test_bulk_process import DATA, POSTGRES, SAMPLES, _events
+from tests.integration.test_bulk_process import DATA, POSTGRES, SAMPLES, _events, bad_gdelt
 from timeline import Timeline
 from timeline.engine import LoadError
 from timeline.formats import Records, _exchange, open_records
@@ -94,10 +94,7 @@ def test_postgresql_stores_the_same_events_from_the_reader_process(tmp_path: Pat
 
 
 def test_an_import_read_apart_with_a_problem_writes_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "bad.tsv"
-    good = (DATA / "gdelt-events.tsv").read_text(encoding="utf-8").splitlines()[0]
-    bad = good.replace("834567001\t20190412", "834567002\t2019x412", 1)
-    path.write_text(f"{good}\n{bad}\n", encoding="utf-8")
+    path = bad_gdelt(tmp_path)
     with Timeline.open(f"sqlite:///{tmp_path / 'story.db'}") as tl:
         with pytest.raises(LoadError) as caught:
             import_file(tl, path, apart=True)

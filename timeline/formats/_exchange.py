@@ -274,15 +274,14 @@ def _reading(
     records: Records, apart: bool, registry: Registry, reported: When | None, app: Any
 ) -> Iterator[Iterable[Any]]:
     """The records, or a reader process reading them (ended when the import ends); read
-    here for `app`'s store (not for a release), new developments come as their text."""
-    if not apart:
-        if app is None or not usable(app.mapper):
-            yield records
-            return
+    here for `app`'s store (not for a release), new dataset rows come as their text."""
+    if apart:
+        with ReadApart(records, registry, reported) as read:
+            yield read
+    elif app is not None and records.writes and usable(app.mapper):
         yield records.written(RowText(StoredEvents(app.mapper)).make)
-        return
-    with ReadApart(records, registry, reported) as read:
-        yield read
+    else:
+        yield records
 
 
 @contextlib.contextmanager
