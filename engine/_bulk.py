@@ -243,6 +243,16 @@ class BulkWrite:
                 self._written.add(e.originator_id for e in events)
         return len(events)
 
+    def create(self, idents: Sequence[UUID], texts: Sequence[str]) -> None:
+        """Appends the creations of new developments' streams from their JSON texts, as
+        `write` of `encoded(ident, text)` for each would (the caller found no stream held)."""
+        stored = self._stored
+        self.store.append_new(
+            idents, stored.creation_topic, stored.creation_states(texts, _RECORDED.create_timestamp)
+        )
+        if self._written is not None:
+            self._written.add(idents)
+
     def recorded(self, ident: UUID, development: Development) -> Creation:
         """The creation of a new development's stream, as its constructor would make it.
 

@@ -106,6 +106,11 @@ class ProcessTransaction(StoreTransaction):
         self._send("append", rows)
         self.appended += len(rows)
 
+    def append_new(self, idents: Sequence[UUID], topic: str, states: Sequence[bytes]) -> None:
+        rows = [(i.int, 1, topic, s) for i, s in zip(idents, states, strict=True)]
+        self._send("append", rows)
+        self.appended += len(rows)
+
     def recorded_states(self) -> Iterator[bytes]:
         self._call("states", None)
         try:

@@ -49,6 +49,13 @@ class StoreTransaction:
         """Appends events to the store inside the transaction."""
         raise NotImplementedError
 
+    def append_new(self, idents: Sequence[UUID], topic: str, states: Sequence[bytes]) -> None:
+        """Appends the first event (version 1, of `topic`) of each of these new streams, as
+        `append` of their stored events does."""
+        from eventsourcing.persistence import StoredEvent
+
+        self.append([StoredEvent(i, 1, topic, s) for i, s in zip(idents, states, strict=True)])
+
     def recorded_states(self) -> Iterator[bytes]:
         """The stored state of every development's creation event, in no set order."""
         raise NotImplementedError

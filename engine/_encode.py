@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json.encoder
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, StoredEvent
@@ -149,6 +149,20 @@ class StoredEvents:
         return StoredEvent(
             originator_id=ident, originator_version=1, topic=topic, state=state.encode("utf8")
         )
+
+    def creation_states(self, texts: Iterable[str], now: Callable[[], Any]) -> list[bytes]:
+        """The stored states of new developments' creations, as `around` writes each one
+        around its JSON text, each recorded at the instant `now()` gives as it is made."""
+        assert self._creation is not None  # `development_text` gave the texts
+        before, between, _ = self._creation
+        stamp = self._value
+        return [(before + stamp(now()) + between + text + "}").encode("utf8") for text in texts]
+
+    @property
+    def creation_topic(self) -> str:
+        """The topic of a development's creation event, as `around` stores it."""
+        assert self._creation is not None
+        return self._creation[2]
 
     def _state(self, state: dict[str, Any], class_version: int) -> str:
         """The JSON text of an event's state, without its originator id and version."""

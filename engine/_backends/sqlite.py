@@ -125,6 +125,10 @@ class SQLiteTransaction(StoreTransaction):
 
     def __init__(self, recorder: Any) -> None:
         self.table = recorder.events_table_name
+        self._insert = (
+            f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "
+            "VALUES (?, ?, ?, ?)"
+        )
         self._connected = recorder.datastore.get_connection(commit=True)
         connection = self._connected.__enter__()
         self.raw = connection._sqlite_conn
@@ -170,11 +174,15 @@ class SQLiteTransaction(StoreTransaction):
 
     def append(self, events: Sequence[StoredEvent]) -> None:
         self.cursor.executemany(
-            f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "
-            "VALUES (?, ?, ?, ?)",
+            self._insert,
             [(_hex_of(e.originator_id), e.originator_version, e.topic, e.state) for e in events],
         )
         self.appended += len(events)
+
+    def append_new(self, idents: Sequence[UUID], topic: str, states: Sequence[bytes]) -> None:
+        rows = [(f"{i.int:032x}", 1, topic, s) for i, s in zip(idents, states, strict=True)]
+        self.cursor.executemany(self._insert, rows)
+        self.appended += len(rows)
 
     def recorded_states(self) -> Iterator[bytes]:
         reader = self.raw.cursor()

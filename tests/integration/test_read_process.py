@@ -13,7 +13,8 @@ from tests.conftest import fresh_schema
 from tests.integration.test_bulk_process import DATA, POSTGRES, SAMPLES, _events, bad_gdelt
 from timeline import Timeline
 from timeline.engine import LoadError
-from timeline.formats import Records, _exchange, open_records
+from timeline.engine._bulk import BulkWrite
+from timeline.formats import Records, _bulk_import, _exchange, open_records
 from timeline.formats._exchange import export, import_file
 from timeline.formats._read_process import ReadApart
 
@@ -68,6 +69,56 @@ def test_every_sample_is_stored_as_its_checked_developments_would_be(
     texts = [r.read_text() for r in rejects[0]]
     assert texts == [r.read_text() for r in rejects[1]]
     assert "column 'DATEADDED'" in "".join(texts)  # a bad row's reason names its field
+
+
+def _repeated(folder: Path, times: int) -> Path:
+    """The GDELT sample's three good rows `times` over, each under an id of its own; twice."""
+    rows = (DATA / "gdelt-events.tsv").read_text(encoding="utf-8").splitlines()[:3]
+    path = folder / "repeated.tsv"
+    lines = [f"{int(ident) + 10**9 * i}\t{rest}" for i in range(times) for row in rows
+             for ident, rest in [row.split("\t", 1)]]  # fmt: skip
+    path.write_text("\n".join(lines + lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _import_twice(url: str, path: Path, apart: bool) -> tuple[list[Any], list[Any]]:
+    """A file imported into a new store, then again; then the log twice over in one file;
+    the events and the reports."""
+    with Timeline.open(url) as tl:
+        reports = [import_file(tl, path, reported="2024-01-01", skip_bad=True, apart=apart)]
+        reports.append(import_file(tl, path, reported="2024-01-01", skip_bad=True, apart=apart))
+        log = path.with_suffix(f".{apart}.jsonl")
+        body = export(tl, "jsonl").partition("\n")[2]
+        log.write_text(body + body, encoding="utf-8")
+        reports.append(import_file(tl, log, apart=apart))
+        events = _events(tl.materialised.application)
+    return events, [(r.added, r.unchanged, r.rejected, r.developments[:3]) for r in reports]
+
+
+def test_batches_of_new_rows_alone_are_stored_as_their_checked_developments_would_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In batches of three, most hold new rows' texts alone: appended at once
+    # (`BulkWrite.create`), inline and read apart, as each checked development would be.
+    monkeypatch.setattr(_bulk_import, "BATCH", 3)
+    created: list[int] = []
+    create = BulkWrite.create
+
+    def counted(bulk: BulkWrite, idents: Any, texts: Any) -> None:
+        created.append(len(texts))
+        create(bulk, idents, texts)
+
+    monkeypatch.setattr(BulkWrite, "create", counted)
+    path = _repeated(tmp_path, 12)
+    written = _import_twice(f"sqlite:///{tmp_path / 'written.db'}", path, apart=False)
+    assert sum(created) >= 30
+    apart = _import_twice(f"sqlite:///{tmp_path / 'apart.db'}", path, apart=True)
+    monkeypatch.setattr(Records, "written", lambda records, make: iter(records))
+    checked = _import_twice(f"sqlite:///{tmp_path / 'checked.db'}", path, apart=False)
+    assert written == checked
+    assert apart == checked
+    assert [added for added, *_ in checked[1]] == [36, 0, 0]
+    assert [unchanged for _, unchanged, *_ in checked[1]] == [36, 72, 86]
 
 
 def test_a_new_store_in_memory_is_written_from_the_readers_bytes(tmp_path: Path) -> None:

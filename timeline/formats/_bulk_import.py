@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
@@ -75,6 +76,11 @@ class Tally:
         self.rankings += plan.rankings
         self.unchanged += plan.unchanged
 
+    def created(self, ids: list[str]) -> None:
+        """Adds a batch of new developments, all written (as `add` of a plan of them)."""
+        self.new["development"] += ids[: max(KEPT_IDS - len(self.new["development"]), 0)]
+        self.developments += len(ids)
+
     def error(self) -> LoadError:
         """The error listing every problem kept, by line, and how many more there were."""
         shown = [text for _, text in sorted(self.problems, key=lambda p: p[0])]
@@ -86,10 +92,12 @@ class Tally:
 class BatchPlan(ImportPlan):
     """An import plan over one batch, its streams read at once from the bulk write."""
 
-    def __init__(self, bulk: BulkWrite, name: str, idents: list[Any], release: Release | None):
+    def __init__(
+        self, bulk: BulkWrite, name: str, streams: dict[Any, Any], release: Release | None
+    ):
         super().__init__(bulk.app, name, frozenset())
         self.bulk = bulk
-        self.streams = bulk.streams(idents)
+        self.streams = streams  # those the batch touches that the store holds
         self.created: dict[Any, Any] = {}  # creation events of new developments, by stream
         self.release = release
         self.dataset: str | None = None  # the dataset the records are of, if any
@@ -152,6 +160,10 @@ class BatchPlan(ImportPlan):
         self.correct(_as_correction(item, value.id), revision)
 
 
+# A development's stream id, uncached: each of a dataset's rows is asked for once.
+_development = functools.partial(stream_id.__wrapped__, "development")
+
+
 def _as_correction(item: Item, dev_id: str) -> Item:
     """The item as a correction of development `dev_id`."""
     return Item(item.line, item.label, item.value, dev_id)
@@ -204,11 +216,21 @@ def _plan(plan: BatchPlan, items: list[Any]) -> None:
 def _write_batch(
     bulk: BulkWrite, tally: Tally, batch: list[Any], release: Release | None, earlier: bool
 ) -> None:
+    rows = release is None and all(type(r) is Row for r in batch)
+    if rows:  # developments' texts only (most batches of a dataset read apart)
+        idents = [_development(r.value_id) for r in batch]
+        streams = bulk.streams(idents)
+        if not streams and len(set(idents)) == len(idents):
+            tally.created([r.value_id for r in batch])
+            bulk.create(idents, [r.text for r in batch])
+            return
     items = [r for r in batch if isinstance(r, Item | Row)]
     for record in batch:
         if not isinstance(record, Item | Row):
             tally.reject(record.line, record.reason, record.text or None)
-    plan = BatchPlan(bulk, tally.name, list(_idents(items)), release)
+    if not rows:
+        streams = bulk.streams(_idents(items))
+    plan = BatchPlan(bulk, tally.name, streams, release)
     plan.earlier = earlier
     plan.dataset = tally.dataset
     _plan(plan, items)
