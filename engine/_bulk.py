@@ -70,10 +70,11 @@ class _Written:
             low = _int_of(ident) & _FILTER_MASK
             bits[low >> 3] |= 1 << (low & 7)
 
-    def may_hold(self, ident: UUID) -> bool:
-        """False when the stream was certainly not appended to."""
-        low = _int_of(ident) & _FILTER_MASK
-        return bool(self.bits[low >> 3] & (1 << (low & 7)))
+    def held(self, idents: Iterable[UUID]) -> list[UUID]:
+        """Those of these streams that may have been appended to (every one that was), in
+        their order."""
+        bits, mask = self.bits, _FILTER_MASK
+        return [i for i in idents if bits[(low := _int_of(i) & mask) >> 3] & (1 << (low & 7))]
 
 
 def _int_of(ident: Any) -> int:
@@ -207,11 +208,11 @@ class BulkWrite:
         """The aggregates of those streams that exist, folded from their stored events."""
         mapper = self.app.mapper
         found: dict[UUID, Any] = {}
-        wanted = list(dict.fromkeys(idents))
-        if self._written is not None:
-            wanted = [ident for ident in wanted if self._written.may_hold(ident)]
-            if not wanted:
+        if self._written is not None:  # most of a new store's streams are found new here
+            idents = self._written.held(idents)
+            if not idents:
                 return found
+        wanted = list(dict.fromkeys(idents))
         for ident, events in self.store.streams(wanted).items():
             aggregate = None
             for stored in events:

@@ -40,6 +40,7 @@ _CLEARED = ~((0xC000 << 48) | (0xF000 << 64))
 _SET = (0x8000 << 48) | (5 << 76)
 _new_uuid = object.__new__
 _set = object.__setattr__
+_UNKNOWN = SafeUUID.unknown  # read once: an enum member is looked up by a Python property
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -51,7 +52,7 @@ def stream_id(kind: str, ident: str) -> UUID:
     digest = hashlib.sha1(_NAMESPACE_BYTES + f"{kind}/{ident}".encode(), usedforsecurity=False)
     found: UUID = _new_uuid(UUID)
     _set(found, "int", int.from_bytes(digest.digest()[:16]) & _CLEARED | _SET)
-    _set(found, "is_safe", SafeUUID.unknown)
+    _set(found, "is_safe", _UNKNOWN)
     return found
 
 

@@ -220,7 +220,7 @@ def _write_batch(
     if rows:  # developments' texts only (most batches of a dataset read apart)
         idents = [_development(r.value_id) for r in batch]
         streams = bulk.streams(idents)
-        if not streams and len(set(idents)) == len(idents):
+        if not streams and len({r.value_id for r in batch}) == len(batch):
             tally.created([r.value_id for r in batch])
             bulk.create(idents, [r.text for r in batch])
             return
