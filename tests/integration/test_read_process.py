@@ -81,16 +81,18 @@ def _repeated(folder: Path, times: int) -> Path:
     return path
 
 
-def _import_twice(url: str, path: Path, apart: bool) -> tuple[list[Any], list[Any]]:
+def _import_twice(
+    url: str, path: Path, apart: bool, separate: bool = False
+) -> tuple[list[Any], list[Any]]:
     """A file imported into a new store, then again; then the log twice over in one file;
     the events and the reports."""
     with Timeline.open(url) as tl:
-        reports = [import_file(tl, path, reported="2024-01-01", skip_bad=True, apart=apart)]
-        reports.append(import_file(tl, path, reported="2024-01-01", skip_bad=True, apart=apart))
+        how: dict[str, Any] = {"apart": apart, "separate": separate}
+        reports = [import_file(tl, path, reported="2024-01-01", **how) for _ in range(2)]
         log = path.with_suffix(f".{apart}.jsonl")
         body = export(tl, "jsonl").partition("\n")[2]
         log.write_text(body + body, encoding="utf-8")
-        reports.append(import_file(tl, log, apart=apart))
+        reports.append(import_file(tl, log, **how))
         events = _events(tl.materialised.application)
     return events, [(r.added, r.unchanged, r.rejected, r.developments[:3]) for r in reports]
 
@@ -99,7 +101,8 @@ def test_batches_of_new_rows_alone_are_stored_as_their_checked_developments_woul
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # In batches of three, most hold new rows' texts alone: appended at once
-    # (`BulkWrite.create`), inline and read apart, as each checked development would be.
+    # (`BulkWrite.create`), inline, read apart and through a writer process, as each
+    # checked development would be.
     monkeypatch.setattr(_bulk_import, "BATCH", 3)
     created: list[int] = []
     create = BulkWrite.create
@@ -113,10 +116,12 @@ def test_batches_of_new_rows_alone_are_stored_as_their_checked_developments_woul
     written = _import_twice(f"sqlite:///{tmp_path / 'written.db'}", path, apart=False)
     assert sum(created) >= 30
     apart = _import_twice(f"sqlite:///{tmp_path / 'apart.db'}", path, apart=True)
+    separate = _import_twice(f"sqlite:///{tmp_path / 's.db'}", path, apart=True, separate=True)
     monkeypatch.setattr(Records, "written", lambda records, make: iter(records))
     checked = _import_twice(f"sqlite:///{tmp_path / 'checked.db'}", path, apart=False)
     assert written == checked
     assert apart == checked
+    assert separate == checked
     assert [added for added, *_ in checked[1]] == [36, 0, 0]
     assert [unchanged for _, unchanged, *_ in checked[1]] == [36, 72, 86]
 
