@@ -213,6 +213,8 @@ class BulkWrite:
             if not idents:
                 return found
         wanted = list(dict.fromkeys(idents))
+        if not wanted:
+            return found
         for ident, events in self.store.streams(wanted).items():
             aggregate = None
             for stored in events:

@@ -72,8 +72,9 @@ def test_every_sample_is_stored_as_its_checked_developments_would_be(
 
 
 def _repeated(folder: Path, times: int) -> Path:
-    """The GDELT sample's three good rows `times` over, each under an id of its own; twice."""
-    rows = (DATA / "gdelt-events.tsv").read_text(encoding="utf-8").splitlines()[:3]
+    """The GDELT sample's rows (two of five bad) `times` over, each under an id of its own;
+    twice."""
+    rows = (DATA / "gdelt-events.tsv").read_text(encoding="utf-8").splitlines()
     path = folder / "repeated.tsv"
     lines = [f"{int(ident) + 10**9 * i}\t{rest}" for i in range(times) for row in rows
              for ident, rest in [row.split("\t", 1)]]  # fmt: skip
@@ -87,7 +88,7 @@ def _import_twice(
     """A file imported into a new store, then again; then the log twice over in one file;
     the events and the reports."""
     with Timeline.open(url) as tl:
-        how: dict[str, Any] = {"apart": apart, "separate": separate}
+        how: dict[str, Any] = {"apart": apart, "separate": separate, "skip_bad": True}
         reports = [import_file(tl, path, reported="2024-01-01", **how) for _ in range(2)]
         log = path.with_suffix(f".{apart}.jsonl")
         body = export(tl, "jsonl").partition("\n")[2]
@@ -124,6 +125,7 @@ def test_batches_of_new_rows_alone_are_stored_as_their_checked_developments_woul
     assert separate == checked
     assert [added for added, *_ in checked[1]] == [36, 0, 0]
     assert [unchanged for _, unchanged, *_ in checked[1]] == [36, 72, 86]
+    assert [rejected for _, _, rejected, _ in checked[1]] == [48, 48, 0]
 
 
 def test_a_new_store_in_memory_is_written_from_the_readers_bytes(tmp_path: Path) -> None:

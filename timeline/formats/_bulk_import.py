@@ -216,20 +216,44 @@ def _plan(plan: BatchPlan, items: list[Any]) -> None:
 def _write_batch(
     bulk: BulkWrite, tally: Tally, batch: list[Any], release: Release | None, earlier: bool
 ) -> None:
-    rows = release is None and all(type(r) is Row for r in batch)
-    if rows:  # developments' texts only (most batches of a dataset read apart)
-        idents = [_development(r.value_id) for r in batch]
-        streams = bulk.streams(idents)
-        if not streams and len({r.value_id for r in batch}) == len(batch):
-            tally.created([r.value_id for r in batch])
-            bulk.create(idents, [r.text for r in batch])
-            return
+    rows = [r for r in batch if type(r) is Row]  # developments' texts
+    idents = [_development(r.value_id) for r in rows]
+    held = bulk.streams(idents) if rows else {}
+    if release is None and rows and not held and _new_rows(batch, rows):
+        rest = [r for r in batch if type(r) is not Row]  # names and rejected records
+        if rest:
+            _plan_batch(bulk, tally, rest, release, earlier, {})
+        tally.created([r.value_id for r in rows])
+        bulk.create(idents, [r.text for r in rows])  # after the names, as `write` orders them
+        return
+    _plan_batch(bulk, tally, batch, release, earlier, held)
+
+
+def _new_rows(batch: list[Any], rows: list[Row]) -> bool:
+    """Whether the batch's rows, none of them held, are its only developments and each is
+    there once: then each would be created, so all are, without planning them."""
+    if len({r.value_id for r in rows}) < len(rows):
+        return False
+    return all(
+        type(r) is Row or not isinstance(r, Item) or isinstance(r.value, Actor | Topic)
+        for r in batch
+    )
+
+
+def _plan_batch(
+    bulk: BulkWrite,
+    tally: Tally,
+    batch: list[Any],
+    release: Release | None,
+    earlier: bool,
+    held: dict[Any, Any],
+) -> None:
+    """Plans a batch record by record and writes it; `held`: its rows' streams that exist."""
     items = [r for r in batch if isinstance(r, Item | Row)]
     for record in batch:
         if not isinstance(record, Item | Row):
             tally.reject(record.line, record.reason, record.text or None)
-    if not rows:
-        streams = bulk.streams(_idents(items))
+    streams = held | bulk.streams(_idents(r for r in items if type(r) is not Row))
     plan = BatchPlan(bulk, tally.name, streams, release)
     plan.earlier = earlier
     plan.dataset = tally.dataset
