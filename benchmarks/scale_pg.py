@@ -14,7 +14,7 @@ stores in place afterwards (otherwise the schemas this run built are dropped).
 `--unfinished` times a store whose build was stopped as far as it got, labelled by
 the developments it holds (its actors and partners are those of the full size).
 `--cluster DIR` runs the stores on a PostgreSQL server of the benchmark's own instead,
-made in DIR with `initdb` on first use and sized for a bulk load (`BULK_SETTINGS`),
+made in DIR with `initdb` on first use and sized for a bulk load (`scale_server.py`),
 started on a free port, kept with its data between runs (so `--cache` finds its
 stores) and stopped at the end unless `--keep-running`; the database is `--db`'s name.
 `--writers N` records a build in N processes, each every N-th batch still missing
