@@ -44,6 +44,11 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.coldopen_table import table  # noqa: E402  only the standard library, as here
+from benchmarks.raw_probe import raw_probe  # noqa: E402
+
 # Bump when the way a store is built here changes, so cached stores are rebuilt.
 BUILD_FORMAT = 1
 PAIRS = 1000
@@ -162,8 +167,9 @@ def _child_read(spec: Result) -> Result:
     pin = tl.materialised.reached
     tl.close()
 
-    raw, raw_found, raw_all = _raw_probe(spec["path"], queries, pin, run_only=False)
-    run, run_found, run_all = _raw_probe(spec["path"], queries, pin, run_only=True)
+    every_day = POSITION_DAYS[0]
+    raw, raw_found, raw_all = raw_probe(spec["path"], queries, pin, every_day, run_only=False)
+    run, run_found, run_all = raw_probe(spec["path"], queries, pin, every_day, run_only=True)
     return {
         "import_s": imported - start,
         "open_s": opened - imported,
@@ -182,71 +188,6 @@ def _child_read(spec: Result) -> Result:
         "rss_open": rss_open,
         "rss_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }
-
-
-def _winning_run(cursor: Any) -> list[Any]:
-    """The rows of the winning run only: steps the cursor until the stance changes."""
-    rows: list[Any] = []
-    for row in cursor:
-        if rows and row[1] != rows[0][1]:
-            break
-        rows.append(row)
-    cursor.close()
-    return rows
-
-
-def _raw_probe(
-    path: str, queries: Sequence[tuple[str, str, str]], pin: int, *, run_only: bool
-) -> tuple[list[float], list[bool], float]:
-    """The same lookups as one bare indexed query each, on a new sqlite3 connection.
-
-    With `run_only` the rows are stepped only as far as the winning run (the
-    latest counted claim and those before it with its stance) instead of fetched
-    whole; this is the floor the lookup could reach with the same index.
-    """
-    import datetime as dt
-    import sqlite3
-
-    from timeline.projections._rows import known_ordinal
-    from timeline.projections._sql import Dialect
-
-    statement = Dialect("sqlite").run(possible=False)
-    known = known_ordinal(None)
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-
-    def fetch(cursor: Any) -> list[Any]:
-        return _winning_run(cursor) if run_only else list(cursor.fetchall())
-
-    clock = time.perf_counter
-    took: list[float] = []
-    found: list[bool] = []
-    try:
-        for actor, topic, day in queries:
-            ordinal = dt.date.fromisoformat(day).toordinal()
-            begin = clock()
-            rows = fetch(
-                connection.execute(
-                    statement,
-                    {"actor": actor, "topic": topic, "day": ordinal, "known": known, "pin": pin},
-                )
-            )
-            took.append(clock() - begin)
-            found.append(bool(rows))
-        # Every pair's run at once, as `positions()` reads them on SQLite.
-        ordinal = dt.date.fromisoformat(POSITION_DAYS[0]).toordinal()
-        begin = clock()
-        pairs = connection.execute('SELECT actor, topic FROM "positions_pairs"').fetchall()
-        for actor, topic in pairs:
-            fetch(
-                connection.execute(
-                    statement,
-                    {"actor": actor, "topic": topic, "day": ordinal, "known": known, "pin": pin},
-                )
-            )
-        every = clock() - begin
-    finally:
-        connection.close()
-    return took, found, every
 
 
 CHILDREN: dict[str, Callable[[Result], Result]] = {
@@ -354,7 +295,7 @@ def _cli(url: str, runs: int) -> tuple[float, int, int]:
     return best, peak, lines
 
 
-# -- the table ---------------------------------------------------------------------
+# -- the measures ------------------------------------------------------------------
 
 
 def _measure(n: int, cache: Path, lookups: int, cli_runs: int) -> Result:
@@ -403,89 +344,6 @@ def _measure(n: int, cache: Path, lookups: int, cli_runs: int) -> Result:
     }
 
 
-Row = tuple[str, str, Callable[[Result], str], Callable[[Result, Result | None], bool] | None]
-
-
-def _rows() -> list[Row]:
-    def fmt(key: str, spec: str = ",.1f") -> Callable[[Result], str]:
-        return lambda r: format(r[key], spec)
-
-    def rss_ok(r: Result, small: Result | None) -> bool:
-        return bool(r["rss_mb"] <= 150 and (small is None or r["rss_mb"] <= 1.5 * small["rss_mb"]))
-
-    return [
-        ("store file (MB)", "", fmt("size_mb", ",.0f"), None),
-        ("import timeline (ms)", "", fmt("import_ms"), None),
-        ("Timeline.open (ms)", "", fmt("open_ms"), None),
-        ("first as_of().position (ms)", "", fmt("first_ms"), None),
-        (
-            "open + first lookup (ms)",
-            "<= 50",
-            fmt("open_first_ms"),
-            lambda r, _: r["open_first_ms"] <= 50,
-        ),
-        ("lookup p50 (us)", "<= 30", fmt("api50"), lambda r, _: r["api50"] <= 30),
-        ("lookup p99 (us)", "", fmt("api99"), None),
-        ("raw SQL probe (fetchall) p50 (us)", "", fmt("raw50"), None),
-        ("raw SQL probe (fetchall) p99 (us)", "", fmt("raw99"), None),
-        ("lookup p50 / raw p50", "", lambda r: f"{r['ratio50']:.1f}x", None),
-        ("raw probe, winning run only, p50 (us)", "", fmt("run50"), None),
-        ("raw probe, winning run only, p99 (us)", "", fmt("run99"), None),
-        ("lookup p50 / run-only p50", "", lambda r: f"{r['run_ratio50']:.1f}x", None),
-        ("lookups agree with raw probes", "", lambda r: "yes" if r["agree"] else "NO", None),
-        (
-            "positions() median of 5 (ms)",
-            "<= 20",
-            fmt("positions_ms"),
-            lambda r, _: r["positions_ms"] <= 20,
-        ),
-        ("positions() first call (ms)", "", fmt("positions_first_ms"), None),
-        ("raw SQL, every pair, fetchall (ms)", "", fmt("raw_all_ms"), None),
-        ("raw SQL, every pair, run only (ms)", "", fmt("run_all_ms"), None),
-        ("positions listed", "", fmt("positions_count", ",d"), None),
-        ("reader RSS after open+first (MB)", "", fmt("rss_open_mb"), None),
-        ("reader RSS after 1,000 lookups (MB)", "", fmt("rss_lookups_mb"), None),
-        ("reader peak RSS (MB)", "<= 150, <= 1.5x 10k", fmt("rss_mb"), rss_ok),
-        ("reader peak RSS / smallest N", "", lambda r: "", None),
-        (
-            "CLI positions, best of 3 (ms)",
-            "<= 1000",
-            fmt("cli_ms", ",.0f"),
-            lambda r, _: r["cli_ms"] <= 1000,
-        ),
-        ("CLI peak RSS (MB)", "", fmt("cli_rss_mb"), None),
-    ]
-
-
-def _table(results: list[Result]) -> str:
-    smallest = min(results, key=lambda r: r["n"])
-    largest = max(results, key=lambda r: r["n"])
-    baseline = smallest if smallest is not largest else None
-    head = ["metric", *(f"N={r['n']:,}" for r in results), "target (at 1M)", "verdict"]
-    lines = []
-    for label, target, show, check in _rows():
-        if label == "reader peak RSS / smallest N":
-            cells = [f"{r['rss_mb'] / smallest['rss_mb']:.2f}x" for r in results]
-        else:
-            cells = [show(r) for r in results]
-        verdict = ""
-        if check is not None:
-            verdict = "PASS" if check(largest, baseline) else "MISS"
-            if largest["n"] != 1_000_000:
-                verdict += f" (at N={largest['n']:,})"
-        lines.append([label, *cells, target, verdict])
-    widths = [max(len(row[i]) for row in [head, *lines]) for i in range(len(head))]
-
-    def render(row: list[str]) -> str:
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(width) for cell, width in zip(row[1:-2], widths[1:-2], strict=True)]
-        cells += [row[-2].ljust(widths[-2]), row[-1]]
-        return "  ".join(cells).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([render(head), rule, *(render(row) for row in lines)])
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
@@ -518,7 +376,7 @@ def main(argv: list[str] | None = None) -> None:
         f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f} at the end)"
     )
-    print(_table(results))
+    print(table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -130,10 +130,12 @@ def measure(urls: dict[str, str], n: int) -> dict[str, dict[str, float]]:
         for tl in opened.values():
             tl.close()
         connection.close()
-    found = {k: {name: statistics.median(v) for name, v in s.items()} for k, s in samples.items()}
+    medians: dict[str, dict[str, float]] = {
+        k: {name: statistics.median(v) for name, v in s.items()} for k, s in samples.items()
+    }
     for kind, (generic, custom) in plans.items():
-        found[kind]["generic"], found[kind]["custom"] = generic, custom
-    return found
+        medians[kind]["generic"], medians[kind]["custom"] = generic, custom
+    return medians
 
 
 def _plans(tl: Any) -> tuple[int, int]:

@@ -46,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks import coldopen  # noqa: E402
+from benchmarks.raw_probe import winning_run  # noqa: E402
 from benchmarks.synthetic import keys  # noqa: E402
 
 ROUNDS = 5
@@ -221,7 +222,7 @@ def _sqlite_raw(path: Path) -> Callable[[str, dict[str, Any]], list[Any]]:
         cursor = connection.execute(statement, params)
         if "actor" not in params:
             return cursor.fetchall()
-        return coldopen._winning_run(cursor)
+        return winning_run(cursor)
 
     return raw
 

@@ -14,7 +14,7 @@ stores in place afterwards (otherwise the schemas this run built are dropped).
 `--unfinished` times a store whose build was stopped as far as it got, labelled by
 the developments it holds (its actors and partners are those of the full size).
 `--cluster DIR` runs the stores on a PostgreSQL server of the benchmark's own instead,
-made in DIR with `initdb` on first use and sized for a bulk load (`BULK_SETTINGS`),
+made in DIR with `initdb` on first use and sized for a bulk load (`scale_server.py`),
 started on a free port, kept with its data between runs (so `--cache` finds its
 stores) and stopped at the end unless `--keep-running`; the database is `--db`'s name.
 `--writers N` records a build in N processes, each every N-th batch still missing
@@ -37,13 +37,12 @@ Nothing here is a test.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import multiprocessing
 import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,123 +51,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psycopg
 
 from benchmarks.bench import Clock, _raw_read
+from benchmarks.scale_server import own_server, server_settings
+from benchmarks.scale_story import (
+    BATCH,
+    TOPICS,
+    TRACKED,
+    actor_count,
+    actor_id,
+    developments,
+    registries,
+)
 from engine.aggregates import stream_id
-from tests.clusters import cluster_port, free_port, init_cluster, start_cluster, stop_cluster
+from tests.clusters import stop_cluster
 from timeline import Timeline
-from timeline.engine import Actor, Development, Kind, Source, Stance, StanceClaim, Topic, When
 from timeline.engine._uncollected import uncollected
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/scale_pg"
-BATCH = 5000  # developments per record_many
-FIRST = dt.date(2000, 1, 1).toordinal()
-LAST = dt.date(2020, 12, 31).toordinal()
-TRACKED = 100  # actors whose stance claims the story carries
-TOPICS = 10
-KINDS = list(Kind)
-STANCES = list(Stance)
-SOURCES = [Source("Reuters", "named"), Source("Sputnik", "official")]
-
-# The own server's settings (`--cluster`) for a bulk load of 10M developments on a machine of
-# 24 GB and 2 cores: the events table's random-UUID primary key stays in shared buffers, and
-# checkpoints come by time, not by a full log, so few pages are written whole to the log.
-BULK_SETTINGS = {
-    "shared_buffers": "6GB",
-    "max_wal_size": "32GB",
-    "min_wal_size": "2GB",
-    "checkpoint_timeout": "30min",
-    "checkpoint_completion_target": "0.9",
-    "wal_compression": "on",
-    "synchronous_commit": "off",
-    "maintenance_work_mem": "1GB",
-    "log_checkpoints": "on",
-}
-
-
-def actor_count(n: int) -> int:
-    """How many actors act in a story of `n` developments: one per thousand (at least two)."""
-    return max(2, n // 1000)
-
-
-def actor_id(index: int) -> str:
-    """The id of actor number `index` (tracked ones first)."""
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    return "".join(letters[(index // 26**k) % 26] for k in (4, 3, 2, 1, 0))
-
-
-def registries(n: int) -> tuple[list[Actor], list[Topic]]:
-    """The story's actors and topics."""
-    everyone = TRACKED + actor_count(n)  # the tracked ones first, then those acting
-    actors = [Actor(actor_id(i), f"Actor {i}") for i in range(everyone)]
-    return actors, [Topic(f"topic-{t}", f"Topic {t}") for t in range(TOPICS)]
-
-
-def developments(
-    n: int, seed: int = 1, *, only: Container[int] | None = None
-) -> Iterator[tuple[int, list[Development]]]:
-    """The story's developments in batches of BATCH, numbered, made as they are needed.
-
-    With `only`, just the batches of those numbers: the others are drawn (the story is
-    the same for a seed) but neither made nor yielded.
-    """
-    rng = random.Random(seed)
-    actors = actor_count(n)
-    stances = {(a, t): rng.choice(STANCES) for a in range(TRACKED) for t in range(TOPICS)}
-    batch: list[Development] = []
-    for index in range(n):
-        drawn = _draw(rng, actors, stances)
-        number = index // BATCH
-        if only is not None and number not in only:
-            continue
-        batch.append(_development(index, *drawn))
-        if len(batch) == BATCH or index == n - 1:
-            yield number, batch
-            batch = []
-
-
-Drawn = tuple[int, int, tuple[int, int], Stance, dt.date, bool, int, Kind, Source]
-
-
-def _draw(rng: random.Random, actors: int, stances: dict[tuple[int, int], Stance]) -> Drawn:
-    """The random choices that make one development, in the order they were always drawn."""
-    # Acting actors are numbered after the tracked ones; 2k and 2k+1 are partners.
-    first = rng.randrange(actors)
-    second = first ^ 1 if rng.random() < 0.5 else rng.randrange(actors)
-    if second == first or second >= actors:
-        second = (first + 1) % actors
-    key = (rng.randrange(TRACKED), rng.randrange(TOPICS))
-    if rng.random() < 0.3:
-        stances[key] = rng.choice(STANCES)
-    day = dt.date.fromordinal(rng.randint(FIRST, LAST))
-    by_day = rng.random() < 0.8
-    late = rng.randint(0, 30)
-    kind, source = rng.choice(KINDS), rng.choice(SOURCES)
-    return first + TRACKED, second + TRACKED, key, stances[key], day, by_day, late, kind, source
-
-
-def _development(
-    index: int,
-    first: int,
-    second: int,
-    key: tuple[int, int],
-    stance: Stance,
-    day: dt.date,
-    by_day: bool,
-    late: int,
-    kind: Kind,
-    source: Source,
-) -> Development:
-    occurred = When.day(day) if by_day else When(f"{day.year:04d}-{day.month:02d}")
-    return Development(
-        id=f"e{index}",
-        occurred=occurred,
-        reported=When.day(occurred.latest + dt.timedelta(days=late)),
-        kind=kind,
-        summary="A synthetic event.",
-        actors=(actor_id(first),),
-        targets=(actor_id(second),),
-        source=source,
-        claims=(StanceClaim(actor_id(key[0]), f"topic-{key[1]}", stance),),
-    )
 
 
 # -- stores -------------------------------------------------------------------------------
@@ -345,34 +243,6 @@ def by_table(schema: str, sizes: list[tuple[str, int, int]], n: int) -> None:
         if heap + index >= n
     )
     print(f"  {schema} bytes per development, table + indexes: {cells}", flush=True)
-
-
-# -- the own server -----------------------------------------------------------------------
-
-
-def own_server(folder: Path) -> tuple[int, bool]:
-    """Makes (first time) and starts the cluster in `folder/data`; its port, and whether this
-    call started it (a cluster already running is used as it is)."""
-    data = folder / "data"
-    running = cluster_port(data)
-    if running is not None:
-        return running, False
-    if not (data / "PG_VERSION").exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        settings = "".join(f"{name} = '{value}'\n" for name, value in BULK_SETTINGS.items())
-        local = f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{folder}'\n"
-        init_cluster(data, f"\n# scale_pg.py --cluster\n{local}{settings}")
-    port = free_port()
-    start_cluster(data, folder / "server.log", port=port)
-    return port, True
-
-
-def server_settings(url: str) -> str:
-    """The server's settings that a bulk load depends on, as one line."""
-    names = [*BULK_SETTINGS, "fsync", "full_page_writes", "wal_level", "server_version"]
-    with psycopg.connect(url, autocommit=True) as conn:
-        shown = [conn.execute("SELECT current_setting(%s)", (name,)).fetchone() for name in names]
-    return ", ".join(f"{name}={row[0]}" for name, row in zip(names, shown, strict=True) if row)
 
 
 # -- reads --------------------------------------------------------------------------------

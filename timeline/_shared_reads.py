@@ -2,26 +2,27 @@
 
 `SharedReads` holds every such read once, written against a few primitives each
 class provides: its registry, its view as of a day, its claims on a pair, the
-entries of a pair's claimants, its story and its corrections.  So the facade
-reads the view or the oracle's replay, and a branch its layer merged in.
+entries of a pair's claimants, its story and its corrections (the registry, the story
+and the corrections declared by `ListingReads`, whose listings of developments it
+inherits).  So the facade reads the view or the oracle's replay, and a branch its
+layer merged in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterable
+from abc import abstractmethod
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from timeline.engine._rule import EVERYTHING, Scope, in_story_order
-from timeline.engine.when import When, WhenLike, as_day
-from timeline.projections import _listing as listing
-from timeline.projections._listing import StoryKey, select
+from timeline._listing_reads import ListingReads
+from timeline._read_scope import day_of, scope_of
+from timeline.engine._rule import EVERYTHING, Scope
+from timeline.engine.when import WhenLike, as_day
 from timeline.projections.errors import QueryError
 
 if TYPE_CHECKING:
     from timeline._selecting import Reliabilities
-    from timeline.engine._registry import Registry
     from timeline.engine._replay import View
     from timeline.engine._rule import Claimed, Entry, PairKey
     from timeline.engine.values import Development
@@ -36,43 +37,11 @@ if TYPE_CHECKING:
 
 __all__ = ["SharedReads", "day_of", "scope_of"]
 
-# The most developments a page reads from the store at once while it filters them.
-_LARGEST_READ = 20_000
 
-
-def scope_of(
-    without_sources: Iterable[str],
-    only_reliability: Reliabilities,
-    reliability: Reliabilities = None,
-    min_reports: int = 1,
-) -> Scope:
-    """The scope of a read: everything but the sources left out, of the reliabilities kept,
-    carried by at least `min_reports` independent reports."""
-    nothing_left_out = isinstance(without_sources, tuple) and not without_sources
-    if nothing_left_out and only_reliability is None and reliability is None and min_reports == 1:
-        return EVERYTHING  # the usual read, with no Scope to build
-    if isinstance(without_sources, str):
-        without_sources = [without_sources]
-    from timeline._selecting import reliabilities
-
-    trusted = reliabilities(only_reliability if only_reliability is not None else reliability)
-    return Scope(without_sources=without_sources, only_reliability=trusted, min_reports=min_reports)
-
-
-def day_of(value: WhenLike | None) -> dt.date | None:
-    """The day a read is known at, or None for everything recorded."""
-    return None if value is None else as_day(value)
-
-
-class SharedReads(ABC):
+class SharedReads(ListingReads):
     """The reads of a story, the same for the store and for a what-if branch over it."""
 
     # -- the primitives each story provides ---------------------------------------------
-
-    @property
-    @abstractmethod
-    def registry(self) -> Registry:
-        """The registered actors and topics the story's reads resolve names with."""
 
     @abstractmethod
     def _as_of(
@@ -102,29 +71,6 @@ class SharedReads(ABC):
     def _claiming(self, key: PairKey) -> list[Entry]:
         """The entries of every development that ever claimed the pair (a superset will do)."""
 
-    @abstractmethod
-    def _story(
-        self,
-        known_at: WhenLike | None,
-        at: int | None = None,
-        scope: Scope = EVERYTHING,
-        *,
-        mentioning: Collection[str] | None = None,
-        period: When | None = None,
-    ) -> list[Development]:
-        """The developments known at `known_at`, as of store position `at`, in story order.
-
-        With `mentioning` (and `period`), those naming one of the actors (overlapping
-        the period) are all that is needed: a superset will do.
-        """
-
-    @abstractmethod
-    def corrections(
-        self, known_at: WhenLike | None = None, *, at: int | None = None, retracted: bool = False
-    ) -> list[Entry]:
-        """The entries with a correction known at `known_at`, as the store stood at `at`
-        (`retracted`: only those with a retraction known then)."""
-
     def _claiming_by(self, key: PairKey, day: dt.date) -> list[Entry]:
         """`_claiming`, of which only the developments claiming the pair in a version begun
         by `day` are needed (a superset will do)."""
@@ -136,19 +82,6 @@ class SharedReads(ABC):
         """`_story`, of which only the developments naming one of `first` and one of `second`
         are needed (a superset will do)."""
         return self._story(known_at, None, scope, mentioning=first)
-
-    def _story_page(
-        self,
-        known_at: WhenLike | None,
-        after: StoryKey | None,
-        limit: int,
-        *,
-        mentioning: Collection[str] | None,
-        period: When | None,
-    ) -> list[Development]:
-        """The first `limit` of `_story(known_at, mentioning=..., period=...)` after `after`."""
-        story = self._story(known_at, mentioning=mentioning, period=period)
-        return listing.after(story, after)[:limit]
 
     # -- the reads ----------------------------------------------------------------------
 
@@ -337,93 +270,3 @@ class SharedReads(ABC):
             names=(first, second),
             known_at=day_of(known_at),
         )
-
-    def developments(
-        self,
-        known_at: WhenLike | None = None,
-        *,
-        actor: str | None = None,
-        children: bool = False,
-        topic: str | None = None,
-        period: WhenLike | None = None,
-        reliability: Reliabilities = None,
-        at: int | None = None,
-        retracted: bool = False,
-        without_sources: Iterable[str] = (),
-        min_reports: int = 1,
-    ) -> list[Development]:
-        """Developments known at `known_at` in story order, filtered by what is given.
-
-        `actor` keeps those naming it (or, with `children`, any actor below it) as
-        actor, target or claimant; `topic` those claiming on it; `period` those whose
-        occurred span overlaps it; `reliability` those whose source has it (or one of them);
-        `at` lists them as the store stood at an earlier position; `retracted` adds
-        those retracted by `known_at`, each as last known before its retraction.
-        """
-        from timeline._selecting import reliabilities, withdrawn
-
-        registry = self.registry
-        actors = None
-        if actor is not None:
-            ident = registry.resolve("actor", actor)
-            actors = registry.descendants(ident) if children else [ident]
-        told = self._story(
-            known_at,
-            at,
-            scope_of(without_sources, None, min_reports=min_reports),
-            mentioning=actors,
-            period=None if period is None else When.coerce(period),
-        )
-        if retracted:
-            gone = withdrawn(self.corrections(known_at, at=at), day_of(known_at))
-            told = in_story_order([*told, *gone])
-        return select(
-            told,
-            actors=actors,
-            topic=None if topic is None else registry.resolve("topic", topic),
-            period=None if period is None else When.coerce(period),
-            reliability=reliabilities(reliability),
-        )
-
-    def developments_page(
-        self,
-        known_at: WhenLike | None = None,
-        *,
-        after: StoryKey | None = None,
-        limit: int = 1000,
-        actor: str | None = None,
-        children: bool = False,
-        topic: str | None = None,
-        period: WhenLike | None = None,
-        reliability: Reliabilities = None,
-    ) -> tuple[list[Development], StoryKey | None]:
-        """The first `limit` of `developments(known_at, ...)` after story key `after`, and the
-        key to ask the next page after (None: there is no more).
-
-        The page is read in story order from the store, `limit` (then more) at a time,
-        and filtered as it is read, so its cost follows the page, not the story.
-        """
-        from timeline._selecting import reliabilities
-
-        if limit < 1:
-            raise QueryError(f"a page of {limit} developments: expected at least 1")
-        registry = self.registry
-        actors = None
-        if actor is not None:
-            ident = registry.resolve("actor", actor)
-            actors = registry.descendants(ident) if children else [ident]
-        span = None if period is None else When.coerce(period)
-        what = None if topic is None else registry.resolve("topic", topic)
-        kept: list[Development] = []
-        asked, cursor = limit, after
-        while True:
-            told = self._story_page(known_at, cursor, asked, mentioning=actors, period=span)
-            chosen = select(
-                told, actors=actors, topic=what, period=span, reliability=reliabilities(reliability)
-            )
-            kept += chosen[: limit - len(kept)]
-            if len(kept) == limit:
-                return kept, listing.story_key(kept[-1])
-            if len(told) < asked:
-                return kept, None
-            cursor, asked = listing.story_key(told[-1]), min(4 * asked, _LARGEST_READ)

@@ -16,7 +16,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
-from timeline._shared_reads import SharedReads, day_of
+from timeline._read_scope import day_of
+from timeline._shared_reads import SharedReads
 from timeline._store_writes import StoreWrites
 from timeline.bootstrap import the_view
 from timeline.engine._rule import EVERYTHING

@@ -26,19 +26,20 @@ from timeline.engine.when import When
 from timeline.projections import charts
 from timeline.projections.charts import Band, Series, Step, TopicChart
 from timeline.web import render
+from timeline.web._chart_style import _x
 
 
 def _per_step(axes: Axes, one: Series, offset: float, chart: TopicChart) -> float | None:
     """The earlier drawing of a series: one `plot` per step and per change of stance."""
     color = render.PALETTE[one.index % len(render.PALETTE)]
     for band in one.bands:
-        start, end = render._x(max(band.start, chart.start)), render._x(min(band.end, chart.end))
+        start, end = _x(max(band.start, chart.start)), _x(min(band.end, chart.end))
         y = band.stance.value + offset
         axes.fill_between([start, end], y - 0.16, y + 0.16, color=color, alpha=0.16, lw=0)
     previous: float | None = None
     for step in one.steps:
-        start = render._x(max(step.start, chart.start))
-        end = render._x(min(step.end or chart.end, chart.end))
+        start = _x(max(step.start, chart.start))
+        end = _x(min(step.end or chart.end, chart.end))
         y = step.stance.value + offset
         style = (0, (3, 2)) if step.tentative else "solid"
         if previous is not None and previous != y:
@@ -50,7 +51,7 @@ def _per_step(axes: Axes, one: Series, offset: float, chart: TopicChart) -> floa
     for marker in one.markers:
         y = marker.stance.value + offset
         axes.plot(
-            [render._x(marker.day)],
+            [_x(marker.day)],
             [y],
             marker="X",
             ms=10,
@@ -61,7 +62,7 @@ def _per_step(axes: Axes, one: Series, offset: float, chart: TopicChart) -> floa
         )
         axes.annotate(
             f"{one.name}: retracted {marker.retracted}",
-            (render._x(marker.day), y),
+            (_x(marker.day), y),
             xytext=(6, 8),
             textcoords="offset points",
             fontsize=8,
@@ -140,4 +141,4 @@ def test_days_are_placed_where_date2num_places_them() -> None:
     days = [dt.date(1, 1, 1), dt.date(1969, 12, 31), dt.date(2000, 2, 29)]
     days += [pendulum.Date(2018, 12, 19), pendulum.Date(9999, 12, 31)]
     for day in days:
-        assert render._x(day) == float(mdates.date2num(day))  # type: ignore[no-untyped-call]
+        assert _x(day) == float(mdates.date2num(day))  # type: ignore[no-untyped-call]

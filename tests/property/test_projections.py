@@ -7,105 +7,36 @@ resumes with a fresh projection; the materialised answers to `as_of`, `history`,
 `registry` and `entries` must equal pure replay's, and a rebuild from zero must
 give exactly the same tables as the incremental catch-up.  The machine runs on
 the in-memory store, an SQLite file and (given `TIMELINE_TEST_POSTGRES_URL`) the
-PostgreSQL server, each example in a schema of its own.
+PostgreSQL server, each example in a schema of its own.  Its writes and crashes are
+`tests/view_machine.py`'s; the rules here check what it reads.
 """
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import pendulum
 import pytest
-from eventsourcing.sqlite import SQLiteCursor
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, rule
+from hypothesis.stateful import rule
 
 from tests.conftest import POSTGRES_URL
-from tests.strategies import (
-    ACTORS,
-    TOPICS,
-    days,
-    developments,
-    rank,
-    rankings,
-    registry_actors,
-    registry_topics,
-    retractions,
-    revisions,
-)
+from tests.strategies import ACTORS, TOPICS, days, developments
+from tests.view_machine import ViewUnderWrites, postgres_crashing_recorder
 from timeline import Timeline
 from timeline.bootstrap import Replayed
-from timeline.engine import (
-    Actor,
-    Development,
-    DuplicateError,
-    NotRetractableError,
-    Ranking,
-    RecordError,
-    Retraction,
-    Revision,
-    Topic,
-)
-from timeline.projections._backend import Batch, ViewRecorder
-from timeline.projections._catchup import catch_up
+from timeline.engine import Development, DuplicateError
+from timeline.projections._backend import ViewRecorder
 from timeline.projections._listing import StoryKey
-from timeline.projections._projection import StoryProjection
 from timeline.projections._relations import PERIODS
-from timeline.projections._sqlite import SQLiteViewRecorder
-
-if TYPE_CHECKING:
-    from timeline.projections._postgres import PostgresViewRecorder
 
 T = TypeVar("T")
 pairs = st.tuples(st.sampled_from(ACTORS), st.sampled_from(TOPICS))
 knowledge = st.none() | days()
-
-
-class InjectedCrashError(Exception):
-    """Stands for a crash of the projection's process in the middle of a write."""
-
-
-class CrashingRecorder(SQLiteViewRecorder):
-    """Writes rows, then fails before tracking on its `fail_on`-th transaction."""
-
-    fail_on = 1
-
-    def write_rows(self, c: SQLiteCursor, batch: Batch) -> None:
-        super().write_rows(c, batch)
-        countdown()
-
-
-def countdown() -> None:
-    """Counts a crashing recorder's transaction; fails the `fail_on`-th."""
-    CrashingRecorder.fail_on -= 1
-    if CrashingRecorder.fail_on <= 0:
-        raise InjectedCrashError("the projection died mid-transaction")
-
-
-def postgres_crashing_recorder() -> type[PostgresViewRecorder]:
-    """The PostgreSQL recorder that crashes like `CrashingRecorder` (psycopg loads late)."""
-    from timeline.projections._postgres import PostgresViewRecorder
-
-    class CrashingPostgresRecorder(PostgresViewRecorder):
-        def write_rows(self, c: Any, batch: Batch) -> None:
-            super().write_rows(c, batch)
-            countdown()
-
-    return CrashingPostgresRecorder
-
-
-# Actors and topics a rule may register (again) beside the strategies' registry.
-MORE_ACTORS = (
-    Actor("GRC", "Greece", ("Hellenic Republic",)),
-    Actor("USA.CONGRESS", "US Congress", ("Congress",)),
-    Actor("TUR.MFA", "Turkish foreign ministry"),
-)
-MORE_TOPICS = (Topic("nato-membership", "NATO membership", ("nato",)),)
 
 
 def both(tl: Timeline, read: Callable[[Timeline], T]) -> tuple[T, T]:
@@ -113,89 +44,8 @@ def both(tl: Timeline, read: Callable[[Timeline], T]) -> tuple[T, T]:
     return read(tl), read(tl.reading(Replayed))
 
 
-class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
+class MaterialisedAgreesWithReplay(ViewUnderWrites):
     """Random writes, partial catch-ups and crashes; reads must match replay."""
-
-    url = "memory://"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.folder = tempfile.TemporaryDirectory()
-        self.timeline = Timeline.open(self.open_url())
-
-    def open_url(self) -> str:
-        return self.url.replace("{dir}", self.folder.name)
-
-    def recorder(self, datastore: Any, *, crashing: bool = False) -> ViewRecorder:
-        """A view recorder of the store's kind on the view's datastore."""
-        return (CrashingRecorder if crashing else SQLiteViewRecorder)(datastore)
-
-    recorded = Bundle("recorded")
-
-    @initialize()
-    def register(self) -> None:
-        self.timeline.record_many([], actors=registry_actors(), topics=registry_topics())
-
-    @property
-    def head(self) -> int:
-        return self.timeline.materialised.application.recorder.max_notification_id() or 0
-
-    @rule(target=recorded, development=developments())
-    def record(self, development: Development) -> str:
-        with suppress(DuplicateError):  # recorded with other content: still a target
-            self.timeline.record(development)
-        return development.id
-
-    @rule(dev_id=recorded, revision=revisions())
-    def revise(self, dev_id: str, revision: Revision) -> None:
-        changes = revision.changes
-        self.timeline.revise(dev_id, reported=revision.reported, reason="r", **changes)
-
-    @rule(dev_id=recorded, ranking=rankings())
-    def rank_claims(self, dev_id: str, ranking: Ranking) -> None:
-        with suppress(RecordError):  # a pair it never claims, or no such grounds
-            rank(self.timeline, dev_id, ranking)
-
-    @rule(dev_id=recorded, retraction=retractions())
-    def retract(self, dev_id: str, retraction: Retraction) -> None:
-        with suppress(NotRetractableError):
-            self.timeline.retract(dev_id, reported=retraction.reported, reason="withdrawn")
-
-    def last_id(self, until: int) -> int:
-        """The id of the store's last notification at or before `until` (0 for none)."""
-        app = self.timeline.materialised.application
-        found = [n.id for n in app.recorder.select_notifications(start=1, limit=10**6, stop=until)]
-        return found[-1] if found else 0
-
-    @rule(share=st.floats(0, 1))
-    def catch_up_partly(self, share: float) -> None:
-        until = int(self.head * share)
-        self.timeline.materialised.catch_up(until=until)
-        # Ids may skip (a PostgreSQL insert that was refused still took its number):
-        # the view reaches the last notification at or before `until`.
-        assert self.timeline.materialised.tracking_id >= self.last_id(until)
-
-    @rule(development=developments(), batch=st.integers(1, 4), fail_on=st.integers(1, 3))
-    def crash_and_resume(self, development: Development, batch: int, fail_on: int) -> None:
-        with suppress(DuplicateError):
-            self.timeline.record(development)  # something new to process, usually
-        materialised = self.timeline.materialised
-        app, datastore = materialised.application, materialised.view.datastore
-        CrashingRecorder.fail_on = fail_on
-        crashing = StoryProjection(self.recorder(datastore, crashing=True), mapper=app.mapper)
-        start = materialised.tracking_id
-        after = [n.id for n in app.recorder.select_notifications(start=start + 1, limit=10**6)]
-        try:
-            catch_up(app, crashing, batch=batch)
-        except InjectedCrashError:
-            # Every committed batch is whole; the failed one left nothing behind.
-            committed = after[: batch * (fail_on - 1)]
-            assert materialised.tracking_id == (committed[-1] if committed else start)
-        else:
-            assert materialised.tracking_id == self.head
-        fresh = StoryProjection(self.recorder(datastore), mapper=app.mapper)
-        catch_up(app, fresh)
-        assert materialised.tracking_id == self.head
 
     @rule(day=days(), known_at=knowledge, possible=st.booleans(), pair=pairs)
     def as_of_agrees(
@@ -288,10 +138,6 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         assert fast.position(*pair) == slow.position(*pair)
         assert fast.positions() == slow.positions()
         assert fast.developments() == slow.developments()
-
-    @rule(actor=st.sampled_from(MORE_ACTORS), topic=st.none() | st.sampled_from(MORE_TOPICS))
-    def register_more(self, actor: Actor, topic: Topic | None) -> None:
-        self.timeline.record_many([], actors=[actor], topics=[] if topic is None else [topic])
 
     @rule(
         known_at=knowledge,
@@ -392,15 +238,6 @@ class MaterialisedAgreesWithReplay(RuleBasedStateMachine):
         incremental = materialised.view.dump()
         materialised.rebuild()
         assert materialised.view.dump() == incremental
-
-    def teardown(self) -> None:
-        self.timeline.close()
-        self.timeline.materialised.close()
-        self.folder.cleanup()
-        self.drop()
-
-    def drop(self) -> None:
-        """Removes what the store left outside its folder (nothing, but for PostgreSQL)."""
 
 
 class SQLiteMaterialisedAgreesWithReplay(MaterialisedAgreesWithReplay):

@@ -14,8 +14,9 @@ from timeline.engine.values import Stance
 from timeline.engine.when import FIRST_DAY, LAST_DAY, When
 from timeline.projections.charts import Series, Step, TopicChart
 from timeline.web import _topic_svg as svg
+from timeline.web._chart_style import STANCE_VIEW, _color, _x
 from timeline.web._svg import Frame, number
-from timeline.web.render import STANCE_VIEW, _color, _offsets, _x
+from timeline.web.render import _offsets
 
 
 def former_lines(one: Series, offset: float, chart: TopicChart, frame: Frame) -> Iterator[str]:

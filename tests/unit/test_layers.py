@@ -56,6 +56,8 @@ LAYER_OF = {
     "timeline.projections": "projections",
     "timeline.seeds": "seeds",
     "timeline._selecting": "shared",
+    "timeline._listing_reads": "shared",
+    "timeline._read_scope": "shared",
     "timeline._shared_reads": "shared",
     "timeline._shared_writes": "shared",
     "timeline._output": "shared",

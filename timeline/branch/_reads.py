@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
+from timeline._read_scope import day_of
 from timeline._selecting import corrected
-from timeline._shared_reads import SharedReads, day_of
+from timeline._shared_reads import SharedReads
 from timeline.branch._positions import layered_view
 from timeline.branch._state import BranchState
 from timeline.engine import _rule as rule

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from matplotlib.ticker import AutoLocator, ScalarFormatter
 
 from timeline.projections.charts import RelationsChart
+from timeline.web._chart_style import CONFLICT, COOPERATION, INK, MUTED, _x
 from timeline.web._svg import (
     ASCENT,
     LINE,
@@ -34,16 +35,7 @@ from timeline.web._svg import (
     text,
     x_labels,
 )
-from timeline.web.render import (
-    CONFLICT,
-    COOPERATION,
-    INK,
-    MUTED,
-    _x,
-    bar_middle,
-    bar_width,
-    relations_view,
-)
+from timeline.web.render import bar_middle, bar_width, relations_view
 
 __all__ = ["relations_svg"]
 

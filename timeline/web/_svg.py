@@ -12,8 +12,8 @@ from xml.sax.saxutils import escape
 
 from matplotlib import dates as mdates
 
+from timeline.web._chart_style import GRID, INK, MUTED, PAPER
 from timeline.web._ticks import YearTicks
-from timeline.web.render import GRID, INK, MUTED, PAPER
 
 __all__ = [
     "ASCENT",
@@ -86,7 +86,7 @@ def inside_ticks(
 
 
 def date_ticks(low: float, high: float) -> list[tuple[float, str]]:
-    """The x ticks and labels of `render._frame`'s date axis over the view `low..high`."""
+    """The x ticks and labels of `_chart_style._frame`'s date axis over the view `low..high`."""
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
     locator.create_dummy_axis()
     assert locator.axis is not None

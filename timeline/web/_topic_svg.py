@@ -15,6 +15,19 @@ from collections.abc import Iterator
 
 from timeline.engine.values import Stance
 from timeline.projections.charts import Series, TopicChart
+from timeline.web._chart_style import (
+    INK,
+    LABEL_RISE,
+    MUTED,
+    PAPER,
+    SIZE,
+    STANCE_VIEW,
+    TOPIC_AXES,
+    _color,
+    _known,
+    _wrap,
+    _x,
+)
 from timeline.web._svg import (
     ASCENT,
     PAD,
@@ -30,21 +43,7 @@ from timeline.web._svg import (
     text,
     x_labels,
 )
-from timeline.web.render import (
-    INK,
-    LABEL_RISE,
-    MUTED,
-    PAPER,
-    SIZE,
-    STANCE_VIEW,
-    TOPIC_AXES,
-    _color,
-    _known,
-    _offsets,
-    _wrap,
-    _x,
-    label_spots,
-)
+from timeline.web.render import _offsets, label_spots
 
 __all__ = ["topic_svg"]
 
