@@ -214,6 +214,33 @@ def _children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
+def _server_cpu(url: str) -> dict[str, float]:
+    """CPU seconds used so far by the PostgreSQL server's processes on this machine: the
+    backends serving `url`'s database ("backend"), and the server's own WAL writer,
+    checkpointer and background writer ("server", shared with every other database)."""
+    if not url.startswith("postgresql://"):
+        return {}
+    database = url.split("?")[0].rsplit("/", 1)[-1]
+    used = {"backend": 0.0, "server": 0.0}
+    tick = os.sysconf("SC_CLK_TCK")
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # ended meanwhile
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if command.startswith("postgres: ") and f" {database} " in command:
+            used["backend"] += seconds
+        elif command.startswith("postgres: ") and any(
+            name in command for name in ("walwriter", "checkpointer", "background writer")
+        ):
+            used["server"] += seconds
+    return used
+
+
 def child_import(path: str, url: str, fmt: str | None, modes: str) -> dict[str, Any]:
     from timeline import Timeline
     from timeline.formats._exchange import import_file
@@ -222,6 +249,7 @@ def child_import(path: str, url: str, fmt: str | None, modes: str) -> dict[str, 
     # The file read inline, or in a reader process; neither: as import_file chooses.
     apart = False if "inline" in modes else True if "apart" in modes else None
     with Timeline.open(url) as tl:
+        server = _server_cpu(url)
         started, cpu = time.perf_counter(), time.process_time()
         children = _children_cpu()
         report = import_file(
@@ -229,8 +257,9 @@ def child_import(path: str, url: str, fmt: str | None, modes: str) -> dict[str, 
         )
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         children = _children_cpu() - children  # the reader's and the writer's, once ended
+        server = {k: v - server[k] for k, v in _server_cpu(url).items()}
     events = report.added + len(report.actors) + len(report.topics) + report.revisions
-    found = {"events": events, "seconds": seconds, "cpu": cpu, "rss": _peak_mb()}
+    found = {"events": events, "seconds": seconds, "cpu": cpu, "rss": _peak_mb(), **server}
     return found | {"writer": report.writer_mb, "reader": report.reader_mb, "children": children}
 
 
@@ -241,7 +270,8 @@ def child_anchor(n: int, url: str) -> dict[str, Any]:
     from timeline.engine.values import Actor, Topic
 
     app = StoreApplication(env=StoreConfig.from_url(url).env)
-    events, batch, seconds, cpu = 0, [], 0.0, 0.0
+    batch: list[Any] = []
+    events, seconds, cpu = 0, 0.0, 0.0
     for value in _developments(n):
         if isinstance(value, Actor):
             batch.append(ActorStream(actor=value))
@@ -310,6 +340,9 @@ def _print(label: str, result: dict[str, Any], anchor: dict[str, Any] | None, ta
     line += f"  ({result['events'] / result['cpu']:,.0f} ev/CPU-s"
     if result.get("children"):  # the reader's and the writer's CPU, beside this process's
         line += f"; other processes {result['events'] / result['children']:,.0f} ev/CPU-s"
+    if result.get("backend"):  # PostgreSQL's backend serving the import, and its helpers
+        line += f"; PG backend {result['events'] / result['backend']:,.0f} ev/CPU-s"
+        line += f", PG WAL/checkpoint {result['server']:.1f} CPU-s"
     if anchor is not None:
         by_cpu = (result["events"] / result["cpu"]) / (anchor["events"] / anchor["cpu"])
         line += f", {by_cpu:.2f}x by CPU"
