@@ -193,6 +193,21 @@ def test_large_files_are_read_apart_unless_asked_otherwise(
         assert busy.reader_mb == 0  # every core busy: read inline
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(POSTGRES is None, reason="TIMELINE_TEST_POSTGRES_URL is not set")
+def test_a_large_file_into_postgresql_is_read_apart_on_a_busy_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert POSTGRES is not None
+    monkeypatch.setattr(_exchange, "APART_BYTES", 100)
+    monkeypatch.setattr(_exchange, "idle_core", lambda: False)
+    with fresh_schema(POSTGRES) as url, Timeline.open(url) as tl:
+        read = import_file(tl, DATA / "gdelt-events.tsv", skip_bad=True, rejects=tmp_path / "r")
+        assert read.reader_mb > 0  # the server stores while this process plans
+        inline = import_file(tl, DATA / "gdelt-events.tsv", skip_bad=True, apart=False)
+        assert inline.reader_mb == 0
+
+
 def test_a_core_is_idle_when_the_load_leaves_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     for load, idle in ((0.2, True), (0.9, True), (1.0, False), (7.0, False)):
