@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> None:
     def each(show: Callable[[dict[str, float]], str]) -> list[str]:
         return [show(results[n]) for n in sizes]
 
-    lines = [
+    lines: list[tuple[str, str, Callable[[dict[str, float]], str]]] = [
         ("from timeline import Timeline, CPU (ms)", "", lambda r: f"{r['import'] * 1e3:.0f}"),
         ("  anchor: import sqlite3, attrs, pendulum (ms)", "", lambda r: f"{r['base'] * 1e3:.0f}"),
         ("  difference (ms)", "<= 70", lambda r: f"{(r['import'] - r['base']) * 1e3:.0f}"),
