@@ -70,7 +70,7 @@ def _measure(python: str, store: str, topics: str, folder: str) -> list[tuple[st
     if run.returncode:
         raise SystemExit(f"{python} failed:\n{run.stderr}")
     out = run.stdout
-    return [tuple(row) for row in json.loads(out.strip().splitlines()[-1])]  # type: ignore[misc]
+    return [tuple(row) for row in json.loads(out.strip().splitlines()[-1])]
 
 
 def main() -> None:

@@ -100,7 +100,7 @@ def _postgres_bytes(url: str) -> tuple[int, int]:
             "WHERE n.nspname = %s AND c.relkind = 'r'",
             (schema,),
         ).fetchall()
-    sizes = dict(rows)
+    sizes: dict[str, int] = dict(rows)
     events = sum(size for name, size in sizes.items() if name.endswith("_events"))
     return sum(sizes.values()), events
 
