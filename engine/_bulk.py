@@ -210,8 +210,6 @@ class BulkWrite:
         found: dict[UUID, Any] = {}
         if self._written is not None:  # most of a new store's streams are found new here
             idents = self._written.held(idents)
-            if not idents:
-                return found
         wanted = list(dict.fromkeys(idents))
         if not wanted:
             return found
