@@ -18,21 +18,27 @@ from timeline.engine._registry import NameKind, Registry
 from timeline.engine._rule import Claimed, PairKey, Position
 from timeline.engine._slots import filler, slot_setters
 from timeline.engine.errors import UnknownNameError
-from timeline.engine.values import Rank, Stance
+from timeline.engine.values import Actor, Rank, Stance, Topic
 from timeline.engine.when import Precision, When
-from timeline.projections._rows import occurred_text
+from timeline.projections._queries import Params
+from timeline.projections._rows import known_ordinal, occurred_text
 from timeline.projections._winning import CLAIM_BREAK, FIELD_BREAK, mark
 
 __all__ = [
+    "EVERYTHING_KNOWN",
     "claimed",
     "claimed_by_actor",
     "held_by",
+    "lookup_params",
     "positions_of_latest",
+    "register",
     "resolver",
 ]
 
 K = TypeVar("K")
 
+# The knowledge day that reads as "everything recorded is known".
+EVERYTHING_KNOWN = known_ordinal(None)
 # Names each view resolver remembers at most (names asked for, not registered ones).
 _REMEMBERED = 4096
 
@@ -279,3 +285,27 @@ class _Names(dict[str, str]):
         if len(self) < _REMEMBERED:
             self[name] = ident
         return ident
+
+
+def lookup_params(
+    key: PairKey, day: dt.date, known_at: dt.date | None, pin: int, numbered: bool
+) -> Params:
+    """The parameters of an unscoped lookup (the commonest read): one tuple in
+    `LOOKUP_PARAMS` order where its statement is `numbered`, else one dict."""
+    known = EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at)
+    if numbered:
+        return (key[0], key[1], day.toordinal(), known, pin)
+    return {"day": day.toordinal(), "known": known, "pin": pin, "actor": key[0], "topic": key[1]}
+
+
+def register(registry: Registry, kind: str, value: Actor | Topic) -> None:
+    """Registers an actor or topic read from the view's registry table."""
+    # The first registration of a name stands; a clash written by a concurrent
+    # writer (which the writers' own checks make rare) is left out, not fatal.
+    try:
+        if kind == "actor" and isinstance(value, Actor):
+            registry.add_actor(value)
+        elif isinstance(value, Topic):
+            registry.add_topic(value)
+    except ValueError:
+        pass

@@ -26,10 +26,15 @@ from timeline.engine._backends import Backend
 from timeline.engine._registry import Registry
 from timeline.engine._replay import View
 from timeline.engine._rule import EVERYTHING, PairKey, Position, Scope
-from timeline.engine.values import Actor, Topic
 from timeline.projections._claim_reads import ClaimReads
 from timeline.projections._development_reads import scoped_params
-from timeline.projections._lookups import held_by, resolver
+from timeline.projections._lookups import (
+    EVERYTHING_KNOWN,
+    held_by,
+    lookup_params,
+    register,
+    resolver,
+)
 from timeline.projections._pinned import PinnedView, pinned_view
 from timeline.projections._queries import (
     Params,
@@ -37,7 +42,6 @@ from timeline.projections._queries import (
     ViewBehindError,
     ViewQueries,
 )
-from timeline.projections._rows import known_ordinal
 from timeline.projections._views import view_for
 from timeline.projections.errors import ClosedError
 
@@ -49,8 +53,6 @@ if TYPE_CHECKING:
 __all__ = ["Materialised", "PinnedView"]
 
 T = TypeVar("T")
-# The known-at ordinal of a read that knows everything recorded, the usual one.
-_EVERYTHING_KNOWN = known_ordinal(None)
 # How many decoded versions a view keeps (a development is immutable): a page of the
 # page's axis is 5,000, and ~2 KB each.
 DECODED_KEPT = 10_000
@@ -290,9 +292,9 @@ class Materialised(ClaimReads):
             statement, params = self._lookup(key, day, known_at, possible, pin, scope)
             headed = self.queries.headed(statement)
         elif known_at is None and self._numbered:  # the commonest lookup of all
-            params = (key[0], key[1], day.toordinal(), _EVERYTHING_KNOWN, pin)  # `_lookup_params`
+            params = (key[0], key[1], day.toordinal(), EVERYTHING_KNOWN, pin)  # `lookup_params`
         else:
-            params = _lookup_params(key, day, known_at, pin, self._numbered)
+            params = lookup_params(key, day, known_at, pin, self._numbered)
         if headed is not None:
             rows = self.queries.run_rows(headed, params)
             if rows:  # found with the store's head at the pin: every event is in the view
@@ -316,7 +318,7 @@ class Materialised(ClaimReads):
         """The run statement of one lookup and its parameters."""
         preferred = self._preferred if pin <= self._preferred_at else self.preferred(pin)
         if scope is EVERYTHING and key not in preferred:  # the commonest: made once
-            return self._runs[possible], _lookup_params(key, day, known_at, pin, self._numbered)
+            return self._runs[possible], lookup_params(key, day, known_at, pin, self._numbered)
         where, params = scoped_params(day, known_at, pin, scope, claims=True)
         params["actor"], params["topic"] = key
         return self.queries.dialect.run(possible, where, ranked=key in preferred), params
@@ -359,7 +361,7 @@ class Materialised(ClaimReads):
             )
             for kind, state in rows:
                 value = self._decode_state(bytes(state))
-                _register(self._registry, kind, value)
+                register(self._registry, kind, value)
             self._registry_at = pin
         return self._registry
 
@@ -396,26 +398,3 @@ class Materialised(ClaimReads):
             )
         _, resolve_actor, resolve_topic = self._resolvers
         return pinned_view(self, day, known_at, possible, pin, scope, resolve_actor, resolve_topic)
-
-
-def _lookup_params(
-    key: PairKey, day: dt.date, known_at: dt.date | None, pin: int, numbered: bool
-) -> Params:
-    """The parameters of an unscoped lookup (the commonest read): one tuple in
-    `LOOKUP_PARAMS` order where its statement is `numbered`, else one dict."""
-    known = _EVERYTHING_KNOWN if known_at is None else known_ordinal(known_at)
-    if numbered:
-        return (key[0], key[1], day.toordinal(), known, pin)
-    return {"day": day.toordinal(), "known": known, "pin": pin, "actor": key[0], "topic": key[1]}
-
-
-def _register(registry: Registry, kind: str, value: Actor | Topic) -> None:
-    # The first registration of a name stands; a clash written by a concurrent
-    # writer (which the writers' own checks make rare) is left out, not fatal.
-    try:
-        if kind == "actor" and isinstance(value, Actor):
-            registry.add_actor(value)
-        elif isinstance(value, Topic):
-            registry.add_topic(value)
-    except ValueError:
-        pass

@@ -30,9 +30,9 @@ from timeline.projections._lookups import (
     claimed,
     claimed_by_actor,
     held_by,
+    lookup_params,
     resolver,
 )
-from timeline.projections._materialised import _lookup_params
 from timeline.projections._pinned import PinnedView
 from timeline.projections._queries import LOOKUP_PARAMS, RUN_MARK
 from timeline.projections._rows import occurred_text
@@ -285,8 +285,8 @@ def test_a_lookup_bound_by_number_reads_what_it_reads_bound_by_name(
         assert numbered is not None
         assert numbered == view._runs[possible]
         for key in PAIRS:
-            by_name = _lookup_params(key, day, known_at, pin, False)
-            by_number = _lookup_params(key, day, known_at, pin, True)
+            by_name = lookup_params(key, day, known_at, pin, False)
+            by_number = lookup_params(key, day, known_at, pin, True)
             assert dict(zip(LOOKUP_PARAMS, by_number, strict=True)) == by_name
             expected = view.queries.run_rows(named, by_name)
             assert view.queries.run_rows(numbered, by_number) == expected
