@@ -143,20 +143,24 @@ class StoredEvents:
 
     def around(self, ident: Any, timestamp: Any, text: str) -> StoredEvent:
         """The stored creation of a development whose JSON text is `text`."""
-        assert self._creation is not None  # `development_text` gave the text
-        before, between, topic = self._creation
-        state = before + self._value(timestamp) + between + text + "}"
         return StoredEvent(
-            originator_id=ident, originator_version=1, topic=topic, state=state.encode("utf8")
+            originator_id=ident,
+            originator_version=1,
+            topic=self.creation_topic,
+            state=self._creation_state(timestamp, text),
         )
 
     def creation_states(self, texts: Iterable[str], now: Callable[[], Any]) -> list[bytes]:
         """The stored states of new developments' creations, as `around` writes each one
         around its JSON text, each recorded at the instant `now()` gives as it is made."""
-        assert self._creation is not None  # `development_text` gave the texts
+        state = self._creation_state
+        return [state(now(), text) for text in texts]
+
+    def _creation_state(self, timestamp: Any, text: str) -> bytes:
+        """A creation's stored state: `text` (a development's JSON) recorded at `timestamp`."""
+        assert self._creation is not None  # `development_text` gave the text
         before, between, _ = self._creation
-        stamp = self._value
-        return [(before + stamp(now()) + between + text + "}").encode("utf8") for text in texts]
+        return (before + self._value(timestamp) + between + text + "}").encode("utf8")
 
     @property
     def creation_topic(self) -> str:
