@@ -128,6 +128,20 @@ def test_batches_of_new_rows_alone_are_stored_as_their_checked_developments_woul
     assert [rejected for _, _, rejected, _ in checked[1]] == [48, 48, 0]
 
 
+@pytest.mark.parametrize("apart", [False, True])
+@pytest.mark.parametrize("sample", ["gdelt-events.tsv", "acled-events.csv"])
+def test_the_report_names_every_new_actor_and_topic_of_every_batch(
+    sample: str, apart: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of three bring new names throughout; the report names each one once.
+    monkeypatch.setattr(_bulk_import, "BATCH", 3)
+    with Timeline() as tl:
+        report = import_file(tl, DATA / sample, skip_bad=True, apart=apart)
+        assert sorted(report.actors) == sorted(tl.registry.actors)
+        assert sorted(report.topics) == sorted(tl.registry.topics)
+        assert len(report.actors) > 3
+
+
 def test_a_new_store_in_memory_is_written_from_the_readers_bytes(tmp_path: Path) -> None:
     found = []
     for apart in (False, True):

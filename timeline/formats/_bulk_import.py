@@ -68,16 +68,17 @@ class Tally:
     def add(self, plan: ImportPlan) -> None:
         """Adds a planned batch's counts."""
         for kind, ids in plan.new.items():
-            room = (KEPT_IDS if kind == "development" else len(ids)) - len(self.new[kind])
-            self.new[kind] += ids[: max(room, 0)]
-        self.developments += len(plan.new["development"])
+            if kind == "development":
+                self.created(ids)
+            else:
+                self.new[kind] += ids
         self.revisions += plan.revisions
         self.retractions += plan.retractions
         self.rankings += plan.rankings
         self.unchanged += plan.unchanged
 
     def created(self, ids: list[str]) -> None:
-        """Adds a batch of new developments, all written (as `add` of a plan of them)."""
+        """Adds new developments: counted, and their ids kept up to `KEPT_IDS`."""
         self.new["development"] += ids[: max(KEPT_IDS - len(self.new["development"]), 0)]
         self.developments += len(ids)
 
